@@ -1,0 +1,44 @@
+"""`paperkb check`: every problem in the notes as ``path:line: message``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..core.library import Library
+from ..core.loader import load_library
+from ..core.problems import Problem, Severity
+from .project import find_project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("check", help="validate the notes; exit 1 if there is any error")
+    parser.add_argument("notes_dir", nargs="?")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(run=run)
+
+
+def cycle_problems(library: Library) -> list[Problem]:
+    """Citation cycles are legal (preprints cite each other) but worth a look: one warning each."""
+    problems = []
+    for cycle in library.cycles:
+        first = library.notes[cycle[0]]
+        members = set(cycle)
+        edge = next(e for e in library.cites(first.key) if e.target in members)
+        problems.append(Problem(first.display_path, edge.line, Severity.WARNING,
+                                f"citation cycle among {', '.join(cycle)}"))
+    return problems
+
+
+def run(args: argparse.Namespace) -> int:
+    project = find_project(args.notes_dir)
+    library = load_library(project.notes_dir, project_root=project.root)
+    problems = library.problems + cycle_problems(library)
+    if args.format == "json":
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(f"{problem.path}:{problem.line}: {problem.severity.value}: {problem.message}")
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        print(f"{len(library)} notes, {len(library.drafts)} drafts: {errors} errors, {len(problems) - errors} warnings")
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -1,0 +1,42 @@
+"""`paperkb new "Title"`: start a note from the template for its reading depth."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core.model import LEVELS, PAPER_TYPES
+from ..core.slug import ascii_slug, is_safe_key
+from ..core.templates import note_template
+from .project import find_project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("new", help="write a new note from a template (never overwrites)")
+    parser.add_argument("title")
+    parser.add_argument("--key", help="note key (default: made from the title)")
+    parser.add_argument("--type", choices=PAPER_TYPES, dest="paper_type")
+    parser.add_argument("--level", choices=LEVELS, default="skim")
+    parser.add_argument("--field")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    parser.add_argument("--dir", default="papers", help="folder inside the notes folder (default: papers)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    key = args.key or ascii_slug(args.title, max_words=6)
+    if not is_safe_key(key):
+        print(f"paperkb new: key '{key}' is not a safe slug (letters, digits, . _ - + :)", file=sys.stderr)
+        return 2
+    project = find_project(args.notes)
+    path = project.notes_dir / args.dir / f"{key}.md"
+    if path.exists():
+        print(f"paperkb new: {path} exists; not overwriting it (choose another --key)", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = note_template(args.title, key, level=args.level, paper_type=args.paper_type, field=args.field, year=args.year)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": never clobber a file created meanwhile
+        handle.write(text)
+    print(path)
+    return 0

@@ -1,0 +1,55 @@
+"""Find the notes folder and the mkdocs.yml (if any) a command works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml files that use !ENV or !!python/name tags (their values are not needed)."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class Project:
+    notes_dir: Path
+    config_file: Path | None  # the mkdocs.yml that builds notes_dir, if there is one
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent if self.config_file else self.notes_dir.parent
+
+
+def _docs_dir_of(config_file: Path) -> Path | None:
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    docs = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
+    return (config_file.parent / str(docs)).resolve()
+
+
+def find_project(notes_dir: str | None = None, cwd: Path | None = None) -> Project:
+    """``notes_dir`` given: that folder, with the mkdocs.yml beside it that points at it.
+    Not given: the docs_dir of ./mkdocs.yml, else ./notes, else the working directory."""
+    cwd = (cwd or Path.cwd()).resolve()
+    if notes_dir is not None:
+        notes = Path(notes_dir).resolve()
+        for candidate in (notes.parent / "mkdocs.yml", cwd / "mkdocs.yml"):
+            if candidate.is_file() and _docs_dir_of(candidate) == notes:
+                return Project(notes, candidate)
+        return Project(notes, None)
+    config = cwd / "mkdocs.yml"
+    if config.is_file():
+        docs = _docs_dir_of(config)
+        if docs is not None:
+            return Project(docs, config)
+    if (cwd / "notes").is_dir():
+        return Project(cwd / "notes", None)
+    return Project(cwd, None)

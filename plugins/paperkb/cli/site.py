@@ -1,0 +1,95 @@
+"""`paperkb build` and `paperkb serve`: MkDocs with the project's mkdocs.yml or paperkb's defaults."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from ..default_config import default_config
+from .project import find_project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    build = subparsers.add_parser("build", help="build the site (uses ./mkdocs.yml when there is one)")
+    build.add_argument("notes_dir", nargs="?", help="folder of notes (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    build.add_argument("-d", "--site-dir", help="output folder (default: the config's, else ./site)")
+    build.add_argument("--strict", action="store_true", help="fail on any warning")
+    build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    build.set_defaults(run=run_build)
+
+    serve = subparsers.add_parser("serve", help="serve the site with live reload")
+    serve.add_argument("notes_dir", nargs="?")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on")
+    serve.add_argument("--strict", action="store_true")
+    serve.set_defaults(run=run_serve)
+
+
+def _setup_logging(quiet: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_paperkb", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._paperkb = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+@contextlib.contextmanager
+def config_file_for(notes_dir: str | None, site_dir: str | None) -> Iterator[tuple[str, dict]]:
+    """The mkdocs.yml to use and the overrides for it; a temporary one for a bare folder of notes."""
+    project = find_project(notes_dir)
+    overrides: dict = {}
+    if project.config_file is not None:
+        if site_dir:
+            overrides["site_dir"] = str(Path(site_dir).resolve())
+        yield str(project.config_file), overrides
+        return
+    site = Path(site_dir or "site").resolve()
+    if not site_dir and site.is_relative_to(project.notes_dir):
+        site = project.notes_dir.parent / f"{project.notes_dir.name}-site"  # MkDocs refuses a site inside the docs
+    config = default_config(project.notes_dir, site)
+    with tempfile.TemporaryDirectory(prefix="paperkb-") as tmp:
+        path = Path(tmp, "mkdocs.yml")
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yield str(path), overrides
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging(args.quiet)
+    with config_file_for(args.notes_dir, args.site_dir) as (config_file, overrides):
+        try:
+            config = load_config(config_file=config_file, strict=args.strict, **overrides)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as exc:
+            logging.getLogger("mkdocs").error(str(exc))
+            return 1
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging(False)
+    with config_file_for(args.notes_dir, None) as (config_file, overrides):
+        try:
+            serve(config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides)
+        except MkDocsException as exc:
+            logging.getLogger("mkdocs").error(str(exc))
+            return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Plain-Python core of paperkb: no MkDocs imports live below this package."""

@@ -1,0 +1,87 @@
+"""Read a Markdown file's YAML front-matter keeping the line of every key.
+
+python-frontmatter finds and splits the front-matter block; PyYAML's composer gives the
+line marks that its plain ``load`` throws away, so every message can name ``path:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import frontmatter
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_HANDLER = frontmatter.YAMLHandler()
+
+
+class FrontMatterError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line of the file where ``body`` starts
+    key_lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, list[int]] = field(default_factory=dict)  # lines of sequence items per key
+    duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+    present: bool = True
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
+    """Return (front-matter text or None, body, first line of the front-matter text, body line)."""
+    if not _YAML_HANDLER.detect(text):
+        body = text.lstrip("\n")
+        return None, body, 1, 1 + (len(text) - len(body))
+    _, fm, content = _YAML_HANDLER.FM_BOUNDARY.split(text, 2)
+    fm_start = text.index(fm)
+    fm_first_line = text.count("\n", 0, fm_start) + 1
+    body = content.lstrip("\n")
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return fm, body, fm_first_line, body_line
+
+
+def parse_front_matter(text: str) -> FrontMatter:
+    """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors."""
+    fm, body, fm_line, body_line = split_front_matter(text)
+    if fm is None:
+        return FrontMatter({}, body, body_line, present=False)
+    # ``fm`` starts with the newline that ends the opening '---' line, so YAML line 0 is file line fm_line.
+    loader = _Loader(fm)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return FrontMatter({}, body, body_line)
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontMatterError(fm_line + node.start_mark.line, "front-matter must be a mapping of keys to values")
+        result = FrontMatter({}, body, body_line)
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = fm_line + key_node.start_mark.line
+            if key in result.key_lines:
+                result.duplicate_keys.append((key, line))
+                continue
+            result.key_lines[key] = line
+            if isinstance(value_node, yaml.SequenceNode):
+                result.item_lines[key] = [fm_line + item.start_mark.line for item in value_node.value]
+        result.data = loader.construct_document(node)
+        if not isinstance(result.data, dict):  # pragma: no cover - guarded by the MappingNode check
+            raise FrontMatterError(fm_line, "front-matter must be a mapping")
+        return result
+    except yaml.MarkedYAMLError as exc:
+        # The context mark (where the broken construct started) is where the user must look.
+        mark = exc.context_mark or exc.problem_mark
+        line = fm_line + (mark.line if mark else 0)
+        problem = exc.problem or str(exc)
+        context = f" ({exc.context})" if exc.context else ""
+        raise FrontMatterError(line, f"YAML syntax error: {problem}{context}") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(fm_line, f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()

@@ -1,0 +1,178 @@
+"""The set of published notes with lookups by key, facet and citation edge."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .model import DEFAULT_ROLE, Note
+from .problems import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` cites ``target``; ``via`` says where the edge was written."""
+
+    source: str
+    target: str
+    role: str
+    line: int
+    via: str  # "cites" | "wikilink" | "link"
+
+
+@dataclass
+class Library:
+    notes: dict[str, Note] = field(default_factory=dict)
+    drafts: dict[str, Note] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    out_edges: dict[str, list[Edge]] = field(default_factory=dict)
+    in_edges: dict[str, list[Edge]] = field(default_factory=dict)
+    cycles: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
+
+    # -- lookups -------------------------------------------------------------
+    def get(self, key: str) -> Note | None:
+        return self.notes.get(key)
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def __iter__(self):
+        return iter(self.notes.values())
+
+    def cites(self, key: str) -> list[Edge]:
+        return self.out_edges.get(key, [])
+
+    def cited_by(self, key: str) -> list[Edge]:
+        return self.in_edges.get(key, [])
+
+    def cited_by_count(self, key: str) -> int:
+        return len(self.in_edges.get(key, ()))
+
+    def groups(self, facet: Callable[[Note], Iterable[object]]) -> dict[object, list[Note]]:
+        """Notes grouped by each value ``facet`` yields for them (a note can sit in several groups)."""
+        grouped: dict[object, list[Note]] = defaultdict(list)
+        for note in self.notes.values():
+            for value in facet(note):
+                grouped[value].append(note)
+        return dict(grouped)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+# Facets used by index pages, statistics and query filters.
+def by_field(note: Note) -> list[str]:
+    return note.fields
+
+
+def by_year(note: Note) -> list[int]:
+    return [note.year] if note.year is not None else []
+
+
+def by_type(note: Note) -> list[str]:
+    return [note.type] if note.type else []
+
+
+def by_venue(note: Note) -> list[str]:
+    return [note.venue] if note.venue else []
+
+
+def by_level(note: Note) -> list[str]:
+    return [note.level] if note.level else []
+
+
+def by_tag(note: Note) -> list[str]:
+    return note.tags
+
+
+def newest_first(notes: Iterable[Note]) -> list[Note]:
+    return sorted(notes, key=lambda n: (-(n.year or 0), n.title.lower(), n.key))
+
+
+def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> None:
+    """Fill out/in edges from ``cites`` and body links; report citations to unknown keys."""
+    by_src = library.by_src_uri
+    out: dict[str, dict[str, Edge]] = {}
+    for note in library.notes.values():
+        targets: dict[str, Edge] = {}
+        for cite in note.cites:
+            if cite.key == note.key:
+                continue  # self-citations carry no information
+            if cite.key not in library.notes:
+                if cite.key not in library.drafts:
+                    report(note, cite.line, f"unknown citation '{cite.key}' (no note has this key)")
+                continue
+            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
+        for link in note.body_links:
+            if link.is_wikilink:
+                target = library.notes.get(link.target)
+                if target is None and link.target not in library.drafts:
+                    report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
+            else:
+                target = by_src.get(link.target)
+            if target is None or target.key == note.key:
+                continue
+            via = "wikilink" if link.is_wikilink else "link"
+            targets.setdefault(target.key, Edge(note.key, target.key, DEFAULT_ROLE, link.line, via))
+        out[note.key] = targets
+    library.out_edges = {k: sorted(v.values(), key=lambda e: e.target) for k, v in out.items()}
+    incoming: dict[str, list[Edge]] = defaultdict(list)
+    for edges in library.out_edges.values():
+        for edge in edges:
+            incoming[edge.target].append(edge)
+    library.in_edges = {k: sorted(v, key=lambda e: e.source) for k, v in incoming.items()}
+    library.cycles = find_cycles(library)
+
+
+def find_cycles(library: Library) -> list[list[str]]:
+    """Strongly connected components with more than one note (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in sorted(library.notes):
+        if root in index:
+            continue
+        work = [(root, iter(e.target for e in library.out_edges.get(root, [])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(e.target for e in library.out_edges.get(child, []))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    components.append(sorted(component))
+    return sorted(components)

@@ -1,0 +1,104 @@
+"""Load a notes directory into a Library, parsing each file once (and only changed files again)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .library import Library, build_edges
+from .model import Note
+from .note_parser import parse_note
+from .problems import Problem, ProblemLog, Severity, display_path
+
+DEFAULT_EXCLUDE = ("blog/",)
+
+
+@dataclass
+class _Parsed:
+    stamp: tuple[int, int]
+    note: Note | None
+    problems: list[Problem]
+
+
+@dataclass
+class NoteCache:
+    """Parsed files keyed by path and (mtime, size): `mkdocs serve` re-parses only what changed."""
+
+    entries: dict[str, _Parsed] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def parse(self, path: Path, src_uri: str, shown_as: str) -> _Parsed:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self.entries.get(str(path))
+        if cached is not None and cached.stamp == stamp:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        log = ProblemLog(shown_as)
+        note = parse_note(path, src_uri, log)
+        parsed = _Parsed(stamp, note, log.problems)
+        self.entries[str(path)] = parsed
+        return parsed
+
+
+def is_excluded(src_uri: str, exclude: tuple[str, ...] | list[str]) -> bool:
+    return any(src_uri == e.rstrip("/") or src_uri.startswith(e.rstrip("/") + "/") for e in exclude)
+
+
+def iter_markdown(notes_dir: Path, exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE) -> list[tuple[Path, str]]:
+    """(path, POSIX path relative to notes_dir) of every Markdown file, hidden folders skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(notes_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith((".md", ".markdown")) and not name.startswith("."):
+                path = Path(dirpath, name)
+                src_uri = path.relative_to(notes_dir).as_posix()
+                if not is_excluded(src_uri, exclude):
+                    found.append((path, src_uri))
+    return found
+
+
+def load_library(
+    notes_dir: Path | str,
+    *,
+    exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE,
+    files: list[tuple[Path, str]] | None = None,
+    cache: NoteCache | None = None,
+    project_root: Path | None = None,
+) -> Library:
+    """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
+
+    Notes with errors are reported and left out; of two notes with the same key the first by
+    path is kept and the second reported."""
+    notes_dir = Path(notes_dir)
+    root = project_root or notes_dir.parent
+    cache = cache if cache is not None else NoteCache()
+    problems: list[Problem] = []
+    published: dict[str, Note] = {}
+    drafts: dict[str, Note] = {}
+    for path, src_uri in files if files is not None else iter_markdown(notes_dir, exclude):
+        parsed = cache.parse(path, src_uri, display_path(path, root))
+        problems.extend(parsed.problems)
+        note = parsed.note
+        if note is None:
+            continue
+        first = published.get(note.key) or drafts.get(note.key)
+        if first is not None:
+            problems.append(
+                Problem(note.display_path, note.line_of("key") if "key" in note.key_lines else 1, Severity.ERROR,
+                        f"duplicate key '{note.key}': already used by {first.display_path}")
+            )
+            continue
+        (drafts if note.draft else published)[note.key] = note
+    library = Library(notes=published, drafts=drafts)
+
+    def report(note: Note, line: int, message: str) -> None:
+        problems.append(Problem(note.display_path, line, Severity.WARNING, message))
+
+    build_edges(library, report)
+    library.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
+    return library

@@ -1,0 +1,105 @@
+"""The note record and the vocabularies of its enumerated fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PAPER_TYPES = ("application", "dataset", "analysis", "survey")
+LEVELS = ("skim", "browse", "deep")
+LEVEL_ALIASES = {"deep read": "deep", "deep-read": "deep", "deepread": "deep", "skimmed": "skim"}
+RELATIONS = ("peer", "upstream")
+ROLES = ("background", "related", "builds-on", "baseline", "dataset", "metric")
+DEFAULT_ROLE = "related"
+
+LEVEL_LABELS = {"skim": "Skim", "browse": "Browse", "deep": "Deep read"}
+TYPE_LABELS = {"application": "Application", "dataset": "Dataset", "analysis": "Analysis", "survey": "Survey"}
+ROLE_LABELS = {
+    "background": "Background",
+    "related": "Related",
+    "builds-on": "Builds on",
+    "baseline": "Baseline",
+    "dataset": "Dataset",
+    "metric": "Metric",
+}
+
+# Keys paperkb understands; anything else in the front-matter is kept in Note.extra and shown.
+KNOWN_KEYS = frozenset(
+    {
+        "title", "key", "year", "venue", "authors", "field", "fields", "type", "level", "relation",
+        "links", "arxiv", "doi", "tags", "problem", "method", "results", "datasets", "metrics",
+        "cites", "insights", "draft",
+    }
+)
+# Page-only keys of MkDocs / mkdocs-material: not shown as unknown fields.
+PAGE_KEYS = frozenset({"hide", "template", "search", "status", "icon", "subtitle", "description", "comments"})
+# A front-matter holding any of these is a paper note (plain pages only set page keys).
+NOTE_MARKER_KEYS = KNOWN_KEYS - {"tags", "draft"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    role: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Insight:
+    text: str
+    line: int
+    in_body: bool
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """A link to another note written in the body: ``[[key]]`` or a relative Markdown link."""
+
+    target: str  # a key for wikilinks, a docs-relative path for Markdown links
+    line: int
+    is_wikilink: bool
+
+
+@dataclass
+class Note:
+    key: str
+    src_uri: str  # path relative to the notes directory, POSIX style
+    path: Path
+    display_path: str
+    title: str
+    year: int | None = None
+    venue: str | None = None
+    authors: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    type: str | None = None
+    level: str | None = None
+    relation: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
+    arxiv: str | None = None
+    doi: str | None = None
+    tags: list[str] = field(default_factory=list)
+    problem: str | None = None
+    method: str | None = None
+    results: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    cites: list[Citation] = field(default_factory=list)
+    insights: list[Insight] = field(default_factory=list)
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1  # line of the file on which the body starts
+    body_links: list[BodyLink] = field(default_factory=list)
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+    @property
+    def first_author(self) -> str | None:
+        return self.authors[0] if self.authors else None
+
+    def text_fields(self) -> str:
+        """The text that the `text` query filter searches."""
+        return "\n".join(x for x in (self.title, self.problem, self.method, self.results) if x)

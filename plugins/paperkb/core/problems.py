@@ -1,0 +1,56 @@
+"""Problems found in the user's files, always reported as ``path:line: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity.value}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "severity": self.severity.value, "message": self.message}
+
+
+@dataclass
+class ProblemLog:
+    """Collects problems for one file; ``display_path`` is how the file is named in messages."""
+
+    display_path: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display_path, line, Severity.ERROR, message))
+
+    def warning(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display_path, line, Severity.WARNING, message))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Name ``path`` relative to ``root`` (or the working directory) when it lies below it."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

@@ -1,0 +1,46 @@
+"""Slugs for keys and generated page names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A note key is also a BibTeX key, a URL fragment and a graph node id: keep it to a safe alphabet.
+SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
+
+
+def is_safe_key(key: str) -> bool:
+    return bool(SAFE_KEY.match(key)) and ".." not in key
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """Lower-case, hyphen-separated slug that keeps CJK and other word characters."""
+    text = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return slug or fallback
+
+
+def ascii_slug(text: str, max_words: int = 6, fallback: str = "note") -> str:
+    """ASCII-only slug (for file names and keys made from titles)."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    return "-".join(words[:max_words]) or fallback
+
+
+class SlugRegistry:
+    """Hands out unique slugs: the second 'a b' and 'a-b' become 'a-b-2'."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, str] = {}
+        self._by_name: dict[str, str] = {}
+
+    def slug_for(self, name: str) -> str:
+        if name in self._by_name:
+            return self._by_name[name]
+        base = slugify(name)
+        slug, n = base, 2
+        while slug in self._taken:
+            slug, n = f"{base}-{n}", n + 1
+        self._taken[slug] = name
+        self._by_name[name] = slug
+        return slug

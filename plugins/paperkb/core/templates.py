@@ -1,0 +1,102 @@
+"""Starting text for a new note, shaped by how deeply the paper will be read."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import yaml
+
+from .model import LEVELS
+
+SKIM_BODY = """\
+## What problem
+
+## What is new
+
+## How good
+"""
+
+BROWSE_BODY = """\
+## What problem
+
+## Limits of earlier work
+
+## What is new
+
+## Pipeline
+
+## Experiments
+<!-- datasets, baselines, the headline numbers -->
+
+## How good
+"""
+
+DEEP_BODY = """\
+## What problem
+
+## Related work and its limits
+<!-- one line per area: what it does, where it falls short -->
+- Area 1:
+- Area 2:
+
+## Method
+<!-- step by step; for each module and loss: what it does and WHY it is there -->
+### Module 1
+- What:
+- Motivation:
+
+### Losses
+- Loss:
+- Motivation:
+
+### Training details
+<!-- optimiser, schedule, batch size, steps, hardware -->
+
+## Experiments
+- Datasets:
+- Metrics:
+- Compared methods:
+
+| Claim | Experiment that supports it |
+| --- | --- |
+|  |  |
+
+## Reproduction checklist
+- [ ] Data preprocessing
+- [ ] Architecture
+- [ ] Loss
+- [ ] Training tricks
+- [ ] Post-processing
+"""
+
+BODIES = {"skim": SKIM_BODY, "browse": BROWSE_BODY, "deep": DEEP_BODY}
+
+
+def note_template(title: str, key: str, *, level: str = "skim", paper_type: str | None = None,
+                  field: str | None = None, year: int | None = None) -> str:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}")
+    front = {
+        "title": title,
+        "key": key,
+        "year": year,
+        "venue": None,
+        "authors": [],
+        "fields": [field] if field else [],
+        "type": paper_type,
+        "level": level,
+        "tags": [],
+        "links": {"paper": None},
+        "problem": None,
+        "method": None,
+        "results": None,
+        "cites": [],
+        "insights": [],
+    }
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    dumped = dumped.replace(": null\n", ":\n")
+    today = _dt.date.today().isoformat()
+    return (
+        f"---\n{dumped}---\n<!-- started {today}; bullets beginning with [idea] or [想法] are collected as insights -->\n\n"
+        f"{BODIES[level]}"
+    )

@@ -1,0 +1,35 @@
+"""Page URLs computed the way MkDocs computes them, so the core can link without MkDocs."""
+
+from __future__ import annotations
+
+import posixpath
+
+
+class SiteUrls:
+    def __init__(self, use_directory_urls: bool = True) -> None:
+        self.use_directory_urls = use_directory_urls
+
+    def url(self, src_uri: str) -> str:
+        """Site-relative URL of the page built from ``src_uri`` ('' for the home page)."""
+        stem, _ = posixpath.splitext(src_uri)
+        directory, name = posixpath.split(stem)
+        if name == "README":
+            stem = posixpath.join(directory, "index")
+        if not self.use_directory_urls:
+            return f"{stem}.html"
+        if name in ("index", "README"):
+            return f"{directory}/" if directory else ""
+        return f"{stem}/"
+
+    def href(self, from_src: str, to_src: str, fragment: str = "") -> str:
+        """Relative link from the page of ``from_src`` to the page of ``to_src``."""
+        return self.relative(from_src, self.url(to_src)) + (f"#{fragment}" if fragment else "")
+
+    def relative(self, from_src: str, target_url: str) -> str:
+        """Relative link from the page of ``from_src`` to a site-relative ``target_url``."""
+        base = self.url(from_src)
+        base_dir = base if base.endswith("/") or base == "" else posixpath.dirname(base) + "/"
+        rel = posixpath.relpath(target_url or ".", base_dir or ".")
+        if target_url.endswith("/") or target_url == "":
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        return rel

@@ -1,0 +1,1 @@
+"""The MkDocs layer: thin event glue over paperkb.core and paperkb.render."""

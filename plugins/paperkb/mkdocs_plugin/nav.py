@@ -1,0 +1,22 @@
+"""The navigation paperkb builds: home and index pages, never every note.
+
+mkdocs-material renders the whole navigation into every page, so a nav holding thousands
+of notes makes the build quadratic; readers reach notes through the index pages instead."""
+
+from __future__ import annotations
+
+from ..render.site_map import FACETS, SiteMap
+
+
+def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> list:
+    nav: list = [{"Home": site.home}]
+    if site.statistics != site.home:
+        nav.append({"Statistics": site.statistics})
+    for facet, (_folder, title, _values) in FACETS.items():
+        nav.append({title: site.overview_page(facet)})
+    nav.append({"Tags": site.tags})
+    nav.append({"Insights": site.insights})
+    nav.extend(other_pages)
+    if blog_index:
+        nav.append({"Blog": blog_index})
+    return nav

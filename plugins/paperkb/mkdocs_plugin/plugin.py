@@ -1,0 +1,146 @@
+"""The `paperkb` MkDocs plugin: load notes, add generated pages, decorate note pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..core.library import Library
+from ..core.loader import NoteCache, is_excluded, load_library
+from ..core.problems import display_path
+from ..core.urls import SiteUrls
+from ..render.card import render_card, render_sections
+from ..render.escape import escape
+from ..render.index_pages import IndexPages
+from ..render.site_map import SiteMap
+from ..render.wikilinks import expand_wikilinks
+from .config import PaperKBConfig
+from .messages import PageWarner, log, report
+from .nav import build_nav
+
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+ASSET_URI = "assets/paperkb/paperkb.css"
+
+
+class PaperKBPlugin(BasePlugin[PaperKBConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
+        self.library = Library()
+        self.site: SiteMap | None = None
+        self.project_root = Path.cwd()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.project_root = Path(config.config_file_path or config.docs_dir).resolve().parent
+        self.user_nav = config.nav
+        self.tags_enabled = "material/tags" in config.plugins or "tags" in config.plugins
+        if ASSET_URI not in config.extra_css:
+            config.extra_css.append(ASSET_URI)
+        return config
+
+    # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
+    @event_priority(50)  # before the blog and tags plugins look at the files
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return files
+        docs_dir = Path(config.docs_dir)
+        candidates = [
+            (Path(f.abs_src_path), f.src_uri)
+            for f in files.documentation_pages()
+            if f.abs_src_path and not f.generated_by and not is_excluded(f.src_uri, self.config.exclude)
+        ]
+        self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root)
+        report(self.library.problems)
+        self._remove_unpublished(files)
+        for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
+            file = files.get_file_from_path(note.src_uri)
+            if file is not None:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+
+        urls = SiteUrls(config.use_directory_urls)
+        prefix = self.config.pages_dir.strip("/") + "/" if self.config.pages_dir.strip("/") else ""
+        has_home = files.get_file_from_path("index.md") is not None
+        self.site = SiteMap.for_library(
+            self.library, urls, prefix=prefix, home="index.md",
+            statistics=f"{prefix}statistics.md" if has_home else "index.md",
+        )
+        pages = IndexPages(self.library, self.site, site_name=config.site_name).all_pages(self.config.home_intro)
+        for page in pages:
+            if files.get_file_from_path(page.src_uri) is not None:
+                if page.src_uri != "index.md":
+                    log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
+                continue
+            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+
+        files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
+        if self.config.auto_nav and self.user_nav is None:
+            config.nav = self._nav(files)
+        return files
+
+    def _remove_unpublished(self, files: Files) -> None:
+        published = self.library.by_src_uri
+        drafts = {n.src_uri for n in self.library.drafts.values()}
+        for file in list(files.documentation_pages()):
+            src = file.src_uri
+            if src in published or file.generated_by or is_excluded(src, self.config.exclude):
+                continue
+            if src in drafts or self._is_rejected_note(file):
+                files.remove(file)
+
+    def _is_rejected_note(self, file: File) -> bool:
+        """A note that was reported with errors: it is skipped, not published half-broken."""
+        parsed = self.cache.entries.get(str(Path(file.abs_src_path)))
+        return parsed is not None and parsed.note is None and bool(parsed.problems)
+
+    def _nav(self, files: Files) -> list:
+        assert self.site is not None
+        generated = set(self.site.generated_uris())
+        notes = self.library.by_src_uri
+        others = [
+            f.src_uri for f in files.documentation_pages()
+            if f.src_uri not in generated and f.src_uri not in notes and f.src_uri != "index.md"
+            and not is_excluded(f.src_uri, self.config.exclude)
+        ]
+        blog_index = next(
+            (f.src_uri for f in files.documentation_pages() if f.src_uri in ("blog/index.md", "blog/README.md")), None)
+        return build_nav(self.site, others, blog_index)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled or self.site is None:
+            return markdown
+        src = page.file.src_uri
+        note = self.library.by_src_uri.get(src)
+        show_tags = not self.tags_enabled
+        if note is None:
+            # Notes' links were checked when the library loaded and generated pages only repeat
+            # note text, so only other pages (blog posts, user pages) warn here.
+            warn = self._page_warner(page) if page.file.abs_src_path and not page.file.generated_by else _ignore
+            if "[[" in markdown:
+                markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=show_tags)
+            return markdown
+        # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
+        page.meta["title"] = str(escape(note.title))
+        if isinstance(page.meta.get("tags"), list):
+            page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
+        card = render_card(note, self.site, show_tags=show_tags)
+        parts = [render_sections(note), markdown]
+        parts = [expand_wikilinks(p, src, self.library, self.site, _ignore, show_tags=show_tags) if "[[" in p else p
+                 for p in parts]
+        return f"{card}\n\n" + "\n".join(parts)
+
+    def _page_warner(self, page: Page) -> PageWarner:
+        return PageWarner(page.file.abs_src_path, display_path(Path(page.file.abs_src_path), self.project_root))
+
+
+def _ignore(_line: int, _message: str) -> None:
+    """Warning sink for text whose problems were reported where it was written."""

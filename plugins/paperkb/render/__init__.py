@@ -1,0 +1,1 @@
+"""Renderers: records in, Markdown / HTML / SVG strings out (no MkDocs imports)."""

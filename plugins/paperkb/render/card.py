@@ -1,0 +1,123 @@
+"""The structured card and front-matter sections at the top of a note page."""
+
+from __future__ import annotations
+
+from pymdownx.slugs import slugify as _pymdownx_slugify
+
+from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
+from .escape import Markup, escape, html_join, md_text, neutralize_html, safe_url
+from .site_map import SiteMap
+
+_tag_slug = _pymdownx_slugify(case="lower")
+LINK_LABELS = {"paper": "Paper", "pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides"}
+SECTIONS = (("problem", "Problem"), ("method", "Method"), ("results", "Results"))
+
+
+def _link(href: str, text: str, css: str = "") -> Markup:
+    cls = Markup(' class="{}"').format(css) if css else ""
+    return Markup('<a href="{}"{}>{}</a>').format(href, cls, text)
+
+
+def _facet_link(site: SiteMap, here: str, facet: str, value: object, text: str | None = None) -> Markup:
+    target = site.facet_page(facet, value)
+    label = text if text is not None else str(value)
+    return _link(site.urls.href(here, target), label) if target else escape(label)
+
+
+def _extra_value(value: object) -> Markup:
+    if isinstance(value, list):
+        return html_join(_extra_value(v) for v in value)
+    if isinstance(value, dict):
+        return html_join((Markup("{}: {}").format(k, _extra_value(v)) for k, v in value.items()), "; ")
+    return escape(str(value))
+
+
+def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str | None = None,
+                heading: str = "h1") -> Markup:
+    """The card; ``here`` is the page it lands on (the note's own page unless it is embedded)."""
+    here = here or note.src_uri
+    parts: list[Markup] = [Markup('<div class="pkb-card" data-pkb-key="{}">').format(note.key)]
+    if heading == "h1":
+        parts.append(Markup('<h1 class="pkb-card__title">{}</h1>').format(note.title))
+    else:  # an embedded card links to its note
+        parts.append(Markup('<p class="pkb-card__title"><a href="{}">{}</a></p>').format(
+            site.urls.href(here, note.src_uri), note.title))
+
+    byline = []
+    if note.authors:
+        byline.append(Markup('<span class="pkb-card__authors">{}</span>').format(", ".join(note.authors)))
+    venue_year = []
+    if note.venue:
+        venue_year.append(_facet_link(site, here, "venue", note.venue))
+    if note.year is not None:
+        venue_year.append(_facet_link(site, here, "year", note.year))
+    if venue_year:
+        byline.append(Markup('<span class="pkb-card__venue">{}</span>').format(html_join(venue_year, " ")))
+    if byline:
+        parts.append(Markup('<p class="pkb-card__byline">{}</p>').format(html_join(byline, " · ")))
+
+    badges = []
+    if note.type:
+        badges.append(Markup('<span class="pkb-badge pkb-badge--type pkb-badge--{}">{}</span>').format(
+            note.type, _facet_link(site, here, "type", note.type, TYPE_LABELS[note.type])))
+    if note.level:
+        badges.append(Markup('<span class="pkb-badge pkb-badge--level pkb-badge--{}" title="Reading depth">{}</span>').format(
+            note.level, LEVEL_LABELS[note.level]))
+    if note.relation:
+        badges.append(Markup('<span class="pkb-badge pkb-badge--relation" title="Relation to my work">{}</span>').format(
+            note.relation))
+    if badges:
+        parts.append(Markup('<p class="pkb-card__badges">{}</p>').format(html_join(badges, " ")))
+
+    facts: list[tuple[str, Markup]] = []
+    if note.fields:
+        facts.append(("Fields", html_join(_facet_link(site, here, "field", f) for f in note.fields)))
+    if note.tags and show_tags:
+        facts.append(("Tags", html_join(
+            _link(site.urls.href(here, site.tags, f"tag:{_tag_slug(t, '-')}"), t, "pkb-tag") for t in note.tags)))
+    if note.datasets:
+        facts.append(("Datasets", escape(", ".join(note.datasets))))
+    if note.metrics:
+        facts.append(("Metrics", escape(", ".join(note.metrics))))
+    for name, value in note.extra.items():
+        facts.append((str(name), _extra_value(value)))
+    if facts:
+        rows = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in facts)
+        parts.append(Markup('<dl class="pkb-card__facts">{}</dl>').format(rows))
+
+    links = []
+    for name, url in note.links.items():
+        href = safe_url(url)
+        label = LINK_LABELS.get(name.lower(), name.replace("_", " ").title())
+        if href:
+            links.append(_link(href, label, f"pkb-link pkb-link--{name.lower()}"))
+    if note.arxiv:
+        links.append(_link(f"https://arxiv.org/abs/{note.arxiv}", f"arXiv:{note.arxiv}", "pkb-link pkb-link--arxiv"))
+    if note.doi:
+        links.append(_link(f"https://doi.org/{note.doi}", f"DOI:{note.doi}", "pkb-link pkb-link--doi"))
+    if links:
+        parts.append(Markup('<p class="pkb-card__links">{}</p>').format(html_join(links, " ")))
+    parts.append(Markup("</div>"))
+    return Markup("\n").join(parts)
+
+
+def render_sections(note: Note) -> str:
+    """Problem / Method / Results / Insights as Markdown, so math and links render like the body."""
+    chunks = []
+    for attr, heading in SECTIONS:
+        value = getattr(note, attr)
+        if value:
+            chunks.append(f"## {heading}\n\n{neutralize_html(value)}\n")
+    front_insights = [i for i in note.insights if not i.in_body]
+    if front_insights:
+        items = "\n".join(f"- {neutralize_html(' '.join(i.text.split()))}" for i in front_insights)
+        chunks.append(f"## Insights\n\n{items}\n")
+    return "\n".join(chunks)
+
+
+def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> str:
+    """A Markdown link to ``note`` from the page of ``from_src`` (MkDocs validates and rewrites it)."""
+    import posixpath
+
+    rel = posixpath.relpath(note.src_uri, posixpath.dirname(from_src) or ".")
+    return f"[{md_text(label if label is not None else note.title)}](<{rel}>)"

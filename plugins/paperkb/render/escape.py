@@ -1,0 +1,57 @@
+"""Escaping for every place a note value can land: HTML, Markdown text, URLs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+__all__ = ["Markup", "escape", "md_text", "safe_url", "neutralize_html", "one_line", "html_join"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$^=:])")
+_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "doi", ""}
+_CODE_OR_MATH = re.compile(r"(`+).+?\1|\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def md_text(text: str) -> str:
+    """Plain text made safe to drop into Markdown: no markup, no raw HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", str(escape(text)))
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if its scheme is harmless (no ``javascript:``/``data:``), else None."""
+    url = str(url).strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in _SAFE_SCHEMES and not re.match(r"^\s*(javascript|data|vbscript):", url, re.I) else None
+
+
+def neutralize_html(markdown: str) -> str:
+    """Markdown from a front-matter value with raw HTML tags turned into text.
+
+    Code spans and ``$math$`` are left alone so that ``a<b`` inside them still renders."""
+    out, last = [], 0
+    for match in _CODE_OR_MATH.finditer(markdown):
+        out.append(_TAG_START.sub("&lt;", markdown[last:match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(_TAG_START.sub("&lt;", markdown[last:]))
+    return "".join(out)
+
+
+def one_line(markdown: str | None, limit: int = 160) -> str:
+    """First line of a Markdown value as plain text, shortened for table cells."""
+    if not markdown:
+        return ""
+    text = " ".join(markdown.split())
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links -> their text
+    text = re.sub(r"[*_`]{1,3}", "", text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def html_join(parts, separator: str = ", ") -> Markup:
+    return Markup(escape(separator)).join(parts)

@@ -1,0 +1,132 @@
+"""Generated pages: home with statistics, per-facet indexes, insights, tags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..core.library import Library, by_level, newest_first
+from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
+from .escape import Markup, escape, md_text, neutralize_html
+from .site_map import FACETS, SiteMap
+from .tables import NoteTable, count_table
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    title: str
+    markdown: str
+
+
+def _facet_label(facet: str, value: object) -> str:
+    if facet == "type":
+        return TYPE_LABELS.get(str(value), str(value))
+    return str(value)
+
+
+def _facet_order(facet: str, values) -> list:
+    if facet == "year":
+        return sorted(values, reverse=True)
+    if facet == "type":
+        return [t for t in PAPER_TYPES if t in values]
+    return sorted(values, key=lambda v: str(v).lower())
+
+
+class IndexPages:
+    def __init__(self, library: Library, site: SiteMap, *, site_name: str = "Paper notes") -> None:
+        self.library = library
+        self.site = site
+        self.site_name = site_name
+        self.table = NoteTable(site, library)
+        self.groups = {facet: library.groups(values_of) for facet, (_f, _t, values_of) in FACETS.items()}
+
+    def all_pages(self, extra_home_markdown: str = "") -> list[GeneratedPage]:
+        pages = [self.home(extra_home_markdown), self.insights(), self.tags()]
+        for facet in FACETS:
+            pages.append(self.overview(facet))
+            pages.extend(self.facet_page(facet, value) for value in self.groups[facet])
+        return pages
+
+    # -- pieces -------------------------------------------------------------
+    def _facet_counts(self, facet: str, here: str) -> Markup:
+        groups = self.groups[facet]
+        values = _facet_order(facet, groups)
+        if facet in ("field", "venue"):
+            values = sorted(values, key=lambda v: (-len(groups[v]), str(v).lower()))
+        rows = [
+            (Markup('<a href="{}">{}</a>').format(
+                self.site.urls.href(here, self.site.facet_page(facet, v)), _facet_label(facet, v)), len(groups[v]))
+            for v in values
+        ]
+        return count_table(rows, FACETS[facet][1][:-1], len(self.library))
+
+    def home(self, extra_markdown: str = "") -> GeneratedPage:
+        here = self.site.statistics
+        total = len(self.library)
+        levels = self.library.groups(by_level)
+        level_rows = [(escape(LEVEL_LABELS[lv]), len(levels[lv])) for lv in LEVELS if lv in levels]
+        links = " · ".join(
+            f"[{FACETS[f][1]}]({_rel(here, self.site.overview_page(f))})" for f in FACETS
+        )
+        recent = newest_first(self.library)[:10]
+        parts = [
+            f"# {md_text(self.site_name)}\n",
+            extra_markdown,
+            f'<p class="pkb-total" data-pkb-total="{total}"><strong>Total Count: {total}</strong> papers</p>\n',
+            f"Browse by {links} · [Tags]({_rel(here, self.site.tags)}) · [Insights]({_rel(here, self.site.insights)})\n",
+            "## By field\n", str(self._facet_counts("field", here)), "",
+            "## By year\n", str(self._facet_counts("year", here)), "",
+            "## By type\n", str(self._facet_counts("type", here)), "",
+            "## By reading depth\n", str(count_table(level_rows, "Level", total)), "",
+        ]
+        if recent:
+            parts += ["## Latest papers\n", str(self.table.render(recent, here)), ""]
+        return GeneratedPage(here, self.site_name, "\n".join(parts))
+
+    def overview(self, facet: str) -> GeneratedPage:
+        here = self.site.overview_page(facet)
+        title = FACETS[facet][1]
+        body = f"# {title}\n\n{self._facet_counts(facet, here)}\n"
+        return GeneratedPage(here, title, body)
+
+    def facet_page(self, facet: str, value: object) -> GeneratedPage:
+        here = self.site.facet_page(facet, value)
+        notes = newest_first(self.groups[facet][value])
+        label = _facet_label(facet, value)
+        heading = f"{FACETS[facet][1][:-1]}: {label}"
+        count = f'<p class="pkb-count-line">{len(notes)} {"paper" if len(notes) == 1 else "papers"}</p>'
+        body = f"# {md_text(heading)}\n\n{count}\n\n{self.table.render(notes, here)}\n"
+        return GeneratedPage(here, heading, body)
+
+    def insights(self) -> GeneratedPage:
+        here = self.site.insights
+        by_field: dict[str, list[Note]] = {}
+        for note in newest_first(self.library):
+            if note.insights:
+                for field_name in note.fields or ["Other"]:
+                    by_field.setdefault(field_name, []).append(note)
+        count = sum(len(n.insights) for n in self.library)
+        parts = ["# Insights\n", f"{count} insights from {sum(1 for n in self.library if n.insights)} notes, by field.\n"]
+        for field_name in sorted(by_field, key=str.lower):
+            parts.append(f"## {md_text(field_name)}\n")
+            for note in by_field[field_name]:
+                link = f"[{md_text(note.title)}]({_rel(here, note.src_uri)})"
+                year = f" ({note.year})" if note.year else ""
+                parts.append(f"- {link}{year}")
+                for insight in note.insights:
+                    parts.append(f"    - {neutralize_html(' '.join(insight.text.split()))}")
+            parts.append("")
+        return GeneratedPage(here, "Insights", "\n".join(parts))
+
+    def tags(self) -> GeneratedPage:
+        return GeneratedPage(self.site.tags, "Tags", "# Tags\n\n<!-- material/tags -->\n")
+
+
+def _rel(from_src: str, to_src: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+PageFactory = Callable[[Library, SiteMap], list[GeneratedPage]]

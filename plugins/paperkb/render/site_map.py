@@ -1,0 +1,59 @@
+"""Where every generated page lives, so pages can link to each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.library import Library, by_field, by_tag, by_type, by_venue, by_year
+from ..core.slug import SlugRegistry
+from ..core.urls import SiteUrls
+
+# facet name -> (folder, title of its overview page, how to read its values off a note)
+FACETS = {
+    "field": ("fields", "Fields", by_field),
+    "year": ("years", "Years", by_year),
+    "type": ("types", "Types", by_type),
+    "venue": ("venues", "Venues", by_venue),
+}
+
+
+@dataclass
+class SiteMap:
+    urls: SiteUrls
+    home: str = "index.md"
+    statistics: str = "index.md"
+    insights: str = "insights.md"
+    tags: str = "tags.md"
+    facet_pages: dict[str, dict[object, str]] = field(default_factory=dict)
+
+    @classmethod
+    def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
+                    statistics: str = "index.md") -> "SiteMap":
+        site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
+        for facet, (folder, _title, values_of) in FACETS.items():
+            slugs = SlugRegistry()
+            values = {value for note in library for value in values_of(note)}
+            site.facet_pages[facet] = {
+                value: f"{prefix}{folder}/{slugs.slug_for(str(value))}.md"
+                for value in sorted(values, key=lambda v: (str(type(v)), v))
+            }
+            site.facet_pages[f"{facet}:index"] = {None: f"{prefix}{folder}/index.md"}
+        return site
+
+    def facet_page(self, facet: str, value: object) -> str | None:
+        return self.facet_pages.get(facet, {}).get(value)
+
+    def overview_page(self, facet: str) -> str:
+        return self.facet_pages[f"{facet}:index"][None]
+
+    def tag_anchor(self, tag: str) -> str:
+        # mkdocs-material's tags plugin anchors each tag as "tag:<slug>" on the listing page.
+        from ..core.slug import slugify
+
+        return f"tag:{slugify(tag)}"
+
+    def generated_uris(self) -> list[str]:
+        uris = [self.home, self.statistics, self.insights, self.tags]
+        for pages in self.facet_pages.values():
+            uris.extend(pages.values())
+        return list(dict.fromkeys(uris))

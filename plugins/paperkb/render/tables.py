@@ -1,0 +1,77 @@
+"""HTML tables of notes (index pages, query results), every cell escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..core.library import Library
+from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
+from .escape import Markup, escape, one_line
+from .site_map import SiteMap
+
+Cell = Callable[[Note, str], Markup]
+DEFAULT_COLUMNS = ("year", "title", "type", "venue", "level", "problem")
+
+
+class NoteTable:
+    """Renders notes as a table linked relative to the page ``here``."""
+
+    def __init__(self, site: SiteMap, library: Library | None = None) -> None:
+        self.site = site
+        self.library = library
+        self.cells: dict[str, tuple[str, Cell]] = {
+            "year": ("Year", lambda n, h: escape(n.year if n.year is not None else "")),
+            "title": ("Title", self._title),
+            "key": ("Key", lambda n, h: Markup("<code>{}</code>").format(n.key)),
+            "type": ("Type", lambda n, h: escape(TYPE_LABELS.get(n.type or "", ""))),
+            "level": ("Level", lambda n, h: escape(LEVEL_LABELS.get(n.level or "", ""))),
+            "venue": ("Venue", lambda n, h: escape(n.venue or "")),
+            "authors": ("Authors", lambda n, h: escape(_authors_short(n.authors))),
+            "fields": ("Fields", lambda n, h: escape(", ".join(n.fields))),
+            "tags": ("Tags", lambda n, h: escape(", ".join(n.tags))),
+            "datasets": ("Datasets", lambda n, h: escape(", ".join(n.datasets))),
+            "metrics": ("Metrics", lambda n, h: escape(", ".join(n.metrics))),
+            "problem": ("Problem", lambda n, h: escape(one_line(n.problem))),
+            "method": ("Method", lambda n, h: escape(one_line(n.method))),
+            "results": ("Results", lambda n, h: escape(one_line(n.results))),
+            "cited_by": ("Cited by", lambda n, h: escape(self.library.cited_by_count(n.key) if self.library else "")),
+        }
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(self.cells)
+
+    def _title(self, note: Note, here: str) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(self.site.urls.href(here, note.src_uri), note.title)
+
+    def render(self, notes: Iterable[Note], here: str, columns: Iterable[str] = DEFAULT_COLUMNS) -> Markup:
+        columns = [c for c in columns if c in self.cells]
+        head = Markup("").join(Markup("<th>{}</th>").format(self.cells[c][0]) for c in columns)
+        rows = [
+            Markup('<tr data-pkb-key="{}">{}</tr>').format(
+                note.key, Markup("").join(Markup("<td>{}</td>").format(self.cells[c][1](note, here)) for c in columns))
+            for note in notes
+        ]
+        # No blank line inside: Markdown passes the whole block through as raw HTML.
+        return Markup('<div class="md-typeset__table pkb-table"><table data-pkb-table="notes">'
+                      "<thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>").format(
+            head, Markup("\n").join(rows))
+
+
+def _authors_short(authors: list[str]) -> str:
+    if len(authors) > 3:
+        return f"{authors[0]} et al."
+    return ", ".join(authors)
+
+
+def count_table(rows: Iterable[tuple[Markup, int]], heading: str, total: int) -> Markup:
+    """A two-column count table with a bar showing each share of ``total``."""
+    body = Markup("\n").join(
+        Markup('<tr><td>{}</td><td class="pkb-count">{}</td><td class="pkb-bar-cell">'
+               '<span class="pkb-bar" style="width:{}%"></span></td></tr>').format(
+            label, count, round(100 * count / total, 1) if total else 0)
+        for label, count in rows
+    )
+    return Markup('<div class="md-typeset__table pkb-table"><table data-pkb-table="counts">'
+                  "<thead><tr><th>{}</th><th>Notes</th><th></th></tr></thead><tbody>\n{}\n</tbody></table></div>").format(
+        heading, body)

@@ -1,0 +1,45 @@
+"""``[[key]]`` / ``[[key|label]]`` links and ``![[key]]`` card embeds inside any page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..core.body_scan import WIKILINK, map_prose
+from ..core.library import Library
+from .card import render_card, wikilink_markdown
+from .escape import md_text
+from .site_map import SiteMap
+
+_EMBED_LINE = re.compile(r"^\s{0,3}!\[\[([^\[\]|#\n]+?)\]\]\s*$")
+
+
+def expand_wikilinks(markdown: str, here: str, library: Library, site: SiteMap,
+                     warn: Callable[[int, str], None], *, show_tags: bool = True) -> str:
+    """Replace wikilinks with Markdown links and embed lines with cards; ``warn(line_index, msg)``."""
+
+    def transform(line: str, index: int) -> str:
+        embed = _EMBED_LINE.match(line)
+        if embed:
+            note = library.get(embed.group(1).strip())
+            if note is not None:
+                card = render_card(note, site, here=here, heading="p", show_tags=show_tags)
+                return f'\n<div class="pkb-embed">\n{card}\n</div>\n'
+            warn(index, f"unknown note '{embed.group(1).strip()}' in embed ![[...]]")
+            return line
+
+        def replace(match: re.Match[str]) -> str:
+            key, fragment, label = match.group(2).strip(), match.group(3), match.group(4)
+            note = library.get(key)
+            if note is None:
+                if key not in library.drafts:
+                    warn(index, f"unknown citation '{key}' in wikilink [[{key}]]")
+                return md_text(label if label else key)
+            link = wikilink_markdown(note, here, label.strip() if label else None)
+            if fragment:
+                link = link[:-2] + f"#{fragment.strip()}>)"
+            return link
+
+        return WIKILINK.sub(replace, line)
+
+    return map_prose(markdown, transform)

@@ -1,0 +1,111 @@
+"""Shared fixtures: write notes into a temporary folder, build a real site, read what it wrote."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class BuiltSite:
+    root: Path
+    site_dir: Path
+    ok: bool
+    messages: list[str] = field(default_factory=list)
+
+    def html(self, url_path: str) -> str:
+        """The HTML of the page at ``url_path`` ('' for home, 'papers/x/' for a note)."""
+        path = self.site_dir / url_path
+        if url_path.endswith("/") or url_path == "":
+            path = path / "index.html"
+        return path.read_text(encoding="utf-8")
+
+    def all_text(self) -> str:
+        """Every text file the build wrote, concatenated (to prove something appears nowhere)."""
+        chunks = []
+        for path in sorted(self.site_dir.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".json", ".xml", ".svg", ".bib", ".js", ".txt", ".css"}:
+                chunks.append(path.read_text(encoding="utf-8", errors="replace"))
+        return "\n".join(chunks)
+
+    def warnings(self) -> list[str]:
+        return [m for m in self.messages if m.startswith(("WARNING", "ERROR"))]
+
+
+def note(title: str, body: str = "", **front) -> str:
+    """A note file's text from keyword front-matter (None values are left out)."""
+    data = {"title": title, **{k: v for k, v in front.items() if v is not None}}
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return f"---\n{dumped}---\n\n{textwrap.dedent(body)}"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def build_site(root: Path, files: dict[str, str | bytes], *, strict: bool = False, plugins: list | None = None,
+               config: dict | None = None) -> BuiltSite:
+    """Write ``files`` under ``root/notes`` and build them with MkDocs in-process."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from paperkb.default_config import default_config
+
+    write_tree(root / "notes", files)
+    cfg = default_config(root / "notes", root / "site", site_name="Test notes")
+    cfg["plugins"] = plugins if plugins is not None else ["tags", "paperkb"]
+    cfg.update(config or {})
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    ok = True
+    try:
+        mk = load_config(config_file=str(config_file), strict=strict)
+        mk.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(mk)
+        finally:
+            mk.plugins.on_shutdown()
+    except MkDocsException as exc:
+        ok = False
+        handler.records.append(f"ABORT: {exc}")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    return BuiltSite(root, root / "site", ok, handler.records)
+
+
+@pytest.fixture
+def site_builder(tmp_path):
+    def _build(files: dict[str, str | bytes], **kwargs) -> BuiltSite:
+        return build_site(tmp_path, files, **kwargs)
+
+    return _build
