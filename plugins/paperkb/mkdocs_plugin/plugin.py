@@ -120,23 +120,28 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return markdown
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
-        show_tags = not self.tags_enabled
+        # Notes' links were checked when the library loaded and generated pages only repeat
+        # note text, so only other pages (blog posts, user pages) warn from here.
+        if note is None and page.file.abs_src_path and not page.file.generated_by:
+            warn = self._page_warner(page)
+        else:
+            warn = _ignore
         if note is None:
-            # Notes' links were checked when the library loaded and generated pages only repeat
-            # note text, so only other pages (blog posts, user pages) warn here.
-            warn = self._page_warner(page) if page.file.abs_src_path and not page.file.generated_by else _ignore
-            if "[[" in markdown:
-                markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=show_tags)
-            return markdown
+            return self._expand(markdown, src, warn)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
         if isinstance(page.meta.get("tags"), list):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
-        card = render_card(note, self.site, show_tags=show_tags)
-        parts = [render_sections(note), markdown]
-        parts = [expand_wikilinks(p, src, self.library, self.site, _ignore, show_tags=show_tags) if "[[" in p else p
-                 for p in parts]
-        return f"{card}\n\n" + "\n".join(parts)
+        top = [str(render_card(note, self.site, show_tags=not self.tags_enabled)), render_sections(note)]
+        bottom: list[str] = []  # sections after the body (cites / cited by, diagram, cite block)
+        parts = [top[0]] + [self._expand(p, src, _ignore) for p in top[1:] + [markdown] + bottom]
+        return "\n\n".join(p for p in parts if p)
+
+    def _expand(self, markdown: str, src: str, warn) -> str:
+        """Text transforms shared by every page: wikilinks and card embeds."""
+        if "[[" in markdown:
+            markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=not self.tags_enabled)
+        return markdown
 
     def _page_warner(self, page: Page) -> PageWarner:
         return PageWarner(page.file.abs_src_path, display_path(Path(page.file.abs_src_path), self.project_root))
