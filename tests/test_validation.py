@@ -1,0 +1,164 @@
+"""Every validation message names the file and the line of the offending key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperkb.core.loader import load_library
+from paperkb.core.problems import Severity
+
+from .conftest import write_tree
+
+
+def load(tmp_path: Path, files: dict[str, str | bytes]):
+    write_tree(tmp_path / "notes", files)
+    return load_library(tmp_path / "notes", project_root=tmp_path)
+
+
+def messages(library) -> list[str]:
+    return [f"{p.path}:{p.line}: {p.message}" for p in library.problems]
+
+
+GOOD = "---\ntitle: Good note\nyear: 2020\n---\nBody\n"
+
+
+def test_valid_note_has_no_problems(tmp_path):
+    library = load(tmp_path, {"papers/good.md": GOOD})
+    assert library.problems == []
+    assert list(library.notes) == ["good"]
+
+
+def test_yaml_syntax_error_names_line_and_skips_only_that_note(tmp_path):
+    bad = "---\ntitle: Broken\nyear: 2020\ntags: [a, b\nvenue: ICML\n---\nBody\n"
+    library = load(tmp_path, {"papers/bad.md": bad, "papers/good.md": GOOD})
+    assert list(library.notes) == ["good"]
+    (problem,) = library.problems
+    assert problem.path == "notes/papers/bad.md"
+    assert problem.line == 4  # the flow sequence that never closes starts on line 4
+    assert problem.severity is Severity.ERROR
+    assert "YAML syntax error" in problem.message
+
+
+def test_year_must_be_an_integer(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nvenue: ICML\nyear: twenty twenty\n---\n"})
+    assert messages(library) == ["notes/papers/x.md:4: 'year' must be an integer such as 2023, got str 'twenty twenty'"]
+    assert library.notes == {}
+
+
+def test_quoted_digit_year_is_accepted(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nyear: '2021'\n---\n"})
+    assert library.problems == [] and library.notes["x"].year == 2021
+
+
+def test_cites_must_be_a_list(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\ncites: other2020\n---\n"})
+    assert messages(library) == [
+        "notes/papers/x.md:3: 'cites' must be a list of keys or {key, role} mappings, got str 'other2020'"]
+
+
+@pytest.mark.parametrize(
+    "key, value, allowed",
+    [
+        ("type", "method", "application, dataset, analysis, survey"),
+        ("level", "thorough", "skim, browse, deep"),
+        ("relation", "cousin", "peer, upstream"),
+    ],
+)
+def test_enum_values_list_the_allowed_values(tmp_path, key, value, allowed):
+    library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nyear: 2020\n{key}: {value}\n---\n"})
+    assert messages(library) == [f"notes/papers/x.md:4: '{key}' is '{value}'; allowed values: {allowed}"]
+
+
+def test_level_accepts_deep_read_spelling(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nlevel: Deep read\n---\n"})
+    assert library.notes["x"].level == "deep"
+
+
+def test_citation_role_outside_enum(tmp_path):
+    text = "---\ntitle: X\ncites:\n  - a2020\n  - {key: b2020, role: inspiration}\n---\n"
+    library = load(tmp_path, {"papers/x.md": text})
+    assert messages(library) == [
+        "notes/papers/x.md:5: citation role is 'inspiration'; allowed values: "
+        "background, related, builds-on, baseline, dataset, metric"]
+
+
+def test_duplicate_keys_across_files(tmp_path):
+    library = load(tmp_path, {
+        "papers/a.md": "---\ntitle: A\nkey: same2020\n---\n",
+        "papers/b.md": "---\ntitle: B\nyear: 2020\nkey: same2020\n---\n",
+    })
+    assert [n.title for n in library.notes.values()] == ["A"]
+    assert messages(library) == ["notes/papers/b.md:4: duplicate key 'same2020': already used by notes/papers/a.md"]
+
+
+def test_duplicate_key_inside_one_front_matter(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nyear: 2020\nyear: 2021\n---\n"})
+    assert messages(library) == ["notes/papers/x.md:4: duplicate key 'year' in the front-matter (first set on line 3)"]
+
+
+@pytest.mark.parametrize("bad_key", ["../x", "has space", "a/b", "..", "x..y"])
+def test_path_like_keys_are_rejected(tmp_path, bad_key):
+    library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nkey: '{bad_key}'\n---\n"})
+    (problem,) = library.problems
+    assert (problem.path, problem.line) == ("notes/papers/x.md", 3)
+    assert f"key '{bad_key}' is not a safe slug" in problem.message
+    assert library.notes == {}
+
+
+def test_non_utf8_file(tmp_path):
+    raw = "---\ntitle: Café\n---\nline two\n".encode("latin-1")
+    library = load(tmp_path, {"papers/latin.md": raw, "papers/good.md": GOOD})
+    assert list(library.notes) == ["good"]
+    (problem,) = library.problems
+    assert problem.path == "notes/papers/latin.md" and problem.line == 2
+    assert "not valid UTF-8" in problem.message
+
+
+def test_empty_and_missing_title(tmp_path):
+    library = load(tmp_path, {
+        "papers/empty.md": "---\ntitle: ''\nyear: 2020\n---\n",
+        "papers/missing.md": "---\nyear: 2020\nvenue: ICML\n---\n",
+    })
+    assert messages(library) == [
+        "notes/papers/empty.md:2: 'title' is empty",
+        "notes/papers/missing.md:1: missing required key 'title'",
+    ]
+
+
+def test_unknown_citation_is_a_warning_and_the_note_is_kept(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\ncites:\n  - ghost2019\n---\n"})
+    assert "x" in library.notes
+    (problem,) = library.problems
+    assert problem.severity is Severity.WARNING
+    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note has this key)"
+
+
+def test_plain_pages_without_note_keys_are_not_notes(tmp_path):
+    library = load(tmp_path, {"about.md": "---\nhide: [toc]\n---\n# About\n", "index.md": "# Home\n"})
+    assert library.notes == {} and library.problems == []
+
+
+def test_unknown_keys_are_kept(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nreviewer_score: 8\nmy_rating: [4, 5]\n---\n"})
+    assert library.notes["x"].extra == {"reviewer_score": 8, "my_rating": [4, 5]}
+
+
+def test_insights_from_front_matter_and_body(tmp_path):
+    text = (
+        "---\ntitle: X\ninsights:\n  - front insight\n---\n\n"
+        "- [想法] 中文的想法\n- ordinary bullet\n  * [idea] nested English idea\n\n"
+        "```\n- [idea] inside code, not an insight\n```\n"
+    )
+    library = load(tmp_path, {"papers/x.md": text})
+    insights = library.notes["x"].insights
+    assert [(i.text, i.line, i.in_body) for i in insights] == [
+        ("front insight", 4, False), ("中文的想法", 7, True), ("nested English idea", 9, True)]
+
+
+def test_files_are_never_rewritten(tmp_path):
+    files = {"papers/bad.md": "---\ntitle: [unclosed\n---\n", "papers/good.md": GOOD}
+    load(tmp_path, files)
+    for rel, text in files.items():
+        assert (tmp_path / "notes" / rel).read_text(encoding="utf-8") == text
