@@ -14,7 +14,7 @@ XSS = "<script>alert(1)</script>"
 def corpus() -> dict[str, str]:
     return {
         "papers/vaswani2017attention.md": note(
-            "Attention Is All You Need", "## Notes\n\nSelf-attention everywhere.\n\n- [想法] 注意力就是全部\n",
+            "Attention Is All You Need", "# Attention is all  you need\n\n## Notes\n\nSelf-attention everywhere.\n\n- [想法] 注意力就是全部\n",
             year=2017, venue="NeurIPS", authors=["Ashish Vaswani", "Noam Shazeer"], fields=["LLM"],
             type="application", level="deep", relation="upstream", tags=["transformer"],
             links={"paper": "https://arxiv.org/abs/1706.03762", "code": "https://github.com/tensorflow/tensor2tensor"},
@@ -98,6 +98,7 @@ def test_note_page_card_and_sections(site_builder):
     assert re.search(r'<h2 id="insights">Insights.*?</h2>\s*<ul>\s*<li>Parallelism beats recurrence.</li>', html, re.S)
     assert html.index('id="insights"') < html.index("Self-attention everywhere.")
     assert "<title>Attention Is All You Need - Test notes</title>" in html
+    assert html.count("<h1") == 1  # the body's "# Title" repeats the card's title and is dropped
 
 
 def test_hostile_values_are_escaped_everywhere(site_builder):

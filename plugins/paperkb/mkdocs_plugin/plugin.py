@@ -13,12 +13,14 @@ from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import display_path
 from ..core.urls import SiteUrls
-from ..render.card import render_card, render_sections
+from ..render.card import drop_repeated_title, render_card, render_sections
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
+from .callouts import convert_callouts
 from .config import PaperKBConfig
+from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
 
@@ -45,6 +47,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.tags_enabled = "material/tags" in config.plugins or "tags" in config.plugins
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
+        self.math = self.config.enabled and self.config.math and uses_arithmatex_generic(config)
+        if self.math:
+            add_math_to_config(config)
+        elif self.config.enabled and self.config.math:
+            log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
         return config
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
@@ -82,6 +89,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
+        if self.math:
+            add_math_files(files, config)
         if self.config.auto_nav and self.user_nav is None:
             config.nav = self._nav(files)
         return files
@@ -134,13 +143,16 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
         top = [str(render_card(note, self.site, show_tags=not self.tags_enabled)), render_sections(note)]
         bottom: list[str] = []  # sections after the body (cites / cited by, diagram, cite block)
+        markdown = drop_repeated_title(markdown, note.title)
         parts = [top[0]] + [self._expand(p, src, _ignore) for p in top[1:] + [markdown] + bottom]
         return "\n\n".join(p for p in parts if p)
 
     def _expand(self, markdown: str, src: str, warn) -> str:
-        """Text transforms shared by every page: wikilinks and card embeds."""
+        """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts."""
         if "[[" in markdown:
             markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=not self.tags_enabled)
+        if self.config.callouts and "[!" in markdown:
+            markdown = convert_callouts(markdown)
         return markdown
 
     def _page_warner(self, page: Page) -> PageWarner:

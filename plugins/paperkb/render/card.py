@@ -121,3 +121,16 @@ def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> st
 
     rel = posixpath.relpath(note.src_uri, posixpath.dirname(from_src) or ".")
     return f"[{md_text(label if label is not None else note.title)}](<{rel}>)"
+
+
+def drop_repeated_title(body: str, title: str) -> str:
+    """The body without a leading ``# Title`` that only repeats the card's title.
+
+    Notes written for a plain editor often start with the title as a heading; the card already
+    shows it, and two identical <h1> would confuse readers and the table of contents."""
+    import re
+
+    match = re.match(r"\s*#\s+(.+?)\s*#*\s*(?:\n|$)", body)
+    if match and " ".join(match.group(1).split()).casefold() == " ".join(title.split()).casefold():
+        return body[match.end():]
+    return body

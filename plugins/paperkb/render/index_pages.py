@@ -72,7 +72,7 @@ class IndexPages:
         recent = newest_first(self.library)[:10]
         parts = [
             f"# {md_text(self.site_name)}\n",
-            extra_markdown,
+            *([extra_markdown] if extra_markdown else []),
             f'<p class="pkb-total" data-pkb-total="{total}"><strong>Total Count: {total}</strong> papers</p>\n',
             f"Browse by {links} · [Tags]({_rel(here, self.site.tags)}) · [Insights]({_rel(here, self.site.insights)})\n",
             "## By field\n", str(self._facet_counts("field", here)), "",

@@ -65,11 +65,13 @@ def _authors_short(authors: list[str]) -> str:
 
 
 def count_table(rows: Iterable[tuple[Markup, int]], heading: str, total: int) -> Markup:
-    """A two-column count table with a bar showing each share of ``total``."""
+    """A count table with a bar per row, scaled to the largest count so small sets stay readable."""
+    rows = list(rows)
+    scale = max((count for _label, count in rows), default=0) or total
     body = Markup("\n").join(
         Markup('<tr><td>{}</td><td class="pkb-count">{}</td><td class="pkb-bar-cell">'
                '<span class="pkb-bar" style="width:{}%"></span></td></tr>').format(
-            label, count, round(100 * count / total, 1) if total else 0)
+            label, count, round(100 * count / scale, 1) if scale else 0)
         for label, count in rows
     )
     return Markup('<div class="md-typeset__table pkb-table"><table data-pkb-table="counts">'
