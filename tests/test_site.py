@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 from .conftest import note
@@ -23,7 +24,7 @@ def corpus() -> dict[str, str]:
             results="28.4 BLEU on WMT14 En-De.", insights=["Parallelism beats recurrence."],
             datasets=["WMT14"], metrics=["BLEU"], reviewer_note="kept as written"),
         "papers/devlin2019bert.md": note(
-            "BERT", "Masked LM.\n", year=2019, venue="NAACL", fields=["LLM"], type="application", level="browse",
+            "BERT: Pre-training *deep* [bidirectional] Transformers", "Masked LM.\n", year=2019, venue="NAACL", fields=["LLM"], type="application", level="browse",
             tags=["transformer", "pretraining"], problem="Unidirectional LMs limit fine-tuning.",
             cites=[{"key": "vaswani2017attention", "role": "builds-on"}]),
         "papers/brown2020gpt3.md": note(
@@ -118,9 +119,9 @@ def test_field_page_table_sorted_by_year_descending(site_builder):
     site = site_builder(corpus())
     rows = table_rows(site.html("fields/llm/"))
     assert [key for key, _ in rows] == ["brown2020gpt3", "devlin2019bert", "vaswani2017attention"]
-    assert rows[1][1] == ["2019", "BERT", "Application", "NAACL", "Browse", "Unidirectional LMs limit fine-tuning."]
+    assert rows[1][1] == ["2019", "BERT: Pre-training *deep* [bidirectional] Transformers", "Application", "NAACL", "Browse", "Unidirectional LMs limit fine-tuning."]
     html = site.html("fields/llm/")
-    assert '<a href="../../papers/devlin2019bert/">BERT</a>' in html
+    assert '<a href="../../papers/devlin2019bert/">BERT: Pre-training *deep* [bidirectional] Transformers</a>' in html
     assert "3 papers" in html
 
 
@@ -220,10 +221,13 @@ def test_strict_build_passes_on_clean_notes(tmp_path):
 
 def test_wikilinks_render_as_links_with_titles(site_builder):
     files = corpus()
-    files["papers/x.md"] = note("X", "See [[vaswani2017attention]] and [[devlin2019bert|the BERT paper]].\n"
+    files["papers/x.md"] = note("X", "See [[vaswani2017attention]], [[devlin2019bert]] and [[devlin2019bert|the BERT paper]].\n"
                                      "`[[not-a-link]]` stays code.\n", year=2022)
     site = site_builder(files)
     html = site.html("papers/x/")
     assert '<a href="../vaswani2017attention/">Attention Is All You Need</a>' in html
     assert '<a href="../devlin2019bert/">the BERT paper</a>' in html
+    # Titles keep their punctuation as text: no stray backslashes, no Markdown emphasis.
+    texts = [unescape(t) for t in re.findall(r'<a href="\.\./devlin2019bert/">([^<]*)</a>', html)]
+    assert texts == ["BERT: Pre-training *deep* [bidirectional] Transformers", "the BERT paper"]
     assert "<code>[[not-a-link]]</code>" in html

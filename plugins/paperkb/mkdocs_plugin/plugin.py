@@ -23,6 +23,7 @@ from .config import PaperKBConfig
 from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .search import enrich_site_search
 
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
@@ -86,7 +87,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 if page.src_uri != "index.md":
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
-            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
         if self.math:
@@ -154,6 +155,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
         return markdown
+
+    # -- after the build ------------------------------------------------------------------------
+    @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.config.search_forms:
+            enrich_site_search(config.site_dir)
 
     def _page_warner(self, page: Page) -> PageWarner:
         return PageWarner(page.file.abs_src_path, display_path(Path(page.file.abs_src_path), self.project_root))

@@ -9,7 +9,10 @@ from markupsafe import Markup, escape
 
 __all__ = ["Markup", "escape", "md_text", "safe_url", "neutralize_html", "one_line", "html_join"]
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$^=:])")
+# Characters that carry meaning in Markdown or its extensions (math, tables, tilde, caret...) or in
+# HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
+# only work for the characters python-markdown itself knows.
+_MD_OR_HTML_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$^=:<>&\"']")
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "doi", ""}
 _CODE_OR_MATH = re.compile(r"(`+).+?\1|\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
@@ -17,7 +20,7 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 def md_text(text: str) -> str:
     """Plain text made safe to drop into Markdown: no markup, no raw HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", str(escape(text)))
+    return _MD_OR_HTML_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", str(text))
 
 
 def safe_url(url: str) -> str | None:

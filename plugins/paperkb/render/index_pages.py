@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import yaml
+
 from ..core.library import Library, by_level, newest_first
 from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
 from .escape import Markup, escape, md_text, neutralize_html
@@ -17,6 +19,13 @@ class GeneratedPage:
     src_uri: str
     title: str
     markdown: str
+
+    def source(self) -> str:
+        """The page file's text. The title goes in the front-matter already HTML-escaped, because
+        mkdocs-material writes ``page.meta.title`` into <title> and the nav without escaping it
+        (and a title taken from the heading would come back unescaped by Jinja's ``striptags``)."""
+        front = yaml.safe_dump({"title": str(escape(self.title))}, allow_unicode=True, width=10_000)
+        return f"---\n{front}---\n\n{self.markdown}"
 
 
 def _facet_label(facet: str, value: object) -> str:
