@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .bib.database import Bibliography
 from .model import DEFAULT_ROLE, Note
 from .problems import Problem, Severity
 
@@ -29,6 +30,7 @@ class Library:
     out_edges: dict[str, list[Edge]] = field(default_factory=dict)
     in_edges: dict[str, list[Edge]] = field(default_factory=dict)
     cycles: list[list[str]] = field(default_factory=list)
+    bibliography: Bibliography = field(default_factory=Bibliography)  # entries of the .bib files, by key
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bib.database import load_bibliography
+from .bib.merge import complete_notes
+from .bib.reader import BibFileCache, find_bib_files
 from .library import Library, build_edges
 from .model import Note
 from .note_parser import parse_note
@@ -26,6 +30,7 @@ class NoteCache:
     """Parsed files keyed by path and (mtime, size): `mkdocs serve` re-parses only what changed."""
 
     entries: dict[str, _Parsed] = field(default_factory=dict)
+    bib: BibFileCache = field(default_factory=BibFileCache)
     hits: int = 0
     misses: int = 0
 
@@ -38,7 +43,7 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log)
+        note = parse_note(path, src_uri, log, title_required=False)  # a .bib entry may supply it
         parsed = _Parsed(stamp, note, log.problems)
         self.entries[str(path)] = parsed
         return parsed
@@ -69,11 +74,13 @@ def load_library(
     files: list[tuple[Path, str]] | None = None,
     cache: NoteCache | None = None,
     project_root: Path | None = None,
+    bib_files: Sequence[Path] | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
 
     Notes with errors are reported and left out; of two notes with the same key the first by
-    path is kept and the second reported."""
+    path is kept and the second reported. Notes are completed from the entries of ``bib_files``
+    (default: every .bib file below ``notes_dir``) with the same key."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
     cache = cache if cache is not None else NoteCache()
@@ -94,7 +101,14 @@ def load_library(
             )
             continue
         (drafts if note.draft else published)[note.key] = note
-    library = Library(notes=published, drafts=drafts)
+    bib_paths = find_bib_files(notes_dir) if bib_files is None else bib_files
+    bibliography, bib_problems = load_bibliography(bib_paths, cache=cache.bib, root=root)
+    problems.extend(bib_problems)
+    published, found = complete_notes(published, bibliography)
+    problems.extend(found)
+    drafts, found = complete_notes(drafts, bibliography)
+    problems.extend(found)
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography)
 
     def report(note: Note, line: int, message: str) -> None:
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))

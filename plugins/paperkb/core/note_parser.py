@@ -100,8 +100,12 @@ def read_text(path: Path, log: ProblemLog) -> str | None:
         return None
 
 
-def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True) -> Note | None:
-    """Parse ``path``; return None when it is not a paper note or when it has errors (logged)."""
+def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
+               title_required: bool = True) -> Note | None:
+    """Parse ``path``; return None when it is not a paper note or when it has errors (logged).
+
+    ``title_required=False`` leaves a missing title empty: the loader takes it from the .bib
+    entry with the note's key and reports the note only when there is none."""
     text = read_text(path, log)
     if text is None:
         return None
@@ -112,17 +116,19 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
         return None
     if require_marker and not is_note_front_matter(fm):
         return None
-    return note_from_front_matter(fm, path, src_uri, log)
+    return note_from_front_matter(fm, path, src_uri, log, title_required=title_required)
 
 
-def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
+def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog, *,
+                           title_required: bool = True) -> Note | None:
     f = _Fields(fm, log)
     for key, line in fm.duplicate_keys:
         log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {fm.key_lines[key]})")
 
     title = f.text("title")
     if "title" not in fm.data:
-        log.error(1, "missing required key 'title'")
+        if title_required:
+            log.error(1, "missing required key 'title'")
     elif not title:
         log.error(f.line("title"), "'title' is empty")
 

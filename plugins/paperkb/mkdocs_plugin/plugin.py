@@ -107,9 +107,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 files.remove(file)
 
     def _is_rejected_note(self, file: File) -> bool:
-        """A note that was reported with errors: it is skipped, not published half-broken."""
+        """A note that was reported with errors: it is skipped, not published half-broken.
+
+        The caller only asks about files that are not published: a file that parsed as a note
+        but was left out later (duplicate key, no title even from the .bib) is rejected too."""
         parsed = self.cache.entries.get(str(Path(file.abs_src_path)))
-        return parsed is not None and parsed.note is None and bool(parsed.problems)
+        return parsed is not None and (parsed.note is not None or bool(parsed.problems))
 
     def _nav(self, files: Files) -> list:
         assert self.site is not None

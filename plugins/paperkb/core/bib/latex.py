@@ -1,0 +1,98 @@
+"""LaTeX in BibTeX values: decoded to Unicode for display, written safely for export.
+
+Decoding uses pylatexenc's LatexNodes2Text set up the way bibtexparser's
+LatexDecodingMiddleware sets it up (``\\url{x}`` -> ``x``), plus the logos BibTeX files
+use. Values without any LaTeX syntax skip the parser: most fields are plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc import latex2text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+
+# Characters that can start LaTeX syntax worth decoding (``--`` is an en dash, ``~`` a space).
+_NEEDS_DECODING = re.compile(r"[\\{}$~`']|--")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _decoder() -> LatexNodes2Text:
+    context = latex2text.get_default_latex_context_db()
+    context.add_context_category(
+        "paperkb-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),
+            MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
+            MacroTextSpec("TeX", simplify_repl="TeX"),
+            MacroTextSpec("BibTeX", simplify_repl="BibTeX"),
+            MacroTextSpec("textasciicircum", simplify_repl="^"),
+        ],
+    )
+    # math_mode="text": `$\alpha$-GAN` reads as "α-GAN" in a card, a title or a table cell.
+    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="text")
+
+
+@lru_cache(maxsize=65536)
+def latex_to_text(value: str) -> str:
+    """``{\\"o}`` -> ö, ``\\&`` -> &, ``{GPT}`` -> GPT, ``--`` -> en dash; spaces collapsed."""
+    if _NEEDS_DECODING.search(value):
+        try:
+            value = _decoder().latex_to_text(value)
+        except Exception:  # pylatexenc is tolerant; never let one odd value break a build
+            value = value.replace("{", "").replace("}", "")
+    return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
+
+
+# -- writing Unicode text as a BibTeX value -------------------------------------------------
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+# A word whose capitals must survive styles that lower-case titles: GPT, ImageNet, LLaMA, GPT-3.
+_CAPITALIZED_WORD = re.compile(r"(?<![\w{])(\w*[A-Z]\w*(?:[-/]\w+)*)")
+
+
+def text_to_latex(text: str) -> str:
+    """Plain Unicode text as a BibTeX value: special characters escaped, nothing else changed."""
+    return _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group(0)], " ".join(str(text).split()))
+
+
+def title_to_latex(title: str) -> str:
+    """A title as a BibTeX value whose acronyms and inner capitals keep their case."""
+    escaped = text_to_latex(title)
+
+    def protect(match: re.Match[str]) -> str:
+        word = match.group(1)
+        inner_capital = any(c.isupper() for c in word[1:])
+        return "{" + word + "}" if inner_capital else word
+
+    # Protect only outside the escapes written above (they hold no capitals except \textbackslash).
+    return _CAPITALIZED_WORD.sub(protect, escaped)
+
+
+def url_value(url: str) -> str:
+    """A URL or DOI as a BibTeX value: braces would unbalance the entry, so percent-encode them."""
+    return str(url).strip().replace("{", "%7B").replace("}", "%7D")
+
+
+def url_from_latex(value: str) -> str:
+    """A url/doi field as written (``\\url{...}``, escaped ``\\_``) -> the plain URL."""
+    value = value.strip()
+    match = re.fullmatch(r"\\url\s*\{(.*)\}", value, re.DOTALL)
+    if match:
+        value = match.group(1)
+    value = re.sub(r"\\([_%#&~$])", r"\1", value)
+    return value.replace("{", "").replace("}", "").strip()
