@@ -23,7 +23,8 @@ from .config import PaperKBConfig
 from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
-from .search import enrich_site_search
+from .query_fence import QueryFence
+from .search import enrich_site_search, quiet_jieba
 
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
@@ -38,6 +39,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.library = Library()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
+        self.queries = QueryFence()  # paperkb-query blocks
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -51,8 +53,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.math = self.config.enabled and self.config.math and uses_arithmatex_generic(config)
         if self.math:
             add_math_to_config(config)
+        if self.config.enabled and self.config.search_forms:
+            quiet_jieba()
         elif self.config.enabled and self.config.math:
             log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
+        self.queries.register(config)
         return config
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
@@ -81,6 +86,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.library, urls, prefix=prefix, home="index.md",
             statistics=f"{prefix}statistics.md" if has_home else "index.md",
         )
+        self.queries.start(self.library, self.site)
         pages = IndexPages(self.library, self.site, site_name=config.site_name).all_pages(self.config.home_intro)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
@@ -140,13 +146,15 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:
             warn = _ignore
         if note is None:
-            return self._expand(markdown, src, warn)
+            return self._expand(self.queries.prepare(markdown, page, warn), src, warn)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
         if isinstance(page.meta.get("tags"), list):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
         top = [str(render_card(note, self.site, show_tags=not self.tags_enabled)), render_sections(note)]
         bottom: list[str] = []  # sections after the body (cites / cited by, diagram, cite block)
+        # Query blocks run on the body as written, so their warnings name the note's own lines.
+        markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = drop_repeated_title(markdown, note.title)
         parts = [top[0]] + [self._expand(p, src, _ignore) for p in top[1:] + [markdown] + bottom]
         return "\n\n".join(p for p in parts if p)
