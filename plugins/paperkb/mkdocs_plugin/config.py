@@ -16,3 +16,17 @@ class PaperKBConfig(Config):
     auto_nav = opt.Type(bool, default=True)
     # Markdown placed on the generated home page under its title.
     home_intro = opt.Type(str, default="")
+    # Typeset `$...$` / `$$...$$` (pymdownx.arithmatex, generic mode) with the KaTeX paperkb ships.
+    math = opt.Type(bool, default=True)
+    # Turn Obsidian callouts (`> [!note] Title`) into admonitions on every page.
+    callouts = opt.Type(bool, default=True)
+    # Add word forms (train/trained) and Chinese sub-words (根本原因 -> 原因) to the search index.
+    search_forms = opt.Type(bool, default=True)
+    # Citation diagrams on note pages and the graph pages (site-wide and per field).
+    graph = opt.Type(bool, default=True)
+    # A graph page with more notes than this shows its most-cited ones and says what it left out.
+    graph_max_nodes = opt.Type(int, default=60)
+    # At most this many notes in a note page's diagram (the note, its citations, one more hop).
+    local_graph_max_nodes = opt.Type(int, default=30)
+    # Where finished SVGs are cached by the hash of their DOT source (relative to mkdocs.yml).
+    cache_dir = opt.Type(str, default=".paperkb-cache/graphs")

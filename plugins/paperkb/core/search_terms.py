@@ -1,0 +1,124 @@
+"""Make mkdocs-material's search find word forms and Chinese sub-words.
+
+mkdocs-material's search (lunr.js) appends a trailing wildcard to every query term, which
+turns off lunr's query pipeline, so a query is matched by *prefix* against the index tokens:
+
+- English: ``train`` finds "training", but ``trained`` or ``models`` find nothing in a section
+  that only says "training" or "model". Stemming the index makes it worse (the index holds
+  "train", the query ``trained*`` still is not its prefix), so material leaves the stemmer off.
+- Chinese: jieba (precise mode) turns 根本原因 into one token, so 原因 is not found.
+
+This module adds a hidden ``forms`` field to each index entry holding exactly the words a
+query needs and the entry lacks: for every English word, the other forms of its (Porter2) stem
+that occur anywhere on the site; for every Chinese word, the dictionary words inside it
+(jieba's search-engine mode). Words a prefix query already reaches are left out, which keeps
+the index small. Results still show the entry's own title and text: the field is not shown.
+
+Plain Python (no MkDocs): ``enrich_search_index`` takes and returns the parsed JSON."""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+FIELD = "forms"
+FIELD_BOOST = 0.5  # a different form of a word is a weaker hit than the word itself
+ZWSP = "\u200b"  # the separator material's search puts between jieba's words
+
+_TAG = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&(?:[a-z]+|#\d+);")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")  # shorter words have no forms worth indexing
+
+
+def _plain_text(html: str) -> str:
+    return _ENTITY.sub(" ", _TAG.sub(" ", html)).lower()
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")  # Porter2: fewer false friends than Porter (generic vs generate)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
+    return jieba
+
+
+def _latin_words(text: str) -> set[str]:
+    return set(_LATIN_WORD.findall(text))
+
+
+def _han_words(text: str) -> set[str]:
+    """The Chinese words of ``text``: material already split runs of Han with U+200B."""
+    words: set[str] = set()
+    for run in _HAN.findall(text.replace(ZWSP, " ")):
+        words.add(run)
+    return words
+
+
+def _prefix_reached(form: str, tokens: list[str]) -> bool:
+    """True if some token starts with ``form`` (a query ``form*`` already finds the entry)."""
+    i = bisect_left(tokens, form)
+    return i < len(tokens) and tokens[i].startswith(form)
+
+
+def _chinese_subwords(word: str) -> Iterable[str]:
+    if len(word) < 3:
+        return ()
+    return (w for w in _jieba().cut_for_search(word) if len(w) >= 2 and w != word)
+
+
+def enrich_search_index(index: dict) -> dict:
+    """Add the ``forms`` field to every entry of a parsed ``search_index.json`` (in place)."""
+    docs = index.get("docs") or []
+    stem = _english_stemmer().stemWord
+    texts = [_plain_text(f"{d.get('title', '')} {d.get('text', '')}") for d in docs]
+
+    # First pass: which forms of each stem occur on the site.
+    forms_of: dict[str, set[str]] = defaultdict(set)
+    doc_latin = [_latin_words(t) for t in texts]
+    for words in doc_latin:
+        for word in words:
+            forms_of[stem(word)].add(word)
+
+    # Second pass: per entry, the forms and sub-words a prefix query would miss.
+    added_any = False
+    for doc, text, latin in zip(docs, texts, doc_latin):
+        han = _han_words(text)
+        tokens = sorted(latin | han)
+        extra: set[str] = set()
+        for word in latin:
+            for form in forms_of[stem(word)]:
+                if form != word and not _prefix_reached(form, tokens):
+                    extra.add(form)
+        for word in han:
+            for sub in _chinese_subwords(word):
+                if not _prefix_reached(sub, tokens):
+                    extra.add(sub)
+        if extra:
+            doc[FIELD] = " ".join(sorted(extra))
+            added_any = True
+
+    config = index.setdefault("config", {})
+    if added_any:
+        config.setdefault("fields", {}).setdefault(FIELD, {"boost": FIELD_BOOST})
+    if any(ZWSP in d.get("text", "") or ZWSP in d.get("title", "") for d in docs):
+        config["separator"] = split_on_zwsp(config.get("separator") or r"[\s\-]+")
+    return index
+
+
+def split_on_zwsp(separator: str) -> str:
+    """A tokenizer separator that also splits on U+200B (jieba's word boundaries)."""
+    if "\\u200b" in separator or ZWSP in separator:
+        return separator
+    return f"[\\u200b]+|{separator}"

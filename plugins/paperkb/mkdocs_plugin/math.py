@@ -1,0 +1,51 @@
+"""Math served by the site itself: KaTeX (vendored in ``assets/katex``) plus a small typesetter.
+
+pymdownx.arithmatex (generic mode) leaves ``\\(...\\)`` / ``\\[...\\]`` in ``.arithmatex`` elements;
+``paperkb-math.js`` renders them with KaTeX in the browser. Nothing loads from a CDN, so a site
+read offline still shows its formulas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+KATEX_DIR = ASSETS_DIR / "katex"
+SITE_DIR = "assets/paperkb"
+CSS = [f"{SITE_DIR}/katex/katex.min.css"]
+JS = [f"{SITE_DIR}/katex/katex.min.js", f"{SITE_DIR}/paperkb-math.js"]
+
+
+def _shipped_files() -> list[tuple[str, Path]]:
+    files = [(f"{SITE_DIR}/paperkb-math.js", ASSETS_DIR / "paperkb-math.js")]
+    for path in sorted(KATEX_DIR.rglob("*")):
+        if path.is_file() and path.suffix in {".js", ".css", ".woff2"}:
+            files.append((f"{SITE_DIR}/katex/{path.relative_to(KATEX_DIR).as_posix()}", path))
+    return files
+
+
+def add_math_to_config(config: MkDocsConfig) -> None:
+    """Link the stylesheet and scripts from every page (KaTeX before the typesetter)."""
+    for uri in CSS:
+        if uri not in config.extra_css:
+            config.extra_css.append(uri)
+    present = {str(s) for s in config.extra_javascript}
+    for uri in JS:
+        if uri not in present:
+            config.extra_javascript.append(uri)
+
+
+def add_math_files(files: Files, config: MkDocsConfig) -> None:
+    for uri, path in _shipped_files():
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+
+def uses_arithmatex_generic(config: MkDocsConfig) -> bool:
+    """KaTeX only understands arithmatex's generic output (MathJax mode emits script tags)."""
+    if "pymdownx.arithmatex" not in config.markdown_extensions:
+        return False
+    options = config.mdx_configs.get("pymdownx.arithmatex", {})
+    return bool(options.get("generic", False))
