@@ -22,6 +22,7 @@ def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None
         "site_dir": str(site_dir.resolve()),
         "theme": {
             "name": "material",
+            "font": False,  # system fonts: no request to a font CDN, the site reads offline
             "features": ["navigation.tabs", "navigation.top", "search.suggest", "search.highlight", "content.code.copy"],
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default",
