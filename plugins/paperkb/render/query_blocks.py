@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ..core.library import Library
 from ..core.query import Query, QueryError, QueryResult, evaluate
+from ..core.urls import SiteUrls
 from .escape import Markup, escape
 from .site_map import SiteMap
 from .tables import NoteTable
@@ -30,6 +31,11 @@ DEFAULT_COLUMNS = ("year", "title", "venue")
 EXTRA_COLUMNS = ("score", "hops")  # query-only columns added to NoteTable's
 
 Warn = Callable[[int, str], None]  # (0-based line index in the page's Markdown, message)
+
+def query_columns() -> tuple[str, ...]:
+    """Column names a query's ``columns`` may use: NoteTable's and the query-only ones."""
+    return NoteTable(SiteMap(SiteUrls())).column_names + EXTRA_COLUMNS
+
 
 _QUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)*")
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
@@ -125,7 +131,7 @@ class QueryBlockRenderer:
     def __init__(self, library: Library, site: SiteMap) -> None:
         self.library = library
         self.site = site
-        self.column_names = NoteTable(site, library).column_names + EXTRA_COLUMNS
+        self.column_names = query_columns()
 
     def render(self, source: str, here: str) -> RenderedQuery:
         query: Query | None = None
