@@ -13,6 +13,7 @@ import importlib
 # format name -> module in paperkb.cli that registers `paperkb export <format>`.
 EXPORTERS: dict[str, str] = {
     "bib": "export_bib",
+    "readme": "export_readme",
 }
 
 

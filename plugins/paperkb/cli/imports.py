@@ -13,6 +13,7 @@ import importlib
 # source name -> module in paperkb.cli that registers `paperkb import <source>`.
 IMPORTERS: dict[str, str] = {
     "bib": "import_bib",
+    "readme": "import_readme",
 }
 
 

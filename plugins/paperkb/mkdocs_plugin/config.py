@@ -16,6 +16,12 @@ class PaperKBConfig(Config):
     auto_nav = opt.Type(bool, default=True)
     # Markdown placed on the generated home page under its title.
     home_intro = opt.Type(str, default="")
+    # .bib files to read besides those in docs_dir (paths relative to mkdocs.yml), e.g. a Zotero export.
+    bib_files = opt.ListOfItems(opt.Type(str), default=[])
+    # pybtex style of formatted references: plain, unsrt, alpha or unsrtalpha.
+    bib_style = opt.Choice(("plain", "unsrt", "alpha", "unsrtalpha"), default="plain")
+    # The "Cite" block (formatted reference + BibTeX with a copy button) on every note page.
+    cite_block = opt.Type(bool, default=True)
     # Typeset `$...$` / `$$...$$` (pymdownx.arithmatex, generic mode) with the KaTeX paperkb ships.
     math = opt.Type(bool, default=True)
     # Turn Obsidian callouts (`> [!note] Title`) into admonitions on every page.

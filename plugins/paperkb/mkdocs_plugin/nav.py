@@ -16,6 +16,10 @@ def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> 
         nav.append({title: site.overview_page(facet)})
     nav.append({"Tags": site.tags})
     nav.append({"Insights": site.insights})
+    if site.bibliography:
+        nav.append({"Bibliography": site.bibliography})
+    if site.to_read:
+        nav.append({"To read": site.to_read})
     nav.extend(other_pages)
     if blog_index:
         nav.append({"Blog": blog_index})

@@ -25,6 +25,9 @@ class SiteMap:
     insights: str = "insights.md"
     tags: str = "tags.md"
     facet_pages: dict[str, dict[object, str]] = field(default_factory=dict)
+    # The bibliography (all references by year) and the reading queue; None: not generated.
+    bibliography: str | None = None
+    to_read: str | None = None
 
     @classmethod
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
@@ -54,6 +57,7 @@ class SiteMap:
 
     def generated_uris(self) -> list[str]:
         uris = [self.home, self.statistics, self.insights, self.tags]
+        uris.extend(page for page in (self.bibliography, self.to_read) if page)
         for pages in self.facet_pages.values():
             uris.extend(pages.values())
         return list(dict.fromkeys(uris))

@@ -1,0 +1,65 @@
+"""`paperkb import readme FILE`: one note per entry of a reading-list README."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.problems import Severity
+from ..importers.readme_import import ReadmeImportReport, import_readme
+from ..importers.writer import Outcome
+from .project import find_project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "readme", help="create a note for each '### year - [Title](url)' entry of a reading-list README",
+        description="Create one note per entry of a reading-list README (never overwrites a note). "
+                    "The README's intro and layout are kept in <notes>/.paperkb/ for `paperkb export readme`.")
+    parser.add_argument("readme", metavar="FILE")
+    parser.add_argument("--out", help="folder for new notes (default: <notes>/papers)")
+    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be created; write nothing")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    readme = Path(args.readme)
+    if not readme.is_file():
+        print(f"paperkb import readme: {readme}: no such file", file=sys.stderr)
+        return 2
+    project = find_project(args.notes)
+    out = Path(args.out) if args.out else project.notes_dir / "papers"
+    report = import_readme(readme, notes_dir=project.notes_dir, out_dir=out, dry_run=args.dry_run,
+                           project_root=project.root)
+    print_report(report, dry_run=args.dry_run)
+    return 1 if report.failed else 0
+
+
+def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
+    writer = report.writer
+    if report.doc is not None:
+        fields = report.entries_by_field
+        print(f"{report.readme}: {len(report.notes)} entries in {len(fields)} fields, {report.insights} insights")
+        for name, count in fields.items():
+            print(f"  {name}: {count}")
+        if report.count_line is not None:
+            print(f"  count line (line {report.count_line.line}): {report.count_line.count}")
+    verb = "would create" if dry_run else "created"
+    created = [n for n in report.notes if n.result and n.result.outcome in (Outcome.CREATED, Outcome.WOULD_CREATE)]
+    skipped = [n for n in report.notes if n.result and n.result.skipped]
+    print(f"notes: {verb} {len(created)}, skipped {len(skipped)}")
+    for note in created:
+        print(f"  {verb}: {writer.show(note.path)}")
+    for note in skipped:
+        why = "exists, unchanged" if note.result.outcome is Outcome.UNCHANGED else "exists with other text, kept"
+        print(f"  skipped: {writer.show(note.path)} ({why})")
+    for result in report.state:
+        print(f"state: {writer.show(result.path)}: {result.outcome.value}")
+    if report.problems:
+        print(f"warnings: {sum(p.severity is Severity.WARNING for p in report.problems)}")
+        for problem in report.problems:
+            print(f"  {problem}")
+    if dry_run:
+        print("dry run: nothing was written")

@@ -1,0 +1,202 @@
+"""`paperkb import readme`: one note per README entry, and what an export needs to write it back.
+
+Each note gets ``title``, ``key`` (an ASCII slug of the title, made unique with -2, -3),
+``year``, ``field`` (the section), ``links.paper`` (the heading's URL), ``arxiv`` / ``doi`` /
+``venue`` when the URL tells them, and ``insights`` (the ``[想法]`` bullets). The body is every
+other line under the heading, verbatim and in order. Where the insights stood, the heading's
+shape and the README's other text go to ``<notes>/.paperkb/`` (see readme_state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.loader import load_library
+from ..core.model import Note
+from ..core.problems import Problem, ProblemLog, display_path
+from ..core.slug import ascii_slug
+from .links import link_info
+from .readme import CountLine, Entry, ReadmeDoc, parse_readme
+from .readme_state import (
+    EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,
+)
+from .writer import Outcome, SafeWriter, WriteResult, markdown_file
+
+
+@dataclass
+class PlannedNote:
+    entry: Entry
+    key: str
+    path: Path
+    text: str
+    insights: int
+    layout: EntryLayout
+    result: WriteResult | None = None
+
+
+@dataclass
+class ReadmeImportReport:
+    readme: str  # as shown in messages
+    doc: ReadmeDoc | None
+    notes: list[PlannedNote]
+    writer: SafeWriter
+    problems: list[Problem] = field(default_factory=list)
+    state: list[WriteResult] = field(default_factory=list)
+
+    @property
+    def entries_by_field(self) -> Counter:
+        return Counter(p.entry.section or "(no section)" for p in self.notes)
+
+    @property
+    def insights(self) -> int:
+        return sum(p.insights for p in self.notes)
+
+    @property
+    def count_line(self) -> CountLine | None:
+        return self.doc.count_line if self.doc else None
+
+    @property
+    def failed(self) -> bool:
+        return self.doc is None
+
+
+def import_readme(readme: Path, *, notes_dir: Path, out_dir: Path | None = None, dry_run: bool = False,
+                  project_root: Path | None = None) -> ReadmeImportReport:
+    notes_dir = Path(notes_dir)
+    out_dir = Path(out_dir) if out_dir is not None else notes_dir / "papers"
+    root = project_root or notes_dir.parent
+    log = ProblemLog(display_path(Path(readme), root))
+    writer = SafeWriter(dry_run=dry_run, root=root)
+    try:
+        text = Path(readme).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        log.error(1, f"README is not valid UTF-8 (offset {exc.start}); save it as UTF-8")
+        return ReadmeImportReport(log.display_path, None, [], writer, log.problems)
+    doc = parse_readme(text, log)
+    existing = load_library(notes_dir, project_root=root)
+    known = {**existing.drafts, **existing.notes}
+    planned = plan_notes(doc, out_dir, known, log)
+    for note in planned:
+        note.result = writer.write(note.path, note.text)
+
+    report = ReadmeImportReport(log.display_path, doc, planned, writer, log.problems)
+    report.state = _write_state(doc, planned, Path(readme), notes_dir, root, writer, log)
+    return report
+
+
+# -- planning ------------------------------------------------------------------------------------
+def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: ProblemLog) -> list[PlannedNote]:
+    taken: dict[str, Entry] = {}
+    by_arxiv: dict[str, Entry] = {}
+    existing_arxiv = {n.arxiv: n for n in existing.values() if n.arxiv}
+    planned = []
+    for entry in doc.entries:
+        key, path = _unique_key(entry, out_dir, taken, existing, log)
+        taken[key] = entry
+        front, layout, insights = _note_parts(entry, key)
+        arxiv = front.get("arxiv")
+        if arxiv and arxiv in by_arxiv:
+            log.warning(entry.line, f"arXiv {arxiv} is also the paper of the entry on line {by_arxiv[arxiv].line}")
+        elif arxiv and arxiv in existing_arxiv and existing_arxiv[arxiv].path.resolve() != path.resolve():
+            other = existing_arxiv[arxiv]
+            log.warning(entry.line, f"arXiv {arxiv} already has a note: {other.display_path} (key {other.key}); "
+                                    f"imported as {key} all the same")
+        if arxiv:
+            by_arxiv.setdefault(arxiv, entry)
+        planned.append(PlannedNote(entry, key, path, markdown_file(front, _body(entry, layout)), insights, layout))
+    return planned
+
+
+def _unique_key(entry: Entry, out_dir: Path, taken: dict[str, Entry], existing: dict[str, Note],
+                log: ProblemLog) -> tuple[str, Path]:
+    title = entry.heading.title
+    base = ascii_slug(title, max_words=6, fallback="")
+    if not base:  # no ASCII words (a Chinese title): a stable name from the title's hash
+        base = "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    number, reason = 1, ""
+    while True:
+        key = base if number == 1 else f"{base}-{number}"
+        path = out_dir / f"{key}.md"
+        other = existing.get(key)
+        if key not in taken and (other is None or other.path.resolve() == path.resolve()):
+            break
+        if not reason:
+            reason = (f"the entry on line {taken[key].line} has the same key '{key}'" if key in taken
+                      else f"key '{key}' is taken by {other.display_path}")
+        number += 1
+    if reason:
+        log.warning(entry.line, f"{reason}; imported as '{key}'")
+    return key, path
+
+
+def _note_parts(entry: Entry, key: str) -> tuple[dict[str, Any], EntryLayout, int]:
+    heading = entry.heading
+    info = link_info(heading.url) if heading.url else None
+    blocks = entry.insight_blocks()
+    front: dict[str, Any] = {"title": heading.title, "key": key}
+    if heading.year is not None:
+        front["year"] = heading.year
+    if info and info.venue:
+        front["venue"] = info.venue
+    if entry.section:
+        front["field"] = entry.section
+    if heading.url:
+        front["links"] = {"paper": heading.url}
+    if info and info.arxiv:
+        front["arxiv"] = info.arxiv
+    if info and info.doi:
+        front["doi"] = info.doi
+    if blocks:
+        front["insights"] = [b.text for b in blocks]
+
+    inside = {i for b in blocks for i in range(b.start, b.start + len(b.lines))}
+    rest = [line for i, line in enumerate(entry.lines) if i not in inside]
+    lead = _leading_blanks(rest)
+    trail = _leading_blanks(rest[lead:][::-1])
+    layout = EntryLayout(key=key, heading=heading.template, lead=lead, trail=trail,
+                         insights=[InsightSlot(b.start, b.text, b.lines) for b in blocks])
+    return front, layout, len(blocks)
+
+
+def _leading_blanks(lines: list[str]) -> int:
+    count = 0
+    while count < len(lines) and not lines[count].strip():
+        count += 1
+    return count
+
+
+def _body(entry: Entry, layout: EntryLayout) -> str:
+    inside = {i for s in layout.insights for i in range(s.at, s.at + len(s.lines))}
+    rest = [line for i, line in enumerate(entry.lines) if i not in inside]
+    return "\n".join(rest[layout.lead:len(rest) - layout.trail])
+
+
+# -- state -----------------------------------------------------------------------------------------
+def _write_state(doc: ReadmeDoc, planned: list[PlannedNote], readme: Path, notes_dir: Path, root: Path,
+                 writer: SafeWriter, log: ProblemLog) -> list[WriteResult]:
+    intro_path, layout_path = state_paths(notes_dir)
+    by_entry = {id(p.entry): p.layout for p in planned}
+    layout = ReadmeLayout(
+        source=display_path(Path(readme), root),
+        sections=[SectionLayout(s.name, s.head, [by_entry[id(e)] for e in s.entries]) for s in doc.sections],
+        final_newline=doc.final_newline,
+    )
+    results = [writer.write(intro_path, intro_text(doc.intro))]
+    if results[0].outcome is Outcome.EXISTS:
+        log.warning(1, f"{writer.show(intro_path)} differs from this README's intro and was kept "
+                       "(delete it to take this intro)")
+    try:
+        previous = load_state(notes_dir).layout
+    except LayoutError:
+        previous = None
+    if previous is not None and previous.source != layout.source:
+        results.append(WriteResult(layout_path, Outcome.EXISTS))
+        log.warning(1, f"{writer.show(layout_path)} records the layout of {previous.source} and was kept; "
+                       "an export writes the new notes in the default shape")
+    else:  # the layout of this README, newer than the recorded one
+        results.append(writer.replace_own_state(layout_path, layout.to_yaml()))
+    return results
