@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import difflib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -453,8 +454,8 @@ def _one_string(value: Any, key: str, what: str) -> str:
 def _year(value: Any, key: str) -> int:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.year
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and re.fullmatch(r"\d{1,4}(?:-\d\d(?:-\d\d)?)?", value.strip()):
+        value = int(value.strip()[:4].split("-")[0])  # "2023" or an ISO date's year
     if isinstance(value, bool) or not isinstance(value, int):
         raise QueryError(f"'{key}' must be a year such as 2023, got {_kind(value)}", key)
     return value

@@ -16,8 +16,10 @@ from ..core.urls import SiteUrls
 from ..render.card import drop_repeated_title, render_card, render_sections
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
+from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
+from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
 from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
@@ -39,6 +41,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.library = Library()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
+        self.bib = BibTeXGlue()  # .bib sources, Cite blocks, [@key] citations, bibliography pages, all.bib
         self.queries = QueryFence()  # paperkb-query blocks
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -58,6 +61,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         elif self.config.enabled and self.config.math:
             log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
         self.queries.register(config)
+        self.bib.configure(self.config, self.project_root)
         return config
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
@@ -71,7 +75,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             for f in files.documentation_pages()
             if f.abs_src_path and not f.generated_by and not is_excluded(f.src_uri, self.config.exclude)
         ]
-        self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root)
+        self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
+                                    bib_files=self.bib.source_files(files))
         report(self.library.problems)
         self._remove_unpublished(files)
         for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
@@ -88,6 +93,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.queries.start(self.library, self.site)
         pages = IndexPages(self.library, self.site, site_name=config.site_name).all_pages(self.config.home_intro)
+        pages += self.bib.start(self.library, self.site, files, config, prefix)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -146,7 +152,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:
             warn = _ignore
         if note is None:
-            return self._expand(self.queries.prepare(markdown, page, warn), src, warn)
+            cited = CitedKeys()  # [@key] citations: the page ends with their References list
+            markdown = self._expand(self.queries.prepare(markdown, page, warn), src, warn, cited)
+            return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
         if isinstance(page.meta.get("tags"), list):
@@ -156,13 +164,20 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = drop_repeated_title(markdown, note.title)
-        parts = [top[0]] + [self._expand(p, src, _ignore) for p in top[1:] + [markdown] + bottom]
+        cited = CitedKeys()  # [@key] citations in the sections and body: their References follow the body
+        parts = [top[0]] + [self._expand(p, src, _ignore, cited) for p in top[1:] + [markdown]]
+        parts.append(self.bib.references_section(cited, src))
+        parts += [self._expand(p, src, _ignore) for p in bottom]
+        parts.append(self.bib.cite_block(note))
         return "\n\n".join(p for p in parts if p)
 
-    def _expand(self, markdown: str, src: str, warn) -> str:
-        """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts."""
+    def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
+        """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts,
+        and (when ``cited`` collects them for a References list) ``[@key]`` citations."""
         if "[[" in markdown:
             markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=not self.tags_enabled)
+        if cited is not None and "@" in markdown:
+            markdown = self.bib.expand(markdown, src, warn, cited)
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
         return markdown
