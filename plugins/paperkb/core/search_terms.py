@@ -22,7 +22,6 @@ import logging
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
 from functools import lru_cache
 
 FIELD = "forms"
@@ -72,16 +71,18 @@ def _prefix_reached(form: str, tokens: list[str]) -> bool:
     return i < len(tokens) and tokens[i].startswith(form)
 
 
-def _chinese_subwords(word: str) -> Iterable[str]:
+@lru_cache(maxsize=65536)  # the same words recur on every page; jieba is slow
+def _chinese_subwords(word: str) -> tuple[str, ...]:
     if len(word) < 3:
         return ()
-    return (w for w in _jieba().cut_for_search(word) if len(w) >= 2 and w != word)
+    return tuple(w for w in _jieba().cut_for_search(word) if len(w) >= 2 and w != word)
 
 
 def enrich_search_index(index: dict) -> dict:
     """Add the ``forms`` field to every entry of a parsed ``search_index.json`` (in place)."""
     docs = index.get("docs") or []
-    stem = _english_stemmer().stemWord
+    # A site has a few thousand distinct words used a million times; the stemmer is pure Python.
+    stem = lru_cache(maxsize=None)(_english_stemmer().stemWord)
     texts = [_plain_text(f"{d.get('title', '')} {d.get('text', '')}") for d in docs]
 
     # First pass: which forms of each stem occur on the site.
