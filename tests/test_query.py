@@ -35,11 +35,11 @@ def keyset(library: Library, **query) -> set[str]:
 
 
 # -- traversals -----------------------------------------------------------------------------------
-def test_descendants_transitive_with_hops(library):
+def test_descendants_transitive_with_distance(library):
     result = evaluate(library, Query.from_mapping({"descendants": "attn"}))
-    assert result.hops == {"bert": 1, "vit": 1, "clip": 1, "llm": 1, "mae": 2, "sam": 2, "survey": 2,
+    assert result.distance == {"bert": 1, "vit": 1, "clip": 1, "llm": 1, "mae": 2, "sam": 2, "survey": 2,
                            "preA": 3, "preB": 4}
-    assert {n.key for n in result.notes} == set(result.hops)
+    assert {n.key for n in result.notes} == set(result.distance)
 
 
 @pytest.mark.parametrize("depth, expected", [
@@ -182,7 +182,7 @@ def test_sort_fields(library):
         "bleu", "imnet", "base", "attn", "bert", "clip", "vit", "mae", "llm", "sam", "survey", "lonely"]
     assert keys(library, until=2030, sort="-cited_by", limit=2) == ["attn", "vit"]
     assert keys(library, until=2030, sort=["-cited_by", "year"], limit=4) == ["attn", "vit", "imnet", "base"]
-    assert keys(library, descendants="attn", sort=["hops", "title"]) == [
+    assert keys(library, descendants="attn", sort=["distance", "title"]) == [
         "bert", "clip", "llm", "vit", "mae", "sam", "survey", "preA", "preB"]
     assert keys(library, coupled_with="mae", sort="score") == ["llm", "sam", "survey", "vit", "clip"]
 
@@ -205,7 +205,7 @@ def test_limit_keeps_the_total(library):
     ({"descendants": "vit", "depth": 0}, "depth", ["at least 1"]),
     ({"since": 2020, "limit": -1}, "limit", ["at least 1"]),
     ({"since": 2020, "sort": "-score"}, "sort", ["needs 'cocited_with' or 'coupled_with'"]),
-    ({"since": 2020, "sort": "color"}, "sort", ["allowed: year, title, key, venue, cited_by, score, hops"]),
+    ({"since": 2020, "sort": "color"}, "sort", ["allowed: year, title, key, venue, cited_by, score, distance"]),
     ({"cocited_with": "vit", "coupled_with": "mae"}, "coupled_with", ["not both"]),
     ({"cocited_with": ["vit", "mae"]}, "cocited_with", ["takes one note key"]),
     ({"since": 2024, "until": 2020}, "until", ["before 'since'"]),

@@ -29,6 +29,7 @@ DEFAULT_COLUMNS = ("year", "key", "title", "venue")
 LIST_KEYS = ("descendants", "ancestors", "cites_all", "cited_by_all", "field", "type", "venue", "tag", "level",
              "dataset", "metric", "role", "sort", "columns")
 REPEATED_KEYS = ("text",)
+_DESCENDING_VALUE = re.compile(r"^-(?:\d|(?:" + "|".join(SORT_FIELDS) + r")(?:,[-+]?\w+)*$)")
 MAX_CELL = 70  # display columns per table cell; longer values end with "…"
 
 _HELP = {
@@ -78,6 +79,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             group.add_argument(flag, dest=key, action="append", metavar=_METAVAR.get(key, key.upper()), help=_HELP[key])
         else:
             group.add_argument(flag, dest=key, metavar=_METAVAR.get(key, key.upper()), help=_HELP[key])
+    # argparse takes any word starting with "-" for an option, so `--sort -year` would fail; values
+    # that look like descending sort fields are read as values instead (`--sort=-year` always works).
+    if hasattr(parser, "_negative_number_matcher"):
+        parser._negative_number_matcher = _DESCENDING_VALUE
     parser.set_defaults(run=run)
 
 
@@ -141,8 +146,8 @@ def note_record(note: Note, library: Library, result: QueryResult) -> dict[str, 
     }
     if result.scores is not None:
         record["score"] = result.scores.get(note.key, 0)
-    if result.hops is not None:
-        record["hops"] = result.hops.get(note.key)
+    if result.distance is not None:
+        record["distance"] = result.distance.get(note.key)
     return record
 
 
@@ -152,14 +157,14 @@ def text_table(result: QueryResult, library: Library) -> str:
     columns = list(query.columns or DEFAULT_COLUMNS + (("score",) if query.ranked else ()))
     site = SiteMap(SiteUrls())
     table = NoteTable(site, library)
-    headers = {"score": query.score_label if query.ranked else "Score", "hops": "Hops"}
+    headers = {"score": query.score_label if query.ranked else "Score", "distance": "Distance"}
 
     def cell(note: Note, column: str) -> str:
         if column == "score":
             value = result.score(note)
             return "" if value is None else str(value)
-        if column == "hops":
-            return str((result.hops or {}).get(note.key, ""))
+        if column == "distance":
+            return str((result.distance or {}).get(note.key, ""))
         if column == "title":
             return note.title
         return html.unescape(re.sub(r"<[^>]*>", "", str(table.cells[column][1](note, "index.md"))))

@@ -28,7 +28,7 @@ GRAPH_KEYS = ("descendants", "ancestors", "cites_all", "cited_by_all", "cocited_
 FILTER_KEYS = ("since", "until", "field", "type", "venue", "tag", "level", "dataset", "metric", "role", "text")
 OPTION_KEYS = ("depth", "sort", "limit", "columns")
 QUERY_KEYS = GRAPH_KEYS + FILTER_KEYS + OPTION_KEYS
-SORT_FIELDS = ("year", "title", "key", "venue", "cited_by", "score", "hops")
+SORT_FIELDS = ("year", "title", "key", "venue", "cited_by", "score", "distance")
 
 
 class QueryError(ValueError):
@@ -159,8 +159,8 @@ class Query:
             name = spec.lstrip("+-")
             if name == "score" and not self.ranked:
                 raise QueryError("sorting by 'score' needs 'cocited_with' or 'coupled_with'", "sort")
-            if name == "hops" and not self.traverses:
-                raise QueryError("sorting by 'hops' needs 'descendants' or 'ancestors'", "sort")
+            if name == "distance" and not self.traverses:
+                raise QueryError("sorting by 'distance' needs 'descendants' or 'ancestors'", "sort")
 
     # -- what the query is ---------------------------------------------------------------------
     @property
@@ -242,7 +242,7 @@ class QueryResult:
     notes: list[Note]
     total: int  # matches before ``limit``
     scores: dict[str, int] | None = None  # ranked queries: co-citation / shared-reference counts
-    hops: dict[str, int] | None = None  # traversals: shortest number of citation hops
+    distance: dict[str, int] | None = None  # traversals: fewest citation hops from the named notes
 
     def score(self, note: Note) -> int | None:
         return self.scores.get(note.key) if self.scores is not None else None
@@ -263,7 +263,7 @@ def evaluate(library: Library, query: Query) -> QueryResult:
     roles = frozenset(query.role)
     follows: Callable[[Edge], bool] = (lambda e: e.role in roles) if roles else (lambda e: True)
     candidates: set[str] | None = None
-    hops: dict[str, int] | None = None
+    distance: dict[str, int] | None = None
     scores: dict[str, int] | None = None
 
     def narrow(keys: Iterable[str]) -> None:
@@ -272,11 +272,11 @@ def evaluate(library: Library, query: Query) -> QueryResult:
         candidates = keys if candidates is None else candidates & keys
 
     if query.descendants:
-        hops = _reach(query.descendants, library.in_edges, lambda e: e.source, follows, query.depth)
-        narrow(hops)
+        distance = _reach(query.descendants, library.in_edges, lambda e: e.source, follows, query.depth)
+        narrow(distance)
     if query.ancestors:
         found = _reach(query.ancestors, library.out_edges, lambda e: e.target, follows, query.depth)
-        hops = found if hops is None else {k: min(hops.get(k, v), v) for k, v in found.items()}
+        distance = found if distance is None else {k: min(distance.get(k, v), v) for k, v in found.items()}
         narrow(found)
     for key in query.cites_all:
         narrow(e.source for e in library.in_edges.get(key, ()) if follows(e))
@@ -293,9 +293,9 @@ def evaluate(library: Library, query: Query) -> QueryResult:
                             else (library.notes[k] for k in candidates if k in library.notes))
     keep = _filter(library, query)
     matched = [note for note in pool if keep(note)]
-    ordered = _sort(matched, query, library, scores, hops)
+    ordered = _sort(matched, query, library, scores, distance)
     limited = ordered[: query.limit] if query.limit is not None else ordered
-    return QueryResult(query, limited, len(ordered), scores, hops)
+    return QueryResult(query, limited, len(ordered), scores, distance)
 
 
 def _reach(seeds: Iterable[str], edges: dict[str, list[Edge]], step: Callable[[Edge], str],
@@ -383,7 +383,7 @@ def _uses(library: Library, wanted: frozenset[str], role: str,
 
 
 def _sort(notes: list[Note], query: Query, library: Library, scores: dict[str, int] | None,
-          hops: dict[str, int] | None) -> list[Note]:
+          distance: dict[str, int] | None) -> list[Note]:
     """Stable multi-key sort; notes lacking a value (no year, no venue) go last either way."""
     specs = query.sort or (("-score", "-year") if query.ranked else ("-year",))
 
@@ -400,7 +400,7 @@ def _sort(notes: list[Note], query: Query, library: Library, scores: dict[str, i
             return library.cited_by_count(note.key)
         if name == "score":
             return scores.get(note.key) if scores is not None else None
-        return hops.get(note.key) if hops is not None else None  # "hops"
+        return distance.get(note.key) if distance is not None else None  # "distance"
 
     ordered = sorted(notes, key=lambda n: (n.title.casefold(), n.key))
     for spec in reversed(specs):

@@ -28,7 +28,7 @@ from .tables import NoteTable
 
 FENCE_NAME = "paperkb-query"
 DEFAULT_COLUMNS = ("year", "title", "venue")
-EXTRA_COLUMNS = ("score", "hops")  # query-only columns added to NoteTable's
+EXTRA_COLUMNS = ("score", "distance")  # query-only columns added to NoteTable's
 
 Warn = Callable[[int, str], None]  # (0-based line index in the page's Markdown, message)
 
@@ -159,10 +159,10 @@ class QueryBlockRenderer:
                           '<p class="pkb-query__empty">No notes match this query.</p></div>').format(caption)
         columns = query.columns or (DEFAULT_COLUMNS + (("score",) if query.ranked else ()))
         table = NoteTable(self.site, self.library)
-        scores, hops = result.scores or {}, result.hops or {}
+        scores, distance = result.scores or {}, result.distance or {}
         table.cells["score"] = (query.score_label if query.ranked else "Score",
                                 lambda note, _here: escape(scores.get(note.key, "")))
-        table.cells["hops"] = ("Hops", lambda note, _here: escape(hops.get(note.key, "")))
+        table.cells["distance"] = ("Distance", lambda note, _here: escape(distance.get(note.key, "")))
         return Markup('<div class="pkb-query" data-pkb-query="{}">{}{}</div>').format(
             shown, caption, table.render(result.notes, here, columns))
 
