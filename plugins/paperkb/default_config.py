@@ -14,9 +14,37 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     {"pymdownx.arithmatex": {"generic": True}},
 ]
 
+# The reading blog: mkdocs-material's blog plugin over <notes>/blog (posts in blog/posts).
+BLOG_DIR = "blog"
+BLOG_OPTIONS: dict[str, Any] = {
+    "blog_dir": BLOG_DIR,
+    "draft": False,                 # `draft: true` posts are left out of the built site,
+    "draft_on_serve": True,         # but shown while writing with `serve`
+    "draft_if_future_date": True,   # a post dated in the future waits for its date
+}
+# Its RSS feed: posts only (never notes; drafts are never built). A feed needs absolute links,
+# so it is on only when the site's public address is known (`paperkb build --site-url URL`).
+RSS_OPTIONS: dict[str, Any] = {
+    "match_path": f"{BLOG_DIR}/posts/.*",
+    "date_from_meta": {"as_creation": "date.created", "as_update": "date.updated"},
+    "categories": ["categories", "tags"],
+    "use_git": False,
+}
 
-def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None) -> dict[str, Any]:
-    return {
+
+def blog_plugins(notes_dir: Path, site_url: str | None) -> list[Any]:
+    """The blog (and feed) plugins when the notes folder has a ``blog/`` folder, else none."""
+    if not (notes_dir / BLOG_DIR).is_dir():
+        return []
+    plugins: list[Any] = [{"blog": dict(BLOG_OPTIONS)}]
+    if site_url:
+        plugins.append({"rss": dict(RSS_OPTIONS)})
+    return plugins
+
+
+def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None,
+                   site_url: str | None = None) -> dict[str, Any]:
+    config: dict[str, Any] = {
         "site_name": site_name or f"{notes_dir.resolve().name} — paper notes",
         "docs_dir": str(notes_dir.resolve()),
         "site_dir": str(site_dir.resolve()),
@@ -31,6 +59,9 @@ def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None
                  "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search", "tags", "paperkb"],
+        "plugins": ["search", "tags", *blog_plugins(notes_dir, site_url), "paperkb"],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
     }
+    if site_url:
+        config["site_url"] = site_url
+    return config

@@ -22,12 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("-d", "--site-dir", help="output folder (default: the config's, else ./site)")
     build.add_argument("--strict", action="store_true", help="fail on any warning")
     build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    build.add_argument("--site-url", help="the site's public address (canonical links; turns on the blog's RSS feed)")
     build.set_defaults(run=run_build)
 
     serve = subparsers.add_parser("serve", help="serve the site with live reload")
     serve.add_argument("notes_dir", nargs="?")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on")
     serve.add_argument("--strict", action="store_true")
+    serve.add_argument("--site-url", help="the site's public address")
     serve.set_defaults(run=run_serve)
 
 
@@ -42,19 +44,22 @@ def _setup_logging(quiet: bool) -> None:
 
 
 @contextlib.contextmanager
-def config_file_for(notes_dir: str | None, site_dir: str | None) -> Iterator[tuple[str, dict]]:
+def config_file_for(notes_dir: str | None, site_dir: str | None,
+                    site_url: str | None = None) -> Iterator[tuple[str, dict]]:
     """The mkdocs.yml to use and the overrides for it; a temporary one for a bare folder of notes."""
     project = find_project(notes_dir)
     overrides: dict = {}
     if project.config_file is not None:
         if site_dir:
             overrides["site_dir"] = str(Path(site_dir).resolve())
+        if site_url:
+            overrides["site_url"] = site_url
         yield str(project.config_file), overrides
         return
     site = Path(site_dir or "site").resolve()
     if not site_dir and site.is_relative_to(project.notes_dir):
         site = project.notes_dir.parent / f"{project.notes_dir.name}-site"  # MkDocs refuses a site inside the docs
-    config = default_config(project.notes_dir, site)
+    config = default_config(project.notes_dir, site, site_url=site_url)
     with tempfile.TemporaryDirectory(prefix="paperkb-") as tmp:
         path = Path(tmp, "mkdocs.yml")
         path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -67,7 +72,7 @@ def run_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _setup_logging(args.quiet)
-    with config_file_for(args.notes_dir, args.site_dir) as (config_file, overrides):
+    with config_file_for(args.notes_dir, args.site_dir, args.site_url) as (config_file, overrides):
         try:
             config = load_config(config_file=config_file, strict=args.strict, **overrides)
             config.plugins.on_startup(command="build", dirty=False)
@@ -86,7 +91,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _setup_logging(False)
-    with config_file_for(args.notes_dir, None) as (config_file, overrides):
+    with config_file_for(args.notes_dir, None, args.site_url) as (config_file, overrides):
         try:
             serve(config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides)
         except MkDocsException as exc:

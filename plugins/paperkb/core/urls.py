@@ -8,9 +8,14 @@ import posixpath
 class SiteUrls:
     def __init__(self, use_directory_urls: bool = True) -> None:
         self.use_directory_urls = use_directory_urls
+        # Pages another plugin placed elsewhere (blog posts live at blog/YYYY/MM/DD/slug/).
+        self.moved: dict[str, str] = {}
 
     def url(self, src_uri: str) -> str:
         """Site-relative URL of the page built from ``src_uri`` ('' for the home page)."""
+        moved = self.moved.get(src_uri)
+        if moved is not None:
+            return moved
         stem, _ = posixpath.splitext(src_uri)
         directory, name = posixpath.split(stem)
         if name == "README":

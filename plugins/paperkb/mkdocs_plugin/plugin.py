@@ -19,6 +19,7 @@ from ..render.index_pages import IndexPages
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
+from .blog import default_updated_date
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
@@ -152,6 +153,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:
             warn = _ignore
         if note is None:
+            default_updated_date(page.meta)
+            if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
+                self.site.urls.moved[src] = page.file.url
             cited = CitedKeys()  # [@key] citations: the page ends with their References list
             markdown = self._expand(self.queries.prepare(markdown, page, warn), src, warn, cited)
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)

@@ -1,0 +1,184 @@
+"""The reading blog: material's blog plugin, RSS of posts only, drafts nowhere, note links and cards."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+from paperkb.default_config import BLOG_OPTIONS, RSS_OPTIONS, default_config
+
+from .conftest import note, write_tree
+
+SITE_URL = "https://example.org/log/"
+FUTURE = (date.today() + timedelta(days=400)).isoformat()
+
+AUTHORS = """authors:
+  me:
+    name: A. Reader
+    description: Reads papers
+    avatar: blog/me.svg
+"""
+
+SURVEY_POST = """---
+date:
+  created: 2024-03-02
+categories: [Survey]
+tags: [attention]
+authors: [me]
+---
+# Attention, a reading path
+
+Start with [[attn|the Transformer]] and then [[bert]].
+
+<!-- more -->
+
+After the fold: the card of the paper.
+
+![[attn]]
+
+> [!tip] How to read it
+> Skim section 3 first.
+"""
+
+DRAFT_POST = """---
+date:
+  created: 2024-04-01
+draft: true
+categories: [Drafts]
+---
+# Unfinished thoughts
+
+The word quixotrail appears only in this draft.
+"""
+
+FUTURE_POST = f"""---
+date:
+  created: {FUTURE}
+categories: [Later]
+---
+# Scheduled post
+
+The word futurexyzzy appears only in a post dated in the future.
+"""
+
+PLAIN_POST = """---
+date:
+  created: 2024-05-10
+categories: [Notes]
+---
+# 一篇中文读后感
+
+读完 [[bert]] 之后的一些想法。
+
+<!-- more -->
+
+正文。
+"""
+
+
+def _blog_files() -> dict[str, str | bytes]:
+    return {
+        "papers/attn.md": note("Attention Is All You Need", key="attn", year=2017, fields=["LLM"]),
+        "papers/bert.md": note("BERT", key="bert", year=2019, fields=["LLM"], cites=["attn"]),
+        "papers/hidden.md": note("Hidden note", key="hidden", draft=True),
+        "blog/index.md": "# Blog\n",
+        "blog/.authors.yml": AUTHORS,
+        "blog/me.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>',
+        "blog/posts/survey.md": SURVEY_POST,
+        "blog/posts/draft.md": DRAFT_POST,
+        "blog/posts/future.md": FUTURE_POST,
+        "blog/posts/chinese.md": PLAIN_POST,
+    }
+
+
+def _build_blog(site_builder):
+    plugins = ["search", "tags", {"blog": dict(BLOG_OPTIONS)}, {"rss": dict(RSS_OPTIONS)}, "paperkb"]
+    site = site_builder(_blog_files(), plugins=plugins, config={"site_url": SITE_URL}, strict=True)
+    assert site.ok and not site.warnings(), site.messages
+    return site
+
+
+def test_blog_index_archive_categories_and_excerpts(site_builder):
+    site = _build_blog(site_builder)
+    index = site.html("blog/")
+    assert "Attention, a reading path" in index and "一篇中文读后感" in index
+    assert "Start with" in index                 # the excerpt...
+    assert "After the fold" not in index         # ...stops at <!-- more -->
+    assert re.search(r'href="2024/03/02/attention-a-reading-path/"', index)
+    assert "Attention, a reading path" in site.html("blog/archive/2024/")
+    assert "Attention, a reading path" in site.html("blog/category/survey/")
+    assert 'src="me.svg"' in index              # the author's avatar is served by the site
+
+
+def test_drafts_and_future_posts_appear_nowhere(site_builder):
+    site = _build_blog(site_builder)
+    everything = site.all_text()
+    for word in ("quixotrail", "Unfinished thoughts", "futurexyzzy", "Scheduled post", "Hidden note"):
+        assert word not in everything, word
+    assert not (site.site_dir / "blog" / "category" / "drafts").exists()
+    assert not list(site.site_dir.rglob("*unfinished*"))
+
+
+def test_posts_link_notes_and_embed_cards(site_builder):
+    site = _build_blog(site_builder)
+    post = site.html("blog/2024/03/02/attention-a-reading-path/")
+    assert re.search(r'<a href="../../../../../papers/attn/">the Transformer</a>', post)
+    assert re.search(r'<a href="../../../../../papers/bert/">BERT</a>', post)
+    embed = re.search(r'<div class="pkb-embed">(.*?)</div>\s*</div>', post, re.S)
+    assert embed and 'href="../../../../../papers/attn/"' in embed.group(1)
+    assert "Attention Is All You Need" in embed.group(1)
+    assert '<div class="admonition tip">' in post and "How to read it" in post
+
+
+def _feed_items(path) -> list[ET.Element]:
+    return ET.parse(path).getroot().findall("./channel/item")
+
+
+def test_rss_feed_holds_published_posts_only(site_builder):
+    site = _build_blog(site_builder)
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        items = _feed_items(site.site_dir / name)
+        titles = sorted(i.findtext("title") for i in items)
+        assert titles == ["Attention, a reading path", "一篇中文读后感"], name
+        for item in items:
+            assert item.findtext("link").startswith(SITE_URL + "blog/2024/")
+    created = {i.findtext("title"): i for i in _feed_items(site.site_dir / "feed_rss_created.xml")}
+    survey = created["Attention, a reading path"]
+    assert survey.findtext("pubDate").startswith("Sat, 02 Mar 2024")
+    assert {c.text for c in survey.findall("category")} >= {"Survey", "attention"}
+    assert "After the fold" not in (survey.findtext("description") or "")
+    # A post never updated was last updated when it was written (not at build time).
+    updated = {i.findtext("title"): i for i in _feed_items(site.site_dir / "feed_rss_updated.xml")}
+    assert updated["Attention, a reading path"].findtext("pubDate").startswith("Sat, 02 Mar 2024")
+    feed_json = json.loads((site.site_dir / "feed_json_created.json").read_text(encoding="utf-8"))
+    assert len(feed_json["items"]) == 2
+
+
+def test_default_config_turns_the_blog_on_for_a_blog_folder(tmp_path):
+    (tmp_path / "notes" / "papers").mkdir(parents=True)
+    plain = default_config(tmp_path / "notes", tmp_path / "site")
+    assert not any(isinstance(p, dict) and ("blog" in p or "rss" in p) for p in plain["plugins"])
+    (tmp_path / "notes" / "blog").mkdir()
+    with_blog = default_config(tmp_path / "notes", tmp_path / "site")
+    assert {"blog": BLOG_OPTIONS} in with_blog["plugins"]
+    assert not any(isinstance(p, dict) and "rss" in p for p in with_blog["plugins"])  # no address, no feed
+    with_url = default_config(tmp_path / "notes", tmp_path / "site", site_url=SITE_URL)
+    assert {"rss": RSS_OPTIONS} in with_url["plugins"] and with_url["site_url"] == SITE_URL
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in with_url["plugins"]]
+    assert names.index("blog") < names.index("paperkb")
+
+
+def test_paperkb_build_on_a_bare_folder_builds_the_blog_and_feed(tmp_path):
+    write_tree(tmp_path / "notes", _blog_files())
+    result = subprocess.run(
+        [sys.executable, "-m", "paperkb", "build", "notes", "-d", "out", "--strict", "--site-url", SITE_URL],
+        cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    assert "Attention, a reading path" in (out / "blog" / "index.html").read_text(encoding="utf-8")
+    assert len(_feed_items(out / "feed_rss_created.xml")) == 2
+    assert "quixotrail" not in (out / "search" / "search_index.json").read_text(encoding="utf-8")
