@@ -30,6 +30,10 @@ def _decoder() -> LatexNodes2Text:
             MacroTextSpec("TeX", simplify_repl="TeX"),
             MacroTextSpec("BibTeX", simplify_repl="BibTeX"),
             MacroTextSpec("textasciicircum", simplify_repl="^"),
+            MacroTextSpec("textasciitilde", simplify_repl="~"),
+            MacroTextSpec("textbackslash", simplify_repl="\\"),
+            MacroTextSpec("textless", simplify_repl="<"),
+            MacroTextSpec("textgreater", simplify_repl=">"),
         ],
     )
     # math_mode="text": `$\alpha$-GAN` reads as "α-GAN" in a card, a title or a table cell.
@@ -59,8 +63,12 @@ _SPECIALS = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # Plain `<` prints as "¡" in LaTeX's default font encoding; the commands are right, and they
+    # keep markup out of the published all.bib.
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
 }
-_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^<>]")
 # A word whose capitals must survive styles that lower-case titles: GPT, ImageNet, LLaMA, GPT-3.
 _CAPITALIZED_WORD = re.compile(r"(?<![\w{])(\w*[A-Z]\w*(?:[-/]\w+)*)")
 

@@ -1,0 +1,94 @@
+"""BibTeX out: an entry for every note (from its .bib entry, or made from its front-matter),
+written with bibtexparser so that re-parsing gives back the same entries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import bibtexparser
+from bibtexparser import model as bpm
+from bibtexparser.middlewares import AddEnclosingMiddleware
+
+from ..model import Note
+from .entry import ARXIV_ID, BibEntry, BibField
+from .latex import text_to_latex, title_to_latex, url_value
+
+# Venues that publish proceedings: a note at one of them becomes an @inproceedings.
+_CONFERENCE = re.compile(
+    r"\b(conference|proceedings|workshop|symposium|meeting|congress|"
+    r"NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|EACL|AACL|COLING|CoNLL|AAAI|IJCAI|KDD|SIGIR|"
+    r"SIGGRAPH|WWW|WSDM|CIKM|RecSys|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MICCAI|BMVC|WACV|Interspeech|ICASSP|"
+    r"CHI|UIST|MLSys|OSDI|SOSP|NSDI|ISCA|MICRO|FAccT|ICDE|VLDB|SIGMOD|ALT|ECML|ACCV|3DV)\b",
+    re.IGNORECASE,
+)
+_PREPRINT = re.compile(r"^\s*(arxiv|corr|preprint|arxiv preprint.*|openreview)\s*$", re.IGNORECASE)
+
+
+def entry_type_for(note: Note) -> str:
+    """@misc for preprints, @inproceedings for conferences and workshops, @article otherwise."""
+    venue = (note.venue or "").strip()
+    if not venue or _PREPRINT.match(venue):
+        return "misc"
+    return "inproceedings" if _CONFERENCE.search(venue) else "article"
+
+
+def _is_arxiv_url(url: str, arxiv: str) -> bool:
+    return bool(re.match(rf"^https?://(www\.)?arxiv\.org/(abs|pdf)/{re.escape(arxiv)}(v\d+)?(\.pdf)?/?$", url.strip()))
+
+
+def _author_value(authors: list[str]) -> str:
+    names = ["others" if a.strip().lower() in ("et al.", "et al", "others") else text_to_latex(a) for a in authors]
+    return " and ".join(n for n in names if n)
+
+
+def note_entry(note: Note) -> BibEntry:
+    """The BibTeX entry a note's front-matter describes (values escaped for BibTeX)."""
+    kind = entry_type_for(note)
+    fields: list[tuple[str, str]] = []
+    if note.authors:
+        fields.append(("author", _author_value(note.authors)))
+    fields.append(("title", title_to_latex(note.title)))
+    if kind == "article":
+        fields.append(("journal", text_to_latex(note.venue or "")))
+    elif kind == "inproceedings":
+        fields.append(("booktitle", text_to_latex(note.venue or "")))
+    if note.year is not None:
+        fields.append(("year", str(note.year)))
+    if note.doi:
+        fields.append(("doi", url_value(note.doi)))
+    arxiv = None
+    if note.arxiv:
+        match = ARXIV_ID.fullmatch(note.arxiv.strip())
+        arxiv = match.group(1) if match else note.arxiv.strip()
+    url = note.links.get("paper") or note.links.get("pdf")
+    if url and not re.match(r"^(https?|ftp)://", url.strip(), re.IGNORECASE):
+        url = None  # a javascript: or relative link is no reference URL
+    if url and not (arxiv and _is_arxiv_url(url, arxiv)):  # the eprint field already links there
+        fields.append(("url", url_value(url)))
+    if arxiv:
+        fields.append(("eprint", url_value(arxiv)))
+        fields.append(("archiveprefix", "arXiv"))
+    return BibEntry(note.key, kind, tuple(BibField(name, value) for name, value in fields))
+
+
+def _to_block(entry: BibEntry) -> bpm.Entry:
+    fields = [bpm.Field(f.name, f.value, enclosing=f.enclosing) for f in entry.published_fields()]
+    return bpm.Entry(entry.entry_type, entry.key, fields)
+
+
+def write_bibtex(entries: Iterable[BibEntry], header: str = "") -> str:
+    """BibTeX text of ``entries`` in the given order: two-space indent, ``{}`` around values
+    (macros such as ``month = jan`` stay bare), private fields (``file``, ``annote``) left out."""
+    library = bibtexparser.Library()
+    for entry in entries:
+        library.add(_to_block(entry))
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.trailing_comma = True
+    fmt.block_separator = "\n"
+    unparse = [AddEnclosingMiddleware(allow_inplace_modification=True, default_enclosing="{",
+                                      reuse_previous_enclosing=True, enclose_integers=True)]
+    text = bibtexparser.write_string(library, unparse_stack=unparse, bibtex_format=fmt)
+    comment = "".join(f"% {line}\n" for line in header.splitlines()) + ("\n" if header else "")
+    return comment + text

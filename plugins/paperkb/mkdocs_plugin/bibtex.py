@@ -1,0 +1,82 @@
+"""Glue for BibTeX: which .bib files the build reads, the Bibliography and To-read pages,
+``all.bib``, the Cite block of note pages and ``[@key]`` citations on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from ..core.bib.formatting import FormattedReference, ReferenceFormatter
+from ..core.bib.references import References
+from ..core.library import Library
+from ..core.model import Note
+from ..render.bib_pages import ALL_BIB, BibliographyPages
+from ..render.cite_block import cite_block
+from ..render.index_pages import GeneratedPage
+from ..render.intext_citations import CitationRenderer, CitedKeys
+from ..render.site_map import SiteMap
+from .config import PaperKBConfig
+from .messages import log
+
+
+class BibTeXGlue:
+    def __init__(self) -> None:
+        self.formatter: ReferenceFormatter | None = None  # kept across `mkdocs serve` rebuilds (its cache)
+        self.references: References | None = None
+        self.renderer: CitationRenderer | None = None
+        self.formatted: dict[str, FormattedReference] = {}
+        self.cite_blocks = True
+
+    def configure(self, options: PaperKBConfig, project_root: Path) -> None:
+        self.cite_blocks = options.cite_block
+        self.extra_files = [(project_root / p).resolve() for p in options.bib_files]
+        if self.formatter is None or self.formatter.style_name != options.bib_style:
+            self.formatter = ReferenceFormatter(options.bib_style)
+
+    def source_files(self, files: Files) -> list[Path]:
+        """The .bib files to read: those in docs_dir, then the configured ones.
+
+        The sources are not copied into the site: it publishes ``all.bib`` instead, which leaves
+        out drafts and private fields (Better BibTeX's ``file`` paths, ``annote``)."""
+        in_docs = [f for f in files if f.src_uri.endswith(".bib") and not f.generated_by and f.abs_src_path]
+        for file in in_docs:
+            files.remove(file)
+        return [Path(f.abs_src_path) for f in in_docs] + self.extra_files
+
+    def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig,
+              prefix: str) -> list[GeneratedPage]:
+        """Format every reference once, add all.bib; returns the Bibliography and To-read pages."""
+        assert self.formatter is not None
+        self.references = References(library)
+        self.renderer = CitationRenderer(self.references, site)
+        self.formatted = self.formatter.format_all([r.entry for r in self.references])
+        if not len(self.references):
+            return []
+        site.bibliography = f"{prefix}bibliography.md"
+        site.to_read = f"{prefix}to-read.md" if library.bibliography.files else None
+        pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name)
+        pages = [pages_maker.bibliography()]
+        if site.to_read:
+            pages.append(pages_maker.to_read())
+        if files.get_file_from_path(ALL_BIB) is not None:
+            log.warning(f"paperkb: {ALL_BIB} exists in {config.docs_dir}; the generated {ALL_BIB} is not added")
+        else:
+            files.append(File.generated(config, ALL_BIB, content=self.references.all_bib()))
+        return pages
+
+    def cite_block(self, note: Note) -> str:
+        ref = self.references.get(note.key) if self.references else None
+        if not self.cite_blocks or ref is None or self.formatter is None:
+            return ""
+        return cite_block(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry))
+
+    def expand(self, markdown: str, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> str:
+        return self.renderer.expand(markdown, src, warn, cited) if self.renderer else markdown
+
+    def references_section(self, cited: CitedKeys, src: str) -> str:
+        if not cited or self.renderer is None or self.formatter is None:
+            return ""
+        return self.renderer.references_section(cited, src, self.formatter, self.formatted)

@@ -1,0 +1,62 @@
+"""Generated pages of the bibliography: all references by year, and the reading queue."""
+
+from __future__ import annotations
+
+import posixpath
+from itertools import groupby
+
+from ..core.bib.formatting import FormattedReference
+from ..core.bib.references import Reference, References
+from .bib_html import LABELLED_STYLES, reference_html, reference_list
+from .index_pages import GeneratedPage
+from .site_map import SiteMap
+
+ALL_BIB = "all.bib"
+
+
+def _by_year_then_author(ref: Reference) -> tuple:
+    return (-(ref.year or 0), ref.author_label().casefold(), ref.title.casefold(), ref.key)
+
+
+class BibliographyPages:
+    def __init__(self, references: References, formatted: dict[str, FormattedReference], site: SiteMap,
+                 style: str) -> None:
+        self.references = references
+        self.formatted = formatted
+        self.site = site
+        self.show_label = style in LABELLED_STYLES
+
+    def _item(self, ref: Reference, here: str):
+        return reference_html(ref, self.formatted[ref.key], self.site, here, show_label=self.show_label)
+
+    def bibliography(self) -> GeneratedPage:
+        here = self.site.bibliography
+        assert here is not None
+        refs = sorted(self.references, key=_by_year_then_author)
+        with_notes = sum(1 for r in refs if r.note is not None)
+        all_bib = posixpath.relpath(ALL_BIB, posixpath.dirname(here) or ".")
+        parts = [
+            "# Bibliography\n",
+            f'<p class="pkb-count-line">{len(refs)} references: {with_notes} with a reading note, '
+            f"{len(refs) - with_notes} without.</p>\n",
+            f"Every reference as BibTeX: [{ALL_BIB}]({all_bib}).\n",
+        ]
+        for year, group in groupby(refs, key=lambda r: r.year):
+            parts.append(f"## {year if year is not None else 'Undated'}\n")
+            parts.append(reference_list([self._item(r, here) for r in group], "pkb-references pkb-bibliography") + "\n")
+        return GeneratedPage(here, "Bibliography", "\n".join(parts))
+
+    def to_read(self) -> GeneratedPage:
+        here = self.site.to_read
+        assert here is not None
+        queue = self.references.to_read()
+        parts = ["# To read\n"]
+        if queue:
+            parts.append(
+                f'<p class="pkb-count-line">{len(queue)} {"entry" if len(queue) == 1 else "entries"} '
+                "of the .bib files have no reading note yet, newest first.</p>\n")
+            parts.append("Start notes for all of them with `paperkb import bib FILE.bib`.\n")
+            parts.append(reference_list([self._item(r, here) for r in queue], "pkb-references pkb-to-read") + "\n")
+        else:
+            parts.append("Every entry of the .bib files has a reading note.\n")
+        return GeneratedPage(here, "To read", "\n".join(parts))
