@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -37,6 +38,8 @@ from sites import Layout, write_projects  # noqa: E402
 from synth import write_notes  # noqa: E402
 
 TARGET_N = 2000
+SVG_REF = re.compile(r'([^/"\'\s]+\.svg)\b')  # the file name of an .svg a page references
+GRAPHVIZ_NODE = re.compile(r'<g\b[^>]*\bclass="node[\s"]')  # a node group in Graphviz's SVG output
 BUILDS = ("floor", "paperkb-cold", "paperkb-warm")
 
 
@@ -101,7 +104,6 @@ def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measu
             project = layout.floor if build == "floor" else layout.paperkb
             if build == "paperkb-cold":
                 clear(layout.cache_dir)
-                clear(layout.root / ".cache")  # wherever paperkb caches by default, relative to mkdocs.yml
             before = cache_files(layout.cache_dir)
             site_dir = layout.root / "site" / build
             clear(site_dir)
@@ -118,31 +120,31 @@ def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measu
 
 def diagram_coverage(site_dir: Path, notes_dir: Path) -> dict:
     """How many note pages show a Graphviz diagram (inline SVG, or an .svg file they reference)."""
-    keys = [p.stem for p in (notes_dir / "papers").glob("*.md")]
-    graphviz_svgs = {p.name for p in site_dir.rglob("*.svg") if 'class="node"' in p.read_text(errors="replace")}
-    with_diagram = 0
-    pages = 0
-    for key in keys:
-        page = next(iter(site_dir.glob(f"papers/{key}/index.html")), None) or next(
-            iter(site_dir.glob(f"**/{key}/index.html")), None)
-        if page is None:
+    graphviz_svgs = {p.name for p in site_dir.rglob("*.svg") if GRAPHVIZ_NODE.search(p.read_text(errors="replace"))}
+    pages = with_diagram = 0
+    for note in (notes_dir / "papers").glob("*.md"):
+        page = site_dir / "papers" / note.stem / "index.html"
+        if not page.is_file():
             continue
         pages += 1
         html = page.read_text(encoding="utf-8", errors="replace")
-        if 'class="node"' in html or any(name in html for name in graphviz_svgs):
+        if GRAPHVIZ_NODE.search(html) or graphviz_svgs & set(SVG_REF.findall(html)):
             with_diagram += 1
     return {"note_pages": pages, "with_diagram": with_diagram, "graphviz_svg_files": len(graphviz_svgs)}
 
 
 def print_table(results: dict[str, Measurement], out=sys.stdout) -> None:
-    floor = results["floor"].wall_s
-    header = f"{'build':<14} {'wall s':>8} {'cpu s':>8} {'peak RSS MB':>12} {'output MB':>10} {'files':>7} {'x floor':>8}"
+    floor = results["floor"]
+    header = (f"{'build':<14} {'wall s':>8} {'cpu s':>8} {'peak RSS MB':>12} {'all procs MB':>13} {'output MB':>10} "
+              f"{'files':>7} {'x floor':>8} {'cpu x floor':>12}")
     print(header, file=out)
     print("-" * len(header), file=out)
     for build, m in results.items():
-        ratio = m.wall_s / floor if floor else float("nan")
-        print(f"{build:<14} {m.wall_s:>8.2f} {m.cpu_s:>8.2f} {m.peak_rss_mb:>12.1f} {m.output_mb:>10.1f} "
-              f"{m.files:>7d} {ratio:>8.2f}", file=out)
+        print(f"{build:<14} {m.wall_s:>8.2f} {m.cpu_s:>8.2f} {m.peak_rss_mb:>12.1f} {m.tree_rss_mb:>13.1f} {m.output_mb:>10.1f} "
+              f"{m.files:>7d} {m.wall_s / floor.wall_s:>8.2f} {m.cpu_s / floor.cpu_s:>12.2f}", file=out)
+    print("peak RSS: the build's largest process; all procs: its processes together (diagram workers included).\n"
+          "x floor: wall-time ratio, what the targets use; cpu x floor: CPU-time ratio (workers included), "
+          "less sensitive to a busy machine.", file=out)
 
 
 def evaluate_targets(results: dict[str, Measurement], n: int) -> list[dict]:
@@ -168,7 +170,6 @@ def profile_build(layout: Layout, mode: str, top: int = 25) -> dict:
 
     if mode == "cold":
         clear(layout.cache_dir)
-        clear(layout.root / ".cache")
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     site_dir = layout.root / "site" / f"profile-{mode}"

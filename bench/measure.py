@@ -1,6 +1,8 @@
 """Run one `mkdocs build` in a fresh process and measure it: wall and CPU time, peak memory,
 what it wrote. Each build gets its own interpreter, so imports, caches held in memory and
-the peak RSS belong to that build alone (read from `os.wait4` for exactly that child)."""
+the peak RSS belong to that build alone: `os.wait4` reports exactly that child (CPU time
+including any worker processes it ran, the peak RSS of its largest process), and a sampler
+adds up the RSS of the whole process tree, since paperkb lays out diagrams in worker processes."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,7 +23,8 @@ _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 class Measurement:
     wall_s: float
     cpu_s: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the largest single process (exact, from the kernel)
+    tree_rss_mb: float  # the build's processes together (sampled every 50 ms)
     output_mb: float
     files: int
     returncode: int
@@ -42,6 +46,52 @@ def tree_size(root: Path) -> tuple[int, int]:
     return total, count
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                kids.extend(int(k) for k in f.read().split())
+    except OSError:  # gone, or a kernel without the children file
+        pass
+    return kids
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process and its descendants until stopped; keeps the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            pending, total = [self.pid], 0
+            while pending:
+                pid = pending.pop()
+                total += _rss(pid)
+                pending.extend(_children(pid))
+            self.peak = max(self.peak, total)
+            self._done.wait(self.interval)
+
+    def stop(self) -> int:
+        self._done.set()
+        self.join()
+        return self.peak
+
+
 def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
     """`python -m mkdocs build` for ``config_file`` in a child process; the site goes to ``site_dir``."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
@@ -50,8 +100,11 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
     with open(log_file, "wb") as log:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=config_file.parent, stdout=log, stderr=subprocess.STDOUT, env=env)
+        sampler = TreeMemory(child.pid)
+        sampler.start()
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        tree_peak = sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
     size, files = tree_size(site_dir) if site_dir.exists() else (0, 0)
     text = log_file.read_text(encoding="utf-8", errors="replace")
@@ -59,6 +112,7 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+        tree_rss_mb=max(tree_peak / 2**20, usage.ru_maxrss / 1024),
         output_mb=size / 2**20,
         files=files,
         returncode=child.returncode,
@@ -73,6 +127,7 @@ def median(runs: list[Measurement]) -> Measurement:
         wall_s=statistics.median(r.wall_s for r in runs),
         cpu_s=statistics.median(r.cpu_s for r in runs),
         peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
+        tree_rss_mb=statistics.median(r.tree_rss_mb for r in runs),
         output_mb=last.output_mb,
         files=last.files,
         returncode=max(r.returncode for r in runs),
