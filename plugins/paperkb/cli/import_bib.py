@@ -1,13 +1,24 @@
-"""`paperkb import bib FILE.bib`: one new note per BibTeX entry that has none."""
+"""`paperkb import bib FILE.bib`: one new note per BibTeX entry that has none (Zotero, Better BibTeX)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from ..core.bib.database import load_bibliography
+from ..core.bib.importer import plan_import
+from ..core.loader import load_library
+from ..core.problems import Severity
+from ..importers.writer import Outcome, SafeWriter
+from .project import find_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("bib", help="create a note for each BibTeX entry that has none")
+    parser = subparsers.add_parser(
+        "bib", help="create a note for each BibTeX entry that has none",
+        description="Create one note (level: skim) per entry of FILE.bib whose key no note has. "
+                    "Existing notes and files are never touched.")
     parser.add_argument("bib_file", metavar="FILE.bib")
     parser.add_argument("--out", help="folder for new notes (default: <notes>/papers)")
     parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
@@ -16,5 +27,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    print("paperkb import bib: not implemented yet", file=sys.stderr)
-    return 2
+    bib_path = Path(args.bib_file)
+    if not bib_path.is_file():
+        print(f"paperkb import bib: {bib_path}: no such file", file=sys.stderr)
+        return 2
+    project = find_project(args.notes)
+    out = Path(args.out) if args.out else project.notes_dir / "papers"
+    # The notes as they are (without any .bib): only their keys matter here.
+    library = load_library(project.notes_dir, project_root=project.root, bib_files=[])
+    bibliography, problems = load_bibliography([bib_path], root=project.root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+    writer = SafeWriter(dry_run=args.dry_run, root=project.root)
+    created, skipped = [], []
+    for plan in plan_import(bibliography, library, out):
+        if plan.path is None:
+            skipped.append((plan.entry.key, plan.skip_reason))
+            continue
+        result = writer.write(plan.path, plan.text)
+        if result.outcome in (Outcome.CREATED, Outcome.WOULD_CREATE):
+            created.append((plan.entry.key, writer.show(plan.path)))
+        else:  # created by someone else meanwhile: left alone
+            skipped.append((plan.entry.key, f"{writer.show(plan.path)} exists"))
+
+    verb = "would create" if args.dry_run else "created"
+    print(f"{bibliography.files[0]}: {len(bibliography)} entries: {verb} {len(created)} notes, skipped {len(skipped)}")
+    for key, path in created:
+        print(f"  {verb}: {path} ({key})")
+    for key, why in skipped:
+        print(f"  skipped: {key}: {why}")
+    if args.dry_run:
+        print("dry run: nothing was written")
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -19,7 +19,8 @@ _CONFERENCE = re.compile(
     r"\b(conference|proceedings|workshop|symposium|meeting|congress|"
     r"NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|EACL|AACL|COLING|CoNLL|AAAI|IJCAI|KDD|SIGIR|"
     r"SIGGRAPH|WWW|WSDM|CIKM|RecSys|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MICCAI|BMVC|WACV|Interspeech|ICASSP|"
-    r"CHI|UIST|MLSys|OSDI|SOSP|NSDI|ISCA|MICRO|FAccT|ICDE|VLDB|SIGMOD|ALT|ECML|ACCV|3DV)\b",
+    r"CHI|UIST|MLSys|OSDI|SOSP|NSDI|ISCA|MICRO|FAccT|ICDE|VLDB|SIGMOD|ALT|ECML|ACCV|3DV)\b"
+    r"|Advances in Neural Information Processing Systems",
     re.IGNORECASE,
 )
 _PREPRINT = re.compile(r"^\s*(arxiv|corr|preprint|arxiv preprint.*|openreview)\s*$", re.IGNORECASE)
@@ -37,9 +38,22 @@ def _is_arxiv_url(url: str, arxiv: str) -> bool:
     return bool(re.match(rf"^https?://(www\.)?arxiv\.org/(abs|pdf)/{re.escape(arxiv)}(v\d+)?(\.pdf)?/?$", url.strip()))
 
 
+_LINEAGE = re.compile(r"^(?P<first>.*\S)\s+(?P<last>\S+),\s*(?P<jr>(?:Jr|Sr)\.?|II|III|IV)$")
+
+
+def _bibtex_name(name: str) -> str:
+    """A display name as BibTeX reads names: "John Smith, Jr." must become "Smith, Jr., John"."""
+    name = " ".join(name.split())
+    if name.lower() in ("et al.", "et al", "others"):
+        return "others"
+    match = _LINEAGE.match(name)
+    if match:
+        name = f"{match.group('last')}, {match.group('jr')}, {match.group('first')}"
+    return text_to_latex(name)
+
+
 def _author_value(authors: list[str]) -> str:
-    names = ["others" if a.strip().lower() in ("et al.", "et al", "others") else text_to_latex(a) for a in authors]
-    return " and ".join(n for n in names if n)
+    return " and ".join(n for n in (_bibtex_name(a) for a in authors) if n)
 
 
 def note_entry(note: Note) -> BibEntry:

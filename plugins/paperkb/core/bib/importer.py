@@ -1,0 +1,83 @@
+"""Plan notes for the entries of a .bib file: one new note per entry no note has yet."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..library import Library
+from ..model import PAPER_TYPES
+from ..slug import ascii_slug, is_safe_key
+from ..templates import SKIM_BODY
+from .entry import BibEntry
+
+_FILE_SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
+
+
+@dataclass(frozen=True)
+class PlannedNote:
+    entry: BibEntry
+    path: Path | None  # None: skipped
+    text: str = ""
+    skip_reason: str = ""
+
+
+def note_front_matter(entry: BibEntry) -> dict:
+    """Front-matter from the entry, decoded to Unicode; ``level: skim``; ``type`` is the reader's call."""
+    front: dict = {"title": entry.title or entry.key, "key": entry.key}
+    if entry.authors:
+        front["authors"] = list(entry.authors)
+    if entry.year is not None:
+        front["year"] = entry.year
+    if entry.venue:
+        front["venue"] = entry.venue
+    if entry.arxiv:
+        front["arxiv"] = entry.arxiv
+    if entry.doi:
+        front["doi"] = entry.doi
+    if entry.url and re.match(r"^(https?|ftp)://", entry.url, re.IGNORECASE):
+        front["links"] = {"paper": entry.url}
+    front["level"] = "skim"
+    return front
+
+
+def note_text(entry: BibEntry, today: _dt.date | None = None) -> str:
+    dumped = yaml.safe_dump(note_front_matter(entry), allow_unicode=True, sort_keys=False, width=4096)
+    source = f" from {entry.where()}" if entry.source else ""
+    today = (today or _dt.date.today()).isoformat()
+    return (
+        f"---\n{dumped}# type: {' | '.join(PAPER_TYPES)}\n---\n"
+        f"<!-- imported{source} on {today}; bullets beginning with [idea] or [想法] are collected as insights -->\n\n"
+        f"{SKIM_BODY}"
+    )
+
+
+def file_name_for(key: str) -> str:
+    return f"{key}.md" if _FILE_SAFE.match(key) else f"{ascii_slug(key, max_words=12)}.md"
+
+
+def plan_import(entries: Iterable[BibEntry], library: Library, out_dir: Path) -> list[PlannedNote]:
+    """A note for every entry whose key no note (published, draft or being planned) uses."""
+    plans: list[PlannedNote] = []
+    planned_paths: set[Path] = set()
+    for entry in entries:
+        existing = library.notes.get(entry.key) or library.drafts.get(entry.key)
+        if existing is not None:
+            plans.append(PlannedNote(entry, None, skip_reason=f"a note has this key: {existing.display_path}"))
+            continue
+        if not is_safe_key(entry.key):
+            plans.append(PlannedNote(entry, None, skip_reason=(
+                "the key is not usable as a note key (letters, digits and . _ - + : only)")))
+            continue
+        path = out_dir / file_name_for(entry.key)
+        if path.exists() or path.resolve() in planned_paths:
+            plans.append(PlannedNote(entry, None, skip_reason=f"{path} exists (a file that is not a note with this key)"))
+            continue
+        planned_paths.add(path.resolve())
+        plans.append(PlannedNote(entry, path, note_text(entry)))
+    return plans
