@@ -92,3 +92,17 @@ def test_built_index_holds_front_matter_chinese_and_forms_but_no_drafts(site_bui
     # Drafts: nowhere in the index.
     assert "zanzibarword" not in json.dumps(index, ensure_ascii=False)
     assert "Hidden draft" not in json.dumps(index, ensure_ascii=False)
+
+
+def test_index_pages_are_found_by_title_but_do_not_repeat_notes_in_search(site_builder):
+    site = site_builder({
+        "papers/a.md": note("Paper A", key="a", year=2020, fields=["Vision"], venue="CVPR",
+                            problem="Residual shortcuts ease optimisation of deep nets."),
+    }, plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    docs = _search_index(site)["docs"]
+    note_text = " ".join(d["text"] for d in docs if d["location"].startswith("papers/a/"))
+    assert "Residual shortcuts" in note_text
+    field_docs = [d for d in docs if d["location"].startswith("fields/vision/")]
+    assert field_docs and "Vision" in field_docs[0]["title"]
+    assert not any("Residual shortcuts" in d["text"] or "Paper A" in d["text"] for d in field_docs)

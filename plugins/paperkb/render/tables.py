@@ -53,7 +53,8 @@ class NoteTable:
             for note in notes
         ]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
-        return Markup('<div class="md-typeset__table pkb-table"><table data-pkb-table="notes">'
+        # data-search-exclude: a search should find the note, not every index page that lists it.
+        return Markup('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
                       "<thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>").format(
             head, Markup("\n").join(rows))
 
