@@ -23,6 +23,7 @@ from .blog import default_updated_date
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
+from .graphs import CitationDisplay
 from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
@@ -44,6 +45,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.project_root = Path.cwd()
         self.bib = BibTeXGlue()  # .bib sources, Cite blocks, [@key] citations, bibliography pages, all.bib
         self.queries = QueryFence()  # paperkb-query blocks
+        self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -63,6 +65,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
         self.queries.register(config)
         self.bib.configure(self.config, self.project_root)
+        self.citations.configure(self.config, config, self.project_root)
         return config
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
@@ -90,11 +93,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         has_home = files.get_file_from_path("index.md") is not None
         self.site = SiteMap.for_library(
             self.library, urls, prefix=prefix, home="index.md",
-            statistics=f"{prefix}statistics.md" if has_home else "index.md",
+            statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
         self.queries.start(self.library, self.site)
         pages = IndexPages(self.library, self.site, site_name=config.site_name).all_pages(self.config.home_intro)
         pages += self.bib.start(self.library, self.site, files, config, prefix)
+        pages += self.citations.start(self.library, self.site, files, config)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -164,7 +168,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if isinstance(page.meta.get("tags"), list):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
         top = [str(render_card(note, self.site, show_tags=not self.tags_enabled)), render_sections(note)]
-        bottom: list[str] = []  # sections after the body (cites / cited by, diagram, cite block)
+        bottom: list[str] = self.citations.sections(note)  # after the body: cites / cited by, diagram
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = drop_repeated_title(markdown, note.title)
@@ -191,6 +195,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.search_forms:
             enrich_site_search(config.site_dir)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Diagrams go in last: they were laid out while the other pages were rendered.
+        return self.citations.fill(output, page.file.src_uri) if self.config.enabled else output
+
+    def on_shutdown(self) -> None:
+        self.citations.close()
 
     def _page_warner(self, page: Page) -> PageWarner:
         return PageWarner(page.file.abs_src_path, display_path(Path(page.file.abs_src_path), self.project_root))

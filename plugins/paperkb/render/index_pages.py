@@ -105,6 +105,9 @@ class IndexPages:
         label = _facet_label(facet, value)
         heading = f"{FACETS[facet][1][:-1]}: {label}"
         count = f'<p class="pkb-count-line">{len(notes)} {"paper" if len(notes) == 1 else "papers"}</p>'
+        graph = self.site.graph_page(value) if facet == "field" else None
+        if graph:
+            count += f"\n\n[Citation graph of this field]({_rel(here, graph)})"
         body = f"# {md_text(heading)}\n\n{count}\n\n{self.table.render(notes, here)}\n"
         return GeneratedPage(here, heading, body)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from ..core.library import Library, by_field, by_tag, by_type, by_venue, by_year
@@ -28,10 +29,12 @@ class SiteMap:
     # The bibliography (all references by year) and the reading queue; None: not generated.
     bibliography: str | None = None
     to_read: str | None = None
+    # Citation graph pages: None -> the site-wide graph, a field name -> that field's graph.
+    graph_pages: dict[object, str] = field(default_factory=dict)
 
     @classmethod
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
-                    statistics: str = "index.md") -> "SiteMap":
+                    statistics: str = "index.md", graphs: bool = False) -> "SiteMap":
         site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
         for facet, (folder, _title, values_of) in FACETS.items():
             slugs = SlugRegistry()
@@ -41,10 +44,19 @@ class SiteMap:
                 for value in sorted(values, key=lambda v: (str(type(v)), v))
             }
             site.facet_pages[f"{facet}:index"] = {None: f"{prefix}{folder}/index.md"}
+        if graphs:
+            site.graph_pages[None] = f"{prefix}graph/index.md"
+            for value, page in site.facet_pages["field"].items():  # same slug as the field's index page
+                name = posixpath.basename(page)
+                site.graph_pages[value] = f"{prefix}graph/{'index-field.md' if name == 'index.md' else name}"
         return site
 
     def facet_page(self, facet: str, value: object) -> str | None:
         return self.facet_pages.get(facet, {}).get(value)
+
+    def graph_page(self, field_name: object = None) -> str | None:
+        """The site-wide graph page (``None``) or a field's graph page, when graphs are on."""
+        return self.graph_pages.get(field_name)
 
     def overview_page(self, facet: str) -> str:
         return self.facet_pages[f"{facet}:index"][None]
@@ -60,4 +72,5 @@ class SiteMap:
         uris.extend(page for page in (self.bibliography, self.to_read) if page)
         for pages in self.facet_pages.values():
             uris.extend(pages.values())
+        uris.extend(self.graph_pages.values())
         return list(dict.fromkeys(uris))

@@ -1,0 +1,115 @@
+"""Glue for the citation display: Cites / Cited by, note diagrams, graph pages, field colours.
+
+Diagrams are planned when the files are known (``start``), laid out while MkDocs renders
+Markdown (worker processes when many are new, see render/graph_svg.py) and put into each
+page's HTML last (``fill``), so the layout overlaps the rest of the build."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from ..core.library import Library
+from ..core.model import Note
+from ..render.citations import render_citations
+from ..render.graph_dot import GraphViews, to_dot
+from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
+from ..render.graph_pages import GraphPages
+from ..render.graph_svg import GraphRenderer, GraphRenderError
+from ..render.index_pages import GeneratedPage
+from ..render.site_map import SiteMap
+from .config import PaperKBConfig
+from .messages import log
+
+FIELD_CSS_URI = "assets/paperkb/graph-fields.css"
+
+
+class CitationDisplay:
+    def __init__(self) -> None:
+        self.enabled = False  # diagrams and graph pages (the Cites / Cited by lists always show)
+        self.renderer: GraphRenderer | None = None
+        self.library = Library()
+        self.site: SiteMap | None = None
+        self.note_figures: dict[str, str] = {}  # note src_uri -> figure Markdown
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.options = options
+        self.enabled = bool(options.enabled and options.graph)
+        if not self.enabled:
+            return
+        cache_dir = (project_root / options.cache_dir).resolve() if options.cache_dir else None
+        if self.renderer is None or (self.renderer.disk and self.renderer.disk.directory) != cache_dir:
+            if self.renderer is not None:
+                self.renderer.close()
+            self.renderer = GraphRenderer(cache_dir)
+        if FIELD_CSS_URI not in config.extra_css:
+            config.extra_css.append(FIELD_CSS_URI)
+
+    def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig) -> list[GeneratedPage]:
+        """Plan every diagram of this build and start laying out the new ones; returns the graph pages."""
+        self.library, self.site = library, site
+        self.note_figures = {}
+        if not self.enabled or self.renderer is None:
+            return []
+        self.renderer.begin_build()
+        views = GraphViews(library)
+        # Submit in the order MkDocs builds the pages, so early pages find their SVG ready.
+        for file in files.documentation_pages():
+            note = library.by_src_uri.get(file.src_uri)
+            if note is not None:
+                self._plan_note(note, views)
+        pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
+        fields = Counter(f for n in library for f in n.fields)
+        files.append(File.generated(config, FIELD_CSS_URI, content=field_palette_css(
+            sorted(fields, key=lambda f: (-fields[f], f.lower())))))
+        self.renderer.start()
+        return pages
+
+    def _plan_note(self, note: Note, views: GraphViews) -> None:
+        assert self.site is not None and self.renderer is not None
+        view = views.local(note.key, self.options.local_graph_max_nodes)
+        if not view.edges:
+            return
+        key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
+        cut = ""
+        if view.omitted_nodes:
+            cut = (f"Showing the {len(view.nodes) - 1} most-cited of {view.total_nodes - 1} linked notes; "
+                   "all are listed under Cites and Cited by.")
+        self.note_figures[note.src_uri] = "## Citation graph\n\n" + figure(view, key, kind="note", note=cut)
+
+    def _submit_for_page(self, dot: str, label: str) -> str:
+        assert self.renderer is not None
+        return self.renderer.submit(dot, label)
+
+    def sections(self, note: Note) -> list[str]:
+        """What a note page shows after its body: Cites, Cited by and the diagram."""
+        if self.site is None:
+            return []
+        parts = [render_citations(note, self.library, self.site)]
+        if note.src_uri in self.note_figures:
+            parts.append(self.note_figures[note.src_uri])
+        return parts
+
+    def fill(self, html: str, page_src: str) -> str:
+        """Put the finished SVGs where the page's figures hold their markers."""
+        if self.renderer is None or "<!--pkb-graph:" not in html:
+            return html
+        renderer = self.renderer
+
+        def svg(match) -> str:
+            try:
+                return renderer.svg(match.group(1))
+            except KeyError:  # not a marker of this build: leave the comment
+                return match.group(0)
+            except GraphRenderError as exc:
+                log.warning(f"paperkb: {page_src}: the citation diagram could not be drawn: {exc}")
+                return render_failed(str(exc))
+
+        return MARKER_PATTERN.sub(svg, html)
+
+    def close(self) -> None:
+        if self.renderer is not None:
+            self.renderer.close()

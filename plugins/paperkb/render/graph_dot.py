@@ -1,0 +1,343 @@
+"""DOT source for citation diagrams: a note's neighbourhood, one field, the whole site.
+
+Plain Python (no MkDocs, no Graphviz import). A *view* picks the notes and edges to draw;
+``to_dot`` writes them as a Graphviz digraph laid out left to right by year:
+
+- every year present gets a column (a ``rank=same`` group anchored on a year label), notes
+  without a year go to a last "n.d." column;
+- an edge "A cites B" is declared ``B -> A`` with ``dir=back``: it runs forward in time, so
+  citations never fight the year columns, and its arrowhead still points at the cited note;
+- nodes carry CSS classes (``pkb-field--<slug>``, ``pkb-node--focus|near|far``) and edges
+  ``pkb-role--<role>``: colours come from the site's CSS so diagrams read in light and dark
+  mode; the DOT's own colours are a neutral fallback;
+- node links are relative to the page the SVG lands on and open in the top window.
+
+The DOT source is deterministic (sorted nodes and edges): its hash is the diagram's cache key.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote
+
+from ..core.library import Library
+from ..core.model import ROLES
+from ..core.slug import slugify
+from ..core.urls import SiteUrls
+
+# Graphviz expands backslash escapes (\N, \G, \n, \l ...) inside label and tooltip strings,
+# even after an HTML entity: a note's backslashes travel as this private-use character and
+# graph_svg turns them back into "\" in the finished SVG.
+BACKSLASH_STAND_IN = "\ue05c"
+
+NO_YEAR = "n.d."
+LABEL_WIDTH = 24  # columns per label line (CJK characters count two)
+LABEL_LINES = 3
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    style: str
+    penwidth: float
+    arrow: str
+    color: str  # fallback when the site CSS is absent; reads on light and dark backgrounds
+
+
+ROLE_STYLES: dict[str, EdgeStyle] = {
+    "background": EdgeStyle("dotted", 1.2, "normal", "#8c939d"),
+    "related": EdgeStyle("dashed", 1.0, "normal", "#8c939d"),
+    "builds-on": EdgeStyle("solid", 1.3, "normal", "#5c7cfa"),
+    "baseline": EdgeStyle("bold", 2.4, "normal", "#f08c00"),
+    "dataset": EdgeStyle("dashed", 1.2, "odiamond", "#12a594"),
+    "metric": EdgeStyle("dotted", 1.4, "odot", "#ae3ec9"),
+}
+NODE_FILL = "#e9ecef"
+NODE_LINE = "#868e96"
+
+
+# -- escaping ----------------------------------------------------------------------------------
+def dot_text(text: object) -> str:
+    """Note text made safe inside a DOT double-quoted label or tooltip.
+
+    Graphviz decodes HTML entities in these strings, so ``&``, ``<``, ``>`` and ``"`` travel as
+    entities; backslashes as a stand-in (see BACKSLASH_STAND_IN); whitespace runs, newlines
+    included, become one space."""
+    text = " ".join(str(text).replace(BACKSLASH_STAND_IN, "\ufffd").split())
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\\", BACKSLASH_STAND_IN)
+    )
+
+
+def dot_id(text: str) -> str:
+    """A quoted DOT identifier or attribute value for text this module controls (keys, classes)."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dot_url(href: str) -> str:
+    """A relative URL percent-encoded to a DOT-safe alphabet."""
+    return dot_id(quote(href, safe="/#.-_~%"))
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from the page at site URL ``from_url`` to site URL ``to_url`` (both as SiteUrls.url
+    gives them). A string operation: posixpath.relpath asks the OS for the working directory."""
+    base = from_url if from_url.endswith("/") or not from_url else from_url.rsplit("/", 1)[0] + "/" if "/" in from_url else ""
+    base_parts = base.split("/")[:-1]
+    target_parts = to_url.split("/")
+    common = 0
+    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+        common += 1
+    rel = "../" * (len(base_parts) - common) + "/".join(target_parts[common:])
+    return rel or "./"
+
+
+def field_class(field_name: str | None) -> str:
+    """CSS class of a field's nodes (the colour comes from the site's generated field CSS)."""
+    return f"pkb-field--{slugify(field_name)}" if field_name else "pkb-field--none"
+
+
+def display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_label(text: str, width: int = LABEL_WIDTH, max_lines: int = LABEL_LINES) -> list[str]:
+    """Greedy word wrap by display width; long words (and CJK runs) are cut; an ellipsis ends a cut label."""
+    pieces: list[str] = []
+    for word in str(text).split():
+        while display_width(word) > width:
+            cut, used = 0, 0
+            while cut < len(word) and used + display_width(word[cut]) <= width:
+                used += display_width(word[cut])
+                cut += 1
+            pieces.append(word[:cut])
+            word = word[cut:]
+        if word:
+            pieces.append(word)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and display_width(lines[-1]) + 1 + display_width(piece) <= width:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and display_width(last) + 1 > width:
+            last = last[:-1]
+        lines = lines[: max_lines - 1] + [last.rstrip() + "…"]
+    return lines or [""]
+
+
+# -- views ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GraphNode:
+    key: str
+    title: str
+    year: int | None
+    field: str | None  # first field: it gives the node its colour
+    src_uri: str
+    ring: int  # 0 the focus note, 1 a direct neighbour, 2 one hop further (local views)
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str  # the citing note
+    target: str  # the cited note
+    role: str
+
+
+@dataclass
+class GraphView:
+    """The notes and edges one diagram shows, and how much of the full graph it left out."""
+
+    name: str
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    total_nodes: int
+    total_edges: int
+    focus: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def omitted_nodes(self) -> int:
+        return self.total_nodes - len(self.nodes)
+
+    @property
+    def omitted_edges(self) -> int:
+        return self.total_edges - len(self.edges)
+
+    @property
+    def roles(self) -> list[str]:
+        present = {e.role for e in self.edges}
+        return [r for r in ROLES if r in present]
+
+    @property
+    def fields(self) -> list[str | None]:
+        """Fields of the nodes shown, most frequent first."""
+        counts: dict[str | None, int] = {}
+        for node in self.nodes:
+            counts[node.field] = counts.get(node.field, 0) + 1
+        return sorted(counts, key=lambda f: (-counts[f], f is None, str(f).lower()))
+
+
+class GraphViews:
+    """Picks the nodes and edges of each diagram; built once per build (ranks are precomputed)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        # Most cited first, then newest, then by key: the order in which notes earn a place.
+        ordered = sorted(library.notes, key=lambda k: (
+            -library.cited_by_count(k), -(library.notes[k].year or 0), k))
+        self.rank = {k: i for i, k in enumerate(ordered)}
+
+    def _node(self, key: str, ring: int) -> GraphNode:
+        note = self.library.notes[key]
+        return GraphNode(key, note.title, note.year, note.fields[0] if note.fields else None, note.src_uri, ring)
+
+    def neighbours(self, key: str) -> set[str]:
+        found = {e.target for e in self.library.cites(key)} | {e.source for e in self.library.cited_by(key)}
+        found.discard(key)
+        return found
+
+    def induced_edges(self, keys: Iterable[str]) -> list[GraphEdge]:
+        chosen = set(keys)
+        return [
+            GraphEdge(e.source, e.target, e.role)
+            for k in sorted(chosen) for e in self.library.cites(k) if e.target in chosen
+        ]
+
+    def _nodes(self, rings: dict[str, int]) -> list[GraphNode]:
+        return sorted((self._node(k, r) for k, r in rings.items()), key=lambda n: (n.year or 0, n.key))
+
+    def local(self, key: str, max_nodes: int = 30) -> GraphView:
+        """The note, what it cites and what cites it. When that neighbourhood fills less than half
+        of ``max_nodes``, one more hop is added up to half the cap, best-connected notes first;
+        a note with more neighbours than fit keeps its most-cited ones."""
+        max_nodes = max(2, max_nodes)
+        rank = self.rank
+        near_all = sorted(self.neighbours(key), key=rank.__getitem__)
+        near = near_all[: max_nodes - 1]
+        rings = {key: 0, **{k: 1 for k in near}}
+
+        half = max_nodes // 2
+        if near and len(rings) < half:
+            links: dict[str, int] = {}
+            for k in near:
+                for other in self.neighbours(k):
+                    if other not in rings:
+                        links[other] = links.get(other, 0) + 1
+            for k in sorted(links, key=lambda k: (-links[k], rank[k]))[: half - len(rings)]:
+                rings[k] = 2
+
+        # Citations between two second-hop notes are left out: they crowd the picture and say
+        # nothing about this note.
+        edges = [e for e in self.induced_edges(rings) if rings[e.source] < 2 or rings[e.target] < 2]
+        direct_total = len(self.library.cites(key)) + len(self.library.cited_by(key))
+        direct_shown = sum(1 for e in edges if key in (e.source, e.target))
+        return GraphView(f"local:{key}", self._nodes(rings), edges,
+                         total_nodes=len(rings) + len(near_all) - len(near),
+                         total_edges=len(edges) + direct_total - direct_shown, focus=key)
+
+    def top(self, name: str, keys: list[str], max_nodes: int) -> GraphView:
+        """The ``max_nodes`` most-cited of ``keys`` and the citations among them."""
+        shown = sorted(keys, key=self.rank.__getitem__)[:max_nodes]
+        edges = self.induced_edges(shown)
+        total_edges = len(self.induced_edges(keys)) if len(shown) < len(keys) else len(edges)
+        return GraphView(name, self._nodes({k: 1 for k in shown}), edges,
+                         total_nodes=len(keys), total_edges=total_edges)
+
+    def field(self, field_name: str, max_nodes: int = 60) -> GraphView:
+        view = self.top(f"field:{field_name}", [n.key for n in self.library if field_name in n.fields], max_nodes)
+        view.extra["field"] = field_name
+        return view
+
+    def site(self, max_nodes: int = 60) -> GraphView:
+        return self.top("site", list(self.library.notes), max_nodes)
+
+
+# -- DOT -----------------------------------------------------------------------------------------
+@lru_cache(maxsize=16384)
+def _page_url_cached(use_directory_urls: bool, src_uri: str) -> str:
+    return SiteUrls(use_directory_urls).url(src_uri)
+
+
+def _page_url(urls: SiteUrls, src_uri: str) -> str:
+    return _page_url_cached(urls.use_directory_urls, src_uri)
+
+
+@lru_cache(maxsize=16384)
+def _label(title: str) -> str:
+    """A wrapped DOT label (cached: a note appears in many diagrams)."""
+    return "\\n".join(dot_text(line) for line in wrap_label(title))
+
+
+def _tooltip(node: GraphNode) -> str:
+    year = f" ({node.year})" if node.year is not None else ""
+    return dot_text(node.title + year)
+
+
+def _year_id(year: int | None) -> str:
+    # A space never occurs in a note key, so year labels cannot collide with notes.
+    return dot_id(f"year {year if year is not None else NO_YEAR}")
+
+
+def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "citations") -> str:
+    """DOT source of ``view`` for an SVG inlined into the page built from ``here``."""
+    years = sorted({n.year for n in view.nodes if n.year is not None})
+    columns: list[int | None] = [*years, *([None] if any(n.year is None for n in view.nodes) else [])]
+    here_url = urls.url(here)
+    lines = [
+        f"digraph {dot_id(graph_name)} {{",
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.18, ranksep=0.5, newrank=true, '
+        'fontname="Helvetica,Arial,sans-serif", class="pkb-graph-root"];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="{NODE_FILL}", color="{NODE_LINE}", '
+        'penwidth=1, fontname="Helvetica,Arial,sans-serif", fontsize=10, margin="0.10,0.05", '
+        'height=0.3];',
+        f'  edge [dir=back, arrowsize=0.6, color="{NODE_LINE}"];',
+    ]
+    # Year axis: one label per column, chained invisibly so the columns keep their order.
+    for year in columns:
+        label = str(year) if year is not None else NO_YEAR
+        lines.append(f'  {_year_id(year)} [label="{label}", shape=plaintext, style="", fontsize=11, '
+                     'class="pkb-year"];')
+    for before, after in zip(columns, columns[1:]):
+        lines.append(f"  {_year_id(before)} -> {_year_id(after)} [style=invis, weight=20];")
+
+    by_column: dict[int | None, list[GraphNode]] = {}
+    for node in view.nodes:
+        by_column.setdefault(node.year, []).append(node)
+    for year in columns:
+        members = " ".join(dot_id(n.key) for n in by_column.get(year, []))
+        lines.append(f"  {{ rank=same; {_year_id(year)} {members} }}")
+
+    for node in view.nodes:
+        ring = {0: "focus", 1: "near"}.get(node.ring, "far")
+        classes = f"pkb-node pkb-node--{ring} {field_class(node.field)}"
+        extra = ", penwidth=2.2, fontsize=11" if node.ring == 0 else ""
+        lines.append(
+            f'  {dot_id(node.key)} [label="{_label(node.title)}", tooltip="{_tooltip(node)}", '
+            f'URL={dot_url(relative_url(here_url, _page_url(urls, node.src_uri)))}, target="_top", '
+            f"class={dot_id(classes)}{extra}];"
+        )
+
+    years_of = {n.key: n.year for n in view.nodes}
+    for edge in sorted(view.edges, key=lambda e: (e.target, e.source)):
+        style = ROLE_STYLES.get(edge.role, ROLE_STYLES["related"])
+        cited_year, citing_year = years_of.get(edge.target), years_of.get(edge.source)
+        # Only a citation that runs forward in time may place columns; a preprint citing a
+        # later paper (or a note without a year) is drawn without constraining the layout.
+        forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
+        attrs = (
+            f'class="pkb-edge pkb-role--{edge.role}", style={style.style}, penwidth={style.penwidth}, '
+            f'arrowtail={style.arrow}, color="{style.color}", tooltip="{edge.role.replace("-", " ")}"'
+        )
+        if not forward:
+            attrs += ", constraint=false"
+        lines.append(f"  {dot_id(edge.target)} -> {dot_id(edge.source)} [{attrs}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""The HTML around a diagram: figure, legend, what was left out, and the field colours.
+
+The SVG itself is not known when the page's Markdown is written (it may still be laid out in
+a worker process): the figure holds a marker that the build replaces with the SVG last."""
+
+from __future__ import annotations
+
+import re
+
+from ..core.model import ROLE_LABELS
+from .escape import Markup
+from .graph_dot import ROLE_STYLES, GraphView, field_class
+
+MARKER = "<!--pkb-graph:{}-->"
+MARKER_PATTERN = re.compile(r"<!--pkb-graph:([0-9a-f]{64})-->")
+
+# Twelve hues; light mode fills them pale, dark mode deep (see paperkb.css --pkb-c<i>).
+PALETTE_SIZE = 12
+_DASHES = {"dashed": "5 3", "dotted": "1.5 3", "solid": "", "bold": ""}
+_ARROW_NOTES = {"odiamond": "◇", "odot": "○"}
+
+
+def marker(key: str) -> str:
+    return MARKER.format(key)
+
+
+def field_palette_css(fields_by_frequency: list[str]) -> str:
+    """CSS giving every field a palette colour: the most common fields get distinct hues."""
+    lines = ["/* paperkb: diagram colour of each field (generated) */"]
+    seen: set[str] = set()
+    index = 0
+    for name in fields_by_frequency:
+        css_class = field_class(name)
+        if css_class in seen:  # two names with one slug share a colour
+            continue
+        seen.add(css_class)
+        lines.append(f".{_css_ident(css_class)} {{ --pkb-fill: var(--pkb-c{index % PALETTE_SIZE}); }}")
+        index += 1
+    return "\n".join(lines) + "\n"
+
+
+def _css_ident(name: str) -> str:
+    """A class name as a CSS identifier (slugs may hold non-ASCII word characters: allowed as is)."""
+    return re.sub(r"([^\w-])", r"\\\1", name)
+
+
+def aria_label(view: GraphView, subject: str) -> str:
+    notes = len(view.nodes)
+    edges = len(view.edges)
+    return (f"Citation diagram of {' '.join(subject.split())}: {notes} {'note' if notes == 1 else 'notes'}, "
+            f"{edges} {'citation' if edges == 1 else 'citations'}")
+
+
+def _role_sample(role: str) -> Markup:
+    style = ROLE_STYLES.get(role, ROLE_STYLES["related"])
+    dash = _DASHES.get(style.style, "")
+    return Markup(
+        '<svg class="pkb-legend__line pkb-role--{}" viewBox="0 0 36 8" width="36" height="8" aria-hidden="true">'
+        '<line x1="1" y1="4" x2="35" y2="4" stroke-width="{}"{}/></svg>'
+    ).format(role, style.penwidth, Markup(' stroke-dasharray="{}"').format(dash) if dash else "")
+
+
+def legend(view: GraphView) -> Markup:
+    """Edge roles and field colours present in the diagram, and how to read it."""
+    items = []
+    for role in view.roles:
+        arrow = _ARROW_NOTES.get(ROLE_STYLES.get(role, ROLE_STYLES["related"]).arrow, "")
+        items.append(Markup('<span class="pkb-legend__item pkb-legend__role" data-role="{}">{} {}{}</span>').format(
+            role, _role_sample(role), ROLE_LABELS.get(role, role), f" {arrow}" if arrow else ""))
+    for name in view.fields:
+        items.append(Markup(
+            '<span class="pkb-legend__item pkb-legend__field"><span class="pkb-legend__swatch {}"></span> {}</span>'
+        ).format(field_class(name), name if name else "No field"))
+    how = "Columns are years; an arrow points from a note to a note it cites; click a note to open it."
+    return Markup('<span class="pkb-legend__items">{}</span><span class="pkb-legend__how">{}</span>').format(
+        Markup(" ").join(items), how)
+
+
+def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> str:
+    """The figure for a diagram whose SVG the build inserts at ``marker(key)``.
+
+    Raw HTML without blank lines, so Markdown leaves it alone; kept out of the search index
+    (its text is other notes' titles)."""
+    extra = Markup('<p class="pkb-graph__note">{}</p>\n').format(note) if note else ""
+    return str(Markup(
+        '<figure class="pkb-graph pkb-graph--{kind}" data-search-exclude>\n'
+        '<div class="pkb-graph__canvas" data-pkb-graph="{key}">{marker}</div>\n'
+        '<figcaption class="pkb-legend">{legend}</figcaption>\n'
+        "{extra}"
+        "</figure>\n"
+    ).format(kind=kind, key=key, marker=Markup(marker(key)), legend=legend(view), extra=extra))
+
+
+def render_failed(message: str) -> str:
+    return str(Markup('<p class="pkb-graph__error">The diagram could not be drawn: {}</p>').format(message))

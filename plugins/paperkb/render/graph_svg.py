@@ -1,0 +1,292 @@
+"""DOT -> SVG in-process with pygraphviz, made fit to inline, cached on disk by content hash.
+
+- Layout runs inside Python through the Graphviz library bundled in the pygraphviz wheels:
+  no `dot` program, no process per diagram.
+- The finished (post-processed) SVG is cached under ``cache_dir`` by the sha256 of the DOT
+  source, the inline label and the Graphviz / post-processing versions, so an unchanged
+  diagram is never laid out twice, across builds and `mkdocs serve` rebuilds.
+- A build with many uncached diagrams lays them out in a small process pool while MkDocs
+  renders Markdown in the main process; results are picked up when a page needs them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .graph_dot import BACKSLASH_STAND_IN
+
+# Bump when inline_svg changes what it writes: old cache entries then stop matching.
+POSTPROCESS_VERSION = "1"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+_SVG = f"{{{SVG_NS}}}"
+_XLINK_TITLE = f"{{{XLINK_NS}}}title"
+_PT = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
+# Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
+POOL_THRESHOLD = 24
+
+
+class GraphRenderError(RuntimeError):
+    pass
+
+
+def graphviz_version() -> str:
+    import pygraphviz
+
+    return f"graphviz {pygraphviz.__graphviz_version__} / pygraphviz {pygraphviz.__version__}"
+
+
+def cache_key(dot: str, label: str, version: str) -> str:
+    digest = hashlib.sha256()
+    for part in (version, POSTPROCESS_VERSION, label, dot):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+# -- layout and post-processing (also run in worker processes) ---------------------------------
+_context = None
+
+
+def layout_svg(dot: str) -> str:
+    """Graphviz's SVG for ``dot`` (``dot`` layout), from one Graphviz context per process."""
+    global _context
+    import pygraphviz
+    from pygraphviz import graphviz as gv
+
+    if _context is None:
+        _context = gv.gvContextWithBuiltins()
+    try:
+        graph = pygraphviz.AGraph(string=dot)
+    except Exception as exc:  # pygraphviz raises DotError / ValueError with Graphviz's message
+        raise GraphRenderError(f"Graphviz could not read the diagram: {exc}") from exc
+    if gv.gvLayout(_context, graph.handle, b"dot") != 0:
+        raise GraphRenderError("Graphviz could not lay out the diagram")
+    try:
+        err, data = gv.gvRenderData(_context, graph.handle, b"svg")
+        if err:
+            raise GraphRenderError(f"Graphviz could not write SVG: {err}")
+    finally:
+        gv.gvFreeLayout(_context, graph.handle)
+    return data.decode("utf-8") if isinstance(data, bytes) else str(data)
+
+
+def _register_namespaces() -> None:
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+
+
+def inline_svg(raw_svg: str, label: str) -> str:
+    """Graphviz SVG made fit to inline in an HTML page.
+
+    Drops the XML prolog, doctype and comments; scales down to the column width but never
+    above its natural size; gives it ``role="img"`` and an ``aria-label``; removes element ids
+    (several diagrams may share a page); turns each node's and edge's ``<title>`` into its
+    tooltip, so browsers show the title rather than a node id; restores backslashes."""
+    _register_namespaces()
+    try:
+        root = ET.fromstring(raw_svg.encode("utf-8"))
+    except ET.ParseError as exc:
+        raise GraphRenderError(f"Graphviz wrote SVG that does not parse: {exc}") from exc
+    width = _PT.match(root.get("width", ""))
+    for name in ("width", "height"):
+        root.attrib.pop(name, None)
+    root.set("width", "100%")
+    if width:
+        root.set("style", f"max-width:{float(width.group(1)):g}pt;height:auto")
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("class", "pkb-graph__svg")
+    for element in root.iter():
+        element.attrib.pop("id", None)
+        if element.tag == f"{_SVG}g" and element.get("class", "").split()[:1] in (["node"], ["edge"]):
+            _title_from_tooltip(element)
+        if element.tag == f"{_SVG}g" and element.get("class", "").split()[:1] == ["graph"]:
+            title = element.find(f"{_SVG}title")
+            if title is not None:
+                title.text = label
+        if element.tag != f"{_SVG}text":  # text keeps its spaces (xml:space="preserve")
+            if element.text is not None and not element.text.strip():
+                element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    svg = ET.tostring(root, encoding="unicode")
+    return svg.replace(BACKSLASH_STAND_IN, "\\")
+
+
+def _title_from_tooltip(group: ET.Element) -> None:
+    title = group.find(f"{_SVG}title")
+    anchor = next((a for a in group.iter(f"{_SVG}a") if a.get(_XLINK_TITLE)), None)
+    if title is not None and anchor is not None:
+        title.text = anchor.get(_XLINK_TITLE)
+
+
+def render_svg(dot: str, label: str) -> str:
+    return inline_svg(layout_svg(dot), label)
+
+
+# -- disk cache ----------------------------------------------------------------------------------
+class SvgDiskCache:
+    """Finished SVGs as ``<dir>/<key[:2]>/<key>.svg``, written atomically (temp file + rename)."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.svg"
+
+    def get(self, key: str) -> str | None:
+        try:
+            return self.path(key).read_text(encoding="utf-8")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def put(self, key: str, svg: str) -> None:
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(svg)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+
+def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str:
+    """Worker job: lay out, post-process, store; the SVG goes back to the build too."""
+    svg = render_svg(dot, label)
+    if cache_dir:
+        SvgDiskCache(cache_dir).put(key, svg)
+    return svg
+
+
+# -- the renderer a build uses -------------------------------------------------------------------
+@dataclass
+class RenderStats:
+    requested: int = 0  # diagrams asked for
+    rendered: int = 0  # laid out by Graphviz (the rest came from memory or disk)
+    disk_hits: int = 0
+    memory_hits: int = 0
+
+
+class GraphRenderer:
+    """Hands out SVGs for DOT sources: ``submit`` early, ``svg`` when the page is written.
+
+    ``submit`` answers from memory or disk at once and queues the rest; ``start`` sends the
+    queue to worker processes when it is long enough; ``svg`` waits for (or draws) one diagram.
+    Kept across `mkdocs serve` rebuilds: SVGs of the last build stay in memory."""
+
+    def __init__(self, cache_dir: Path | str | None, workers: int | None = None) -> None:
+        self.disk = SvgDiskCache(cache_dir) if cache_dir else None
+        self.workers = workers if workers is not None else _available_cpus()
+        self.stats = RenderStats()
+        self._version: str | None = None
+        self._memory: dict[str, str] = {}
+        self._previous: dict[str, str] = {}
+        self._queued: dict[str, tuple[str, str]] = {}
+        self._futures: dict[str, tuple[Future, str, str]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def version(self) -> str:
+        if self._version is None:
+            self._version = graphviz_version()
+        return self._version
+
+    def begin_build(self) -> None:
+        """Start a build: forget SVGs no page used in the last build, reset the counters."""
+        self._previous, self._memory = self._memory, {}
+        self.stats = RenderStats()
+
+    def submit(self, dot: str, label: str) -> str:
+        """Ask for the SVG of ``dot``; returns its key for ``svg``."""
+        key = cache_key(dot, label, self.version)
+        self.stats.requested += 1
+        if key in self._memory or key in self._queued or key in self._futures:
+            self.stats.memory_hits += 1
+            return key
+        if key in self._previous:
+            self._memory[key] = self._previous.pop(key)
+            self.stats.memory_hits += 1
+            return key
+        cached = self.disk.get(key) if self.disk else None
+        if cached is not None:
+            self._memory[key] = cached
+            self.stats.disk_hits += 1
+        else:
+            self._queued[key] = (dot, label)
+        return key
+
+    def start(self) -> None:
+        """Lay out what is queued in worker processes, if that pays; else ``svg`` draws on demand."""
+        if len(self._queued) < POOL_THRESHOLD or self.workers < 2:
+            return
+        pool = self._ensure_pool()
+        cache_dir = str(self.disk.directory) if self.disk else None
+        for key, (dot, label) in self._queued.items():
+            self._futures[key] = (pool.submit(_render_and_store, dot, label, cache_dir, key), dot, label)
+        self.stats.rendered += len(self._queued)
+        self._queued.clear()
+
+    def svg(self, key: str) -> str:
+        """The finished SVG for ``key`` (raises GraphRenderError when Graphviz fails)."""
+        found = self._memory.get(key)
+        if found is not None:
+            return found
+        job = self._futures.pop(key, None)
+        if job is not None:
+            future, dot, label = job
+            try:
+                svg = future.result()
+            except BrokenExecutor:  # a worker died (killed, out of memory): draw it here
+                svg = self._render_here(key, dot, label)
+        elif key in self._queued:
+            dot, label = self._queued.pop(key)
+            svg = self._render_here(key, dot, label)
+            self.stats.rendered += 1
+        else:
+            raise KeyError(key)
+        self._memory[key] = svg
+        return svg
+
+    def _render_here(self, key: str, dot: str, label: str) -> str:
+        svg = render_svg(dot, label)
+        if self.disk:
+            self.disk.put(key, svg)
+        return svg
+
+    def close(self) -> None:
+        for future, _dot, _label in self._futures.values():
+            future.cancel()
+        self._futures.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # "spawn": a fresh interpreter per worker; forking a process that runs threads
+            # (`mkdocs serve` watches files and serves pages) is not safe.
+            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
