@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "query", help="search the citation graph (descendants, co-citation, filters...)",
         description="Search the notes' citation graph. Keys are the same as in ```paperkb-query blocks.",
         epilog="example: paperkb query --cites-all nerf,3dgs --since 2023 --format keys")
-    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    parser.add_argument("--notes", metavar="DIR", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="table (aligned text), keys (one key a line) or json (default: table)")
     graph = parser.add_argument_group("graph (several combine: notes answering all of them)")

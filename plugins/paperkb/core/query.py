@@ -368,8 +368,12 @@ def _filter(library: Library, query: Query) -> Callable[[Note], bool]:
         tests.append(_uses(library, _folded(query.metric), "metric", lambda n: n.metrics))
     if query.text:
         needles = tuple(t.casefold() for t in query.text)
-        tests.append(lambda n: any(needle in n.text_fields().casefold() for needle in needles))
+        tests.append(lambda n: _contains_any(n.text_fields().casefold(), needles))
     return lambda note: all(test(note) for test in tests)
+
+
+def _contains_any(text: str, needles: tuple[str, ...]) -> bool:
+    return any(needle in text for needle in needles)
 
 
 def _uses(library: Library, wanted: frozenset[str], role: str,
