@@ -14,6 +14,7 @@ import importlib
 IMPORTERS: dict[str, str] = {
     "bib": "import_bib",
     "readme": "import_readme",
+    "posts": "import_posts",
 }
 
 

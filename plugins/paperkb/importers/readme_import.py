@@ -198,5 +198,5 @@ def _write_state(doc: ReadmeDoc, planned: list[PlannedNote], readme: Path, notes
         log.warning(1, f"{writer.show(layout_path)} records the layout of {previous.source} and was kept; "
                        "an export writes the new notes in the default shape")
     else:  # the layout of this README, newer than the recorded one
-        results.append(writer.replace_own_state(layout_path, layout.to_yaml()))
+        results.append(writer.replace(layout_path, layout.to_yaml()))
     return results

@@ -63,9 +63,10 @@ class SafeWriter:
         self._planned.add(resolved)
         return self._record(path, Outcome.CREATED)
 
-    def replace_own_state(self, path: Path, text: str) -> WriteResult:
-        """Rewrite a file that only paperkb writes (never a note or other user text): atomically,
-        through a temporary file, so a crash leaves the old or the new text, never half of one."""
+    def replace(self, path: Path, text: str) -> WriteResult:
+        """Rewrite ``path``: only for paperkb's own state files, or a user's file when the user asked
+        for it with an explicit flag. Atomic (through a temporary file): a crash leaves the old or
+        the new text, never half of one."""
         path = Path(path)
         if path.is_file() and _same_text(path, text):
             return self._record(path, Outcome.UNCHANGED)

@@ -1,0 +1,70 @@
+"""`paperkb import posts DIR|FILE...`: Hexo, Astro and Jekyll posts as mkdocs-material blog posts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.problems import Severity
+from ..importers.posts import GENERATORS, PostsImportReport, import_posts
+from ..importers.writer import Outcome
+from .project import find_project
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "posts", help="convert Hexo / Astro / Jekyll posts to blog posts (never overwrites a post)",
+        description="Convert Hexo, Astro and Jekyll posts (files, or folders such as a site's source/_posts, "
+                    "_posts or src/content) to mkdocs-material blog posts: the whole body and every unmapped "
+                    "front-matter field are kept.")
+    parser.add_argument("sources", nargs="+", metavar="DIR|FILE")
+    parser.add_argument("--out", help="folder for the posts (default: <notes>/blog/posts)")
+    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    parser.add_argument("--from", dest="generator", choices=GENERATORS,
+                        help="the generator the posts were written for (default: tell from each post)")
+    parser.add_argument("--add-authors", action="store_true",
+                        help="add authors missing from the blog's .authors.yml to it (default: keep them in "
+                             "'author' and warn)")
+    parser.add_argument("--authors-file", help="the blog's authors file (default: <blog>/.authors.yml)")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be created; write nothing")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [s for s in args.sources if not Path(s).exists()]
+    if missing:
+        print(f"paperkb import posts: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    project = find_project(args.notes)
+    out = Path(args.out) if args.out else project.notes_dir / "blog" / "posts"
+    report = import_posts([Path(s) for s in args.sources], out_dir=out, notes_dir=project.notes_dir,
+                          dry_run=args.dry_run, generator=args.generator, add_authors=args.add_authors,
+                          authors_file=Path(args.authors_file) if args.authors_file else None,
+                          project_root=project.root)
+    print_report(report, dry_run=args.dry_run)
+    return 0
+
+
+def print_report(report: PostsImportReport, *, dry_run: bool) -> None:
+    writer = report.writer
+    kinds = ", ".join(f"{name} {count}" for name, count in sorted(report.by_generator.items()))
+    print(f"posts: {len(report.posts)}" + (f" ({kinds})" if kinds else ""))
+    verb = "would create" if dry_run else "created"
+    created = [p for p in report.posts if p.result and p.result.outcome in (Outcome.CREATED, Outcome.WOULD_CREATE)]
+    skipped = [p for p in report.posts if p.result and p.result.skipped]
+    print(f"{verb} {len(created)}, skipped {len(skipped)}")
+    for post in created:
+        print(f"  {verb}: {writer.show(post.result.path)} (from {writer.show(post.source)}, {post.generator})")
+    for post in skipped:
+        why = "exists, unchanged" if post.result.outcome is Outcome.UNCHANGED else "exists with other text, kept"
+        print(f"  skipped: {writer.show(post.result.path)} ({why})")
+    if report.authors_added and report.authors_result is not None:
+        print(f"authors: {report.authors_result.outcome.value} {writer.show(report.authors_result.path)}: "
+              f"{', '.join(report.authors_added)}")
+    if report.problems:
+        print(f"warnings: {sum(p.severity is Severity.WARNING for p in report.problems)}")
+        for problem in report.problems:
+            print(f"  {problem}")
+    if dry_run:
+        print("dry run: nothing was written")
