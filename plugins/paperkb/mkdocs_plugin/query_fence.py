@@ -8,6 +8,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..core.library import Library
+from ..render.escape import Markup
 from ..render.query_blocks import FENCE_NAME, FencedQueries, QueryBlockRenderer, Warn, expand_query_blocks
 from ..render.site_map import SiteMap
 
@@ -44,8 +45,8 @@ class QueryFence:
         return expand_query_blocks(markdown, here, self.renderer.library, self.renderer.site, warn, self.renderer)
 
     def _format(self, src: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
-        if self.fenced is None:
-            return ""
+        if self.fenced is None:  # the plugin is disabled: show the query as the code it is
+            return str(Markup("<pre><code>{}</code></pre>").format(src))
         excerpt = _excerpt_page(md)
         if excerpt is not None:  # a blog post excerpt shown on a blog index: link from that page
             assert self.renderer is not None
