@@ -246,3 +246,11 @@ def test_markdown_inert_html_reads_the_same_in_a_browser():
     inert = markdown_inert(html)
     assert 'class="pkb-query__caption"' in inert and "*" not in inert and "[" not in inert and "`" not in inert
     assert unescape(re.sub(r"<[^>]+>", "", inert)) == "*x* [[k]] :smile: $m$ &"
+
+
+def test_disabled_plugin_leaves_blocks_as_code(site_builder):
+    site = site_builder({"page.md": "# P\n\n```paperkb-query\nsince: 2020\n```\n"},
+                        plugins=["tags", {"paperkb": {"enabled": False}}])
+    assert site.ok
+    html = site.html("page/")
+    assert "<pre><code>since: 2020</code></pre>" in html and "pkb-query" not in html
