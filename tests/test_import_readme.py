@@ -54,7 +54,7 @@ def test_parse_finds_every_entry_with_its_odd_heading():
     # indented by three and by two spaces
     assert entries["Chain-of-Thought Prompting Elicits Reasoning in Large Language Models"].heading.template == \
         "   ### {year} - [{title}]({url})"
-    assert entries["ViViT: A Video Vision Transformer"].line == 50
+    assert entries["ViViT: A Video Vision Transformer"].line == 51
     # no year
     constitutional = entries["Constitutional AI: Harmlessness from AI Feedback"]
     assert constitutional.heading.year is None and constitutional.heading.template == "### [{title}]({url})"
@@ -71,7 +71,7 @@ def test_insight_bullets_take_their_continuations_and_nested_bullets():
     entries = {e.heading.title: e for e in doc.entries}
     [chinchilla] = entries["Training Compute-Optimal Large Language Models"].insight_blocks()
     assert chinchilla.text == "和 Kaplan 2020 的结论冲突，主要是学习率 schedule\n没有随训练步数调整造成的"
-    assert chinchilla.line == 27 and len(chinchilla.lines) == 2
+    assert chinchilla.line == 28 and len(chinchilla.lines) == 2
     [sac] = entries["Soft Actor-Critic"].insight_blocks()
     assert sac.lines == ["  * [想法] 最大熵的好处是探索和鲁棒性", "    * 多模态最优解时不会塌缩到一个"]
     assert entries["Proximal Policy Optimization Algorithms"].insight_blocks() == []  # [来自知乎] is no insight
@@ -364,6 +364,9 @@ def test_site_builds_over_imported_notes(imported):
     assert "和 Kaplan 2020 的结论冲突" in page
     assert "https://arxiv.org/pdf/2203.15556v1.pdf" in page
     assert "[来自知乎] PPO 的实现细节比算法本身更重要" in site.html("papers/proximal-policy-optimization-algorithms/")
+    # `[[code]](url)` is a Markdown link labelled "[code]", not a wikilink
+    assert '<a href="https://github.com/facebookresearch/llama">[code]</a>' in \
+        site.html("papers/llama-open-and-efficient-foundation-language/")
     everything = site.all_text()
     assert everything.count("本质上是把计算量分摊到更多 token 上") >= 1
     assert not (site.site_dir / ".paperkb").exists()

@@ -12,7 +12,8 @@ from .model import BodyLink, Insight
 INSIGHT_MARKERS = ("[想法]", "[idea]")
 _INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]+?)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
+# Not followed by "(": `[[1]](url)` / `[[code]](url)` in reading lists is a Markdown link labelled "[1]".
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]+?)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\](?!\()")
 _MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 
