@@ -23,6 +23,8 @@ class QueryFence:
 
     def register(self, config: MkDocsConfig) -> None:
         """Add the custom fence to superfences' options (the Markdown of every page is built from them)."""
+        # MkDocs keeps the plugin between builds (serve): forget the last build's notes until `start`.
+        self.fenced = self.renderer = None
         self.use_superfences = SUPERFENCES in config.markdown_extensions
         if not self.use_superfences:
             return
