@@ -16,6 +16,7 @@ from pybtex.database import Entry, Person
 from pybtex.plugin import find_plugin
 
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
+from .latex import url_from_latex
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
 _MONTHS = {
@@ -25,6 +26,13 @@ _MONTHS = {
 _SAFE_SCHEMES = {"http", "https", "ftp", "mailto"}
 
 
+def _is_safe_url(url: str) -> bool:
+    try:
+        return urlsplit(str(url).strip()).scheme.lower() in _SAFE_SCHEMES
+    except ValueError:
+        return False
+
+
 class SafeHtmlBackend(HtmlBackend):
     """pybtex's HTML backend writes ``href="{url}"`` unquoted and unchecked: a .bib ``url`` of
     ``javascript:...`` or ``x" onclick="...`` would become live. Quote it and allow only safe schemes."""
@@ -32,11 +40,7 @@ class SafeHtmlBackend(HtmlBackend):
     def format_href(self, url, text, external=False):
         if not text:
             return ""
-        try:
-            scheme = urlsplit(str(url).strip()).scheme.lower()
-        except ValueError:
-            scheme = "invalid"
-        if scheme not in _SAFE_SCHEMES:
+        if not _is_safe_url(url):
             return text
         return f'<a href={quoteattr(str(url).strip())} class="pkb-ref__link">{text}</a>'
 
@@ -57,6 +61,8 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
             persons.setdefault(item.name, [Person(n) for n in split_name_list(item.value) if n.strip()])
         elif item.enclosing == "no-enclosing" and item.name == "month":
             fields.append((item.name, _MONTHS.get(item.value.strip().lower()[:3], item.value)))
+        elif item.name == "url" and not _is_safe_url(url_from_latex(item.value)):
+            continue  # a javascript: "URL" is neither a link nor worth showing
         elif item.name not in PRIVATE_FIELDS and item.name not in dict(fields):
             fields.append((item.name, item.value))
     result = Entry(entry_type or entry.entry_type, fields=fields, persons=persons)

@@ -48,7 +48,7 @@ def complete_note(note: Note, entry: BibEntry) -> tuple[Note, list[Problem]]:
         changes["doi"] = entry.doi
     if not note.arxiv and entry.arxiv:
         changes["arxiv"] = entry.arxiv
-    if "paper" not in note.links and entry.url:
+    if "paper" not in note.links and entry.url and re.match(r"^(https?|ftp)://", entry.url, re.IGNORECASE):
         changes["links"] = {"paper": entry.url, **note.links}
     return (dataclasses.replace(note, **changes) if changes else note), problems
 
