@@ -59,10 +59,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.math = self.config.enabled and self.config.math and uses_arithmatex_generic(config)
         if self.math:
             add_math_to_config(config)
-        if self.config.enabled and self.config.search_forms:
-            quiet_jieba()
         elif self.config.enabled and self.config.math:
             log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
+        if self.config.enabled and self.config.search_forms:
+            quiet_jieba()
         self.queries.register(config)
         self.bib.configure(self.config, self.project_root)
         self.citations.configure(self.config, config, self.project_root)
