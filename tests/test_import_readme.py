@@ -371,3 +371,23 @@ def test_site_builds_over_imported_notes(imported):
     assert everything.count("本质上是把计算量分摊到更多 token 上") >= 1
     assert not (site.site_dir / ".paperkb").exists()
     assert "readme-layout" not in everything
+
+
+def test_new_notes_merge_by_year_into_the_imported_order(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# R\n\n## F\n\n### 2021 - [B](https://b.org)\n\n### [No Year](https://n.org)\n\n"
+                      "### 2023 - [A](https://a.org)\n", encoding="utf-8")
+    notes = tmp_path / "notes"
+    import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    for title, year in (("New 2022", 2022), ("New 2024", 2024), ("New None", None)):
+        (notes / "papers" / f"{title.replace(' ', '-').lower()}.md").write_text(note(title, year=year, field="F"),
+                                                                               encoding="utf-8")
+    headings = [line for line in export_readme(load_library(notes), load_state(notes)).split("\n")
+                if line.startswith("###")]
+    # the README's own (unsorted) order stays; each new note goes before the first older entry
+    assert headings == ["### 2024 - New 2024", "### 2022 - New 2022", "### 2021 - [B](https://b.org)",
+                        "### [No Year](https://n.org)", "### 2023 - [A](https://a.org)", "### New None"]
+    by_year = [line for line in export_readme(load_library(notes), load_state(notes), by_year=True).split("\n")
+               if line.startswith("###")]
+    assert by_year == ["### 2024 - New 2024", "### 2023 - [A](https://a.org)", "### 2022 - New 2022",
+                       "### 2021 - [B](https://b.org)", "### [No Year](https://n.org)", "### New None"]

@@ -55,16 +55,23 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
         sections.append(section)
 
     recorded_entries = {e.key: e for s in (layout.sections if layout else []) for e in s.entries}
+    first_by_name: dict[str | None, _Section] = {}
+    for section in sections:
+        first_by_name.setdefault(section.name, section)
     new_sections: dict[str, _Section] = {}
+    arrivals: dict[int, list[_Slot]] = {}  # id(section) -> new slots, newest first
     for note in sorted((n for n in library if n.key not in placed), key=_newest_first):
         name = _section_of(note)
-        target = next((s for s in sections if s.name == name), None)
+        target = first_by_name.get(name)
         if target is None:
             name = name or OTHERS
-            target = next((s for s in sections if s.name == name), None) or new_sections.get(name)
+            target = first_by_name.get(name) or new_sections.get(name)
         if target is None:
             target = new_sections[name] = _Section(name, [f"## {name}", ""], new=True)
-        _insert_by_year(target.slots, _Slot(note, recorded_entries.get(note.key), moved=True))
+        arrivals.setdefault(id(target), []).append(_Slot(note, recorded_entries.get(note.key), moved=True))
+    for section in [*sections, *new_sections.values()]:
+        if id(section) in arrivals:
+            section.slots = _merge_by_year(section.slots, arrivals[id(section)])
     # New fields go before a catch-all section ("Others") of the layout, else at the end.
     added = sorted(new_sections.values(), key=lambda s: (s.name.casefold() in _CATCH_ALL, s.name.casefold()))
     at = next((i for i, s in enumerate(sections) if s.name and s.name.casefold() in _CATCH_ALL), len(sections))
@@ -108,15 +115,19 @@ def _newest_first(note: Note) -> tuple:
     return (*_year_key(note), note.title.casefold(), note.key)
 
 
-def _insert_by_year(slots: list[_Slot], slot: _Slot) -> None:
-    """Before the first entry of an older year; the imported order of the others is kept."""
-    year = slot.note.year
-    if year is not None:
-        for index, other in enumerate(slots):
-            if other.note.year is not None and other.note.year < year:
-                slots.insert(index, slot)
-                return
-    slots.append(slot)
+def _merge_by_year(slots: list[_Slot], arrivals: list[_Slot]) -> list[_Slot]:
+    """``arrivals`` (newest first) merged into ``slots``: each before the first entry of an older
+    year, the order of ``slots`` kept; arrivals without a year at the end. One pass."""
+    merged: list[_Slot] = []
+    waiting = 0
+    for slot in slots:
+        year = slot.note.year
+        while (year is not None and waiting < len(arrivals) and arrivals[waiting].note.year is not None
+               and arrivals[waiting].note.year > year):
+            merged.append(arrivals[waiting])
+            waiting += 1
+        merged.append(slot)
+    return merged + arrivals[waiting:]
 
 
 def _blank_before(lines: list[str]) -> None:

@@ -101,7 +101,7 @@ def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: Pr
         arxiv = front.get("arxiv")
         if arxiv and arxiv in by_arxiv:
             log.warning(entry.line, f"arXiv {arxiv} is also the paper of the entry on line {by_arxiv[arxiv].line}")
-        elif arxiv and arxiv in existing_arxiv and existing_arxiv[arxiv].path.resolve() != path.resolve():
+        elif arxiv and arxiv in existing_arxiv and not _same_file(existing_arxiv[arxiv].path, path):
             other = existing_arxiv[arxiv]
             log.warning(entry.line, f"arXiv {arxiv} already has a note: {other.display_path} (key {other.key}); "
                                     f"imported as {key} all the same")
@@ -122,7 +122,7 @@ def _unique_key(entry: Entry, out_dir: Path, taken: dict[str, Entry], existing: 
         key = base if number == 1 else f"{base}-{number}"
         path = out_dir / f"{key}.md"
         other = existing.get(key)
-        if key not in taken and (other is None or other.path.resolve() == path.resolve()):
+        if key not in taken and (other is None or _same_file(other.path, path)):
             break
         if not reason:
             reason = (f"the entry on line {taken[key].line} has the same key '{key}'" if key in taken
@@ -131,6 +131,10 @@ def _unique_key(entry: Entry, out_dir: Path, taken: dict[str, Entry], existing: 
     if reason:
         log.warning(entry.line, f"{reason}; imported as '{key}'")
     return key, path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a == b or a.resolve() == b.resolve()
 
 
 def _note_parts(entry: Entry, key: str) -> tuple[dict[str, Any], EntryLayout, int]:

@@ -107,9 +107,9 @@ def _same_text(path: Path, text: str) -> bool:
 
 
 # -- YAML front-matter ---------------------------------------------------------------------------
-class _FrontMatterDumper(yaml.SafeDumper):
+class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: ~10x faster
     """Block style, user strings kept exactly: multi-line strings as literal blocks when YAML can
-    hold them that way, otherwise quoted (PyYAML picks quoting that round-trips)."""
+    hold them that way, otherwise quoted (the emitter picks quoting that round-trips)."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
