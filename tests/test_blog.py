@@ -182,3 +182,11 @@ def test_paperkb_build_on_a_bare_folder_builds_the_blog_and_feed(tmp_path):
     assert "Attention, a reading path" in (out / "blog" / "index.html").read_text(encoding="utf-8")
     assert len(_feed_items(out / "feed_rss_created.xml")) == 2
     assert "quixotrail" not in (out / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_blog_is_a_nav_section_with_archive_and_categories(site_builder):
+    site = _build_blog(site_builder)
+    index = site.html("blog/")
+    # In the navigation (md-nav__link), not only in the posts' metadata.
+    assert '<a href="archive/2024/" class="md-nav__link">' in index
+    assert '<a href="category/survey/" class="md-nav__link">' in index

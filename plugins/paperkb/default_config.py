@@ -51,7 +51,7 @@ def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None
         "theme": {
             "name": "material",
             "font": False,  # system fonts: no request to a font CDN, the site reads offline
-            "features": ["navigation.tabs", "navigation.top", "search.suggest", "search.highlight", "content.code.copy"],
+            "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default",
                  "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},

@@ -24,5 +24,6 @@ def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> 
         nav.append({"Graph": site.graph_page(None)})
     nav.extend(other_pages)
     if blog_index:
-        nav.append({"Blog": blog_index})
+        # A section with the index as its first page: the blog plugin hangs archive and categories under it.
+        nav.append({"Blog": [blog_index]})
     return nav

@@ -47,6 +47,8 @@ class NoteTable:
     def render(self, notes: Iterable[Note], here: str, columns: Iterable[str] = DEFAULT_COLUMNS) -> Markup:
         columns = [c for c in columns if c in self.cells]
         head = Markup("").join(Markup("<th>{}</th>").format(self.cells[c][0]) for c in columns)
+        # Column classes once per table (not per cell): the stylesheet gives prose columns room.
+        cols = Markup("").join(Markup('<col class="pkb-col--{}">').format(c) for c in columns)
         rows = [
             Markup('<tr data-pkb-key="{}">{}</tr>').format(
                 note.key, Markup("").join(Markup("<td>{}</td>").format(self.cells[c][1](note, here)) for c in columns))
@@ -55,8 +57,8 @@ class NoteTable:
         # No blank line inside: Markdown passes the whole block through as raw HTML.
         # data-search-exclude: a search should find the note, not every index page that lists it.
         return Markup('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
-                      "<thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>").format(
-            head, Markup("\n").join(rows))
+                      "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>").format(
+            cols, head, Markup("\n").join(rows))
 
 
 def _authors_short(authors: list[str]) -> str:
