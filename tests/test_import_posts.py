@@ -291,3 +291,17 @@ def test_blog_builds_from_imported_posts(blog):
     assert (site.site_dir / "blog" / "category" / "research" / "index.html").is_file()
     everything = site.all_text()
     assert "RLHF 的坑" not in everything and "Ideas for next year" not in everything  # drafts
+
+
+def test_posts_go_where_mkdocs_yml_keeps_the_blog(tmp_path, capsys):
+    notes = tmp_path / "notes"
+    (notes / "journal").mkdir(parents=True)
+    (notes / "journal" / ".authors.yml").write_text(AUTHORS, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\ndocs_dir: notes\nplugins:\n  - search\n  - blog:\n      blog_dir: journal\n  - paperkb\n",
+        encoding="utf-8")
+    post = HEXO / "source" / "_posts" / "ppo-notes.md"
+    assert main(["import", "posts", str(post), "--notes", str(notes)]) == 0
+    assert "created: notes/journal/posts/ppo-notes.md" in capsys.readouterr().out
+    front, _ = read_post(notes / "journal" / "posts" / "ppo-notes.md")
+    assert front["authors"] == ["jane"]  # found in journal/.authors.yml

@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+import yaml
+
 from ..core.problems import Severity
 from ..importers.posts import GENERATORS, PostsImportReport, import_posts
 from ..importers.writer import Outcome
-from .project import find_project
+from .project import _TolerantLoader, find_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,14 +21,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "_posts or src/content) to mkdocs-material blog posts: the whole body and every unmapped "
                     "front-matter field are kept.")
     parser.add_argument("sources", nargs="+", metavar="DIR|FILE")
-    parser.add_argument("--out", help="folder for the posts (default: <notes>/blog/posts)")
+    parser.add_argument("--out", help="folder for the posts (default: the blog plugin's post_dir in mkdocs.yml, "
+                                      "else <notes>/blog/posts)")
     parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
     parser.add_argument("--from", dest="generator", choices=GENERATORS,
                         help="the generator the posts were written for (default: tell from each post)")
     parser.add_argument("--add-authors", action="store_true",
                         help="add authors missing from the blog's .authors.yml to it (default: keep them in "
                              "'author' and warn)")
-    parser.add_argument("--authors-file", help="the blog's authors file (default: <blog>/.authors.yml)")
+    parser.add_argument("--authors-file", help="the blog's authors file (default: the blog plugin's authors_file, "
+                                               "else <notes>/blog/.authors.yml)")
     parser.add_argument("--dry-run", action="store_true", help="print what would be created; write nothing")
     parser.set_defaults(run=run)
 
@@ -37,13 +41,34 @@ def run(args: argparse.Namespace) -> int:
         print(f"paperkb import posts: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     project = find_project(args.notes)
-    out = Path(args.out) if args.out else project.notes_dir / "blog" / "posts"
+    blog = blog_settings(project.config_file)
+    out = Path(args.out) if args.out else project.notes_dir / blog["post_dir"]
+    authors_file = Path(args.authors_file) if args.authors_file else project.notes_dir / blog["authors_file"]
     report = import_posts([Path(s) for s in args.sources], out_dir=out, notes_dir=project.notes_dir,
                           dry_run=args.dry_run, generator=args.generator, add_authors=args.add_authors,
-                          authors_file=Path(args.authors_file) if args.authors_file else None,
-                          project_root=project.root)
+                          authors_file=authors_file, project_root=project.root)
     print_report(report, dry_run=args.dry_run)
     return 0
+
+
+def blog_settings(config_file: Path | None) -> dict[str, str]:
+    """Where mkdocs.yml's blog plugin keeps posts and authors (relative to docs_dir); its defaults
+    when there is no blog plugin yet (`blog/posts`, `blog/.authors.yml`)."""
+    options: dict = {}
+    if config_file is not None:
+        try:
+            data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        except (OSError, yaml.YAMLError):
+            data = {}
+        plugins = data.get("plugins") if isinstance(data, dict) else None
+        entries = plugins.items() if isinstance(plugins, dict) else (  # `plugins:` as a mapping or a list
+            item for plugin in plugins or [] if isinstance(plugin, dict) for item in plugin.items())
+        for name, value in entries:
+            if name in ("blog", "material/blog") and isinstance(value, dict):
+                options = value
+    blog_dir = str(options.get("blog_dir", "blog")).strip("/") or "."
+    return {key: str(options.get(key, default)).format(blog=blog_dir)
+            for key, default in (("post_dir", "{blog}/posts"), ("authors_file", "{blog}/.authors.yml"))}
 
 
 def print_report(report: PostsImportReport, *, dry_run: bool) -> None:
