@@ -247,7 +247,8 @@ def test_odd_posts(tmp_path):
     (src / "no-front-matter.md").write_text("# Just a README\n", encoding="utf-8")
     (src / "broken.md").write_text("---\ntitle: Broken\ntags: [a, b\n---\nbody\n", encoding="utf-8")
     (src / "conflicts.md").write_text(
-        "---\ntitle: 2024\ndate: someday soon\nlinks: https://example.org\nslug: 42\nmathjax: true\n---\nBody.\n",
+        "---\ntitle: 2024\ndate: someday soon\nlinks: https://example.org\nslug: 42\nmathjax: true\ndraft: maybe\n"
+        "---\nBody.\n",
         encoding="utf-8")
     (src / "other").mkdir()
     (src / "other" / "conflicts.md").write_text("---\ntitle: Same name\ndate: 2020-01-01\n---\nx\n", encoding="utf-8")
@@ -259,7 +260,9 @@ def test_odd_posts(tmp_path):
     assert "conflicts.md:3: cannot read the date 'someday soon'" in found
     assert "conflicts.md:4: 'links' means something else to the blog plugin; kept as 'hexo_links'" in found
     assert "conflicts.md:5: 'slug' means something else to the blog plugin; kept as 'hexo_slug'" in found
+    assert "conflicts.md:7: 'draft' is 'maybe', not true or false; kept as 'hexo_draft'" in found
     front, _ = read_post(notes / "blog" / "posts" / "conflicts.md")
+    assert front["hexo_draft"] == "maybe" and "draft" not in front
     assert front["title"] == "2024" and front["hexo_date"] == "someday soon"
     assert isinstance(front["date"]["created"], dt.datetime)  # the file's time, with a warning
     assert (front["hexo_links"], front["hexo_slug"]) == ("https://example.org", 42)

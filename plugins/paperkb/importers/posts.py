@@ -224,8 +224,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     is_draft = draft is True or published is False or "_drafts" in parts
     if is_draft:
         front["draft"] = True
-    if draft_key and not isinstance(draft, bool):
-        front[draft_key] = draft
+    if draft_key and not isinstance(draft, bool):  # the blog plugin only takes true / false
+        front[f"{kind}_draft"] = draft
+        log.warning(line(draft_key), f"'draft' is {draft!r}, not true or false; kept as '{kind}_draft'")
     if published_key and not isinstance(published, bool):
         front[published_key] = published
 
