@@ -207,3 +207,40 @@ def test_draft_key_is_left_out_even_when_a_bib_entry_has_it(tmp_path):
     assert "preprint2023" not in references
     assert "preprint2023" not in references.all_bib()
     assert [r.key for r in references.to_read()] == ["muller2020accents"]
+
+
+def test_pybtex_fast_path_decodes_exactly_like_latexcodec():
+    import random
+
+    from paperkb.core.bib import formatting
+
+    rng = random.Random(7)
+    alphabet = "abcXYZ éüø中文 .,;:!?&#_^()[]<>/=+*@|-0123456789'\"\t\n{}\\~$%`"
+    checked = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        try:
+            expected = formatting._decode_latex(formatting.richtext.Text, text)
+        except Exception:  # unbalanced braces: pybtex raises, and so must the fast path
+            assert formatting._LATEX_SYNTAX.search(text)
+            continue
+        assert formatting._from_latex(formatting.richtext.Text, text) == expected, repr(text)
+        checked += not formatting._LATEX_SYNTAX.search(text)
+    assert checked > 5000  # the fast path was really taken
+
+
+def test_formatted_references_are_cached_on_disk(tmp_path):
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    library = load(tmp_path, {"references.bib": BIB})
+    entries = list(library.bibliography)
+    first = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    formatted = first.format_all(entries)
+    first.save()
+    assert formatted["muller2020accents"].label.endswith("+20")
+    second = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    second.style.format_entry = None  # pybtex must not be needed for a cached entry
+    assert second.format_all(entries) == formatted
+    changed = [entries[0], type(entries[1])(entries[1].key, "misc", entries[1].fields[:1], entries[1].source)]
+    third = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    assert third.format_all(changed)["preprint2023"].text == "A preprint."  # changed entry: formatted anew

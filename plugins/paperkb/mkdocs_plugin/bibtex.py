@@ -21,6 +21,9 @@ from ..render.site_map import SiteMap
 from .config import PaperKBConfig
 from .messages import log
 
+# Formatted references by entry, kept across builds (pybtex needs 1-2 ms per entry).
+REFERENCE_CACHE = ".paperkb-cache/references"
+
 
 class BibTeXGlue:
     def __init__(self) -> None:
@@ -33,8 +36,11 @@ class BibTeXGlue:
     def configure(self, options: PaperKBConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
         self.extra_files = [(project_root / p).resolve() for p in options.bib_files]
-        if self.formatter is None or self.formatter.style_name != options.bib_style:
-            self.formatter = ReferenceFormatter(options.bib_style)
+        cache_dir = (project_root / REFERENCE_CACHE).resolve()
+        formatter = self.formatter
+        if formatter is None or formatter.style_name != options.bib_style or formatter.cache_file is None \
+                or formatter.cache_file.parent != cache_dir:
+            self.formatter = ReferenceFormatter(options.bib_style, cache_dir=cache_dir)
 
     def source_files(self, files: Files) -> list[Path]:
         """The .bib files to read: those in docs_dir, then the configured ones.
@@ -53,6 +59,7 @@ class BibTeXGlue:
         self.references = References(library)
         self.renderer = CitationRenderer(self.references, site)
         self.formatted = self.formatter.format_all([r.entry for r in self.references])
+        self.formatter.save()
         if not len(self.references):
             return []
         site.bibliography = f"{prefix}bibliography.md"

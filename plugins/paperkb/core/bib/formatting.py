@@ -3,8 +3,13 @@ its plugin system, rendered to HTML (escaped; links only with safe schemes) and 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
@@ -13,12 +18,32 @@ from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Entry, Person
+from pybtex import __version__ as pybtex_version
+from pybtex import richtext
 from pybtex.plugin import find_plugin
 
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import url_from_latex
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
+_CACHE_VERSION = f"1/pybtex-{pybtex_version}"
+
+# pybtex decodes every field and name part with latexcodec, which is most of its time per entry.
+# A value with nothing LaTeX could read specially (commands, braces, ties, dashes, quote and
+# ,, << >> ligatures, comments, math, repeated or edge spaces) decodes to itself, so it skips the
+# codec: same Text, several times faster (tests/test_bib_reading.py checks the equivalence).
+_LATEX_SYNTAX = re.compile(r"[\\{}~$%`'\"\n\t\r]|--|,,|<<|>>|  |^\s|\s$")
+_decode_latex = richtext.Text.from_latex.__func__
+
+
+def _from_latex(cls, latex):
+    if not _LATEX_SYNTAX.search(latex):
+        return cls(richtext.String(latex)) if latex else cls()
+    return _decode_latex(cls, latex)
+
+
+if getattr(richtext.Text.from_latex, "__func__", None) is not _from_latex:
+    richtext.Text.from_latex = classmethod(_from_latex)
 _MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
     "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
@@ -71,17 +96,50 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
 
 
 class ReferenceFormatter:
-    """Formats entries in one pybtex style; results are kept (by label and entry) across
-    `mkdocs serve` rebuilds, because pybtex takes about a millisecond per entry."""
+    """Formats entries in one pybtex style. pybtex takes one to two milliseconds per entry, so
+    results are kept by label and entry: in memory across `mkdocs serve` rebuilds and, with a
+    ``cache_dir``, on disk across builds (only the entries of the last build are kept there)."""
 
-    def __init__(self, style: str = "plain") -> None:
+    def __init__(self, style: str = "plain", cache_dir: Path | None = None) -> None:
         if style not in STYLES:
             raise ValueError(f"unknown reference style '{style}'; choose one of {', '.join(STYLES)}")
         self.style_name = style
         self.style = find_plugin("pybtex.style.formatting", style)()
         self.html_backend = SafeHtmlBackend()
         self.text_backend = TextBackend()
-        self._cache: dict[tuple, FormattedReference] = {}
+        self._cache: dict[str, FormattedReference] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        self.cache_file = Path(cache_dir) / f"references-{style}.json" if cache_dir else None
+        self._load()
+
+    def _load(self) -> None:
+        if self.cache_file is None or not self.cache_file.is_file():
+            return
+        try:
+            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            if data.get("version") != _CACHE_VERSION:
+                return
+            for digest, (key, label, html, text) in data["entries"].items():
+                self._cache[digest] = FormattedReference(key, label, Markup(html), text)
+        except (OSError, ValueError, KeyError, TypeError):
+            self._cache = {}  # an unreadable cache is rebuilt, never an error
+
+    def save(self) -> None:
+        """Write the entries used since the last save (atomic; a failure only costs speed)."""
+        if self.cache_file is None or not self._dirty and len(self._used) == len(self._cache):
+            self._used = set()
+            return
+        entries = {d: [r.key, r.label, str(r.html), r.text] for d, r in self._cache.items() if d in self._used}
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.cache_file.with_name(self.cache_file.name + ".tmp")
+            temporary.write_text(json.dumps({"version": _CACHE_VERSION, "entries": entries}, ensure_ascii=False),
+                                 encoding="utf-8")
+            os.replace(temporary, self.cache_file)
+        except OSError:
+            pass
+        self._used, self._dirty = set(), False
 
     def sort(self, entries: Iterable[BibEntry]) -> list[BibEntry]:
         """``entries`` in the style's order (plain and alpha: by author, year, title; unsrt: as given)."""
@@ -107,10 +165,13 @@ class ReferenceFormatter:
         return self._format(label, entry, _pybtex_entry(entry))
 
     def _format(self, label: str, entry: BibEntry, pentry: Entry) -> FormattedReference:
-        cache_key = (label, entry.key, entry.entry_type, entry.published_fields())
+        fields = [(f.name, f.value, f.enclosing) for f in entry.published_fields()]
+        cache_key = hashlib.sha256(repr((label, entry.key, entry.entry_type, fields)).encode()).hexdigest()
+        self._used.add(cache_key)
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached
+        self._dirty = True
         try:
             text = self.style.format_entry(label, pentry).text
         except Exception:
