@@ -128,3 +128,13 @@ def test_code_tables_footnotes_and_relative_images(site_builder):
     assert '<div class="footnote">' in html and "Table 2 of the paper." in html
     assert '<img alt="Architecture" src="../../images/arch.png"' in html
     assert (site.site_dir / "images" / "arch.png").read_bytes() == PNG
+
+
+def test_without_arithmatex_generic_math_is_not_loaded_and_the_build_says_why(site_builder):
+    from paperkb.default_config import MARKDOWN_EXTENSIONS
+
+    extensions = [e for e in MARKDOWN_EXTENSIONS if not (isinstance(e, dict) and "pymdownx.arithmatex" in e)]
+    site = site_builder({"papers/attn.md": MATH_NOTE}, config={"markdown_extensions": extensions})
+    assert site.ok and not site.warnings(), site.messages
+    assert "katex" not in site.html("papers/attn/")
+    assert any("math is not typeset" in m and "arithmatex" in m for m in site.messages)
