@@ -32,6 +32,7 @@ class BibTeXGlue:
         self.renderer: CitationRenderer | None = None
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
+        self.extra_files: list[Path] = []
 
     def configure(self, options: PaperKBConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
@@ -41,6 +42,10 @@ class BibTeXGlue:
         if formatter is None or formatter.style_name != options.bib_style or formatter.cache_file is None \
                 or formatter.cache_file.parent != cache_dir:
             self.formatter = ReferenceFormatter(options.bib_style, cache_dir=cache_dir)
+
+    def watched_files(self) -> list[Path]:
+        """The configured .bib files (those in docs_dir are watched by MkDocs already)."""
+        return [p for p in self.extra_files if p.exists()]
 
     def source_files(self, files: Files) -> list[Path]:
         """The .bib files to read: those in docs_dir, then the configured ones.

@@ -200,6 +200,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Diagrams go in last: they were laid out while the other pages were rendered.
         return self.citations.fill(output, page.file.src_uri) if self.config.enabled else output
 
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
+        for path in self.bib.watched_files():
+            server.watch(str(path))
+        return server
+
     def on_shutdown(self) -> None:
         self.citations.close()
 
