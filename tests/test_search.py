@@ -106,3 +106,13 @@ def test_index_pages_are_found_by_title_but_do_not_repeat_notes_in_search(site_b
     field_docs = [d for d in docs if d["location"].startswith("fields/vision/")]
     assert field_docs and "Vision" in field_docs[0]["title"]
     assert not any("Residual shortcuts" in d["text"] or "Paper A" in d["text"] for d in field_docs)
+
+
+def test_without_forms_chinese_still_splits_on_jieba_boundaries(site_builder):
+    site = site_builder({
+        "papers/a.md": note("Paper A", key="a", year=2020, problem="训练不稳定的根本原因。"),
+    }, plugins=["search", "tags", {"paperkb": {"search_forms": False}}])
+    assert site.ok, site.messages
+    index = _search_index(site)
+    assert "\\u200b" in index["config"]["separator"]
+    assert all(FIELD not in d for d in index["docs"]) and FIELD not in index["config"]["fields"]

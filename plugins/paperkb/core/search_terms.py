@@ -78,8 +78,17 @@ def _chinese_subwords(word: str) -> tuple[str, ...]:
     return tuple(w for w in _jieba().cut_for_search(word) if len(w) >= 2 and w != word)
 
 
-def enrich_search_index(index: dict) -> dict:
-    """Add the ``forms`` field to every entry of a parsed ``search_index.json`` (in place)."""
+def enrich_search_index(index: dict, *, forms: bool = True) -> dict:
+    """Make a parsed ``search_index.json`` split on jieba's word boundaries and (``forms``) add
+    the ``forms`` field to its entries; in place."""
+    if forms:
+        add_word_forms(index)
+    split_chinese_words(index)
+    return index
+
+
+def add_word_forms(index: dict) -> None:
+    """Add the ``forms`` field to every entry that needs one."""
     docs = index.get("docs") or []
     # A site has a few thousand distinct words used a million times; the stemmer is pure Python.
     stem = lru_cache(maxsize=None)(_english_stemmer().stemWord)
@@ -110,12 +119,17 @@ def enrich_search_index(index: dict) -> dict:
             doc[FIELD] = " ".join(sorted(extra))
             added_any = True
 
-    config = index.setdefault("config", {})
     if added_any:
-        config.setdefault("fields", {}).setdefault(FIELD, {"boost": FIELD_BOOST})
+        index.setdefault("config", {}).setdefault("fields", {}).setdefault(FIELD, {"boost": FIELD_BOOST})
+
+
+def split_chinese_words(index: dict) -> None:
+    """material's search joins jieba's words with U+200B but an English theme's separator does not
+    split on it (JavaScript's \\s excludes U+200B): every Chinese sentence would be one token."""
+    docs = index.get("docs") or []
     if any(ZWSP in d.get("text", "") or ZWSP in d.get("title", "") for d in docs):
+        config = index.setdefault("config", {})
         config["separator"] = split_on_zwsp(config.get("separator") or r"[\s\-]+")
-    return index
 
 
 def split_on_zwsp(separator: str) -> str:

@@ -61,7 +61,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             add_math_to_config(config)
         elif self.config.enabled and self.config.math:
             log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
-        if self.config.enabled and self.config.search_forms:
+        if self.config.enabled:
             quiet_jieba()
         self.queries.register(config)
         self.bib.configure(self.config, self.project_root)
@@ -193,8 +193,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     # -- after the build ------------------------------------------------------------------------
     @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled and self.config.search_forms:
-            enrich_site_search(config.site_dir)
+        if self.config.enabled:
+            enrich_site_search(config.site_dir, forms=self.config.search_forms)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # Diagrams go in last: they were laid out while the other pages were rendered.

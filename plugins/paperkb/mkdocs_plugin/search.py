@@ -12,7 +12,7 @@ from .messages import log
 INDEX_PATH = Path("search") / "search_index.json"
 
 
-def enrich_site_search(site_dir: str) -> None:
+def enrich_site_search(site_dir: str, *, forms: bool = True) -> None:
     path = Path(site_dir) / INDEX_PATH
     if not path.is_file():  # no search plugin, or a non-material one
         return
@@ -23,7 +23,7 @@ def enrich_site_search(site_dir: str) -> None:
         return
     if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
         return
-    enrich_search_index(index)
+    enrich_search_index(index, forms=forms)
     # The same compact form material writes (the browser downloads this file).
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
