@@ -34,8 +34,12 @@ def entry_type_for(note: Note) -> str:
     return "inproceedings" if _CONFERENCE.search(venue) else "article"
 
 
+_ARXIV_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:v\d+)?(?:\.pdf)?/?$")
+
+
 def _is_arxiv_url(url: str, arxiv: str) -> bool:
-    return bool(re.match(rf"^https?://(www\.)?arxiv\.org/(abs|pdf)/{re.escape(arxiv)}(v\d+)?(\.pdf)?/?$", url.strip()))
+    match = _ARXIV_URL.match(url.strip())
+    return bool(match) and match.group(1) == re.sub(r"v\d+$", "", arxiv)
 
 
 _LINEAGE = re.compile(r"^(?P<first>.*\S)\s+(?P<last>\S+),\s*(?P<jr>(?:Jr|Sr)\.?|II|III|IV)$")
