@@ -229,14 +229,21 @@ def test_pybtex_fast_path_decodes_exactly_like_latexcodec():
     assert checked > 5000  # the fast path was really taken
 
 
-def test_formatted_references_are_cached_on_disk(tmp_path):
+def test_formatted_references_are_cached_on_disk(tmp_path, monkeypatch):
+    from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
 
     library = load(tmp_path, {"references.bib": BIB})
     entries = list(library.bibliography)
+    small = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    small.format_all(entries)
+    small.save()
+    assert not (tmp_path / "cache").exists()  # two references: not worth a file
+    monkeypatch.setattr(formatting, "DISK_CACHE_MIN_ENTRIES", 2)
     first = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
     formatted = first.format_all(entries)
     first.save()
+    assert (tmp_path / "cache/references-alpha.json").is_file()
     assert formatted["muller2020accents"].label.endswith("+20")
     second = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
     second.style.format_entry = None  # pybtex must not be needed for a cached entry

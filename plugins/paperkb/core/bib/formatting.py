@@ -27,6 +27,8 @@ from .latex import url_from_latex
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
 _CACHE_VERSION = f"1/pybtex-{pybtex_version}"
+# Below this many references formatting takes a fraction of a second: no cache file is written.
+DISK_CACHE_MIN_ENTRIES = 200
 
 # pybtex decodes every field and name part with latexcodec, which is most of its time per entry.
 # A value with nothing LaTeX could read specially (commands, braces, ties, dashes, quote and
@@ -127,7 +129,8 @@ class ReferenceFormatter:
 
     def save(self) -> None:
         """Write the entries used since the last save (atomic; a failure only costs speed)."""
-        if self.cache_file is None or not self._dirty and len(self._used) == len(self._cache):
+        small = len(self._used) < DISK_CACHE_MIN_ENTRIES and not (self.cache_file and self.cache_file.exists())
+        if self.cache_file is None or small or not self._dirty and len(self._used) == len(self._cache):
             self._used = set()
             return
         entries = {d: [r.key, r.label, str(r.html), r.text] for d, r in self._cache.items() if d in self._used}
