@@ -251,3 +251,17 @@ def test_formatted_references_are_cached_on_disk(tmp_path, monkeypatch):
     changed = [entries[0], type(entries[1])(entries[1].key, "misc", entries[1].fields[:1], entries[1].source)]
     third = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
     assert third.format_all(changed)["preprint2023"].text == "A preprint."  # changed entry: formatted anew
+
+
+def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    library = load(tmp_path, {"zotero.bib": (
+        "@article{bbt2021, title = {A Biblatex Entry}, author = {Lee, Ann},\n"
+        "  journaltitle = {Journal of Stuff}, date = {2021-05-03}}\n"
+        "@online{web2020, title = {A Web Page}, url = {https://example.org}, urldate = {2020-01-01}, date = {2020}}\n")})
+    bbt = library.bibliography.get("bbt2021")
+    assert (bbt.year, bbt.venue) == (2021, "Journal of Stuff")
+    formatted = ReferenceFormatter("plain").format_all(list(library.bibliography))
+    assert formatted["bbt2021"].text == "Ann Lee. A biblatex entry. Journal of Stuff, 2021."
+    assert formatted["web2020"].text.startswith("A web page. 2020. URL: https://example.org")

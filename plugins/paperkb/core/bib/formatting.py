@@ -92,6 +92,12 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
             continue  # a javascript: "URL" is neither a link nor worth showing
         elif item.name not in PRIVATE_FIELDS and item.name not in dict(fields):
             fields.append((item.name, item.value))
+    # biblatex (Zotero / Better BibTeX) names: the BibTeX styles look for journal and year.
+    names = dict(fields)
+    if "journal" not in names and "journaltitle" in names:
+        fields.append(("journal", names["journaltitle"]))
+    if "year" not in names and entry.year is not None:
+        fields.append(("year", str(entry.year)))
     result = Entry(entry_type or entry.entry_type, fields=fields, persons=persons)
     result.key = entry.key
     return result
