@@ -95,7 +95,7 @@ def cache_files(cache_dir: Path) -> int:
 
 def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measurement], dict]:
     runs: dict[str, list[Measurement]] = {b: [] for b in BUILDS}
-    cache = {"option": layout.cache_option, "dir": str(layout.cache_dir), "after_cold": 0, "added_by_warm": 0}
+    cache = {"option": layout.cache_option, "dir": str(layout.cache_root), "after_cold": 0, "added_by_warm": 0}
     logs = layout.root / "logs"
     logs.mkdir(exist_ok=True)
     for i in range(repeat):
@@ -103,8 +103,9 @@ def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measu
         for build in BUILDS:
             project = layout.floor if build == "floor" else layout.paperkb
             if build == "paperkb-cold":
+                clear(layout.cache_root)
                 clear(layout.cache_dir)
-            before = cache_files(layout.cache_dir)
+            before = cache_files(layout.cache_root)
             site_dir = layout.root / "site" / build
             clear(site_dir)
             log(f"  {build}{suffix} ...")
@@ -112,9 +113,9 @@ def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measu
             runs[build].append(result)
             log(f" {result.wall_s:.1f} s\n")
             if build == "paperkb-cold":
-                cache["after_cold"] = cache_files(layout.cache_dir)
+                cache["after_cold"] = cache_files(layout.cache_root)
             elif build == "paperkb-warm":
-                cache["added_by_warm"] = max(cache["added_by_warm"], cache_files(layout.cache_dir) - before)
+                cache["added_by_warm"] = max(cache["added_by_warm"], cache_files(layout.cache_root) - before)
     return {b: median(r) for b, r in runs.items()}, cache
 
 
@@ -169,6 +170,7 @@ def profile_build(layout: Layout, mode: str, top: int = 25) -> dict:
     from mkdocs.config import load_config
 
     if mode == "cold":
+        clear(layout.cache_root)
         clear(layout.cache_dir)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -260,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         layout = prepare(root, args.n, args.seed)
         log(f" {time.perf_counter() - start:.1f} s\n")
         if layout.cache_option is None:
-            log("  note: the paperkb plugin has no `cache_dir` option: the diagram cache cannot be cleared, "
-                "so cold and warm may measure the same thing\n")
+            log("  note: the paperkb plugin has no `cache_dir` option: only its default cache folder "
+                f"{layout.cache_root.name} is cleared for the cold build\n")
         results, cache = run_all(layout, args.repeat, log)
         coverage = diagram_coverage(root / "site" / "paperkb-warm", layout.notes_dir)
 
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         failed = [b for b, m in results.items() if m.returncode != 0]
         print()
         print(f"diagrams: {coverage['with_diagram']} of {coverage['note_pages']} note pages show a Graphviz diagram; "
-              f"cache ({layout.cache_option or 'no cache_dir option'}): {cache['after_cold']} files after the cold "
+              f"caches ({layout.cache_root.name}/): {cache['after_cold']} files after the cold "
               f"build, {cache['added_by_warm']} added by the warm build")
         for build, m in results.items():
             if m.warnings:

@@ -24,6 +24,7 @@ from paperkb.default_config import default_config
 # Plugins of mkdocs-material's floor: only search (what any mkdocs-material site has).
 FLOOR_PLUGINS = {"search", "material/search"}
 PAPERKB_PLUGIN = "paperkb"
+CACHE_ROOT = ".paperkb-cache"
 
 FLOOR_INDEX = """# Paper notes
 
@@ -41,7 +42,8 @@ class Project:
 class Layout:
     root: Path
     notes_dir: Path
-    cache_dir: Path
+    cache_root: Path  # every paperkb cache of the project: removed for a cold build
+    cache_dir: Path  # where the diagram cache goes
     floor: Project
     paperkb: Project
     cache_option: str | None  # the plugin option that places the diagram cache, when paperkb has one
@@ -74,7 +76,10 @@ def _dump(path: Path, config: dict[str, Any]) -> None:
 
 def write_projects(root: Path, notes_dir: Path, site_name: str) -> Layout:
     """Write the floor and paperkb configurations beside the notes (``root/notes``)."""
-    cache_dir = root / "diagram-cache"
+    # paperkb keeps its caches (diagrams, formatted references) under .paperkb-cache beside
+    # mkdocs.yml: a cold build starts without that folder.
+    cache_root = root / CACHE_ROOT
+    cache_dir = cache_root / "graphs"
     site_root = root / "site"
 
     paperkb_config = default_config(notes_dir, site_root / "paperkb", site_name=site_name)
@@ -101,4 +106,4 @@ def write_projects(root: Path, notes_dir: Path, site_name: str) -> Layout:
                                            for c in sorted(notes_dir.iterdir()))
     floor = Project("floor", root / "floor.yml")
     _dump(floor.config_file, floor_config)
-    return Layout(root, notes_dir, cache_dir, floor, paperkb, cache_option)
+    return Layout(root, notes_dir, cache_root, cache_dir, floor, paperkb, cache_option)
