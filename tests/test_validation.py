@@ -162,3 +162,16 @@ def test_files_are_never_rewritten(tmp_path):
     load(tmp_path, files)
     for rel, text in files.items():
         assert (tmp_path / "notes" / rel).read_text(encoding="utf-8") == text
+
+
+def test_every_kind_of_link_is_a_citation_edge(tmp_path):
+    library = load(tmp_path, {
+        "papers/a.md": "---\ntitle: A\ncites: [{key: b, role: baseline}]\nproblem: Unlike [@e], ...\n---\n"
+                       "See [[c]], [the D paper](d.md) and [@b; @e]. Mail me@example.org; [[a]] is me.\n",
+        "papers/b.md": GOOD.replace("Good note", "B"), "papers/c.md": GOOD.replace("Good note", "C"),
+        "papers/d.md": GOOD.replace("Good note", "D"), "papers/e.md": GOOD.replace("Good note", "E"),
+    })
+    edges = {(e.target, e.role, e.via, e.line) for e in library.cites("a")}
+    assert edges == {("b", "baseline", "cites", 3), ("c", "related", "wikilink", 6), ("d", "related", "link", 6),
+                     ("e", "related", "citation", 4)}
+    assert [e.source for e in library.cited_by("e")] == ["a"]

@@ -19,7 +19,7 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link"
+    via: str  # "cites" | "wikilink" | "link" | "citation"
 
 
 @dataclass
@@ -111,7 +111,9 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 continue
             targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
         for link in note.body_links:
-            if link.is_wikilink:
+            if link.is_citation:  # [@key]: keys without a note are checked against the .bib elsewhere
+                target = library.notes.get(link.target)
+            elif link.is_wikilink:
                 target = library.notes.get(link.target)
                 if target is None and link.target not in library.drafts:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
@@ -119,7 +121,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = by_src.get(link.target)
             if target is None or target.key == note.key:
                 continue
-            via = "wikilink" if link.is_wikilink else "link"
+            via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
             targets.setdefault(target.key, Edge(note.key, target.key, DEFAULT_ROLE, link.line, via))
         out[note.key] = targets
     library.out_edges = {k: sorted(v.values(), key=lambda e: e.target) for k, v in out.items()}

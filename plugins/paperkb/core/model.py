@@ -54,11 +54,13 @@ class Insight:
 
 @dataclass(frozen=True)
 class BodyLink:
-    """A link to another note written in the body: ``[[key]]`` or a relative Markdown link."""
+    """A link to another note written in the text: ``[[key]]``, a relative Markdown link, or a
+    pandoc citation ``[@key]`` (which may also name a .bib entry that has no note)."""
 
-    target: str  # a key for wikilinks, a docs-relative path for Markdown links
+    target: str  # a key for wikilinks and citations, a docs-relative path for Markdown links
     line: int
     is_wikilink: bool
+    is_citation: bool = False
 
 
 @dataclass

@@ -6,11 +6,12 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
+from .bib.citations import cited_keys
 from .body_scan import find_insights, find_links, find_wikilinks
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
 from .model import (
     DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS, ROLES,
-    Citation, Insight, Note,
+    BodyLink, Citation, Insight, Note,
 )
 from .problems import ProblemLog
 from .slug import ascii_slug, is_safe_key
@@ -181,17 +182,23 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         extra={k: v for k, v in fm.data.items() if k not in KNOWN_KEYS and k not in PAGE_KEYS},
         body=fm.body,
         body_line=fm.body_line,
-        body_links=_front_matter_wikilinks(f) + find_links(fm.body, fm.body_line, src_uri),
+        body_links=_front_matter_wikilinks(f) + find_links(fm.body, fm.body_line, src_uri)
+        + _citation_links(fm.body, fm.body_line),
         key_lines=dict(fm.key_lines),
     )
     return None if log.has_errors else note
+
+
+def _citation_links(text: str, first_line: int) -> list[BodyLink]:
+    """``[@key]`` citations count as edges too (unknown keys are the BibTeX layer's to report)."""
+    return [BodyLink(key, line, is_wikilink=False, is_citation=True) for key, line in cited_keys(text, first_line)]
 
 
 def _front_matter_wikilinks(f: _Fields) -> list:
     links = []
     for key in ("problem", "method", "results"):
         if isinstance(f.data.get(key), str):
-            links += find_wikilinks(f.data[key], f.line(key))
+            links += find_wikilinks(f.data[key], f.line(key)) + _citation_links(f.data[key], f.line(key))
     for index, text in enumerate(f.data.get("insights") or [] if isinstance(f.data.get("insights"), list) else []):
         if isinstance(text, str):
             links += find_wikilinks(text, f.item_line("insights", index))
