@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core.loader import load_library
 from ..importers.readme_export import export_readme
 from ..importers.readme_state import LayoutError, load_state
-from .project import find_project
+from .project import add_notes_option, find_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "readme", help="write the notes as a reading-list README",
         description="Write the notes as a reading-list README: the intro of the last `paperkb import readme`, "
                     "a count line with the real count, sections by field, entries by year (newest first).")
-    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    add_notes_option(parser)
     parser.add_argument("--title", help="title line of the README (default: the imported one, else 'Reading list')")
     parser.add_argument("--by-year", action="store_true",
                         help="sort every section by year, newest first (default: keep the imported order)")

@@ -11,7 +11,7 @@ from ..core.bib.importer import plan_import
 from ..core.loader import load_library
 from ..core.problems import Severity
 from ..importers.writer import Outcome, SafeWriter
-from .project import find_project
+from .project import add_notes_option, find_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "Existing notes and files are never touched.")
     parser.add_argument("bib_file", metavar="FILE.bib")
     parser.add_argument("--out", help="folder for new notes (default: <notes>/papers)")
-    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    add_notes_option(parser)
     parser.add_argument("--dry-run", action="store_true", help="print what would be created; write nothing")
     parser.set_defaults(run=run)
 

@@ -6,12 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 from ..core.problems import Severity
 from ..importers.posts import GENERATORS, PostsImportReport, import_posts
 from ..importers.writer import Outcome
-from .project import _TolerantLoader, find_project
+from .project import add_notes_option, find_project, plugin_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("sources", nargs="+", metavar="DIR|FILE")
     parser.add_argument("--out", help="folder for the posts (default: the blog plugin's post_dir in mkdocs.yml, "
                                       "else <notes>/blog/posts)")
-    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    add_notes_option(parser)
     parser.add_argument("--from", dest="generator", choices=GENERATORS,
                         help="the generator the posts were written for (default: tell from each post)")
     parser.add_argument("--add-authors", action="store_true",
@@ -54,18 +52,7 @@ def run(args: argparse.Namespace) -> int:
 def blog_settings(config_file: Path | None) -> dict[str, str]:
     """Where mkdocs.yml's blog plugin keeps posts and authors (relative to docs_dir); its defaults
     when there is no blog plugin yet (`blog/posts`, `blog/.authors.yml`)."""
-    options: dict = {}
-    if config_file is not None:
-        try:
-            data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-        except (OSError, yaml.YAMLError):
-            data = {}
-        plugins = data.get("plugins") if isinstance(data, dict) else None
-        entries = plugins.items() if isinstance(plugins, dict) else (  # `plugins:` as a mapping or a list
-            item for plugin in plugins or [] if isinstance(plugin, dict) for item in plugin.items())
-        for name, value in entries:
-            if name in ("blog", "material/blog") and isinstance(value, dict):
-                options = value
+    options = plugin_options(config_file, "blog", "material/blog")
     blog_dir = str(options.get("blog_dir", "blog")).strip("/") or "."
     return {key: str(options.get(key, default)).format(blog=blog_dir)
             for key, default in (("post_dir", "{blog}/posts"), ("authors_file", "{blog}/.authors.yml"))}
@@ -82,8 +69,7 @@ def print_report(report: PostsImportReport, *, dry_run: bool) -> None:
     for post in created:
         print(f"  {verb}: {writer.show(post.result.path)} (from {writer.show(post.source)}, {post.generator})")
     for post in skipped:
-        why = "exists, unchanged" if post.result.outcome is Outcome.UNCHANGED else "exists with other text, kept"
-        print(f"  skipped: {writer.show(post.result.path)} ({why})")
+        print(f"  skipped: {writer.show(post.result.path)} ({post.result.skip_reason})")
     if report.authors_added and report.authors_result is not None:
         print(f"authors: {report.authors_result.outcome.value} {writer.show(report.authors_result.path)}: "
               f"{', '.join(report.authors_added)}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core.problems import Severity
 from ..importers.readme_import import ReadmeImportReport, import_readme
 from ..importers.writer import Outcome
-from .project import find_project
+from .project import add_notes_option, find_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "The README's intro and layout are kept in <notes>/.paperkb/ for `paperkb export readme`.")
     parser.add_argument("readme", metavar="FILE")
     parser.add_argument("--out", help="folder for new notes (default: <notes>/papers)")
-    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    add_notes_option(parser)
     parser.add_argument("--dry-run", action="store_true", help="print what would be created; write nothing")
     parser.set_defaults(run=run)
 
@@ -53,8 +53,7 @@ def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
     for note in created:
         print(f"  {verb}: {writer.show(note.path)}")
     for note in skipped:
-        why = "exists, unchanged" if note.result.outcome is Outcome.UNCHANGED else "exists with other text, kept"
-        print(f"  skipped: {writer.show(note.path)} ({why})")
+        print(f"  skipped: {writer.show(note.path)} ({note.result.skip_reason})")
     for result in report.state:
         print(f"state: {writer.show(result.path)}: {result.outcome.value}")
     if report.problems:

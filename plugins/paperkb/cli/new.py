@@ -8,7 +8,7 @@ import sys
 from ..core.model import LEVELS, PAPER_TYPES
 from ..core.slug import ascii_slug, is_safe_key
 from ..core.templates import note_template
-from .project import find_project
+from .project import add_notes_option, find_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--level", choices=LEVELS, default="skim")
     parser.add_argument("--field")
     parser.add_argument("--year", type=int)
-    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+    add_notes_option(parser)
     parser.add_argument("--dir", default="papers", help="folder inside the notes folder (default: papers)")
     parser.set_defaults(run=run)
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import yaml
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class TolerantLoader(yaml.SafeLoader):
     """Reads mkdocs.yml files that use !ENV or !!python/name tags (their values are not needed)."""
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,34 @@ class Project:
 
 def _docs_dir_of(config_file: Path) -> Path | None:
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
     except (OSError, yaml.YAMLError):
         return None
     docs = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     return (config_file.parent / str(docs)).resolve()
+
+
+def plugin_options(config_file: Path | None, *names: str) -> dict:
+    """The options mkdocs.yml gives the first plugin called one of ``names`` ({} when it has none).
+
+    `plugins:` may be a list (`- blog: {...}` or `- blog`) or a mapping."""
+    if config_file is None:
+        return {}
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        item for plugin in plugins or [] if isinstance(plugin, dict) for item in plugin.items())
+    for name, value in entries:
+        if name in names and isinstance(value, dict):
+            return value
+    return {}
+
+
+def add_notes_option(parser) -> None:
+    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
 
 
 def find_project(notes_dir: str | None = None, cwd: Path | None = None) -> Project:

@@ -32,6 +32,10 @@ class WriteResult:
     def skipped(self) -> bool:
         return self.outcome in (Outcome.UNCHANGED, Outcome.EXISTS)
 
+    @property
+    def skip_reason(self) -> str:
+        return "exists, unchanged" if self.outcome is Outcome.UNCHANGED else "exists with other text, kept"
+
 
 @dataclass
 class SafeWriter:
