@@ -2,10 +2,16 @@
 
 Diagrams are planned when the files are known (``start``), laid out while MkDocs renders
 Markdown (worker processes when many are new, see render/graph_svg.py) and put into each
-page's HTML last (``fill``), so the layout overlaps the rest of the build."""
+page's HTML last (``fill``, from on_post_page), so the layout overlaps the rest of the build.
+
+A note page's Markdown only gets the section headings (so they reach the table of contents)
+and a marker under each; the lists and the figure replace the markers in the finished HTML.
+They are HTML already, and kept out of search: Markdown and the search indexer would only
+parse them again, which cost more than building them."""
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from pathlib import Path
 
@@ -14,8 +20,8 @@ from mkdocs.structure.files import File, Files
 
 from ..core.library import Library
 from ..core.model import Note
-from ..render.citations import render_citations
-from ..render.graph_dot import GraphViews, to_dot
+from ..render.citations import CitationLists
+from ..render.graph_dot import GraphView, GraphViews, to_dot
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
 from ..render.graph_pages import GraphPages
 from ..render.graph_svg import GraphRenderer, GraphRenderError
@@ -33,7 +39,10 @@ class CitationDisplay:
         self.renderer: GraphRenderer | None = None
         self.library = Library()
         self.site: SiteMap | None = None
-        self.note_figures: dict[str, str] = {}  # note src_uri -> figure Markdown
+        self.lists: CitationLists | None = None
+        self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
+        nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
+        self.markers = {part: f"<!--pkb-{part}-{nonce}-->" for part in ("cites", "cited-by", "figure")}
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -51,6 +60,7 @@ class CitationDisplay:
     def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig) -> list[GeneratedPage]:
         """Plan every diagram of this build and start laying out the new ones; returns the graph pages."""
         self.library, self.site = library, site
+        self.lists = CitationLists(library, site)
         self.note_figures = {}
         if not self.enabled or self.renderer is None:
             return []
@@ -74,27 +84,29 @@ class CitationDisplay:
         if not view.edges:
             return
         key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
-        cut = ""
-        if view.omitted_nodes:
-            cut = (f"Showing the {len(view.nodes) - 1} most-cited of {view.total_nodes - 1} linked notes; "
-                   "all are listed under Cites and Cited by.")
-        self.note_figures[note.src_uri] = "## Citation graph\n\n" + figure(view, key, kind="note", note=cut)
+        self.note_figures[note.src_uri] = (view, key)
 
     def _submit_for_page(self, dot: str, label: str) -> str:
         assert self.renderer is not None
         return self.renderer.submit(dot, label)
 
     def sections(self, note: Note) -> list[str]:
-        """What a note page shows after its body: Cites, Cited by and the diagram."""
-        if self.site is None:
+        """Markdown after a note's body: the headings of Cites, Cited by and the diagram."""
+        if self.lists is None:
             return []
-        parts = [render_citations(note, self.library, self.site)]
+        parts = [f"## Cites\n\n{self.markers['cites']}\n\n## Cited by\n\n{self.markers['cited-by']}\n"]
         if note.src_uri in self.note_figures:
-            parts.append(self.note_figures[note.src_uri])
+            parts.append(f"## Citation graph\n\n{self.markers['figure']}\n")
         return parts
 
     def fill(self, html: str, page_src: str) -> str:
-        """Put the finished SVGs where the page's figures hold their markers."""
+        """Put the lists, figures and finished SVGs where the page holds their markers."""
+        note = self.library.by_src_uri.get(page_src)
+        if note is not None and self.lists is not None and self.markers["cites"] in html:
+            html = html.replace(self.markers["cites"], self.lists.cites(note), 1)
+            html = html.replace(self.markers["cited-by"], self.lists.cited_by(note), 1)
+            if note.src_uri in self.note_figures:
+                html = html.replace(self.markers["figure"], self._note_figure(note), 1)
         if self.renderer is None or "<!--pkb-graph:" not in html:
             return html
         renderer = self.renderer
@@ -109,6 +121,14 @@ class CitationDisplay:
                 return render_failed(str(exc))
 
         return MARKER_PATTERN.sub(svg, html)
+
+    def _note_figure(self, note: Note) -> str:
+        view, key = self.note_figures[note.src_uri]
+        cut = ""
+        if view.omitted_nodes:
+            cut = (f"Showing the {len(view.nodes) - 1} most-cited of {view.total_nodes - 1} linked notes; "
+                   "all are listed under Cites and Cited by.")
+        return figure(view, key, kind="note", note=cut)
 
     def close(self) -> None:
         if self.renderer is not None:

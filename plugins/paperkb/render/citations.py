@@ -1,56 +1,82 @@
-"""The "Cites" and "Cited by" sections of a note page, grouped by citation role."""
+"""The "Cites" and "Cited by" lists of a note page, grouped by citation role.
+
+Every note appears in the lists of all its neighbours, so the escaped text of each entry is
+built once per build and reused (only its relative link differs from page to page). Every
+value from a note goes through ``escape``; ``[`` becomes an entity so no later wikilink pass
+can touch a title."""
 
 from __future__ import annotations
 
-from ..core.library import Edge, Library, newest_first
+from ..core.library import Edge, Library
 from ..core.model import ROLE_LABELS, ROLES, Note
-from .escape import Markup, escape
+from .escape import escape
 from .graph_dot import relative_url
 from .site_map import SiteMap
 
-
-def _text(value: object) -> Markup:
-    """Escaped text that the page's wikilink pass cannot turn into a link (``[`` as an entity)."""
-    return Markup(str(escape(" ".join(str(value).split()))).replace("[", "&#91;"))
+CITES_NONE = "This note cites no other note of this collection."
+CITED_BY_NONE = "No note of this collection cites this one yet."
 
 
-def _entry(note: Note, here_url: str, site: SiteMap) -> Markup:
-    meta = ", ".join(str(x) for x in (note.year, note.venue) if x)
-    href = relative_url(here_url, site.urls.url(note.src_uri))
-    return Markup('<li><a href="{}">{}</a>{}</li>').format(
-        href, _text(note.title),
-        Markup(' <span class="pkb-cites__meta">({})</span>').format(_text(meta)) if meta else "")
+def _text(value: object) -> str:
+    """Escaped one-line text (``[`` as an entity: no wikilink pass can turn a title into a link)."""
+    return str(escape(" ".join(str(value).split()))).replace("[", "&#91;")
 
 
-def _groups(edges: list[Edge], other_end: str, library: Library, here_url: str, site: SiteMap) -> Markup:
-    by_role: dict[str, list[Note]] = {}
-    for edge in edges:
-        note = library.get(getattr(edge, other_end))
-        if note is not None:
-            by_role.setdefault(edge.role, []).append(note)
-    parts = []
-    for role in [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES):
-        items = Markup("\n").join(_entry(n, here_url, site) for n in newest_first(by_role[role]))
-        parts.append(Markup(
-            '<p class="pkb-cites__role pkb-role--{role}">{label} <span class="pkb-cites__count">{count}</span></p>\n'
-            '<ul class="pkb-cites__list">\n{items}\n</ul>'
-        ).format(role=role, label=ROLE_LABELS.get(role, role), count=len(by_role[role]), items=items))
-    return Markup("\n").join(parts)
+def _order(note: Note) -> tuple:
+    return (-(note.year or 0), note.title.lower(), note.key)
+
+
+class CitationLists:
+    """Cites / Cited by HTML for the note pages of one build."""
+
+    def __init__(self, library: Library, site: SiteMap) -> None:
+        self.library = library
+        self.site = site
+        self._texts: dict[str, tuple[str, str]] = {}  # key -> (site URL, escaped link text + meta)
+        self._labels = {role: _text(ROLE_LABELS.get(role, role)) for role in ROLES}
+
+    def _entry(self, note: Note, here_url: str) -> str:
+        cached = self._texts.get(note.key)
+        if cached is None:
+            meta = ", ".join(str(x) for x in (note.year, note.venue) if x)
+            meta_html = f' <span class="pkb-cites__meta">({_text(meta)})</span>' if meta else ""
+            cached = (self.site.urls.url(note.src_uri), f"{_text(note.title)}</a>{meta_html}")
+            self._texts[note.key] = cached
+        url, text = cached
+        return f'<li><a href="{escape(relative_url(here_url, url))}">{text}</li>'
+
+    def _groups(self, edges: list[Edge], other_end: str, here_url: str) -> str:
+        by_role: dict[str, list[Note]] = {}
+        for edge in edges:
+            note = self.library.get(getattr(edge, other_end))
+            if note is not None:
+                by_role.setdefault(edge.role, []).append(note)
+        parts = []
+        for role in [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES):
+            notes = sorted(by_role[role], key=_order)
+            items = "\n".join(self._entry(n, here_url) for n in notes)
+            label = self._labels.get(role) or _text(role)
+            parts.append(
+                f'<p class="pkb-cites__role pkb-role--{escape(role)}">{label} '
+                f'<span class="pkb-cites__count">{len(notes)}</span></p>\n'
+                f'<ul class="pkb-cites__list">\n{items}\n</ul>')
+        return "\n".join(parts)
+
+    def cites(self, note: Note) -> str:
+        return self._block(self.library.cites(note.key), "target", note, "out", CITES_NONE)
+
+    def cited_by(self, note: Note) -> str:
+        return self._block(self.library.cited_by(note.key), "source", note, "in", CITED_BY_NONE)
+
+    def _block(self, edges: list[Edge], other_end: str, note: Note, direction: str, empty: str) -> str:
+        """One list in a ``div`` kept out of the search index (it repeats other notes' titles,
+        whose own pages are the right search hits)."""
+        here_url = self.site.urls.url(note.src_uri)
+        body = self._groups(edges, other_end, here_url) if edges else f'<p class="pkb-cites__none">{empty}</p>'
+        return f'<div class="pkb-cites pkb-cites--{direction}" data-search-exclude>\n{body}\n</div>'
 
 
 def render_citations(note: Note, library: Library, site: SiteMap) -> str:
-    """Markdown headings with HTML lists: "Cites" (what this note cites) and "Cited by".
-
-    The lists are kept out of the search index: they repeat other notes' titles, whose own
-    pages are the right search hits."""
-    here_url = site.urls.url(note.src_uri)
-    sections = []
-    for heading, edges, other_end, empty in (
-        ("Cites", library.cites(note.key), "target", "This note cites no other note of this collection."),
-        ("Cited by", library.cited_by(note.key), "source", "No note of this collection cites this one yet."),
-    ):
-        body = _groups(edges, other_end, library, here_url, site) if edges else Markup(
-            '<p class="pkb-cites__none">{}</p>').format(empty)
-        css = "pkb-cites pkb-cites--" + ("out" if other_end == "target" else "in")
-        sections.append(f'## {heading}\n\n<div class="{css}" data-search-exclude>\n{body}\n</div>\n')
-    return "\n".join(sections)
+    """Both sections as Markdown headings with their HTML lists (for one page on its own)."""
+    lists = CitationLists(library, site)
+    return f"## Cites\n\n{lists.cites(note)}\n\n## Cited by\n\n{lists.cited_by(note)}\n"

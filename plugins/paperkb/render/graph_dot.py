@@ -334,7 +334,7 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
         attrs = (
             f'class="pkb-edge pkb-role--{edge.role}", style={style.style}, penwidth={style.penwidth}, '
-            f'arrowtail={style.arrow}, color="{style.color}", tooltip="{edge.role.replace("-", " ")}"'
+            f'arrowtail={style.arrow}, color="{style.color}"'
         )
         if not forward:
             attrs += ", constraint=false"

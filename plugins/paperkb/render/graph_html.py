@@ -6,6 +6,7 @@ a worker process): the figure holds a marker that the build replaces with the SV
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
 from .escape import Markup
@@ -62,12 +63,17 @@ def _role_sample(role: str) -> Markup:
 
 def legend(view: GraphView) -> Markup:
     """Edge roles and field colours present in the diagram, and how to read it."""
+    return _legend(tuple(view.roles), tuple(view.fields))
+
+
+@lru_cache(maxsize=4096)  # many diagrams share their roles and fields
+def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...]) -> Markup:
     items = []
-    for role in view.roles:
+    for role in roles:
         arrow = _ARROW_NOTES.get(ROLE_STYLES.get(role, ROLE_STYLES["related"]).arrow, "")
         items.append(Markup('<span class="pkb-legend__item pkb-legend__role" data-role="{}">{} {}{}</span>').format(
             role, _role_sample(role), ROLE_LABELS.get(role, role), f" {arrow}" if arrow else ""))
-    for name in view.fields:
+    for name in fields:
         items.append(Markup(
             '<span class="pkb-legend__item pkb-legend__field"><span class="pkb-legend__swatch {}"></span> {}</span>'
         ).format(field_class(name), name if name else "No field"))

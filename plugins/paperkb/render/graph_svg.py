@@ -24,12 +24,16 @@ from pathlib import Path
 from .graph_dot import BACKSLASH_STAND_IN
 
 # Bump when inline_svg changes what it writes: old cache entries then stop matching.
-POSTPROCESS_VERSION = "1"
+POSTPROCESS_VERSION = "2"
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _SVG = f"{{{SVG_NS}}}"
 _XLINK_TITLE = f"{{{XLINK_NS}}}title"
+_XML = "{http://www.w3.org/XML/1998/namespace}"
 _PT = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_ROUND = re.compile(r"(-?\d+\.\d)\d+")  # 0.1 pt is finer than any screen shows
+_GEOMETRY = ("d", "points", "x", "y", "cx", "cy", "rx", "ry")
 # Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
 POOL_THRESHOLD = 24
 
@@ -85,12 +89,14 @@ def _register_namespaces() -> None:
 
 
 def inline_svg(raw_svg: str, label: str) -> str:
-    """Graphviz SVG made fit to inline in an HTML page.
+    """Graphviz SVG made fit to inline in an HTML page, and about half as large.
 
     Drops the XML prolog, doctype and comments; scales down to the column width but never
     above its natural size; gives it ``role="img"`` and an ``aria-label``; removes element ids
-    (several diagrams may share a page); turns each node's and edge's ``<title>`` into its
-    tooltip, so browsers show the title rather than a node id; restores backslashes."""
+    (several diagrams may share a page); turns each node's ``<title>`` into its tooltip (the
+    title, not a node id) and each edge's into its role; draws node boxes as ``<rect>``
+    instead of 20-point paths; leaves fonts to the stylesheet; rounds coordinates to 0.1 pt;
+    restores backslashes."""
     _register_namespaces()
     try:
         root = ET.fromstring(raw_svg.encode("utf-8"))
@@ -105,15 +111,27 @@ def inline_svg(raw_svg: str, label: str) -> str:
     root.set("role", "img")
     root.set("aria-label", label)
     root.set("class", "pkb-graph__svg")
-    for element in root.iter():
+    for element in list(root.iter()):
         element.attrib.pop("id", None)
-        if element.tag == f"{_SVG}g" and element.get("class", "").split()[:1] in (["node"], ["edge"]):
-            _title_from_tooltip(element)
-        if element.tag == f"{_SVG}g" and element.get("class", "").split()[:1] == ["graph"]:
-            title = element.find(f"{_SVG}title")
-            if title is not None:
-                title.text = label
-        if element.tag != f"{_SVG}text":  # text keeps its spaces (xml:space="preserve")
+        tag = element.tag
+        if tag == f"{_SVG}g":
+            classes = element.get("class", "").split()
+            if classes[:1] == ["node"]:
+                _compact_node(element)
+            elif classes[:1] == ["edge"]:
+                _compact_edge(element, classes)
+            elif classes[:1] == ["graph"]:
+                title = element.find(f"{_SVG}title")
+                if title is not None:
+                    title.text = label
+        elif tag == f"{_SVG}text":
+            for name in ("font-family", f"{_XML}space"):
+                element.attrib.pop(name, None)
+        for name in _GEOMETRY:
+            value = element.get(name)
+            if value is not None:
+                element.set(name, _ROUND.sub(r"\1", value))
+        if tag != f"{_SVG}text":  # text keeps its spaces
             if element.text is not None and not element.text.strip():
                 element.text = None
         if element.tail is not None and not element.tail.strip():
@@ -122,11 +140,38 @@ def inline_svg(raw_svg: str, label: str) -> str:
     return svg.replace(BACKSLASH_STAND_IN, "\\")
 
 
-def _title_from_tooltip(group: ET.Element) -> None:
+def _compact_node(group: ET.Element) -> None:
+    """A note: its title becomes the tooltip; its rounded box a ``rect``."""
     title = group.find(f"{_SVG}title")
-    anchor = next((a for a in group.iter(f"{_SVG}a") if a.get(_XLINK_TITLE)), None)
-    if title is not None and anchor is not None:
-        title.text = anchor.get(_XLINK_TITLE)
+    for parent in list(group.iter()):
+        for child in list(parent):
+            if child.tag == f"{_SVG}a" and child.get(_XLINK_TITLE):
+                if title is not None:
+                    title.text = child.get(_XLINK_TITLE)
+                del child.attrib[_XLINK_TITLE]  # the <title> says it once
+            elif child.tag == f"{_SVG}path" and "pkb-node" in group.get("class", ""):
+                parent[list(parent).index(child)] = _box(child)
+
+
+def _box(path: ET.Element) -> ET.Element:
+    numbers = [float(n) for n in _NUMBER.findall(path.get("d", ""))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    rect = ET.Element(f"{_SVG}rect", {
+        "x": f"{min(xs):.1f}", "y": f"{min(ys):.1f}",
+        "width": f"{max(xs) - min(xs):.1f}", "height": f"{max(ys) - min(ys):.1f}", "rx": "4",
+    })
+    for name in ("fill", "stroke", "stroke-width"):
+        if path.get(name) is not None:
+            rect.set(name, path.get(name))
+    return rect
+
+
+def _compact_edge(group: ET.Element, classes: list[str]) -> None:
+    """A citation: its ``<title>`` names the role ("builds on"), not the two node ids."""
+    title = group.find(f"{_SVG}title")
+    role = next((c[len("pkb-role--"):] for c in classes if c.startswith("pkb-role--")), None)
+    if title is not None and role:
+        title.text = role.replace("-", " ")
 
 
 def render_svg(dot: str, label: str) -> str:
