@@ -59,7 +59,11 @@ def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None
                  "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
             ],
         },
-        "plugins": ["search", "tags", *blog_plugins(notes_dir, site_url), "paperkb"],
+        "plugins": ["search", "tags", *blog_plugins(notes_dir, site_url), {"paperkb": {
+            # Beside the notes folder, where a mkdocs.yml would be (the one `paperkb build` writes
+            # for a bare folder lives in a temporary folder): diagrams survive between builds.
+            "cache_dir": str(notes_dir.resolve().parent / ".paperkb-cache" / "graphs"),
+        }}],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
     }
     if site_url:

@@ -24,7 +24,7 @@ from pathlib import Path
 from .graph_dot import BACKSLASH_STAND_IN
 
 # Bump when inline_svg changes what it writes: old cache entries then stop matching.
-POSTPROCESS_VERSION = "2"
+POSTPROCESS_VERSION = "3"
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _SVG = f"{{{SVG_NS}}}"
@@ -32,8 +32,6 @@ _XLINK_TITLE = f"{{{XLINK_NS}}}title"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
 _PT = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_ROUND = re.compile(r"(-?\d+\.\d)\d+")  # 0.1 pt is finer than any screen shows
-_GEOMETRY = ("d", "points", "x", "y", "cx", "cy", "rx", "ry")
 # Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
 POOL_THRESHOLD = 24
 
@@ -95,8 +93,7 @@ def inline_svg(raw_svg: str, label: str) -> str:
     above its natural size; gives it ``role="img"`` and an ``aria-label``; removes element ids
     (several diagrams may share a page); turns each node's ``<title>`` into its tooltip (the
     title, not a node id) and each edge's into its role; draws node boxes as ``<rect>``
-    instead of 20-point paths; leaves fonts to the stylesheet; rounds coordinates to 0.1 pt;
-    restores backslashes."""
+    instead of 20-point paths; leaves fonts to the stylesheet; restores backslashes."""
     _register_namespaces()
     try:
         root = ET.fromstring(raw_svg.encode("utf-8"))
@@ -127,10 +124,6 @@ def inline_svg(raw_svg: str, label: str) -> str:
         elif tag == f"{_SVG}text":
             for name in ("font-family", f"{_XML}space"):
                 element.attrib.pop(name, None)
-        for name in _GEOMETRY:
-            value = element.get(name)
-            if value is not None:
-                element.set(name, _ROUND.sub(r"\1", value))
         if tag != f"{_SVG}text":  # text keeps its spaces
             if element.text is not None and not element.text.strip():
                 element.text = None
@@ -323,11 +316,16 @@ class GraphRenderer:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # "spawn": a fresh interpreter per worker; forking a process that runs threads
-            # (`mkdocs serve` watches files and serves pages) is not safe.
-            self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                             mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context())
         return self._pool
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """How workers start. "forkserver": forked from a small clean server process, so neither
+    the threads of `mkdocs serve` (unsafe to fork) nor the user's main script (which "spawn"
+    runs again in every worker, breaking scripts without a ``__main__`` guard) come along."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _available_cpus() -> int:
