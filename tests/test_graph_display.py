@@ -302,6 +302,35 @@ def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):
     assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no temp files
 
 
+def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    dot = 'digraph g { a -> b; }\n'
+    renderer.begin_build()
+    first = renderer.svg(renderer.submit(dot, "one"))
+    assert renderer.stats.rendered == 1
+    (tmp_path / "cache").rename(tmp_path / "elsewhere")  # a rebuild must not need the disk
+    renderer.begin_build()
+    assert renderer.svg(renderer.submit(dot, "one")) == first
+    assert renderer.stats.memory_hits == 1 and renderer.stats.rendered == 0
+    renderer.begin_build()
+    renderer.begin_build()  # a build that did not use it: forgotten
+    renderer.svg(renderer.submit(dot, "one"))
+    assert renderer.stats.rendered == 1
+
+
+def test_renderer_draws_in_process_what_no_worker_started(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=1)
+    dots = [f'digraph g {{ n{i} [label="{i}"]; }}\n' for i in range(40)]
+    try:
+        keys = [renderer.submit(d, str(i)) for i, d in enumerate(dots)]
+        renderer.start()
+        last_first = [renderer.svg(k) for k in reversed(keys)]
+    finally:
+        renderer.close()
+    assert [ET.fromstring(s).get("aria-label") for s in last_first] == [str(i) for i in reversed(range(40))]
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 40
+
+
 # -- graph pages -----------------------------------------------------------------------------------
 def test_graph_pages_exist_are_linked_and_cut_big_graphs(tmp_path):
     built = build_site(tmp_path, kb(), plugins=["tags", {"paperkb": {"graph_max_nodes": 3}}])

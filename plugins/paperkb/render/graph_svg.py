@@ -229,7 +229,9 @@ class GraphRenderer:
 
     def __init__(self, cache_dir: Path | str | None, workers: int | None = None) -> None:
         self.disk = SvgDiskCache(cache_dir) if cache_dir else None
-        self.workers = workers if workers is not None else _available_cpus()
+        # One core stays with MkDocs, which renders pages meanwhile (it is the longer task);
+        # on one core everything is drawn in-process.
+        self.workers = workers if workers is not None else _available_cpus() - 1
         self.stats = RenderStats()
         self._version: str | None = None
         self._memory: dict[str, str] = {}
@@ -270,7 +272,7 @@ class GraphRenderer:
 
     def start(self) -> None:
         """Lay out what is queued in worker processes, if that pays; else ``svg`` draws on demand."""
-        if len(self._queued) < POOL_THRESHOLD or self.workers < 2:
+        if len(self._queued) < POOL_THRESHOLD or self.workers < 1:
             return
         pool = self._ensure_pool()
         cache_dir = str(self.disk.directory) if self.disk else None
@@ -287,10 +289,13 @@ class GraphRenderer:
         job = self._futures.pop(key, None)
         if job is not None:
             future, dot, label = job
-            try:
-                svg = future.result()
-            except BrokenExecutor:  # a worker died (killed, out of memory): draw it here
+            if future.cancel():  # no worker has started it: draw it here rather than wait
                 svg = self._render_here(key, dot, label)
+            else:
+                try:
+                    svg = future.result()
+                except BrokenExecutor:  # a worker died (killed, out of memory): draw it here
+                    svg = self._render_here(key, dot, label)
         elif key in self._queued:
             dot, label = self._queued.pop(key)
             svg = self._render_here(key, dot, label)
