@@ -213,6 +213,10 @@ def test_role_styles_and_legend(site):
     legend = html[html.index('<figcaption class="pkb-legend">'):html.index("</figcaption>")]
     assert re.findall(r'data-role="([\w-]+)"', legend) == ["background", "related", "builds-on", "dataset"]
     assert "Vision" in legend and "LLM" in legend
+    # ViT's link to the ResNet note is in its text, not its cites list: drawn pale, and said so.
+    mentions = [g for g in svg.iter(f"{SVG}g") if "pkb-edge--mention" in g.get("class", "").split()]
+    assert len(mentions) == 1 and "pkb-role--related" in mentions[0].get("class")
+    assert "pale: a link in the note&#39;s text" in legend or "pale: a link in the note's text" in legend
     baseline = svgs(site.html("papers/gpt3/"))[0]
     widths = [float(p.get("stroke-width", "1")) for g in baseline.iter(f"{SVG}g")
               if "pkb-role--baseline" in g.get("class", "") for p in g.iter(f"{SVG}path")]

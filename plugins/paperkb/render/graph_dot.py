@@ -149,6 +149,7 @@ class GraphEdge:
     source: str  # the citing note
     target: str  # the cited note
     role: str
+    via: str = "cites"  # "cites", or "wikilink" / "link": a mention in the note's text
 
 
 @dataclass
@@ -175,6 +176,10 @@ class GraphView:
     def roles(self) -> list[str]:
         present = {e.role for e in self.edges}
         return [r for r in ROLES if r in present]
+
+    @property
+    def has_mentions(self) -> bool:
+        return any(e.via != "cites" for e in self.edges)
 
     @property
     def fields(self) -> list[str | None]:
@@ -207,7 +212,7 @@ class GraphViews:
     def induced_edges(self, keys: Iterable[str]) -> list[GraphEdge]:
         chosen = set(keys)
         return [
-            GraphEdge(e.source, e.target, e.role)
+            GraphEdge(e.source, e.target, e.role, e.via)
             for k in sorted(chosen) for e in self.library.cites(k) if e.target in chosen
         ]
 
@@ -333,7 +338,8 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         # later paper (or a note without a year) is drawn without constraining the layout.
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
         attrs = (
-            f'class="pkb-edge pkb-role--{edge.role}", style={style.style}, penwidth={style.penwidth}, '
+            f'class="pkb-edge pkb-role--{edge.role}{" pkb-edge--mention" if edge.via != "cites" else ""}", '
+            f'style={style.style}, penwidth={style.penwidth}, '
             f'arrowtail={style.arrow}, color="{style.color}"'
         )
         if not forward:

@@ -63,11 +63,11 @@ def _role_sample(role: str) -> Markup:
 
 def legend(view: GraphView) -> Markup:
     """Edge roles and field colours present in the diagram, and how to read it."""
-    return _legend(tuple(view.roles), tuple(view.fields))
+    return _legend(tuple(view.roles), tuple(view.fields), view.has_mentions)
 
 
 @lru_cache(maxsize=4096)  # many diagrams share their roles and fields
-def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...]) -> Markup:
+def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bool) -> Markup:
     items = []
     for role in roles:
         arrow = _ARROW_NOTES.get(ROLE_STYLES.get(role, ROLE_STYLES["related"]).arrow, "")
@@ -77,7 +77,10 @@ def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...]) -> Markup:
         items.append(Markup(
             '<span class="pkb-legend__item pkb-legend__field"><span class="pkb-legend__swatch {}"></span> {}</span>'
         ).format(field_class(name), name if name else "No field"))
-    how = "Columns are years; an arrow points from a note to a note it cites; click a note to open it."
+    how = "Columns are years; an arrow points from a note to a note it cites"
+    if mentions:
+        how += " (pale: a link in the note's text rather than its cites list)"
+    how += "; click a note to open it."
     return Markup('<span class="pkb-legend__items">{}</span><span class="pkb-legend__how">{}</span>').format(
         Markup(" ").join(items), how)
 
