@@ -66,6 +66,7 @@ def layout_svg(dot: str) -> str:
 
     if _context is None:
         _context = gv.gvContextWithBuiltins()
+        _warm_up_quietly(_context)
     try:
         graph = pygraphviz.AGraph(string=dot)
     except Exception as exc:  # pygraphviz raises DotError / ValueError with Graphviz's message
@@ -79,6 +80,28 @@ def layout_svg(dot: str) -> str:
     finally:
         gv.gvFreeLayout(_context, graph.handle)
     return data.decode("utf-8") if isinstance(data, bytes) else str(data)
+
+
+def _warm_up_quietly(context) -> None:
+    """Lay out one tiny graph with the C stderr muted. The first text measurement loads the
+    fontconfig bundled in the wheel, which warns about every newer syntax in the system's font
+    configuration ("unknown element reset-dirs"): noise for the user, harmless for the layout."""
+    import pygraphviz
+    from pygraphviz import graphviz as gv
+
+    try:
+        saved = os.dup(2)
+    except OSError:
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            graph = pygraphviz.AGraph(string='digraph { a [label="a"]; }')
+            if gv.gvLayout(context, graph.handle, b"dot") == 0:
+                gv.gvFreeLayout(context, graph.handle)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _register_namespaces() -> None:
