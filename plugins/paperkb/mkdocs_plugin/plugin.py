@@ -24,6 +24,7 @@ from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
 from .graphs import CitationDisplay
+from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
@@ -45,6 +46,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.project_root = Path.cwd()
         self.bib = BibTeXGlue()  # .bib sources, Cite blocks, [@key] citations, bibliography pages, all.bib
         self.queries = QueryFence()  # paperkb-query blocks
+        self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
+        self.generated_uris: frozenset[str] = frozenset()
         self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -96,6 +99,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
         self.queries.start(self.library, self.site)
+        self.slots.begin_build()
+        self.generated_uris = frozenset(self.site.generated_uris())
         pages = IndexPages(self.library, self.site, site_name=config.site_name).all_pages(self.config.home_intro)
         pages += self.bib.start(self.library, self.site, files, config, prefix)
         pages += self.citations.start(self.library, self.site, files, config)
@@ -162,12 +167,15 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 self.site.urls.moved[src] = page.file.url
             cited = CitedKeys()  # [@key] citations: the page ends with their References list
             markdown = self._expand(self.queries.prepare(markdown, page, warn), src, warn, cited)
+            if page.file.generated_by and src in self.generated_uris:  # index pages: tables are finished HTML
+                markdown = self.slots.hold_tables(src, markdown)
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
         if isinstance(page.meta.get("tags"), list):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
-        top = [str(render_card(note, self.site, show_tags=not self.tags_enabled)), render_sections(note)]
+        card = self.slots.hold(src, str(render_card(note, self.site, show_tags=not self.tags_enabled)))
+        top = [card, render_sections(note)]
         bottom: list[str] = self.citations.sections(note)  # after the body: cites / cited by, diagram
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
@@ -178,6 +186,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         parts += [self._expand(p, src, _ignore) for p in bottom]
         parts.append(self.bib.cite_block(note))
         return "\n\n".join(p for p in parts if p)
+
+    @event_priority(100)  # before other plugins (and search) read the page's HTML
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        return self.slots.fill(page.file.src_uri, html)
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts,

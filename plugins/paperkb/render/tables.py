@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from ..core.library import Library
@@ -11,6 +12,11 @@ from .site_map import SiteMap
 
 Cell = Callable[[Note, str], Markup]
 DEFAULT_COLUMNS = ("year", "title", "type", "venue", "level", "problem")
+# A table block as NoteTable.render and count_table write it (values inside are escaped, so
+# the closing tags cannot occur early): lets the plugin pass finished tables around Markdown.
+TABLE_BLOCK = re.compile(
+    r'^<div class="md-typeset__table pkb-table"(?: data-search-exclude)?><table data-pkb-table="[a-z-]+">'
+    r".*?</tbody></table></div>\n?", re.M | re.S)
 
 
 class NoteTable:

@@ -1,0 +1,39 @@
+"""Finished HTML that skips Markdown: a marker goes into a page's Markdown, the HTML replaces
+it in the page's HTML (on_page_content, so search indexes it exactly as before).
+
+Markdown gains nothing from paperkb's ready-made HTML (note cards, index tables), yet parses
+every tag of it twice (MkDocs' anchor scan and the raw-HTML block parser) before passing it
+through unchanged; at 2000 notes that was ~3 s of a ~35 s build (see bench/build.py)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from ..render.tables import TABLE_BLOCK
+
+
+class HtmlSlots:
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
+        self._marker = re.compile(rf"<!--pkb-slot-{self.nonce}-(\d+)-->")
+        self._pages: dict[str, list[str]] = {}
+
+    def begin_build(self) -> None:
+        self._pages.clear()
+
+    def hold(self, page_src: str, html: str) -> str:
+        """The marker (a block of its own) standing for ``html`` in the Markdown of ``page_src``."""
+        held = self._pages.setdefault(page_src, [])
+        held.append(html)
+        return f"<!--pkb-slot-{self.nonce}-{len(held) - 1}-->"
+
+    def hold_tables(self, page_src: str, markdown: str) -> str:
+        """Hold every table block paperkb rendered (render/tables.py) in generated Markdown."""
+        return TABLE_BLOCK.sub(lambda m: self.hold(page_src, m.group(0).rstrip("\n")) + "\n", markdown)
+
+    def fill(self, page_src: str, html: str) -> str:
+        held = self._pages.pop(page_src, None)
+        if not held:
+            return html
+        return self._marker.sub(lambda m: held[int(m.group(1))], html)
