@@ -54,3 +54,52 @@ def test_example_site_builds_strict(built, library):
         assert not (out / draft.src_uri[:-3]).exists()
     home = (out / "index.html").read_text(encoding="utf-8")
     assert f"<strong>Total Count: {len(library)}</strong>" in home
+
+
+def broken_links(site_dir, directory_urls: bool = True) -> list[str]:
+    """Every relative href/src in every page that points at no file of the site."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("href", "src", "xlink:href") and value:
+                    self.found.append(value)
+
+    broken = []
+    for page in site_dir.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path or link.startswith(("#", "/", "mailto:", "data:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site_dir)} -> {link}")
+    return broken
+
+
+def test_example_site_has_no_broken_links(built):
+    result, out = built
+    assert result.returncode == 0
+    assert broken_links(out) == []
+
+
+def test_example_site_without_directory_urls_has_no_broken_links(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: notes", f"docs_dir: {REPO / 'notes'}").replace("custom_dir: site_src", f"custom_dir: {REPO / 'site_src'}")
+    text = text.replace("  - hooks/example_quality.py", f"  - {REPO / 'hooks' / 'example_quality.py'}")
+    config.write_text(text + "\nuse_directory_urls: false\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(tmp_path / "out")],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert broken_links(tmp_path / "out", directory_urls=False) == []

@@ -33,7 +33,8 @@ class SiteUrls:
     def relative(self, from_src: str, target_url: str) -> str:
         """Relative link from the page of ``from_src`` to a site-relative ``target_url``."""
         base = self.url(from_src)
-        base_dir = base if base.endswith("/") or base == "" else posixpath.dirname(base) + "/"
+        # A directory URL ("papers/x/") is its own folder; a file URL ("papers/x.html") sits in its parent.
+        base_dir = base.rstrip("/") if base.endswith("/") else posixpath.dirname(base)
         rel = posixpath.relpath(target_url or ".", base_dir or ".")
         if target_url.endswith("/") or target_url == "":
             rel = rel.rstrip("/") + "/" if rel != "." else "./"
