@@ -214,7 +214,11 @@ def test_strict_build_fails_on_validation_errors(tmp_path):
 def test_strict_build_passes_on_clean_notes(tmp_path):
     from .conftest import build_site
 
-    site = build_site(tmp_path, corpus(), strict=True)
+    files = corpus()
+    # Links to a draft become plain text: the draft stays invisible and the build stays clean.
+    files["papers/he2016resnet.md"] = files["papers/he2016resnet.md"] + "\nSee [my unfinished survey](secret.md).\n"
+    site = build_site(tmp_path, files, strict=True)
+    assert "See my unfinished survey." in site.html("papers/he2016resnet/")
     assert site.ok, site.warnings()
     assert site.warnings() == []
 

@@ -14,7 +14,7 @@ _INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # Not followed by "(": `[[1]](url)` / `[[code]](url)` in reading lists is a Markdown link labelled "[1]".
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]+?)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\](?!\()")
-_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 
 
@@ -81,8 +81,20 @@ def find_links(body: str, body_line: int, src_uri: str) -> list[BodyLink]:
         for match in WIKILINK.finditer(line):
             links.append(BodyLink(match.group(2).strip(), body_line + index, is_wikilink=True))
         for match in _MD_LINK.finditer(line):
-            target = unquote(match.group(1))
+            target = unquote(match.group(2))
             if "://" in target or target.startswith("/"):
                 continue
             links.append(BodyLink(posixpath.normpath(posixpath.join(base, target)), body_line + index, is_wikilink=False))
     return links
+
+
+def unlink_targets(markdown: str, src_uri: str, hidden: set[str]) -> str:
+    """Relative Markdown links to the pages in ``hidden`` (drafts) turned into their plain text:
+    a draft appears nowhere, not even as a link, and its absence is no broken-link warning."""
+    base = posixpath.dirname(src_uri)
+
+    def replace(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(base, unquote(match.group(2))))
+        return match.group(1) if target in hidden else match.group(0)
+
+    return map_prose(markdown, lambda line, _index: _MD_LINK.sub(replace, line))

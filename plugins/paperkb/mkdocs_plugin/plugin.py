@@ -9,6 +9,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from ..core.body_scan import unlink_targets
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import display_path
@@ -42,6 +43,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def __init__(self) -> None:
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.library = Library()
+        self.draft_uris: set[str] = set()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
         self.bib = BibTeXGlue()  # .bib sources, Cite blocks, [@key] citations, bibliography pages, all.bib
@@ -85,6 +87,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files))
         report(self.library.problems)
+        self.draft_uris = {n.src_uri for n in self.library.drafts.values()}
         self._remove_unpublished(files)
         for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
             file = files.get_file_from_path(note.src_uri)
@@ -196,6 +199,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         and (when ``cited`` collects them for a References list) ``[@key]`` citations."""
         if "[[" in markdown:
             markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=not self.tags_enabled)
+        if self.draft_uris and ".md" in markdown:
+            markdown = unlink_targets(markdown, src, self.draft_uris)
         if cited is not None and "@" in markdown:
             markdown = self.bib.expand(markdown, src, warn, cited)
         if self.config.callouts and "[!" in markdown:
