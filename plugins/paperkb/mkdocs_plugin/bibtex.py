@@ -14,7 +14,7 @@ from ..core.bib.references import References
 from ..core.library import Library
 from ..core.model import Note
 from ..render.bib_pages import ALL_BIB, BibliographyPages
-from ..render.cite_block import cite_block
+from ..render.cite_block import cite_block_html
 from ..render.index_pages import GeneratedPage
 from ..render.intext_citations import CitationRenderer, CitedKeys
 from ..render.site_map import SiteMap
@@ -80,10 +80,11 @@ class BibTeXGlue:
         return pages
 
     def cite_block(self, note: Note) -> str:
+        """The Cite block's finished HTML ("" when off); the page puts it under a "Cite" heading."""
         ref = self.references.get(note.key) if self.references else None
         if not self.cite_blocks or ref is None or self.formatter is None:
             return ""
-        return cite_block(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry))
+        return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
 
     def expand(self, markdown: str, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> str:
         return self.renderer.expand(markdown, src, warn, cited) if self.renderer else markdown

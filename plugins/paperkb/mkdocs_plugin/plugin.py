@@ -187,7 +187,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         parts = [top[0]] + [self._expand(p, src, _ignore, cited) for p in top[1:] + [markdown]]
         parts.append(self.bib.references_section(cited, src))
         parts += [self._expand(p, src, _ignore) for p in bottom]
-        parts.append(self.bib.cite_block(note))
+        cite = self.bib.cite_block(note)
+        if cite:  # the heading stays Markdown (table of contents); the block is finished HTML
+            parts.append(f"## Cite\n\n{self.slots.hold(src, cite)}")
         return "\n\n".join(p for p in parts if p)
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
