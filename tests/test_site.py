@@ -236,3 +236,13 @@ def test_wikilinks_render_as_links_with_titles(site_builder):
     texts = [unescape(t) for t in re.findall(r'<a href="\.\./devlin2019bert/">([^<]*)</a>', body)]
     assert texts == ["BERT: Pre-training *deep* [bidirectional] Transformers", "the BERT paper"]
     assert "<code>[[not-a-link]]</code>" in html
+
+
+def test_search_lands_on_notes_not_on_pages_that_repeat_them(site_builder):
+    site = site_builder(corpus(), plugins=["search", "tags", "paperkb"])
+    docs = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {doc["location"].split("#")[0] for doc in docs}
+    assert not {loc for loc in locations if loc.startswith(("insights/", "bibliography/"))}
+    holding = {doc["location"].split("#")[0] for doc in docs if "Parallelism beats recurrence." in doc["text"]}
+    assert holding == {"papers/vaswani2017attention/"}
+    assert (site.site_dir / "insights" / "index.html").is_file()  # the page itself is still built

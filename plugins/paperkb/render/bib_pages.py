@@ -44,7 +44,7 @@ class BibliographyPages:
         for year, group in groupby(refs, key=lambda r: r.year):
             parts.append(f"## {year if year is not None else 'Undated'}\n")
             parts.append(reference_list([self._item(r, here) for r in group], "pkb-references pkb-bibliography") + "\n")
-        return GeneratedPage(here, "Bibliography", "\n".join(parts))
+        return GeneratedPage(here, "Bibliography", "\n".join(parts), searchable=False)
 
     def to_read(self) -> GeneratedPage:
         here = self.site.to_read

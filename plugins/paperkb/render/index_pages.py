@@ -19,12 +19,18 @@ class GeneratedPage:
     src_uri: str
     title: str
     markdown: str
+    # Pages that only repeat what note pages already say stay out of the search index, so a
+    # search lands on the note (and the index does not parse megabytes twice at 10,000 notes).
+    searchable: bool = True
 
     def source(self) -> str:
         """The page file's text. The title goes in the front-matter already HTML-escaped, because
         mkdocs-material writes ``page.meta.title`` into <title> and the nav without escaping it
         (and a title taken from the heading would come back unescaped by Jinja's ``striptags``)."""
-        front = yaml.safe_dump({"title": str(escape(self.title))}, allow_unicode=True, width=10_000)
+        meta: dict = {"title": str(escape(self.title))}
+        if not self.searchable:
+            meta["search"] = {"exclude": True}  # mkdocs-material's search plugin skips the page
+        front = yaml.safe_dump(meta, allow_unicode=True, width=10_000)
         return f"---\n{front}---\n\n{self.markdown}"
 
 
@@ -129,7 +135,7 @@ class IndexPages:
                 for insight in note.insights:
                     parts.append(f"    - {neutralize_html(' '.join(insight.text.split()))}")
             parts.append("")
-        return GeneratedPage(here, "Insights", "\n".join(parts))
+        return GeneratedPage(here, "Insights", "\n".join(parts), searchable=False)
 
     def tags(self) -> GeneratedPage:
         return GeneratedPage(self.site.tags, "Tags", "# Tags\n\n<!-- material/tags -->\n")
