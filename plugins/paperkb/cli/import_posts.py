@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.problems import Severity
 from ..importers.posts import GENERATORS, PostsImportReport, import_posts
 from ..importers.writer import Outcome
+from .imports import print_warnings_and_dry_run
 from .project import add_notes_option, find_project, plugin_options
 
 
@@ -73,9 +73,4 @@ def print_report(report: PostsImportReport, *, dry_run: bool) -> None:
     if report.authors_added and report.authors_result is not None:
         print(f"authors: {report.authors_result.outcome.value} {writer.show(report.authors_result.path)}: "
               f"{', '.join(report.authors_added)}")
-    if report.problems:
-        print(f"warnings: {sum(p.severity is Severity.WARNING for p in report.problems)}")
-        for problem in report.problems:
-            print(f"  {problem}")
-    if dry_run:
-        print("dry run: nothing was written")
+    print_warnings_and_dry_run(report.problems, dry_run=dry_run)

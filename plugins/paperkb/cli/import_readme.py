@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.problems import Severity
 from ..importers.readme_import import ReadmeImportReport, import_readme
 from ..importers.writer import Outcome
+from .imports import print_warnings_and_dry_run
 from .project import add_notes_option, find_project
 
 
@@ -56,9 +56,4 @@ def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
         print(f"  skipped: {writer.show(note.path)} ({note.result.skip_reason})")
     for result in report.state:
         print(f"state: {writer.show(result.path)}: {result.outcome.value}")
-    if report.problems:
-        print(f"warnings: {sum(p.severity is Severity.WARNING for p in report.problems)}")
-        for problem in report.problems:
-            print(f"  {problem}")
-    if dry_run:
-        print("dry run: nothing was written")
+    print_warnings_and_dry_run(report.problems, dry_run=dry_run)

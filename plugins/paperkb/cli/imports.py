@@ -24,3 +24,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sources.required = True
     for module in IMPORTERS.values():
         importlib.import_module(f"{__package__}.{module}").register(sources)
+
+
+def print_warnings_and_dry_run(problems, *, dry_run: bool) -> None:
+    """The closing lines every importer's summary ends with."""
+    from ..core.problems import Severity
+
+    if problems:
+        print(f"warnings: {sum(p.severity is Severity.WARNING for p in problems)}")
+        for problem in problems:
+            print(f"  {problem}")
+    if dry_run:
+        print("dry run: nothing was written")
