@@ -32,7 +32,8 @@ def corpus() -> dict[str, str]:
             type="analysis", level="skim", cites=["vaswani2017attention", "devlin2019bert"],
             insights=["In-context learning is emergent."]),
         "papers/he2016resnet.md": note(
-            "Deep Residual Learning for Image Recognition", "- [idea] shortcuts are identity priors\n",
+            "Deep Residual Learning for Image Recognition",
+            "- [idea] shortcuts are identity priors\n\n## Cite\n\nThis is how I cite it in talks.\n",
             year=2016, venue="CVPR", fields=["Vision"], type="application", level="deep"),
         "papers/deng2009imagenet.md": note(
             "ImageNet", "", year=2009, venue="CVPR", fields=["Vision"], type="dataset", level="skim"),
@@ -246,3 +247,12 @@ def test_search_lands_on_notes_not_on_pages_that_repeat_them(site_builder):
     holding = {doc["location"].split("#")[0] for doc in docs if "Parallelism beats recurrence." in doc["text"]}
     assert holding == {"papers/vaswani2017attention/"}
     assert (site.site_dir / "insights" / "index.html").is_file()  # the page itself is still built
+    # The headings paperkb appends (lists, diagram, BibTeX) are no empty search results...
+    appended = {"cites", "cited-by", "citation-graph", "cite", "cite_1"}
+    indexed = {doc["location"] for doc in docs if doc["location"].partition("#")[2] in appended}
+    assert indexed == {"papers/he2016resnet/#cite"}  # only the user's own "## Cite"
+    # ...while a heading of that name that the user wrote stays searchable.
+    user = [doc for doc in docs if doc["location"] == "papers/he2016resnet/#cite"]
+    assert [doc["title"] for doc in user] == ["Cite"] and "how I cite it" in user[0]["text"]
+    html = site.html("papers/he2016resnet/")
+    assert '<h2 id="cite_1" data-search-exclude>' in html and '<h2 id="cite">' in html

@@ -18,6 +18,7 @@ from ..render.card import drop_repeated_title, render_card, render_sections
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
 from ..render.intext_citations import CitedKeys
+from ..render.search_hints import exclude_trailing_headings
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
 from .blog import default_updated_date
@@ -194,7 +195,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        return self.slots.fill(page.file.src_uri, html)
+        html = self.slots.fill(page.file.src_uri, html)
+        if page.file.src_uri in self.library.by_src_uri:
+            html = exclude_trailing_headings(html)
+        return html
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts,
