@@ -148,13 +148,13 @@ def test_unknown_keys_are_kept(tmp_path):
 def test_insights_from_front_matter_and_body(tmp_path):
     text = (
         "---\ntitle: X\ninsights:\n  - front insight\n---\n\n"
-        "- [想法] 中文的想法\n- ordinary bullet\n  * [idea] nested English idea\n\n"
+        "- [想法] 中文的想法\n- ordinary bullet\n  * [idea] nested English idea\n    that goes on\n  * next\n\n"
         "```\n- [idea] inside code, not an insight\n```\n"
     )
     library = load(tmp_path, {"papers/x.md": text})
     insights = library.notes["x"].insights
     assert [(i.text, i.line, i.in_body) for i in insights] == [
-        ("front insight", 4, False), ("中文的想法", 7, True), ("nested English idea", 9, True)]
+        ("front insight", 4, False), ("中文的想法", 7, True), ("nested English idea that goes on", 9, True)]
 
 
 def test_files_are_never_rewritten(tmp_path):

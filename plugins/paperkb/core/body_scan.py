@@ -54,14 +54,23 @@ def map_prose(text: str, transform: Callable[[str, int], str]) -> str:
     return "\n".join(lines)
 
 
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s|^\s*(?:#|>|```|~~~|\|)")
+
+
 def find_insights(body: str, body_line: int) -> list[Insight]:
+    """``[想法]`` / ``[idea]`` bullets, each with the lines that continue its paragraph."""
     insights = []
+    lines = body.splitlines()
     for index, line in iter_prose_lines(body):
         match = _INSIGHT_BULLET.match(line)
         if match and match.group(2).strip():
-            text = body.splitlines()[index]
-            start = text.find(match.group(1)) + len(match.group(1))
-            insights.append(Insight(text[start:].strip(), body_line + index, in_body=True))
+            text = lines[index]
+            parts = [text[text.find(match.group(1)) + len(match.group(1)):].strip()]
+            following = index + 1
+            while following < len(lines) and lines[following].strip() and not _BLOCK_START.match(lines[following]):
+                parts.append(lines[following].strip())
+                following += 1
+            insights.append(Insight(" ".join(parts), body_line + index, in_body=True))
     return insights
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -128,17 +129,45 @@ class IndexPages:
         parts = ["# Insights\n", f"{count} insights from {sum(1 for n in self.library if n.insights)} notes, by field.\n"]
         for field_name in sorted(by_field, key=str.lower):
             parts.append(f"## {md_text(field_name)}\n")
+            # Notes whose insights are plain text go out as finished HTML (held out of Markdown
+            # by the plugin: ~1 MB of list Markdown at 2000 notes); the others stay Markdown
+            # so their math, links and emphasis render.
+            plain_run: list[Note] = []
             for note in by_field[field_name]:
+                if all(_is_plain(i.text) for i in note.insights):
+                    plain_run.append(note)
+                    continue
+                parts += [self._insights_html(plain_run, here)] if plain_run else []
+                plain_run = []
                 link = f"[{md_text(note.title)}]({_rel(here, note.src_uri)})"
                 year = f" ({note.year})" if note.year else ""
-                parts.append(f"- {link}{year}")
+                parts.append(f"\n- {link}{year}")
                 for insight in note.insights:
                     parts.append(f"    - {neutralize_html(' '.join(insight.text.split()))}")
+                parts.append("")
+            parts += [self._insights_html(plain_run, here)] if plain_run else []
             parts.append("")
         return GeneratedPage(here, "Insights", "\n".join(parts), searchable=False)
 
+    def _insights_html(self, notes: list[Note], here: str) -> str:
+        items = Markup("\n").join(
+            Markup('<li><a href="{}">{}</a>{}<ul>{}</ul></li>').format(
+                self.site.urls.href(here, note.src_uri), note.title,
+                f" ({note.year})" if note.year else "",
+                Markup("").join(Markup("<li>{}</li>").format(" ".join(i.text.split())) for i in note.insights))
+            for note in notes)
+        return f'\n<div class="pkb-held"><ul>\n{items}\n</ul></div><!--/pkb-held-->\n'
+
     def tags(self) -> GeneratedPage:
         return GeneratedPage(self.site.tags, "Tags", "# Tags\n\n<!-- material/tags -->\n")
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]<>&$#|~!{}]|:\w+:|^\s*(?:[-+*]|\d+[.)])(?:\s|$)|https?://|www\.")
+
+
+def _is_plain(text: str) -> bool:
+    """Text that Markdown would render as itself (escaped): no markup, math, links or list marker."""
+    return not _MARKUP.search(text)
 
 
 def _rel(from_src: str, to_src: str) -> str:

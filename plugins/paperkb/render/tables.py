@@ -16,7 +16,9 @@ DEFAULT_COLUMNS = ("year", "title", "type", "venue", "level", "problem")
 # the closing tags cannot occur early): lets the plugin pass finished tables around Markdown.
 TABLE_BLOCK = re.compile(
     r'^<div class="md-typeset__table pkb-table"(?: data-search-exclude)?><table data-pkb-table="[a-z-]+">'
-    r".*?</tbody></table></div>\n?", re.M | re.S)
+    r".*?</tbody></table></div>\n?"
+    # other finished blocks of generated pages (render/index_pages.py insight lists)
+    r'|^<div class="pkb-held">.*?</div><!--/pkb-held-->\n?', re.M | re.S)
 
 
 class NoteTable:
