@@ -68,9 +68,9 @@ class _Collect(logging.Handler):
 def build_site(root: Path, files: dict[str, str | bytes], *, strict: bool = False, plugins: list | None = None,
                config: dict | None = None) -> BuiltSite:
     """Write ``files`` under ``root/notes`` and build them with MkDocs in-process."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from paperkb.cli.site import build_once
 
     from paperkb.default_config import default_config
 
@@ -88,12 +88,7 @@ def build_site(root: Path, files: dict[str, str | bytes], *, strict: bool = Fals
     logger.setLevel(logging.INFO)
     ok = True
     try:
-        mk = load_config(config_file=str(config_file), strict=strict)
-        mk.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(mk)
-        finally:
-            mk.plugins.on_shutdown()
+        build_once(str(config_file), strict=strict)
     except MkDocsException as exc:
         ok = False
         handler.records.append(f"ABORT: {exc}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import re
 from html import unescape
-from pathlib import Path
 
 from paperkb.default_config import MARKDOWN_EXTENSIONS
 from paperkb.render.query_blocks import find_query_blocks, markdown_inert

@@ -66,20 +66,27 @@ def config_file_for(notes_dir: str | None, site_dir: str | None,
         yield str(path), overrides
 
 
-def run_build(args: argparse.Namespace) -> int:
+def build_once(config_file: str, *, strict: bool = False, **overrides) -> None:
+    """One `mkdocs build` in this process, with the plugin start-up/shut-down events MkDocs'
+    own command sends; raises MkDocsException (Abort on a strict failure)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    config = load_config(config_file=config_file, strict=strict, **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def run_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _setup_logging(args.quiet)
     with config_file_for(args.notes_dir, args.site_dir, args.site_url) as (config_file, overrides):
         try:
-            config = load_config(config_file=config_file, strict=args.strict, **overrides)
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
+            build_once(config_file, strict=args.strict, **overrides)
         except MkDocsException as exc:
             logging.getLogger("mkdocs").error(str(exc))
             return 1

@@ -9,7 +9,6 @@ from urllib.parse import unquote
 
 from .model import BodyLink, Insight
 
-INSIGHT_MARKERS = ("[想法]", "[idea]")
 _INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # Not followed by "(": `[[1]](url)` / `[[code]](url)` in reading lists is a Markdown link labelled "[1]".

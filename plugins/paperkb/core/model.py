@@ -98,10 +98,6 @@ class Note:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
 
-    @property
-    def first_author(self) -> str | None:
-        return self.authors[0] if self.authors else None
-
     def text_fields(self) -> str:
         """The text that the `text` query filter searches."""
         return "\n".join(x for x in (self.title, self.problem, self.method, self.results) if x)

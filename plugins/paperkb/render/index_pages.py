@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
@@ -175,5 +174,3 @@ def _rel(from_src: str, to_src: str) -> str:
 
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
-
-PageFactory = Callable[[Library, SiteMap], list[GeneratedPage]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from ..core.library import Library, by_field, by_tag, by_type, by_venue, by_year
+from ..core.library import Library, by_field, by_type, by_venue, by_year
 from ..core.slug import SlugRegistry
 from ..core.urls import SiteUrls
 
@@ -60,12 +60,6 @@ class SiteMap:
 
     def overview_page(self, facet: str) -> str:
         return self.facet_pages[f"{facet}:index"][None]
-
-    def tag_anchor(self, tag: str) -> str:
-        # mkdocs-material's tags plugin anchors each tag as "tag:<slug>" on the listing page.
-        from ..core.slug import slugify
-
-        return f"tag:{slugify(tag)}"
 
     def generated_uris(self) -> list[str]:
         uris = [self.home, self.statistics, self.insights, self.tags]
