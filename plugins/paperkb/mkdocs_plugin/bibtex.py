@@ -79,11 +79,15 @@ class BibTeXGlue:
             files.append(File.generated(config, ALL_BIB, content=self.references.all_bib()))
         return pages
 
+    def has_cite_block(self, note: Note) -> bool:
+        return bool(self.cite_blocks and self.formatter is not None and self.references is not None
+                    and note.key in self.references)
+
     def cite_block(self, note: Note) -> str:
         """The Cite block's finished HTML ("" when off); the page puts it under a "Cite" heading."""
-        ref = self.references.get(note.key) if self.references else None
-        if not self.cite_blocks or ref is None or self.formatter is None:
+        if not self.has_cite_block(note):
             return ""
+        ref = self.references.get(note.key)
         return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
 
     def expand(self, markdown: str, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> str:

@@ -11,7 +11,6 @@ parse them again, which cost more than building them."""
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from ..render.graph_svg import GraphRenderer, GraphRenderError
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
 from .config import PaperKBConfig
+from .headings import Heading
 from .messages import log
 
 FIELD_CSS_URI = "assets/paperkb/graph-fields.css"
@@ -41,8 +41,6 @@ class CitationDisplay:
         self.site: SiteMap | None = None
         self.lists: CitationLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
-        nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
-        self.markers = {part: f"<!--pkb-{part}-{nonce}-->" for part in ("cites", "cited-by", "figure")}
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -90,23 +88,26 @@ class CitationDisplay:
         assert self.renderer is not None
         return self.renderer.submit(dot, label)
 
-    def sections(self, note: Note) -> list[str]:
-        """Markdown after a note's body: the headings of Cites, Cited by and the diagram."""
+    def headings(self, note: Note) -> list[Heading]:
+        """The sections after a note's body: Cites, Cited by and, when it has one, its diagram."""
         if self.lists is None:
             return []
-        parts = [f"## Cites\n\n{self.markers['cites']}\n\n## Cited by\n\n{self.markers['cited-by']}\n"]
+        headings = [Heading("cites", "Cites"), Heading("cited-by", "Cited by")]
         if note.src_uri in self.note_figures:
-            parts.append(f"## Citation graph\n\n{self.markers['figure']}\n")
-        return parts
+            headings.append(Heading("citation-graph", "Citation graph"))
+        return headings
+
+    def contents(self, note: Note) -> list[str]:
+        """The HTML under each of ``headings(note)``; the diagram's SVG goes in with ``fill``."""
+        if self.lists is None:
+            return []
+        contents = [self.lists.cites(note), self.lists.cited_by(note)]
+        if note.src_uri in self.note_figures:
+            contents.append(self._note_figure(note))
+        return contents
 
     def fill(self, html: str, page_src: str) -> str:
-        """Put the lists, figures and finished SVGs where the page holds their markers."""
-        note = self.library.by_src_uri.get(page_src)
-        if note is not None and self.lists is not None and self.markers["cites"] in html:
-            html = html.replace(self.markers["cites"], self.lists.cites(note), 1)
-            html = html.replace(self.markers["cited-by"], self.lists.cited_by(note), 1)
-            if note.src_uri in self.note_figures:
-                html = html.replace(self.markers["figure"], self._note_figure(note), 1)
+        """Put the finished SVGs where the page holds their markers."""
         if self.renderer is None or "<!--pkb-graph:" not in html:
             return html
         renderer = self.renderer

@@ -12,13 +12,13 @@ from mkdocs.structure.pages import Page
 from ..core.body_scan import unlink_targets
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
+from ..core.model import Note
 from ..core.problems import display_path
 from ..core.urls import SiteUrls
-from ..render.card import drop_repeated_title, render_card, render_sections
+from ..render.card import drop_repeated_title, render_card
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
 from ..render.intext_citations import CitedKeys
-from ..render.search_hints import exclude_trailing_headings
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
 from .blog import default_updated_date
@@ -26,10 +26,12 @@ from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
 from .graphs import CitationDisplay
+from .headings import Heading
 from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .note_layout import NoteLayout
 from .query_fence import QueryFence
 from .search import enrich_site_search, quiet_jieba
 
@@ -50,6 +52,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.bib = BibTeXGlue()  # .bib sources, Cite blocks, [@key] citations, bibliography pages, all.bib
         self.queries = QueryFence()  # paperkb-query blocks
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
+        self.layout = NoteLayout(self.slots)  # card and sections above a note's body, citations after
         self.generated_uris: frozenset[str] = frozenset()
         self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
 
@@ -72,6 +75,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.queries.register(config)
         self.bib.configure(self.config, self.project_root)
         self.citations.configure(self.config, config, self.project_root)
+        self.layout.configure(config)
         return config
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
@@ -104,8 +108,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.queries.start(self.library, self.site)
         self.slots.begin_build()
+        self.layout.begin_build(self.library, urls)
         self.generated_uris = frozenset(self.site.generated_uris())
-        pages = IndexPages(self.library, self.site, site_name=config.site_name).all_pages(self.config.home_intro)
+        pages = IndexPages(self.library, self.site, site_name=config.site_name,
+                           plain=self.layout.plain).all_pages(self.config.home_intro)
         pages += self.bib.start(self.library, self.site, files, config, prefix)
         pages += self.citations.start(self.library, self.site, files, config)
         for page in pages:
@@ -170,35 +176,37 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
             cited = CitedKeys()  # [@key] citations: the page ends with their References list
-            markdown = self._expand(self.queries.prepare(markdown, page, warn), src, warn, cited)
             if page.file.generated_by and src in self.generated_uris:  # index pages: tables are finished HTML
-                markdown = self.slots.hold_tables(src, markdown)
+                markdown = self.slots.hold_tables(src, markdown)  # (first: no text pass may touch them)
+            markdown = self._expand(self.queries.prepare(markdown, page, warn), src, warn, cited)
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
         if isinstance(page.meta.get("tags"), list):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
-        card = self.slots.hold(src, str(render_card(note, self.site, show_tags=not self.tags_enabled)))
-        top = [card, render_sections(note)]
-        bottom: list[str] = self.citations.sections(note)  # after the body: cites / cited by, diagram
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = drop_repeated_title(markdown, note.title)
         cited = CitedKeys()  # [@key] citations in the sections and body: their References follow the body
-        parts = [top[0]] + [self._expand(p, src, _ignore, cited) for p in top[1:] + [markdown]]
-        parts.append(self.bib.references_section(cited, src))
-        parts += [self._expand(p, src, _ignore) for p in bottom]
-        cite = self.bib.cite_block(note)
-        if cite:  # the heading stays Markdown (table of contents); the block is finished HTML
-            parts.append(f"## Cite\n\n{self.slots.hold(src, cite)}")
+        card = str(render_card(note, self.site, show_tags=not self.tags_enabled))
+        top = self.layout.top(note, card, markdown, lambda text: self._expand(text, src, _ignore, cited))
+        parts = [top, self._expand(markdown, src, _ignore, cited), self.bib.references_section(cited, src)]
         return "\n\n".join(p for p in parts if p)
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        html = self.slots.fill(page.file.src_uri, html)
-        if page.file.src_uri in self.library.by_src_uri:
-            html = exclude_trailing_headings(html)
-        return html
+        note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
+        if note is None:
+            return self.slots.fill(page.file.src_uri, html)
+        return self.layout.place(page, html, self._trailing_headings(note))
+
+    def _trailing_headings(self, note: Note) -> list[Heading]:
+        cite = [Heading("cite", "Cite")] if self.bib.has_cite_block(note) else []
+        return self.citations.headings(note) + cite
+
+    def _trailing_contents(self, note: Note) -> list[str]:
+        cite = [self.bib.cite_block(note)] if self.bib.has_cite_block(note) else []
+        return self.citations.contents(note) + cite
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts,
@@ -220,8 +228,14 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             enrich_site_search(config.site_dir, forms=self.config.search_forms)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return output
+        src = page.file.src_uri
+        note = self.library.by_src_uri.get(src)
+        if note is not None:  # after search read the page: Cites, Cited by, the diagram, Cite
+            output = self.layout.finish(output, src, self._trailing_contents(note))
         # Diagrams go in last: they were laid out while the other pages were rendered.
-        return self.citations.fill(output, page.file.src_uri) if self.config.enabled else output
+        return self.citations.fill(output, src)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.

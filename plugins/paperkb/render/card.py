@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
 from .escape import Markup, escape, html_join, md_text, neutralize_html, safe_url
+from .plain_text import PlainText
 from .site_map import SiteMap
 
 _tag_slug = _pymdownx_slugify(case="lower")
@@ -101,18 +104,31 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
     return Markup("\n").join(parts)
 
 
-def render_sections(note: Note) -> str:
-    """Problem / Method / Results / Insights as Markdown, so math and links render like the body."""
-    chunks = []
+@dataclass(frozen=True)
+class Section:
+    """One front-matter section of a note page: its content as Markdown, and as finished HTML
+    when it is plain prose (see plain_text.py) so the page need not send it through Markdown."""
+
+    anchor: str
+    title: str
+    markdown: str
+    html: Markup | None = None
+
+
+def note_sections(note: Note, plain: PlainText | None = None, here: str | None = None) -> list[Section]:
+    """Problem / Method / Results / Insights, rendered like the body (math, links, wikilinks)."""
+    here = here or note.src_uri
+    sections = []
     for attr, heading in SECTIONS:
         value = getattr(note, attr)
         if value:
-            chunks.append(f"## {heading}\n\n{neutralize_html(value)}\n")
-    front_insights = [i for i in note.insights if not i.in_body]
+            html = plain.paragraph(value, here) if plain else None
+            sections.append(Section(attr, heading, neutralize_html(value), html))
+    front_insights = [i.text for i in note.insights if not i.in_body]
     if front_insights:
-        items = "\n".join(f"- {neutralize_html(' '.join(i.text.split()))}" for i in front_insights)
-        chunks.append(f"## Insights\n\n{items}\n")
-    return "\n".join(chunks)
+        items = "\n".join(f"- {neutralize_html(' '.join(text.split()))}" for text in front_insights)
+        sections.append(Section("insights", "Insights", items, plain.items(front_insights, here) if plain else None))
+    return sections
 
 
 def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> str:

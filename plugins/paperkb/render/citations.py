@@ -75,8 +75,3 @@ class CitationLists:
         body = self._groups(edges, other_end, here_url) if edges else f'<p class="pkb-cites__none">{empty}</p>'
         return f'<div class="pkb-cites pkb-cites--{direction}" data-search-exclude>\n{body}\n</div>'
 
-
-def render_citations(note: Note, library: Library, site: SiteMap) -> str:
-    """Both sections as Markdown headings with their HTML lists (for one page on its own)."""
-    lists = CitationLists(library, site)
-    return f"## Cites\n\n{lists.cites(note)}\n\n## Cited by\n\n{lists.cited_by(note)}\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import yaml
@@ -10,6 +9,7 @@ import yaml
 from ..core.library import Library, by_level, newest_first
 from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
 from .escape import Markup, escape, md_text, neutralize_html
+from .plain_text import PlainText
 from .site_map import FACETS, SiteMap
 from .tables import NoteTable, count_table
 
@@ -49,9 +49,11 @@ def _facet_order(facet: str, values) -> list:
 
 
 class IndexPages:
-    def __init__(self, library: Library, site: SiteMap, *, site_name: str = "Paper notes") -> None:
+    def __init__(self, library: Library, site: SiteMap, *, site_name: str = "Paper notes",
+                 plain: PlainText | None = None) -> None:
         self.library = library
         self.site = site
+        self.plain = plain or PlainText(library, site.urls)  # plain insights skip Markdown
         self.site_name = site_name
         self.table = NoteTable(site, library)
         self.groups = {facet: library.groups(values_of) for facet, (_f, _t, values_of) in FACETS.items()}
@@ -126,15 +128,19 @@ class IndexPages:
                     by_field.setdefault(field_name, []).append(note)
         count = sum(len(n.insights) for n in self.library)
         parts = ["# Insights\n", f"{count} insights from {sum(1 for n in self.library if n.insights)} notes, by field.\n"]
+        items: dict[str, Markup | None] = {}  # a note listed under two fields is rendered once
         for field_name in sorted(by_field, key=str.lower):
             parts.append(f"## {md_text(field_name)}\n")
-            # Notes whose insights are plain text go out as finished HTML (held out of Markdown
+            # Notes whose insights are plain prose go out as finished HTML (held out of Markdown
             # by the plugin: ~1 MB of list Markdown at 2000 notes); the others stay Markdown
             # so their math, links and emphasis render.
-            plain_run: list[Note] = []
+            plain_run: list[tuple[Note, Markup]] = []
             for note in by_field[field_name]:
-                if all(_is_plain(i.text) for i in note.insights):
-                    plain_run.append(note)
+                if note.key not in items:
+                    items[note.key] = self.plain.items([i.text for i in note.insights], here)
+                held = items[note.key]
+                if held is not None:
+                    plain_run.append((note, held))
                     continue
                 parts += [self._insights_html(plain_run, here)] if plain_run else []
                 plain_run = []
@@ -148,25 +154,15 @@ class IndexPages:
             parts.append("")
         return GeneratedPage(here, "Insights", "\n".join(parts), searchable=False)
 
-    def _insights_html(self, notes: list[Note], here: str) -> str:
-        items = Markup("\n").join(
-            Markup('<li><a href="{}">{}</a>{}<ul>{}</ul></li>').format(
-                self.site.urls.href(here, note.src_uri), note.title,
-                f" ({note.year})" if note.year else "",
-                Markup("").join(Markup("<li>{}</li>").format(" ".join(i.text.split())) for i in note.insights))
-            for note in notes)
-        return f'\n<div class="pkb-held"><ul>\n{items}\n</ul></div><!--/pkb-held-->\n'
+    def _insights_html(self, notes: list[tuple[Note, Markup]], here: str) -> str:
+        entries = Markup("\n").join(
+            Markup('<li><a href="{}">{}</a>{}{}</li>').format(
+                self.site.urls.href(here, note.src_uri), note.title, f" ({note.year})" if note.year else "", items)
+            for note, items in notes)
+        return f'\n<div class="pkb-held"><ul>\n{entries}\n</ul></div><!--/pkb-held-->\n'
 
     def tags(self) -> GeneratedPage:
         return GeneratedPage(self.site.tags, "Tags", "# Tags\n\n<!-- material/tags -->\n")
-
-
-_MARKUP = re.compile(r"[\\`*_\[\]<>&$#|~!{}]|:\w+:|^\s*(?:[-+*]|\d+[.)])(?:\s|$)|https?://|www\.")
-
-
-def _is_plain(text: str) -> bool:
-    """Text that Markdown would render as itself (escaped): no markup, math, links or list marker."""
-    return not _MARKUP.search(text)
 
 
 def _rel(from_src: str, to_src: str) -> str:
