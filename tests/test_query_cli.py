@@ -152,3 +152,24 @@ def test_installed_console_script(kb):
     done = subprocess.run([script, "query", "--notes", str(kb), "--ancestors", "nothing"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "unknown note key 'nothing'" in done.stderr
+
+
+def test_commands_read_the_notes_the_site_reads(tmp_path, capsys, monkeypatch):
+    """query, check and export bib honour the plugin's `exclude` and `bib_files` in mkdocs.yml."""
+    from .conftest import note, write_tree
+
+    write_tree(tmp_path, {
+        "mkdocs.yml": "site_name: t\ndocs_dir: notes\nplugins:\n  - search\n"
+                      "  - paperkb:\n      exclude: [blog/, archive/]\n      bib_files: [refs/extra.bib]\n",
+        "refs/extra.bib": "@article{bibonly, title = {Titled by the Bib}, author = {Ada Lovelace}, year = {2020},\n"
+                          "  journal = {JMLR}}\n",
+        "notes/papers/base.md": note("Base", year=2017),
+        "notes/papers/bibonly.md": note("", cites=["base"]).replace("title: ''\n", ""),
+        "notes/archive/old.md": note("Old draft of an idea", cites=["base"], type="nonsense"),
+    })
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--descendants", "base", "--format", "keys")
+    assert (code, out.split(), err) == (0, ["bibonly"], "")
+    assert main(["check"]) == 0
+    out, _ = capsys.readouterr()
+    assert "archive/old.md" not in out and "2 notes, 0 drafts: 0 errors" in out

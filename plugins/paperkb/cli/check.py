@@ -6,9 +6,8 @@ import argparse
 import json
 
 from ..core.library import Library
-from ..core.loader import load_library
 from ..core.problems import Problem, Severity
-from .bib_sources import project_bib_files
+from .sources import load_project_library
 from .project import find_project
 
 
@@ -33,7 +32,7 @@ def cycle_problems(library: Library) -> list[Problem]:
 
 def run(args: argparse.Namespace) -> int:
     project = find_project(args.notes_dir)
-    library = load_library(project.notes_dir, project_root=project.root, bib_files=project_bib_files(project))
+    library = load_project_library(project)
     problems = library.problems + cycle_problems(library)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.loader import load_library
 from ..importers.readme_export import export_readme
 from ..importers.readme_state import LayoutError, load_state
 from .project import add_notes_option, find_project
+from .sources import load_project_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = find_project(args.notes)
-    library = load_library(project.notes_dir, project_root=project.root)
+    library = load_project_library(project)
     for problem in library.errors:
         print(f"paperkb export readme: {problem} (note left out)", file=sys.stderr)
     try:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ..core.bib.database import load_bibliography
 from ..core.bib.importer import plan_import
-from ..core.loader import load_library
 from ..core.problems import Severity
 from ..importers.writer import Outcome, SafeWriter
 from .project import add_notes_option, find_project
+from .sources import load_project_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     project = find_project(args.notes)
     out = Path(args.out) if args.out else project.notes_dir / "papers"
     # The notes as they are (without any .bib): only their keys matter here.
-    library = load_library(project.notes_dir, project_root=project.root, bib_files=[])
+    library = load_project_library(project, with_bib=False)
     bibliography, problems = load_bibliography([bib_path], root=project.root)
     for problem in problems:
         print(problem, file=sys.stderr)

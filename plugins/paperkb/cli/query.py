@@ -15,7 +15,6 @@ import unicodedata
 from typing import Any
 
 from ..core.library import Library
-from ..core.loader import load_library
 from ..core.model import Note
 from ..core.query import FILTER_KEYS, GRAPH_KEYS, QUERY_KEYS, SORT_FIELDS, Query, QueryError, QueryResult, evaluate
 from ..core.urls import SiteUrls
@@ -23,6 +22,7 @@ from ..render.query_blocks import query_columns
 from ..render.site_map import SiteMap
 from ..render.tables import NoteTable
 from .project import find_project
+from .sources import load_project_library
 
 FORMATS = ("table", "keys", "json")
 DEFAULT_COLUMNS = ("year", "key", "title", "venue")
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if not project.notes_dir.is_dir():
         print(f"paperkb query: no notes folder at {project.notes_dir}", file=sys.stderr)
         return 2
-    library = load_library(project.notes_dir, project_root=project.root)
+    library = load_project_library(project)
     try:
         result = evaluate(library, query)
     except QueryError as error:
