@@ -1,4 +1,8 @@
-"""Scan a note body: insight bullets and links to other notes, skipping code."""
+"""Scan a note body: insight bullets and links to other notes, skipping code and comments.
+
+What counts as code follows Markdown: fenced blocks (at any indentation, so fences inside list
+items count), indented code blocks (four spaces after a blank line, outside lists), inline code
+spans; HTML comments (`<!-- ... -->`, across lines too) are not prose either."""
 
 from __future__ import annotations
 
@@ -10,46 +14,114 @@ from urllib.parse import unquote
 from .model import BodyLink, Insight
 
 _INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])(?:\s|$)")
 # Not followed by "(": `[[1]](url)` / `[[code]](url)` in reading lists is a Markdown link labelled "[1]".
-WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]+?)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\](?!\()")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+\.md)(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+# `\|` separates the label too: Obsidian escapes the pipe inside table cells.
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n\\]+?)(?:#([^\[\]|\n\\]*))?(?:\\?\|([^\[\]\n]*))?\]\](?!\()")
+# An inline link to a .md file: [text](path.md#frag "title") or [text](<path with spaces.md>),
+# the title in "", '' or (); the path is group "bare" or group "angled".
+_MD_LINK = re.compile(
+    r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<(?P<angled>[^<>\n]+?\.md)(?:#[^<>\n]*)?>|(?P<bare>[^)\s<>]+?\.md)(?:#[^)\s]*)?)"
+    r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)""")
+# A link reference definition: [label]: path.md#frag "title"
+_REF_DEF = re.compile(r"^\s{0,3}\[([^\]\n]+)\]:\s*<?([^\s>]+?\.md)(?:#[^\s>]*)?>?(?:\s.*)?$")
+# Uses of a reference: [text][label], [label][] and the shortcut [label].
+_REF_USE = re.compile(r"(?<![!\\])\[([^\[\]\n]+)\](?:\[([^\[\]\n]*)\]|(?![\[(:]))")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
+_COMMENT_START, _COMMENT_END = "<!--", "-->"
+
+
+def _prose_lines(text: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    """(0-based line index, line, spans that are not prose: inline code and comment parts)
+    for every line outside code blocks and outside comments."""
+    fence: str | None = None
+    in_comment = in_list = False
+    previous_blank = True
+    indented_code = False
+    for index, line in enumerate(text.splitlines()):
+        blank = not line.strip()
+        if fence is not None:
+            stripped = line.strip().lstrip("> ").strip()
+            if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
+                fence = None
+            continue
+        spans: list[tuple[int, int]] = []
+        start = 0
+        if in_comment:
+            end = line.find(_COMMENT_END)
+            if end < 0:
+                continue
+            in_comment = False
+            start = end + len(_COMMENT_END)
+            spans.append((0, start))
+        elif not blank and _INDENTED.match(line) and not in_list and (previous_blank or indented_code):
+            indented_code = True
+            continue
+        else:
+            match = _FENCE.match(line)
+            if match:
+                fence = match.group(1)[0] * len(match.group(1))
+                continue
+        if not blank:
+            indented_code = False
+            if _LIST_ITEM.match(line):
+                in_list = True
+            elif previous_blank and not _INDENTED.match(line):
+                in_list = False  # a paragraph, heading or table after a blank line ends the list
+        previous_blank = blank
+        in_comment = _scan_inline(line, start, spans)
+        yield index, line, spans
+
+
+def _scan_inline(line: str, start: int, spans: list[tuple[int, int]]) -> bool:
+    """Add the inline code spans and comments of ``line[start:]`` to ``spans``; True when a
+    comment stays open at the end of the line."""
+    position = start
+    while position < len(line):
+        code = _INLINE_CODE.search(line, position)
+        comment = line.find(_COMMENT_START, position)
+        if code is not None and (comment < 0 or code.start() < comment):
+            spans.append(code.span())
+            position = code.end()
+        elif comment >= 0:
+            end = line.find(_COMMENT_END, comment + len(_COMMENT_START))
+            if end < 0:
+                spans.append((comment, len(line)))
+                return True
+            spans.append((comment, end + len(_COMMENT_END)))
+            position = end + len(_COMMENT_END)
+        else:
+            break
+    return False
 
 
 def iter_prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Yield (0-based line index, line) for lines outside fenced code blocks, inline code blanked."""
-    fence: str | None = None
-    for index, line in enumerate(text.splitlines()):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * len(match.group(1))
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
-                fence = None
-            continue
-        yield index, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+    """Yield (0-based line index, line) for lines of prose, inline code and comments blanked."""
+    for index, line, spans in _prose_lines(text):
+        for begin, end in spans:
+            line = line[:begin] + " " * (end - begin) + line[end:]
+        yield index, line
 
 
 def map_prose(text: str, transform: Callable[[str, int], str]) -> str:
-    """Apply ``transform(line, index)`` to every line outside fenced code, keeping code untouched.
+    """Apply ``transform(line, index)`` to every line of prose, keeping code and comments untouched.
 
-    Inline code spans are protected by placeholders so transforms never rewrite them."""
+    Inline code spans and comments are protected by placeholders so transforms never rewrite them."""
     lines = text.split("\n")
-    prose = dict(iter_prose_lines(text))
-    for index, original in enumerate(lines):
-        if index not in prose or "[" not in original:
+    for index, original, spans in _prose_lines(text):
+        if "[" not in original:
             continue
-        spans: list[str] = []
-
-        def protect(match: re.Match[str]) -> str:
-            spans.append(match.group(0))
-            return f"\x00{len(spans) - 1}\x00"
-
-        protected = _INLINE_CODE.sub(protect, original)
-        changed = transform(protected, index)
-        lines[index] = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], changed)
+        kept: list[str] = []
+        protected, last = [], 0
+        for begin, end in spans:
+            kept.append(original[begin:end])
+            protected += [original[last:begin], f"\x00{len(kept) - 1}\x00"]
+            last = end
+        protected.append(original[last:])
+        changed = transform("".join(protected), index)
+        lines[index] = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], changed)
     return "\n".join(lines)
 
 
@@ -88,8 +160,11 @@ def find_links(body: str, body_line: int, src_uri: str) -> list[BodyLink]:
             continue
         for match in WIKILINK.finditer(line):
             links.append(BodyLink(match.group(2).strip(), body_line + index, is_wikilink=True))
-        for match in _MD_LINK.finditer(line):
-            target = unquote(match.group(2))
+        targets = [_link_target(m) for m in _MD_LINK.finditer(line)]
+        definition = _REF_DEF.match(line)
+        if definition:
+            targets.append(definition.group(2))
+        for target in map(unquote, targets):
             if "://" in target or target.startswith("/"):
                 continue
             links.append(BodyLink(posixpath.normpath(posixpath.join(base, target)), body_line + index, is_wikilink=False))
@@ -98,11 +173,38 @@ def find_links(body: str, body_line: int, src_uri: str) -> list[BodyLink]:
 
 def unlink_targets(markdown: str, src_uri: str, hidden: set[str]) -> str:
     """Relative Markdown links to the pages in ``hidden`` (drafts) turned into their plain text:
-    a draft appears nowhere, not even as a link, and its absence is no broken-link warning."""
+    a draft appears nowhere, not even as a link, and its absence is no broken-link warning.
+    Reference-style links lose their definition and show their text."""
     base = posixpath.dirname(src_uri)
 
-    def replace(match: re.Match[str]) -> str:
-        target = posixpath.normpath(posixpath.join(base, unquote(match.group(2))))
-        return match.group(1) if target in hidden else match.group(0)
+    def is_hidden(target: str) -> bool:
+        return posixpath.normpath(posixpath.join(base, unquote(target))) in hidden
 
-    return map_prose(markdown, lambda line, _index: _MD_LINK.sub(replace, line))
+    hidden_labels = {
+        _ref_label(m.group(1)) for _, line in iter_prose_lines(markdown)
+        if (m := _REF_DEF.match(line)) and is_hidden(m.group(2))}
+
+    def inline(match: re.Match[str]) -> str:
+        return match.group(1) if is_hidden(_link_target(match)) else match.group(0)
+
+    def reference(match: re.Match[str]) -> str:
+        label = match.group(2) or match.group(1)
+        return match.group(1) if _ref_label(label) in hidden_labels else match.group(0)
+
+    def transform(line: str, _index: int) -> str:
+        definition = _REF_DEF.match(line)
+        if definition and _ref_label(definition.group(1)) in hidden_labels:
+            return ""
+        line = _MD_LINK.sub(inline, line)
+        return _REF_USE.sub(reference, line) if hidden_labels else line
+
+    return map_prose(markdown, transform)
+
+
+def _link_target(match: re.Match[str]) -> str:
+    return match.group("bare") or match.group("angled")
+
+
+def _ref_label(label: str) -> str:
+    """Reference labels match case-insensitively, with runs of white space as one space."""
+    return " ".join(label.split()).casefold()
