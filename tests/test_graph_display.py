@@ -14,6 +14,7 @@ from paperkb.core.urls import SiteUrls
 from paperkb.render.graph_dot import (
     BACKSLASH_STAND_IN, GraphEdge, GraphNode, GraphView, dot_text, relative_url, to_dot, wrap_label,
 )
+from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_svg import GraphRenderer, SvgDiskCache, cache_key, graphviz_version, render_svg
 
 from .conftest import build_site, note
@@ -185,6 +186,20 @@ def test_dot_escaping_of_labels():
     svg = ET.fromstring(render_svg(dot, 'label with "quotes" & <tags>'))
     assert svg.get("aria-label") == 'label with "quotes" & <tags>'
     assert set(node_links(svg).values()) == {f"{HOSTILE_SHOWN} (2020)"}
+
+
+def test_control_characters_and_huge_titles_still_draw(tmp_path):
+    """Characters XML cannot hold are dropped; a tooltip is cut before Graphviz's string limit."""
+    control = "Ctl \x01\x08\x1b\x00 char\ufffe"
+    huge = "word " * 5000
+    nodes = [GraphNode("k1", control, 2020, None, "papers/k1.md", 0),
+             GraphNode("k2", huge, 2021, None, "papers/k2.md", 0)]
+    dot = to_dot(GraphView("k1", nodes, [GraphEdge("k2", "k1", "related")], 2, 0), SiteUrls(), "papers/k1.md")
+    svg = ET.fromstring(render_svg(dot, aria_label(GraphView("k1", nodes, [], 2, 0), control)))
+    tooltips = sorted(node_links(svg).values(), key=len)
+    assert tooltips[0] == "Ctl char (2020)"
+    assert tooltips[1].endswith("… (2021)") and len(tooltips[1]) < 400
+    assert svg.get("aria-label").startswith("Citation diagram of Ctl char:")
 
 
 def test_drafts_are_never_graph_nodes(site):

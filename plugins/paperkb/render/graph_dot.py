@@ -17,6 +17,7 @@ The DOT source is deterministic (sorted nodes and edges): its hash is the diagra
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ BACKSLASH_STAND_IN = "\ue05c"
 NO_YEAR = "n.d."
 LABEL_WIDTH = 24  # columns per label line (CJK characters count two)
 LABEL_LINES = 3
+TOOLTIP_MAX = 300  # characters of a node's tooltip: Graphviz rejects very long quoted strings
+# Characters XML 1.0 cannot hold (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F):
+# one in a title would make the SVG unparseable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,17 @@ def dot_text(text: object) -> str:
 
     Graphviz decodes HTML entities in these strings, so ``&``, ``<``, ``>`` and ``"`` travel as
     entities; backslashes as a stand-in (see BACKSLASH_STAND_IN); whitespace runs, newlines
-    included, become one space."""
-    text = " ".join(str(text).replace(BACKSLASH_STAND_IN, "\ufffd").split())
+    included, become one space; characters XML cannot hold are dropped."""
+    text = " ".join(xml_text(str(text)).replace(BACKSLASH_STAND_IN, "\ufffd").split())
     return (
         text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
         .replace("\\", BACKSLASH_STAND_IN)
     )
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML document cannot contain."""
+    return _NOT_XML.sub("", text)
 
 
 def dot_id(text: str) -> str:
@@ -283,7 +293,8 @@ def _label(title: str) -> str:
 
 def _tooltip(node: GraphNode) -> str:
     year = f" ({node.year})" if node.year is not None else ""
-    return dot_text(node.title + year)
+    title = node.title if len(node.title) <= TOOLTIP_MAX else node.title[:TOOLTIP_MAX - 1] + "…"
+    return dot_text(title + year)
 
 
 def _year_id(year: int | None) -> str:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
 from .escape import Markup
-from .graph_dot import ROLE_STYLES, GraphView, field_class
+from .graph_dot import ROLE_STYLES, GraphView, field_class, xml_text
 
 MARKER = "<!--pkb-graph:{}-->"
 MARKER_PATTERN = re.compile(r"<!--pkb-graph:([0-9a-f]{64})-->")
@@ -48,7 +48,7 @@ def _css_ident(name: str) -> str:
 def aria_label(view: GraphView, subject: str) -> str:
     notes = len(view.nodes)
     edges = len(view.edges)
-    return (f"Citation diagram of {' '.join(subject.split())}: {notes} {'note' if notes == 1 else 'notes'}, "
+    return (f"Citation diagram of {' '.join(xml_text(subject).split())}: {notes} {'note' if notes == 1 else 'notes'}, "
             f"{edges} {'citation' if edges == 1 else 'citations'}")
 
 
