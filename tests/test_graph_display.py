@@ -373,6 +373,20 @@ def test_graph_pages_exist_are_linked_and_cut_big_graphs(tmp_path):
     assert 'href="../../graph/vision/"' in built.html("fields/vision/")
     for slug in ("llm", "vision", "generative"):
         assert f'href="{slug}/"' in page
+    # The field list is a styled count table; graph pages give the diagram the whole width.
+    assert re.search(r'<table data-pkb-table="counts">.*href="llm/">LLM</a></td><td class="pkb-count">4</td>',
+                     page, re.S)
+    for html in (page, llm):
+        assert re.search(r'class="md-sidebar md-sidebar--primary"[^>]*\bhidden', html)
+        assert re.search(r'class="md-sidebar md-sidebar--secondary"[^>]*\bhidden', html)
+
+
+def test_diagrams_shrink_to_the_column_but_not_below_readable_size(site):
+    (svg,) = svgs(site.html("papers/attn/"))
+    style = dict(part.split(":") for part in svg.get("style").split(";"))
+    natural, smallest = float(style["max-width"][:-2]), float(style["min-width"][:-2])
+    assert svg.get("width") == "100%" and natural > 100
+    assert abs(smallest - 0.8 * natural) <= 1
 
 
 def test_graph_off_keeps_lists_and_drops_diagrams(tmp_path):

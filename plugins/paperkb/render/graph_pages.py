@@ -15,7 +15,9 @@ from .graph_dot import GraphView, GraphViews, to_dot
 from .graph_html import aria_label, figure
 from .index_pages import GeneratedPage
 from .site_map import SiteMap
+from .tables import count_table
 
+WIDE = ("navigation", "toc")  # a graph page gives the diagram the whole width
 # submit(dot, aria_label) -> key of the SVG the build inserts later
 Submit = Callable[[str, str], str]
 
@@ -71,14 +73,10 @@ class GraphPages:
         fields = sorted((f for f in self.site.graph_pages if f is not None),
                         key=lambda f: (-self._field_size(f), str(f).lower()))
         if fields:
-            rows = "\n".join(
-                str(Markup('<tr><td><a href="{}">{}</a></td><td class="pkb-count">{}</td></tr>').format(
-                    self.site.urls.href(here, self.site.graph_page(f)), f, self._field_size(f)))
-                for f in fields)
-            parts += ["\n## By field\n",
-                      '<table class="pkb-table pkb-graph-fields">\n<thead><tr><th>Field</th>'
-                      '<th class="pkb-count">Notes</th></tr></thead>\n<tbody>\n' + rows + "\n</tbody>\n</table>\n"]
-        return GeneratedPage(here, "Citation graph", "\n".join(parts))
+            rows = [(Markup('<a href="{}">{}</a>').format(self.site.urls.href(here, self.site.graph_page(f)), f),
+                     self._field_size(f)) for f in fields]
+            parts += ["\n## By field\n", str(count_table(rows, "Field", len(self.library)))]
+        return GeneratedPage(here, "Citation graph", "\n".join(parts), hide=WIDE)
 
     def _field_size(self, field_name: object) -> int:
         return sum(1 for n in self.library if field_name in n.fields)
@@ -96,4 +94,4 @@ class GraphPages:
             self._cut(view, here, f" in {md_text(field_name)}", index, f"the {field_name} index"),
             self._diagram(view, here, field_name, self.site.urls),
         ]
-        return GeneratedPage(here, title, "\n".join(parts))
+        return GeneratedPage(here, title, "\n".join(parts), hide=WIDE)

@@ -24,7 +24,8 @@ from pathlib import Path
 from .graph_dot import BACKSLASH_STAND_IN
 
 # Bump when inline_svg changes what it writes: old cache entries then stop matching.
-POSTPROCESS_VERSION = "3"
+POSTPROCESS_VERSION = "4"
+MIN_SCALE = 0.8  # of the natural size, where 10 pt labels are 13 px: never smaller than ~11 px
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _SVG = f"{{{SVG_NS}}}"
@@ -112,8 +113,8 @@ def _register_namespaces() -> None:
 def inline_svg(raw_svg: str, label: str) -> str:
     """Graphviz SVG made fit to inline in an HTML page, and about half as large.
 
-    Drops the XML prolog, doctype and comments; scales down to the column width but never
-    above its natural size; gives it ``role="img"`` and an ``aria-label``; removes element ids
+    Drops the XML prolog, doctype and comments; scales to the column width between MIN_SCALE
+    and its natural size; gives it ``role="img"`` and an ``aria-label``; removes element ids
     (several diagrams may share a page); turns each node's ``<title>`` into its tooltip (the
     title, not a node id) and each edge's into its role; draws node boxes as ``<rect>``
     instead of 20-point paths; leaves fonts to the stylesheet; restores backslashes."""
@@ -127,7 +128,10 @@ def inline_svg(raw_svg: str, label: str) -> str:
         root.attrib.pop(name, None)
     root.set("width", "100%")
     if width:
-        root.set("style", f"max-width:{float(width.group(1)):g}pt;height:auto")
+        # Shrinks to the column down to MIN_SCALE of its natural size, no further: labels stay
+        # readable and a wider diagram scrolls sideways in its canvas.
+        natural = float(width.group(1))
+        root.set("style", f"max-width:{natural:g}pt;min-width:{natural * MIN_SCALE:.0f}pt;height:auto")
     root.set("role", "img")
     root.set("aria-label", label)
     root.set("class", "pkb-graph__svg")

@@ -22,6 +22,8 @@ class GeneratedPage:
     # Pages that only repeat what note pages already say stay out of the search index, so a
     # search lands on the note (and the index does not parse megabytes twice at 10,000 notes).
     searchable: bool = True
+    # mkdocs-material's `hide` (navigation, toc): wide pages such as graphs get the whole width.
+    hide: tuple[str, ...] = ()
 
     def source(self) -> str:
         """The page file's text. The title goes in the front-matter already HTML-escaped, because
@@ -30,6 +32,8 @@ class GeneratedPage:
         meta: dict = {"title": str(escape(self.title))}
         if not self.searchable:
             meta["search"] = {"exclude": True}  # mkdocs-material's search plugin skips the page
+        if self.hide:
+            meta["hide"] = list(self.hide)
         front = yaml.safe_dump(meta, allow_unicode=True, width=10_000)
         return f"---\n{front}---\n\n{self.markdown}"
 
