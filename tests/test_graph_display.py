@@ -117,9 +117,18 @@ def test_cited_by_groups_citing_notes_by_the_role_they_gave(site):
 
 
 def test_body_links_are_edges_and_every_list_link_resolves(site):
-    # BERT links [[attn]] (also a `cites` entry: one edge); ViT links resnet.md in its body.
-    assert "Deep Residual Learning" in section(site.html("papers/vit/"), "cites")
-    assert "16x16" in section(site.html("papers/resnet/"), "cited-by")
+    # BERT links [[attn]] (also a `cites` entry: one edge, in its role); ViT links resnet.md in its
+    # body only: a group of its own after the roles, in both lists.
+    groups = re.compile(r'pkb-role--([\w-]+)">(.*?)<span.*?<ul class="pkb-cites__list">(.*?)</ul>', re.S)
+    vit = groups.findall(section(site.html("papers/vit/"), "cites"))
+    assert [(role, label.strip()) for role, label, _ in vit][-1] == ("in-text", "Linked in the text")
+    assert "Deep Residual Learning" in vit[-1][2] and "Deep Residual Learning" not in "".join(g[2] for g in vit[:-1])
+    resnet = groups.findall(section(site.html("papers/resnet/"), "cited-by"))
+    assert [(role, label.strip()) for role, label, _ in resnet] == [
+        ("related", "Related"), ("in-text", "Linking to it in their text")]
+    assert "16x16" in resnet[1][2] and "Denoising" in resnet[0][2]
+    bert = groups.findall(section(site.html("papers/bert/"), "cites"))
+    assert [role for role, _, _ in bert] == ["builds-on"]
     for key in ("attn", "bert", "gpt3", "vit", "ddpm", "hostile", "resnet"):
         url = f"papers/{key}/"
         for part in ("cites", "cited-by"):

@@ -21,6 +21,11 @@ class Edge:
     line: int
     via: str  # "cites" | "wikilink" | "link" | "citation"
 
+    @property
+    def in_text(self) -> bool:
+        """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
+        return self.via != "cites"
+
 
 @dataclass
 class Library:

@@ -1,5 +1,9 @@
 """The "Cites" and "Cited by" lists of a note page, grouped by citation role.
 
+Citations listed in ``cites`` are grouped by their role; notes that are only linked from the
+text (``[[key]]``, a Markdown link, ``[@key]``) form a last group of their own: a note may
+well link a later paper ("see LLaMA"), which is no citation of it.
+
 Every note appears in the lists of all its neighbours, so the escaped text of each entry is
 built once per build and reused (only its relative link differs from page to page). Every
 value from a note goes through ``escape``; ``[`` becomes an entity so no later wikilink pass
@@ -15,6 +19,8 @@ from .site_map import SiteMap
 
 CITES_NONE = "This note cites no other note of this collection."
 CITED_BY_NONE = "No note of this collection cites this one yet."
+IN_TEXT = "in-text"  # the group of notes linked only from the text
+IN_TEXT_LABELS = {"out": "Linked in the text", "in": "Linking to it in their text"}
 
 
 def _text(value: object) -> str:
@@ -45,17 +51,18 @@ class CitationLists:
         url, text = cached
         return f'<li><a href="{escape(relative_url(here_url, url))}">{text}</li>'
 
-    def _groups(self, edges: list[Edge], other_end: str, here_url: str) -> str:
+    def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str) -> str:
         by_role: dict[str, list[Note]] = {}
         for edge in edges:
             note = self.library.get(getattr(edge, other_end))
             if note is not None:
-                by_role.setdefault(edge.role, []).append(note)
+                by_role.setdefault(IN_TEXT if edge.in_text else edge.role, []).append(note)
+        order = [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES and r != IN_TEXT)
         parts = []
-        for role in [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES):
+        for role in order + ([IN_TEXT] if IN_TEXT in by_role else []):
             notes = sorted(by_role[role], key=_order)
             items = "\n".join(self._entry(n, here_url) for n in notes)
-            label = self._labels.get(role) or _text(role)
+            label = IN_TEXT_LABELS[direction] if role == IN_TEXT else self._labels.get(role) or _text(role)
             parts.append(
                 f'<p class="pkb-cites__role pkb-role--{escape(role)}">{label} '
                 f'<span class="pkb-cites__count">{len(notes)}</span></p>\n'
@@ -72,6 +79,6 @@ class CitationLists:
         """One list in a ``div`` kept out of the search index (it repeats other notes' titles,
         whose own pages are the right search hits)."""
         here_url = self.site.urls.url(note.src_uri)
-        body = self._groups(edges, other_end, here_url) if edges else f'<p class="pkb-cites__none">{empty}</p>'
+        body = self._groups(edges, other_end, here_url, direction) if edges else f'<p class="pkb-cites__none">{empty}</p>'
         return f'<div class="pkb-cites pkb-cites--{direction}" data-search-exclude>\n{body}\n</div>'
 
