@@ -103,3 +103,17 @@ def test_example_site_without_directory_urls_has_no_broken_links(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert broken_links(tmp_path / "out", directory_urls=False) == []
+
+
+def test_example_query_blocks_answer_in_notes_and_posts(built):
+    """The example shows graph search inside notes and a blog post, each with real answers."""
+    _result, out = built
+    pages = {
+        "papers/deng2009imagenet": "dataset “ImageNet: A large-scale hierarchical image database”",
+        "papers/yang2023diffusionsurvey": "Notes citing all of “Denoising Diffusion Probabilistic Models”",
+        "blog/2024/03/02/from-ddpm-to-latent-diffusion-a-reading-path": "following builds-on or baseline",
+    }
+    for url, caption in pages.items():
+        html = (out / url / "index.html").read_text(encoding="utf-8")
+        match = re.search(r'<div class="pkb-query" data-pkb-query="(\d+)"><p class="pkb-query__caption">([^<]*)', html)
+        assert match and int(match.group(1)) >= 3 and caption in match.group(2), (url, match and match.group(2))

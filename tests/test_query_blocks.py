@@ -120,9 +120,9 @@ def test_blocks_render_tables_of_the_answers(site_builder):
     cites, downstream, cocited, coupled, empty = divs
     assert row_keys(cites) == ["clip"]
     assert "<th>Year</th><th>Title</th><th>Venue</th><th>Key</th>" in cites
-    assert ">Notes citing all of vit, attn: 1 note matches.<" in cites
+    assert ">Notes citing all of “Vision Transformer”, “Attention Is All You Need”: 1 note matches.<" in cites
     assert row_keys(downstream) == ["sam", "survey", "mae"]
-    assert "Notes citing attn, directly or transitively; since 2022; field Vision: 3 notes match." in downstream
+    assert "Notes citing “Attention Is All You Need”, directly or transitively; since 2022; field Vision: 3 notes match." in downstream
     assert row_keys(cocited) == ["mae", "clip", "bert"]
     assert "8 notes match; the first 3 are shown" in cocited and "<th>Co-cited</th>" in cocited
     assert row_keys(coupled) == ["clip", "survey", "vit", "llm", "sam"]

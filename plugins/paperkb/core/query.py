@@ -194,8 +194,12 @@ class Query:
                 out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
 
-    def describe(self) -> str:
-        """One plain-text line saying what was asked (captions, CLI summaries)."""
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        """One plain-text line saying what was asked (captions, CLI summaries); ``name`` turns a
+        note key into how the line shows it (a page shows titles, the terminal keys)."""
+        def names(keys: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(name(k) for k in keys)
+
         hops = ""
         if self.depth == 1:
             hops = ", directly"
@@ -205,17 +209,17 @@ class Query:
             hops = ", directly or transitively"
         parts: list[str] = []
         if self.descendants:
-            parts.append(f"notes citing {_either(self.descendants)}{hops}")
+            parts.append(f"notes citing {_either(names(self.descendants))}{hops}")
         if self.ancestors:
-            parts.append(f"notes cited by {_either(self.ancestors)}{hops}")
+            parts.append(f"notes cited by {_either(names(self.ancestors))}{hops}")
         if self.cites_all:
-            parts.append(f"notes citing {_all(self.cites_all)}")
+            parts.append(f"notes citing {_all(names(self.cites_all))}")
         if self.cited_by_all:
-            parts.append(f"notes cited by {_all(self.cited_by_all)}")
+            parts.append(f"notes cited by {_all(names(self.cited_by_all))}")
         if self.cocited_with:
-            parts.append(f"notes most often cited together with {self.cocited_with}")
+            parts.append(f"notes most often cited together with {name(self.cocited_with)}")
         if self.coupled_with:
-            parts.append(f"notes sharing the most references with {self.coupled_with}")
+            parts.append(f"notes sharing the most references with {name(self.coupled_with)}")
         text = " and ".join(parts) if parts else "all notes"
         text = text[0].upper() + text[1:]
         filters: list[str] = []
@@ -227,9 +231,12 @@ class Query:
             filters.append(f"since {self.since}")
         elif self.until is not None:
             filters.append(f"until {self.until}")
-        for key in ("field", "type", "venue", "tag", "level", "dataset", "metric"):
+        for key in ("field", "type", "venue", "tag", "level"):
             if getattr(self, key):
                 filters.append(f"{key} {_either(getattr(self, key))}")
+        for key in ("dataset", "metric"):  # a name, or the key of the dataset's / metric's note
+            if getattr(self, key):
+                filters.append(f"{key} {_either(names(getattr(self, key)))}")
         if self.text:
             filters.append("text containing " + _either(tuple(f"“{t}”" for t in self.text)))
         return text + ("; " + "; ".join(filters) if filters else "")

@@ -144,6 +144,10 @@ class QueryBlockRenderer:
             return RenderedQuery(error_html(error.message, source), error)
         return RenderedQuery(self._table(result, here))
 
+    def _title(self, key: str) -> str:
+        note = self.library.get(key)
+        return f"“{' '.join(note.title.split())}”" if note is not None else key  # a dataset may be a plain name
+
     def _table(self, result: QueryResult, here: str) -> Markup:
         query = result.query
         shown = len(result.notes)
@@ -153,7 +157,7 @@ class QueryBlockRenderer:
             count = f"{result.total} notes match; the first {shown} are shown"
         else:
             count = f"{result.total} note{'s' if result.total != 1 else ''} match{'es' if result.total == 1 else ''}"
-        caption = Markup('<p class="pkb-query__caption">{}: {}.</p>').format(query.describe(), count)
+        caption = Markup('<p class="pkb-query__caption">{}: {}.</p>').format(query.describe(self._title), count)
         if not result.notes:
             return Markup('<div class="pkb-query" data-pkb-query="0">{}'
                           '<p class="pkb-query__empty">No notes match this query.</p></div>').format(caption)
