@@ -194,3 +194,33 @@ def test_insights_page_renders_plain_insights_and_leaves_titles_alone(site_build
     # A title is text wherever it lands (held HTML or Markdown): no wikilink pass, no HTML.
     assert "Title with [[b]] &amp; &lt;i&gt;tags&lt;/i&gt;" in html
     assert "Also [[b]] & <i>tags</i>" in unescape(html) and "<i>tags" not in html
+
+
+def test_the_body_opens_under_a_heading_of_its_own_below_the_sections(site_builder):
+    """A body's own "# Title（nickname）" becomes the <h2> that opens it; a body that starts with
+    text gets a "Notes" heading, so its first paragraph does not read as part of Insights."""
+    front = {"year": 2016, "problem": "Degradation.", "insights": ["Shortcuts everywhere."]}
+    site = site_builder({
+        "papers/renamed.md": note("Deep Residual Learning", "# Deep Residual Learning（ResNet）\n\nIntro text.\n",
+                                  **front),
+        "papers/setext.md": note("Setext", "Setext\n======\n\nSame title, dropped.\n", **front),
+        "papers/text.md": note("Starts With Text", "Intro text.\n\n## Details\n\nMore.\n", **front),
+        "papers/heading.md": note("Starts With A Heading", "## 背景\n\n正文。\n", **front),
+        "papers/bare.md": note("No Sections", "# No Sections（extra）\n\nIntro.\n", year=2016),
+    }, strict=True)
+    assert site.ok, site.warnings()
+
+    def headings(key: str) -> list[tuple[str, str, str]]:
+        html = site.html(f"papers/{key}/").split('<h2 id="cites"')[0]  # the trailing lists aside
+        return [(level, anchor, re.sub("<[^>]+>|&para;", "", text)) for level, anchor, text in
+                re.findall(r'<h([1-6]) (?:id="([^"]*)"|class="pkb-card__title")[^>]*>(.*?)</h\1>', html)]
+
+    assert headings("renamed") == [("1", "", "Deep Residual Learning"), ("2", "problem", "Problem"),
+                                   ("2", "insights", "Insights"),
+                                   ("2", "deep-residual-learningresnet", "Deep Residual Learning（ResNet）")]
+    assert [h[2] for h in headings("setext")] == ["Setext", "Problem", "Insights", "Notes"]
+    assert [h[1] for h in headings("text")] == ["", "problem", "insights", "notes", "details"]
+    assert re.search(r'<h2 id="notes">Notes<a[^>]*>&para;</a></h2>\s*<p>Intro text.</p>', site.html("papers/text/"))
+    assert [h[2] for h in headings("heading")] == ["Starts With A Heading", "Problem", "Insights", "背景"]
+    assert [(h[0], h[2]) for h in headings("bare")] == [("1", "No Sections"), ("2", "No Sections（extra）")]
+    assert _toc(site.html("papers/text/"))[:4] == ["problem", "insights", "notes", "details"]

@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from ..core.library import Library
 from ..core.model import Note
 from ..core.urls import SiteUrls
-from ..render.card import note_sections
+from ..render.card import STARTS_WITH_HEADING, note_sections
 from ..render.plain_text import PlainText, defines_abbreviations, text_neutral
 from .headings import AddedHeadings, Heading
 from .html_slots import HtmlSlots
@@ -51,13 +51,17 @@ class NoteLayout:
         plain = None if defines_abbreviations(body) else self.plain
         held: list[str] = [card_html]
         parts: list[str] = []
-        for section in note_sections(note, plain):
+        sections = note_sections(note, plain)
+        for section in sections:
             held.append(self.headings.marker(src, Heading(section.anchor, section.title)))
             if section.html is not None:
                 held.append(str(section.html))
                 continue
             parts += [self.slots.hold(src, "\n".join(held)), expand(section.markdown)]
             held = []
+        if sections and body.strip() and not STARTS_WITH_HEADING.match(body):
+            # Sections above: the body's opening text gets a heading, or it would read as Insights.
+            held.append(self.headings.marker(src, Heading("notes", "Notes")))
         if held:
             parts.append(self.slots.hold(src, "\n".join(held)))
         return "\n\n".join(parts)

@@ -15,7 +15,7 @@ from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
 from ..core.problems import display_path
 from ..core.urls import SiteUrls
-from ..render.card import drop_repeated_title, render_card
+from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
 from ..render.intext_citations import CitedKeys
@@ -186,7 +186,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
-        markdown = drop_repeated_title(markdown, note.title)
+        markdown = fit_leading_title(markdown, note.title)
         cited = CitedKeys()  # [@key] citations in the sections and body: their References follow the body
         card = str(render_card(note, self.site, show_tags=not self.tags_enabled))
         top = self.layout.top(note, card, markdown, lambda text: self._expand(text, src, _ignore, cited))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from pymdownx.slugs import slugify as _pymdownx_slugify
@@ -139,14 +141,22 @@ def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> st
     return f"[{md_text(label if label is not None else note.title)}](<{rel}>)"
 
 
-def drop_repeated_title(body: str, title: str) -> str:
-    """The body without a leading ``# Title`` that only repeats the card's title.
+_LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S[^\n]*)\n=+[ \t]*)(?:\n|$)")
+STARTS_WITH_HEADING = re.compile(r"\s*(?:#{1,6}[ \t]|[^\n]*\S[^\n]*\n(?:=+|-+)[ \t]*(?:\n|$))")
 
-    Notes written for a plain editor often start with the title as a heading; the card already
-    shows it, and two identical <h1> would confuse readers and the table of contents."""
-    import re
 
-    match = re.match(r"\s*#\s+(.+?)\s*#*\s*(?:\n|$)", body)
-    if match and " ".join(match.group(1).split()).casefold() == " ".join(title.split()).casefold():
-        return body[match.end():]
-    return body
+def fit_leading_title(body: str, title: str) -> str:
+    """The body with its leading level-1 heading fitted under the card, which holds the page's <h1>.
+
+    Notes written for a plain editor often start with the title as a heading: one that only
+    repeats the card's title is dropped; one that says more ("ResNet（残差网络）") is kept as
+    the <h2> that opens the body, so it reads as the body's heading rather than a second title
+    halfway down the page."""
+    match = _LEADING_H1.match(body)
+    if not match:
+        return body
+    text = (match.group("atx") or match.group("setext")).strip()
+    rest = body[match.end():]
+    if " ".join(text.split()).casefold() == " ".join(title.split()).casefold():
+        return rest
+    return f"## {text}\n{rest}"
