@@ -159,6 +159,15 @@ def test_insights_page_groups_by_field_and_links_back(site_builder):
     assert "shortcuts are identity priors" in vision
 
 
+def test_insight_bullets_keep_their_place_in_the_body_with_a_badge(site_builder):
+    site = site_builder(corpus())
+    attention = site.html("papers/vaswani2017attention/")
+    assert re.search(r'<li><span class="pkb-idea" title="My own insight">想法</span> 注意力就是全部</li>', attention)
+    assert '<span class="pkb-idea" title="My own insight">idea</span> shortcuts are identity priors' in \
+        site.html("papers/he2016resnet/")
+    assert "[想法]" not in attention and "[idea]" not in site.html("papers/he2016resnet/")
+
+
 def test_tags_page_uses_material_tags(site_builder):
     site = site_builder(corpus())
     html = site.html("tags/")

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from .model import BodyLink, Insight
 
-_INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
+INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])(?:\s|$)")
@@ -133,7 +133,7 @@ def find_insights(body: str, body_line: int) -> list[Insight]:
     insights = []
     lines = body.splitlines()
     for index, line in iter_prose_lines(body):
-        match = _INSIGHT_BULLET.match(line)
+        match = INSIGHT_BULLET.match(line)
         if match and match.group(2).strip():
             text = lines[index]
             parts = [text[text.find(match.group(1)) + len(match.group(1)):].strip()]

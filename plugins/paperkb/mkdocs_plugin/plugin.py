@@ -18,6 +18,7 @@ from ..core.urls import SiteUrls
 from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
+from ..render.insight_marks import has_insight_marks, mark_insight_bullets
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
@@ -217,6 +218,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             markdown = unlink_targets(markdown, src, self.draft_uris)
         if cited is not None and "@" in markdown:
             markdown = self.bib.expand(markdown, src, warn, cited)
+        if has_insight_marks(markdown):
+            markdown = mark_insight_bullets(markdown)
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
         return markdown

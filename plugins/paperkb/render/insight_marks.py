@@ -1,0 +1,25 @@
+"""``[想法]`` / ``[idea]`` at the start of a bullet shown as a badge, not as bracketed text.
+
+The bullet stays where the author wrote it (and is collected on the Insights page); the badge
+only says "this line is my own thought" the way the author's brackets did in their editor."""
+
+from __future__ import annotations
+
+from ..core.body_scan import INSIGHT_BULLET, map_prose
+from .escape import Markup
+
+
+def has_insight_marks(markdown: str) -> bool:
+    return "[想法]" in markdown or "[idea]" in markdown.lower()
+
+
+def mark_insight_bullets(markdown: str) -> str:
+    def transform(line: str, _index: int) -> str:
+        match = INSIGHT_BULLET.match(line)
+        if not match or not match.group(2).strip():
+            return line
+        word = match.group(1)[1:-1]
+        badge = str(Markup('<span class="pkb-idea" title="My own insight">{}</span>').format(word))
+        return line[:match.start(1)] + badge + line[match.end(1):]
+
+    return map_prose(markdown, transform)
