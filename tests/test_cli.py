@@ -111,3 +111,27 @@ def test_build_uses_mkdocs_yml_when_present(notes_dir, tmp_path):
     result = run_cli("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "<title>A - Mine</title>" in (tmp_path / "site" / "papers" / "a2020" / "index.html").read_text()
+
+
+def test_new_refuses_an_empty_title_and_a_key_another_note_has(tmp_path):
+    write_tree(tmp_path / "notes", {"other/foo.md": note("Foo", year=2020)})
+    result = run_cli("new", "  ", cwd=tmp_path)
+    assert result.returncode == 2 and "title is empty" in result.stderr
+    result = run_cli("new", "Foo", cwd=tmp_path)
+    assert result.returncode == 1 and "key 'foo' is taken by notes/other/foo.md" in result.stderr
+    assert not (tmp_path / "notes" / "papers").exists()
+
+
+def test_new_chinese_titles_get_distinct_keys(tmp_path):
+    (tmp_path / "notes").mkdir()
+    first = run_cli("new", "注意力就是一切", cwd=tmp_path)
+    second = run_cli("new", "扩散模型综述", cwd=tmp_path)
+    assert first.returncode == second.returncode == 0, (first.stderr, second.stderr)
+    assert first.stdout != second.stdout
+    library = load_library(tmp_path / "notes")
+    assert library.problems == [] and {n.title for n in library} == {"注意力就是一切", "扩散模型综述"}
+
+
+def test_check_of_a_missing_folder_fails(tmp_path):
+    result = run_cli("check", "no-such-folder", cwd=tmp_path)
+    assert result.returncode == 2 and "no notes folder" in result.stderr

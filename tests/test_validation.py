@@ -175,3 +175,47 @@ def test_every_kind_of_link_is_a_citation_edge(tmp_path):
     assert edges == {("b", "baseline", "cites", 3), ("c", "related", "wikilink", 6), ("d", "related", "link", 6),
                      ("e", "related", "citation", 4)}
     assert [e.source for e in library.cited_by("e")] == ["a"]
+
+
+def test_front_matter_that_is_not_closed_or_starts_late_is_an_error_not_a_crash(tmp_path):
+    library = load(tmp_path, {
+        "papers/open.md": "---\ntitle: Unterminated\nyear: 2020\nbody text\n",
+        "papers/late.md": "\n\n---\ntitle: Late\n---\nBody\n",
+        "papers/only-dashes.md": "---\n",  # what an editor holds a moment after typing '---'
+        "papers/rule.md": "---\n\nA page that opens with a horizontal rule.\n",
+        "papers/good.md": GOOD,
+    })
+    assert list(library.notes) == ["good"]
+    assert messages(library) == [
+        "notes/papers/late.md:3: front-matter must start on the first line: remove the blank lines above '---'",
+        "notes/papers/open.md:1: front-matter is not closed: add a line '---' after its last key",
+    ]
+
+
+def test_yaml_errors_point_at_the_offending_line(tmp_path):
+    library = load(tmp_path, {"papers/tab.md": "---\ntitle: Tabs\n\tyear: 2020\n---\n",
+                              "papers/quote.md": "---\ntitle: \"Open quote\nyear: 2020\n---\n"})
+    found = {p.path.rsplit("/", 1)[1]: (p.line, p.message) for p in library.problems}
+    assert found["tab.md"][0] == 3 and "tab character" in found["tab.md"][1]
+    assert "starts on line 2" in found["tab.md"][1]
+    assert found["quote.md"][0] == 2  # an unclosed quote is found where it opens
+
+
+@pytest.mark.parametrize("value, message", [("yes", "'title' must be a string, got a boolean"),
+                                            ("[A, B]", "'title' must be a string, got a list"),
+                                            ("''", "'title' is empty"), ("", "'title' is empty")])
+def test_a_bad_title_gets_one_message(tmp_path, value, message):
+    library = load(tmp_path, {"papers/t.md": f"---\ntitle: {value}\nyear: 2020\n---\n"})
+    assert messages(library) == [f"notes/papers/t.md:2: {message}"]
+
+
+def test_file_names_without_ascii_words_get_distinct_stable_keys(tmp_path):
+    files = {"papers/注意力机制.md": "---\ntitle: 注意力\nyear: 2017\n---\n",
+             "papers/扩散模型.md": "---\ntitle: 扩散\nyear: 2020\n---\n",
+             "papers/My Paper.md": "---\ntitle: Spaces\n---\n"}
+    library = load(tmp_path, files)
+    assert library.problems == []
+    keys = {n.title: n.key for n in library}
+    assert keys["Spaces"] == "my-paper"
+    assert keys["注意力"] != keys["扩散"] and all(keys[t].startswith("paper-") for t in ("注意力", "扩散"))
+    assert keys == {n.title: n.key for n in load(tmp_path, {})}  # the same on every load

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..core.library import Library
 from ..core.problems import Problem, Severity
@@ -32,6 +33,9 @@ def cycle_problems(library: Library) -> list[Problem]:
 
 def run(args: argparse.Namespace) -> int:
     project = find_project(args.notes_dir)
+    if not project.notes_dir.is_dir():
+        print(f"paperkb check: no notes folder at {project.notes_dir}", file=sys.stderr)
+        return 2
     library = load_project_library(project)
     problems = library.problems + cycle_problems(library)
     if args.format == "json":

@@ -6,9 +6,10 @@ import argparse
 import sys
 
 from ..core.model import LEVELS, PAPER_TYPES
-from ..core.slug import ascii_slug, is_safe_key
+from ..core.slug import is_safe_key, key_from_text
 from ..core.templates import note_template
 from .project import add_notes_option, find_project
+from .sources import load_project_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    key = args.key or ascii_slug(args.title, max_words=6)
+    title = " ".join(args.title.split())
+    if not title:
+        print("paperkb new: the title is empty", file=sys.stderr)
+        return 2
+    key = args.key or key_from_text(title, max_words=6)
     if not is_safe_key(key):
         print(f"paperkb new: key '{key}' is not a safe slug (letters, digits, . _ - + :)", file=sys.stderr)
         return 2
@@ -34,8 +39,13 @@ def run(args: argparse.Namespace) -> int:
     if path.exists():
         print(f"paperkb new: {path} exists; not overwriting it (choose another --key)", file=sys.stderr)
         return 1
+    library = load_project_library(project, with_bib=False) if project.notes_dir.is_dir() else None
+    other = library and (library.get(key) or library.drafts.get(key))
+    if other:
+        print(f"paperkb new: key '{key}' is taken by {other.display_path}; choose another --key", file=sys.stderr)
+        return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = note_template(args.title, key, level=args.level, paper_type=args.paper_type, field=args.field, year=args.year)
+    text = note_template(title, key, level=args.level, paper_type=args.paper_type, field=args.field, year=args.year)
     with open(path, "x", encoding="utf-8") as handle:  # "x": never clobber a file created meanwhile
         handle.write(text)
     print(path)

@@ -6,6 +6,7 @@ line marks that its plain ``load`` throws away, so every message can name ``path
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +35,20 @@ class FrontMatter:
     present: bool = True
 
 
+# What starts a front-matter that MkDocs would not read as one: an opening '---' line followed by
+# a `key:` line, but no closing '---' (or blank lines before the opening one).
+_KEY_AFTER_OPENING = re.compile(r"\A(?P<blank>\s*?\n)?-{3,}[ \t]*\r?\n(?:[ \t]*\r?\n)*[\w\"'-][^\n:]*:(?:[ \t]|\r?$)", re.M)
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
-    """Return (front-matter text or None, body, first line of the front-matter text, body line)."""
-    if not _YAML_HANDLER.detect(text):
+    """Return (front-matter text or None, body, first line of the front-matter text, body line).
+
+    Like MkDocs: no front-matter unless the file starts with a '---' line and another closes it."""
+    parts = _YAML_HANDLER.FM_BOUNDARY.split(text, 2) if _YAML_HANDLER.detect(text) else []
+    if len(parts) != 3:
         body = text.lstrip("\n")
         return None, body, 1, 1 + (len(text) - len(body))
-    _, fm, content = _YAML_HANDLER.FM_BOUNDARY.split(text, 2)
+    _, fm, content = parts
     fm_start = text.index(fm)
     fm_first_line = text.count("\n", 0, fm_start) + 1
     body = content.lstrip("\n")
@@ -51,6 +60,12 @@ def parse_front_matter(text: str) -> FrontMatter:
     """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors."""
     fm, body, fm_line, body_line = split_front_matter(text)
     if fm is None:
+        misplaced = _KEY_AFTER_OPENING.match(text)
+        if misplaced and misplaced.group("blank"):
+            line = misplaced.group("blank").count("\n") + 1
+            raise FrontMatterError(line, "front-matter must start on the first line: remove the blank lines above '---'")
+        if misplaced:
+            raise FrontMatterError(1, "front-matter is not closed: add a line '---' after its last key")
         return FrontMatter({}, body, body_line, present=False)
     # ``fm`` starts with the newline that ends the opening '---' line, so YAML line 0 is file line fm_line.
     loader = _Loader(fm)
@@ -75,11 +90,17 @@ def parse_front_matter(text: str) -> FrontMatter:
             raise FrontMatterError(fm_line, "front-matter must be a mapping")
         return result
     except yaml.MarkedYAMLError as exc:
-        # The context mark (where the broken construct started) is where the user must look.
-        mark = exc.context_mark or exc.problem_mark
-        line = fm_line + (mark.line if mark else 0)
+        # An unclosed bracket or quote is found where it started (the context mark); anything
+        # else where YAML stopped understanding the text (the problem mark: a tab, a stray colon).
+        unclosed = bool(exc.context) and ("flow" in exc.context or "quoted" in exc.context)
+        context_line = fm_line + exc.context_mark.line if exc.context_mark else None
+        problem_line = fm_line + exc.problem_mark.line if exc.problem_mark else None
+        line = (context_line if unclosed else problem_line) or context_line or problem_line or fm_line
         problem = exc.problem or str(exc)
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            starts = f" that starts on line {context_line}" if context_line not in (None, line) else ""
+            context = f" ({exc.context}{starts})"
         raise FrontMatterError(line, f"YAML syntax error: {problem}{context}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(fm_line, f"YAML error: {exc}") from None

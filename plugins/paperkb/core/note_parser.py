@@ -14,7 +14,7 @@ from .model import (
     BodyLink, Citation, Insight, Note,
 )
 from .problems import ProblemLog
-from .slug import ascii_slug, is_safe_key
+from .slug import is_safe_key, key_from_text
 
 _MAX_YEAR = _dt.date.today().year + 2
 
@@ -130,7 +130,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
     if "title" not in fm.data:
         if title_required:
             log.error(1, "missing required key 'title'")
-    elif not title:
+    elif not title and (fm.data["title"] is None or isinstance(fm.data["title"], str)):  # else: wrong type, reported
         log.error(f.line("title"), "'title' is empty")
 
     explicit_key = f.text("key")
@@ -140,7 +140,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
             log.error(f.line("key"), f"key '{key}' is not a safe slug: use letters, digits and . _ - + : (no spaces, slashes or '..')")
     else:
         stem = path.stem
-        key = stem if is_safe_key(stem) else ascii_slug(stem, max_words=12)
+        key = stem if is_safe_key(stem) else key_from_text(stem, max_words=12)
 
     year = _year(f)
     fields = f.text_list("fields") + [x for x in f.text_list("field") if x not in f.text_list("fields")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -25,6 +26,13 @@ def ascii_slug(text: str, max_words: int = 6, fallback: str = "note") -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     words = re.findall(r"[A-Za-z0-9]+", text.lower())
     return "-".join(words[:max_words]) or fallback
+
+
+def key_from_text(text: str, max_words: int = 6) -> str:
+    """A note key made from a title or file name: its ASCII words, or for text without any
+    (a Chinese title) a stable ``paper-<hash>``, so two such notes never share a key."""
+    return ascii_slug(text, max_words=max_words, fallback="") or (
+        "paper-" + hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:8])
 
 
 class SlugRegistry:

@@ -9,7 +9,6 @@ shape and the README's other text go to ``<notes>/.paperkb/`` (see readme_state)
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from ..core.loader import load_library
 from ..core.model import Note
 from ..core.problems import Problem, ProblemLog, display_path
-from ..core.slug import ascii_slug
+from ..core.slug import key_from_text
 from .links import link_info
 from .readme import CountLine, Entry, ReadmeDoc, parse_readme
 from .readme_state import (
@@ -114,9 +113,7 @@ def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: Pr
 def _unique_key(entry: Entry, out_dir: Path, taken: dict[str, Entry], existing: dict[str, Note],
                 log: ProblemLog) -> tuple[str, Path]:
     title = entry.heading.title
-    base = ascii_slug(title, max_words=6, fallback="")
-    if not base:  # no ASCII words (a Chinese title): a stable name from the title's hash
-        base = "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    base = key_from_text(title, max_words=6)
     number, reason = 1, ""
     while True:
         key = base if number == 1 else f"{base}-{number}"
