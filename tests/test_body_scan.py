@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, unlink_targets
+from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, rebase_links, unlink_targets
 
 from .conftest import note
 
@@ -107,3 +107,25 @@ def test_site_edges_from_reference_links_and_code_shown_verbatim(site_builder):
     assert "<code>code: [[c]] and [x](b.md) stay as written\n</code>" in html
     assert "The draft, by reference, stays text." in html
     assert "Hidden Draft" not in site.all_text() and "draft.md" not in site.all_text()
+
+
+def test_rebase_links_rewrites_relative_targets_for_another_page():
+    text = ("[B](b.md) [C](../other/c.md#x 'title') ![fig](img/f.png) [sec](#part) [web](https://x.org/a.md) "
+            "[abs](/site/a.md) [mail](mailto:a@b.c) `[code](b.md)` [sp](<my note.md>)")
+    assert rebase_links(text, "papers/a.md", "insights.md") == (
+        "[B](papers/b.md) [C](other/c.md#x 'title') ![fig](papers/img/f.png) [sec](papers/a.md#part) "
+        "[web](https://x.org/a.md) [abs](/site/a.md) [mail](mailto:a@b.c) `[code](b.md)` [sp](<papers/my note.md>)")
+    assert rebase_links(text, "papers/a.md", "papers/b.md") == text
+
+
+def test_insights_page_links_resolve_and_drafts_stay_text(site_builder):
+    site = site_builder({
+        "papers/a.md": note("Note A", "- [idea] compare with [Note B](b.md) and [the method](#method)\n",
+                            year=2020, fields=["LLM"]),
+        "papers/b.md": note("Note B", year=2021, fields=["LLM"], insights=["see [A](a.md) and [D](d.md)"]),
+        "papers/d.md": note("Secret D", year=2022, draft=True),
+    }, strict=True)
+    assert site.ok, site.warnings()
+    html = site.html("insights/")
+    assert '<a href="../papers/b/">Note B</a>' in html and '<a href="../papers/a/#method">the method</a>' in html
+    assert 'see <a href="../papers/a/">A</a> and D</li>' in html

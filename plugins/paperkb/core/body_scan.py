@@ -201,6 +201,29 @@ def unlink_targets(markdown: str, src_uri: str, hidden: set[str]) -> str:
     return map_prose(markdown, transform)
 
 
+_ANY_INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*)(?:<(?P<angled>[^<>\n]+)>|(?P<bare>[^)\s<>]+))")
+_NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/)")
+
+
+def rebase_links(markdown: str, from_src: str, to_src: str) -> str:
+    """Markdown written in the page of ``from_src`` with its relative link and image targets
+    rewritten for the page of ``to_src`` (text copied to another page, e.g. the Insights page)."""
+    source_dir, target_dir = posixpath.dirname(from_src), posixpath.dirname(to_src) or "."
+    if source_dir == posixpath.dirname(to_src):
+        return markdown
+
+    def rebase(match: re.Match[str]) -> str:
+        target = _link_target(match)
+        if _NOT_RELATIVE.match(target):
+            return match.group(0)
+        path, hash_, fragment = target.partition("#")
+        path = path or posixpath.basename(from_src)  # "#section" is a heading of the source page
+        moved = posixpath.relpath(posixpath.normpath(posixpath.join(source_dir, path)), target_dir) + hash_ + fragment
+        return match.group(1) + (f"<{moved}>" if match.group("angled") or " " in moved else moved)
+
+    return map_prose(markdown, lambda line, _index: _ANY_INLINE_LINK.sub(rebase, line))
+
+
 def _link_target(match: re.Match[str]) -> str:
     return match.group("bare") or match.group("angled")
 

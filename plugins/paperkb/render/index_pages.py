@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from ..core.body_scan import rebase_links
 from ..core.library import Library, by_level, newest_first
 from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
 from .escape import Markup, escape, md_text, neutralize_html
@@ -151,8 +152,9 @@ class IndexPages:
                 link = f"[{md_text(note.title)}]({_rel(here, note.src_uri)})"
                 year = f" ({note.year})" if note.year else ""
                 parts.append(f"\n- {link}{year}")
-                for insight in note.insights:
-                    parts.append(f"    - {neutralize_html(' '.join(insight.text.split()))}")
+                for insight in note.insights:  # links in it were written relative to the note
+                    text = rebase_links(neutralize_html(" ".join(insight.text.split())), note.src_uri, here)
+                    parts.append(f"    - {text}")
                 parts.append("")
             parts += [self._insights_html(plain_run, here)] if plain_run else []
             parts.append("")
