@@ -72,7 +72,9 @@ categories: [Notes]
 ---
 # 一篇中文读后感
 
-读完 [[bert]] 之后的一些想法。
+读完 [[bert]] 之后的一些想法，还有[[hidden|另一篇]]。
+
+![[hidden]]
 
 <!-- more -->
 
@@ -83,7 +85,9 @@ categories: [Notes]
 def _blog_files() -> dict[str, str | bytes]:
     return {
         "papers/attn.md": note("Attention Is All You Need", key="attn", year=2017, fields=["LLM"]),
-        "papers/bert.md": note("BERT", key="bert", year=2019, fields=["LLM"], cites=["attn"]),
+        # A published note that cites, links and embeds a draft: the draft still appears nowhere.
+        "papers/bert.md": note("BERT", "Compare [[hidden|an unpublished idea]] and [that](hidden.md).\n\n![[hidden]]\n",
+                               key="bert", year=2019, fields=["LLM"], cites=["attn", "hidden"]),
         "papers/hidden.md": note("Hidden note", key="hidden", draft=True),
         "blog/index.md": "# Blog\n",
         "blog/.authors.yml": AUTHORS,
@@ -120,6 +124,7 @@ def test_drafts_and_future_posts_appear_nowhere(site_builder):
     for word in ("quixotrail", "Unfinished thoughts", "futurexyzzy", "Scheduled post", "Hidden note"):
         assert word not in everything, word
     assert not (site.site_dir / "blog" / "category" / "drafts").exists()
+    assert "![[" not in everything and "hidden.md" not in everything
     assert not list(site.site_dir.rglob("*unfinished*"))
 
 

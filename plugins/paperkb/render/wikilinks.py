@@ -21,11 +21,14 @@ def expand_wikilinks(markdown: str, here: str, library: Library, site: SiteMap,
     def transform(line: str, index: int) -> str:
         embed = _EMBED_LINE.match(line)
         if embed:
-            note = library.get(embed.group(1).strip())
+            key = embed.group(1).strip()
+            note = library.get(key)
             if note is not None:
                 card = render_card(note, site, here=here, heading="p", show_tags=show_tags)
                 return f'\n<div class="pkb-embed">\n{card}\n</div>\n'
-            warn(index, f"unknown note '{embed.group(1).strip()}' in embed ![[...]]")
+            if key in library.drafts:  # a draft appears nowhere: its card is left out
+                return ""
+            warn(index, f"unknown note '{key}' in embed ![[...]]")
             return line
 
         def replace(match: re.Match[str]) -> str:
