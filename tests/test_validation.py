@@ -219,3 +219,21 @@ def test_file_names_without_ascii_words_get_distinct_stable_keys(tmp_path):
     assert keys["Spaces"] == "my-paper"
     assert keys["注意力"] != keys["扩散"] and all(keys[t].startswith("paper-") for t in ("注意力", "扩散"))
     assert keys == {n.title: n.key for n in load(tmp_path, {})}  # the same on every load
+
+
+def test_duplicate_keys_inside_nested_values_are_errors(tmp_path):
+    text = ("---\ntitle: Nested\nlinks:\n  paper: https://a.org\n  paper: https://b.org\n"
+            "cites:\n  - {key: x, role: baseline, role: dataset}\n---\n")
+    library = load(tmp_path, {"papers/n.md": text, "papers/x.md": GOOD.replace("Good note", "X")})
+    assert messages(library) == [
+        "notes/papers/n.md:5: duplicate key 'links.paper' in the front-matter (first set on line 4)",
+        "notes/papers/n.md:7: duplicate key 'cites[0].role' in the front-matter (first set on line 7)",
+    ]
+
+
+def test_links_with_unsafe_schemes_are_reported_and_left_out(tmp_path):
+    text = "---\ntitle: Links\nlinks:\n  paper: javascript:alert(1)\n  code: https://github.com/x/y\n---\n"
+    library = load(tmp_path, {"papers/l.md": text})
+    assert messages(library) == ["notes/papers/l.md:3: link 'paper' is not a web address paperkb links to "
+                                 "('javascript:alert(1)'); it is left out of the card"]
+    assert library.notes["l"].links == {"code": "https://github.com/x/y"}

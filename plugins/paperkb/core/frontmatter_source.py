@@ -31,7 +31,7 @@ class FrontMatter:
     body_line: int  # 1-based line of the file where ``body`` starts
     key_lines: dict[str, int] = field(default_factory=dict)
     item_lines: dict[str, list[int]] = field(default_factory=dict)  # lines of sequence items per key
-    duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+    duplicate_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (key path, line, first line)
     present: bool = True
 
 
@@ -54,6 +54,25 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
     body = content.lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     return fm, body, fm_first_line, body_line
+
+
+def _nested_duplicates(node: yaml.Node, path: str, fm_line: int) -> list[tuple[str, int, int]]:
+    """Keys set twice inside a nested mapping (``links: {paper: a, paper: b}``): YAML keeps the
+    last silently, so the first value would vanish without a word."""
+    found: list[tuple[str, int, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = fm_line + key_node.start_mark.line
+            if key in seen:
+                found.append((f"{path}.{key}", line, seen[key]))
+            seen.setdefault(key, line)
+            found += _nested_duplicates(value_node, f"{path}.{key}", fm_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found += _nested_duplicates(item, f"{path}[{index}]", fm_line)
+    return found
 
 
 def parse_front_matter(text: str) -> FrontMatter:
@@ -80,9 +99,10 @@ def parse_front_matter(text: str) -> FrontMatter:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = fm_line + key_node.start_mark.line
             if key in result.key_lines:
-                result.duplicate_keys.append((key, line))
+                result.duplicate_keys.append((key, line, result.key_lines[key]))
                 continue
             result.key_lines[key] = line
+            result.duplicate_keys += _nested_duplicates(value_node, key, fm_line)
             if isinstance(value_node, yaml.SequenceNode):
                 result.item_lines[key] = [fm_line + item.start_mark.line for item in value_node.value]
         result.data = loader.construct_document(node)

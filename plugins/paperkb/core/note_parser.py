@@ -15,6 +15,7 @@ from .model import (
 )
 from .problems import ProblemLog
 from .slug import is_safe_key, key_from_text
+from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
 
@@ -123,8 +124,8 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
 def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog, *,
                            title_required: bool = True) -> Note | None:
     f = _Fields(fm, log)
-    for key, line in fm.duplicate_keys:
-        log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {fm.key_lines[key]})")
+    for key, line, first in fm.duplicate_keys:
+        log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 
     title = f.text("title")
     if "title" not in fm.data:
@@ -242,6 +243,10 @@ def _links(f: _Fields) -> dict[str, str]:
             continue  # a template's empty slot
         if not isinstance(url, str) or not url.strip():
             f.log.error(f.line("links"), f"link '{name}' must be a URL string, got {_kind(url)}")
+            continue
+        if safe_url(url) is None:
+            f.log.warning(f.line("links"), f"link '{name}' is not a web address paperkb links to ({url.strip()[:40]!r}); "
+                                           "it is left out of the card")
             continue
         links[str(name)] = url.strip()
     return links

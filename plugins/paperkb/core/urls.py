@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from urllib.parse import urlsplit
+
+_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "doi", ""}
+_SCRIPT_SCHEME = re.compile(r"^\s*(javascript|data|vbscript):", re.I)
 
 
 class SiteUrls:
@@ -39,3 +44,13 @@ class SiteUrls:
         if target_url.endswith("/") or target_url == "":
             rel = rel.rstrip("/") + "/" if rel != "." else "./"
         return rel
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if its scheme is harmless (no ``javascript:``/``data:``), else None."""
+    url = str(url).strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in _SAFE_SCHEMES and not _SCRIPT_SCHEME.match(url) else None

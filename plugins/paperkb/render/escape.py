@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
+
+from ..core.urls import safe_url
 
 __all__ = ["Markup", "escape", "md_text", "safe_url", "neutralize_html", "one_line", "html_join"]
 
@@ -13,7 +14,6 @@ __all__ = ["Markup", "escape", "md_text", "safe_url", "neutralize_html", "one_li
 # HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
 # only work for the characters python-markdown itself knows.
 _MD_OR_HTML_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$^=:<>&\"']")
-_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "doi", ""}
 _CODE_OR_MATH = re.compile(r"(`+).+?\1|\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
@@ -21,16 +21,6 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 def md_text(text: str) -> str:
     """Plain text made safe to drop into Markdown: no markup, no raw HTML."""
     return _MD_OR_HTML_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", str(text))
-
-
-def safe_url(url: str) -> str | None:
-    """The URL if its scheme is harmless (no ``javascript:``/``data:``), else None."""
-    url = str(url).strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in _SAFE_SCHEMES and not re.match(r"^\s*(javascript|data|vbscript):", url, re.I) else None
 
 
 def neutralize_html(markdown: str) -> str:

@@ -30,7 +30,8 @@ class GeneratedPage:
         """The page file's text. The title goes in the front-matter already HTML-escaped, because
         mkdocs-material writes ``page.meta.title`` into <title> and the nav without escaping it
         (and a title taken from the heading would come back unescaped by Jinja's ``striptags``)."""
-        meta: dict = {"title": str(escape(self.title))}
+        # The home page's <title> is the site name alone (the theme adds " - site name" to a set title).
+        meta: dict = {} if self.src_uri == "index.md" else {"title": str(escape(self.title))}
         if not self.searchable:
             meta["search"] = {"exclude": True}  # mkdocs-material's search plugin skips the page
         if self.hide:
