@@ -128,11 +128,14 @@ def map_prose(text: str, transform: Callable[[str, int], str]) -> str:
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s|^\s*(?:#|>|```|~~~|\|)")
 
 
-def find_insights(body: str, body_line: int) -> list[Insight]:
+Prose = list[tuple[int, str]]  # iter_prose_lines of a text, computed once and shared by the scans
+
+
+def find_insights(body: str, body_line: int, prose: Prose | None = None) -> list[Insight]:
     """``[想法]`` / ``[idea]`` bullets, each with the lines that continue its paragraph."""
     insights = []
     lines = body.splitlines()
-    for index, line in iter_prose_lines(body):
+    for index, line in prose if prose is not None else iter_prose_lines(body):
         match = INSIGHT_BULLET.match(line)
         if match and match.group(2).strip():
             text = lines[index]
@@ -151,11 +154,11 @@ def find_wikilinks(text: str, line: int) -> list[BodyLink]:
             for m in WIKILINK.finditer(prose)]
 
 
-def find_links(body: str, body_line: int, src_uri: str) -> list[BodyLink]:
+def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = None) -> list[BodyLink]:
     """Wikilinks (by key) and relative Markdown links to ``.md`` files (as docs-relative paths)."""
     links: list[BodyLink] = []
     base = posixpath.dirname(src_uri)
-    for index, line in iter_prose_lines(body):
+    for index, line in prose if prose is not None else iter_prose_lines(body):
         if "[" not in line:
             continue
         for match in WIKILINK.finditer(line):

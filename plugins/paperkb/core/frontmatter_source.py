@@ -68,10 +68,12 @@ def _nested_duplicates(node: yaml.Node, path: str, fm_line: int) -> list[tuple[s
             if key in seen:
                 found.append((f"{path}.{key}", line, seen[key]))
             seen.setdefault(key, line)
-            found += _nested_duplicates(value_node, f"{path}.{key}", fm_line)
+            if not isinstance(value_node, yaml.ScalarNode):
+                found += _nested_duplicates(value_node, f"{path}.{key}", fm_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found += _nested_duplicates(item, f"{path}[{index}]", fm_line)
+            if not isinstance(item, yaml.ScalarNode):
+                found += _nested_duplicates(item, f"{path}[{index}]", fm_line)
     return found
 
 
@@ -102,7 +104,8 @@ def parse_front_matter(text: str) -> FrontMatter:
                 result.duplicate_keys.append((key, line, result.key_lines[key]))
                 continue
             result.key_lines[key] = line
-            result.duplicate_keys += _nested_duplicates(value_node, key, fm_line)
+            if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
+                result.duplicate_keys += _nested_duplicates(value_node, key, fm_line)
             if isinstance(value_node, yaml.SequenceNode):
                 result.item_lines[key] = [fm_line + item.start_mark.line for item in value_node.value]
         result.data = loader.construct_document(node)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .bib.citations import cited_keys
-from .body_scan import find_insights, find_links, find_wikilinks
+from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
 from .model import (
     DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS, ROLES,
@@ -155,6 +155,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         log.error(f.line("draft"), f"'draft' must be true or false, got {_kind(draft)}")
         draft = False
 
+    prose = list(iter_prose_lines(fm.body))  # one scan of the body for insights, links and citations
     note = Note(
         key=key,
         src_uri=src_uri,
@@ -178,21 +179,22 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         datasets=f.text_list("datasets"),
         metrics=f.text_list("metrics"),
         cites=cites,
-        insights=insights + find_insights(fm.body, fm.body_line),
+        insights=insights + find_insights(fm.body, fm.body_line, prose),
         draft=draft,
         extra={k: v for k, v in fm.data.items() if k not in KNOWN_KEYS and k not in PAGE_KEYS},
         body=fm.body,
         body_line=fm.body_line,
-        body_links=_front_matter_wikilinks(f) + find_links(fm.body, fm.body_line, src_uri)
-        + _citation_links(fm.body, fm.body_line),
+        body_links=_front_matter_wikilinks(f) + find_links(fm.body, fm.body_line, src_uri, prose)
+        + _citation_links(fm.body, fm.body_line, prose),
         key_lines=dict(fm.key_lines),
     )
     return None if log.has_errors else note
 
 
-def _citation_links(text: str, first_line: int) -> list[BodyLink]:
+def _citation_links(text: str, first_line: int, prose: Prose | None = None) -> list[BodyLink]:
     """``[@key]`` citations count as edges too (unknown keys are the BibTeX layer's to report)."""
-    return [BodyLink(key, line, is_wikilink=False, is_citation=True) for key, line in cited_keys(text, first_line)]
+    return [BodyLink(key, line, is_wikilink=False, is_citation=True)
+            for key, line in cited_keys(text, first_line, prose)]
 
 
 def _front_matter_wikilinks(f: _Fields) -> list:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..body_scan import iter_prose_lines
+from ..body_scan import Prose, iter_prose_lines
 from ..library import Library
 from ..problems import Problem, Severity
 
@@ -60,12 +60,13 @@ def find_cite_groups(line: str) -> list[CiteGroup]:
     return groups
 
 
-def cited_keys(markdown: str, first_line: int = 1) -> list[tuple[str, int]]:
-    """(key, line) of every citation outside code, in order (``first_line``: line of the text's start)."""
+def cited_keys(markdown: str, first_line: int = 1, prose: Prose | None = None) -> list[tuple[str, int]]:
+    """(key, line) of every citation outside code, in order (``first_line``: line of the text's start;
+    ``prose``: the text's iter_prose_lines when the caller has them already)."""
     found = []
     if "@" not in markdown:
         return found
-    for index, line in iter_prose_lines(markdown):
+    for index, line in prose if prose is not None else iter_prose_lines(markdown):
         if "@" in line and "[" in line:
             for group in find_cite_groups(line):
                 found.extend((cite.key, first_line + index) for cite in group.cites)
@@ -80,13 +81,9 @@ def unknown_citation_problems(library: Library) -> list[Problem]:
     bib = library.bibliography
     problems = []
     for note in library.notes.values():
-        texts = [(note.body, note.body_line)]
-        texts += [(getattr(note, name), note.line_of(name)) for name in ("problem", "method", "results")]
-        for text, line in texts:
-            if not text or "@" not in text:
-                continue
-            for key, at in cited_keys(text, line):
-                if key not in library.notes and key not in library.drafts and key not in bib:
-                    problems.append(Problem(note.display_path, at, Severity.WARNING,
-                                            f"unknown citation key '{key}' in [@{key}] (no note or .bib entry has this key)"))
+        for link in note.body_links:  # the body's and the sections' [@key], found when the note was parsed
+            key = link.target
+            if link.is_citation and key not in library.notes and key not in library.drafts and key not in bib:
+                problems.append(Problem(note.display_path, link.line, Severity.WARNING,
+                                        f"unknown citation key '{key}' in [@{key}] (no note or .bib entry has this key)"))
     return problems
