@@ -116,3 +116,15 @@ def test_without_forms_chinese_still_splits_on_jieba_boundaries(site_builder):
     index = _search_index(site)
     assert "\\u200b" in index["config"]["separator"]
     assert all(FIELD not in d for d in index["docs"]) and FIELD not in index["config"]["fields"]
+
+
+def test_formulas_stay_on_the_page_but_out_of_search(site_builder):
+    site = site_builder({
+        "papers/attn.md": note("Attention", "Scaled dot-product attention $\\operatorname{softmax}(QK^\\top)$ works.\n\n"
+                                            "$$\n\\frac{a}{b}\n$$\n", year=2017, method="Uses $W_k$ projections."),
+    }, plugins=["search", "tags", "paperkb"])
+    html = site.html("papers/attn/")
+    assert html.count('class="arithmatex" data-search-exclude') == 3 and "\\operatorname{softmax}" in html
+    texts = " ".join(d["text"] for d in _search_index(site)["docs"])
+    assert "Scaled dot-product attention" in texts and "works." in texts and "Uses" in texts
+    assert "operatorname" not in texts and "frac" not in texts and "W_k" not in texts

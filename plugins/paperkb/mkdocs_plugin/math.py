@@ -49,3 +49,10 @@ def uses_arithmatex_generic(config: MkDocsConfig) -> bool:
         return False
     options = config.mdx_configs.get("pymdownx.arithmatex", {})
     return bool(options.get("generic", False))
+
+
+def keep_math_out_of_search(html: str) -> str:
+    """Formulas marked for mkdocs-material's search to skip: the index would hold their TeX
+    source (``\\operatorname{softmax}\\Big(\\frac{QK^\\top}...``), which shows up raw in result
+    snippets and matches no word a reader types."""
+    return html.replace('class="arithmatex"', 'class="arithmatex" data-search-exclude') if "arithmatex" in html else html

@@ -29,7 +29,7 @@ from .config import PaperKBConfig
 from .graphs import CitationDisplay
 from .headings import Heading
 from .html_slots import HtmlSlots
-from .math import add_math_files, add_math_to_config, uses_arithmatex_generic
+from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
@@ -196,6 +196,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.math:
+            html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
         if note is None:
             return self.slots.fill(page.file.src_uri, html)
