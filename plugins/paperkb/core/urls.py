@@ -37,13 +37,20 @@ class SiteUrls:
 
     def relative(self, from_src: str, target_url: str) -> str:
         """Relative link from the page of ``from_src`` to a site-relative ``target_url``."""
-        base = self.url(from_src)
-        # A directory URL ("papers/x/") is its own folder; a file URL ("papers/x.html") sits in its parent.
-        base_dir = base.rstrip("/") if base.endswith("/") else posixpath.dirname(base)
-        rel = posixpath.relpath(target_url or ".", base_dir or ".")
-        if target_url.endswith("/") or target_url == "":
-            rel = rel.rstrip("/") + "/" if rel != "." else "./"
-        return rel
+        return relative_url(self.url(from_src), target_url)
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from the page at site URL ``from_url`` to site URL ``to_url`` (both as SiteUrls.url
+    gives them). A string operation: posixpath.relpath asks the OS for the working directory."""
+    base = from_url if from_url.endswith("/") or not from_url else from_url.rsplit("/", 1)[0] + "/" if "/" in from_url else ""
+    base_parts = base.split("/")[:-1]
+    target_parts = to_url.split("/")
+    common = 0
+    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+        common += 1
+    rel = "../" * (len(base_parts) - common) + "/".join(target_parts[common:])
+    return rel or "./"
 
 
 def safe_url(url: str) -> str | None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from ..core.library import Edge, Library
 from ..core.model import ROLE_LABELS, ROLES, Note
+from ..core.urls import relative_url
 from .escape import escape
-from .graph_dot import relative_url
 from .site_map import SiteMap
 
 CITES_NONE = "This note cites no other note of this collection."

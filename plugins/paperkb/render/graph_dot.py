@@ -27,7 +27,7 @@ from urllib.parse import quote
 from ..core.library import Library
 from ..core.model import ROLES
 from ..core.slug import slugify
-from ..core.urls import SiteUrls
+from ..core.urls import SiteUrls, relative_url
 
 # Graphviz expands backslash escapes (\N, \G, \n, \l ...) inside label and tooltip strings,
 # even after an HTML entity: a note's backslashes travel as this private-use character and
@@ -90,19 +90,6 @@ def dot_id(text: str) -> str:
 def dot_url(href: str) -> str:
     """A relative URL percent-encoded to a DOT-safe alphabet."""
     return dot_id(quote(href, safe="/#.-_~%"))
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """Link from the page at site URL ``from_url`` to site URL ``to_url`` (both as SiteUrls.url
-    gives them). A string operation: posixpath.relpath asks the OS for the working directory."""
-    base = from_url if from_url.endswith("/") or not from_url else from_url.rsplit("/", 1)[0] + "/" if "/" in from_url else ""
-    base_parts = base.split("/")[:-1]
-    target_parts = to_url.split("/")
-    common = 0
-    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
-        common += 1
-    rel = "../" * (len(base_parts) - common) + "/".join(target_parts[common:])
-    return rel or "./"
 
 
 def field_class(field_name: str | None) -> str:
