@@ -199,8 +199,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.math:
             html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
-        if note is None:
-            return self.slots.fill(page.file.src_uri, html)
+        if note is None:  # an index page's tables go in after search has read it (on_post_page)
+            return html
         return self.layout.place(page, html, self._trailing_headings(note))
 
     def _trailing_headings(self, note: Note) -> list[Heading]:
@@ -239,6 +239,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         note = self.library.by_src_uri.get(src)
         if note is not None:  # after search read the page: Cites, Cited by, the diagram, Cite
             output = self.layout.finish(output, src, self._trailing_contents(note))
+        else:  # the tables of a generated page: search finds the page by its title, not by every row
+            output = self.slots.fill(src, output)
         # Diagrams go in last: they were laid out while the other pages were rendered.
         return self.citations.fill(output, src)
 
