@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
-from .escape import Markup, escape, html_join, md_text, neutralize_html, safe_url
+from .escape import Markup, escape, html, html_join, md_text, neutralize_html, safe_url
 from .plain_text import PlainText
 from .site_map import SiteMap
 
@@ -19,8 +19,8 @@ SECTIONS = (("problem", "Problem"), ("method", "Method"), ("results", "Results")
 
 
 def _link(href: str, text: str, css: str = "") -> Markup:
-    cls = Markup(' class="{}"').format(css) if css else ""
-    return Markup('<a href="{}"{}>{}</a>').format(href, cls, text)
+    cls = html(' class="{}"', css) if css else ""
+    return html('<a href="{}"{}>{}</a>', href, cls, text)
 
 
 def _facet_link(site: SiteMap, here: str, facet: str, value: object, text: str | None = None) -> Markup:
@@ -33,7 +33,7 @@ def _extra_value(value: object) -> Markup:
     if isinstance(value, list):
         return html_join(_extra_value(v) for v in value)
     if isinstance(value, dict):
-        return html_join((Markup("{}: {}").format(k, _extra_value(v)) for k, v in value.items()), "; ")
+        return html_join((html("{}: {}", k, _extra_value(v)) for k, v in value.items()), "; ")
     return escape(str(value))
 
 
@@ -41,38 +41,38 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
                 heading: str = "h1") -> Markup:
     """The card; ``here`` is the page it lands on (the note's own page unless it is embedded)."""
     here = here or note.src_uri
-    parts: list[Markup] = [Markup('<div class="pkb-card" data-pkb-key="{}">').format(note.key)]
+    parts: list[Markup] = [html('<div class="pkb-card" data-pkb-key="{}">', note.key)]
     if heading == "h1":
-        parts.append(Markup('<h1 class="pkb-card__title">{}</h1>').format(note.title))
+        parts.append(html('<h1 class="pkb-card__title">{}</h1>', note.title))
     else:  # an embedded card links to its note
-        parts.append(Markup('<p class="pkb-card__title"><a href="{}">{}</a></p>').format(
+        parts.append(html('<p class="pkb-card__title"><a href="{}">{}</a></p>',
             site.urls.href(here, note.src_uri), note.title))
 
     byline = []
     if note.authors:
-        byline.append(Markup('<span class="pkb-card__authors">{}</span>').format(", ".join(note.authors)))
+        byline.append(html('<span class="pkb-card__authors">{}</span>', ", ".join(note.authors)))
     venue_year = []
     if note.venue:
         venue_year.append(_facet_link(site, here, "venue", note.venue))
     if note.year is not None:
         venue_year.append(_facet_link(site, here, "year", note.year))
     if venue_year:
-        byline.append(Markup('<span class="pkb-card__venue">{}</span>').format(html_join(venue_year, " ")))
+        byline.append(html('<span class="pkb-card__venue">{}</span>', html_join(venue_year, " ")))
     if byline:
-        parts.append(Markup('<p class="pkb-card__byline">{}</p>').format(html_join(byline, " · ")))
+        parts.append(html('<p class="pkb-card__byline">{}</p>', html_join(byline, " · ")))
 
     badges = []
     if note.type:
-        badges.append(Markup('<span class="pkb-badge pkb-badge--type pkb-badge--{}">{}</span>').format(
+        badges.append(html('<span class="pkb-badge pkb-badge--type pkb-badge--{}">{}</span>',
             note.type, _facet_link(site, here, "type", note.type, TYPE_LABELS[note.type])))
     if note.level:
-        badges.append(Markup('<span class="pkb-badge pkb-badge--level pkb-badge--{}" title="Reading depth">{}</span>').format(
+        badges.append(html('<span class="pkb-badge pkb-badge--level pkb-badge--{}" title="Reading depth">{}</span>',
             note.level, LEVEL_LABELS[note.level]))
     if note.relation:
-        badges.append(Markup('<span class="pkb-badge pkb-badge--relation" title="Relation to my work">{}</span>').format(
+        badges.append(html('<span class="pkb-badge pkb-badge--relation" title="Relation to my work">{}</span>',
             note.relation))
     if badges:
-        parts.append(Markup('<p class="pkb-card__badges">{}</p>').format(html_join(badges, " ")))
+        parts.append(html('<p class="pkb-card__badges">{}</p>', html_join(badges, " ")))
 
     facts: list[tuple[str, Markup]] = []
     if note.fields:
@@ -87,8 +87,8 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
     for name, value in note.extra.items():
         facts.append((str(name), _extra_value(value)))
     if facts:
-        rows = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in facts)
-        parts.append(Markup('<dl class="pkb-card__facts">{}</dl>').format(rows))
+        rows = Markup("").join(html("<dt>{}</dt><dd>{}</dd>", k, v) for k, v in facts)
+        parts.append(html('<dl class="pkb-card__facts">{}</dl>', rows))
 
     links = []
     for name, url in note.links.items():
@@ -101,7 +101,7 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
     if note.doi:
         links.append(_link(f"https://doi.org/{note.doi}", f"DOI:{note.doi}", "pkb-link pkb-link--doi"))
     if links:
-        parts.append(Markup('<p class="pkb-card__links">{}</p>').format(html_join(links, " ")))
+        parts.append(html('<p class="pkb-card__links">{}</p>', html_join(links, " ")))
     parts.append(Markup("</div>"))
     return Markup("\n").join(parts)
 

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
-from .escape import Markup
+from .escape import Markup, html
 from .graph_dot import ROLE_STYLES, GraphView, field_class, xml_text
 
 MARKER = "<!--pkb-graph:{}-->"
@@ -58,7 +58,7 @@ def _role_sample(role: str) -> Markup:
     return Markup(
         '<svg class="pkb-legend__line pkb-role--{}" viewBox="0 0 36 8" width="36" height="8" aria-hidden="true">'
         '<line x1="1" y1="4" x2="35" y2="4" stroke-width="{}"{}/></svg>'
-    ).format(role, style.penwidth, Markup(' stroke-dasharray="{}"').format(dash) if dash else "")
+    ).format(role, style.penwidth, html(' stroke-dasharray="{}"', dash) if dash else "")
 
 
 def legend(view: GraphView) -> Markup:
@@ -71,7 +71,7 @@ def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bo
     items = []
     for role in roles:
         arrow = _ARROW_NOTES.get(ROLE_STYLES.get(role, ROLE_STYLES["related"]).arrow, "")
-        items.append(Markup('<span class="pkb-legend__item pkb-legend__role" data-role="{}">{} {}{}</span>').format(
+        items.append(html('<span class="pkb-legend__item pkb-legend__role" data-role="{}">{} {}{}</span>',
             role, _role_sample(role), ROLE_LABELS.get(role, role), f" {arrow}" if arrow else ""))
     for name in fields:
         items.append(Markup(
@@ -81,7 +81,7 @@ def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bo
     if mentions:
         how += " (pale: a link in the note's text rather than its cites list)"
     how += "; click a note to open it."
-    return Markup('<span class="pkb-legend__items">{}</span><span class="pkb-legend__how">{}</span>').format(
+    return html('<span class="pkb-legend__items">{}</span><span class="pkb-legend__how">{}</span>',
         Markup(" ").join(items), how)
 
 
@@ -90,7 +90,7 @@ def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> 
 
     Raw HTML without blank lines, so Markdown leaves it alone; kept out of the search index
     (its text is other notes' titles)."""
-    extra = Markup('<p class="pkb-graph__note">{}</p>\n').format(note) if note else ""
+    extra = html('<p class="pkb-graph__note">{}</p>\n', note) if note else ""
     return str(Markup(
         '<figure class="pkb-graph pkb-graph--{kind}" data-search-exclude>\n'
         '<div class="pkb-graph__canvas" data-pkb-graph="{key}">{marker}</div>\n'
@@ -101,4 +101,4 @@ def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> 
 
 
 def render_failed(message: str) -> str:
-    return str(Markup('<p class="pkb-graph__error">The diagram could not be drawn: {}</p>').format(message))
+    return str(html('<p class="pkb-graph__error">The diagram could not be drawn: {}</p>', message))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from ..core.library import Library
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
-from .escape import Markup, escape, one_line
+from .escape import Markup, escape, html, one_line
 from .site_map import SiteMap
 
 Cell = Callable[[Note, str], Markup]
@@ -30,7 +30,7 @@ class NoteTable:
         self.cells: dict[str, tuple[str, Cell]] = {
             "year": ("Year", lambda n, h: escape(n.year if n.year is not None else "")),
             "title": ("Title", self._title),
-            "key": ("Key", lambda n, h: Markup("<code>{}</code>").format(n.key)),
+            "key": ("Key", lambda n, h: html("<code>{}</code>", n.key)),
             "type": ("Type", lambda n, h: escape(TYPE_LABELS.get(n.type or "", ""))),
             "level": ("Level", lambda n, h: escape(LEVEL_LABELS.get(n.level or "", ""))),
             "venue": ("Venue", lambda n, h: escape(n.venue or "")),
@@ -54,9 +54,9 @@ class NoteTable:
 
     def render(self, notes: Iterable[Note], here: str, columns: Iterable[str] = DEFAULT_COLUMNS) -> Markup:
         columns = [c for c in columns if c in self.cells]
-        head = Markup("").join(Markup("<th>{}</th>").format(self.cells[c][0]) for c in columns)
+        head = Markup("").join(html("<th>{}</th>", self.cells[c][0]) for c in columns)
         # Column classes once per table (not per cell): the stylesheet gives prose columns room.
-        cols = Markup("").join(Markup('<col class="pkb-col--{}">').format(c) for c in columns)
+        cols = Markup("").join(html('<col class="pkb-col--{}">', c) for c in columns)
         # Rows by f-string over escaped cells: Markup.format runs a Python-level formatter per
         # cell, which at 2000 notes was most of the time the ~50 index pages took.
         cells = [self.cells[c][1] for c in columns]
@@ -66,8 +66,8 @@ class NoteTable:
         ]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
         # data-search-exclude: a search should find the note, not every index page that lists it.
-        return Markup('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
-                      "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>").format(
+        return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
+                      "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>",
             cols, head, Markup("\n".join(rows)))
 
 
@@ -82,11 +82,11 @@ def count_table(rows: Iterable[tuple[Markup, int]], heading: str, total: int) ->
     rows = list(rows)
     scale = max((count for _label, count in rows), default=0) or total
     body = Markup("\n").join(
-        Markup('<tr><td>{}</td><td class="pkb-count">{}</td><td class="pkb-bar-cell">'
-               '<span class="pkb-bar" style="width:{}%"></span></td></tr>').format(
+        html('<tr><td>{}</td><td class="pkb-count">{}</td><td class="pkb-bar-cell">'
+               '<span class="pkb-bar" style="width:{}%"></span></td></tr>',
             label, count, round(100 * count / scale, 1) if scale else 0)
         for label, count in rows
     )
-    return Markup('<div class="md-typeset__table pkb-table"><table data-pkb-table="counts">'
-                  "<thead><tr><th>{}</th><th>Notes</th><th></th></tr></thead><tbody>\n{}\n</tbody></table></div>").format(
+    return html('<div class="md-typeset__table pkb-table"><table data-pkb-table="counts">'
+                  "<thead><tr><th>{}</th><th>Notes</th><th></th></tr></thead><tbody>\n{}\n</tbody></table></div>",
         heading, body)
