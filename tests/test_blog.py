@@ -156,6 +156,13 @@ def test_rss_feed_holds_published_posts_only(site_builder):
     assert survey.findtext("pubDate").startswith("Sat, 02 Mar 2024")
     assert {c.text for c in survey.findall("category")} >= {"Survey", "attention"}
     assert "After the fold" not in (survey.findtext("description") or "")
+    # The excerpt as the page renders it, its links absolute: a feed reader can follow them.
+    description = survey.findtext("description")
+    assert 'Start with <a href="https://example.org/log/papers/attn/">the Transformer</a>' in description
+    assert 'href="https://example.org/log/papers/bert/"' in description and ".md" not in description
+    assert "<h1" not in description and "headerlink" not in description
+    json_feed = json.loads((site.site_dir / "feed_json_created.json").read_text(encoding="utf-8"))
+    assert any("https://example.org/log/papers/attn/" in str(item) for item in json_feed["items"])
     # A post never updated was last updated when it was written (not at build time).
     updated = {i.findtext("title"): i for i in _feed_items(site.site_dir / "feed_rss_updated.xml")}
     assert updated["Attention, a reading path"].findtext("pubDate").startswith("Sat, 02 Mar 2024")
@@ -195,3 +202,17 @@ def test_blog_is_a_nav_section_with_archive_and_categories(site_builder):
     # In the navigation (md-nav__link), not only in the posts' metadata.
     assert '<a href="archive/2024/" class="md-nav__link">' in index
     assert '<a href="category/survey/" class="md-nav__link">' in index
+
+
+def test_feed_excerpt_is_the_rendered_excerpt_with_absolute_links():
+    from paperkb.render.feed_excerpt import feed_excerpt
+
+    page = ('<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n<p>See <a href="../../papers/a/">A</a>, '
+            '<a href="#later">later</a>, <a href="https://x.org/">x</a> and <img src="fig.png" /></p>\n'
+            "<!-- more -->\n<p>Rest.</p>")
+    assert feed_excerpt(page, "https://s.org/blog/2024/01/02/post/") == (
+        '<p>See <a href="https://s.org/blog/2024/01/papers/a/">A</a>, '
+        '<a href="https://s.org/blog/2024/01/02/post/#later">later</a>, <a href="https://x.org/">x</a> and '
+        '<img src="https://s.org/blog/2024/01/02/post/fig.png" /></p>')
+    assert feed_excerpt("<h1>T</h1><p>First.</p><p>Second.</p>", "https://s.org/p/") == "<p>First.</p>"
+    assert feed_excerpt("<h1>Only a title</h1>", "https://s.org/p/") is None

@@ -22,7 +22,7 @@ from ..render.insight_marks import has_insight_marks, mark_insight_bullets
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import expand_wikilinks
-from .blog import default_updated_date
+from .blog import default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
@@ -55,6 +55,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
         self.layout = NoteLayout(self.slots)  # card and sections above a note's body, citations after
         self.generated_uris: frozenset[str] = frozenset()
+        self.feeds = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
         self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -64,6 +65,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.project_root = Path(config.config_file_path or config.docs_dir).resolve().parent
         self.user_nav = config.nav
         self.tags_enabled = "material/tags" in config.plugins or "tags" in config.plugins
+        self.feeds = "rss" in config.plugins and bool(config.site_url)
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
         self.math = self.config.enabled and self.config.math and uses_arithmatex_generic(config)
@@ -200,6 +202,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
         if note is None:  # an index page's tables go in after search has read it (on_post_page)
+            if self.feeds and page.meta.get("date") is not None:  # a blog post (only those reach the feed)
+                give_feed_excerpt(page, html)
             return html
         return self.layout.place(page, html, self._trailing_headings(note))
 
