@@ -8,7 +8,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..core.library import Library
-from ..render.escape import Markup
+from ..render.escape import html
 from ..render.query_blocks import FENCE_NAME, FencedQueries, QueryBlockRenderer, Warn, expand_query_blocks
 from ..render.site_map import SiteMap
 
@@ -48,7 +48,7 @@ class QueryFence:
 
     def _format(self, src: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
         if self.fenced is None:  # the plugin is disabled: show the query as the code it is
-            return str(Markup("<pre><code>{}</code></pre>").format(src))
+            return str(html("<pre><code>{}</code></pre>", src))
         excerpt = _excerpt_page(md)
         if excerpt is not None:  # a blog post excerpt shown on a blog index: link from that page
             assert self.renderer is not None

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from ..core.bib.formatting import FormattedReference
 from ..core.bib.references import Reference
-from .escape import Markup
+from .escape import Markup, html
 from .site_map import SiteMap
 
 # Styles whose labels mean something on their own ("VSP+17"); numeric labels only count a list.
@@ -25,17 +25,17 @@ def inert(html: Markup) -> Markup:
 
 def reference_html(ref: Reference, formatted: FormattedReference, site: SiteMap, here: str, *,
                    show_label: bool, anchor: bool = True) -> Markup:
-    label = Markup('<span class="pkb-ref__label">[{}]</span> ').format(formatted.label) if show_label else ""
+    label = html('<span class="pkb-ref__label">[{}]</span> ', formatted.label) if show_label else ""
     note_link = ""
     if ref.note is not None:
-        note_link = Markup(' <a class="pkb-ref__note" href="{}">Reading note</a>').format(
+        note_link = html(' <a class="pkb-ref__note" href="{}">Reading note</a>',
             site.urls.href(here, ref.note.src_uri))
     status = "pkb-ref--note" if ref.note is not None else "pkb-ref--to-read"
-    id_attr = Markup(' id="{}"').format(ref_anchor(ref.key)) if anchor else ""
-    return inert(Markup('<p class="pkb-ref {}"{} data-pkb-key="{}">{}{}{}</p>').format(
+    id_attr = html(' id="{}"', ref_anchor(ref.key)) if anchor else ""
+    return inert(html('<p class="pkb-ref {}"{} data-pkb-key="{}">{}{}{}</p>',
         status, id_attr, ref.key, label, formatted.html, note_link))
 
 
 def reference_list(items: list[Markup], css: str = "pkb-references") -> str:
     """A raw-HTML block (no blank lines inside, so Markdown leaves it alone)."""
-    return str(Markup('<div class="{}">\n{}\n</div>').format(css, Markup("\n").join(items)))
+    return str(html('<div class="{}">\n{}\n</div>', css, Markup("\n").join(items)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.bib.formatting import FormattedReference
 from ..core.bib.references import Reference
 from .bib_html import inert
-from .escape import Markup
+from .escape import Markup, html
 
 
 def cite_block_html(ref: Reference, formatted: FormattedReference) -> Markup:
@@ -14,7 +14,7 @@ def cite_block_html(ref: Reference, formatted: FormattedReference) -> Markup:
 
     Finished HTML: no Markdown or Pygments pass over 2000 BibTeX entries, and
     ``data-search-exclude`` keeps BibTeX fields out of the search index (the card already has them)."""
-    reference = inert(Markup('<p class="pkb-cite-block__ref">{}</p>').format(formatted.html))
+    reference = inert(html('<p class="pkb-cite-block__ref">{}</p>', formatted.html))
     return Markup(
         '<div class="pkb-cite-block" data-pkb-key="{}" data-search-exclude>\n{}\n'
         '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div>\n</div>'

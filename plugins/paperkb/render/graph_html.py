@@ -52,13 +52,24 @@ def aria_label(view: GraphView, subject: str) -> str:
             f"{edges} {'citation' if edges == 1 else 'citations'}")
 
 
-def _role_sample(role: str) -> Markup:
+@lru_cache(maxsize=None)  # six roles
+def _role_item(role: str) -> Markup:
+    """A role's legend entry: a sample of its line, its name, the arrowhead it ends in."""
     style = ROLE_STYLES.get(role, ROLE_STYLES["related"])
     dash = _DASHES.get(style.style, "")
-    return Markup(
+    sample = html(
         '<svg class="pkb-legend__line pkb-role--{}" viewBox="0 0 36 8" width="36" height="8" aria-hidden="true">'
-        '<line x1="1" y1="4" x2="35" y2="4" stroke-width="{}"{}/></svg>'
-    ).format(role, style.penwidth, html(' stroke-dasharray="{}"', dash) if dash else "")
+        '<line x1="1" y1="4" x2="35" y2="4" stroke-width="{}"{}/></svg>',
+        role, style.penwidth, html(' stroke-dasharray="{}"', dash) if dash else "")
+    arrow = _ARROW_NOTES.get(style.arrow, "")
+    return html('<span class="pkb-legend__item pkb-legend__role" data-role="{}">{} {}{}</span>',
+                role, sample, ROLE_LABELS.get(role, role), f" {arrow}" if arrow else "")
+
+
+@lru_cache(maxsize=4096)
+def _field_item(name: str | None) -> Markup:
+    return html('<span class="pkb-legend__item pkb-legend__field"><span class="pkb-legend__swatch {}"></span> {}</span>',
+                field_class(name), name if name else "No field")
 
 
 def legend(view: GraphView) -> Markup:
@@ -68,15 +79,7 @@ def legend(view: GraphView) -> Markup:
 
 @lru_cache(maxsize=4096)  # many diagrams share their roles and fields
 def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bool) -> Markup:
-    items = []
-    for role in roles:
-        arrow = _ARROW_NOTES.get(ROLE_STYLES.get(role, ROLE_STYLES["related"]).arrow, "")
-        items.append(html('<span class="pkb-legend__item pkb-legend__role" data-role="{}">{} {}{}</span>',
-            role, _role_sample(role), ROLE_LABELS.get(role, role), f" {arrow}" if arrow else ""))
-    for name in fields:
-        items.append(Markup(
-            '<span class="pkb-legend__item pkb-legend__field"><span class="pkb-legend__swatch {}"></span> {}</span>'
-        ).format(field_class(name), name if name else "No field"))
+    items = [_role_item(role) for role in roles] + [_field_item(name) for name in fields]
     how = "Columns are years; an arrow points from a note to a note it cites"
     if mentions:
         how += " (pale: a link in the note's text rather than its cites list)"

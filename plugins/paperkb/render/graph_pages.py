@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from ..core.library import Library
 from ..core.urls import SiteUrls
-from .escape import Markup, md_text
+from .escape import html, md_text
 from .graph_dot import GraphView, GraphViews, to_dot
 from .graph_html import aria_label, figure
 from .index_pages import GeneratedPage
@@ -73,7 +73,7 @@ class GraphPages:
         fields = sorted((f for f in self.site.graph_pages if f is not None),
                         key=lambda f: (-self._field_size(f), str(f).lower()))
         if fields:
-            rows = [(Markup('<a href="{}">{}</a>').format(self.site.urls.href(here, self.site.graph_page(f)), f),
+            rows = [(html('<a href="{}">{}</a>', self.site.urls.href(here, self.site.graph_page(f)), f),
                      self._field_size(f)) for f in fields]
             parts += ["\n## By field\n", str(count_table(rows, "Field", len(self.library)))]
         return GeneratedPage(here, "Citation graph", "\n".join(parts), hide=WIDE)

@@ -9,7 +9,7 @@ import yaml
 from ..core.body_scan import rebase_links
 from ..core.library import Library, by_level, newest_first
 from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
-from .escape import Markup, escape, md_text, neutralize_html
+from .escape import Markup, escape, html, md_text, neutralize_html
 from .plain_text import PlainText
 from .site_map import FACETS, SiteMap
 from .tables import NoteTable, count_table
@@ -78,7 +78,7 @@ class IndexPages:
         if facet in ("field", "venue"):
             values = sorted(values, key=lambda v: (-len(groups[v]), str(v).lower()))
         rows = [
-            (Markup('<a href="{}">{}</a>').format(
+            (html('<a href="{}">{}</a>',
                 self.site.urls.href(here, self.site.facet_page(facet, v)), _facet_label(facet, v)), len(groups[v]))
             for v in values
         ]
@@ -163,7 +163,7 @@ class IndexPages:
 
     def _insights_html(self, notes: list[tuple[Note, Markup]], here: str) -> str:
         entries = Markup("\n").join(
-            Markup('<li><a href="{}">{}</a>{}{}</li>').format(
+            html('<li><a href="{}">{}</a>{}{}</li>',
                 self.site.urls.href(here, note.src_uri), note.title, f" ({note.year})" if note.year else "", items)
             for note, items in notes)
         return f'\n<div class="pkb-held"><ul>\n{entries}\n</ul></div><!--/pkb-held-->\n'

@@ -6,7 +6,7 @@ only says "this line is my own thought" the way the author's brackets did in the
 from __future__ import annotations
 
 from ..core.body_scan import INSIGHT_BULLET, map_prose
-from .escape import Markup
+from .escape import html
 
 
 def has_insight_marks(markdown: str) -> bool:
@@ -19,7 +19,7 @@ def mark_insight_bullets(markdown: str) -> str:
         if not match or not match.group(2).strip():
             return line
         word = match.group(1)[1:-1]
-        badge = str(Markup('<span class="pkb-idea" title="My own insight">{}</span>').format(word))
+        badge = str(html('<span class="pkb-idea" title="My own insight">{}</span>', word))
         return line[:match.start(1)] + badge + line[match.end(1):]
 
     return map_prose(markdown, transform)

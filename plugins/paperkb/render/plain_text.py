@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from ..core.body_scan import WIKILINK
 from ..core.library import Library
 from ..core.urls import SiteUrls
-from .escape import Markup, escape
+from .escape import Markup, escape, html
 
 # Anything Markdown or a common extension might give a meaning to: escapes, code, emphasis,
 # links and images, raw HTML and entities, math, headings, tables, tildes and carets (pymdownx
@@ -94,14 +94,14 @@ class PlainText:
     def paragraph(self, text: str, here: str) -> Markup | None:
         """``<p>text</p>`` when Markdown would render ``text`` as a single plain paragraph."""
         inner = self.inline(text, here)
-        return None if inner is None else Markup("<p>{}</p>").format(inner)
+        return None if inner is None else html("<p>{}</p>", inner)
 
     def items(self, texts: list[str], here: str) -> Markup | None:
         """A ``<ul>`` of one-line items, or None when one of them needs Markdown."""
         rendered = [self.inline(" ".join(text.split()), here) for text in texts]
         if any(item is None for item in rendered):
             return None
-        return Markup("<ul>\n{}\n</ul>").format(Markup("\n").join(Markup("<li>{}</li>").format(i) for i in rendered))
+        return html("<ul>\n{}\n</ul>", Markup("\n").join(html("<li>{}</li>", i) for i in rendered))
 
     def inline(self, text: str, here: str) -> Markup | None:
         """The escaped text with ``[[key]]`` / ``[[key|label]]`` as links, or None when it needs Markdown."""
@@ -136,4 +136,4 @@ class PlainText:
         if note is None:
             return escape(label if label else key)
         href = self.urls.href(here, note.src_uri)
-        return Markup('<a href="{}">{}</a>').format(href, label if label is not None else note.title)
+        return html('<a href="{}">{}</a>', href, label if label is not None else note.title)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..core.library import Library
 from ..core.query import Query, QueryError, QueryResult, evaluate
 from ..core.urls import SiteUrls
-from .escape import Markup, escape
+from .escape import Markup, escape, html
 from .site_map import SiteMap
 from .tables import NoteTable
 
@@ -157,25 +157,25 @@ class QueryBlockRenderer:
             count = f"{result.total} notes match; the first {shown} are shown"
         else:
             count = f"{result.total} note{'s' if result.total != 1 else ''} match{'es' if result.total == 1 else ''}"
-        caption = Markup('<p class="pkb-query__caption">{}: {}.</p>').format(query.describe(self._title), count)
+        caption = html('<p class="pkb-query__caption">{}: {}.</p>', query.describe(self._title), count)
         if not result.notes:
-            return Markup('<div class="pkb-query" data-pkb-query="0">{}'
-                          '<p class="pkb-query__empty">No notes match this query.</p></div>').format(caption)
+            return html('<div class="pkb-query" data-pkb-query="0">{}'
+                          '<p class="pkb-query__empty">No notes match this query.</p></div>', caption)
         columns = query.columns or (DEFAULT_COLUMNS + (("score",) if query.ranked else ()))
         table = NoteTable(self.site, self.library)
         scores, distance = result.scores or {}, result.distance or {}
         table.cells["score"] = (query.score_label if query.ranked else "Score",
                                 lambda note, _here: escape(scores.get(note.key, "")))
         table.cells["distance"] = ("Distance", lambda note, _here: escape(distance.get(note.key, "")))
-        return Markup('<div class="pkb-query" data-pkb-query="{}">{}{}</div>').format(
+        return html('<div class="pkb-query" data-pkb-query="{}">{}{}</div>',
             shown, caption, table.render(result.notes, here, columns))
 
 
 def error_html(message: str, source: str | None = None) -> Markup:
     """A failure admonition (mkdocs-material's styles) showing the message and the query."""
-    listing = Markup("<pre><code>{}</code></pre>").format(source) if source and source.strip() else Markup("")
-    return Markup('<div class="admonition failure pkb-query-error"><p class="admonition-title">'
-                  "paperkb-query error</p><p>{}</p>{}</div>").format(message, listing)
+    listing = html("<pre><code>{}</code></pre>", source) if source and source.strip() else Markup("")
+    return html('<div class="admonition failure pkb-query-error"><p class="admonition-title">'
+                  "paperkb-query error</p><p>{}</p>{}</div>", message, listing)
 
 
 def _warn_error(warn: Warn, block: QueryBlock, error: QueryError) -> None:
