@@ -4,50 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bib.citations import unknown_citation_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
-from .bib.reader import BibFileCache, find_bib_files
+from .bib.reader import find_bib_files
 from .library import Library, build_edges
 from .model import Note
-from .note_parser import parse_note
-from .problems import Problem, ProblemLog, Severity, display_path
+from .note_cache import NoteCache
+from .problems import Problem, Severity, display_path
+
+__all__ = ["DEFAULT_EXCLUDE", "NoteCache", "is_excluded", "iter_markdown", "load_library"]
 
 DEFAULT_EXCLUDE = ("blog/",)
-
-
-@dataclass
-class _Parsed:
-    stamp: tuple[int, int]
-    note: Note | None
-    problems: list[Problem]
-
-
-@dataclass
-class NoteCache:
-    """Parsed files keyed by path and (mtime, size): `mkdocs serve` re-parses only what changed."""
-
-    entries: dict[str, _Parsed] = field(default_factory=dict)
-    bib: BibFileCache = field(default_factory=BibFileCache)
-    hits: int = 0
-    misses: int = 0
-
-    def parse(self, path: Path, src_uri: str, shown_as: str) -> _Parsed:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        cached = self.entries.get(str(path))
-        if cached is not None and cached.stamp == stamp:
-            self.hits += 1
-            return cached
-        self.misses += 1
-        log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log, title_required=False)  # a .bib entry may supply it
-        parsed = _Parsed(stamp, note, log.problems)
-        self.entries[str(path)] = parsed
-        return parsed
 
 
 def is_excluded(src_uri: str, exclude: tuple[str, ...] | list[str]) -> bool:

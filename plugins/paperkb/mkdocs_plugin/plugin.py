@@ -39,6 +39,7 @@ from .search import enrich_site_search, quiet_jieba
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 ASSET_URI = "assets/paperkb/paperkb.css"
+NOTES_CACHE = ".paperkb-cache/notes/parsed.pickle"
 
 
 class PaperKBPlugin(BasePlugin[PaperKBConfig]):
@@ -50,6 +51,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.draft_uris: set[str] = set()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
+        self.notes_cache_file: Path | None = None
         self.bib = BibTeXGlue()  # .bib sources, Cite blocks, [@key] citations, bibliography pages, all.bib
         self.queries = QueryFence()  # paperkb-query blocks
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
@@ -63,6 +65,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.project_root = Path(config.config_file_path or config.docs_dir).resolve().parent
+        # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
+        self.notes_cache_file = self.project_root / NOTES_CACHE if self.config.cache_dir else None
         self.user_nav = config.nav
         self.tags_enabled = "material/tags" in config.plugins or "tags" in config.plugins
         self.feeds = "rss" in config.plugins and bool(config.site_url)
@@ -92,8 +96,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             for f in files.documentation_pages()
             if f.abs_src_path and not f.generated_by and not is_excluded(f.src_uri, self.config.exclude)
         ]
+        if self.notes_cache_file and not self.cache.entries:  # the first build of this process
+            self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files))
+        if self.notes_cache_file:
+            self.cache.save(self.notes_cache_file)
         report(self.library.problems)
         self.draft_uris = {n.src_uri for n in self.library.drafts.values()}
         self._remove_unpublished(files)

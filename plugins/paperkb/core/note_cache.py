@@ -1,0 +1,104 @@
+"""Parsed notes kept between parses: in memory across `mkdocs serve` rebuilds, and on disk
+across builds, so a build after an edit parses only the notes that changed.
+
+Parsing (YAML with line marks, the body's links and insights) is the largest part of loading
+a knowledge base: about a second at 2000 notes. The file on disk is a pickle in paperkb's own
+cache folder, used only when it was written by this very parser: its key holds the Python
+version and the size and time of every module of paperkb's core, so an upgrade or an edit of
+the parser makes it stale rather than wrong."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .bib.reader import BibFileCache
+from .model import Note
+from .note_parser import parse_note
+from .problems import Problem, ProblemLog
+
+CORE_DIR = Path(__file__).resolve().parent
+DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder for small projects
+
+
+@dataclass
+class _Parsed:
+    stamp: tuple[int, int]  # the file's (mtime, size) when parsed
+    src_uri: str
+    shown_as: str
+    note: Note | None
+    problems: list[Problem]
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """What the parsed records depend on besides the notes: the interpreter and the parser's code."""
+    stamps = sorted((str(p.relative_to(CORE_DIR)), p.stat().st_mtime_ns, p.stat().st_size)
+                    for p in CORE_DIR.rglob("*.py"))
+    return repr((sys.version_info[:2], stamps))
+
+
+@dataclass
+class NoteCache:
+    """Parsed files keyed by path and (mtime, size): only what changed is parsed again."""
+
+    entries: dict[str, _Parsed] = field(default_factory=dict)
+    bib: BibFileCache = field(default_factory=BibFileCache)
+    hits: int = 0
+    misses: int = 0
+    _seen: set[str] = field(default_factory=set)
+
+    def parse(self, path: Path, src_uri: str, shown_as: str) -> _Parsed:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        self._seen.add(str(path))
+        cached = self.entries.get(str(path))
+        if cached is not None and cached.stamp == stamp and (cached.src_uri, cached.shown_as) == (src_uri, shown_as):
+            self.hits += 1
+            return cached
+        self.misses += 1
+        log = ProblemLog(shown_as)
+        note = parse_note(path, src_uri, log, title_required=False)  # a .bib entry may supply it
+        parsed = _Parsed(stamp, src_uri, shown_as, note, log.problems)
+        self.entries[str(path)] = parsed
+        return parsed
+
+    def load(self, file: Path) -> None:
+        """Take the records ``save`` wrote to ``file``, unless another parser wrote them.
+        A missing or unreadable file only means parsing everything."""
+        try:
+            with open(file, "rb") as handle:
+                data = pickle.load(handle)
+            if data.get("parser") == parser_fingerprint():
+                self.entries = {**data["entries"], **self.entries}
+        except Exception:  # noqa: BLE001 - a cache that cannot be read is no error
+            pass
+
+    def save(self, file: Path) -> None:
+        """Write the records of the files parsed since the last save (the ones of deleted
+        files are dropped) when something changed and the project is large enough to gain from
+        it; atomic, and a failure only costs speed."""
+        seen, self._seen = self._seen, set()
+        stale = set(self.entries) - seen
+        changed, self.misses, self.hits = self.misses > 0 or bool(stale), 0, 0
+        for path in stale:
+            del self.entries[path]
+        if file.exists() and not changed or not file.exists() and len(self.entries) < DISK_MIN_NOTES:
+            return
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".pickle")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"parser": parser_fingerprint(), "entries": self.entries}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, file)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,78 @@
+"""Parsed notes cached on disk: a rebuild parses only what changed, and never serves stale notes."""
+
+from __future__ import annotations
+
+import os
+
+from paperkb.core import note_cache
+from paperkb.core.loader import NoteCache, load_library
+
+from .conftest import build_site, note, write_tree
+
+
+def _library(tmp_path, cache):
+    return load_library(tmp_path / "notes", project_root=tmp_path, cache=cache)
+
+
+def test_cache_round_trip_parses_only_changed_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020), "papers/b.md": note("B", year=2021),
+                                    "papers/c.md": note("C", year=2022)})
+    file = tmp_path / ".paperkb-cache" / "notes" / "parsed.pickle"
+    first = NoteCache()
+    _library(tmp_path, first)
+    first.save(file)
+    assert file.is_file()
+
+    (tmp_path / "notes/papers/b.md").write_text(note("B edited", year=2021), encoding="utf-8")
+    os.utime(tmp_path / "notes/papers/b.md", ns=(1, 1))  # a new stamp even on a coarse clock
+    (tmp_path / "notes/papers/c.md").unlink()
+    second = NoteCache()
+    second.load(file)
+    library = _library(tmp_path, second)
+    assert (second.hits, second.misses) == (1, 1)
+    assert {n.key: n.title for n in library} == {"a": "A", "b": "B edited"}
+    second.save(file)
+
+    third = NoteCache()
+    third.load(file)
+    assert set(third.entries) == {str(tmp_path / "notes/papers/a.md"), str(tmp_path / "notes/papers/b.md")}
+
+
+def test_a_cache_from_another_parser_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020)})
+    file = tmp_path / "parsed.pickle"
+    cache = NoteCache()
+    _library(tmp_path, cache)
+    cache.save(file)
+    monkeypatch.setattr(note_cache, "parser_fingerprint", lambda: "a newer paperkb")
+    fresh = NoteCache()
+    fresh.load(file)
+    assert fresh.entries == {}
+    file.write_bytes(b"not a pickle")
+    fresh.load(file)  # unreadable: parse everything, no error
+    assert fresh.entries == {}
+
+
+def test_small_projects_get_no_cache_file(tmp_path):
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020)})
+    cache = NoteCache()
+    _library(tmp_path, cache)
+    cache.save(tmp_path / "parsed.pickle")
+    assert not (tmp_path / "parsed.pickle").exists()
+
+
+def test_site_rebuild_parses_only_the_edited_note_and_shows_the_edit(tmp_path, monkeypatch):
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    files = {"papers/a.md": note("First title", year=2020), "papers/b.md": note("Other", year=2021, cites=["a"])}
+    built = build_site(tmp_path, files, plugins=["paperkb"])
+    assert "First title" in built.html("papers/a/")
+    assert (tmp_path / ".paperkb-cache/notes/parsed.pickle").is_file()
+
+    parsed: list[str] = []
+    real_parse = note_cache.parse_note
+    monkeypatch.setattr(note_cache, "parse_note", lambda path, *a, **k: parsed.append(path.name) or real_parse(path, *a, **k))
+    rebuilt = build_site(tmp_path, {"papers/a.md": note("Second title", year=2020)}, plugins=["paperkb"])
+    assert parsed == ["a.md"]
+    assert "Second title" in rebuilt.html("papers/a/") and "Second title" in rebuilt.html("papers/b/")
