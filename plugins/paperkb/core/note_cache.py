@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from .bib.reader import BibFileCache
 from .model import Note
 from .note_parser import parse_note
@@ -37,10 +39,11 @@ class _Parsed:
 
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
-    """What the parsed records depend on besides the notes: the interpreter and the parser's code."""
+    """What the parsed records depend on besides the notes: the interpreter, the YAML reader
+    and the parser's code."""
     stamps = sorted((str(p.relative_to(CORE_DIR)), p.stat().st_mtime_ns, p.stat().st_size)
                     for p in CORE_DIR.rglob("*.py"))
-    return repr((sys.version_info[:2], stamps))
+    return repr((sys.version_info[:2], yaml.__version__, stamps))
 
 
 @dataclass
