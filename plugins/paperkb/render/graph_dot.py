@@ -87,6 +87,7 @@ def dot_id(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@lru_cache(maxsize=65536)  # relative links repeat across diagrams ("../x/")
 def dot_url(href: str) -> str:
     """A relative URL percent-encoded to a DOT-safe alphabet."""
     return dot_id(quote(href, safe="/#.-_~%"))
@@ -284,6 +285,16 @@ def _tooltip(node: GraphNode) -> str:
     return dot_text(title + year)
 
 
+@lru_cache(maxsize=65536)  # a note appears in the diagrams of all its neighbours
+def _node_statement(node: GraphNode) -> tuple[str, str]:
+    """A node's DOT statement, but for its URL (which depends on the page): what goes before and after it."""
+    ring = {0: "focus", 1: "near"}.get(node.ring, "far")
+    classes = f"pkb-node pkb-node--{ring} {field_class(node.field)}"
+    extra = ", penwidth=2.2, fontsize=11" if node.ring == 0 else ""
+    return (f'  {dot_id(node.key)} [label="{_label(node.title)}", tooltip="{_tooltip(node)}", URL=',
+            f', target="_top", class={dot_id(classes)}{extra}];')
+
+
 def _year_id(year: int | None) -> str:
     # A space never occurs in a note key, so year labels cannot collide with notes.
     return dot_id(f"year {year if year is not None else NO_YEAR}")
@@ -319,14 +330,8 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         lines.append(f"  {{ rank=same; {_year_id(year)} {members} }}")
 
     for node in view.nodes:
-        ring = {0: "focus", 1: "near"}.get(node.ring, "far")
-        classes = f"pkb-node pkb-node--{ring} {field_class(node.field)}"
-        extra = ", penwidth=2.2, fontsize=11" if node.ring == 0 else ""
-        lines.append(
-            f'  {dot_id(node.key)} [label="{_label(node.title)}", tooltip="{_tooltip(node)}", '
-            f'URL={dot_url(relative_url(here_url, _page_url(urls, node.src_uri)))}, target="_top", '
-            f"class={dot_id(classes)}{extra}];"
-        )
+        before_url, after_url = _node_statement(node)
+        lines.append(before_url + dot_url(relative_url(here_url, _page_url(urls, node.src_uri))) + after_url)
 
     years_of = {n.key: n.year for n in view.nodes}
     for edge in sorted(view.edges, key=lambda e: (e.target, e.source)):
