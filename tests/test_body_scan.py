@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, rebase_links, unlink_targets
+from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, rebase_links, unlink_transform
 
 from .conftest import note
 
@@ -80,7 +80,7 @@ def test_links_to_drafts_become_their_text_in_every_form():
         [D]: ./draft.md#x
         [keep]: other.md
         """)
-    out = unlink_targets(body, "papers/p.md", {"papers/draft.md"})
+    out = map_prose(body, unlink_transform(body, "papers/p.md", {"papers/draft.md"}))
     assert out.splitlines()[0] == "See the draft, it and D, but [kept](other.md)."
     assert "draft.md" not in out and "[keep]: other.md" in out
 

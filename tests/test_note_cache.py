@@ -76,3 +76,14 @@ def test_site_rebuild_parses_only_the_edited_note_and_shows_the_edit(tmp_path, m
     rebuilt = build_site(tmp_path, {"papers/a.md": note("Second title", year=2020)}, plugins=["paperkb"])
     assert parsed == ["a.md"]
     assert "Second title" in rebuilt.html("papers/a/") and "Second title" in rebuilt.html("papers/b/")
+
+
+def test_no_disk_caches_when_cache_dir_is_empty(tmp_path, monkeypatch):
+    from paperkb.core.bib import formatting
+
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    monkeypatch.setattr(formatting, "DISK_CACHE_MIN_ENTRIES", 1)
+    files = {"papers/a.md": note("A", year=2020), "papers/b.md": note("B", year=2021, cites=["a"])}
+    built = build_site(tmp_path, files, plugins=[{"paperkb": {"cache_dir": ""}}])
+    assert built.ok and "Cited by" in built.html("papers/a/")
+    assert not (tmp_path / ".paperkb-cache").exists()

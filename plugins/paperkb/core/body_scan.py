@@ -105,7 +105,23 @@ def iter_prose_lines(text: str) -> Iterator[tuple[int, str]]:
         yield index, line
 
 
-def map_prose(text: str, transform: Callable[[str, int], str]) -> str:
+LineTransform = Callable[[str, int], str]  # (a line of prose, its 0-based index) -> its new text
+
+
+def chain(*transforms: LineTransform) -> LineTransform:
+    """One transform applying ``transforms`` in turn, so that a page's text passes map_prose once."""
+    if len(transforms) == 1:
+        return transforms[0]
+
+    def apply(line: str, index: int) -> str:
+        for transform in transforms:
+            line = transform(line, index)
+        return line
+
+    return apply
+
+
+def map_prose(text: str, transform: LineTransform) -> str:
     """Apply ``transform(line, index)`` to every line of prose, keeping code and comments untouched.
 
     Inline code spans and comments are protected by placeholders so transforms never rewrite them."""
@@ -174,17 +190,18 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
     return links
 
 
-def unlink_targets(markdown: str, src_uri: str, hidden: set[str]) -> str:
-    """Relative Markdown links to the pages in ``hidden`` (drafts) turned into their plain text:
-    a draft appears nowhere, not even as a link, and its absence is no broken-link warning.
-    Reference-style links lose their definition and show their text."""
+def unlink_transform(markdown: str, src_uri: str, hidden: set[str]) -> LineTransform:
+    """A line transform (map_prose) for ``markdown``: relative Markdown links to the pages in
+    ``hidden`` (drafts) turned into their plain text, so a draft appears nowhere, not even as a
+    link, and its absence is no broken-link warning. Reference-style links lose their definition
+    and show their text."""
     base = posixpath.dirname(src_uri)
 
     def is_hidden(target: str) -> bool:
         return posixpath.normpath(posixpath.join(base, unquote(target))) in hidden
 
     hidden_labels = {
-        _ref_label(m.group(1)) for _, line in iter_prose_lines(markdown)
+        _ref_label(m.group(1)) for _, line in (iter_prose_lines(markdown) if "]:" in markdown else ())
         if (m := _REF_DEF.match(line)) and is_hidden(m.group(2))}
 
     def inline(match: re.Match[str]) -> str:
@@ -198,10 +215,10 @@ def unlink_targets(markdown: str, src_uri: str, hidden: set[str]) -> str:
         definition = _REF_DEF.match(line)
         if definition and _ref_label(definition.group(1)) in hidden_labels:
             return ""
-        line = _MD_LINK.sub(inline, line)
+        line = _MD_LINK.sub(inline, line) if ".md" in line else line
         return _REF_USE.sub(reference, line) if hidden_labels else line
 
-    return map_prose(markdown, transform)
+    return transform
 
 
 _ANY_INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*)(?:<(?P<angled>[^<>\n]+)>|(?P<bare>[^)\s<>]+))")

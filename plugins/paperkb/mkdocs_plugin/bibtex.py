@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.library import Library
+from ..core.body_scan import LineTransform
 from ..core.model import Note
 from ..render.bib_pages import ALL_BIB, BibliographyPages
 from ..render.cite_block import cite_block_html
@@ -37,10 +38,10 @@ class BibTeXGlue:
     def configure(self, options: PaperKBConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
         self.extra_files = [(project_root / p).resolve() for p in options.bib_files]
-        cache_dir = (project_root / REFERENCE_CACHE).resolve()
+        cache_dir = (project_root / REFERENCE_CACHE).resolve() if options.cache_dir else None  # "": no disk caches
         formatter = self.formatter
-        if formatter is None or formatter.style_name != options.bib_style or formatter.cache_file is None \
-                or formatter.cache_file.parent != cache_dir:
+        current = formatter.cache_file.parent if formatter is not None and formatter.cache_file else None
+        if formatter is None or formatter.style_name != options.bib_style or current != cache_dir:
             self.formatter = ReferenceFormatter(options.bib_style, cache_dir=cache_dir)
 
     def watched_files(self) -> list[Path]:
@@ -90,8 +91,9 @@ class BibTeXGlue:
         ref = self.references.get(note.key)
         return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
 
-    def expand(self, markdown: str, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> str:
-        return self.renderer.expand(markdown, src, warn, cited) if self.renderer else markdown
+    def citation_transform(self, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform | None:
+        """The line transform turning ``[@key]`` into citations (None before a build started)."""
+        return self.renderer.transform(src, warn, cited) if self.renderer else None
 
     def references_section(self, cited: CitedKeys, src: str) -> str:
         if not cited or self.renderer is None or self.formatter is None:

@@ -9,7 +9,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import unlink_targets
+from ..core.body_scan import LineTransform, chain, map_prose, unlink_transform
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
@@ -18,10 +18,10 @@ from ..core.urls import SiteUrls
 from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
-from ..render.insight_marks import has_insight_marks, mark_insight_bullets
+from ..render.insight_marks import has_insight_marks, insight_mark
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
-from ..render.wikilinks import expand_wikilinks
+from ..render.wikilinks import wikilink_transform
 from .blog import default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
@@ -224,16 +224,21 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return self.citations.contents(note) + cite
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
-        """Text transforms shared by every page: wikilinks and card embeds, Obsidian callouts,
-        and (when ``cited`` collects them for a References list) ``[@key]`` citations."""
+        """Text transforms shared by every page, in one pass over its prose: wikilinks and card
+        embeds, links to drafts made text, ``[@key]`` citations (when ``cited`` collects them for
+        a References list), insight badges; then Obsidian callouts."""
+        transforms: list[LineTransform] = []
         if "[[" in markdown:
-            markdown = expand_wikilinks(markdown, src, self.library, self.site, warn, show_tags=not self.tags_enabled)
+            transforms.append(wikilink_transform(src, self.library, self.site, warn, show_tags=not self.tags_enabled))
         if self.draft_uris and ".md" in markdown:
-            markdown = unlink_targets(markdown, src, self.draft_uris)
+            transforms.append(unlink_transform(markdown, src, self.draft_uris))
         if cited is not None and "@" in markdown:
-            markdown = self.bib.expand(markdown, src, warn, cited)
+            citations = self.bib.citation_transform(src, warn, cited)
+            transforms += [citations] if citations else []
         if has_insight_marks(markdown):
-            markdown = mark_insight_bullets(markdown)
+            transforms.append(insight_mark)
+        if transforms:
+            markdown = map_prose(markdown, chain(*transforms))
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
         return markdown

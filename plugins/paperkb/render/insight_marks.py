@@ -5,7 +5,7 @@ only says "this line is my own thought" the way the author's brackets did in the
 
 from __future__ import annotations
 
-from ..core.body_scan import INSIGHT_BULLET, map_prose
+from ..core.body_scan import INSIGHT_BULLET
 from .escape import html
 
 
@@ -13,13 +13,10 @@ def has_insight_marks(markdown: str) -> bool:
     return "[想法]" in markdown or "[idea]" in markdown.lower()
 
 
-def mark_insight_bullets(markdown: str) -> str:
-    def transform(line: str, _index: int) -> str:
-        match = INSIGHT_BULLET.match(line)
-        if not match or not match.group(2).strip():
-            return line
-        word = match.group(1)[1:-1]
-        badge = str(html('<span class="pkb-idea" title="My own insight">{}</span>', word))
-        return line[:match.start(1)] + badge + line[match.end(1):]
-
-    return map_prose(markdown, transform)
+def insight_mark(line: str, _index: int) -> str:
+    """A line transform (body_scan.map_prose): the marker of an insight bullet as a badge."""
+    match = INSIGHT_BULLET.match(line) if "[" in line else None
+    if not match or not match.group(2).strip():
+        return line
+    badge = str(html('<span class="pkb-idea" title="My own insight">{}</span>', match.group(1)[1:-1]))
+    return line[:match.start(1)] + badge + line[match.end(1):]

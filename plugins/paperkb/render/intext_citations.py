@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ..core.bib.citations import Cite, CiteGroup, find_cite_groups
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
-from ..core.body_scan import map_prose
+from ..core.body_scan import LineTransform
 from .bib_html import LABELLED_STYLES, ref_anchor, reference_html, reference_list
 from .escape import md_text
 from .site_map import SiteMap
@@ -72,13 +72,12 @@ class CitationRenderer:
             return original  # nothing known: leave the author's text as written
         return f'<span class="pkb-cite">({"; ".join(parts)})</span>'
 
-    def expand(self, markdown: str, here: str, warn: Callable[[int, str], None], cited: CitedKeys) -> str:
-        """Replace citations outside code; ``warn(line_index, message)`` for unknown keys."""
-        if "@" not in markdown:
-            return markdown
+    def transform(self, here: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform:
+        """A line transform (body_scan.map_prose) replacing citations with author-year links and
+        collecting their keys in ``cited``; ``warn(line_index, message)`` for unknown keys."""
 
         def transform(line: str, index: int) -> str:
-            groups = find_cite_groups(line)
+            groups = find_cite_groups(line) if "@" in line else None
             if not groups:
                 return line
             out, last = [], 0
@@ -90,7 +89,7 @@ class CitationRenderer:
             out.append(line[last:])
             return "".join(out)
 
-        return map_prose(markdown, transform)
+        return transform
 
     def references_section(self, cited: CitedKeys, here: str, formatter: ReferenceFormatter,
                            formatted: dict[str, FormattedReference]) -> str:

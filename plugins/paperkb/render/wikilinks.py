@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..core.body_scan import WIKILINK, map_prose
+from ..core.body_scan import WIKILINK, LineTransform
 from ..core.library import Library
 from .card import render_card, wikilink_markdown
 from .escape import md_text
@@ -14,11 +14,14 @@ from .site_map import SiteMap
 _EMBED_LINE = re.compile(r"^\s{0,3}!\[\[([^\[\]|#\n]+?)\]\]\s*$")
 
 
-def expand_wikilinks(markdown: str, here: str, library: Library, site: SiteMap,
-                     warn: Callable[[int, str], None], *, show_tags: bool = True) -> str:
-    """Replace wikilinks with Markdown links and embed lines with cards; ``warn(line_index, msg)``."""
+def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callable[[int, str], None], *,
+                       show_tags: bool = True) -> LineTransform:
+    """A line transform (body_scan.map_prose) replacing wikilinks with Markdown links and embed
+    lines with cards; ``warn(line_index, message)`` for unknown keys."""
 
     def transform(line: str, index: int) -> str:
+        if "[[" not in line:
+            return line
         embed = _EMBED_LINE.match(line)
         if embed:
             key = embed.group(1).strip()
@@ -45,4 +48,4 @@ def expand_wikilinks(markdown: str, here: str, library: Library, site: SiteMap,
 
         return WIKILINK.sub(replace, line)
 
-    return map_prose(markdown, transform)
+    return transform
