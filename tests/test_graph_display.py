@@ -435,3 +435,23 @@ def test_label_wrapping_counts_wide_characters():
     assert relative_url("papers/a/", "papers/b/") == "../b/"
     assert relative_url("", "graph/") == "graph/"
     assert relative_url("graph/index.html", "papers/a.html") == "../papers/a.html"
+
+
+def test_self_citations_are_no_edges_anywhere(tmp_path):
+    from paperkb.core.loader import load_library
+    from paperkb.core.query import Query, evaluate
+
+    files = {"papers/me.md": note("Self Citing", "I build on [[me]] and [my own page](me.md).\n", year=2020,
+                                  cites=["me", "other"]),
+             "papers/other.md": note("Other", year=2019)}
+    built = build_site(tmp_path, files)
+    assert built.ok and not built.warnings(), built.warnings()
+    html = built.html("papers/me/")
+    assert "Self Citing" not in section(html, "cites") and "Self Citing" not in section(html, "cited-by")
+    assert "No note of this collection cites this one yet." in section(html, "cited-by")
+    (svg,) = svgs(html)
+    edges = [g for g in svg.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "").split()]
+    assert len(edges) == 1 and set(node_links(svg)) == {"./", "../other/"}  # me -> other, no loop
+    library = load_library(tmp_path / "notes", project_root=tmp_path)
+    assert library.cited_by_count("me") == 0 and [e.target for e in library.cites("me")] == ["other"]
+    assert [n.key for n in evaluate(library, Query.from_mapping({"descendants": "me"})).notes] == []
