@@ -63,7 +63,7 @@ def test_code_and_comments_make_no_links():
 def test_a_paragraph_after_a_list_ends_it_and_indented_code_follows():
     body = "- item\n\nparagraph\n\n    code [[x]]\n"
     assert links(body) == []
-    assert [index for index, _ in iter_prose_lines(body)] == [0, 1, 2, 3]
+    assert [index for index, _ in iter_prose_lines(body)] == [0, 1, 2, 3, 5]  # 4 is code, 5 the empty last line
 
 
 def test_map_prose_leaves_code_and_comments_exactly_as_written():
@@ -129,3 +129,41 @@ def test_insights_page_links_resolve_and_drafts_stay_text(site_builder):
     html = site.html("insights/")
     assert '<a href="../papers/b/">Note B</a>' in html and '<a href="../papers/a/#method">the method</a>' in html
     assert 'see <a href="../papers/a/">A</a> and D</li>' in html
+
+
+def test_line_numbers_count_only_newlines():
+    """Form feeds and U+2028 (pasted from PDFs) end no line for Markdown, nor here."""
+    body = "Intro\u2028more\x0cstill the first line\n\nSee [[alpha]].\n"
+    assert links(body) == [("alpha", 12, True)]
+    assert map_prose(body, lambda line, _i: line.replace("[[alpha]]", "A")) == body.replace("[[alpha]]", "A")
+
+
+def test_unclosed_comments_and_fences_inside_containers_end_where_markdown_ends_them():
+    body = """\
+    Arrows like <!-- are fun, and [[a]] is a link.
+
+    > ```
+    > quoted code [[b]]
+
+    After the quote [[c]].
+
+    - item
+
+          ```
+          list code [[d]]
+    Next paragraph [[e]].
+
+    <!-- a block comment
+    [[f]]
+    --> [[g]]
+    ## Heading
+        code right after a heading [[h]]
+    """
+    assert [target for target, _line, _wiki in links(body)] == ["a", "c", "e", "g"]
+
+
+def test_footnotes_and_image_references_are_not_note_links():
+    body = "Text[^1] and ![pic][d].\n\n[^1]: draft.md explains it.\n[d]: draft.md\n"
+    assert links(body) == [("papers/draft.md", 13, False)]  # the [d] definition only
+    out = map_prose(body, unlink_transform(body, "papers/p.md", {"papers/draft.md"}))
+    assert "Text[^1] and ![pic][d]." in out and "[^1]: draft.md explains it." in out and "[d]:" not in out

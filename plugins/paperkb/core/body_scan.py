@@ -14,9 +14,11 @@ from urllib.parse import unquote
 from .model import BodyLink, Insight
 
 INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<quote>(?:>\s*)*)(?P<fence>`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])(?:\s|$)")
+_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
+_BLOCK_COMMENT = re.compile(r"^\s{0,3}<!--")
 # Not followed by "(": `[[1]](url)` / `[[code]](url)` in reading lists is a Markdown link labelled "[1]".
 # `\|` separates the label too: Obsidian escapes the pipe inside table cells.
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n\\]+?)(?:#([^\[\]|\n\\]*))?(?:\\?\|([^\[\]\n]*))?\]\](?!\()")
@@ -25,28 +27,42 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n\\]+?)(?:#([^\[\]|\n\\]*))?(?:\\?\|([
 _MD_LINK = re.compile(
     r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<(?P<angled>[^<>\n]+?\.md)(?:#[^<>\n]*)?>|(?P<bare>[^)\s<>]+?\.md)(?:#[^)\s]*)?)"
     r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)""")
-# A link reference definition: [label]: path.md#frag "title"
-_REF_DEF = re.compile(r"^\s{0,3}\[([^\]\n]+)\]:\s*<?([^\s>]+?\.md)(?:#[^\s>]*)?>?(?:\s.*)?$")
-# Uses of a reference: [text][label], [label][] and the shortcut [label].
-_REF_USE = re.compile(r"(?<![!\\])\[([^\[\]\n]+)\](?:\[([^\[\]\n]*)\]|(?![\[(:]))")
+# A link reference definition: [label]: path.md#frag "title" (not a footnote, [^1]: ...)
+_REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)([^\]\n]+)\]:\s*<?([^\s>]+?\.md)(?:#[^\s>]*)?>?(?:\s.*)?$")
+# Uses of a reference: [text][label], [label][] and the shortcut [label] (not an image's, not a
+# footnote's, not the second half of [text][label]).
+_REF_USE = re.compile(r"(?<![!\\\]])\[(?!\^)([^\[\]\n]+)\](?:\[([^\[\]\n]*)\]|(?![\[(:]))")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 _COMMENT_START, _COMMENT_END = "<!--", "-->"
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` as Markdown counts them: only "\n" ends a line (str.splitlines
+    also splits at form feeds and U+2028, which notes pasted from PDFs contain)."""
+    return text.split("\n")
 
 
 def _prose_lines(text: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     """(0-based line index, line, spans that are not prose: inline code and comment parts)
     for every line outside code blocks and outside comments."""
     fence: str | None = None
+    fence_indent = fence_quote = 0
     in_comment = in_list = False
-    previous_blank = True
+    previous_blank = True  # also after a heading or a code block: what follows starts a block
     indented_code = False
-    for index, line in enumerate(text.splitlines()):
+    for index, line in enumerate(_lines(text)):
         blank = not line.strip()
         if fence is not None:
-            stripped = line.strip().lstrip("> ").strip()
-            if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
-                fence = None
-            continue
+            indent = len(line) - len(line.lstrip())
+            if fence_quote and not line.lstrip().startswith(">"):
+                fence = None  # the block quote it opened in has ended: this line is read as usual
+            elif fence_indent and not fence_quote and not blank and indent < fence_indent:
+                fence = None  # so has the list item it opened in
+            else:
+                stripped = line.strip().lstrip("> ").strip()
+                if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
+                    fence, previous_blank = None, True
+                continue
         spans: list[tuple[int, int]] = []
         start = 0
         if in_comment:
@@ -62,7 +78,8 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
         else:
             match = _FENCE.match(line)
             if match:
-                fence = match.group(1)[0] * len(match.group(1))
+                fence = match.group("fence")[0] * len(match.group("fence"))
+                fence_indent, fence_quote = len(match.group("indent")), match.group("quote").count(">")
                 continue
         if not blank:
             indented_code = False
@@ -70,14 +87,15 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
                 in_list = True
             elif previous_blank and not _INDENTED.match(line):
                 in_list = False  # a paragraph, heading or table after a blank line ends the list
-        previous_blank = blank
-        in_comment = _scan_inline(line, start, spans)
+        previous_blank = blank or bool(_ATX_HEADING.match(line))
+        in_comment = _scan_inline(line, start, spans, block_comment=start == 0 and bool(_BLOCK_COMMENT.match(line)))
         yield index, line, spans
 
 
-def _scan_inline(line: str, start: int, spans: list[tuple[int, int]]) -> bool:
+def _scan_inline(line: str, start: int, spans: list[tuple[int, int]], *, block_comment: bool) -> bool:
     """Add the inline code spans and comments of ``line[start:]`` to ``spans``; True when a
-    comment stays open at the end of the line."""
+    comment stays open at the end of the line. Only a comment that starts a block
+    (``block_comment``) runs on across lines: an unclosed "<!--" inside a paragraph is text."""
     position = start
     while position < len(line):
         code = _INLINE_CODE.search(line, position)
@@ -88,6 +106,8 @@ def _scan_inline(line: str, start: int, spans: list[tuple[int, int]]) -> bool:
         elif comment >= 0:
             end = line.find(_COMMENT_END, comment + len(_COMMENT_START))
             if end < 0:
+                if not (block_comment and not line[:comment].strip()):
+                    return False
                 spans.append((comment, len(line)))
                 return True
             spans.append((comment, end + len(_COMMENT_END)))
@@ -125,7 +145,7 @@ def map_prose(text: str, transform: LineTransform) -> str:
     """Apply ``transform(line, index)`` to every line of prose, keeping code and comments untouched.
 
     Inline code spans and comments are protected by placeholders so transforms never rewrite them."""
-    lines = text.split("\n")
+    lines = _lines(text)
     for index, original, spans in _prose_lines(text):
         if "[" not in original:
             continue
@@ -150,7 +170,7 @@ Prose = list[tuple[int, str]]  # iter_prose_lines of a text, computed once and s
 def find_insights(body: str, body_line: int, prose: Prose | None = None) -> list[Insight]:
     """``[想法]`` / ``[idea]`` bullets, each with the lines that continue its paragraph."""
     insights = []
-    lines = body.splitlines()
+    lines = _lines(body)
     for index, line in prose if prose is not None else iter_prose_lines(body):
         match = INSIGHT_BULLET.match(line)
         if match and match.group(2).strip():

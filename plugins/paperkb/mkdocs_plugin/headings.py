@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from markdown.extensions.toc import nest_toc_tokens
+from pymdownx.slugs import slugify as _pymdownx_slugify
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -39,6 +40,7 @@ class AddedHeadings:
 
     def configure(self, config: MkDocsConfig) -> None:
         self.style = HeadingStyle.from_toc_config((config.mdx_configs or {}).get("toc"))
+
 
     def begin_build(self) -> None:
         self._pages.clear()
@@ -107,3 +109,11 @@ class AddedHeadings:
         walk(page.toc or [])
         return found
 
+
+def keep_unicode_heading_ids(config: MkDocsConfig) -> None:
+    """Heading ids that keep non-ASCII words (``## 背景`` -> ``#背景``) unless the site chose a
+    ``slugify``: the toc extension's default drops them, leaving ``_1``, ``_2`` on Chinese notes.
+    The same ids as before for ASCII headings."""
+    if "toc" in config.markdown_extensions:
+        options = config.mdx_configs.setdefault("toc", {})
+        options.setdefault("slugify", _pymdownx_slugify(case="lower"))

@@ -27,7 +27,7 @@ from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig
 from .graphs import CitationDisplay
-from .headings import Heading
+from .headings import Heading, keep_unicode_heading_ids
 from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
@@ -82,6 +82,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.queries.register(config)
         self.bib.configure(self.config, self.project_root)
         self.citations.configure(self.config, config, self.project_root)
+        if self.config.enabled:
+            keep_unicode_heading_ids(config)
         self.layout.configure(config)
         return config
 
