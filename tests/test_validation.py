@@ -237,3 +237,17 @@ def test_links_with_unsafe_schemes_are_reported_and_left_out(tmp_path):
     assert messages(library) == ["notes/papers/l.md:3: link 'paper' is not a web address paperkb links to "
                                  "('javascript:alert(1)'); it is left out of the card"]
     assert library.notes["l"].links == {"code": "https://github.com/x/y"}
+
+
+def test_a_page_opening_with_a_rule_and_a_colon_stays_a_page(tmp_path):
+    library = load(tmp_path, {"about.md": "---\nUpdate: this site moved.\n\nWelcome\n",
+                              "papers/crlf.md": "---\r\ntitle: Open\r\nyear: 2020\r\n\r\nbody\r\n"})
+    assert messages(library) == ["notes/papers/crlf.md:1: front-matter is not closed: add a line '---' after its last key"]
+
+
+def test_recursive_yaml_aliases_are_no_crash(tmp_path):
+    library = load(tmp_path, {"papers/alias.md": "---\ntitle: Alias\nlinks: &a [*a]\n---\n",
+                              "papers/wide.md": "---\ntitle: Wide\nx: &a [1, 2]\ny: &b [*a, *a, *a, *a]\n"
+                                                "z: [*b, *b, *b, *b]\n---\n"})
+    assert "wide" in library.notes
+    assert all(p.path.endswith("alias.md") for p in library.problems)

@@ -33,11 +33,15 @@ class FrontMatter:
     item_lines: dict[str, list[int]] = field(default_factory=dict)  # lines of sequence items per key
     duplicate_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (key path, line, first line)
     present: bool = True
+    # No front-matter for MkDocs, yet the file looks as if it meant one: (line, what is wrong,
+    # the keys written under the '---'). Whether that is an error depends on the keys.
+    misplaced: tuple[int, str, frozenset[str]] | None = None
 
 
-# What starts a front-matter that MkDocs would not read as one: an opening '---' line followed by
-# a `key:` line, but no closing '---' (or blank lines before the opening one).
-_KEY_AFTER_OPENING = re.compile(r"\A(?P<blank>\s*?\n)?-{3,}[ \t]*\r?\n(?:[ \t]*\r?\n)*[\w\"'-][^\n:]*:(?:[ \t]|\r?$)", re.M)
+# What may be a front-matter that MkDocs does not read as one: an opening '---' line after blank
+# lines, or one that no '---' line closes. The `key:` lines under it tell whether it was meant.
+_OPENING = re.compile(r"\A(?P<blank>[ \t]*\r?\n(?:[ \t]*\r?\n)*)?-{3,}[ \t]*\r?\n")
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?$)", re.M)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
@@ -56,9 +60,30 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, int]:
     return fm, body, fm_first_line, body_line
 
 
-def _nested_duplicates(node: yaml.Node, path: str, fm_line: int) -> list[tuple[str, int, int]]:
+def _misplaced(text: str) -> tuple[int, str, frozenset[str]] | None:
+    """A front-matter MkDocs cannot see: where it is, what is wrong, the keys under it."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return None
+    block = re.split(r"\r?\n[ \t]*\r?\n", text[opening.end():], maxsplit=1)[0]  # up to a blank line
+    keys = frozenset(_KEY_LINE.findall(block))
+    if not keys:
+        return None  # a horizontal rule
+    if opening.group("blank"):
+        return (opening.group("blank").count("\n") + 1,
+                "front-matter must start on the first line: remove the blank lines above '---'", keys)
+    return 1, "front-matter is not closed: add a line '---' after its last key", keys
+
+
+def _nested_duplicates(node: yaml.Node, path: str, fm_line: int,
+                       walked: set[int] | None = None) -> list[tuple[str, int, int]]:
     """Keys set twice inside a nested mapping (``links: {paper: a, paper: b}``): YAML keeps the
-    last silently, so the first value would vanish without a word."""
+    last silently, so the first value would vanish without a word. Each node is walked once
+    (YAML aliases may repeat a node, or contain themselves)."""
+    walked = set() if walked is None else walked
+    if id(node) in walked:
+        return []
+    walked.add(id(node))
     found: list[tuple[str, int, int]] = []
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -69,11 +94,11 @@ def _nested_duplicates(node: yaml.Node, path: str, fm_line: int) -> list[tuple[s
                 found.append((f"{path}.{key}", line, seen[key]))
             seen.setdefault(key, line)
             if not isinstance(value_node, yaml.ScalarNode):
-                found += _nested_duplicates(value_node, f"{path}.{key}", fm_line)
+                found += _nested_duplicates(value_node, f"{path}.{key}", fm_line, walked)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             if not isinstance(item, yaml.ScalarNode):
-                found += _nested_duplicates(item, f"{path}[{index}]", fm_line)
+                found += _nested_duplicates(item, f"{path}[{index}]", fm_line, walked)
     return found
 
 
@@ -81,13 +106,7 @@ def parse_front_matter(text: str) -> FrontMatter:
     """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors."""
     fm, body, fm_line, body_line = split_front_matter(text)
     if fm is None:
-        misplaced = _KEY_AFTER_OPENING.match(text)
-        if misplaced and misplaced.group("blank"):
-            line = misplaced.group("blank").count("\n") + 1
-            raise FrontMatterError(line, "front-matter must start on the first line: remove the blank lines above '---'")
-        if misplaced:
-            raise FrontMatterError(1, "front-matter is not closed: add a line '---' after its last key")
-        return FrontMatter({}, body, body_line, present=False)
+        return FrontMatter({}, body, body_line, present=False, misplaced=_misplaced(text))
     # ``fm`` starts with the newline that ends the opening '---' line, so YAML line 0 is file line fm_line.
     loader = _Loader(fm)
     try:

@@ -116,6 +116,9 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
     except FrontMatterError as exc:
         log.error(exc.line, exc.message)
         return None
+    if fm.misplaced and fm.misplaced[2] & NOTE_MARKER_KEYS:  # a note's keys MkDocs would not see
+        log.error(fm.misplaced[0], fm.misplaced[1])
+        return None
     if require_marker and not is_note_front_matter(fm):
         return None
     return note_from_front_matter(fm, path, src_uri, log, title_required=title_required)
