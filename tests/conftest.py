@@ -98,6 +98,21 @@ def build_site(root: Path, files: dict[str, str | bytes], *, strict: bool = Fals
     return BuiltSite(root, root / "site", ok, handler.records)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_home(tmp_path_factory):
+    """paperkb keeps the key that signs its cache files in the user's cache folder: tests get their own."""
+    import os
+
+    folder = tmp_path_factory.mktemp("cache-home")
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture
 def site_builder(tmp_path):
     def _build(files: dict[str, str | bytes], **kwargs) -> BuiltSite:

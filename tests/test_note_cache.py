@@ -87,3 +87,48 @@ def test_no_disk_caches_when_cache_dir_is_empty(tmp_path, monkeypatch):
     built = build_site(tmp_path, files, plugins=[{"paperkb": {"cache_dir": ""}}])
     assert built.ok and "Cited by" in built.html("papers/a/")
     assert not (tmp_path / ".paperkb-cache").exists()
+
+
+def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path, monkeypatch):
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    path = tmp_path / "notes/papers/a.md"
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020, level="skim")})
+    stat = path.stat()
+    cache = NoteCache()
+    assert _library(tmp_path, cache).notes["a"].level == "skim"
+    path.write_text(note("A", year=2020, level="deep"), encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+    assert path.stat().st_size == stat.st_size
+    assert _library(tmp_path, cache).notes["a"].level == "deep"
+
+
+def test_a_moved_docs_folder_is_parsed_anew(tmp_path):
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020)})
+    cache = NoteCache()
+    _library(tmp_path, cache)
+    moved = load_library(tmp_path / "notes" / "papers", project_root=tmp_path, cache=cache)
+    assert moved.notes["a"].src_uri == "a.md" and cache.misses == 2
+
+
+def test_a_cache_file_not_signed_by_this_user_is_never_unpickled(tmp_path, monkeypatch):
+    import pickle
+
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    file = tmp_path / "parsed.pickle"
+    file.write_bytes(b"\0" * 32 + pickle.dumps({"parser": note_cache.parser_fingerprint(), "entries": Payload()}))
+    NoteCache().load(file)
+    assert not marker.exists()
+    # A file this user's paperkb signed is read back.
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020)})
+    cache = NoteCache()
+    _library(tmp_path, cache)
+    cache.save(file)
+    again = NoteCache()
+    again.load(file)
+    assert list(again.entries) == [str(tmp_path / "notes/papers/a.md")]

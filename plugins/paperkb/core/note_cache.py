@@ -2,15 +2,24 @@
 across builds, so a build after an edit parses only the notes that changed.
 
 Parsing (YAML with line marks, the body's links and insights) is the largest part of loading
-a knowledge base: about a second at 2000 notes. The file on disk is a pickle in paperkb's own
-cache folder, used only when it was written by this very parser: its key holds the Python
-version and the size and time of every module of paperkb's core, so an upgrade or an edit of
-the parser makes it stale rather than wrong."""
+a knowledge base: about a second at 2000 notes. A record is reused only for the same bytes
+(a hash of the file, not its time and size, which two quick saves can share), the same place
+in the site and the same parser: the file on disk names the Python and PyYAML versions, the
+year (years in the future are errors) and the size and time of every module of paperkb's core,
+so an upgrade or an edit of the parser makes it stale rather than wrong.
+
+The file is a pickle, which would run code if someone else wrote it (a cloned repository may
+ship its .paperkb-cache): it is signed with a key kept in the user's own cache folder, and a
+file whose signature does not match is never unpickled."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
 import os
 import pickle
+import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -30,7 +39,7 @@ DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder f
 
 @dataclass
 class _Parsed:
-    stamp: tuple[int, int]  # the file's (mtime, size) when parsed
+    digest: bytes  # sha1 of the file's bytes when parsed
     src_uri: str
     shown_as: str
     note: Note | None
@@ -43,7 +52,35 @@ def parser_fingerprint() -> str:
     and the parser's code."""
     stamps = sorted((str(p.relative_to(CORE_DIR)), p.stat().st_mtime_ns, p.stat().st_size)
                     for p in CORE_DIR.rglob("*.py"))
-    return repr((sys.version_info[:2], yaml.__version__, stamps))
+    return repr((sys.version_info[:2], yaml.__version__, datetime.date.today().year, stamps))
+
+
+def _signing_key() -> bytes | None:
+    """This user's key for signing cache files, created on first use in their own cache folder
+    (readable by them alone); None when there is no such place."""
+    file = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperkb" / "cache-key"
+    for _attempt in range(2):
+        try:
+            key = file.read_bytes()
+            if len(key) == 32:
+                return key
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temporary = tempfile.mkstemp(dir=file.parent)  # mode 0600
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            os.replace(temporary, file)  # two builds at once: one key wins, both read it back
+        except OSError:
+            return None
+    return None
+
+
+def _signature(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 @dataclass
@@ -57,26 +94,32 @@ class NoteCache:
     _seen: set[str] = field(default_factory=set)
 
     def parse(self, path: Path, src_uri: str, shown_as: str) -> _Parsed:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        digest = hashlib.sha1(path.read_bytes()).digest()
         self._seen.add(str(path))
         cached = self.entries.get(str(path))
-        if cached is not None and cached.stamp == stamp and (cached.src_uri, cached.shown_as) == (src_uri, shown_as):
+        if cached is not None and (cached.digest, cached.src_uri, cached.shown_as) == (digest, src_uri, shown_as):
             self.hits += 1
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
         note = parse_note(path, src_uri, log, title_required=False)  # a .bib entry may supply it
-        parsed = _Parsed(stamp, src_uri, shown_as, note, log.problems)
+        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems)
         self.entries[str(path)] = parsed
         return parsed
 
     def load(self, file: Path) -> None:
         """Take the records ``save`` wrote to ``file``, unless another parser wrote them.
         A missing or unreadable file only means parsing everything."""
+        key = _signing_key()
         try:
-            with open(file, "rb") as handle:
-                data = pickle.load(handle)
+            signed = file.read_bytes() if key else b""
+        except OSError:
+            return
+        signature, payload = signed[:32], signed[32:]
+        if not key or not hmac.compare_digest(signature, _signature(key, payload)):
+            return  # not written by this user's paperkb: never unpickled
+        try:
+            data = pickle.loads(payload)
             if data.get("parser") == parser_fingerprint():
                 self.entries = {**data["entries"], **self.entries}
         except Exception:  # noqa: BLE001 - a cache that cannot be read is no error
@@ -93,6 +136,10 @@ class NoteCache:
             del self.entries[path]
         if file.exists() and not changed or not file.exists() and len(self.entries) < DISK_MIN_NOTES:
             return
+        key = _signing_key()
+        if key is None:
+            return
+        payload = pickle.dumps({"parser": parser_fingerprint(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".pickle")
@@ -100,8 +147,7 @@ class NoteCache:
             return
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"parser": parser_fingerprint(), "entries": self.entries}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(_signature(key, payload) + payload)
             os.replace(temporary, file)
         except OSError:
             Path(temporary).unlink(missing_ok=True)

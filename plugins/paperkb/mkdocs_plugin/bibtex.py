@@ -11,19 +11,18 @@ from mkdocs.structure.files import File, Files
 
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
-from ..core.library import Library
 from ..core.body_scan import LineTransform
+from ..core.library import Library
 from ..core.model import Note
 from ..render.bib_pages import ALL_BIB, BibliographyPages
 from ..render.cite_block import cite_block_html
 from ..render.index_pages import GeneratedPage
 from ..render.intext_citations import CitationRenderer, CitedKeys
 from ..render.site_map import SiteMap
-from .config import PaperKBConfig
+from .config import PaperKBConfig, cache_root
 from .messages import log
 
 # Formatted references by entry, kept across builds (pybtex needs 1-2 ms per entry).
-REFERENCE_CACHE = ".paperkb-cache/references"
 
 
 class BibTeXGlue:
@@ -38,7 +37,8 @@ class BibTeXGlue:
     def configure(self, options: PaperKBConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
         self.extra_files = [(project_root / p).resolve() for p in options.bib_files]
-        cache_dir = (project_root / REFERENCE_CACHE).resolve() if options.cache_dir else None  # "": no disk caches
+        caches = cache_root(options, project_root)
+        cache_dir = caches / "references" if caches else None
         formatter = self.formatter
         current = formatter.cache_file.parent if formatter is not None and formatter.cache_file else None
         if formatter is None or formatter.style_name != options.bib_style or current != cache_dir:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
@@ -36,3 +38,11 @@ class PaperKBConfig(Config):
     local_graph_max_nodes = opt.Type(int, default=30)
     # Where finished SVGs are cached by the hash of their DOT source (relative to mkdocs.yml).
     cache_dir = opt.Type(str, default=".paperkb-cache/graphs")
+
+
+def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:
+    """The folder of paperkb's caches: the one holding ``cache_dir`` (diagrams), where parsed
+    notes and formatted references go too; None when ``cache_dir`` is "" (no disk caches)."""
+    if not options.cache_dir:
+        return None
+    return (project_root / options.cache_dir).resolve().parent

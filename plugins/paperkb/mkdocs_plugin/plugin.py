@@ -25,7 +25,7 @@ from ..render.wikilinks import wikilink_transform
 from .blog import default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
-from .config import PaperKBConfig
+from .config import PaperKBConfig, cache_root
 from .graphs import CitationDisplay
 from .headings import Heading, keep_unicode_heading_ids
 from .html_slots import HtmlSlots
@@ -39,7 +39,6 @@ from .search import enrich_site_search, quiet_jieba
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 ASSET_URI = "assets/paperkb/paperkb.css"
-NOTES_CACHE = ".paperkb-cache/notes/parsed.pickle"
 
 
 class PaperKBPlugin(BasePlugin[PaperKBConfig]):
@@ -66,7 +65,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.project_root = Path(config.config_file_path or config.docs_dir).resolve().parent
         # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
-        self.notes_cache_file = self.project_root / NOTES_CACHE if self.config.cache_dir else None
+        caches = cache_root(self.config, self.project_root)
+        self.notes_cache_file = caches / "notes" / "parsed.pickle" if caches else None
         self.user_nav = config.nav
         self.tags_enabled = "material/tags" in config.plugins or "tags" in config.plugins
         self.feeds = "rss" in config.plugins and bool(config.site_url)
