@@ -207,11 +207,11 @@ def test_blog_is_a_nav_section_with_archive_and_categories(site_builder):
 def test_feed_excerpt_is_the_rendered_excerpt_with_absolute_links():
     from paperkb.render.feed_excerpt import feed_excerpt
 
-    page = ('<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n<p>See <a href="../../papers/a/">A</a>, '
+    page = ('<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n<p data-href="x">See <a href="../../papers/a/">A</a>, '
             '<a href="#later">later</a>, <a href="https://x.org/">x</a> and <img src="fig.png" /></p>\n'
             "<!-- more -->\n<p>Rest.</p>")
     assert feed_excerpt(page, "https://s.org/blog/2024/01/02/post/") == (
-        '<p>See <a href="https://s.org/blog/2024/01/papers/a/">A</a>, '
+        '<p data-href="x">See <a href="https://s.org/blog/2024/01/papers/a/">A</a>, '
         '<a href="https://s.org/blog/2024/01/02/post/#later">later</a>, <a href="https://x.org/">x</a> and '
         '<img src="https://s.org/blog/2024/01/02/post/fig.png" /></p>')
     assert feed_excerpt("<h1>T</h1><p>First.</p><p>Second.</p>", "https://s.org/p/") == "<p>First.</p>"

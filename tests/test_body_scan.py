@@ -111,10 +111,11 @@ def test_site_edges_from_reference_links_and_code_shown_verbatim(site_builder):
 
 def test_rebase_links_rewrites_relative_targets_for_another_page():
     text = ("[B](b.md) [C](../other/c.md#x 'title') ![fig](img/f.png) [sec](#part) [web](https://x.org/a.md) "
-            "[abs](/site/a.md) [mail](mailto:a@b.c) `[code](b.md)` [sp](<my note.md>)")
+            "[abs](/site/a.md) [mail](mailto:a@b.c) `[code](b.md)` [sp](<my note.md>) [dir](../other/)")
     assert rebase_links(text, "papers/a.md", "insights.md") == (
         "[B](papers/b.md) [C](other/c.md#x 'title') ![fig](papers/img/f.png) [sec](papers/a.md#part) "
-        "[web](https://x.org/a.md) [abs](/site/a.md) [mail](mailto:a@b.c) `[code](b.md)` [sp](<papers/my note.md>)")
+        "[web](https://x.org/a.md) [abs](/site/a.md) [mail](mailto:a@b.c) `[code](b.md)` [sp](<papers/my note.md>) "
+        "[dir](other/)")
     assert rebase_links(text, "papers/a.md", "papers/b.md") == text
 
 
@@ -122,13 +123,16 @@ def test_insights_page_links_resolve_and_drafts_stay_text(site_builder):
     site = site_builder({
         "papers/a.md": note("Note A", "- [idea] compare with [Note B](b.md) and [the method](#method)\n",
                             year=2020, fields=["LLM"]),
-        "papers/b.md": note("Note B", year=2021, fields=["LLM"], insights=["see [A](a.md) and [D](d.md)"]),
+        "papers/b.md": note("Note B", year=2021, fields=["LLM"],
+                            insights=["see [A](a.md) and [D](d.md)", "math $x^2$ and [spaced](<c d.md>)"]),
+        "papers/c d.md": note("Note C", year=2019, fields=["LLM"]),
         "papers/d.md": note("Secret D", year=2022, draft=True),
     }, strict=True)
     assert site.ok, site.warnings()
     html = site.html("insights/")
     assert '<a href="../papers/b/">Note B</a>' in html and '<a href="../papers/a/#method">the method</a>' in html
     assert 'see <a href="../papers/a/">A</a> and D</li>' in html
+    assert '<a href="../papers/c%20d/">spaced</a>' in html
 
 
 def test_line_numbers_count_only_newlines():

@@ -173,3 +173,6 @@ def test_commands_read_the_notes_the_site_reads(tmp_path, capsys, monkeypatch):
     assert main(["check"]) == 0
     out, _ = capsys.readouterr()
     assert "archive/old.md" not in out and "2 notes, 0 drafts: 0 errors" in out
+    assert main(["export", "bib"]) == 0
+    out, _ = capsys.readouterr()
+    assert "Titled by the Bib" in out and "Old draft of an idea" not in out

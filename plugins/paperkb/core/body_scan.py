@@ -258,7 +258,8 @@ def rebase_links(markdown: str, from_src: str, to_src: str) -> str:
             return match.group(0)
         path, hash_, fragment = target.partition("#")
         path = path or posixpath.basename(from_src)  # "#section" is a heading of the source page
-        moved = posixpath.relpath(posixpath.normpath(posixpath.join(source_dir, path)), target_dir) + hash_ + fragment
+        moved = posixpath.relpath(posixpath.normpath(posixpath.join(source_dir, path)), target_dir)
+        moved += ("/" if path.endswith("/") else "") + hash_ + fragment  # a folder link stays one
         return match.group(1) + (f"<{moved}>" if match.group("angled") or " " in moved else moved)
 
     return map_prose(markdown, lambda line, _index: _ANY_INLINE_LINK.sub(rebase, line))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -15,6 +16,7 @@ __all__ = ["Markup", "escape", "html", "md_text", "safe_url", "neutralize_html",
 # only work for the characters python-markdown itself knows.
 _MD_OR_HTML_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$^=:<>&\"']")
 _CODE_OR_MATH = re.compile(r"(`+).+?\1|\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
+_ANGLED_DESTINATION = re.compile(r"\]\(\s*<([^<>\n]*)>")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
@@ -33,7 +35,10 @@ def md_text(text: str) -> str:
 def neutralize_html(markdown: str) -> str:
     """Markdown from a front-matter value with raw HTML tags turned into text.
 
-    Code spans and ``$math$`` are left alone so that ``a<b`` inside them still renders."""
+    Code spans and ``$math$`` are left alone so that ``a<b`` inside them still renders; a link's
+    ``](<destination with spaces>)`` is percent-encoded (``](c%20d.md)``), which links the same
+    without a ``<`` that could open a tag where the brackets are no link after all."""
+    markdown = _ANGLED_DESTINATION.sub(lambda m: "](" + quote(m.group(1), safe="/#:?=&%.-_~+@!$,;*'"), markdown)
     out, last = [], 0
     for match in _CODE_OR_MATH.finditer(markdown):
         out.append(_TAG_START.sub("&lt;", markdown[last:match.start()]))

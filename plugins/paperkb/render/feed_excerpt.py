@@ -13,7 +13,7 @@ EXCERPT_MARK = re.compile(r"<!--\s*more\s*-->", re.I)
 _FIRST_PARAGRAPH = re.compile(r"<p\b.*?</p>", re.S)
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
-_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_URL_ATTRIBUTE = re.compile(r'(?<![\w-])(href|src)="([^"]*)"')  # not data-href
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 

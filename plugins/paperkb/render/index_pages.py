@@ -154,7 +154,7 @@ class IndexPages:
                 year = f" ({note.year})" if note.year else ""
                 parts.append(f"\n- {link}{year}")
                 for insight in note.insights:  # links in it were written relative to the note
-                    text = rebase_links(neutralize_html(" ".join(insight.text.split())), note.src_uri, here)
+                    text = neutralize_html(rebase_links(" ".join(insight.text.split()), note.src_uri, here))
                     parts.append(f"    - {text}")
                 parts.append("")
             parts += [self._insights_html(plain_run, here)] if plain_run else []
