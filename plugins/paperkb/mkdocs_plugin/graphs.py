@@ -26,11 +26,13 @@ from ..render.graph_pages import GraphPages
 from ..render.graph_svg import GraphRenderer, GraphRenderError
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
+from .assets import ASSETS_DIR
 from .config import PaperKBConfig
 from .headings import Heading
 from .messages import log
 
 FIELD_CSS_URI = "assets/paperkb/graph-fields.css"
+GRAPH_JS_URI = "assets/paperkb/paperkb-graph.js"  # opens a wide diagram on its focus note
 
 
 class CitationDisplay:
@@ -54,6 +56,8 @@ class CitationDisplay:
             self.renderer = GraphRenderer(cache_dir)
         if FIELD_CSS_URI not in config.extra_css:
             config.extra_css.append(FIELD_CSS_URI)
+        if GRAPH_JS_URI not in {str(s) for s in config.extra_javascript}:
+            config.extra_javascript.append(GRAPH_JS_URI)
 
     def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig) -> list[GeneratedPage]:
         """Plan every diagram of this build and start laying out the new ones; returns the graph pages."""
@@ -73,6 +77,7 @@ class CitationDisplay:
         fields = Counter(f for n in library for f in n.fields)
         files.append(File.generated(config, FIELD_CSS_URI, content=field_palette_css(
             sorted(fields, key=lambda f: (-fields[f], f.lower())))))
+        files.append(File.generated(config, GRAPH_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-graph.js")))
         self.renderer.start()
         return pages
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+from .assets import ASSETS_DIR
+
 KATEX_DIR = ASSETS_DIR / "katex"
 SITE_DIR = "assets/paperkb"
 CSS = [f"{SITE_DIR}/katex/katex.min.css"]

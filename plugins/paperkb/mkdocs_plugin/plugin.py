@@ -22,6 +22,7 @@ from ..render.insight_marks import has_insight_marks, insight_mark
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import wikilink_transform
+from .assets import ASSETS_DIR
 from .blog import default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
@@ -37,7 +38,6 @@ from .query_fence import QueryFence
 from .search import enrich_site_search, quiet_jieba
 
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 ASSET_URI = "assets/paperkb/paperkb.css"
 
 
