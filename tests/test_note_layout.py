@@ -222,5 +222,6 @@ def test_the_body_opens_under_a_heading_of_its_own_below_the_sections(site_build
     assert [h[1] for h in headings("text")] == ["", "problem", "insights", "notes", "details"]
     assert re.search(r'<h2 id="notes">Notes<a[^>]*>&para;</a></h2>\s*<p>Intro text.</p>', site.html("papers/text/"))
     assert [h[2] for h in headings("heading")] == ["Starts With A Heading", "Problem", "Insights", "背景"]
+    assert headings("heading")[-1][1] == "背景"  # a Chinese heading keeps its words in its id
     assert [(h[0], h[2]) for h in headings("bare")] == [("1", "No Sections"), ("2", "No Sections（extra）")]
     assert _toc(site.html("papers/text/"))[:4] == ["problem", "insights", "notes", "details"]
