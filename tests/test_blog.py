@@ -216,3 +216,10 @@ def test_feed_excerpt_is_the_rendered_excerpt_with_absolute_links():
         '<img src="https://s.org/blog/2024/01/02/post/fig.png" /></p>')
     assert feed_excerpt("<h1>T</h1><p>First.</p><p>Second.</p>", "https://s.org/p/") == "<p>First.</p>"
     assert feed_excerpt("<h1>Only a title</h1>", "https://s.org/p/") is None
+
+
+def test_feed_excerpt_cut_inside_a_container_is_closed():
+    from paperkb.render.feed_excerpt import feed_excerpt
+
+    page = '<div class="admonition"><p>Inside <em>the box</em></p>\n<!-- more -->\n<p>rest</p></div>'
+    assert feed_excerpt(page, "https://s.org/p/") == '<div class="admonition"><p>Inside <em>the box</em></p></div>'

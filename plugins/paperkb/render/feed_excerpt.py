@@ -7,6 +7,7 @@ without MkDocs' link rewriting: links to notes stay ``../../papers/x.md`` (or th
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 EXCERPT_MARK = re.compile(r"<!--\s*more\s*-->", re.I)
@@ -34,4 +35,30 @@ def feed_excerpt(page_html: str, page_url: str) -> str | None:
         url = match.group(2)
         return match.group(0) if _ABSOLUTE.match(url) else f'{match.group(1)}="{urljoin(page_url, url)}"'
 
-    return _URL_ATTRIBUTE.sub(absolute, excerpt)
+    return _closed(_URL_ATTRIBUTE.sub(absolute, excerpt))
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+class _OpenTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag):]
+
+
+def _closed(fragment: str) -> str:
+    """``fragment`` with the elements it leaves open closed: ``<!-- more -->`` inside an
+    admonition cuts the page in the middle of a <div>."""
+    parser = _OpenTags()
+    parser.feed(fragment)
+    parser.close()
+    return fragment + "".join(f"</{tag}>" for tag in reversed(parser.stack))
