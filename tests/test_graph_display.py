@@ -346,6 +346,20 @@ def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
     assert renderer.stats.rendered == 1
 
 
+def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    key = renderer.submit('digraph g { a -> b; }\n', "one")
+    drawn = renderer.svg(key)
+    renderer.release(key)
+    assert key not in renderer._memory
+    assert renderer.svg(key) == drawn and renderer.stats.rendered == 1  # read back, not drawn again
+    memory_only = GraphRenderer(None, workers=0)
+    key = memory_only.submit('digraph g { c -> d; }\n', "two")
+    memory_only.svg(key)
+    memory_only.release(key)  # nothing on disk to come back from: it stays
+    assert key in memory_only._memory
+
+
 def test_renderer_draws_in_process_what_no_worker_started(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=1)
     dots = [f'digraph g {{ n{i} [label="{i}"]; }}\n' for i in range(40)]

@@ -111,15 +111,19 @@ class CitationDisplay:
             contents.append(self._note_figure(note))
         return contents
 
-    def fill(self, html: str, page_src: str) -> str:
-        """Put the finished SVGs where the page holds their markers."""
+    def fill(self, html: str, page_src: str, *, keep: bool = True) -> str:
+        """Put the finished SVGs where the page holds their markers; ``keep=False`` lets them
+        go from memory afterwards (a build that is not followed by another, unlike `serve`)."""
         if self.renderer is None or "<!--pkb-graph:" not in html:
             return html
         renderer = self.renderer
 
         def svg(match) -> str:
             try:
-                return renderer.svg(match.group(1))
+                drawn = renderer.svg(match.group(1))
+                if not keep:
+                    renderer.release(match.group(1))
+                return drawn
             except KeyError:  # not a marker of this build: leave the comment
                 return match.group(0)
             except GraphRenderError as exc:

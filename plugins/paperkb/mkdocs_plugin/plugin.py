@@ -45,6 +45,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.command = "build"  # MkDocs' command (on_startup): `serve` keeps what the next build reuses
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.library = Library()
         self.draft_uris: set[str] = set()
@@ -261,7 +262,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:  # the tables of a generated page: search finds the page by its title, not by every row
             output = self.slots.fill(src, output)
         # Diagrams go in last: they were laid out while the other pages were rendered.
-        return self.citations.fill(output, src)
+        return self.citations.fill(output, src, keep=self.command == "serve")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
