@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from paperkb.render.escape import Markup, html
 
 
@@ -22,3 +24,27 @@ def test_neutralize_html_keeps_angled_link_destinations_as_links_and_opens_no_ta
         assert "<b " not in markdown.markdown(neutralize_html(hostile))
         assert "<img" not in markdown.markdown(neutralize_html(hostile))
         assert "<script" not in markdown.markdown(neutralize_html(hostile))
+
+
+def test_neutralize_html_leaves_no_way_to_a_tag_or_an_attribute():
+    import markdown
+
+    from paperkb.default_config import MARKDOWN_EXTENSIONS
+    from paperkb.render.escape import neutralize_html
+
+    names = [e if isinstance(e, str) else next(iter(e)) for e in MARKDOWN_EXTENSIONS]
+    configs = {next(iter(e)): e[next(iter(e))] for e in MARKDOWN_EXTENSIONS if isinstance(e, dict)}
+    hostile = [
+        "\\\\`<img src=x onerror=alert(1)>`",                      # an escaped backtick opens no code span
+        "`a\n\n<img src=x onerror=alert(1)> b`",                   # nor does a run across a blank line
+        "$ <img src=x onerror=alert(1)> $",                        # no math: spaces inside the dollars
+        "costs $5 <img src=x onerror=alert(1)> or $6",             # prices are no math
+        "$x<script>alert(1)</script>$",                            # a whole tag inside math
+        "[x](y){ onmouseover=alert(1) }",                          # attr_list
+        "`[a](<b c>)` stays code",
+    ]
+    for text in hostile:
+        rendered = markdown.Markdown(extensions=names, extension_configs=configs).convert(neutralize_html(text))
+        assert not re.search(r"<(?:img|script)\b|<[^>]*\son\w+=", rendered), (text, rendered)
+    kept = neutralize_html("`[a](<b c>)` and `a<b` and $a<b$")
+    assert kept == "`[a](<b c>)` and `a<b` and $a<b$"  # code and math as written

@@ -15,9 +15,18 @@ __all__ = ["Markup", "escape", "html", "md_text", "safe_url", "neutralize_html",
 # HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
 # only work for the characters python-markdown itself knows.
 _MD_OR_HTML_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$^=:<>&\"']")
-_CODE_OR_MATH = re.compile(r"(`+).+?\1|\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
+# What Markdown reads as a code span (a run of backticks, not escaped, closed by the same run
+# within the paragraph) and what arithmatex reads as math ($$...$$, or $...$ with no space just
+# inside either dollar and no digit after the closing one: "$5 or $6" is no math).
+_NO_BLANK_LINE = r"(?:(?!\n[ \t]*\n).)"
+_CODE_OR_MATH = re.compile(
+    rf"(?<![\\`])(`+){_NO_BLANK_LINE}+?(?<!`)\1(?!`)"
+    rf"|(?<!\\)\$\${_NO_BLANK_LINE}+?\$\$"
+    r"|(?<![\\$])\$(?=[^\s$])[^$\n]*?(?<=[^\s\\])\$(?!\d)", re.DOTALL)
 _ANGLED_DESTINATION = re.compile(r"\]\(\s*<([^<>\n]*)>")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# Inside math, "<" is kept (a<b) unless it opens a whole tag with attributes or none (<img src=x>).
+_TAG_IN_MATH = re.compile(r"<(?=[A-Za-z][\w-]*(?:\s[^<>]*)?/?>)")
 
 
 def html(template: str, *args: object) -> Markup:
@@ -35,17 +44,23 @@ def md_text(text: str) -> str:
 def neutralize_html(markdown: str) -> str:
     """Markdown from a front-matter value with raw HTML tags turned into text.
 
-    Code spans and ``$math$`` are left alone so that ``a<b`` inside them still renders; a link's
-    ``](<destination with spaces>)`` is percent-encoded (``](c%20d.md)``), which links the same
-    without a ``<`` that could open a tag where the brackets are no link after all."""
-    markdown = _ANGLED_DESTINATION.sub(lambda m: "](" + quote(m.group(1), safe="/#:?=&%.-_~+@!$,;*'"), markdown)
+    Code spans and ``$math$`` keep their ``<`` (``a<b`` still renders there; a whole tag inside
+    math does not survive); ``{`` becomes an entity, so no ``{ onclick=... }`` attribute list
+    reaches an element; a link's ``](<destination with spaces>)`` is percent-encoded
+    (``](c%20d.md)``): it links the same without a ``<`` that could open a tag."""
     out, last = [], 0
     for match in _CODE_OR_MATH.finditer(markdown):
-        out.append(_TAG_START.sub("&lt;", markdown[last:match.start()]))
-        out.append(match.group(0))
+        out.append(_neutralize_text(markdown[last:match.start()]))
+        span = match.group(0)
+        out.append(span if span.startswith("`") else _TAG_IN_MATH.sub("&lt;", span))
         last = match.end()
-    out.append(_TAG_START.sub("&lt;", markdown[last:]))
+    out.append(_neutralize_text(markdown[last:]))
     return "".join(out)
+
+
+def _neutralize_text(text: str) -> str:
+    text = _ANGLED_DESTINATION.sub(lambda m: "](" + quote(m.group(1), safe="/#:?=&%.-_~+@!$,;*'"), text)
+    return _TAG_START.sub("&lt;", text).replace("{", "&#123;")
 
 
 def one_line(markdown: str | None, limit: int = 160) -> str:
