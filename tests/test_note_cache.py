@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from paperkb.core import note_cache
 from paperkb.core.loader import NoteCache, load_library
@@ -89,8 +90,7 @@ def test_no_disk_caches_when_cache_dir_is_empty(tmp_path, monkeypatch):
     assert not (tmp_path / ".paperkb-cache").exists()
 
 
-def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path, monkeypatch):
-    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path):
     path = tmp_path / "notes/papers/a.md"
     write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020, level="skim")})
     stat = path.stat()
@@ -132,3 +132,33 @@ def test_a_cache_file_not_signed_by_this_user_is_never_unpickled(tmp_path, monke
     again = NoteCache()
     again.load(file)
     assert list(again.entries) == [str(tmp_path / "notes/papers/a.md")]
+
+
+def test_a_signing_key_others_could_write_is_not_trusted(tmp_path, monkeypatch):
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020)})
+    key_file = tmp_path / "home-cache" / "paperkb" / "cache-key"
+    cache = NoteCache()
+    _library(tmp_path, cache)
+    cache.save(tmp_path / "signed.pickle")  # creates a private key
+    assert key_file.is_file() and key_file.stat().st_mode & 0o077 == 0
+    key_file.chmod(0o644)  # now anyone could have read (or, with the folder, replaced) it
+    again = NoteCache()
+    again.load(tmp_path / "signed.pickle")
+    assert again.entries == {}
+    again.save(tmp_path / "other.pickle")
+    assert not (tmp_path / "other.pickle").exists()
+
+
+def test_no_usable_cache_home_means_no_disk_cache_and_no_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/inside/the/checkout")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("no home"))))
+    write_tree(tmp_path / "notes", {"papers/a.md": note("A", year=2020)})
+    cache = NoteCache()
+    _library(tmp_path, cache)
+    cache.save(tmp_path / "parsed.pickle")
+    assert not (tmp_path / "parsed.pickle").exists() and not (tmp_path / "relative").exists()
+    cache.load(tmp_path / "parsed.pickle")

@@ -24,6 +24,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import yaml
@@ -46,37 +47,71 @@ class _Parsed:
     problems: list[Problem]
 
 
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"
+
+
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
     """What the parsed records depend on besides the notes: the interpreter, the YAML reader
     and the parser's code."""
     stamps = sorted((str(p.relative_to(CORE_DIR)), p.stat().st_mtime_ns, p.stat().st_size)
                     for p in CORE_DIR.rglob("*.py"))
-    return repr((sys.version_info[:2], yaml.__version__, datetime.date.today().year, stamps))
+    return repr((sys.version_info[:2], yaml.__version__, _version("python-frontmatter"), datetime.date.today().year,
+                 stamps))
+
+
+def _key_file() -> Path | None:
+    """Where this user's signing key lives: an absolute $XDG_CACHE_HOME, else ~/.cache (a relative
+    one could point into the very checkout being built)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError:  # no home directory (a container running as an arbitrary uid)
+        return None
+    return folder / "paperkb" / "cache-key"
+
+
+def _read_own_key(file: Path) -> bytes | None:
+    """The key in ``file`` if this user owns it, nobody else may read or write it, and it is no
+    link (a key someone else could have written would let them sign a cache file)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        stat = os.fstat(handle.fileno())
+        own = not hasattr(os, "geteuid") or stat.st_uid == os.geteuid()
+        key = handle.read(64)
+    return key if own and stat.st_mode & 0o077 == 0 and len(key) == 32 else None
 
 
 def _signing_key() -> bytes | None:
     """This user's key for signing cache files, created on first use in their own cache folder
     (readable by them alone); None when there is no such place."""
-    file = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperkb" / "cache-key"
-    for _attempt in range(2):
+    file = _key_file()
+    if file is None:
+        return None
+    key = _read_own_key(file)
+    if key is not None or file.exists() or file.is_symlink():
+        return key  # a key file that is not trustworthy is left alone, and no cache is used
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(dir=file.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
         try:
-            key = file.read_bytes()
-            if len(key) == 32:
-                return key
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return None
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temporary = tempfile.mkstemp(dir=file.parent)  # mode 0600
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(secrets.token_bytes(32))
-            os.replace(temporary, file)  # two builds at once: one key wins, both read it back
-        except OSError:
-            return None
-    return None
+            os.link(temporary, file)  # two builds at once: the first key stays, both read it
+        finally:
+            os.unlink(temporary)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return _read_own_key(file)
 
 
 def _signature(key: bytes, payload: bytes) -> bytes:
@@ -94,7 +129,8 @@ class NoteCache:
     _seen: set[str] = field(default_factory=set)
 
     def parse(self, path: Path, src_uri: str, shown_as: str) -> _Parsed:
-        digest = hashlib.sha1(path.read_bytes()).digest()
+        raw = path.read_bytes()  # hashed and parsed: an edit in between cannot mix the two
+        digest = hashlib.sha1(raw).digest()
         self._seen.add(str(path))
         cached = self.entries.get(str(path))
         if cached is not None and (cached.digest, cached.src_uri, cached.shown_as) == (digest, src_uri, shown_as):
@@ -102,7 +138,7 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log, title_required=False)  # a .bib entry may supply it
+        note = parse_note(path, src_uri, log, title_required=False, raw=raw)  # a .bib entry may supply the title
         parsed = _Parsed(digest, src_uri, shown_as, note, log.problems)
         self.entries[str(path)] = parsed
         return parsed

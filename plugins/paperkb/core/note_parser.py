@@ -92,8 +92,9 @@ def is_note_front_matter(fm: FrontMatter) -> bool:
     return bool(NOTE_MARKER_KEYS & fm.data.keys())
 
 
-def read_text(path: Path, log: ProblemLog) -> str | None:
-    raw = path.read_bytes()
+def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | None:
+    """The file's text (``raw``: its bytes, when the caller has read them already)."""
+    raw = path.read_bytes() if raw is None else raw
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,12 +104,13 @@ def read_text(path: Path, log: ProblemLog) -> str | None:
 
 
 def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               title_required: bool = True) -> Note | None:
-    """Parse ``path``; return None when it is not a paper note or when it has errors (logged).
+               title_required: bool = True, raw: bytes | None = None) -> Note | None:
+    """Parse ``path`` (or ``raw``, the bytes read from it); return None when it is not a paper
+    note or when it has errors (logged).
 
     ``title_required=False`` leaves a missing title empty: the loader takes it from the .bib
     entry with the note's key and reports the note only when there is none."""
-    text = read_text(path, log)
+    text = read_text(path, log, raw)
     if text is None:
         return None
     try:
