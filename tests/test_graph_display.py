@@ -15,7 +15,9 @@ from paperkb.render.graph_dot import (
     BACKSLASH_STAND_IN, GraphEdge, GraphNode, GraphView, dot_text, relative_url, to_dot, wrap_label,
 )
 from paperkb.render.graph_html import aria_label
-from paperkb.render.graph_svg import GraphRenderer, SvgDiskCache, cache_key, graphviz_version, render_svg
+from paperkb.render.graph_svg import (
+    GraphRenderer, GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg,
+)
 
 from .conftest import build_site, note
 
@@ -353,11 +355,27 @@ def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
     renderer.release(key)
     assert key not in renderer._memory
     assert renderer.svg(key) == drawn and renderer.stats.rendered == 1  # read back, not drawn again
+    drawn_again = renderer.svg(key)
+    for path in (tmp_path / "cache").rglob("*.svg"):
+        path.unlink()  # the disk copy is gone (a cleaned cache): the SVG must stay in memory
+    renderer.release(key)
+    assert renderer.svg(key) == drawn_again
     memory_only = GraphRenderer(None, workers=0)
     key = memory_only.submit('digraph g { c -> d; }\n', "two")
     memory_only.svg(key)
     memory_only.release(key)  # nothing on disk to come back from: it stays
     assert key in memory_only._memory
+
+
+def test_a_diagram_that_fails_fails_on_every_page_and_an_unwritable_cache_is_no_error(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    key = renderer.submit("digraph g { a -> ; }\n", "broken")
+    for _ in range(2):
+        with pytest.raises(GraphRenderError):
+            renderer.svg(key)
+    (tmp_path / "readonly").write_text("a file where the cache folder should be", encoding="utf-8")
+    blocked = GraphRenderer(tmp_path / "readonly", workers=0)
+    assert "<svg" in blocked.svg(blocked.submit("digraph g { a -> b; }\n", "fine"))
 
 
 def test_renderer_draws_in_process_what_no_worker_started(tmp_path):

@@ -211,23 +211,31 @@ class SvgDiskCache:
     def get(self, key: str) -> str | None:
         try:
             return self.path(key).read_text(encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):
+        except (OSError, UnicodeDecodeError):  # missing or unreadable: drawn again
             return None
 
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
     def put(self, key: str, svg: str) -> None:
+        """Store ``svg``; a cache folder that cannot be written only costs the next build time."""
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
+        except OSError:
+            return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(svg)
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
-            raise
+            if not isinstance(exc, OSError):
+                raise
 
 
 def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str:
@@ -266,6 +274,7 @@ class GraphRenderer:
         self._queued: dict[str, tuple[str, str]] = {}
         self._futures: dict[str, tuple[Future, str, str]] = {}
         self._released: set[str] = set()
+        self._failed: dict[str, GraphRenderError] = {}
         self._pool: ProcessPoolExecutor | None = None
 
     @property
@@ -277,7 +286,7 @@ class GraphRenderer:
     def begin_build(self) -> None:
         """Start a build: forget SVGs no page used in the last build, reset the counters."""
         self._previous, self._memory = self._memory, {}
-        self._released = set()
+        self._released, self._failed = set(), {}
         self.stats = RenderStats()
 
     def submit(self, dot: str, label: str) -> str:
@@ -311,10 +320,23 @@ class GraphRenderer:
         self._queued.clear()
 
     def svg(self, key: str) -> str:
-        """The finished SVG for ``key`` (raises GraphRenderError when Graphviz fails)."""
+        """The finished SVG for ``key`` (raises GraphRenderError when Graphviz fails, for every
+        page that shows that diagram)."""
         found = self._memory.get(key)
         if found is not None:
             return found
+        if key in self._failed:
+            raise self._failed[key]
+        try:
+            svg = self._finish(key)
+        except GraphRenderError as exc:
+            self._failed[key] = exc
+            raise
+        self._memory[key] = svg
+        return svg
+
+    def _finish(self, key: str) -> str:
+        """The SVG of a key not in memory: from its worker, drawn here, or read back."""
         job = self._futures.pop(key, None)
         if job is not None:
             future, dot, label = job
@@ -333,13 +355,13 @@ class GraphRenderer:
             pass  # asked for again after ``release``: read back from the disk cache
         else:
             raise KeyError(key)
-        self._memory[key] = svg
         return svg
 
     def release(self, key: str) -> None:
         """Drop a finished SVG from memory when the disk cache holds it (a one-off build need
         not keep ~40 KB per note page until the end: ~400 MB at 10,000 notes)."""
-        if self.disk is not None and self._memory.pop(key, None) is not None:
+        if self.disk is not None and key in self._memory and self.disk.has(key):
+            del self._memory[key]
             self._released.add(key)
 
     def _render_here(self, key: str, dot: str, label: str) -> str:
