@@ -487,3 +487,25 @@ def test_self_citations_are_no_edges_anywhere(tmp_path):
     library = load_library(tmp_path / "notes", project_root=tmp_path)
     assert library.cited_by_count("me") == 0 and [e.target for e in library.cites("me")] == ["other"]
     assert [n.key for n in evaluate(library, Query.from_mapping({"descendants": "me"})).notes] == []
+
+
+def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
+    """A cache folder from elsewhere (a cloned repository) cannot plant a diagram: names are an
+    HMAC under the user's own key, and without a key nothing is kept on disk."""
+    import hashlib
+
+    from paperkb.core import user_key
+    from paperkb.render import graph_svg
+
+    dot, version = "digraph g { a -> b; }\n", graphviz_version()
+    plain = hashlib.sha256()
+    for part in (version, graph_svg.POSTPROCESS_VERSION, "l", dot):
+        plain.update(part.encode() + b"\0")
+    planted = SvgDiskCache(tmp_path / "cache")
+    planted.put(plain.hexdigest(), "<svg><script>alert(1)</script></svg>")
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    key = renderer.submit(dot, "l")
+    assert key != plain.hexdigest() and "<script>" not in renderer.svg(key)
+    monkeypatch.setattr(graph_svg, "signing_key", lambda: None)
+    assert GraphRenderer(tmp_path / "cache", workers=0).disk is None
+    assert user_key.signing_key() is not None  # the tests' private cache home has one

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from paperkb.core import note_cache
+from paperkb.core import note_cache, user_key
 from paperkb.core.loader import NoteCache, load_library
 
 from .conftest import build_site, note, write_tree
@@ -144,6 +144,7 @@ def test_a_signing_key_others_could_write_is_not_trusted(tmp_path, monkeypatch):
     cache.save(tmp_path / "signed.pickle")  # creates a private key
     assert key_file.is_file() and key_file.stat().st_mode & 0o077 == 0
     key_file.chmod(0o644)  # now anyone could have read (or, with the folder, replaced) it
+    user_key._key_at.cache_clear()  # as in a new build process
     again = NoteCache()
     again.load(tmp_path / "signed.pickle")
     assert again.entries == {}

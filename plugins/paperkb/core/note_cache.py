@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import os
 import pickle
-import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from .bib.reader import BibFileCache
 from .model import Note
 from .note_parser import parse_note
 from .problems import Problem, ProblemLog
+from .user_key import signing_key
 
 CORE_DIR = Path(__file__).resolve().parent
 DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder for small projects
@@ -62,56 +62,6 @@ def parser_fingerprint() -> str:
                     for p in CORE_DIR.rglob("*.py"))
     return repr((sys.version_info[:2], yaml.__version__, _version("python-frontmatter"), datetime.date.today().year,
                  stamps))
-
-
-def _key_file() -> Path | None:
-    """Where this user's signing key lives: an absolute $XDG_CACHE_HOME, else ~/.cache (a relative
-    one could point into the very checkout being built)."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    try:
-        folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    except RuntimeError:  # no home directory (a container running as an arbitrary uid)
-        return None
-    return folder / "paperkb" / "cache-key"
-
-
-def _read_own_key(file: Path) -> bytes | None:
-    """The key in ``file`` if this user owns it, nobody else may read or write it, and it is no
-    link (a key someone else could have written would let them sign a cache file)."""
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        stat = os.fstat(handle.fileno())
-        own = not hasattr(os, "geteuid") or stat.st_uid == os.geteuid()
-        key = handle.read(64)
-    return key if own and stat.st_mode & 0o077 == 0 and len(key) == 32 else None
-
-
-def _signing_key() -> bytes | None:
-    """This user's key for signing cache files, created on first use in their own cache folder
-    (readable by them alone); None when there is no such place."""
-    file = _key_file()
-    if file is None:
-        return None
-    key = _read_own_key(file)
-    if key is not None or file.exists() or file.is_symlink():
-        return key  # a key file that is not trustworthy is left alone, and no cache is used
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=file.parent)  # mode 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-        try:
-            os.link(temporary, file)  # two builds at once: the first key stays, both read it
-        finally:
-            os.unlink(temporary)
-    except FileExistsError:
-        pass
-    except OSError:
-        return None
-    return _read_own_key(file)
 
 
 def _signature(key: bytes, payload: bytes) -> bytes:
@@ -146,7 +96,7 @@ class NoteCache:
     def load(self, file: Path) -> None:
         """Take the records ``save`` wrote to ``file``, unless another parser wrote them.
         A missing or unreadable file only means parsing everything."""
-        key = _signing_key()
+        key = signing_key()
         try:
             signed = file.read_bytes() if key else b""
         except OSError:
@@ -172,7 +122,7 @@ class NoteCache:
             del self.entries[path]
         if file.exists() and not changed or not file.exists() and len(self.entries) < DISK_MIN_NOTES:
             return
-        key = _signing_key()
+        key = signing_key()
         if key is None:
             return
         payload = pickle.dumps({"parser": parser_fingerprint(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)

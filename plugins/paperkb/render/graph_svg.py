@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import re
@@ -21,6 +20,7 @@ from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.user_key import keyed_digest, signing_key
 from .graph_dot import BACKSLASH_STAND_IN
 
 # Bump when inline_svg changes what it writes: old cache entries then stop matching.
@@ -48,11 +48,9 @@ def graphviz_version() -> str:
 
 
 def cache_key(dot: str, label: str, version: str) -> str:
-    digest = hashlib.sha256()
-    for part in (version, POSTPROCESS_VERSION, label, dot):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """The name of a diagram's SVG: a digest of its DOT source under this user's key, so an SVG
+    file that came with someone else's cache folder never stands for one of this build's."""
+    return keyed_digest(version, POSTPROCESS_VERSION, label, dot)
 
 
 # -- layout and post-processing (also run in worker processes) ---------------------------------
@@ -263,7 +261,8 @@ class GraphRenderer:
     Kept across `mkdocs serve` rebuilds: SVGs of the last build stay in memory."""
 
     def __init__(self, cache_dir: Path | str | None, workers: int | None = None) -> None:
-        self.disk = SvgDiskCache(cache_dir) if cache_dir else None
+        # No user key: cache names anyone could compute, so no disk cache (see core/user_key.py).
+        self.disk = SvgDiskCache(cache_dir) if cache_dir and signing_key() else None
         # One core stays with MkDocs, which renders pages meanwhile (it is the longer task);
         # on one core everything is drawn in-process.
         self.workers = workers if workers is not None else _available_cpus() - 1

@@ -3,7 +3,6 @@ its plugin system, rendered to HTML (escaped; links only with safe schemes) and 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from pybtex import __version__ as pybtex_version
 from pybtex import richtext
 from pybtex.plugin import find_plugin
 
+from ..user_key import keyed_digest, signing_key
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import url_from_latex
 
@@ -104,9 +104,10 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
 
 
 def _digest(label: str, entry: BibEntry) -> str:
-    """What a formatted reference depends on: its label and the entry's published fields."""
+    """What a formatted reference depends on: its label and the entry's published fields, under
+    this user's key (a cache file from elsewhere never supplies the HTML of a reference)."""
     fields = [(f.name, f.value, f.enclosing) for f in entry.published_fields()]
-    return hashlib.sha256(repr((label, entry.key, entry.entry_type, fields)).encode()).hexdigest()
+    return keyed_digest(repr((label, entry.key, entry.entry_type, fields)))
 
 
 class ReferenceFormatter:
@@ -128,7 +129,8 @@ class ReferenceFormatter:
         self._order: tuple[str, list[tuple[str, str]]] = ("", [])
         self._used: set[str] = set()
         self._dirty = False
-        self.cache_file = Path(cache_dir) / f"references-{style}.json" if cache_dir else None
+        # No user key: digests anyone could compute, so no file (see core/user_key.py).
+        self.cache_file = Path(cache_dir) / f"references-{style}.json" if cache_dir and signing_key() else None
         self._load()
 
     def _load(self) -> None:
@@ -171,7 +173,7 @@ class ReferenceFormatter:
     def format_all(self, entries: Sequence[BibEntry]) -> dict[str, FormattedReference]:
         """Every entry formatted; alpha labels are made unique over ``entries`` (VSP+17a, VSP+17b)."""
         by_key = {e.key: e for e in entries}
-        set_digest = hashlib.sha256("\n".join(sorted(_digest("", e) for e in entries)).encode()).hexdigest()
+        set_digest = keyed_digest("\n".join(sorted(_digest("", e) for e in entries)))
         if self._order[0] == set_digest:  # the same entries as last time: the same order and labels
             order = self._order[1]
         else:

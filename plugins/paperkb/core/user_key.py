@@ -1,0 +1,78 @@
+"""A secret key of this user's, kept in their own cache folder, that paperkb's caches are keyed
+or signed with: a cache folder that came with a cloned repository (or was written by someone
+else) can then never be taken for this user's own. Without it, a cache file could carry code
+(a pickle) or HTML (a diagram, a formatted reference) into a build."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+
+def _key_file() -> Path | None:
+    """Where this user's signing key lives: an absolute $XDG_CACHE_HOME, else ~/.cache (a relative
+    one could point into the very checkout being built)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError:  # no home directory (a container running as an arbitrary uid)
+        return None
+    return folder / "paperkb" / "cache-key"
+
+
+def _read_own_key(file: Path) -> bytes | None:
+    """The key in ``file`` if this user owns it, nobody else may read or write it, and it is no
+    link (a key someone else could have written would let them sign a cache file)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        stat = os.fstat(handle.fileno())
+        own = not hasattr(os, "geteuid") or stat.st_uid == os.geteuid()
+        key = handle.read(64)
+    return key if own and stat.st_mode & 0o077 == 0 and len(key) == 32 else None
+
+
+def signing_key() -> bytes | None:
+    """This user's key, created on first use in their own cache folder (readable by them alone);
+    None when there is no such place."""
+    file = _key_file()
+    return None if file is None else _key_at(file)
+
+
+@lru_cache(maxsize=4)  # read once per build process, not once per diagram
+def _key_at(file: Path) -> bytes | None:
+    key = _read_own_key(file)
+    if key is not None or file.exists() or file.is_symlink():
+        return key  # a key file that is not trustworthy is left alone, and no cache is used
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(dir=file.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        try:
+            os.link(temporary, file)  # two builds at once: the first key stays, both read it
+        finally:
+            os.unlink(temporary)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return _read_own_key(file)
+
+
+def keyed_digest(*parts: str) -> str:
+    """A hex digest of ``parts`` under this user's key (HMAC-SHA256), or a plain SHA-256 when
+    there is no key (callers then keep nothing on disk: anyone could compute such names)."""
+    key = signing_key()
+    digest = hmac.new(key, digestmod=hashlib.sha256) if key else hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
