@@ -17,10 +17,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -29,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from .bib.reader import BibFileCache
+from .cache_file import write_cache_file
 from .model import Note
 from .note_parser import parse_note
 from .problems import Problem, ProblemLog
@@ -126,14 +125,4 @@ class NoteCache:
         if key is None:
             return
         payload = pickle.dumps({"parser": parser_fingerprint(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".pickle")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_signature(key, payload) + payload)
-            os.replace(temporary, file)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
+        write_cache_file(file, _signature(key, payload) + payload)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.cache_file import write_cache_file
 from ..core.user_key import keyed_digest, signing_key
 from .graph_dot import BACKSLASH_STAND_IN
 
@@ -217,23 +217,7 @@ class SvgDiskCache:
 
     def put(self, key: str, svg: str) -> None:
         """Store ``svg``; a cache folder that cannot be written only costs the next build time."""
-        path = self.path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(svg)
-            os.replace(tmp, path)
-        except BaseException as exc:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            if not isinstance(exc, OSError):
-                raise
+        write_cache_file(self.path(key), svg.encode("utf-8"))
 
 
 def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str:

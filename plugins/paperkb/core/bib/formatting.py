@@ -4,7 +4,6 @@ its plugin system, rendered to HTML (escaped; links only with safe schemes) and 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pybtex import __version__ as pybtex_version
 from pybtex import richtext
 from pybtex.plugin import find_plugin
 
+from ..cache_file import write_cache_file
 from ..user_key import keyed_digest, signing_key
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import url_from_latex
@@ -154,14 +154,8 @@ class ReferenceFormatter:
             self._used = set()
             return
         entries = {d: [r.key, r.label, str(r.html), r.text] for d, r in self._cache.items() if d in self._used}
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.cache_file.with_name(self.cache_file.name + ".tmp")
-            temporary.write_text(json.dumps({"version": _CACHE_VERSION, "entries": entries, "order": self._order},
-                                            ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.cache_file)
-        except OSError:
-            pass
+        write_cache_file(self.cache_file, json.dumps(
+            {"version": _CACHE_VERSION, "entries": entries, "order": self._order}, ensure_ascii=False).encode("utf-8"))
         self._used, self._dirty = set(), False
 
     def sort(self, entries: Iterable[BibEntry]) -> list[BibEntry]:
