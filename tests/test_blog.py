@@ -223,3 +223,16 @@ def test_feed_excerpt_cut_inside_a_container_is_closed():
 
     page = '<div class="admonition"><p>Inside <em>the box</em></p>\n<!-- more -->\n<p>rest</p></div>'
     assert feed_excerpt(page, "https://s.org/p/") == '<div class="admonition"><p>Inside <em>the box</em></p></div>'
+
+
+def test_control_characters_never_break_the_feeds(site_builder):
+    files = _blog_files()
+    files["papers/odd.md"] = note("Odd \x01 title", key="odd", year=2020)
+    files["blog/posts/odd.md"] = ("---\ndate:\n  created: 2024-06-01\n---\n# A post \x02 with controls\n\n"
+                                  "See [[odd]] \x03 first.\n\n<!-- more -->\n\nRest.\n")
+    plugins = ["search", "tags", {"blog": dict(BLOG_OPTIONS)}, {"rss": dict(RSS_OPTIONS)}, "paperkb"]
+    site = site_builder(files, plugins=plugins, config={"site_url": SITE_URL})
+    assert site.ok, site.messages
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        items = _feed_items(site.site_dir / name)  # parses: no character XML cannot hold
+        assert any("A post" in (i.findtext("title") or "") for i in items)

@@ -23,7 +23,7 @@ from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import wikilink_transform
 from .assets import ASSETS_DIR
-from .blog import default_updated_date, give_feed_excerpt
+from .blog import clean_feeds, default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig, cache_root
@@ -251,6 +251,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
             enrich_site_search(config.site_dir, forms=self.config.search_forms)
+        if self.feeds:
+            clean_feeds(config.site_dir)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from ..core.urls import safe_url
 
-__all__ = ["Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "html_join"]
+__all__ = ["Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "html_join", "xml_text"]
 
 # Characters that carry meaning in Markdown or its extensions (math, tables, tilde, caret...) or in
 # HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
@@ -25,6 +25,9 @@ _CODE_OR_MATH = re.compile(
     r"|(?<![\\$])\$(?=[^\s$])[^$\n]*?(?<=[^\s\\])\$(?!\d)", re.DOTALL)
 _ANGLED_DESTINATION = re.compile(r"\]\(\s*<([^<>\n]*)>")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# Characters XML 1.0 cannot hold (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F):
+# one in a title would make an SVG or a feed unparseable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Inside math, "<" is kept (a<b) unless it opens a whole tag with attributes or none (<img src=x>).
 _TAG_IN_MATH = re.compile(r"<(?=[A-Za-z][\w-]*(?:\s[^<>]*)?/?>)")
 
@@ -34,6 +37,11 @@ def html(template: str, *args: object) -> Markup:
     it is Markup already, at the speed of ``str.format`` (Markup.format runs a Python-level
     formatter per field, which showed in every note's card, legend and table row)."""
     return Markup(template.format(*map(escape, args)))
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML document cannot contain."""
+    return _NOT_XML.sub("", text)
 
 
 def md_text(text: str) -> str:

@@ -10,6 +10,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from .escape import xml_text
+
 EXCERPT_MARK = re.compile(r"<!--\s*more\s*-->", re.I)
 _FIRST_PARAGRAPH = re.compile(r"<p\b.*?</p>", re.S)
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
@@ -35,7 +37,7 @@ def feed_excerpt(page_html: str, page_url: str) -> str | None:
         url = match.group(2)
         return match.group(0) if _ABSOLUTE.match(url) else f'{match.group(1)}="{urljoin(page_url, url)}"'
 
-    return _closed(_URL_ATTRIBUTE.sub(absolute, excerpt))
+    return xml_text(_closed(_URL_ATTRIBUTE.sub(absolute, excerpt)))
 
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})

@@ -17,7 +17,6 @@ The DOT source is deterministic (sorted nodes and edges): its hash is the diagra
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from ..core.library import Library
 from ..core.model import ROLES
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
+from .escape import xml_text
 
 # Graphviz expands backslash escapes (\N, \G, \n, \l ...) inside label and tooltip strings,
 # even after an HTML entity: a note's backslashes travel as this private-use character and
@@ -38,9 +38,6 @@ NO_YEAR = "n.d."
 LABEL_WIDTH = 24  # columns per label line (CJK characters count two)
 LABEL_LINES = 3
 TOOLTIP_MAX = 300  # characters of a node's tooltip: Graphviz rejects very long quoted strings
-# Characters XML 1.0 cannot hold (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F):
-# one in a title would make the SVG unparseable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -75,11 +72,6 @@ def dot_text(text: object) -> str:
         text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
         .replace("\\", BACKSLASH_STAND_IN)
     )
-
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters an XML document cannot contain."""
-    return _NOT_XML.sub("", text)
 
 
 def dot_id(text: str) -> str:

@@ -9,8 +9,8 @@ import re
 from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
-from .escape import Markup, html
-from .graph_dot import ROLE_STYLES, GraphView, field_class, xml_text
+from .escape import Markup, html, xml_text
+from .graph_dot import ROLE_STYLES, GraphView, field_class
 
 MARKER = "<!--pkb-graph:{}-->"
 MARKER_PATTERN = re.compile(r"<!--pkb-graph:([0-9a-f]{64})-->")
