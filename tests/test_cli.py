@@ -135,3 +135,11 @@ def test_new_chinese_titles_get_distinct_keys(tmp_path):
 def test_check_of_a_missing_folder_fails(tmp_path):
     result = run_cli("check", "no-such-folder", cwd=tmp_path)
     assert result.returncode == 2 and "no notes folder" in result.stderr
+
+
+def test_check_names_files_from_the_working_directory(tmp_path):
+    write_tree(tmp_path / "notes", {"papers/bad.md": "---\ntitle: Bad\nyear: soon\n---\n"})
+    inside = run_cli("check", ".", cwd=tmp_path / "notes")
+    assert "papers/bad.md:3: error:" in inside.stdout and "notes/papers" not in inside.stdout
+    above = run_cli("check", "notes", cwd=tmp_path)
+    assert "notes/papers/bad.md:3: error:" in above.stdout

@@ -45,8 +45,9 @@ class ProblemLog:
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """Name ``path`` relative to ``root`` (or the working directory) when it lies below it."""
-    for base in (root, Path.cwd()):
+    """Name ``path`` relative to the working directory when it lies below it (a terminal or an
+    editor opens ``path:line`` from there), else relative to ``root``, else as it is."""
+    for base in (Path.cwd(), root):
         if base is None:
             continue
         try:
