@@ -34,9 +34,11 @@ def _read_own_key(file: Path) -> bytes | None:
         return None
     with os.fdopen(fd, "rb") as handle:
         stat = os.fstat(handle.fileno())
-        own = not hasattr(os, "geteuid") or stat.st_uid == os.geteuid()
         key = handle.read(64)
-    return key if own and stat.st_mode & 0o077 == 0 and len(key) == 32 else None
+    if os.name == "nt":  # no POSIX modes: the user's profile folder is private by its ACL
+        return key if len(key) == 32 else None
+    own = stat.st_uid == os.geteuid() and stat.st_mode & 0o077 == 0
+    return key if own and len(key) == 32 else None
 
 
 def signing_key() -> bytes | None:
@@ -54,16 +56,21 @@ def _key_at(file: Path) -> bytes | None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temporary = tempfile.mkstemp(dir=file.parent)  # mode 0600
+    except OSError:
+        return None
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))
         try:
             os.link(temporary, file)  # two builds at once: the first key stays, both read it
-        finally:
-            os.unlink(temporary)
-    except FileExistsError:
-        pass
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: the last key written stays
+            os.replace(temporary, file)
     except OSError:
         return None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     return _read_own_key(file)
 
 
