@@ -31,7 +31,7 @@ from .cache_file import write_cache_file
 from .model import Note
 from .note_parser import parse_note
 from .problems import Problem, ProblemLog
-from .user_key import signing_key
+from .user_key import signature
 
 CORE_DIR = Path(__file__).resolve().parent
 DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder for small projects
@@ -63,13 +63,9 @@ def parser_fingerprint() -> str:
                  stamps))
 
 
-def _signature(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, payload, hashlib.sha256).digest()
-
-
 @dataclass
 class NoteCache:
-    """Parsed files keyed by path and (mtime, size): only what changed is parsed again."""
+    """Parsed files keyed by path and a hash of their bytes: only what changed is parsed again."""
 
     entries: dict[str, _Parsed] = field(default_factory=dict)
     bib: BibFileCache = field(default_factory=BibFileCache)
@@ -95,13 +91,12 @@ class NoteCache:
     def load(self, file: Path) -> None:
         """Take the records ``save`` wrote to ``file``, unless another parser wrote them.
         A missing or unreadable file only means parsing everything."""
-        key = signing_key()
         try:
-            signed = file.read_bytes() if key else b""
+            signed = file.read_bytes()
         except OSError:
             return
-        signature, payload = signed[:32], signed[32:]
-        if not key or not hmac.compare_digest(signature, _signature(key, payload)):
+        payload, expected = signed[32:], signature(signed[32:])
+        if expected is None or not hmac.compare_digest(signed[:32], expected):
             return  # not written by this user's paperkb: never unpickled
         try:
             data = pickle.loads(payload)
@@ -121,8 +116,7 @@ class NoteCache:
             del self.entries[path]
         if file.exists() and not changed or not file.exists() and len(self.entries) < DISK_MIN_NOTES:
             return
-        key = signing_key()
-        if key is None:
-            return
         payload = pickle.dumps({"parser": parser_fingerprint(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        write_cache_file(file, _signature(key, payload) + payload)
+        signed = signature(payload)
+        if signed is not None:  # without a key of the user's, nothing is kept on disk
+            write_cache_file(file, signed + payload)

@@ -83,3 +83,9 @@ def keyed_digest(*parts: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def signature(payload: bytes) -> bytes | None:
+    """The HMAC-SHA256 of ``payload`` under this user's key (32 bytes), None without a key."""
+    key = signing_key()
+    return hmac.new(key, payload, hashlib.sha256).digest() if key else None

@@ -26,7 +26,7 @@ from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import url_from_latex
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
-_CACHE_VERSION = f"2/pybtex-{pybtex_version}"
+_CACHE_VERSION = f"3/pybtex-{pybtex_version}"
 # Below this many references formatting takes a fraction of a second: no cache file is written.
 DISK_CACHE_MIN_ENTRIES = 200
 
@@ -103,11 +103,16 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
     return result
 
 
-def _digest(label: str, entry: BibEntry) -> str:
-    """What a formatted reference depends on: its label and the entry's published fields, under
-    this user's key (a cache file from elsewhere never supplies the HTML of a reference)."""
+def _content(entry: BibEntry) -> str:
+    """What a formatted reference depends on, besides its label: the entry's published fields."""
     fields = [(f.name, f.value, f.enclosing) for f in entry.published_fields()]
-    return keyed_digest(repr((label, entry.key, entry.entry_type, fields)))
+    return repr((entry.key, entry.entry_type, fields))
+
+
+def _digest(label: str, content: str) -> str:
+    """The cache key of a reference, under this user's key (a cache file from elsewhere never
+    supplies the HTML of a reference)."""
+    return keyed_digest(label, content)
 
 
 class ReferenceFormatter:
@@ -167,7 +172,8 @@ class ReferenceFormatter:
     def format_all(self, entries: Sequence[BibEntry]) -> dict[str, FormattedReference]:
         """Every entry formatted; alpha labels are made unique over ``entries`` (VSP+17a, VSP+17b)."""
         by_key = {e.key: e for e in entries}
-        set_digest = keyed_digest("\n".join(sorted(_digest("", e) for e in entries)))
+        contents = {e.key: _content(e) for e in entries}
+        set_digest = keyed_digest(*sorted(contents.values()))
         if self._order[0] == set_digest:  # the same entries as last time: the same order and labels
             order = self._order[1]
         else:
@@ -178,13 +184,13 @@ class ReferenceFormatter:
                 labels = [str(i) for i in range(1, len(sorted_entries) + 1)]
             order = [(pentry.key, label) for label, pentry in zip(labels, sorted_entries)]
             self._order, self._dirty = (set_digest, order), True
-        return {key: self._format(label, by_key[key]) for key, label in order}
+        return {key: self._format(label, by_key[key], contents[key]) for key, label in order}
 
     def format_one(self, entry: BibEntry, label: str = "") -> FormattedReference:
         return self._format(label, entry)
 
-    def _format(self, label: str, entry: BibEntry) -> FormattedReference:
-        cache_key = _digest(label, entry)
+    def _format(self, label: str, entry: BibEntry, content: str | None = None) -> FormattedReference:
+        cache_key = _digest(label, content if content is not None else _content(entry))
         self._used.add(cache_key)
         cached = self._cache.get(cache_key)
         if cached is not None:
