@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .bib.database import Bibliography
-from .model import DEFAULT_ROLE, Note
+from .model import DEFAULT_ROLE, LinkKind, Note
 from .problems import Problem, Severity
 
 
@@ -19,12 +19,12 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link" | "citation"
+    via: LinkKind
 
     @property
     def in_text(self) -> bool:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
-        return self.via != "cites"
+        return self.via.in_text
 
 
 @dataclass
@@ -114,11 +114,11 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 if cite.key not in library.drafts:
                     report(note, cite.line, f"unknown citation '{cite.key}' (no note has this key)")
                 continue
-            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
+            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
         for link in note.body_links:
-            if link.is_citation:  # [@key]: keys without a note are checked against the .bib elsewhere
+            if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
                 target = library.notes.get(link.target)
-            elif link.is_wikilink:
+            elif link.kind is LinkKind.WIKILINK:
                 target = library.notes.get(link.target)
                 if target is None and link.target not in library.drafts:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
@@ -126,8 +126,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = by_src.get(link.target)
             if target is None or target.key == note.key:
                 continue
-            via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            targets.setdefault(target.key, Edge(note.key, target.key, DEFAULT_ROLE, link.line, via))
+            targets.setdefault(target.key, Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind))
         out[note.key] = targets
     library.out_edges = {k: sorted(v.values(), key=lambda e: e.target) for k, v in out.items()}
     incoming: dict[str, list[Edge]] = defaultdict(list)

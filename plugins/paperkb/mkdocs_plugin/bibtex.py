@@ -17,7 +17,7 @@ from ..core.model import Note
 from ..render.bib_pages import ALL_BIB, BibliographyPages
 from ..render.cite_block import cite_block_html
 from ..render.index_pages import GeneratedPage
-from ..render.intext_citations import CitationRenderer, CitedKeys
+from ..render.pandoc_cites import PandocCiteRenderer, CitedKeys
 from ..render.site_map import SiteMap
 from .config import PaperKBConfig, cache_root
 from .messages import log
@@ -29,7 +29,7 @@ class BibTeXGlue:
     def __init__(self) -> None:
         self.formatter: ReferenceFormatter | None = None  # kept across `mkdocs serve` rebuilds (its cache)
         self.references: References | None = None
-        self.renderer: CitationRenderer | None = None
+        self.renderer: PandocCiteRenderer | None = None
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
         self.extra_files: list[Path] = []
@@ -63,7 +63,7 @@ class BibTeXGlue:
         """Format every reference once, add all.bib; returns the Bibliography and To-read pages."""
         assert self.formatter is not None
         self.references = References(library)
-        self.renderer = CitationRenderer(self.references, site)
+        self.renderer = PandocCiteRenderer(self.references, site)
         self.formatted = self.formatter.format_all([r.entry for r in self.references])
         self.formatter.save()
         if not len(self.references):
@@ -91,7 +91,7 @@ class BibTeXGlue:
         ref = self.references.get(note.key)
         return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
 
-    def citation_transform(self, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform | None:
+    def pandoc_cite_transform(self, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform | None:
         """The line transform turning ``[@key]`` into citations (None before a build started)."""
         return self.renderer.transform(src, warn, cited) if self.renderer else None
 

@@ -19,7 +19,7 @@ from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
 from ..render.index_pages import IndexPages
 from ..render.insight_marks import has_insight_marks, insight_mark
-from ..render.intext_citations import CitedKeys
+from ..render.pandoc_cites import CitedKeys
 from ..render.site_map import SiteMap
 from ..render.wikilinks import wikilink_transform
 from .assets import ASSETS_DIR
@@ -27,7 +27,7 @@ from .blog import clean_feeds, default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig, cache_root
-from .graphs import CitationDisplay
+from .citation_display import CitationDisplay
 from .headings import Heading, keep_unicode_heading_ids
 from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
@@ -236,7 +236,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.draft_uris and ".md" in markdown:
             transforms.append(unlink_transform(markdown, src, self.draft_uris))
         if cited is not None and "@" in markdown:
-            citations = self.bib.citation_transform(src, warn, cited)
+            citations = self.bib.pandoc_cite_transform(src, warn, cited)
             transforms += [citations] if citations else []
         if has_insight_marks(markdown):
             transforms.append(insight_mark)

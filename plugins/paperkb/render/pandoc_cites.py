@@ -6,7 +6,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from ..core.bib.citations import Cite, CiteGroup, find_cite_groups
+from ..core.bib.pandoc_cites import Cite, CiteGroup, find_cite_groups
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
@@ -35,7 +35,7 @@ def _rel(here: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
-class CitationRenderer:
+class PandocCiteRenderer:
     def __init__(self, references: References, site: SiteMap) -> None:
         self.references = references
         self.site = site

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from ..core.library import Library
 from ..core.model import Note
-from ..render.citations import CitationLists
+from ..render.cites_lists import CitesLists
 from ..render.graph_dot import GraphView, GraphViews, to_dot
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
 from ..render.graph_pages import GraphPages
@@ -41,7 +41,7 @@ class CitationDisplay:
         self.renderer: GraphRenderer | None = None
         self.library = Library()
         self.site: SiteMap | None = None
-        self.lists: CitationLists | None = None
+        self.lists: CitesLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -62,7 +62,7 @@ class CitationDisplay:
     def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig) -> list[GeneratedPage]:
         """Plan every diagram of this build and start laying out the new ones; returns the graph pages."""
         self.library, self.site = library, site
-        self.lists = CitationLists(library, site)
+        self.lists = CitesLists(library, site)
         self.note_figures = {}
         if not self.enabled or self.renderer is None:
             return []
