@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .bib.database import Bibliography
+from .body_scan import resolve_page
 from .model import DEFAULT_ROLE, Note
 from .problems import Problem, Severity
 
@@ -36,6 +38,9 @@ class Library:
     in_edges: dict[str, list[Edge]] = field(default_factory=dict)
     cycles: list[list[str]] = field(default_factory=list)
     bibliography: Bibliography = field(default_factory=Bibliography)  # entries of the .bib files, by key
+    # Pages that are not notes (about.md, a vault's index), by every name a link may use for them:
+    # the docs-relative path without extension and the file name, case-folded (as Obsidian matches).
+    pages: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
@@ -49,6 +54,20 @@ class Library:
 
     def __iter__(self):
         return iter(self.notes.values())
+
+    def page_named(self, name: str) -> str | None:
+        """src_uri of the plain page ``[[name]]`` points at, if any."""
+        return self.pages.get(name.strip().casefold())
+
+    def add_pages(self, src_uris: Iterable[str]) -> None:
+        """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
+        taken = {n.src_uri for n in self.notes.values()} | {n.src_uri for n in self.drafts.values()}
+        for src in src_uris:
+            if src in taken:
+                continue
+            stem = posixpath.splitext(src)[0]
+            for name in (stem, posixpath.basename(stem)):
+                self.pages.setdefault(name.casefold(), src)
 
     def cites(self, key: str) -> list[Edge]:
         return self.out_edges.get(key, [])
@@ -120,10 +139,11 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = library.notes.get(link.target)
             elif link.is_wikilink:
                 target = library.notes.get(link.target)
-                if target is None and link.target not in library.drafts:
+                if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
             else:
-                target = by_src.get(link.target)
+                page = resolve_page(link.target, by_src)
+                target = by_src.get(page) if page else None
             if target is None or target.key == note.key:
                 continue
             via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
