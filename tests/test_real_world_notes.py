@@ -50,3 +50,36 @@ def test_obsidian_vault_builds_strict_with_working_links(tmp_path):
     assert '<a href="../Papers/2017-attention-is-all-you-need/">Attention</a>' in index
     seq2seq = site.html("Papers/2014-sequence-to-sequence-learning/")
     assert "<h1" in seq2seq and "Sequence to Sequence Learning with Neural Networks" in seq2seq
+
+
+SEQ2SEQ_BIB = """@inproceedings{sutskever2014seq2seq,
+  author = {Sutskever, Ilya and Vinyals, Oriol and Le, Quoc V.},
+  title = {Sequence to Sequence Learning with Neural Networks},
+  booktitle = {Advances in Neural Information Processing Systems},
+  year = {2014},
+}
+"""
+
+
+def test_a_cites_key_found_only_in_a_bib_file_is_listed_with_its_reference(tmp_path):
+    files = {
+        "references.bib": SEQ2SEQ_BIB,
+        "papers/vaswani2017attention.md": (
+            "---\ntitle: Attention Is All You Need\nyear: 2017\ncites:\n"
+            "  - {key: sutskever2014seq2seq, role: builds-on}\n---\nBody.\n"),
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.warnings()
+    page = site.html("papers/vaswani2017attention/")
+    cites = page[page.index('class="pkb-cites pkb-cites--out"'):page.index('class="pkb-cites pkb-cites--in"')]
+    assert "Builds on" in cites
+    assert "sutskever, oriol vinyals, and quoc&nbsp;v. le. sequence to sequence learning" in cites.lower()
+    assert '<a class="pkb-cites__bib" href="../../bibliography/#ref-sutskever2014seq2seq">' in cites
+    assert 'id="ref-sutskever2014seq2seq"' in site.html("bibliography/")
+    # Only a key found nowhere warns.
+    library = load_library(tmp_path / "notes")
+    assert library.problems == []
+    (tmp_path / "notes/papers/vaswani2017attention.md").write_text(
+        "---\ntitle: A\ncites: [sutskever2014seq2seq, nowhere2020]\n---\n", encoding="utf-8")
+    assert [p.message for p in load_library(tmp_path / "notes").problems] == [
+        "unknown citation 'nowhere2020' (no note or .bib entry has this key)"]

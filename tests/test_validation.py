@@ -132,7 +132,7 @@ def test_unknown_citation_is_a_warning_and_the_note_is_kept(tmp_path):
     assert "x" in library.notes
     (problem,) = library.problems
     assert problem.severity is Severity.WARNING
-    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note has this key)"
+    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note or .bib entry has this key)"
 
 
 def test_plain_pages_without_note_keys_are_not_notes(tmp_path):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
-from .model import DEFAULT_ROLE, Note
+from .model import DEFAULT_ROLE, Citation, Note
 from .problems import Problem, Severity
 
 
@@ -41,6 +41,8 @@ class Library:
     # Pages that are not notes (about.md, a vault's index), by every name a link may use for them:
     # the docs-relative path without extension and the file name, case-folded (as Obsidian matches).
     pages: dict[str, str] = field(default_factory=dict)
+    # ``cites`` entries naming a .bib entry that has no note (a paper cited but not read here), by citing note.
+    bib_cites: dict[str, list[Citation]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
@@ -123,6 +125,7 @@ def newest_first(notes: Iterable[Note]) -> list[Note]:
 def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> None:
     """Fill out/in edges from ``cites`` and body links; report citations to unknown keys."""
     by_src = library.by_src_uri
+    library.bib_cites = {}
     out: dict[str, dict[str, Edge]] = {}
     for note in library.notes.values():
         targets: dict[str, Edge] = {}
@@ -130,8 +133,12 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
             if cite.key == note.key:
                 continue  # self-citations carry no information
             if cite.key not in library.notes:
-                if cite.key not in library.drafts:
-                    report(note, cite.line, f"unknown citation '{cite.key}' (no note has this key)")
+                if cite.key in library.drafts:
+                    continue
+                if cite.key in library.bibliography:
+                    library.bib_cites.setdefault(note.key, []).append(cite)
+                else:
+                    report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
                 continue
             targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
         for link in note.body_links:

@@ -226,7 +226,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def _trailing_contents(self, note: Note) -> list[str]:
         cite = [self.bib.cite_block(note)] if self.bib.has_cite_block(note) else []
-        return self.citations.contents(note) + cite
+        return self.citations.contents(note, self.bib.reference_item) + cite
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page, in one pass over its prose: wikilinks and card
