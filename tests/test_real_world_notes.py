@@ -83,3 +83,36 @@ def test_a_cites_key_found_only_in_a_bib_file_is_listed_with_its_reference(tmp_p
         "---\ntitle: A\ncites: [sutskever2014seq2seq, nowhere2020]\n---\n", encoding="utf-8")
     assert [p.message for p in load_library(tmp_path / "notes").problems] == [
         "unknown citation 'nowhere2020' (no note or .bib entry has this key)"]
+
+
+def test_a_body_link_to_a_later_note_is_a_mention_not_a_citation(tmp_path):
+    files = {
+        "papers/vaswani2017attention.md": (
+            "---\ntitle: Attention Is All You Need\nyear: 2017\n---\n"
+            "- Later used by [[devlin2019bert]] and [ViT](dosovitskiy2021vit.md).\n"
+            "- Builds on [[bahdanau2015attention]].\n"),
+        "papers/devlin2019bert.md": "---\ntitle: BERT\nyear: 2019\ncites: [vaswani2017attention]\n---\n",
+        "papers/dosovitskiy2021vit.md": "---\ntitle: ViT\nyear: 2021\n---\n",
+        "papers/bahdanau2015attention.md": "---\ntitle: Additive attention\nyear: 2015\n---\n",
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.warnings()
+    library = load_library(tmp_path / "notes")
+    assert [e.target for e in library.cites("vaswani2017attention")] == ["bahdanau2015attention"]
+    assert library.cycles == []  # BERT cites the Transformer; the Transformer only mentions BERT
+    assert [e.source for e in library.cited_by("devlin2019bert")] == []
+    assert [e.target for e in library.mentions_out["vaswani2017attention"]] == ["devlin2019bert", "dosovitskiy2021vit"]
+    from paperkb.core.query import Query, run_query  # the engine the CLI and query blocks share
+    query = Query.from_mapping({"descendants": "vaswani2017attention"})
+    assert [n.key for n in run_query(library, query)] == ["devlin2019bert"]
+    page = site.html("papers/vaswani2017attention/")
+    cites = page[page.index('class="pkb-cites pkb-cites--out"'):page.index('class="pkb-cites pkb-cites--in"')]
+    assert "Linked in the text" in cites and "BERT" in cites and "ViT" in cites
+    bert = site.html("papers/devlin2019bert/")
+    cited_by = bert[bert.index('class="pkb-cites pkb-cites--in"'):]
+    assert "Linking to it in their text" in cited_by and "Attention Is All You Need" in cited_by
+    # The diagram draws BERT -> Transformer only: no edge back from the mention.
+    figure = page[page.index('<figure class="pkb-graph'):]
+    figure = figure[:figure.index("</figure>")]
+    assert "3 notes, 2 citations" in figure and figure.count('<g class="edge') == 2
+    assert "ViT" not in figure

@@ -43,6 +43,11 @@ class Library:
     pages: dict[str, str] = field(default_factory=dict)
     # ``cites`` entries naming a .bib entry that has no note (a paper cited but not read here), by citing note.
     bib_cites: dict[str, list[Citation]] = field(default_factory=dict)
+    # Links in a note's text to a later note ("later used by [[devlin2019bert]]"): a paper cannot
+    # cite a later one, so these are mentions, shown under "Linked in the text" but no citation
+    # edge for queries, diagrams or cycles. By source key (out) and by target key (in).
+    mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
+    mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
@@ -125,8 +130,9 @@ def newest_first(notes: Iterable[Note]) -> list[Note]:
 def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> None:
     """Fill out/in edges from ``cites`` and body links; report citations to unknown keys."""
     by_src = library.by_src_uri
-    library.bib_cites = {}
+    library.bib_cites, library.mentions_out, library.mentions_in = {}, {}, {}
     out: dict[str, dict[str, Edge]] = {}
+    mentions: dict[str, dict[str, Edge]] = {}
     for note in library.notes.values():
         targets: dict[str, Edge] = {}
         for cite in note.cites:
@@ -154,8 +160,20 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
             if target is None or target.key == note.key:
                 continue
             via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            targets.setdefault(target.key, Edge(note.key, target.key, DEFAULT_ROLE, link.line, via))
+            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, via)
+            if note.year is not None and target.year is not None and target.year > note.year:
+                mentions.setdefault(note.key, {}).setdefault(target.key, edge)
+            else:
+                targets.setdefault(target.key, edge)
         out[note.key] = targets
+    for source, found in mentions.items():  # a later note also listed in `cites` stays a citation
+        kept = [edge for target, edge in sorted(found.items()) if target not in out[source]]
+        if kept:
+            library.mentions_out[source] = kept
+            for edge in kept:
+                library.mentions_in.setdefault(edge.target, []).append(edge)
+    for edges in library.mentions_in.values():
+        edges.sort(key=lambda e: e.source)
     library.out_edges = {k: sorted(v.values(), key=lambda e: e.target) for k, v in out.items()}
     incoming: dict[str, list[Edge]] = defaultdict(list)
     for edges in library.out_edges.values():

@@ -84,10 +84,12 @@ class CitationLists:
         for cite in self.library.bib_cites.get(note.key, ()):
             item = reference_item(cite.key, note.src_uri) if reference_item else None
             references.append((cite.role, item or f"<li>{_text(cite.key)}</li>"))
-        return self._block(self.library.cites(note.key), "target", note, "out", CITES_NONE, references)
+        edges = self.library.cites(note.key) + self.library.mentions_out.get(note.key, [])
+        return self._block(edges, "target", note, "out", CITES_NONE, references)
 
     def cited_by(self, note: Note) -> str:
-        return self._block(self.library.cited_by(note.key), "source", note, "in", CITED_BY_NONE)
+        edges = self.library.cited_by(note.key) + self.library.mentions_in.get(note.key, [])
+        return self._block(edges, "source", note, "in", CITED_BY_NONE)
 
     def _block(self, edges: list[Edge], other_end: str, note: Note, direction: str, empty: str,
                references: list[tuple[str, str]] = ()) -> str:
