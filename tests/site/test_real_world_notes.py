@@ -7,7 +7,7 @@ from pathlib import Path
 
 from paperkb.core.loader import load_library
 
-from .conftest import build_site
+from ..conftest import build_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
