@@ -13,10 +13,13 @@ from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
 from ..core.model import Note
+from ..render.bib_html import inert, ref_anchor
 from ..render.bib_pages import ALL_BIB, BibliographyPages
 from ..render.cite_block import cite_block_html
+from ..render.escape import html
 from ..render.index_pages import GeneratedPage
 from ..render.pandoc_cites import CitedKeys, PandocCiteRenderer
+from ..render.site_map import SiteMap
 from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature, PageRender, Section
 from .headings import Heading
@@ -31,6 +34,7 @@ class BibTeXGlue(Feature):
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
         self.extra_files: list[Path] = []
+        self.site: SiteMap | None = None
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
@@ -62,6 +66,7 @@ class BibTeXGlue(Feature):
         library, site, files, config, prefix = build.library, build.site, build.files, build.config, build.prefix
         assert self.formatter is not None
         self.references = References(library)
+        self.site = site
         self.renderer = PandocCiteRenderer(self.references, site)
         self.formatted = self.formatter.format_all([r.entry for r in self.references])
         self.formatter.save()
@@ -90,6 +95,18 @@ class BibTeXGlue(Feature):
         ref = self.references.get(note.key)
         return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
 
+    def reference_item(self, key: str, here: str) -> str | None:
+        """A cited .bib entry without a note, for a Cites list: its formatted reference and a
+        link to it on the Bibliography page."""
+        ref = self.references.get(key) if self.references is not None else None
+        if ref is None or self.formatter is None or self.site is None:
+            return None
+        formatted = self.formatted.get(key) or self.formatter.format_one(ref.entry)
+        link = ""
+        if self.site.bibliography:
+            href = self.site.urls.href(here, self.site.bibliography, ref_anchor(key))
+            link = str(html(' <a class="pkb-cites__bib" href="{}">Bibliography</a>', href))
+        return f'<li class="pkb-cites__ref">{inert(formatted.html)}{link}</li>'
 
     def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:
         """``[@key]`` into author-year links; the keys go to ``page.cited`` (and its reads)."""

@@ -12,10 +12,11 @@ parse them again, which cost more than building them."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File
 
 from ..core.library import Library
 from ..core.model import Note
@@ -37,7 +38,9 @@ GRAPH_JS_URI = "assets/paperkb/paperkb-graph.js"  # opens a wide diagram on its 
 
 
 class CitationDisplay(Feature):
-    def __init__(self) -> None:
+    def __init__(self, reference_item: Callable[[str, str], str | None] | None = None) -> None:
+        # (key, here_src) -> the Cites list item of a cited .bib entry that has no note
+        self.reference_item = reference_item
         self.keep_drawn = False  # `serve`: drawn SVGs stay in memory for the next build
         self.enabled = False  # diagrams and graph pages (the Cites / Cited by lists always show)
         self.renderer: GraphRenderer | None = None
@@ -103,7 +106,8 @@ class CitationDisplay(Feature):
             return []
         page.reads(e.target for e in self.library.cites(note.key))
         page.reads(e.source for e in self.library.cited_by(note.key))
-        sections = [Section(Heading("cites", "Cites"), lambda: lists.cites(note)),
+        page.reads(cite.key for cite in self.library.bib_cites.get(note.key, ()))
+        sections = [Section(Heading("cites", "Cites"), lambda: lists.cites(note, self.reference_item)),
                     Section(Heading("cited-by", "Cited by"), lambda: lists.cited_by(note))]
         if note.src_uri in self.note_figures:
             page.reads(node.key for node in self.note_figures[note.src_uri][0].nodes)

@@ -84,7 +84,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
         self.layout = NoteLayout(self.slots)  # card and sections above a note's body, sections after it
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
-        self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
+        self.citations = CitationDisplay(self.bib.reference_item)  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
         self.features: tuple[Feature, ...] = (
             Math(),  # KaTeX files; formulas out of the search index
             self.slots,

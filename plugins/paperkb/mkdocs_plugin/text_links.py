@@ -1,5 +1,6 @@
 """Links between pages written in any page's text: ``[[key]]`` links and ``![[key]]`` card
-embeds (render/wikilinks.py); relative links to drafts turned into their plain text."""
+embeds (render/wikilinks.py), Obsidian / Quartz links without ``.md``, relative links to
+drafts turned into their plain text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..core.body_scan import LineTransform, find_links, unlink_transform
+from ..core.body_scan import LineTransform, extensionless_transform, find_links, unlink_transform
 from ..core.library import Library
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
@@ -22,6 +23,7 @@ class TextLinks(Feature):
         self.library = Library()
         self.site: SiteMap | None = None
         self.draft_uris: set[str] = set()
+        self.page_uris: set[str] = set()  # every published documentation page, by src_uri
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.show_tags = not tags_plugin_on(config)
@@ -29,6 +31,7 @@ class TextLinks(Feature):
     def start(self, build: Build) -> list[GeneratedPage]:
         self.library, self.site = build.library, build.site
         self.draft_uris = {n.src_uri for n in build.library.drafts.values()}
+        self.page_uris = {f.src_uri for f in build.files.documentation_pages()}  # (generated pages come later)
         return []
 
     def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:
@@ -39,6 +42,8 @@ class TextLinks(Feature):
         if "[[" in markdown and self.site is not None:
             transforms.append(wikilink_transform(page.src, self.library, self.site, page.text_warn,
                                                  show_tags=self.show_tags))
+        if "](" in markdown:  # Obsidian / Quartz links without an extension: [x](other-note)
+            transforms.append(extensionless_transform(page.src, self.page_uris))
         if self.draft_uris and ".md" in markdown:
             transforms.append(unlink_transform(markdown, page.src, self.draft_uris))
         return transforms
