@@ -189,6 +189,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             warn = _ignore
         if note is None:
             default_updated_date(page.meta)
+            if isinstance(page.meta.get("tags"), list):  # the notes' spelling of each tag
+                page.meta["tags"] = [self.library.spellings.tag(t) if isinstance(t, str) else t
+                                     for t in page.meta["tags"]]
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
             cited = CitedKeys()  # [@key] citations: the page ends with their References list
@@ -198,8 +201,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
-        if isinstance(page.meta.get("tags"), list):
-            page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
+        if "tags" in page.meta:  # in their one spelling (LLM / llm / "Llm " are one tag)
+            page.meta["tags"] = [str(escape(t)) for t in note.tags]
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = fit_leading_title(markdown, note.title)
