@@ -116,3 +116,23 @@ def test_a_body_link_to_a_later_note_is_a_mention_not_a_citation(tmp_path):
     figure = figure[:figure.index("</figure>")]
     assert "3 notes, 2 citations" in figure and figure.count('<g class="edge') == 2
     assert "ViT" not in figure
+
+
+def test_fields_venues_and_tags_differing_in_case_or_spaces_are_one_value(tmp_path):
+    files = {
+        "papers/a.md": "---\ntitle: A\nyear: 2023\nfields: [LLM]\nvenue: NeurIPS\ntags: [Scaling-Law]\n---\n",
+        "papers/b.md": "---\ntitle: B\nyear: 2022\nfields: [llm]\nvenue: neurips\ntags: [scaling-law]\n---\n",
+        "papers/c.md": "---\ntitle: C\nyear: 2021\nfield: 'Llm '\nvenue: ' NeurIPS'\ntags: [scaling-law]\n---\n",
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.warnings()
+    fields = sorted(p.name for p in (site.site_dir / "fields").iterdir() if p.name != "index.html")
+    venues = sorted(p.name for p in (site.site_dir / "venues").iterdir() if p.name != "index.html")
+    assert fields == ["llm"] and venues == ["neurips"]
+    llm = site.html("fields/llm/")
+    assert all(f'href="../../papers/{k}/"' in llm for k in "abc")
+    assert all(f'href="../../papers/{k}/"' in site.html("venues/neurips/") for k in "abc")
+    tags = site.html("tags/")
+    assert tags.count('id="tag:') == 1 and "scaling-law" in tags  # the spelling most notes use
+    for key in "abc":
+        assert '<a href="../../fields/llm/">LLM</a>' in site.html(f"papers/{key}/")  # tie: the capitals win

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
+from .facets import FacetSpellings
 from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
 
@@ -48,6 +49,7 @@ class Library:
     # edge for queries, diagrams or cycles. By source key (out) and by target key (in).
     mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
     mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
+    spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}

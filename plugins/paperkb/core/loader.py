@@ -10,6 +10,7 @@ from .bib.pandoc_cites import unknown_pandoc_cite_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
+from .facets import unify_facets
 from .library import Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
@@ -80,7 +81,8 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    library = Library(notes=published, drafts=drafts, bibliography=bibliography)
+    published, spellings = unify_facets(published, drafts.values())
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings)
     library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_pandoc_cite_problems(library))
 

@@ -15,6 +15,7 @@ from .model import (
     BodyLink, Citation, Insight, LinkKind, Note,
 )
 from .problems import ProblemLog
+from .text_encoding import not_utf8
 from .slug import is_safe_key, key_from_text
 from .urls import safe_url
 
@@ -99,8 +100,7 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        log.error(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        log.error(*not_utf8(raw, exc))
         return None
 
 

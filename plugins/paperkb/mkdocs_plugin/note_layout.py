@@ -63,8 +63,8 @@ class NoteLayout(Feature):
             return page.expand(markdown)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.page.meta["title"] = str(escape(note.title))
-        if isinstance(page.page.meta.get("tags"), list):
-            page.page.meta["tags"] = [str(escape(str(t))) for t in page.page.meta["tags"]]
+        if "tags" in page.page.meta:  # in their one spelling (LLM / llm / "Llm " are one tag)
+            page.page.meta["tags"] = [str(escape(t)) for t in note.tags]
         markdown = fit_leading_title(markdown, note.title)
         card = str(render_card(note, self.site, show_tags=self.show_tags))
         top = self.top(note, card, markdown, page.expand)

@@ -200,8 +200,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return markdown
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
-        if note is None and page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
-            self.site.urls.moved[src] = page.file.url
+        if note is None:
+            if isinstance(page.meta.get("tags"), list):  # the notes' spelling of each tag
+                page.meta["tags"] = [self.library.spellings.tag(t) if isinstance(t, str) else t
+                                     for t in page.meta["tags"]]
+            if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
+                self.site.urls.moved[src] = page.file.url
         render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
                             warn=self._warner(page, note))
         render.expand = lambda text: self._text_pass(render, text)
