@@ -15,6 +15,7 @@ from .model import (
 )
 from .problems import ProblemLog
 from .slug import is_safe_key, key_from_text
+from .tags import split_tag_text
 from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
@@ -177,7 +178,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
-        tags=f.text_list("tags"),
+        tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,
         results=f.text("results") or None,

@@ -33,6 +33,8 @@ from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .page_meta import normalise_tags
+from .symlinks import drop_blocked_links
 from .note_layout import NoteLayout
 from .query_fence import QueryFence
 from .search import enrich_site_search, quiet_jieba
@@ -94,6 +96,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir)
+        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -186,6 +189,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:
             warn = _ignore
         if note is None:
+            normalise_tags(page, warn.shown_as if isinstance(warn, PageWarner) else src)
             default_updated_date(page.meta)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
@@ -196,8 +200,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
-        if isinstance(page.meta.get("tags"), list):
-            page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
+        normalise_tags(page, note.display_path, note.tags)
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = fit_leading_title(markdown, note.title)
