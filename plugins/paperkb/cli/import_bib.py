@@ -10,8 +10,8 @@ from ..core.bib.database import load_bibliography
 from ..core.bib.importer import plan_import
 from ..core.problems import Severity
 from ..importers.writer import Outcome, SafeWriter
-from .project import add_notes_option, find_project
-from .sources import load_project_library
+from .workspace import add_notes_option, find_workspace
+from .sources import load_workspace_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,15 +31,15 @@ def run(args: argparse.Namespace) -> int:
     if not bib_path.is_file():
         print(f"paperkb import bib: {bib_path}: no such file", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    out = Path(args.out) if args.out else project.notes_dir / "papers"
+    workspace = find_workspace(args.notes)
+    out = Path(args.out) if args.out else workspace.notes_dir / "papers"
     # The notes as they are (without any .bib): only their keys matter here.
-    library = load_project_library(project, with_bib=False)
-    bibliography, problems = load_bibliography([bib_path], root=project.root)
+    library = load_workspace_library(workspace, with_bib=False)
+    bibliography, problems = load_bibliography([bib_path], root=workspace.root)
     for problem in problems:
         print(problem, file=sys.stderr)
 
-    writer = SafeWriter(dry_run=args.dry_run, root=project.root)
+    writer = SafeWriter(dry_run=args.dry_run, root=workspace.root)
     created, skipped = [], []
     for plan in plan_import(bibliography, library, out):
         if plan.path is None:

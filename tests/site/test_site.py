@@ -7,7 +7,7 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-from .conftest import note
+from ..conftest import note
 
 XSS = "<script>alert(1)</script>"
 
@@ -215,7 +215,7 @@ def test_bad_notes_are_skipped_and_strict_fails(site_builder, tmp_path):
 
 
 def test_strict_build_fails_on_validation_errors(tmp_path):
-    from .conftest import build_site
+    from ..conftest import build_site
 
     files = corpus()
     files["papers/badyear.md"] = note("Bad year", year="soon")
@@ -225,7 +225,7 @@ def test_strict_build_fails_on_validation_errors(tmp_path):
 
 
 def test_strict_build_passes_on_clean_notes(tmp_path):
-    from .conftest import build_site
+    from ..conftest import build_site
 
     files = {path: text for path, text in corpus().items() if path != "papers/hostile.md"}  # its javascript: link warns
     # Links to a draft become plain text: the draft stays invisible and the build stays clean.

@@ -19,7 +19,7 @@ from paperkb.render.graph_svg import (
     GraphRenderer, GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg,
 )
 
-from .conftest import build_site, note
+from ..conftest import build_site, note
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"

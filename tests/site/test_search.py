@@ -7,7 +7,7 @@ import re
 
 from paperkb.core.search_terms import FIELD, enrich_search_index, split_on_zwsp
 
-from .conftest import note
+from ..conftest import note
 
 ZW = "\u200b"
 

@@ -11,7 +11,7 @@ from paperkb.core.bib.writer import entry_type_for, note_entry
 from paperkb.core.loader import load_library
 from paperkb.core.problems import Severity
 
-from .conftest import note, write_tree
+from ..conftest import note, write_tree
 
 BIB = r"""% test bibliography
 @article{muller2020accents,

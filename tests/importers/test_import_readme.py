@@ -18,7 +18,7 @@ from paperkb.importers.readme_export import export_readme
 from paperkb.importers.readme_import import import_readme
 from paperkb.importers.readme_state import load_state
 
-from .conftest import build_site, note
+from ..conftest import build_site, note
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import_readme" / "README.md"
 

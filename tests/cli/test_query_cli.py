@@ -12,7 +12,7 @@ import pytest
 
 from paperkb.cli import main
 
-from .query_fixture import write_kb
+from ..query_fixture import write_kb
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_installed_console_script(kb):
 
 def test_commands_read_the_notes_the_site_reads(tmp_path, capsys, monkeypatch):
     """query, check and export bib honour the plugin's `exclude` and `bib_files` in mkdocs.yml."""
-    from .conftest import note, write_tree
+    from ..conftest import note, write_tree
 
     write_tree(tmp_path, {
         "mkdocs.yml": "site_name: t\ndocs_dir: notes\nplugins:\n  - search\n"

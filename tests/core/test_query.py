@@ -12,7 +12,7 @@ from paperkb.core.loader import load_library
 from paperkb.core.model import Citation, Note
 from paperkb.core.query import Query, QueryError, evaluate, run_query
 
-from .query_fixture import ALL_KEYS, write_kb
+from ..query_fixture import ALL_KEYS, write_kb
 
 
 @pytest.fixture(scope="module")

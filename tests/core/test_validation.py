@@ -9,7 +9,7 @@ import pytest
 from paperkb.core.loader import load_library
 from paperkb.core.problems import Severity
 
-from .conftest import write_tree
+from ..conftest import write_tree
 
 
 def load(tmp_path: Path, files: dict[str, str | bytes]):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from paperkb.default_config import BLOG_OPTIONS, RSS_OPTIONS, default_config
 
-from .conftest import note, write_tree
+from ..conftest import note, write_tree
 
 SITE_URL = "https://example.org/log/"
 FUTURE = (date.today() + timedelta(days=400)).isoformat()

@@ -11,7 +11,7 @@ import urllib.request
 
 from paperkb.core.loader import NoteCache, load_library
 
-from .conftest import note, write_tree
+from ..conftest import note, write_tree
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from paperkb.cli import main
 from paperkb.core.bib.entry import BibEntry, BibField
 from paperkb.core.loader import load_library
 
-from .conftest import note, write_tree
+from ..conftest import note, write_tree
 
 ZOTERO = r"""@article{mnih2015dqn,
   title = {Human-level control through deep reinforcement learning},

@@ -16,7 +16,7 @@ from paperkb.core.problems import display_path as shown
 from paperkb.importers.post_authors import initials_avatar
 from paperkb.importers.posts import detect_generator, find_post_files, import_posts
 
-from .conftest import build_site
+from ..conftest import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import_posts"
 HEXO, ASTRO, JEKYLL = FIXTURES / "hexo", FIXTURES / "astro", FIXTURES / "jekyll"

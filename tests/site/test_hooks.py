@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import REPO, note
+from ..conftest import REPO, note
 
 
 def test_example_quality_hook_flags_notes_without_a_paper_link(site_builder):

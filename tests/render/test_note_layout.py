@@ -18,7 +18,7 @@ from paperkb.core.urls import SiteUrls
 from paperkb.default_config import MARKDOWN_EXTENSIONS
 from paperkb.render.plain_text import PlainText, defines_abbreviations, text_neutral
 
-from .conftest import note
+from ..conftest import note
 
 SITE_EXTENSIONS = MARKDOWN_EXTENSIONS
 

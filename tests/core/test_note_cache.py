@@ -8,7 +8,7 @@ from pathlib import Path
 from paperkb.core import note_cache, user_key
 from paperkb.core.loader import NoteCache, load_library
 
-from .conftest import build_site, note, write_tree
+from ..conftest import build_site, note, write_tree
 
 
 def _library(tmp_path, cache):

@@ -11,7 +11,7 @@ import pytest
 from paperkb.cli import main
 from paperkb.core.loader import load_library
 
-from .conftest import note, write_tree
+from ..conftest import note, write_tree
 
 
 def run_cli(*args: str, cwd) -> subprocess.CompletedProcess:

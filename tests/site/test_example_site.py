@@ -12,7 +12,7 @@ import pytest
 from paperkb.core.loader import load_library
 from paperkb.core.model import LEVELS, PAPER_TYPES
 
-from .conftest import REPO
+from ..conftest import REPO
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -7,7 +7,7 @@ import textwrap
 
 from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, rebase_links, unlink_transform
 
-from .conftest import note
+from ..conftest import note
 
 
 def links(body: str, src: str = "papers/p.md") -> list[tuple[str, int, bool]]:

@@ -9,8 +9,8 @@ from html import unescape
 from paperkb.default_config import MARKDOWN_EXTENSIONS
 from paperkb.render.query_blocks import find_query_blocks, markdown_inert
 
-from .conftest import BuiltSite, note
-from .query_fixture import NOTES
+from ..conftest import BuiltSite, note
+from ..query_fixture import NOTES
 
 HOSTILE = '<script>alert(1)</script> & "q" *em* [[vit]] {x} `c`'
 

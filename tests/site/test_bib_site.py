@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import bibtexparser
 import pytest
 
-from .conftest import note
+from ..conftest import note
 
 BIB = r"""@inproceedings{vaswani2017attention,
   title     = {Attention is All you Need},

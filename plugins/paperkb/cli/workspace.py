@@ -17,7 +17,10 @@ TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader,
 
 
 @dataclass(frozen=True)
-class Project:
+class Workspace:
+    """The notes folder a command works on and the mkdocs.yml that builds it (a *research*
+    project, a page in the notes, is core/projects.py)."""
+
     notes_dir: Path
     config_file: Path | None  # the mkdocs.yml that builds notes_dir, if there is one
 
@@ -58,7 +61,7 @@ def add_notes_option(parser) -> None:
     parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
 
 
-def find_project(notes_dir: str | None = None, cwd: Path | None = None) -> Project:
+def find_workspace(notes_dir: str | None = None, cwd: Path | None = None) -> Workspace:
     """``notes_dir`` given: that folder, with the mkdocs.yml beside it that points at it.
     Not given: the docs_dir of ./mkdocs.yml, else ./notes, else the working directory."""
     cwd = (cwd or Path.cwd()).resolve()
@@ -66,13 +69,13 @@ def find_project(notes_dir: str | None = None, cwd: Path | None = None) -> Proje
         notes = Path(notes_dir).resolve()
         for candidate in (notes.parent / "mkdocs.yml", cwd / "mkdocs.yml"):
             if candidate.is_file() and _docs_dir_of(candidate) == notes:
-                return Project(notes, candidate)
-        return Project(notes, None)
+                return Workspace(notes, candidate)
+        return Workspace(notes, None)
     config = cwd / "mkdocs.yml"
     if config.is_file():
         docs = _docs_dir_of(config)
         if docs is not None:
-            return Project(docs, config)
+            return Workspace(docs, config)
     if (cwd / "notes").is_dir():
-        return Project(cwd / "notes", None)
-    return Project(cwd, None)
+        return Workspace(cwd / "notes", None)
+    return Workspace(cwd, None)
