@@ -54,19 +54,21 @@ def load_library(
     cache: NoteCache | None = None,
     project_root: Path | None = None,
     bib_files: Sequence[Path] | None = None,
+    guard: LinkGuard | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
 
     Notes with errors are reported and left out; of two notes with the same key the first by
     path is kept and the second reported. Notes are completed from the entries of ``bib_files``
-    (default: every .bib file below ``notes_dir``) with the same key."""
+    (default: every .bib file below ``notes_dir``) with the same key. Symbolic links that
+    ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
     cache = cache if cache is not None else NoteCache()
     problems: list[Problem] = []
     published: dict[str, Note] = {}
     drafts: dict[str, Note] = {}
-    guard = LinkGuard(notes_dir, project_root=root)
+    guard = guard or LinkGuard(notes_dir, project_root=root)
     if files is None:
         files = iter_markdown(notes_dir, exclude, guard)
     for path, src_uri in files:

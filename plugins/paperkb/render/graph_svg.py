@@ -19,7 +19,7 @@ from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.cache_file import write_cache_file
+from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest, signing_key
 from .graph_dot import BACKSLASH_STAND_IN
 
@@ -198,7 +198,8 @@ def render_svg(dot: str, label: str) -> str:
 
 # -- disk cache ----------------------------------------------------------------------------------
 class SvgDiskCache:
-    """Finished SVGs as ``<dir>/<key[:2]>/<key>.svg``, written atomically (temp file + rename)."""
+    """Finished SVGs as ``<dir>/<key[:2]>/<key>.svg``, written atomically (temp file + rename)
+    and signed with their key: an SVG someone edited (a planted ``<script>``) is drawn again."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
@@ -207,9 +208,10 @@ class SvgDiskCache:
         return self.directory / key[:2] / f"{key}.svg"
 
     def get(self, key: str) -> str | None:
+        data = read_signed_cache_file(self.path(key), key)
         try:
-            return self.path(key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # missing or unreadable: drawn again
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:  # missing, unreadable or not signed by this user: drawn again
             return None
 
     def has(self, key: str) -> bool:
@@ -217,7 +219,7 @@ class SvgDiskCache:
 
     def put(self, key: str, svg: str) -> None:
         """Store ``svg``; a cache folder that cannot be written only costs the next build time."""
-        write_cache_file(self.path(key), svg.encode("utf-8"))
+        write_signed_cache_file(self.path(key), svg.encode("utf-8"), key)
 
 
 def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str:
