@@ -14,6 +14,7 @@ from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
 from ..core.problems import display_path
+from ..core.script_links import find_script_links, script_link_message
 from ..core.urls import SiteUrls
 from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
@@ -21,6 +22,7 @@ from ..render.index_pages import IndexPages
 from ..render.insight_marks import has_insight_marks, insight_mark
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
+from ..render.url_guard import neutralize_script_urls
 from ..render.wikilinks import wikilink_transform
 from .assets import ASSETS_DIR
 from .blog import clean_feeds, default_updated_date, give_feed_excerpt
@@ -190,6 +192,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             warn = _ignore
         if note is None:
             normalise_tags(page, warn.shown_as if isinstance(warn, PageWarner) else src)
+            for index, scheme in find_script_links(markdown, 0):  # made inert in on_page_content
+                warn(index, script_link_message(scheme))
             default_updated_date(page.meta)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
@@ -212,6 +216,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:  # before search, feeds and blog excerpts take the HTML
+            html = neutralize_script_urls(html)
         if self.math:
             html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
@@ -267,7 +273,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:  # the tables of a generated page: search finds the page by its title, not by every row
             output = self.slots.fill(src, output)
         # Diagrams go in last: they were laid out while the other pages were rendered.
-        return self.citations.fill(output, src, keep=self.command == "serve")
+        output = self.citations.fill(output, src, keep=self.command == "serve")
+        # Blog indexes hold excerpts rendered apart from their posts: every finished page is checked.
+        return neutralize_script_urls(output)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
