@@ -10,6 +10,7 @@ from .bib.citations import unknown_citation_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
+from .facets import unify_facets
 from .library import Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
@@ -93,7 +94,9 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    library = Library(notes=published, drafts=drafts, bibliography=bibliography)
+    published, spellings = unify_facets(published, drafts.values())
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings)
+    library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_citation_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:

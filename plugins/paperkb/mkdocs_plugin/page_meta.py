@@ -4,6 +4,7 @@ and the theme inserts tag names as HTML)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.structure.pages import Page
@@ -25,12 +26,16 @@ def key_line(abs_src_path: str | None, key: str) -> int:
         return 1
 
 
-def normalise_tags(page: Page, shown_as: str, tags: list[str] | None = None) -> None:
-    """``page.meta['tags']`` as escaped strings; ``tags``: the note's own, already read."""
+def normalise_tags(page: Page, shown_as: str, tags: list[str] | None = None,
+                   spelling: Callable[[str], str] | None = None) -> None:
+    """``page.meta['tags']`` as escaped strings; ``tags``: the note's own, already read;
+    ``spelling``: the one spelling of a tag the notes use."""
     if "tags" not in page.meta:
         return
     if tags is None:
         tags, problem = tag_list(page.meta["tags"])
         if problem:
             log.warning(f"{shown_as}:{key_line(page.file.abs_src_path, 'tags')}: {problem}")
+        if spelling is not None:
+            tags = list(dict.fromkeys(map(spelling, tags)))
     page.meta["tags"] = [str(escape(tag)) for tag in tags]
