@@ -14,6 +14,7 @@ on every feature in that order, so a feature's place in the list is its place on
     page_html(page, html) -> html                   on_page_content    before the search plugin reads the page
     after_body(page) -> [Section]                   (note pages)       sections after the body, added at page_output
     page_output(page, output) -> output             on_post_page       after search read the page: the finished HTML
+    finished_page(page, output) -> output           (then)             a last look at the whole page (safety checks)
     post_build(config)                              on_post_build      files written beside the site's pages
     close()                                         on_shutdown
 
@@ -121,6 +122,9 @@ class Feature:
         return []
 
     def page_output(self, page: PageRender, output: str) -> str:
+        return output
+
+    def finished_page(self, page: PageRender, output: str) -> str:
         return output
 
     def post_build(self, config: MkDocsConfig) -> None:

@@ -29,6 +29,7 @@ from .config import PaperKBConfig, tags_plugin_on
 from .feature import Build, Feature, PageRender
 from .headings import AddedHeadings, Heading, keep_unicode_heading_ids
 from .html_slots import HtmlSlots
+from .page_meta import normalise_tags
 
 
 class NoteLayout(Feature):
@@ -63,8 +64,7 @@ class NoteLayout(Feature):
             return page.expand(markdown)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.page.meta["title"] = str(escape(note.title))
-        if "tags" in page.page.meta:  # in their one spelling (LLM / llm / "Llm " are one tag)
-            page.page.meta["tags"] = [str(escape(t)) for t in note.tags]
+        normalise_tags(page.page, note.display_path, note.tags)  # in their one spelling (LLM / llm are one tag)
         markdown = fit_leading_title(markdown, note.title)
         card = str(render_card(note, self.site, show_tags=self.show_tags))
         top = self.top(note, card, markdown, page.expand)

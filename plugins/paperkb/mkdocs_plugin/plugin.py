@@ -14,6 +14,7 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
+                  javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
                   Insights above its body (note_layout.py, render/card.py), the References of its
@@ -22,12 +23,13 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML)
-on_page_content   math kept out of search (math.py); a post's feed excerpt (blog.py); the held
+on_page_content   javascript: links made inert (script_urls.py); math kept out of search (math.py); a post's feed excerpt (blog.py); the held
                   HTML and the added headings placed, with a marker where the sections after the
                   body go (note_layout.py, headings.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template)
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
-                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last.
+                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
+                  then every feature's ``finished_page`` (script_urls.py checks the whole page).
 on_post_build     the search index gains word forms (search.py); feeds cleaned (blog.py).
 on_serve          serve.py: an edit re-renders only the pages that read what it changed."""
 
@@ -60,8 +62,11 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
+from .page_meta import normalise_tags
 from .query_fence import QueryFence
+from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
+from .symlinks import drop_blocked_links
 from .text_links import TextLinks
 
 
@@ -86,6 +91,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
         self.features: tuple[Feature, ...] = (
+            ScriptUrlGuard(),  # javascript: links warned about and made inert
             Math(),  # KaTeX files; formulas out of the search index
             self.slots,
             Feeds(),  # RSS of blog posts
@@ -122,6 +128,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir)
+        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -201,9 +208,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
         if note is None:
-            if isinstance(page.meta.get("tags"), list):  # the notes' spelling of each tag
-                page.meta["tags"] = [self.library.spellings.tag(t) if isinstance(t, str) else t
-                                     for t in page.meta["tags"]]
+            # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
+            normalise_tags(page, display_path(Path(page.file.abs_src_path), self.project_root)
+                           if page.file.abs_src_path and not page.file.generated_by else src,
+                           spelling=self.library.spellings.tag)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
         render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
@@ -250,6 +258,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return output
         for feature in self.features:
             output = feature.page_output(render, output)
+        for feature in self.features:
+            output = feature.finished_page(render, output)
         return output
 
     # -- after the build ------------------------------------------------------------------------
