@@ -23,15 +23,16 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML)
-on_page_content   javascript: links made inert (script_urls.py); math kept out of search (math.py); a post's feed excerpt (blog.py); the held
-                  HTML and the added headings placed, with a marker where the sections after the
-                  body go (note_layout.py, headings.py).
+on_page_content   javascript: links made inert (script_urls.py); math kept out of search
+                  (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
+                  placed, with a marker where the sections after the body go (note_layout.py,
+                  headings.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template)
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
 on_post_build     the search index gains word forms (search.py); feeds cleaned (blog.py).
-on_serve          serve.py: an edit re-renders only the pages that read what it changed."""
+on_serve          .bib files outside docs_dir are watched too."""
 
 from __future__ import annotations
 
