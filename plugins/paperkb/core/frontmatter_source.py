@@ -102,6 +102,61 @@ def _nested_duplicates(node: yaml.Node, path: str, fm_line: int,
     return found
 
 
+# YAML aliases may repeat a value anywhere; nine levels of nine aliases (a "billion laughs") are
+# 9^9 values once anything walks them. Past this many values added by aliases a key is refused.
+MAX_ALIAS_EXPANSION = 1000
+
+
+class _Expansion:
+    """How many values a node stands for once its aliases are expanded, each node counted once
+    (memoised), so a bomb is measured in time linear in what was written."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[int, int] = {}
+        self._open: set[int] = set()
+
+    def size(self, node: yaml.Node) -> int:
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in self._open:  # a value that contains itself never ends
+            return MAX_ALIAS_EXPANSION * 1000
+        self._open.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(self.size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(self.size(k) + self.size(v) for k, v in node.value)
+        self._open.discard(id(node))
+        self.sizes[id(node)] = total
+        return total
+
+
+def _distinct_nodes(node: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+    return len(seen)
+
+
+def _check_alias_expansion(key: str, value_node: yaml.Node, line: int, expansion: _Expansion) -> None:
+    if isinstance(value_node, yaml.ScalarNode):
+        return
+    added = expansion.size(value_node) - _distinct_nodes(value_node)
+    if added > MAX_ALIAS_EXPANSION:
+        raise FrontMatterError(
+            line, f"'{key}' repeats YAML anchors through aliases (*name) into more than {MAX_ALIAS_EXPANSION} "
+                  "values (a 'billion laughs'); write the values out instead of nesting aliases")
+
+
 def parse_front_matter(text: str) -> FrontMatter:
     """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors."""
     fm, body, fm_line, body_line = split_front_matter(text)
@@ -116,6 +171,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError(fm_line + node.start_mark.line, "front-matter must be a mapping of keys to values")
         result = FrontMatter({}, body, body_line)
+        expansion = _Expansion()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = fm_line + key_node.start_mark.line
@@ -123,6 +179,7 @@ def parse_front_matter(text: str) -> FrontMatter:
                 result.duplicate_keys.append((key, line, result.key_lines[key]))
                 continue
             result.key_lines[key] = line
+            _check_alias_expansion(str(key), value_node, line, expansion)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 result.duplicate_keys += _nested_duplicates(value_node, key, fm_line)
             if isinstance(value_node, yaml.SequenceNode):
@@ -146,5 +203,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         raise FrontMatterError(line, f"YAML syntax error: {problem}{context}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(fm_line, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise FrontMatterError(fm_line, "front-matter nests lists or mappings too deeply") from None
     finally:
         loader.dispose()
