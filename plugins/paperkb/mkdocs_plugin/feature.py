@@ -11,6 +11,7 @@ on every feature in that order, so a feature's place in the list is its place on
     start(build) -> [GeneratedPage]                 on_files           the library is loaded: plan, add files, make pages
     page_markdown(page, markdown) -> markdown       on_page_markdown   change the page's Markdown
     prose_transforms(page, markdown) -> [transform] (inside the above) line transforms of the one text pass over prose
+    after_prose(page, markdown) -> markdown         (then)             whole-text passes that may add lines
     page_html(page, html) -> html                   on_page_content    before the search plugin reads the page
     after_body(page) -> [Section]                   (note pages)       sections after the body, added at page_output
     page_output(page, output) -> output             on_post_page       after search read the page: the finished HTML
@@ -114,6 +115,9 @@ class Feature:
 
     def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:
         return []
+
+    def after_prose(self, page: PageRender, markdown: str) -> str:
+        return markdown
 
     def page_html(self, page: PageRender, html: str) -> str:
         return html

@@ -11,6 +11,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from ..core.display_math import normalise_display_math
 from ..render.index_pages import GeneratedPage
 from .assets import ASSETS_DIR
 from .config import PaperKBConfig
@@ -40,6 +41,11 @@ class Math(Feature):
         if self.enabled:
             add_math_files(build.files, build.config)
         return []
+
+    def after_prose(self, page: PageRender, markdown: str) -> str:
+        """Display math as Typora / Obsidian write it (last: it adds lines, which no line-numbered
+        pass may see)."""
+        return normalise_display_math(markdown) if self.enabled and "$$" in markdown else markdown
 
     def page_html(self, page: PageRender, html: str) -> str:
         return keep_math_out_of_search(html) if self.enabled else html

@@ -21,7 +21,7 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  Obsidian callouts (callouts.py).
+                  ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
   (MkDocs turns the Markdown into HTML)
 on_page_content   javascript: links made inert (script_urls.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
@@ -52,7 +52,7 @@ from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
 from .blog import Feeds
-from .callouts import convert_callouts
+from .callouts import Callouts
 from .citation_display import CitationDisplay
 from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature, PageRender, Warn, _ignore
@@ -90,10 +90,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
         self.layout = NoteLayout(self.slots)  # card and sections above a note's body, sections after it
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
-        self.citations = CitationDisplay(self.bib.reference_item)  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
+        self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.features: tuple[Feature, ...] = (
             ScriptUrlGuard(),  # javascript: links warned about and made inert
-            Math(),  # KaTeX files; formulas out of the search index
+            Callouts(),  # Obsidian callouts as admonitions
+            Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
             Feeds(),  # RSS of blog posts
             QueryFence(),  # paperkb-query blocks
@@ -225,12 +226,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def _text_pass(self, page: PageRender, markdown: str) -> str:
         """The features' line transforms in one walk over the prose (code, math and HTML are left
-        alone: core/body_scan.py), then Obsidian callouts."""
+        alone: core/body_scan.py), then their whole-text passes (callouts, display math)."""
         transforms = [t for feature in self.features for t in feature.prose_transforms(page, markdown)]
         if transforms:
             markdown = map_prose(markdown, chain(*transforms))
-        if self.config.callouts and "[!" in markdown:
-            markdown = convert_callouts(markdown)
+        for feature in self.features:
+            markdown = feature.after_prose(page, markdown)
         return markdown
 
     def _warner(self, page: Page, note) -> Warn:
