@@ -89,36 +89,32 @@ def build_once(config_file: str, *, strict: bool = False, **overrides) -> None:
         config.plugins.on_shutdown()
 
 
-def run_build(args: argparse.Namespace) -> int:
+def _with_config(verb: str, notes_dir: str | None, site_dir: str | None, site_url: str | None, action) -> int:
+    """Run ``action(config_file, overrides)``; a MkDocs failure is 1, a bare folder 2 (one line)."""
     from mkdocs.exceptions import MkDocsException
 
-    _setup_logging(args.quiet)
     try:
-        with config_file_for(args.notes_dir, args.site_dir, args.site_url) as (config_file, overrides):
+        with config_file_for(notes_dir, site_dir, site_url) as (config_file, overrides):
             try:
-                build_once(config_file, strict=args.strict, **overrides)
+                action(config_file, overrides)
             except MkDocsException as exc:
                 logging.getLogger("mkdocs").error(str(exc))
                 return 1
     except NoProject as exc:
-        print(f"paperkb build: {exc}", file=sys.stderr)
+        print(f"paperkb {verb}: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    _setup_logging(args.quiet)
+    return _with_config("build", args.notes_dir, args.site_dir, args.site_url,
+                        lambda config_file, overrides: build_once(config_file, strict=args.strict, **overrides))
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
 
     _setup_logging(False)
-    try:
-        with config_file_for(args.notes_dir, None, args.site_url) as (config_file, overrides):
-            try:
-                serve(config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides)
-            except MkDocsException as exc:
-                logging.getLogger("mkdocs").error(str(exc))
-                return 1
-    except NoProject as exc:
-        print(f"paperkb serve: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return _with_config("serve", args.notes_dir, None, args.site_url, lambda config_file, overrides: serve(
+        config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides))
