@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.pages import Page
 
-from ..render.escape import xml_text
 from ..render.feed_excerpt import feed_excerpt
 
 
@@ -31,20 +29,3 @@ def give_feed_excerpt(page: Page, html: str) -> None:
     excerpt = feed_excerpt(html, page.canonical_url)
     if excerpt:
         meta["rss"] = {**rss, "feed_description": excerpt}
-
-
-FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
-
-
-def clean_feeds(site_dir: str) -> None:
-    """Drop the characters XML cannot hold from the RSS feeds mkdocs-rss-plugin wrote (a control
-    character in a post's title makes the whole feed unreadable to a feed reader)."""
-    for name in FEEDS:
-        path = Path(site_dir) / name
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        cleaned = xml_text(text)
-        if cleaned != text:
-            path.write_text(cleaned, encoding="utf-8")

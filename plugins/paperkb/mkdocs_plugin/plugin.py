@@ -25,17 +25,19 @@ from ..render.site_map import SiteMap
 from ..render.url_guard import neutralize_script_urls
 from ..render.wikilinks import wikilink_transform
 from .assets import ASSETS_DIR
-from .blog import clean_feeds, default_updated_date, give_feed_excerpt
+from .blog_values import escape_blog_values
+from .blog import default_updated_date, give_feed_excerpt
 from .bibtex import BibTeXGlue
 from .callouts import convert_callouts
 from .config import PaperKBConfig, cache_root
+from .feeds import rewrite_feeds
 from .graphs import CitationDisplay
 from .headings import Heading, keep_unicode_heading_ids
 from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
-from .page_meta import normalise_tags
+from .page_meta import keep_title_escaped, normalise_tags
 from .symlinks import drop_blocked_links
 from .note_layout import NoteLayout
 from .query_fence import QueryFence
@@ -180,6 +182,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             (f.src_uri for f in files.documentation_pages() if f.src_uri in ("blog/index.md", "blog/README.md")), None)
         return build_nav(self.site, others, blog_index)
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # the blog plugin has read its posts and authors (on_files)
+            report(escape_blog_values(config, self.project_root))
+        return nav
+
     # -- pages ---------------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.site is None:
@@ -222,6 +229,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:  # before search, feeds and blog excerpts take the HTML
             html = neutralize_script_urls(html)
+            keep_title_escaped(page)
         if self.math:
             html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
@@ -267,7 +275,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.config.enabled:
             enrich_site_search(config.site_dir, forms=self.config.search_forms)
         if self.feeds:
-            clean_feeds(config.site_dir)
+            rewrite_feeds(config)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
