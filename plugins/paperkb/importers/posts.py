@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from ..core.active_html import active_html_message, neutralize_active_html
 from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, ProblemLog, Severity, display_path
@@ -256,6 +257,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     if kind == "jekyll":  # kramdown's inline $$x$$
         body, _converted = kramdown_inline_math(body)
     _warn_template_tags(fm.body, fm.body_line, kind, log, mdx=path.suffix == ".mdx")
+    body, _ = neutralize_active_html(body)  # someone else's blog: its HTML shows, never runs
+    for at, what in neutralize_active_html(fm.body, fm.body_line)[1]:
+        log.warning(at, active_html_message(what))
     images = _images(fm.body, fm.body_line) + _front_images(data, fm.key_lines)
     name = _output_name(path)
     return ConvertedPost(path, kind, name, front, body, images, body_line=fm.body_line, source_body=fm.body)

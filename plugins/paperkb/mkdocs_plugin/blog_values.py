@@ -112,9 +112,10 @@ def _escape_authors(plugin: BlogPlugin, config: MkDocsConfig, project_root: Path
             value = getattr(author, key, None)
             if not isinstance(value, str) or not value:
                 continue
-            if script_scheme(value) or safe_url(value) is None or '"' in value or "<" in value:
+            image = key == "avatar" and value.strip().lower().startswith("data:image/")  # drawn, never run
+            if not image and (script_scheme(value) or safe_url(value) is None) or '"' in value or "<" in value:
                 warn(author_id, key, f"author '{author_id}': {key} {value[:60]!r} is not an address the site "
-                                     "links to (http(s) or a path in the site); it is left out")
+                                     "links to (http(s), a path in the site or an image); it is left out")
                 setattr(author, key, "" if key == "avatar" else None)
             else:
                 setattr(author, key, str(escape(value)))

@@ -1,6 +1,7 @@
 """Front-matter values mkdocs-material's templates and plugins read from ``page.meta``, made safe
 before they do: tags as a list of escaped strings (the tags plugin stops the build on one string,
-and the theme inserts tag names as HTML); the title as HTML text."""
+and the theme inserts tag names as HTML); the title as HTML text; with ``sanitize_html``, the
+finished page's content."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from mkdocs.structure.pages import Page
 
+from ..core.active_html import sanitize_html
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.tags import tag_list
 from ..render.escape import escape
@@ -65,3 +67,16 @@ def keep_title_escaped(page: Page) -> None:
     page's meta title, the theme shows it as it is."""
     if "title" not in page.meta and page.title:
         page.meta["title"] = page.title
+
+
+_ARTICLE_START = re.compile(r"<article\b[^>]*>")
+
+
+def sanitize_page_content(page_html: str) -> str:
+    """A finished page with its article (the page's content, blog excerpts included) sanitised;
+    the theme's own markup and scripts around it are left alone."""
+    start = _ARTICLE_START.search(page_html)
+    end = page_html.rfind("</article>")
+    if start is None or end < start.end():
+        return page_html
+    return page_html[:start.end()] + sanitize_html(page_html[start.end():end]) + page_html[end:]

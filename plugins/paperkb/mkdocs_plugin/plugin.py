@@ -13,6 +13,7 @@ from ..core.body_scan import LineTransform, chain, extensionless_transform, map_
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
+from ..core.active_html import sanitize_html
 from ..core.problems import display_path
 from ..core.script_links import find_script_links, script_link_message
 from ..core.urls import SiteUrls
@@ -37,7 +38,7 @@ from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
-from .page_meta import keep_title_escaped, normalise_tags
+from .page_meta import keep_title_escaped, normalise_tags, sanitize_page_content
 from .symlinks import drop_blocked_links
 from .note_layout import NoteLayout
 from .query_fence import QueryFence
@@ -228,7 +229,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:  # before search, feeds and blog excerpts take the HTML
-            html = neutralize_script_urls(html)
+            html = sanitize_html(html) if self.config.sanitize_html else neutralize_script_urls(html)
             keep_title_escaped(page)
         if self.math:
             html = keep_math_out_of_search(html)
@@ -280,6 +281,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return output
+        if self.config.sanitize_html:  # blog indexes hold excerpts rendered apart from their posts
+            output = sanitize_page_content(output)
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
         if note is not None:  # after search read the page: Cites, Cited by, the diagram, Cite
