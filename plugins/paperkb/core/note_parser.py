@@ -128,6 +128,8 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
 
 def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
     f = _Fields(fm, log)
+    for line, message in fm.hints:
+        log.warning(line, message)
     for key, line, first in fm.duplicate_keys:
         log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 

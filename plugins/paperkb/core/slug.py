@@ -71,3 +71,27 @@ class SlugRegistry:
         self._taken[slug] = name
         self._by_name[name] = slug
         return slug
+
+
+# Words a citation key skips when it takes the title's first word (Google Scholar's style).
+_TITLE_STOPWORDS = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward",
+                              "via", "is", "are", "do", "does", "what", "how", "why", "when", "from", "by", "at"})
+
+
+def family_name(author: str) -> str:
+    """The family name of "First Last" or "Last, First", in ASCII lower case ('' if none)."""
+    author = " ".join(str(author).split())
+    family = author.split(",")[0] if "," in author else (author.split(" ")[-1] if author else "")
+    return ascii_slug(family, max_words=3, fallback="").replace("-", "")
+
+
+def citation_key(title: str, author: str | None = None, year: int | None = None) -> str:
+    """A key in the style of the example notes and Google Scholar, ``vaswani2017attention``:
+    the first author's family name, the year and the title's first word that says something;
+    without an author, the title's words (``key_from_text``)."""
+    family = family_name(author) if author else ""
+    if not family:
+        return key_from_text(title, max_words=6)
+    words = ascii_slug(title, max_words=40, fallback="").split("-")
+    word = next((w for w in words if w and w not in _TITLE_STOPWORDS), "")
+    return f"{family}{year if year is not None else ''}{word}"

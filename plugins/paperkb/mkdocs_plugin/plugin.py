@@ -10,6 +10,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.body_scan import LineTransform, chain, extensionless_transform, map_prose, unlink_transform
+from ..core.display_math import normalise_display_math
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
@@ -268,6 +269,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             markdown = map_prose(markdown, chain(*transforms))
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
+        if self.math and "$$" in markdown:  # last: it adds lines, which no line-numbered pass may see
+            markdown = normalise_display_math(markdown)
         return markdown
 
     # -- after the build ------------------------------------------------------------------------
