@@ -15,6 +15,7 @@ from ..conftest import note, write_tree
 # A Hexo post as such blogs write them: a video embed, an image with a handler, a stats script.
 HEXO_POST = """---
 title: 读 ViT 的笔记
+author: "<img src=x onerror=alert(9)>Mallory"
 date: 2021-03-02 10:00:00
 tags: [vision]
 categories: [Reading]
@@ -66,9 +67,15 @@ def test_import_posts_escapes_active_html_with_lines(tmp_path):
     (tmp_path / "hexo" / "_config.yml").write_text("title: A Hexo blog\n", encoding="utf-8")
     notes = tmp_path / "notes"
     report = import_posts([tmp_path / "hexo"], out_dir=notes / "blog" / "posts", notes_dir=notes, project_root=tmp_path)
+    report = import_posts([tmp_path / "hexo"], out_dir=notes / "blog" / "posts", notes_dir=notes,
+                          project_root=tmp_path, add_authors=True, authors_file=notes / "blog" / ".authors.yml",
+                          dry_run=True)
+    assert any(p.line == 3 and "author name" in p.message and "HTML markup" in p.message for p in report.problems)
     lines = {(p.line, p.message.split(" (")[0]) for p in report.problems if "active HTML" in p.message}
-    assert lines == {(9, "active HTML <img onerror>"), (11, "active HTML <iframe>"), (15, "active HTML <script>"),
-                     (16, "active HTML <a href>")}, report.problems
+    assert lines == {(10, "active HTML <img onerror>"), (12, "active HTML <iframe>"), (16, "active HTML <script>"),
+                     (17, "active HTML <a href>")}, report.problems
+    report = import_posts([tmp_path / "hexo"], out_dir=notes / "blog" / "posts", notes_dir=notes,
+                          project_root=tmp_path)
     written = next((notes / "blog" / "posts").glob("*.md")).read_text(encoding="utf-8")
     body = parse_front_matter(written).body
     assert '<p align="center"><img src="/images/vit.png" width="480"></p>' in body  # shows only: kept

@@ -199,6 +199,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     # authors: ids of the blog's .authors.yml; names it does not know stay in `author`
     author_key, author_value = take("authors", "author")
     names = _names(author_value)
+    for name in names:  # --add-authors would carry it into .authors.yml; the site shows it as text
+        if _MARKUP.search(name):
+            log.warning(line(author_key), f"author name {name[:60]!r} holds HTML markup; the site shows it as text")
     if names:
         ids, unknown = authors.resolve(names) if authors is not None else ([], names)
         if ids:
@@ -299,6 +302,9 @@ def _date(value: Any, log: ProblemLog, line: int) -> dt.date | dt.datetime | Non
         return parsed if "%H" in fmt else parsed.date()
     log.warning(line, f"cannot read the date '{text}'")
     return None
+
+
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
 
 
 def _names(value: Any) -> list[str]:

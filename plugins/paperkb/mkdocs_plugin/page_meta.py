@@ -65,7 +65,7 @@ def keep_title_escaped(page: Page) -> None:
     entity), but mkdocs-material's ``<title>`` shows it through ``striptags``, which decodes the
     entities: a heading reading ``</title><script>`` would become markup there. Given as the
     page's meta title, the theme shows it as it is."""
-    if "title" not in page.meta and page.title:
+    if "title" not in page.meta and page.title and not page.is_homepage:  # the home shows the site name
         page.meta["title"] = page.title
 
 
