@@ -14,6 +14,7 @@ from .library import Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
 from .problems import Problem, Severity, display_path
+from .projects import Project, check_paper_keys
 
 __all__ = ["DEFAULT_EXCLUDE", "NoteCache", "is_excluded", "iter_markdown", "load_library"]
 
@@ -58,9 +59,14 @@ def load_library(
     problems: list[Problem] = []
     published: dict[str, Note] = {}
     drafts: dict[str, Note] = {}
+    projects: dict[str, Project] = {}
+    project_drafts: dict[str, Project] = {}
     for path, src_uri in files if files is not None else iter_markdown(notes_dir, exclude):
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
+        if parsed.project is not None:
+            problems.extend(_add_project(parsed.project, projects, project_drafts))
+            continue
         note = parsed.note
         if note is None:
             continue
@@ -79,7 +85,9 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    library = Library(notes=published, drafts=drafts, bibliography=bibliography)
+    problems.extend(check_paper_keys(projects.values(), published, drafts))
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography, projects=projects,
+                      project_drafts=project_drafts)
     problems.extend(unknown_citation_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:
@@ -88,3 +96,14 @@ def load_library(
     build_edges(library, report)
     library.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
     return library
+
+
+def _add_project(project: Project, published: dict[str, Project], drafts: dict[str, Project]) -> list[Problem]:
+    """Keep ``project`` unless an earlier one has its key (an error naming both files)."""
+    first = published.get(project.key) or drafts.get(project.key)
+    if first is not None:
+        line = project.line_of("key") if "key" in project.key_lines else 1
+        return [Problem(project.display_path, line, Severity.ERROR,
+                        f"duplicate project key '{project.key}': already used by {first.display_path}")]
+    (drafts if project.draft else published)[project.key] = project
+    return []

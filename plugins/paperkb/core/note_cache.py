@@ -29,8 +29,9 @@ import yaml
 from .bib.reader import BibFileCache
 from .cache_file import write_cache_file
 from .model import Note
-from .note_parser import parse_note
+from .note_parser import parse_page
 from .problems import Problem, ProblemLog
+from .projects import Project
 from .user_key import signature
 
 CORE_DIR = Path(__file__).resolve().parent
@@ -44,6 +45,7 @@ class _Parsed:
     shown_as: str
     note: Note | None
     problems: list[Problem]
+    project: Project | None = None  # a research project page (then ``note`` is None)
 
 
 def _version(distribution: str) -> str:
@@ -83,8 +85,9 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log, title_required=False, raw=raw)  # a .bib entry may supply the title
-        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems)
+        page = parse_page(path, src_uri, log, title_required=False, raw=raw)  # a .bib entry may supply a note's title
+        note, project = (page, None) if isinstance(page, Note) else (None, page)
+        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project)
         self.entries[str(path)] = parsed
         return parsed
 
