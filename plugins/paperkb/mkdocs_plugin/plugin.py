@@ -34,6 +34,7 @@ from .math import add_math_files, add_math_to_config, keep_math_out_of_search, u
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
+from .projects import ProjectDisplay
 from .query_fence import QueryFence
 from .search import enrich_site_search, quiet_jieba
 
@@ -59,6 +60,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.generated_uris: frozenset[str] = frozenset()
         self.feeds = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
         self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
+        self.projects = ProjectDisplay(self.slots, self.citations)  # project pages, their index, notes' projects
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -108,7 +110,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         report(self.library.problems)
         self.draft_uris = {n.src_uri for n in self.library.drafts.values()}
         self._remove_unpublished(files)
-        for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
+        for note in [*self.library, *self.library.projects.values()]:  # reached through index pages, not the nav
             file = files.get_file_from_path(note.src_uri)
             if file is not None:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -120,6 +122,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.library, urls, prefix=prefix, home="index.md",
             statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
+        self.projects.plan(self.library, self.site, prefix)
         self.queries.start(self.library, self.site)
         self.slots.begin_build()
         self.layout.begin_build(self.library, urls)
@@ -128,6 +131,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                            plain=self.layout.plain).all_pages(self.config.home_intro)
         pages += self.bib.start(self.library, self.site, files, config, prefix)
         pages += self.citations.start(self.library, self.site, files, config)
+        pages += self.projects.start(self.site, self.layout.plain, self.config.graph_max_nodes)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -143,8 +147,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return files
 
     def _remove_unpublished(self, files: Files) -> None:
-        published = self.library.by_src_uri
-        drafts = {n.src_uri for n in self.library.drafts.values()}
+        published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
+        drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]}
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
@@ -163,7 +167,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _nav(self, files: Files) -> list:
         assert self.site is not None
         generated = set(self.site.generated_uris())
-        notes = self.library.by_src_uri
+        notes = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
         others = [
             f.src_uri for f in files.documentation_pages()
             if f.src_uri not in generated and f.src_uri not in notes and f.src_uri != "index.md"
@@ -193,6 +197,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             if page.file.generated_by and src in self.generated_uris:  # index pages: tables are finished HTML
                 markdown = self.slots.hold_tables(src, markdown)  # (first: no text pass may touch them)
             markdown = self._expand(self.queries.prepare(markdown, page, warn), src, warn, cited)
+            project = self.projects.project_at(src)
+            if project is not None:
+                markdown = self.projects.page_markdown(project, markdown, page.meta,
+                                                       lambda text: self._expand(text, src, _ignore, cited))
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
@@ -220,11 +228,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def _trailing_headings(self, note: Note) -> list[Heading]:
         cite = [Heading("cite", "Cite")] if self.bib.has_cite_block(note) else []
-        return self.citations.headings(note) + cite
+        return self.citations.headings(note) + self.projects.headings(note) + cite
 
     def _trailing_contents(self, note: Note) -> list[str]:
         cite = [self.bib.cite_block(note)] if self.bib.has_cite_block(note) else []
-        return self.citations.contents(note) + cite
+        return self.citations.contents(note) + self.projects.contents(note) + cite
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page, in one pass over its prose: wikilinks and card

@@ -40,33 +40,41 @@ class Reference:
 
     @cached_property
     def family_names(self) -> list[str]:
-        if self.note is None:
-            return self.entry.last_names
-        names = []
-        for author in self.note.authors:
-            if author.strip().lower() in ("et al.", "et al", "others"):
-                continue
-            person = Person(author)
-            names.append(" ".join(person.prelast_names + person.last_names) or author)
-        return names
+        return self.entry.last_names if self.note is None else family_names(self.note.authors)
 
     def author_label(self) -> str:
         """"Vaswani et al.", "Gu and Dao", "Kaplan"; the short title when there are no authors."""
-        names = self.family_names
-        if not names:
-            words = self.title.split()
-            return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
-        if len(names) == 1 and len(self.authors) <= 1:
-            return names[0]
-        if len(names) == 2 and len(self.authors) == 2:
-            return f"{names[0]} and {names[1]}"
-        return f"{names[0]} et al."
+        return author_label(self.family_names, len(self.authors), self.title)
 
     def year_label(self) -> str:
         return str(self.year) if self.year is not None else "n.d."
 
     def bibtex(self) -> str:
         return write_bibtex([self.entry])
+
+
+def family_names(authors: list[str]) -> list[str]:
+    """Family names of display names ("Diederik P. Kingma" -> "Kingma", "Vincent van Gogh" ->
+    "van Gogh"), "et al." left out."""
+    names = []
+    for author in authors:
+        if author.strip().lower() in ("et al.", "et al", "others"):
+            continue
+        person = Person(author)
+        names.append(" ".join(person.prelast_names + person.last_names) or author)
+    return names
+
+
+def author_label(names: list[str], author_count: int, title: str) -> str:
+    """"Vaswani et al.", "Gu and Dao", "Kaplan"; the short title when there are no names."""
+    if not names:
+        words = title.split()
+        return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    if len(names) == 1 and author_count <= 1:
+        return names[0]
+    if len(names) == 2 and author_count == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{names[0]} et al."
 
 
 class References:
