@@ -82,7 +82,7 @@ def test_import_creates_missing_notes_and_never_touches_existing_ones(project, c
     after = snapshot(notes)
     for path, content in before.items():
         assert after[path] == content  # byte for byte
-    assert sorted(set(after) - set(before)) == ["papers/gu2023mamba.md", "papers/muller2021umlaut.md"]
+    assert sorted(set(after) - set(before)) == ["papers/gu2023mamba.md", "papers/muller2021umlaut.md", "zotero.bib"]
     assert "created 2 notes, skipped 3" in out
     assert "skipped: bad/key: the key is not usable as a note key" in out
     assert "skipped: mnih2015dqn: a note has this key: notes/papers/mnih2015dqn.md" in out
@@ -164,3 +164,55 @@ def test_export_uses_bib_entries_as_written_and_leaves_drafts_out(project, capsy
     mine.write_text("% my hand-written file\n", encoding="utf-8")
     code, _out, err = run(capsys, "export", "bib", "--notes", str(project / "notes"), "-o", str(mine))
     assert code == 1 and "not replacing it" in err and mine.read_text(encoding="utf-8") == "% my hand-written file\n"
+
+
+THESIS = Path(__file__).resolve().parent / "fixtures" / "thesis.bib"
+
+
+def test_import_then_export_of_a_thesis_bib_loses_nothing(tmp_path, capsys):
+    """The notes hold what a card shows; the source entries are kept as written in the notes
+    folder, so `export bib` gives back every field (types, pages, publisher, macros, crossref)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    code, out, _err = run(capsys, "import", "bib", str(THESIS), "--notes", str(notes))
+    assert code == 0 and "created 6 notes" in out
+    kept = notes / "thesis.bib"
+    assert "notes/thesis.bib keeps 6 source entries as written" in out.replace(str(tmp_path) + "/", "")
+    assert "kept: the new notes hold title, authors, year, venue, doi, arxiv, url" in out
+    code, exported_text, _err = run(capsys, "export", "bib", "--notes", str(notes))
+    assert code == 0
+    exported = {e.key: e for e in bibtexparser.parse_string(exported_text).entries}
+    original = {e.key: e for e in bibtexparser.parse_string(THESIS.read_text(encoding="utf-8")).entries}
+    assert exported.keys() == original.keys()
+    for key, block in original.items():
+        assert exported[key].entry_type == block.entry_type, key  # no @article became @misc
+        assert {f.key.lower(): f.value for f in exported[key].fields} == \
+            {f.key.lower(): f.value for f in block.fields}, key
+    # A second import creates nothing and keeps the kept file as it is.
+    before = kept.read_bytes()
+    code, out, _err = run(capsys, "import", "bib", str(THESIS), "--notes", str(notes))
+    assert "created 0 notes" in out and kept.read_bytes() == before
+
+
+def test_biblatex_crossref_subtitle_and_latex_commands(tmp_path):
+    write_tree(tmp_path, {"notes/thesis.bib": THESIS.read_text(encoding="utf-8")})
+    library = load_library(tmp_path / "notes", project_root=tmp_path)
+    assert library.problems == []
+    bib = library.bibliography
+    hog = bib.get("dalal2005hog")  # the child gets its parent's year, booktitle, editor, publisher
+    assert hog.year == 2005
+    assert hog.venue == "IEEE Computer Society Conference on Computer Vision and Pattern Recognition"
+    assert hog.text("booksubtitle") == "CVPR 2005"
+    assert hog.text("editor") == "Schmid, Cordelia and Soatto, Stefano and Tomasi, Carlo"
+    assert hog.text("publisher") == "IEEE" and hog.text("title") == "Histograms of Oriented Gradients for Human Detection"
+    efficient = bib.get("lecun1998efficient")
+    assert efficient.year == 1998 and efficient.venue == "Neural Networks"
+    assert efficient.title == "Efficient BackProp: the O(n^2) cost of naive second-order methods"  # \^{} kept
+    assert bib.get("lecun1998tricks").title == "Neural Networks: Tricks of the Trade"  # @collection keeps subtitle
+    assert bib.get("lowe2004sift").title == "Distinctive Image Features from Scale-Invariant Keypoints"  # \hyphen
+    assert bib.get("felzenszwalb2010dpm").venue == "IEEE Transactions on Pattern Analysis and Machine Intelligence"
+    # Inherited fields show in references, but all.bib writes the child as written.
+    from paperkb.core.bib.references import References
+    all_bib = {e.key: e for e in bibtexparser.parse_string(References(library).all_bib()).entries}
+    assert "booktitle" not in all_bib["dalal2005hog"].fields_dict
+    assert all_bib["dalal2005hog"].fields_dict["crossref"].value == "cvpr2005"

@@ -133,11 +133,10 @@ def test_same_key_in_two_files_keeps_the_first(tmp_path):
         "notes/b.bib:3: warning: duplicate BibTeX key 'same': already defined at notes/a.bib:1; this entry is ignored"]
 
 
-def test_a_note_without_title_and_without_entry_is_still_an_error(tmp_path):
+def test_a_note_without_title_and_without_entry_is_titled_by_its_file_name(tmp_path):
     library = load(tmp_path, {"references.bib": BIB, "papers/orphan.md": "---\nlevel: skim\n---\n"})
-    assert "orphan" not in library.notes
-    assert messages(library) == [
-        "notes/papers/orphan.md:1: error: missing required key 'title' (no .bib entry has the key 'orphan')"]
+    assert library.notes["orphan"].title == "orphan"
+    assert messages(library) == []
 
 
 def test_non_utf8_bib_is_read_with_a_warning(tmp_path):

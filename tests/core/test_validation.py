@@ -116,15 +116,15 @@ def test_non_utf8_file(tmp_path):
     assert "not valid UTF-8" in problem.message
 
 
-def test_empty_and_missing_title(tmp_path):
+def test_empty_title_is_an_error_and_a_missing_one_comes_from_the_heading_or_file_name(tmp_path):
     library = load(tmp_path, {
         "papers/empty.md": "---\ntitle: ''\nyear: 2020\n---\n",
         "papers/missing.md": "---\nyear: 2020\nvenue: ICML\n---\n",
+        "papers/headed.md": "---\nyear: 2020\n---\n```\n# not this\n```\n# Deep Residual Learning\n",
     })
-    assert messages(library) == [
-        "notes/papers/empty.md:2: 'title' is empty",
-        "notes/papers/missing.md:1: missing required key 'title'",
-    ]
+    assert messages(library) == ["notes/papers/empty.md:2: 'title' is empty"]
+    assert library.notes["missing"].title == "missing"
+    assert library.notes["headed"].title == "Deep Residual Learning"
 
 
 def test_unknown_citation_is_a_warning_and_the_note_is_kept(tmp_path):
@@ -132,7 +132,7 @@ def test_unknown_citation_is_a_warning_and_the_note_is_kept(tmp_path):
     assert "x" in library.notes
     (problem,) = library.problems
     assert problem.severity is Severity.WARNING
-    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note has this key)"
+    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note or .bib entry has this key)"
 
 
 def test_plain_pages_without_note_keys_are_not_notes(tmp_path):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.bib.database import load_bibliography
-from ..core.bib.importer import plan_import
+from ..core.bib.importer import KEPT_MARK, NOTE_HOLDS, kept_source_text, plan_import
 from ..core.problems import Severity
 from ..importers.writer import Outcome, SafeWriter
 from .workspace import add_notes_option, find_workspace
@@ -24,6 +24,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_notes_option(parser)
     parser.add_argument("--dry-run", action="store_true", help="print what would be created; write nothing")
     parser.set_defaults(run=run)
+
+
+def _keep_source(bib_path: Path, keys: list[str], notes_dir: Path, writer: SafeWriter) -> str:
+    """Keep the imported entries, as written, in a .bib file in the notes folder (the notes
+    hold only the fields a card shows): the site and `export bib` read them, so an import
+    followed by an export loses no field. Returns the summary line saying what is kept where."""
+    holds = f"kept: the new notes hold {NOTE_HOLDS}"
+    if bib_path.resolve().is_relative_to(notes_dir.resolve()):
+        return f"{holds}; every field stays in {writer.show(bib_path)} (in the notes folder, read by the site and export bib)"
+    source_text = bib_path.read_bytes().decode("utf-8-sig", errors="replace")
+    for suffix in ("", "-imported", "-imported-2", "-imported-3"):
+        target = notes_dir / f"{bib_path.stem}{suffix}.bib"
+        existing = target.read_text(encoding="utf-8-sig", errors="replace") if target.is_file() else ""
+        if not target.exists() or KEPT_MARK in existing[:500]:
+            break
+    text, added = kept_source_text(source_text, keys, existing)
+    if added:
+        writer.replace(target, text) if existing else writer.write(target, text)
+    where = writer.show(target)
+    return (f"{holds}; {where} keeps {len(added)} source entries as written (every field: pages, publisher, "
+            f"volume, ...), read by the site and by `paperkb export bib`")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {verb}: {path} ({key})")
     for key, why in skipped:
         print(f"  skipped: {key}: {why}")
+    if created:
+        print(_keep_source(bib_path, [key for key, _ in created], workspace.notes_dir, writer))
     if args.dry_run:
         print("dry run: nothing was written")
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any
 
 from pathlib import Path
@@ -71,12 +72,13 @@ class FrontMatterFields:
         for key, line, first in self.fm.duplicate_keys:
             self.log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 
-    def title(self, *, required: bool = True) -> str:
-        """The title ("" when missing: an error unless ``required`` is False)."""
+    def title(self, default: Callable[[], str] | None = None) -> str:
+        """``title`` as written; when it is missing, ``default()`` (no default: an error)."""
         title = self.text("title")
         if "title" not in self.data:
-            if required:
-                self.log.error(1, "missing required key 'title'")
+            if default is not None:
+                return default()
+            self.log.error(1, "missing required key 'title'")
         elif not title and (self.data["title"] is None or isinstance(self.data["title"], str)):  # else: wrong type, reported
             self.log.error(self.line("title"), "'title' is empty")
         return title or ""

@@ -61,7 +61,8 @@ def load_library(
     drafts: dict[str, Note] = {}
     projects: dict[str, Project] = {}
     project_drafts: dict[str, Project] = {}
-    for path, src_uri in files if files is not None else iter_markdown(notes_dir, exclude):
+    files = files if files is not None else iter_markdown(notes_dir, exclude)
+    for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
         if parsed.project is not None:
@@ -88,6 +89,7 @@ def load_library(
     problems.extend(check_paper_keys(projects.values(), published, drafts))
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, projects=projects,
                       project_drafts=project_drafts)
+    library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_citation_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:

@@ -85,7 +85,7 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        page = parse_page(path, src_uri, log, title_required=False, raw=raw)  # a .bib entry may supply a note's title
+        page = parse_page(path, src_uri, log, raw=raw)
         note, project = (page, None) if isinstance(page, Note) else (None, page)
         parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project)
         self.entries[str(path)] = parsed

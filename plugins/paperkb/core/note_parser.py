@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +39,9 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
 
 
 def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               title_required: bool = True, raw: bytes | None = None) -> Note | Project | None:
+               raw: bytes | None = None) -> Note | Project | None:
     """Parse ``path`` (or ``raw``, the bytes read from it) into a paper note or a research project
-    page (``project: true``); None when it is neither or when it has errors (logged).
-
-    ``title_required=False`` leaves a missing title empty: the loader takes it from the .bib
-    entry with the note's key and reports the note only when there is none."""
+    page (``project: true``); None when it is neither or when it has errors (logged)."""
     text = read_text(path, log, raw)
     if text is None:
         return None
@@ -59,21 +57,22 @@ def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
         return project_from_front_matter(fm, path, src_uri, log)
     if require_marker and not is_note_front_matter(fm):
         return None
-    return note_from_front_matter(fm, path, src_uri, log, title_required=title_required)
+    return note_from_front_matter(fm, path, src_uri, log)
 
 
 def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               title_required: bool = True, raw: bytes | None = None) -> Note | None:
+               raw: bytes | None = None) -> Note | None:
     """The paper note in ``path`` (None when it is another page, or has errors: logged)."""
-    page = parse_page(path, src_uri, log, require_marker=require_marker, title_required=title_required, raw=raw)
+    page = parse_page(path, src_uri, log, require_marker=require_marker, raw=raw)
     return page if isinstance(page, Note) else None
 
 
-def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog, *,
-                           title_required: bool = True) -> Note | None:
+def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
     f = FrontMatterFields(fm, log)
     f.report_duplicate_keys()
-    title = f.title(required=title_required)
+    # Obsidian's convention: a note without a title is titled by its first `# heading`, else by
+    # its file name. (A .bib entry with the note's key still gives the title: see bib.merge.)
+    title = f.title(default=lambda: first_heading(fm.body) or path.stem.strip())
     key = f.page_key(path)
 
     year = _year(f)
@@ -119,6 +118,18 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         key_lines=dict(fm.key_lines),
     )
     return None if log.has_errors else note
+
+
+_H1 = re.compile(r"^\s{0,3}#(?!#)\s+(.+?)(?:\s+#+)?\s*$")
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the body's first level-1 ATX heading (outside code), if any."""
+    for _, line in iter_prose_lines(body):
+        match = _H1.match(line)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
+    return None
 
 
 def _citation_links(text: str, first_line: int, prose: Prose | None = None) -> list[BodyLink]:
