@@ -1,0 +1,88 @@
+"""`paperkb export related-work`: a related-work section drafted from the notes of a project or
+of a query, with the BibTeX of every key it cites written beside it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.bib.references import References
+from ..core.paper_groups import GROUPINGS, group_papers
+from ..render.draft_text import DraftText, has_cjk
+from ..render.related_work import related_work
+from .output_file import refusal, write_atomically
+from .paper_selection import SelectionError, add_selection_options, bib_path_for, bibtex_for, select_papers
+from .sources import load_workspace_library
+from .workspace import find_workspace
+
+NAME = "paperkb export related-work"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "related-work", help="draft a related-work section from a project's or a query's notes",
+        description="Draft a related-work section: one paragraph per group, oldest paper first, one sentence per "
+                    "paper from its note's own method (else problem, else results), cited with \\cite{key} (LaTeX) "
+                    "or [@key] (Markdown). With -o FILE, FILE.bib beside it holds every cited key.",
+        epilog="example: paperkb export related-work --project my-project -o paper/related.tex")
+    add_selection_options(parser)
+    parser.add_argument("--group", choices=GROUPINGS, default=None,
+                        help="one paragraph per field, citation role or relation (peer / upstream); "
+                             "default: relation for --project, else field")
+    parser.add_argument("--format", choices=("latex", "markdown"), default="latex", dest="draft_format",
+                        help="latex (\\cite) or markdown (pandoc [@key]); default: latex")
+    parser.add_argument("-o", "--output", help="file to write, and FILE.bib beside it (default: standard output)")
+    parser.add_argument("--force", action="store_true", help="replace files that paperkb did not write")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    workspace = find_workspace(args.notes)
+    output = Path(args.output) if args.output else None
+    bib_path = bib_path_for(output) if output else None
+    if output is not None and output.suffix.lower() == ".bib":
+        print(f"{NAME}: {output} is where the draft would go; name the draft .tex or .md", file=sys.stderr)
+        return 2
+    for path in (output, bib_path):
+        refused = refusal(path, notes_dir=workspace.notes_dir, force=args.force) if path else None
+        if refused:
+            print(f"{NAME}: {refused[0]}", file=sys.stderr)
+            return refused[1]
+    if not workspace.notes_dir.is_dir():
+        print(f"{NAME}: no notes folder at {workspace.notes_dir}", file=sys.stderr)
+        return 2
+    library = load_workspace_library(workspace)
+    try:
+        selection = select_papers(args, library)
+    except SelectionError as error:
+        print(f"{NAME}: {error}", file=sys.stderr)
+        return 2
+    if library.errors:
+        print(f"{NAME}: notes with errors are left out ({len(library.errors)} errors); run `paperkb check`",
+              file=sys.stderr)
+    if not selection.notes:
+        print(f"{NAME}: no papers: {selection.description} names no published note", file=sys.stderr)
+        return 1
+    references = References(library)
+    text = DraftText(args.draft_format, references.__contains__,
+                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None)
+    by = args.group or ("relation" if selection.project else "field")
+    groups = group_papers(selection.notes, by, library, selection.project)
+    draft = related_work(groups, text, about=selection.description, bib_name=bib_path.name if bib_path else None)
+    if output is None:
+        sys.stdout.write(draft.text)
+    else:
+        write_atomically(output, draft.text)
+        write_atomically(bib_path, bibtex_for(library, text.cited, output.name))
+        print(f"{output}: {draft.papers} papers in {len(groups)} paragraphs; {bib_path}: {len(text.cited)} entries",
+              file=sys.stderr)
+    if draft.by_title:
+        print(f"{NAME}: named by title only (their notes have no method, problem or results): "
+              f"{', '.join(draft.by_title)}", file=sys.stderr)
+    cjk = sorted(n.key for n in selection.notes if has_cjk(" ".join(filter(None, (n.title, n.method, n.problem,
+                                                                                     n.results)))))
+    if cjk and args.draft_format == "latex":
+        print(f"{NAME}: notes with Chinese, Japanese or Korean text ({', '.join(cjk)}): compile with xelatex and "
+              "\\usepackage{xeCJK}; pdflatex cannot typeset them", file=sys.stderr)
+    return 0
