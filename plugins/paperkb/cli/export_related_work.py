@@ -11,7 +11,7 @@ from ..core.bib.references import References
 from ..core.paper_groups import GROUPINGS, group_papers
 from ..render.draft_text import DraftText, has_cjk
 from ..render.related_work import related_work
-from .output_file import refusal, write_atomically
+from .output_file import write_files
 from .paper_selection import SelectionError, add_selection_options, bib_path_for, bibtex_for, select_papers
 from .sources import load_workspace_library
 from .workspace import find_workspace
@@ -44,11 +44,6 @@ def run(args: argparse.Namespace) -> int:
     if output is not None and output.suffix.lower() == ".bib":
         print(f"{NAME}: {output} is where the draft would go; name the draft .tex or .md", file=sys.stderr)
         return 2
-    for path in (output, bib_path):
-        refused = refusal(path, notes_dir=workspace.notes_dir, force=args.force) if path else None
-        if refused:
-            print(f"{NAME}: {refused[0]}", file=sys.stderr)
-            return refused[1]
     if not workspace.notes_dir.is_dir():
         print(f"{NAME}: no notes folder at {workspace.notes_dir}", file=sys.stderr)
         return 2
@@ -73,8 +68,11 @@ def run(args: argparse.Namespace) -> int:
     if output is None:
         sys.stdout.write(draft.text)
     else:
-        write_atomically(output, draft.text)
-        write_atomically(bib_path, bibtex_for(library, text.cited, output.name))
+        bib_text = bibtex_for(library, text.cited, output.name)
+        failed = write_files(NAME, [(output, draft.text), (bib_path, bib_text)], notes_dir=workspace.notes_dir,
+                             force=args.force)
+        if failed:
+            return failed
         print(f"{output}: {draft.papers} papers in {len(groups)} paragraphs; {bib_path}: {len(text.cited)} entries",
               file=sys.stderr)
     if draft.by_title:

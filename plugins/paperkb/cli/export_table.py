@@ -11,7 +11,7 @@ from ..core.bib.references import References
 from ..core.projects import relation_of
 from ..render.comparison_table import DEFAULT_COLUMNS, FORMATS, ComparisonTable, columns_for
 from ..render.draft_text import DraftText
-from .output_file import GENERATED_MARK, refusal, write_atomically
+from .output_file import GENERATED_MARK, write_files
 from .paper_selection import SelectionError, add_selection_options, bib_path_for, bibtex_for, select_papers
 from .sources import load_workspace_library
 from .workspace import find_workspace
@@ -40,11 +40,6 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     cites = args.table_format != "csv"
     bib_path = bib_path_for(output) if output and cites else None
-    for path in (output, bib_path):
-        refused = refusal(path, notes_dir=workspace.notes_dir, force=args.force) if path else None
-        if refused:
-            print(f"{NAME}: {refused[0]}", file=sys.stderr)
-            return refused[1]
     library = load_workspace_library(workspace)
     try:
         selection = select_papers(args, library)
@@ -80,13 +75,11 @@ def run(args: argparse.Namespace) -> int:
     if output is None:
         sys.stdout.write(rendered)
         return 0
-    refused = refusal(output, notes_dir=workspace.notes_dir, force=args.force, text=rendered)
-    if refused:
-        print(f"{NAME}: {refused[0]}", file=sys.stderr)
-        return refused[1]
-    write_atomically(output, rendered)
+    files = [(output, rendered)]
     if bib_path is not None and text is not None:
-        write_atomically(bib_path, bibtex_for(library, text.cited, output.name))
-    print(f"{output}: {len(selection.notes)} rows" + (f"; {bib_path}: {len(text.cited)} entries" if bib_path and text
-                                                         else ""), file=sys.stderr)
-    return 0
+        files.append((bib_path, bibtex_for(library, text.cited, output.name)))
+    failed = write_files(NAME, files, notes_dir=workspace.notes_dir, force=args.force)
+    if not failed:
+        cited = f"; {bib_path}: {len(text.cited)} entries" if bib_path is not None and text is not None else ""
+        print(f"{output}: {len(selection.notes)} rows{cited}", file=sys.stderr)
+    return failed

@@ -1,11 +1,12 @@
 """The author's note text (Markdown) as it goes into a draft: LaTeX, or Markdown for pandoc.
 
-The words are the note's; only the markup changes. In LaTeX, special characters are escaped
-(``&`` -> ``\\&``, ``é`` -> ``\\'e``, with pylatexenc) while ``$math$`` stays math; ``**bold**``
-and ``*emphasis*`` become ``\\textbf`` / ``\\emph``, code ``\\texttt``. Links to other notes
-(``[[key]]``, ``[[key|label]]``, ``[@key]``, ``[text](other-note.md)``) become citations when the
-key has a reference (``\\cite{key}`` / ``[@key]``), else their text; every key cited is recorded,
-so the bibliography written beside the draft holds it.
+The words are the note's; only the markup changes. In LaTeX, special characters are escaped as
+in the BibTeX paperkb writes (``&`` -> ``\\&``, ``ε`` -> a command, ``é`` as it is) while
+``$math$`` stays math; ``**bold**`` and ``*emphasis*`` become ``\\textbf`` / ``\\emph``, code
+``\\texttt``. Links to other notes (``[[key]]``, ``[[key|label]]``, ``[@key]``,
+``[text](other-note.md)``) become citations when the key has a reference (``\\cite{key}`` /
+``[@key]``), else their text; every key cited is recorded, so the bibliography written beside
+the draft holds it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from functools import lru_cache
-
-from pylatexenc.latexencode import UnicodeToLatexEncoder
-
 from ..core.bib.citations import find_cite_groups
+from ..core.bib.latex import latex_text
 from ..core.body_scan import WIKILINK
 from .escape import CODE_OR_MATH
 
@@ -40,16 +38,9 @@ _ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "etc", "vs", "cf", "fig", "figs"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
-@lru_cache(maxsize=1)
-def _encoder() -> UnicodeToLatexEncoder:
-    # Characters without a LaTeX form (CJK) are kept: xelatex with xeCJK typesets them.
-    return UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces-after-macro",
-                                 unknown_char_policy="keep", unknown_char_warning=False)
-
-
 def latex_escape(text: str) -> str:
     """Plain text as LaTeX: every special character escaped, nothing left to interpret."""
-    return _encoder().unicode_to_latex(" ".join(text.split()))
+    return latex_text(" ".join(text.split()))
 
 
 def pandoc_escape(text: str) -> str:
@@ -137,7 +128,7 @@ class DraftText:
 
     def _words(self, text: str) -> str:
         if self.fmt == "latex":
-            return _encoder().unicode_to_latex(text)
+            return latex_text(text)
         return text
 
     def _token(self, match: re.Match[str], here: str) -> str:
