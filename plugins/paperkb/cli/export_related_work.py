@@ -7,14 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.bib.references import References
 from ..core.paper_groups import GROUPINGS, group_papers
-from ..render.draft_text import DraftText, has_cjk
+from ..render.draft_text import has_cjk
 from ..render.related_work import related_work
 from .output_file import write_files
-from .paper_selection import SelectionError, add_selection_options, bib_path_for, bibtex_for, select_papers
-from .sources import load_workspace_library
-from .workspace import find_workspace
+from .paper_selection import add_selection_options, bib_path_for, bibtex_for, draft_text, load_selection
 
 NAME = "paperkb export related-work"
 
@@ -26,42 +23,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "paper from its note's own method (else problem, else results), cited with \\cite{key} (LaTeX) "
                     "or [@key] (Markdown). With -o FILE, FILE.bib beside it holds every cited key.",
         epilog="example: paperkb export related-work --project my-project -o paper/related.tex")
-    add_selection_options(parser)
+    add_selection_options(parser, output_help="file to write, and FILE.bib beside it (default: standard output)")
     parser.add_argument("--group", choices=GROUPINGS, default=None,
                         help="one paragraph per field, citation role or relation (peer / upstream); "
                              "default: relation for --project, else field")
     parser.add_argument("--format", choices=("latex", "markdown"), default="latex", dest="draft_format",
                         help="latex (\\cite) or markdown (pandoc [@key]); default: latex")
-    parser.add_argument("-o", "--output", help="file to write, and FILE.bib beside it (default: standard output)")
-    parser.add_argument("--force", action="store_true", help="replace files that paperkb did not write")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    workspace = find_workspace(args.notes)
     output = Path(args.output) if args.output else None
     bib_path = bib_path_for(output) if output else None
     if output is not None and output.suffix.lower() == ".bib":
         print(f"{NAME}: {output} is where the draft would go; name the draft .tex or .md", file=sys.stderr)
         return 2
-    if not workspace.notes_dir.is_dir():
-        print(f"{NAME}: no notes folder at {workspace.notes_dir}", file=sys.stderr)
-        return 2
-    library = load_workspace_library(workspace)
-    try:
-        selection = select_papers(args, library)
-    except SelectionError as error:
-        print(f"{NAME}: {error}", file=sys.stderr)
-        return 2
-    if library.errors:
-        print(f"{NAME}: notes with errors are left out ({len(library.errors)} errors); run `paperkb check`",
-              file=sys.stderr)
-    if not selection.notes:
-        print(f"{NAME}: no papers: {selection.description} names no published note", file=sys.stderr)
-        return 1
-    references = References(library)
-    text = DraftText(args.draft_format, references.__contains__,
-                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None)
+    loaded = load_selection(args, NAME)
+    if isinstance(loaded, int):
+        return loaded
+    workspace, library, selection = loaded
+    text = draft_text(library, args.draft_format)
     by = args.group or ("relation" if selection.project else "field")
     groups = group_papers(selection.notes, by, library, selection.project)
     draft = related_work(groups, text, about=selection.description, bib_name=bib_path.name if bib_path else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from ..core.library import Library
 from ..core.model import Note
 from ..core.projects import Project, grouped_papers
 from ..core.query import QUERY_KEYS, QueryError, evaluate
+from ..render.draft_text import DraftText
 from .query import add_query_options, query_from_args
-from .workspace import add_notes_option
+from .sources import load_workspace_library
+from .workspace import Workspace, add_notes_option, find_workspace
 
 LEFT_OUT_QUERY_KEYS = ("columns", "sort")  # an export orders its papers itself
 
@@ -30,10 +33,41 @@ class Selection:
     description: str  # "project “Title”" or what the query asked
 
 
-def add_selection_options(parser: argparse.ArgumentParser) -> None:
+def add_selection_options(parser: argparse.ArgumentParser, *, output_help: str) -> None:
+    """--project or the query options; -o/--force for the file written."""
     add_notes_option(parser)
     parser.add_argument("--project", metavar="KEY", help="the papers of this project page (project: true)")
     add_query_options(parser, leave_out=LEFT_OUT_QUERY_KEYS)
+    parser.add_argument("-o", "--output", help=output_help)
+    parser.add_argument("--force", action="store_true", help="replace files that paperkb did not write")
+
+
+def load_selection(args: argparse.Namespace, command: str) -> tuple[Workspace, Library, Selection] | int:
+    """The workspace, its library and the papers asked for; or the exit code after saying why not."""
+    workspace = find_workspace(args.notes)
+    if not workspace.notes_dir.is_dir():
+        print(f"{command}: no notes folder at {workspace.notes_dir}", file=sys.stderr)
+        return 2
+    library = load_workspace_library(workspace)
+    try:
+        selection = select_papers(args, library)
+    except SelectionError as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return 2
+    if library.errors:
+        print(f"{command}: notes with errors are left out ({len(library.errors)} errors); run `paperkb check`",
+              file=sys.stderr)
+    if not selection.notes:
+        print(f"{command}: no papers: {selection.description} names no published note", file=sys.stderr)
+        return 1
+    return workspace, library, selection
+
+
+def draft_text(library: Library, fmt: str) -> DraftText:
+    """Note text converted for ``fmt``, citing what has a reference (a note or a .bib entry)."""
+    references = References(library)
+    return DraftText(fmt, references.__contains__,
+                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None)
 
 
 def select_papers(args: argparse.Namespace, library: Library) -> Selection:

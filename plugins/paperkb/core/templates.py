@@ -8,6 +8,17 @@ import yaml
 
 from .model import LEVELS
 
+# What an experiment section lists, in a deep-read note and in a project's plan.
+EXPERIMENT_LISTS = """\
+- Datasets:
+- Metrics:
+- Compared methods:
+
+| Claim | Experiment that supports it |
+| --- | --- |
+|  |  |
+"""
+
 SKIM_BODY = """\
 ## What problem
 
@@ -53,14 +64,7 @@ DEEP_BODY = """\
 <!-- optimiser, schedule, batch size, steps, hardware -->
 
 ## Experiments
-- Datasets:
-- Metrics:
-- Compared methods:
-
-| Claim | Experiment that supports it |
-| --- | --- |
-|  |  |
-
+""" + EXPERIMENT_LISTS + """
 ## Reproduction checklist
 - [ ] Data preprocessing
 - [ ] Architecture
@@ -116,14 +120,7 @@ PROJECT_BODY = """\
 <!-- step by step; for each part: what it does and WHY -->
 
 ## Experiment plan
-- Datasets:
-- Metrics:
-- Compared methods:
-
-| Claim | Experiment that supports it |
-| --- | --- |
-|  |  |
-
+""" + EXPERIMENT_LISTS + """
 ## Results
 
 ## Log
