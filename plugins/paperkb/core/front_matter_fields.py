@@ -68,7 +68,10 @@ class FrontMatterFields:
 
 
     # -- keys every page kind (note, project) reads the same way --------------------------------
-    def report_duplicate_keys(self) -> None:
+    def report_source_problems(self) -> None:
+        """What the YAML itself gets wrong: values that read other than they look, keys set twice."""
+        for line, message in self.fm.hints:
+            self.log.warning(line, message)
         for key, line, first in self.fm.duplicate_keys:
             self.log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 

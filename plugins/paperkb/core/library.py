@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
+from .facets import FacetSpellings
 from .model import DEFAULT_ROLE, Citation, Note
 from .problems import Problem, Severity
 
@@ -52,6 +53,7 @@ class Library:
     # edge for queries, diagrams or cycles. By source key (out) and by target key (in).
     mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
     mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
+    spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
     projects: dict[str, Project] = field(default_factory=dict)  # research project pages, by key
     project_drafts: dict[str, Project] = field(default_factory=dict)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any
 
 from .bib.citations import cited_keys
 from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
@@ -17,7 +16,10 @@ from .model import (
     BodyLink, Citation, Insight, Note,
 )
 from .problems import ProblemLog
-from .slug import is_safe_key, key_from_text
+from .script_links import find_script_links, script_link_message
+from .text_encoding import not_utf8
+from .slug import is_safe_key
+from .tags import split_tag_text
 from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
@@ -33,8 +35,7 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        log.error(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        log.error(*not_utf8(raw, exc))
         return None
 
 
@@ -69,7 +70,7 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
 
 def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
     f = FrontMatterFields(fm, log)
-    f.report_duplicate_keys()
+    f.report_source_problems()
     # Obsidian's convention: a note without a title is titled by its first `# heading`, else by
     # its file name. (A .bib entry with the note's key still gives the title: see bib.merge.)
     title = f.title(default=lambda: first_heading(fm.body) or path.stem.strip())
@@ -101,7 +102,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
-        tags=f.text_list("tags"),
+        tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,
         results=f.text("results") or None,
@@ -117,7 +118,23 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         + _citation_links(fm.body, fm.body_line, prose),
         key_lines=dict(fm.key_lines),
     )
+    for line, scheme in _script_links(f, prose):
+        log.warning(line, script_link_message(scheme))
     return None if log.has_errors else note
+
+
+def _script_links(f: FrontMatterFields, prose: Prose) -> list[tuple[int, str]]:
+    """Links to ``javascript:`` / ``data:`` addresses in the body and the Markdown sections
+    (a section's problems are named at its key's or item's line)."""
+    found = find_script_links(f.fm.body, f.fm.body_line, prose)
+    for key in ("problem", "method", "results"):
+        if isinstance(f.data.get(key), str):
+            found += [(f.line(key), scheme) for _, scheme in find_script_links(f.data[key], 1)]
+    insights = f.data.get("insights")
+    for index, text in enumerate(insights if isinstance(insights, list) else []):
+        if isinstance(text, str):
+            found += [(f.item_line("insights", index), scheme) for _, scheme in find_script_links(text, 1)]
+    return found
 
 
 _H1 = re.compile(r"^\s{0,3}#(?!#)\s+(.+?)(?:\s+#+)?\s*$")

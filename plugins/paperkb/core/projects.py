@@ -94,7 +94,7 @@ def is_project_front_matter(fm: FrontMatter) -> bool:
 def project_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Project | None:
     """The project a page describes; None when it has errors (logged with their lines)."""
     f = FrontMatterFields(fm, log)
-    f.report_duplicate_keys()
+    f.report_source_problems()
     for name in fm.data:
         if name not in PROJECT_KEYS and name not in PAGE_KEYS:
             log.warning(f.line(name), f"unknown key '{name}' in a project page{_did_you_mean(str(name), PROJECT_KEYS)}; "
