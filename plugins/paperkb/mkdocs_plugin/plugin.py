@@ -91,6 +91,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.queries.register(config)
         self.bib.configure(self.config, self.project_root)
         self.citations.configure(self.config, config, self.project_root)
+        self.projects.configure(config)
         if self.config.enabled:
             keep_unicode_heading_ids(config)
         self.layout.configure(config)
@@ -130,7 +131,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.library, urls, prefix=prefix, home="index.md",
             statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
-        self.projects.plan(self.library, self.site, prefix)
         self.queries.start(self.library, self.site)
         self.slots.begin_build()
         self.layout.begin_build(self.library, urls)
@@ -139,7 +139,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                            plain=self.layout.plain).all_pages(self.config.home_intro)
         pages += self.bib.start(self.library, self.site, files, config, prefix)
         pages += self.citations.start(self.library, self.site, files, config)
-        pages += self.projects.start(self.site, self.layout.plain, self.config.graph_max_nodes)
+        pages += self.projects.start(self.library, self.site, self.layout.plain, self.config.graph_max_nodes)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from mkdocs.config.defaults import MkDocsConfig
+
 from ..core.library import Library
 from ..core.model import Note
 from ..core.projects import Project
@@ -23,9 +25,6 @@ from .headings import Heading
 from .html_slots import HtmlSlots
 from .messages import log
 
-INDEX_PAGE = "projects/index.md"
-
-
 class ProjectDisplay:
     def __init__(self, slots: HtmlSlots, citations: CitationDisplay) -> None:
         self.slots = slots
@@ -34,13 +33,14 @@ class ProjectDisplay:
         self.page: ProjectPage | None = None
         self.queries: QueryBlockRenderer | None = None
         self.max_nodes = 60
+        self.admonitions = True  # the site renders `!!! question` blocks
 
-    def plan(self, library: Library, site: SiteMap, prefix: str) -> None:
-        """Say where the Projects index goes (before the site's generated pages are listed)."""
+    def configure(self, config: MkDocsConfig) -> None:
+        self.admonitions = "admonition" in config.markdown_extensions
+
+    def start(self, library: Library, site: SiteMap, plain: PlainText, max_nodes: int) -> list[GeneratedPage]:
+        """This build's projects: the Projects index page (site.projects says where it goes)."""
         self.library = library
-        site.projects = f"{prefix}{INDEX_PAGE}" if library.projects else None
-
-    def start(self, site: SiteMap, plain: PlainText, max_nodes: int) -> list[GeneratedPage]:
         self.page = ProjectPage(self.library, site, plain)
         self.queries = QueryBlockRenderer(self.library, site)
         self.max_nodes = max_nodes
@@ -57,7 +57,7 @@ class ProjectDisplay:
         meta["title"] = str(escape(project.title))  # mkdocs-material writes it into <title> unescaped
         src = project.src_uri
         hold = lambda html: self.slots.hold(src, html)  # noqa: E731 - a one-line adapter
-        top = [str(self.page.header(project)), expand(self.page.question(project))]
+        top = [str(self.page.header(project)), expand(self.page.question(project, admonition=self.admonitions))]
         sections = self.page.sections(project, hold, self._diagram, self._query_table)
         return "\n\n".join(p for p in (*top, fit_leading_title(body, project.title), expand(sections)) if p)
 

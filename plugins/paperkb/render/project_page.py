@@ -77,12 +77,12 @@ class ProjectPage:
         return html('<div class="pkb-project" data-pkb-project="{}"><h1 class="pkb-project__title">{}</h1>'
                     '<p class="pkb-project__facts">{}</p></div>', project.key, project.title, html_join(facts, " · "))
 
-    def question(self, project: Project) -> str:
-        """The question as Markdown (a blockquote-like admonition), or ""."""
+    def question(self, project: Project, *, admonition: bool = True) -> str:
+        """The question as Markdown: an admonition where the site has them, else a quote; or ""."""
         if not project.question:
             return ""
         text = neutralize_html(" ".join(project.question.split()))
-        return f'!!! question "Question"\n    {text}\n'
+        return f'!!! question "Question"\n    {text}\n' if admonition else f"> **Question:** {text}\n"
 
     # -- after the body -----------------------------------------------------------------------
     def sections(self, project: Project, hold: Hold, diagram: Diagram, query_table: QueryTable) -> str:

@@ -38,6 +38,7 @@ class SiteMap:
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
                     statistics: str = "index.md", graphs: bool = False) -> "SiteMap":
         site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
+        site.projects = f"{prefix}projects/index.md" if library.projects else None
         for facet, (folder, _title, values_of) in FACETS.items():
             slugs = SlugRegistry()
             values = {value for note in library for value in values_of(note)}
