@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .bib.database import Bibliography
 from .body_scan import resolve_page
 from .facets import FacetSpellings
-from .model import DEFAULT_ROLE, Citation, Note
+from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
 
 if TYPE_CHECKING:  # projects.py reads queries, which read the library
@@ -26,12 +26,12 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link" | "citation"
+    via: LinkKind
 
     @property
     def in_text(self) -> bool:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
-        return self.via != "cites"
+        return self.via.in_text
 
 
 @dataclass
@@ -165,11 +165,11 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 else:
                     report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
                 continue
-            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
+            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
         for link in note.body_links:
-            if link.is_citation:  # [@key]: keys without a note are checked against the .bib elsewhere
+            if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
                 target = library.notes.get(link.target)
-            elif link.is_wikilink:
+            elif link.kind is LinkKind.WIKILINK:
                 target = library.notes.get(link.target)
                 if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
@@ -178,8 +178,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = by_src.get(page) if page else None
             if target is None or target.key == note.key:
                 continue
-            via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, via)
+            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind)
             if note.year is not None and target.year is not None and target.year > note.year:
                 mentions.setdefault(note.key, {}).setdefault(target.key, edge)
             else:

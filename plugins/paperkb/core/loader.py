@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .bib.citations import unknown_citation_problems
+from .bib.pandoc_cites import unknown_pandoc_cite_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
@@ -105,7 +105,7 @@ def load_library(
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts)
     library.add_pages(src_uri for _, src_uri in files)
-    problems.extend(unknown_citation_problems(library))
+    problems.extend(unknown_pandoc_cite_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))

@@ -6,14 +6,14 @@ import datetime as _dt
 import re
 from pathlib import Path
 
-from .bib.citations import cited_keys
+from .bib.pandoc_cites import pandoc_cite_keys
 from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
 from .front_matter_fields import FrontMatterFields, describe_kind
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
 from .projects import PROJECT_MARKER, Project, is_project_front_matter, project_from_front_matter
 from .model import (
     DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS, ROLES,
-    BodyLink, Citation, Insight, Note,
+    BodyLink, Citation, Insight, LinkKind, Note,
 )
 from .problems import ProblemLog
 from .script_links import find_script_links, script_link_message
@@ -151,8 +151,8 @@ def first_heading(body: str) -> str | None:
 
 def _citation_links(text: str, first_line: int, prose: Prose | None = None) -> list[BodyLink]:
     """``[@key]`` citations count as edges too (unknown keys are the BibTeX layer's to report)."""
-    return [BodyLink(key, line, is_wikilink=False, is_citation=True)
-            for key, line in cited_keys(text, first_line, prose)]
+    return [BodyLink(key, line, LinkKind.PANDOC_CITE)
+            for key, line in pandoc_cite_keys(text, first_line, prose)]
 
 
 def _front_matter_wikilinks(f: FrontMatterFields) -> list:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from ..core.bib.citations import find_cite_groups
+from ..core.bib.pandoc_cites import find_cite_groups
 from ..core.bib.latex import latex_text
 from ..core.body_scan import WIKILINK
 from .escape import CODE_OR_MATH

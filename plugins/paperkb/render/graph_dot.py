@@ -24,7 +24,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from ..core.library import Library
-from ..core.model import ROLES
+from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
 from .escape import xml_text
@@ -139,7 +139,7 @@ class GraphEdge:
     source: str  # the citing note
     target: str  # the cited note
     role: str
-    via: str = "cites"  # "cites", or "wikilink" / "link": a mention in the note's text
+    via: LinkKind = LinkKind.CITES  # or a mention in the note's text
 
 
 @dataclass
@@ -169,7 +169,7 @@ class GraphView:
 
     @property
     def has_mentions(self) -> bool:
-        return any(e.via != "cites" for e in self.edges)
+        return any(e.via.in_text for e in self.edges)
 
     @property
     def fields(self) -> list[str | None]:
@@ -356,7 +356,7 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         # later paper (or a note without a year) is drawn without constraining the layout.
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
         attrs = (
-            f'class="pkb-edge pkb-role--{edge.role}{" pkb-edge--mention" if edge.via != "cites" else ""}", '
+            f'class="pkb-edge pkb-role--{edge.role}{" pkb-edge--mention" if edge.via.in_text else ""}", '
             f'style={style.style}, penwidth={style.penwidth}, '
             f'arrowtail={style.arrow}, color="{style.color}"'
         )
