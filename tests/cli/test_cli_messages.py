@@ -118,6 +118,7 @@ def test_the_deep_template_asks_no_front_matter_section_again(tmp_path):
     for section in ("problem", "method", "results"):
         assert sum(section in h for h in headings) == 1, headings
     assert "what problem" not in headings and "how good" not in headings
+    assert "notes" not in headings  # the template's opening comment is no text needing a heading
     assert "modules, losses and training" in headings and "reproduction checklist" in headings
 
 
