@@ -6,12 +6,16 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
 from .facets import FacetSpellings
-from .model import DEFAULT_ROLE, Citation, Note
+from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
+
+if TYPE_CHECKING:  # projects.py reads queries, which read the library
+    from .projects import Project, ProjectPaper
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,12 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link" | "citation"
+    via: LinkKind
 
     @property
     def in_text(self) -> bool:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
-        return self.via != "cites"
+        return self.via.in_text
 
 
 @dataclass
@@ -50,9 +54,18 @@ class Library:
     mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
     mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
     spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
+    projects: dict[str, Project] = field(default_factory=dict)  # research project pages, by key
+    project_drafts: dict[str, Project] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
+        self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
+        uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
+        for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
+            for paper in project.papers:
+                if paper.key in self.notes:
+                    uses[paper.key].append((project, paper))
+        self._project_uses = dict(uses)
 
     # -- lookups -------------------------------------------------------------
     def get(self, key: str) -> Note | None:
@@ -86,6 +99,10 @@ class Library:
 
     def cited_by_count(self, key: str) -> int:
         return len(self.in_edges.get(key, ()))
+
+    def projects_of(self, key: str) -> list[tuple[Project, ProjectPaper]]:
+        """The projects that list the note ``key`` among their papers (by title), with their entry."""
+        return self._project_uses.get(key, [])
 
     def groups(self, facet: Callable[[Note], Iterable[object]]) -> dict[object, list[Note]]:
         """Notes grouped by each value ``facet`` yields for them (a note can sit in several groups)."""
@@ -148,11 +165,11 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 else:
                     report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
                 continue
-            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
+            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
         for link in note.body_links:
-            if link.is_citation:  # [@key]: keys without a note are checked against the .bib elsewhere
+            if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
                 target = library.notes.get(link.target)
-            elif link.is_wikilink:
+            elif link.kind is LinkKind.WIKILINK:
                 target = library.notes.get(link.target)
                 if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
@@ -161,8 +178,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = by_src.get(page) if page else None
             if target is None or target.key == note.key:
                 continue
-            via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, via)
+            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind)
             if note.year is not None and target.year is not None and target.year > note.year:
                 mentions.setdefault(note.key, {}).setdefault(target.key, edge)
             else:

@@ -23,6 +23,9 @@ from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, Severity, display_path
 from ..core.urls import safe_url, script_scheme
 from ..render.escape import escape
+from .config import PaperKBConfig
+from .feature import Feature
+from .messages import report
 from .page_meta import has_markup, markup_message
 
 POST_TEXT_KEYS = ("title", "description")
@@ -154,3 +157,13 @@ def _rewrite_view_headings(plugin: BlogPlugin, config: MkDocsConfig) -> None:
             source = page.file.abs_src_path
             if source and not str(Path(source).resolve()).startswith(docs_dir):  # the plugin's own file
                 Path(source).write_text(f"---\ntitle: {json.dumps(name)}\n---\n# {name}\n", encoding="utf-8")
+
+
+class BlogValues(Feature):
+    """Blog posts' and authors' values escaped once the blog plugin has read them."""
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.project_root = project_root
+
+    def files_ready(self, config: MkDocsConfig) -> None:
+        report(escape_blog_values(config, self.project_root))

@@ -15,6 +15,7 @@ from ..core.active_html import sanitize_html
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.tags import tag_list
 from ..render.escape import escape
+from .feature import Feature, PageRender
 from .messages import log
 
 
@@ -80,3 +81,11 @@ def sanitize_page_content(page_html: str) -> str:
     if start is None or end < start.end():
         return page_html
     return page_html[:start.end()] + sanitize_html(page_html[start.end():end]) + page_html[end:]
+
+
+class SafeMeta(Feature):
+    """Page meta the theme prints: a title made from a heading stays escaped."""
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        keep_title_escaped(page.page)
+        return html
