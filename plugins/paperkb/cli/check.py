@@ -44,5 +44,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"{problem.path}:{problem.line}: {problem.severity.value}: {problem.message}")
         errors = sum(p.severity is Severity.ERROR for p in problems)
-        print(f"{len(library)} notes, {len(library.drafts)} drafts: {errors} errors, {len(problems) - errors} warnings")
+        projects = f", {len(library.projects)} projects" if library.projects else ""
+        print(f"{len(library)} notes, {len(library.drafts)} drafts{projects}: {errors} errors, "
+              f"{len(problems) - errors} warnings")
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
