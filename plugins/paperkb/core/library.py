@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .bib.database import Bibliography
 from .model import DEFAULT_ROLE, Note
 from .problems import Problem, Severity
+from .scholar.store import ScholarStore
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,20 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link" | "citation"
+    via: str  # "cites" | "wikilink" | "link" | "citation" | "scholar" (derived from Semantic Scholar)
 
     @property
     def in_text(self) -> bool:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
-        return self.via != "cites"
+        return self.via in TEXT_VIAS
+
+    @property
+    def derived(self) -> bool:
+        """Not written by the user: Semantic Scholar says the papers cite each other."""
+        return self.via == "scholar"
+
+
+TEXT_VIAS = frozenset({"wikilink", "link", "citation"})
 
 
 @dataclass
@@ -36,6 +45,7 @@ class Library:
     in_edges: dict[str, list[Edge]] = field(default_factory=dict)
     cycles: list[list[str]] = field(default_factory=list)
     bibliography: Bibliography = field(default_factory=Bibliography)  # entries of the .bib files, by key
+    scholar: ScholarStore | None = None  # what `paperkb enrich` / `discover` stored (.paperkb/scholar.json)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}

@@ -29,7 +29,7 @@ KNOWN_KEYS = frozenset(
     {
         "title", "key", "year", "venue", "authors", "field", "fields", "type", "level", "relation",
         "links", "arxiv", "doi", "tags", "problem", "method", "results", "datasets", "metrics",
-        "cites", "insights", "draft",
+        "cites", "insights", "draft", "s2",
     }
 )
 # Page-only keys of MkDocs / mkdocs-material: not shown as unknown fields.
@@ -80,6 +80,7 @@ class Note:
     links: dict[str, str] = field(default_factory=dict)
     arxiv: str | None = None
     doi: str | None = None
+    s2: str | None = None  # Semantic Scholar paperId or CorpusId:N
     tags: list[str] = field(default_factory=list)
     problem: str | None = None
     method: str | None = None

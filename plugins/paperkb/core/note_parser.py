@@ -177,6 +177,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
+        s2=f.text("s2") or None,
         tags=f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,

@@ -18,7 +18,7 @@ from ..core.loader import load_library
 from ..core.model import Note
 from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
-from .links import link_info
+from ..core.paper_links import link_info
 from .readme import CountLine, Entry, ReadmeDoc, parse_readme
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,

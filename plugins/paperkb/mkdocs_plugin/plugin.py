@@ -35,6 +35,7 @@ from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
 from .query_fence import QueryFence
+from .scholar import ScholarDisplay
 from .search import enrich_site_search, quiet_jieba
 
 
@@ -59,6 +60,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.generated_uris: frozenset[str] = frozenset()
         self.feeds = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
         self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
+        self.scholar = ScholarDisplay()  # Semantic Scholar's counts and abstracts on cards, the Frontier page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -120,6 +122,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.library, urls, prefix=prefix, home="index.md",
             statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
+        scholar_pages = self.scholar.start(self.library, self.site, docs_dir, prefix)
         self.queries.start(self.library, self.site)
         self.slots.begin_build()
         self.layout.begin_build(self.library, urls)
@@ -128,6 +131,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                            plain=self.layout.plain).all_pages(self.config.home_intro)
         pages += self.bib.start(self.library, self.site, files, config, prefix)
         pages += self.citations.start(self.library, self.site, files, config)
+        pages += scholar_pages
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -202,7 +206,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = fit_leading_title(markdown, note.title)
         cited = CitedKeys()  # [@key] citations in the sections and body: their References follow the body
-        card = str(render_card(note, self.site, show_tags=not self.tags_enabled))
+        card = str(render_card(note, self.site, show_tags=not self.tags_enabled, extra=self.scholar.card(note)))
         top = self.layout.top(note, card, markdown, lambda text: self._expand(text, src, _ignore, cited))
         parts = [top, self._expand(markdown, src, _ignore, cited), self.bib.references_section(cited, src)]
         return "\n\n".join(p for p in parts if p)

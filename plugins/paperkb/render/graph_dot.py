@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from ..core.library import Library
+from ..core.library import TEXT_VIAS, Library
+from ..core.scholar.derived import DERIVED_VIA
 from ..core.model import ROLES
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
@@ -139,7 +140,7 @@ class GraphEdge:
     source: str  # the citing note
     target: str  # the cited note
     role: str
-    via: str = "cites"  # "cites", or "wikilink" / "link": a mention in the note's text
+    via: str = "cites"  # "cites"; "wikilink" / "link" / "citation": in the note's text; "scholar": derived
 
 
 @dataclass
@@ -169,7 +170,11 @@ class GraphView:
 
     @property
     def has_mentions(self) -> bool:
-        return any(e.via != "cites" for e in self.edges)
+        return any(e.via in TEXT_VIAS for e in self.edges)
+
+    @property
+    def has_derived(self) -> bool:
+        return any(e.via == DERIVED_VIA for e in self.edges)
 
     @property
     def fields(self) -> list[str | None]:
@@ -332,10 +337,13 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         # Only a citation that runs forward in time may place columns; a preprint citing a
         # later paper (or a note without a year) is drawn without constraining the layout.
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
+        derived = edge.via == DERIVED_VIA
+        mark = " pkb-edge--mention" if edge.via in TEXT_VIAS else " pkb-edge--derived" if derived else ""
+        # Derived (Semantic Scholar) edges: thin, with a hollow arrowhead, whatever their role.
         attrs = (
-            f'class="pkb-edge pkb-role--{edge.role}{" pkb-edge--mention" if edge.via != "cites" else ""}", '
-            f'style={style.style}, penwidth={style.penwidth}, '
-            f'arrowtail={style.arrow}, color="{style.color}"'
+            f'class="pkb-edge pkb-role--{edge.role}{mark}", '
+            f'style={"dashed" if derived else style.style}, penwidth={0.8 if derived else style.penwidth}, '
+            f'arrowtail={"empty" if derived else style.arrow}, color="{style.color}"'
         )
         if not forward:
             attrs += ", constraint=false"

@@ -29,6 +29,7 @@ class SiteMap:
     # The bibliography (all references by year) and the reading queue; None: not generated.
     bibliography: str | None = None
     to_read: str | None = None
+    frontier: str | None = None  # papers near the notes, from Semantic Scholar (None: not generated)
     # Citation graph pages: None -> the site-wide graph, a field name -> that field's graph.
     graph_pages: dict[object, str] = field(default_factory=dict)
 
@@ -63,7 +64,7 @@ class SiteMap:
 
     def generated_uris(self) -> list[str]:
         uris = [self.home, self.statistics, self.insights, self.tags]
-        uris.extend(page for page in (self.bibliography, self.to_read) if page)
+        uris.extend(page for page in (self.bibliography, self.to_read, self.frontier) if page)
         for pages in self.facet_pages.values():
             uris.extend(pages.values())
         uris.extend(self.graph_pages.values())
