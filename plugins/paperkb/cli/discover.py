@@ -18,7 +18,7 @@ from ..core.scholar.discover import (DEFAULT_DISCOVER_CITATIONS, DiscoverQuery, 
 from ..core.scholar.ids import seed_ref
 from ..core.scholar.note_index import NoteIndex
 from ..core.scholar.store import ScholarStore, dismissed_path, read_dismissed, ref_name
-from .project import find_project
+from .workspace import find_workspace
 from .scholar_session import CommandError, add_fetch_options, positive_int, run_guarded, session
 from .terminal_table import aligned, cell_text
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     def body() -> int:
         with session(args, "discover") as current:
-            dismissed = read_dismissed(current.project.notes_dir)
+            dismissed = read_dismissed(current.workspace.notes_dir)
             try:
                 result = discover(query, current.library, current.fetcher, dismissed,
                                   max_citations=args.max_citations)
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             current.close_bars()
             show(result, query, args.format)
             if args.queue:
-                queue(result, current, current.project.notes_dir / QUEUE_NAME)
+                queue(result, current, current.workspace.notes_dir / QUEUE_NAME)
         return 0
 
     return run_guarded("discover", body)
@@ -144,12 +144,12 @@ def _bib_identities(library) -> set[str]:
 
 
 def dismiss(args: argparse.Namespace) -> int:
-    project = find_project(args.notes)
-    if not project.notes_dir.is_dir():
-        raise CommandError(f"no notes folder at {project.notes_dir}")
-    store = ScholarStore.load(project.notes_dir)
+    workspace = find_workspace(args.notes)
+    if not workspace.notes_dir.is_dir():
+        raise CommandError(f"no notes folder at {workspace.notes_dir}")
+    store = ScholarStore.load(workspace.notes_dir)
     lines = []
-    known = read_dismissed(project.notes_dir)
+    known = read_dismissed(workspace.notes_dir)
     for value in args.dismiss:
         ref = seed_ref(value)
         if ref is None:
@@ -162,7 +162,7 @@ def dismiss(args: argparse.Namespace) -> int:
         known.add(name.lower())
         title = " ".join(str(paper.get("title") or "").split()) if paper else ""
         lines.append(f"{name}  # {title}" if title else name)
-    path = dismissed_path(project.notes_dir)
+    path = dismissed_path(workspace.notes_dir)
     if lines:
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = path.read_text(encoding="utf-8") if path.is_file() else ""

@@ -13,8 +13,8 @@ from ..core.library import Library
 from ..core.scholar.client import ScholarClient, ScholarError
 from ..core.scholar.fetch import DEFAULT_MAX_AGE, Fetcher
 from ..core.scholar.store import ScholarStore
-from .project import Project, find_project
-from .sources import load_project_library
+from .workspace import Workspace, find_workspace
+from .sources import load_workspace_library
 
 
 def add_fetch_options(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +55,7 @@ class CommandError(Exception):
 
 @dataclass
 class Session:
-    project: Project
+    workspace: Workspace
     library: Library
     store: ScholarStore
     fetcher: Fetcher
@@ -84,17 +84,17 @@ class Session:
 def session(args: argparse.Namespace, verb: str) -> Iterator[Session]:
     """Open the store and a client; on the way out save the store (also after an error or
     Ctrl-C: an interrupted run keeps what it fetched) and close the client."""
-    project = find_project(args.notes)
-    if not project.notes_dir.is_dir():
-        raise CommandError(f"no notes folder at {project.notes_dir}", 2)
-    library = load_project_library(project)
-    store = ScholarStore.load(project.notes_dir)
+    workspace = find_workspace(args.notes)
+    if not workspace.notes_dir.is_dir():
+        raise CommandError(f"no notes folder at {workspace.notes_dir}", 2)
+    library = load_workspace_library(workspace)
+    store = ScholarStore.load(workspace.notes_dir)
     if store.problem:
         print(f"paperkb {verb}: {store.path}: {store.problem}", file=sys.stderr)
     before = store.to_json()
     client = ScholarClient()
     fetcher = Fetcher(store, client, max_age=args.max_age, refresh=args.refresh)
-    current = Session(project, library, store, fetcher, args.quiet)
+    current = Session(workspace, library, store, fetcher, args.quiet)
     try:
         yield current
     finally:

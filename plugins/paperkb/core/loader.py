@@ -60,7 +60,8 @@ def load_library(
     problems: list[Problem] = []
     published: dict[str, Note] = {}
     drafts: dict[str, Note] = {}
-    for path, src_uri in files if files is not None else iter_markdown(notes_dir, exclude):
+    files = files if files is not None else iter_markdown(notes_dir, exclude)
+    for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
         note = parsed.note
@@ -82,6 +83,7 @@ def load_library(
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
     library = Library(notes=published, drafts=drafts, bibliography=bibliography)
+    library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_citation_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:
