@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -270,3 +271,24 @@ def radiance_notes() -> dict[str, str]:
         "papers/idea.md": note("My Own Unpublished Idea About Splats", year=2025, doi="10.9999/nothing"),
         "papers/draft.md": note("A Draft Paper Nobody Should Ask About", arxiv="2401.00001", draft=True),
     }
+
+
+# -- fixtures (import them into a test module to use them) ------------------------------------------
+@pytest.fixture
+def waits(monkeypatch):
+    """The client's waits before retries, recorded instead of slept."""
+    from paperkb.core.scholar import client as client_module
+
+    recorded: list[float] = []
+    monkeypatch.setattr(client_module, "pause", recorded.append)
+    return recorded
+
+
+@pytest.fixture
+def scholar(httpserver, monkeypatch, waits):
+    """The stand-in API holding the radiance-field world; PAPERKB_S2_API points at it."""
+    fake = FakeScholar(httpserver)
+    monkeypatch.setenv("PAPERKB_S2_API", fake.url)
+    monkeypatch.delenv("S2_API_KEY", raising=False)
+    radiance_world(fake)
+    return fake

@@ -14,25 +14,8 @@ from paperkb.core.scholar.client import ScholarClient
 from paperkb.core.scholar.store import ScholarStore
 
 from ..conftest import note, write_tree
-from ..scholar_fake import (DRAFT_PAPER, GAUSSIANS, INSTANT, MIPNERF, NERF, ZIPNERF, FakeScholar, fake_id,
-                           radiance_notes, radiance_world, server_error, too_many_requests)
-
-
-@pytest.fixture
-def waits(monkeypatch):
-    """The client's waits before retries, recorded instead of slept."""
-    recorded: list[float] = []
-    monkeypatch.setattr(client_module, "pause", recorded.append)
-    return recorded
-
-
-@pytest.fixture
-def scholar(httpserver, monkeypatch, waits):
-    fake = FakeScholar(httpserver)
-    monkeypatch.setenv("PAPERKB_S2_API", fake.url)
-    monkeypatch.delenv("S2_API_KEY", raising=False)
-    radiance_world(fake)
-    return fake
+from ..scholar_fake import (DRAFT_PAPER, GAUSSIANS, INSTANT, MIPNERF, NERF, ZIPNERF, fake_id, radiance_notes,
+                           scholar, server_error, too_many_requests, waits)  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -72,6 +72,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     filters = parser.add_argument_group("filters (several combine: all must hold; a list matches any of its values)")
     output = parser.add_argument_group("order and output")
     for key in QUERY_KEYS:
+        if key == "derived":
+            group = graph
+            group.add_argument("--no-derived", dest="derived", action="store_false", default=None,
+                               help="leave out citations found by Semantic Scholar that the notes' cites do not list")
+            continue
         group = graph if key in GRAPH_KEYS or key == "depth" else output if key in ("sort", "limit", "columns") else filters
         flag = "--" + key.replace("_", "-")
         if key in LIST_KEYS or key in REPEATED_KEYS:

@@ -55,7 +55,7 @@ class FrontierPage:
         shown = rows[:MAX_ROWS]
         body = Markup("\n").join(self._row(r, here) for r in shown)
         table = html('<table class="pkb-frontier">\n<thead><tr><th>Year</th><th>Title</th><th>Venue</th>'
-                     '<th>Citations</th><th>Notes</th><th>Connects</th></tr></thead>\n<tbody>\n{}\n</tbody>\n</table>',
+                     '<th>Citations</th><th>Connects</th><th>Your notes</th></tr></thead>\n<tbody>\n{}\n</tbody>\n</table>',
                      body)
         more = ""
         if len(rows) > len(shown):
