@@ -206,3 +206,11 @@ def test_title_match_needs_equal_normalised_titles(scholar, tmp_path, capsys):
     store = ScholarStore.load(tmp_path / "n")
     assert store.paper_of("exact") == ZIPNERF and store.paper_of("near") is None
     assert "near.md:2: not found on Semantic Scholar (tried: title)" in capsys.readouterr().out
+
+
+def test_progress_bar_on_stderr_unless_quiet(scholar, notes, capsys):
+    assert main(["enrich", "--notes", str(notes)]) == 0
+    captured = capsys.readouterr()
+    assert "references and citations" in captured.err and "references and citations" not in captured.out
+    assert main(["enrich", "--notes", str(notes), "-q", "--refresh"]) == 0
+    assert capsys.readouterr().err == ""

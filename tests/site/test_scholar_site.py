@@ -145,3 +145,12 @@ def test_no_store_means_no_frontier_page(tmp_path):
     assert not (built.site_dir / "frontier").exists()
     assert "pkb-card__scholar" not in built.html("papers/a/")
     assert "Frontier" not in json.dumps(built.html(""))
+
+
+def test_queued_papers_reach_the_to_read_page(enriched, capsys):
+    assert main(["discover", "--notes", str(enriched / "notes"), "-q", "--citing", "nerf,gaussians", "--queue",
+                 "--format", "keys"]) == 0
+    built = build_site(enriched, {})
+    page = built.html("to-read/")
+    assert "Mip-Splatting" in page and "yu2024mipsplatting" in page
+    assert "bevilb2025scriptalerttscript" in page and "<script>alert" not in page and "<svg onload" not in page

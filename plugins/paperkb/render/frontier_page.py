@@ -17,7 +17,7 @@ from .index_pages import GeneratedPage
 from .scholar_card import paper_url
 from .site_map import SiteMap
 
-MAX_ROWS = 200  # per section; the rest is one `paperkb discover` away
+MAX_ROWS = 100  # per section (a triage list); the rest is one `paperkb discover` away
 
 
 def _paper_link(paper: dict) -> str:
