@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
-from .model import DEFAULT_ROLE, Citation, Note
+from .facets import FacetSpellings
+from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
 from .scholar.store import ScholarStore
 
@@ -22,20 +23,17 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link" | "citation" | "scholar" (derived from Semantic Scholar)
+    via: LinkKind
 
     @property
     def in_text(self) -> bool:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
-        return self.via in TEXT_VIAS
+        return self.via.in_text
 
     @property
     def derived(self) -> bool:
         """Not written by the user: Semantic Scholar says the papers cite each other."""
-        return self.via == "scholar"
-
-
-TEXT_VIAS = frozenset({"wikilink", "link", "citation"})
+        return self.via is LinkKind.SCHOLAR
 
 
 @dataclass
@@ -58,6 +56,7 @@ class Library:
     # edge for queries, diagrams or cycles. By source key (out) and by target key (in).
     mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
     mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
+    spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
@@ -156,11 +155,11 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 else:
                     report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
                 continue
-            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
+            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
         for link in note.body_links:
-            if link.is_citation:  # [@key]: keys without a note are checked against the .bib elsewhere
+            if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
                 target = library.notes.get(link.target)
-            elif link.is_wikilink:
+            elif link.kind is LinkKind.WIKILINK:
                 target = library.notes.get(link.target)
                 if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
@@ -169,8 +168,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = by_src.get(page) if page else None
             if target is None or target.key == note.key:
                 continue
-            via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, via)
+            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind)
             if note.year is not None and target.year is not None and target.year > note.year:
                 mentions.setdefault(note.key, {}).setdefault(target.key, edge)
             else:

@@ -7,15 +7,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .bib.citations import cited_keys
+from .bib.pandoc_cites import pandoc_cite_keys
 from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
 from .model import (
     DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS, ROLES,
-    BodyLink, Citation, Insight, Note,
+    BodyLink, Citation, Insight, LinkKind, Note,
 )
 from .problems import ProblemLog
+from .script_links import find_script_links, script_link_message
+from .text_encoding import not_utf8
 from .slug import is_safe_key, key_from_text
+from .tags import split_tag_text
 from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
@@ -99,8 +102,7 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        log.error(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        log.error(*not_utf8(raw, exc))
         return None
 
 
@@ -126,6 +128,8 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
 
 def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
     f = _Fields(fm, log)
+    for line, message in fm.hints:
+        log.warning(line, message)
     for key, line, first in fm.duplicate_keys:
         log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 
@@ -176,7 +180,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
         s2=f.text("s2") or None,
-        tags=f.text_list("tags"),
+        tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,
         results=f.text("results") or None,
@@ -192,7 +196,23 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         + _citation_links(fm.body, fm.body_line, prose),
         key_lines=dict(fm.key_lines),
     )
+    for line, scheme in _script_links(f, prose):
+        log.warning(line, script_link_message(scheme))
     return None if log.has_errors else note
+
+
+def _script_links(f: _Fields, prose: Prose) -> list[tuple[int, str]]:
+    """Links to ``javascript:`` / ``data:`` addresses in the body and the Markdown sections
+    (a section's problems are named at its key's or item's line)."""
+    found = find_script_links(f.fm.body, f.fm.body_line, prose)
+    for key in ("problem", "method", "results"):
+        if isinstance(f.data.get(key), str):
+            found += [(f.line(key), scheme) for _, scheme in find_script_links(f.data[key], 1)]
+    insights = f.data.get("insights")
+    for index, text in enumerate(insights if isinstance(insights, list) else []):
+        if isinstance(text, str):
+            found += [(f.item_line("insights", index), scheme) for _, scheme in find_script_links(text, 1)]
+    return found
 
 
 _H1 = re.compile(r"^\s{0,3}#(?!#)\s+(.+?)(?:\s+#+)?\s*$")
@@ -209,8 +229,8 @@ def first_heading(body: str) -> str | None:
 
 def _citation_links(text: str, first_line: int, prose: Prose | None = None) -> list[BodyLink]:
     """``[@key]`` citations count as edges too (unknown keys are the BibTeX layer's to report)."""
-    return [BodyLink(key, line, is_wikilink=False, is_citation=True)
-            for key, line in cited_keys(text, first_line, prose)]
+    return [BodyLink(key, line, LinkKind.PANDOC_CITE)
+            for key, line in pandoc_cite_keys(text, first_line, prose)]
 
 
 def _front_matter_wikilinks(f: _Fields) -> list:

@@ -38,6 +38,9 @@ class PaperKBConfig(Config):
     local_graph_max_nodes = opt.Type(int, default=30)
     # Where finished SVGs are cached by the hash of their DOT source (relative to mkdocs.yml).
     cache_dir = opt.Type(str, default=".paperkb-cache/graphs")
+    # Follow symbolic links that lead outside docs_dir (off: a link to ~/.ssh in a cloned notes
+    # repository would publish the keys); such links are named in a warning and left out.
+    follow_symlinks_outside = opt.Type(bool, default=False)
 
 
 def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:
@@ -46,3 +49,8 @@ def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:
     if not options.cache_dir:
         return None
     return (project_root / options.cache_dir).resolve().parent
+
+
+def tags_plugin_on(config) -> bool:
+    """mkdocs-material's tags plugin shows a page's tags: paperkb's cards then leave them out."""
+    return "material/tags" in config.plugins or "tags" in config.plugins

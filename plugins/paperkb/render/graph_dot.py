@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from ..core.library import TEXT_VIAS, Library
-from ..core.scholar.derived import DERIVED_VIA
-from ..core.model import ROLES
+from ..core.library import Library
+from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
 from .escape import xml_text
@@ -140,7 +139,7 @@ class GraphEdge:
     source: str  # the citing note
     target: str  # the cited note
     role: str
-    via: str = "cites"  # "cites"; "wikilink" / "link" / "citation": in the note's text; "scholar": derived
+    via: LinkKind = LinkKind.CITES  # or a mention in the note's text, or derived (LinkKind.SCHOLAR)
 
 
 @dataclass
@@ -170,11 +169,11 @@ class GraphView:
 
     @property
     def has_mentions(self) -> bool:
-        return any(e.via in TEXT_VIAS for e in self.edges)
+        return any(e.via.in_text for e in self.edges)
 
     @property
     def has_derived(self) -> bool:
-        return any(e.via == DERIVED_VIA for e in self.edges)
+        return any(e.via is LinkKind.SCHOLAR for e in self.edges)
 
     @property
     def fields(self) -> list[str | None]:
@@ -337,8 +336,8 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         # Only a citation that runs forward in time may place columns; a preprint citing a
         # later paper (or a note without a year) is drawn without constraining the layout.
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
-        derived = edge.via == DERIVED_VIA
-        mark = " pkb-edge--mention" if edge.via in TEXT_VIAS else " pkb-edge--derived" if derived else ""
+        derived = edge.via is LinkKind.SCHOLAR
+        mark = " pkb-edge--mention" if edge.via.in_text else " pkb-edge--derived" if derived else ""
         # Derived (Semantic Scholar) edges: thin, with a hollow arrowhead, whatever their role.
         attrs = (
             f'class="pkb-edge pkb-role--{edge.role}{mark}", '

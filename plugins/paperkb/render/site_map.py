@@ -37,6 +37,8 @@ class SiteMap:
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
                     statistics: str = "index.md", graphs: bool = False) -> "SiteMap":
         site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
+        if library.scholar is not None and library.scholar.note_papers():  # `paperkb enrich` ran
+            site.frontier = f"{prefix}frontier/index.md"
         for facet, (folder, _title, values_of) in FACETS.items():
             slugs = SlugRegistry()
             values = {value for note in library for value in values_of(note)}
@@ -48,8 +50,7 @@ class SiteMap:
         if graphs:
             site.graph_pages[None] = f"{prefix}graph/index.md"
             for value, page in site.facet_pages["field"].items():  # same slug as the field's index page
-                name = posixpath.basename(page)
-                site.graph_pages[value] = f"{prefix}graph/{'index-field.md' if name == 'index.md' else name}"
+                site.graph_pages[value] = f"{prefix}graph/{posixpath.basename(page)}"  # never index.md
         return site
 
     def facet_page(self, facet: str, value: object) -> str | None:

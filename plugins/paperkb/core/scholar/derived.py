@@ -1,17 +1,18 @@
 """Citation edges among notes that Semantic Scholar knows and the notes' ``cites`` do not list.
 
 When the stored references say note A's paper cites note B's paper (or B's stored citations
-list A's paper) and A has no edge to B yet, the edge A -> B is added with ``via="scholar"`` and
+list A's paper) and A has no edge to B yet, the edge A -> B is added with ``via=LinkKind.SCHOLAR`` and
 a role from the citation's intents. Such edges are drawn, listed and counted like the others,
 but marked as coming from Semantic Scholar; queries can leave them out (``derived: false``)."""
 
 from __future__ import annotations
 
 from ..library import Edge, Library
+from ..model import LinkKind
 from ..problems import Problem, Severity
 from .store import ScholarStore
 
-DERIVED_VIA = "scholar"
+DERIVED_VIA = LinkKind.SCHOLAR
 # The first intent of this list that a citation has decides its role.
 INTENT_ROLES = (("methodology", "builds-on"), ("result", "baseline"), ("background", "background"))
 

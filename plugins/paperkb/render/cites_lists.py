@@ -36,7 +36,7 @@ def _order(note: Note) -> tuple:
     return (-(note.year or 0), note.title.lower(), note.key)
 
 
-class CitationLists:
+class CitesLists:
     """Cites / Cited by HTML for the note pages of one build."""
 
     def __init__(self, library: Library, site: SiteMap) -> None:
