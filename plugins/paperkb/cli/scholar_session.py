@@ -25,24 +25,22 @@ def add_fetch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-def _days(text: str) -> float:
+def _number(text: str, kind: type, minimum: float, what: str):
     try:
-        value = float(text)
+        value = kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("--max-age cannot be negative")
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum:g}")
     return value
+
+
+def _days(text: str) -> float:
+    return _number(text, float, 0, "a number of days")
 
 
 def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    return _number(text, int, 1, "a whole number")
 
 
 class CommandError(Exception):
