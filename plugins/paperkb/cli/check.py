@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{problem.path}:{problem.line}: {problem.severity.value}: {problem.message}")
         errors = sum(p.severity is Severity.ERROR for p in problems)
         notes = sum(p.severity is Severity.NOTE for p in problems)
-        print(f"{len(library)} notes, {len(library.drafts)} drafts: {errors} errors, "
+        projects = f", {len(library.projects)} projects" if library.projects else ""
+        print(f"{len(library)} notes, {len(library.drafts)} drafts{projects}: {errors} errors, "
               f"{len(problems) - errors - notes} warnings" + (f", {notes} notes" if notes else ""))
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -68,13 +68,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--notes", metavar="DIR", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="table (aligned text), keys (one key a line) or json (default: table)")
+    add_query_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_query_options(parser: argparse.ArgumentParser, *, leave_out: tuple[str, ...] = ()) -> None:
+    """One flag per query key (``cites_all`` -> ``--cites-all``), in three groups; ``leave_out``:
+    keys a command gives another meaning or no use (``columns``, ``sort``)."""
     graph = parser.add_argument_group("graph (several combine: notes answering all of them)")
     filters = parser.add_argument_group("filters (several combine: all must hold; a list matches any of its values)")
     output = parser.add_argument_group("order and output")
     for key in QUERY_KEYS:
+        if key in leave_out:
+            continue
         if key == "derived":
-            group = graph
-            group.add_argument("--no-derived", dest="derived", action="store_false", default=None,
+            graph.add_argument("--no-derived", dest="derived", action="store_false", default=None,
                                help="leave out citations found by Semantic Scholar that the notes' cites do not list")
             continue
         group = graph if key in GRAPH_KEYS or key == "depth" else output if key in ("sort", "limit", "columns") else filters
@@ -87,7 +95,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # that look like descending sort fields are read as values instead (`--sort=-year` always works).
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _DESCENDING_VALUE
-    parser.set_defaults(run=run)
 
 
 def query_from_args(args: argparse.Namespace, column_names: tuple[str, ...]) -> Query:

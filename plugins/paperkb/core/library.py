@@ -6,6 +6,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
@@ -13,6 +14,9 @@ from .facets import FacetSpellings
 from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
 from .scholar.store import ScholarStore
+
+if TYPE_CHECKING:  # projects.py reads queries, which read the library
+    from .projects import Project, ProjectPaper
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,18 @@ class Library:
     mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
     mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
     spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
+    projects: dict[str, Project] = field(default_factory=dict)  # research project pages, by key
+    project_drafts: dict[str, Project] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
+        self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
+        uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
+        for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
+            for paper in project.papers:
+                if paper.key in self.notes:
+                    uses[paper.key].append((project, paper))
+        self._project_uses = dict(uses)
 
     # -- lookups -------------------------------------------------------------
     def get(self, key: str) -> Note | None:
@@ -93,6 +106,10 @@ class Library:
 
     def cited_by_count(self, key: str) -> int:
         return len(self.in_edges.get(key, ()))
+
+    def projects_of(self, key: str) -> list[tuple[Project, ProjectPaper]]:
+        """The projects that list the note ``key`` among their papers (by title), with their entry."""
+        return self._project_uses.get(key, [])
 
     def groups(self, facet: Callable[[Note], Iterable[object]]) -> dict[object, list[Note]]:
         """Notes grouped by each value ``facet`` yields for them (a note can sit in several groups)."""

@@ -525,10 +525,25 @@ def _unknown_note(library: Library, key: str) -> str:
     if "," in key or " " in key.strip():
         hint = " (to name several notes write a list: [a, b])"
     else:
-        close = difflib.get_close_matches(key, list(library.notes), n=3)
+        close = near_keys(library, key)
         if close:
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)"
     return f"unknown note key '{key}'{hint}"
+
+
+def near_keys(library: Library, text: str, limit: int = 3) -> list[str]:
+    """Keys a reader may have meant by ``text``: keys holding it (``nerf`` -> ``mildenhall2020nerf``),
+    notes whose title has it as a word (``residual`` -> ``he2016resnet``), then keys spelled alike;
+    the most cited first within each kind."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return []
+    by_citations = sorted(library.notes, key=lambda k: (-library.cited_by_count(k), k))
+    in_key = [k for k in by_citations if wanted in k.casefold()]
+    word = re.compile(rf"(?<![^\W_]){re.escape(wanted)}(?![^\W_])")
+    in_title = [k for k in by_citations if word.search(library.notes[k].title.casefold())]
+    alike = difflib.get_close_matches(text, list(library.notes), n=limit)
+    return list(dict.fromkeys(in_key + in_title + alike))[:limit]
 
 
 def _folded(values: Iterable[str]) -> frozenset[str]:

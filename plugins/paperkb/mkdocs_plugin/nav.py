@@ -14,6 +14,8 @@ def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> 
         nav.append({"Statistics": site.statistics})
     for facet, (_folder, title, _values) in FACETS.items():
         nav.append({title: site.overview_page(facet)})
+    if site.projects:
+        nav.append({"Projects": site.projects})
     nav.append({"Tags": site.tags})
     nav.append({"Insights": site.insights})
     if site.bibliography:

@@ -17,7 +17,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
-                  Insights above its body (note_layout.py, render/card.py), the References of its
+                  Insights above its body (note_layout.py, render/card.py), a project page's
+                  header, question and sections after its body (projects.py), the References of its
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
@@ -64,6 +65,7 @@ from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
 from .page_meta import normalise_tags
+from .projects import ProjectDisplay
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
@@ -102,6 +104,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             QueryFence(),  # paperkb-query blocks
             TextLinks(),  # [[key]], ![[key]], links to drafts
             self.layout,
+            ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
             self.bib,
             InsightMarks(),  # [idea] badges
@@ -147,7 +150,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.save(self.notes_cache_file)
         report(self.library.problems)
         self._remove_unpublished(files)
-        for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
+        for note in [*self.library, *self.library.projects.values()]:  # reached through index pages, not the nav
             file = files.get_file_from_path(note.src_uri)
             if file is not None:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -176,8 +179,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return files
 
     def _remove_unpublished(self, files: Files) -> None:
-        published = self.library.by_src_uri
-        drafts = {n.src_uri for n in self.library.drafts.values()}
+        published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
+        drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]}
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
@@ -196,7 +199,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _nav(self, files: Files) -> list:
         assert self.site is not None
         generated = set(self.site.generated_uris())
-        notes = self.library.by_src_uri
+        notes = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
         others = [
             f.src_uri for f in files.documentation_pages()
             if f.src_uri not in generated and f.src_uri not in notes and f.src_uri != "index.md"

@@ -175,7 +175,8 @@ def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> st
 
 
 _LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S[^\n]*)\n=+[ \t]*)(?:\n|$)")
-STARTS_WITH_HEADING = re.compile(r"\s*(?:#{1,6}[ \t]|[^\n]*\S[^\n]*\n(?:=+|-+)[ \t]*(?:\n|$))")
+# A body opening with a heading, after any HTML comments (a template's `<!-- started ... -->` line).
+STARTS_WITH_HEADING = re.compile(r"\s*(?:<!--[\s\S]*?-->\s*)*(?:#{1,6}[ \t]|[^\n]*\S[^\n]*\n(?:=+|-+)[ \t]*(?:\n|$))")
 
 
 def fit_leading_title(body: str, title: str) -> str:

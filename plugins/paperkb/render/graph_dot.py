@@ -250,6 +250,29 @@ class GraphViews:
         return GraphView(name, self._nodes({k: 1 for k in shown}), edges,
                          total_nodes=len(keys), total_edges=total_edges)
 
+    def connecting(self, name: str, keys: Iterable[str], max_nodes: int = 40) -> GraphView:
+        """A set of notes (a project's papers) and what connects them: the notes outside the set
+        that cite, or are cited by, two or more of them, best-connected first. The set's notes
+        are drawn near (ring 1), the connecting ones far (ring 2); citations between two
+        connecting notes are left out. Over ``max_nodes``, the set keeps its most-cited notes."""
+        members = [k for k in dict.fromkeys(keys) if k in self.library.notes]
+        shown = sorted(members, key=self.rank.__getitem__)[:max(1, max_nodes)]
+        member_set = set(members)
+        links: dict[str, int] = {}
+        for key in shown:
+            for other in self.neighbours(key):
+                if other not in member_set:
+                    links[other] = links.get(other, 0) + 1
+        bridges = sorted((k for k in links if links[k] >= 2), key=lambda k: (-links[k], self.rank[k]))
+        rings = {**{k: 1 for k in shown}, **{k: 2 for k in bridges[:max(0, max_nodes - len(shown))]}}
+        edges = [e for e in self.induced_edges(rings) if rings[e.source] == 1 or rings[e.target] == 1]
+        everything = {**{k: 1 for k in members}, **{k: 2 for k in bridges}}
+        total_edges = len([e for e in self.induced_edges(everything)
+                           if everything[e.source] == 1 or everything[e.target] == 1])
+        view = GraphView(name, self._nodes(rings), edges, total_nodes=len(everything), total_edges=total_edges)
+        view.extra["connecting"] = len(rings) - len(shown)
+        return view
+
     def field(self, field_name: str, max_nodes: int = 60) -> GraphView:
         view = self.top(f"field:{field_name}", [n.key for n in self.library if field_name in n.fields], max_nodes)
         view.extra["field"] = field_name
