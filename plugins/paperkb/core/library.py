@@ -13,6 +13,7 @@ from .body_scan import resolve_page
 from .facets import FacetSpellings
 from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
+from .scholar.store import ScholarStore
 
 if TYPE_CHECKING:  # projects.py reads queries, which read the library
     from .projects import Project, ProjectPaper
@@ -33,6 +34,11 @@ class Edge:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
         return self.via.in_text
 
+    @property
+    def derived(self) -> bool:
+        """Not written by the user: Semantic Scholar says the papers cite each other."""
+        return self.via is LinkKind.SCHOLAR
+
 
 @dataclass
 class Library:
@@ -43,6 +49,7 @@ class Library:
     in_edges: dict[str, list[Edge]] = field(default_factory=dict)
     cycles: list[list[str]] = field(default_factory=list)
     bibliography: Bibliography = field(default_factory=Bibliography)  # entries of the .bib files, by key
+    scholar: ScholarStore | None = None  # what `paperkb enrich` / `discover` stored (.paperkb/scholar.json)
     # Pages that are not notes (about.md, a vault's index), by every name a link may use for them:
     # the docs-relative path without extension and the file name, case-folded (as Obsidian matches).
     pages: dict[str, str] = field(default_factory=dict)
