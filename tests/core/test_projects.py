@@ -90,7 +90,7 @@ def test_problems_name_file_and_line(tmp_path):
     found = messages(library)
     assert "notes/projects/bad.md:4: error: 'status' is 'running'; allowed values: idea, exploring, experiments, " \
            "writing, done" in found
-    assert "notes/projects/fast-video.md:11: warning: unknown paper 'ldn' (no note has this key) (did you mean 'ldm'?)" \
+    assert "notes/projects/fast-video.md:11: warning: unknown paper 'ldn' (no note or .bib entry has this key) (did you mean 'ldm'?)" \
            in found
     assert "notes/projects/fast-video.md:12: warning: paper 'vdm' is listed twice (first on line 7); the first entry " \
            "counts" in found
@@ -183,3 +183,21 @@ def test_hostile_shapes_are_reported_not_crashed_on(tmp_path):
     assert any(m.startswith("notes/projects/c.md:6: warning: query left out:") for m in found)
     assert set(library.projects) == {"e"}  # the others have errors
     assert library.projects["e"].logged is None and [p.key for p in library.projects["e"].papers] == ["ldm"]
+
+
+def test_a_paper_only_the_bib_describes_is_not_read_yet_and_no_warning(tmp_path):
+    from paperkb.core.projects import reference_note, unread_papers
+
+    library = load(tmp_path, {
+        "refs.bib": "@article{later2025,\n  title = {A Paper to Read},\n  author = {Roe, Rita},\n"
+                    "  journal = {JMLR},\n  year = {2025},\n}\n",
+        "projects/p.md": "---\nproject: true\ntitle: P\npapers: [ldm, later2025, nowhere]\n---\n",
+    })
+    assert [m for m in messages(library) if "later2025" in m] == []
+    assert any("unknown paper 'nowhere' (no note or .bib entry has this key)" in m for m in messages(library))
+    project = library.projects["p"]
+    (paper, entry), = unread_papers(project, library.notes, library.drafts, library.bibliography)
+    assert paper.key == entry.key == "later2025"
+    as_note = reference_note(entry)
+    assert (as_note.title, as_note.year, as_note.venue, as_note.authors) == ("A Paper to Read", 2025, "JMLR", ["Rita Roe"])
+    assert library.projects_of("later2025") == []  # no note page to list it on
