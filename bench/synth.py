@@ -348,6 +348,17 @@ def _title(rng: random.Random, filler: _Filler) -> str:
                        Topic=topic[0].upper() + topic[1:], name=filler.name)
 
 
+def _identity(rng: random.Random, note: SynthNote, title: str, max_authors: int) -> dict:
+    """Title, key, year, venue and authors: what every note's front-matter starts with."""
+    return {
+        "title": title,
+        "key": note.key,
+        "year": note.year,
+        "venue": rng.choice(VENUES[note.fields[0]]),
+        "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(rng.randint(2, max_authors))],
+    }
+
+
 def _front_matter(rng: random.Random, note: SynthNote, filler: _Filler, title: str) -> dict:
     vocab = filler.vocab
     arxiv = f"{note.year % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(0, 29999):05d}"
@@ -359,11 +370,7 @@ def _front_matter(rng: random.Random, note: SynthNote, filler: _Filler, title: s
         links["code"] = f"https://github.com/{rng.choice(LAST_NAMES).lower()}-lab/{filler.name.lower()}"
     cites = [{"key": k, "role": rng.choice(ROLES)} for k in note.cites]
     return {
-        "title": title,
-        "key": note.key,
-        "year": note.year,
-        "venue": rng.choice(VENUES[note.fields[0]]),
-        "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(rng.randint(2, 6))],
+        **_identity(rng, note, title, max_authors=6),
         "fields": note.fields,
         "type": rng.choice(PAPER_TYPES),
         "level": rng.choice(LEVELS),
@@ -420,11 +427,7 @@ def _skim_front_matter(rng: random.Random, note: SynthNote, filler: _Filler, tit
     vocab = filler.vocab
     arxiv = f"{note.year % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(0, 29999):05d}"
     return {
-        "title": title,
-        "key": note.key,
-        "year": note.year,
-        "venue": rng.choice(VENUES[note.fields[0]]),
-        "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(rng.randint(2, 4))],
+        **_identity(rng, note, title, max_authors=4),
         "field": note.fields[0],
         "type": rng.choice(PAPER_TYPES),
         "level": "skim",
