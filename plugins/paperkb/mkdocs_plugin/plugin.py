@@ -69,6 +69,7 @@ from .note_layout import NoteLayout
 from .page_meta import normalise_tags
 from .projects import ProjectDisplay
 from .query_fence import QueryFence
+from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .site_swap import PublishedSite
@@ -95,7 +96,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         # The features, in the order they act at every stage (see the module docstring).
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
-        self.layout = NoteLayout(self.slots)  # card and sections above a note's body, sections after it
+        self.scholar = ScholarDisplay()  # Semantic Scholar: counts and abstract on the card, the Frontier page
+        self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.features: tuple[Feature, ...] = (
@@ -112,6 +114,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.bib,
             InsightMarks(),  # [idea] badges
             self.citations,
+            self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in the search index
         )
