@@ -16,6 +16,8 @@ from .model import Note
 from .note_cache import NoteCache
 from .problems import Problem, Severity, display_path
 from .projects import Project, check_paper_keys
+from .scholar.derived import add_derived_edges
+from .scholar.store import load_store_cached
 from .symlinks import LinkGuard
 
 __all__ = ["DEFAULT_EXCLUDE", "NoteCache", "is_excluded", "iter_markdown", "load_library"]
@@ -100,7 +102,7 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    problems.extend(check_paper_keys(projects.values(), published, drafts))
+    problems.extend(check_paper_keys(projects.values(), published, drafts, bibliography))
     published, spellings = unify_facets(published, drafts.values())
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts)
@@ -111,6 +113,11 @@ def load_library(
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))
 
     build_edges(library, report)
+    # Semantic Scholar's citations among the notes (stored by `paperkb enrich`; never fetched here).
+    library.scholar = load_store_cached(notes_dir)
+    if library.scholar.problem:
+        problems.append(Problem(display_path(library.scholar.path, root), 1, Severity.WARNING, library.scholar.problem))
+    add_derived_edges(library, library.scholar)
     library.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
     return library
 

@@ -102,6 +102,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
+        s2=f.text("s2") or None,
         tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,

@@ -22,6 +22,8 @@ def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> 
         nav.append({"Bibliography": site.bibliography})
     if site.to_read:
         nav.append({"To read": site.to_read})
+    if site.frontier:
+        nav.append({"Frontier": site.frontier})
     if site.graph_page(None):
         nav.append({"Graph": site.graph_page(None)})
     nav.extend(other_pages)

@@ -139,7 +139,7 @@ class GraphEdge:
     source: str  # the citing note
     target: str  # the cited note
     role: str
-    via: LinkKind = LinkKind.CITES  # or a mention in the note's text
+    via: LinkKind = LinkKind.CITES  # or a mention in the note's text, or derived (LinkKind.SCHOLAR)
 
 
 @dataclass
@@ -170,6 +170,10 @@ class GraphView:
     @property
     def has_mentions(self) -> bool:
         return any(e.via.in_text for e in self.edges)
+
+    @property
+    def has_derived(self) -> bool:
+        return any(e.via is LinkKind.SCHOLAR for e in self.edges)
 
     @property
     def fields(self) -> list[str | None]:
@@ -355,10 +359,13 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         # Only a citation that runs forward in time may place columns; a preprint citing a
         # later paper (or a note without a year) is drawn without constraining the layout.
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
+        derived = edge.via is LinkKind.SCHOLAR
+        mark = " pkb-edge--mention" if edge.via.in_text else " pkb-edge--derived" if derived else ""
+        # Derived (Semantic Scholar) edges: thin, with a hollow arrowhead, whatever their role.
         attrs = (
-            f'class="pkb-edge pkb-role--{edge.role}{" pkb-edge--mention" if edge.via.in_text else ""}", '
-            f'style={style.style}, penwidth={style.penwidth}, '
-            f'arrowtail={style.arrow}, color="{style.color}"'
+            f'class="pkb-edge pkb-role--{edge.role}{mark}", '
+            f'style={"dashed" if derived else style.style}, penwidth={0.8 if derived else style.penwidth}, '
+            f'arrowtail={"empty" if derived else style.arrow}, color="{style.color}"'
         )
         if not forward:
             attrs += ", constraint=false"
