@@ -129,10 +129,10 @@ class ScholarStore:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            store.problem = f"cannot read the Semantic Scholar store ({' '.join(str(exc).split())}); treated as empty"
+            store.problem = f"cannot read the Semantic Scholar store ({' '.join(str(exc).split())})"
             return store
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            store.problem = f"not a paperkb Semantic Scholar store of format {FORMAT}; treated as empty"
+            store.problem = f"not a paperkb Semantic Scholar store of format {FORMAT}"
             return store
         for name in ("notes", "unresolved", "papers", "references", "citations"):
             value = data.get(name)
