@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.bib.references import References
 from ..core.library import Library
 from ..core.model import Note
-from ..core.projects import Project, grouped_papers
+from ..core.projects import Project, grouped_papers, reference_note, unread_papers
 from ..core.query import QUERY_KEYS, QueryError, evaluate
 from ..render.draft_text import DraftText
 from .query import add_query_options, query_from_args
@@ -82,6 +82,9 @@ def select_papers(args: argparse.Namespace, library: Library) -> Selection:
                 f"projects: {', '.join(sorted(library.projects))}" if library.projects else "there are no project pages")
             raise SelectionError(f"--project: no project has the key '{args.project}'; {known}")
         notes = [note for members in grouped_papers(project, library.notes).values() for _paper, note in members]
+        # papers not read yet (only a .bib entry): named by their title, nothing else to say
+        notes += [reference_note(entry) for _paper, entry in unread_papers(project, library.notes, library.drafts,
+                                                                            library.bibliography)]
         return Selection(notes, project, f"project “{' '.join(project.title.split())}”")
     if not asked:
         raise SelectionError("give --project KEY or query options (as in `paperkb query`, e.g. --descendants KEY)")

@@ -102,7 +102,7 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    problems.extend(check_paper_keys(projects.values(), published, drafts))
+    problems.extend(check_paper_keys(projects.values(), published, drafts, bibliography))
     published, spellings = unify_facets(published, drafts.values())
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts)
