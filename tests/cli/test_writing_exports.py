@@ -40,7 +40,8 @@ NOTES = {
         "Learning_rates & warm-up", year=2021, venue="NeurIPS", authors=["Chris Lee"], fields=["Optimisation"],
         relation="peer", problem="Warm-up is folklore, e.g. in [[smith2019]]; nobody measured why (Größe matters).",
         cites=[{"key": "smith2019", "role": "baseline"}], datasets=["ImageNet"], metrics=["top-1"]),
-    "papers/kim2020.md": note("Data Sets #42", year=2020, authors=["Dae Kim", "Jörg Müller"], fields=["Data"], relation="upstream"),
+    "papers/kim2020.md": note("Data Sets #42", year=2020, authors=["Dae Kim", "Jörg Müller"],
+                              fields=["Data & Benchmarks_2"], relation="upstream"),
     "papers/ng2018.md": note(
         "Metrics (ε-greedy) for ~all", year=2018, authors=["Andrew Ng", "Eve Ma", "Fay Wu"], fields=["Systems"],
         relation="upstream", results="Accuracy ↑ 3 points, ≈ human level [@extra2017].",
@@ -120,7 +121,7 @@ def test_related_work_from_query_options_grouped_by_field_or_role(workspace, cap
     assert export(workspace, "related-work", "--since", "2018", "--group", "field") == 0
     text = capsys.readouterr().out
     paragraphs = re.findall(r"\\paragraph\{([^}]*)\}", text)
-    assert paragraphs == ["Systems.", "Data.", "Optimisation."]  # the largest field first
+    assert paragraphs == ["Systems.", "Data \\& Benchmarks\\_2.", "Optimisation."]  # the largest field first
     assert text.index("\\cite{ng2018}:") < text.index("\\cite{smith2019}:")  # oldest first
     assert export(workspace, "related-work", "--since", "2018", "--group", "role") == 0
     roles = re.findall(r"\\paragraph\{([^}]*)\}", capsys.readouterr().out)
