@@ -40,6 +40,9 @@ def add_selection_options(parser: argparse.ArgumentParser, *, output_help: str) 
     add_query_options(parser, leave_out=LEFT_OUT_QUERY_KEYS)
     parser.add_argument("-o", "--output", help=output_help)
     parser.add_argument("--force", action="store_true", help="replace files that paperkb did not write")
+    parser.add_argument("--cjk", action="store_true",
+                        help="LaTeX: keep Chinese, Japanese and Korean text (for xelatex with xeCJK; pdflatex "
+                             "cannot typeset it, so by default it is left out and named)")
 
 
 def load_selection(args: argparse.Namespace, command: str) -> tuple[Workspace, Library, Selection] | int:
@@ -63,11 +66,18 @@ def load_selection(args: argparse.Namespace, command: str) -> tuple[Workspace, L
     return workspace, library, selection
 
 
-def draft_text(library: Library, fmt: str) -> DraftText:
+def draft_text(library: Library, fmt: str, *, keep_cjk: bool = False) -> DraftText:
     """Note text converted for ``fmt``, citing what has a reference (a note or a .bib entry)."""
     references = References(library)
     return DraftText(fmt, references.__contains__,
-                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None)
+                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None, keep_cjk=keep_cjk)
+
+
+def report_left_out(command: str, text: DraftText | None) -> None:
+    if text is not None and text.left_out:
+        print(f"{command}: text in Chinese, Japanese or Korean left out, as pdflatex cannot typeset it: "
+              f"{', '.join(dict.fromkeys(text.left_out))}; --cjk keeps it (compile with xelatex and "
+              "\\usepackage{xeCJK})", file=sys.stderr)
 
 
 def select_papers(args: argparse.Namespace, library: Library) -> Selection:

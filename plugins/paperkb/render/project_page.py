@@ -186,7 +186,7 @@ def projects_index(library: Library, site: SiteMap) -> GeneratedPage | None:
         papers = sum(1 for paper in project.papers if paper.key in library.notes) + len(
             unread_papers(project, library.notes, library.drafts, library.bibliography))
         rows.append(html('<tr data-pkb-project="{}"><td><a href="{}">{}</a></td><td>{}</td><td class="pkb-count">{}</td>'
-                         "<td>{}</td><td>{}</td></tr>",
+                         "<td class=\"pkb-date\">{}</td><td>{}</td></tr>",
                          project.key, site.urls.href(here, project.src_uri), project.title, status_badge(project),
                          papers, project.last_change().isoformat(), one_line(project.question)))
     table = html('<div class="md-typeset__table pkb-table"><table data-pkb-table="projects"><thead><tr>'
