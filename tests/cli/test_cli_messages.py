@@ -118,6 +118,7 @@ def test_the_deep_template_asks_no_front_matter_section_again(tmp_path):
     for section in ("problem", "method", "results"):
         assert sum(section in h for h in headings) == 1, headings
     assert "what problem" not in headings and "how good" not in headings
+    assert "notes" not in headings  # the template's opening comment is no text needing a heading
     assert "modules, losses and training" in headings and "reproduction checklist" in headings
 
 
@@ -144,7 +145,7 @@ def test_init_makes_a_project_and_the_quick_start_works_inside_its_notes_folder(
     result = run_cli("build", "--strict", cwd=notes)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "papers" / "he2016deep" / "index.html").is_file()
-    assert (project / "site" / "papers" / "vaswani2017attention" / "index.html").is_file()  # the first note
+    assert (project / "site" / "papers" / "sutskever2014sequence" / "index.html").is_file()  # the first note
     assert next((project / "site" / "blog").rglob("index.html"), None) is not None
     assert (project / ".paperkb-cache").is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-notes"]  # nothing written beside the project

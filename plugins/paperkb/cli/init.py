@@ -111,9 +111,10 @@ def mkdocs_yml(name: str, site_url: str | None) -> str:
 
 
 def project_files(name: str, site_url: str | None, today: dt.date) -> dict[str, str]:
-    key = "vaswani2017attention"
-    first_note = note_template("Attention Is All You Need", key, level="skim", paper_type="application",
-                               field="LLM", year=2017, authors=["Ashish Vaswani", "Noam Shazeer"])
+    key = "sutskever2014sequence"
+    first_note = note_template("Sequence to Sequence Learning with Neural Networks", key, level="skim",
+                               paper_type="application", field="NLP", year=2014,
+                               authors=["Ilya Sutskever", "Oriol Vinyals", "Quoc V. Le"])
     return {
         "mkdocs.yml": mkdocs_yml(name, site_url),
         ".gitignore": GITIGNORE,

@@ -30,7 +30,7 @@ KNOWN_KEYS = frozenset(
     {
         "title", "key", "year", "venue", "authors", "field", "fields", "type", "level", "relation",
         "links", "arxiv", "doi", "tags", "problem", "method", "results", "datasets", "metrics",
-        "cites", "insights", "draft",
+        "cites", "insights", "draft", "s2",
     }
 )
 # Page-only keys of MkDocs / mkdocs-material: not shown as unknown fields.
@@ -60,10 +60,11 @@ class LinkKind(Enum):
     WIKILINK = "wikilink"  # [[key]], [[key|text]] or the embed ![[key]]
     LINK = "link"  # an ordinary relative Markdown link to the note's file
     PANDOC_CITE = "citation"  # [@key], which may also name a .bib entry that has no note
+    SCHOLAR = "scholar"  # no note wrote it: Semantic Scholar says the papers cite each other (derived)
 
     @property
     def in_text(self) -> bool:
-        return self is not LinkKind.CITES
+        return self not in (LinkKind.CITES, LinkKind.SCHOLAR)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Note:
     links: dict[str, str] = field(default_factory=dict)
     arxiv: str | None = None
     doi: str | None = None
+    s2: str | None = None  # Semantic Scholar paperId or CorpusId:N
     tags: list[str] = field(default_factory=list)
     problem: str | None = None
     method: str | None = None

@@ -49,6 +49,7 @@ class CitationDisplay(Feature):
         self.lists: CitesLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
         self._planned: tuple[list[GeneratedPage], str] | None = None  # graph pages and field palette
+        self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -76,10 +77,11 @@ class CitationDisplay(Feature):
             return self._planned[0]
         self.note_figures = {}
         self._planned = None
+        self.views = None
         if not self.enabled or self.renderer is None:
             return []
         self.renderer.begin_build()
-        views = GraphViews(library)
+        views = self.views = GraphViews(library)
         # Submit in the order MkDocs builds the pages, so early pages find their SVG ready.
         for file in files.documentation_pages():
             note = library.by_src_uri.get(file.src_uri)
@@ -109,6 +111,14 @@ class CitationDisplay(Feature):
     def _submit_for_page(self, dot: str, label: str) -> str:
         assert self.renderer is not None
         return self.renderer.submit(dot, label)
+
+    def diagram(self, view: GraphView, here: str, subject: str, *, note: str = "") -> str | None:
+        """The figure of ``view`` for the page ``here`` (its SVG goes in with ``fill``); None
+        when diagrams are off or ``view`` has no citation to draw."""
+        if not self.enabled or self.renderer is None or self.site is None or not view.edges:
+            return None
+        key = self.renderer.submit(to_dot(view, self.site.urls, here), aria_label(view, subject))
+        return figure(view, key, kind="page", note=note)
 
     def after_body(self, page: PageRender) -> list[Section]:
         """Cites, Cited by and, when it has one, the note's diagram (its SVG goes in at ``page_output``)."""

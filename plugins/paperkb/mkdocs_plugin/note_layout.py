@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.model import Note
 from ..render.card import STARTS_WITH_HEADING, fit_leading_title, note_sections, render_card
-from ..render.escape import escape
+from ..render.escape import Markup, escape
 from ..render.index_pages import GeneratedPage
 from ..render.plain_text import PlainText, defines_abbreviations, text_neutral
 from ..render.site_map import SiteMap
@@ -33,8 +33,9 @@ from .page_meta import normalise_tags
 
 
 class NoteLayout(Feature):
-    def __init__(self, slots: HtmlSlots) -> None:
+    def __init__(self, slots: HtmlSlots, card_extra: Callable[[Note], Markup] | None = None) -> None:
         self.slots = slots
+        self.card_extra = card_extra  # finished HTML that ends a note's card (Semantic Scholar's counts)
         self.headings = AddedHeadings()
         self.plain_allowed = True
         self.show_tags = True  # the card lists tags unless the tags plugin shows them
@@ -66,7 +67,8 @@ class NoteLayout(Feature):
         page.page.meta["title"] = str(escape(note.title))
         normalise_tags(page.page, note.display_path, note.tags)  # in their one spelling (LLM / llm are one tag)
         markdown = fit_leading_title(markdown, note.title)
-        card = str(render_card(note, self.site, show_tags=self.show_tags))
+        extra = self.card_extra(note) if self.card_extra else None
+        card = str(render_card(note, self.site, show_tags=self.show_tags, extra=extra))
         top = self.top(note, card, markdown, page.expand)
         return "\n\n".join(p for p in (top, page.expand(markdown)) if p)
 

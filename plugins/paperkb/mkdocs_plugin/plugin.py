@@ -13,17 +13,21 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   render/site_map.py places every page; each feature's ``start`` plans its part and
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note.
+on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
+                  read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
-                  Insights above its body (note_layout.py, render/card.py), the References of its
+                  Insights above its body (note_layout.py, render/card.py), a project page's
+                  header, question and sections after its body (projects.py), the References of its
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
   (MkDocs turns the Markdown into HTML)
-on_page_content   javascript: links made inert (script_urls.py); math kept out of search
+on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
+                  made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
@@ -31,7 +35,10 @@ on_page_content   javascript: links made inert (script_urls.py); math kept out o
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
-on_post_build     the search index gains word forms (search.py); feeds cleaned (blog.py).
+on_post_build     the search index gains word forms (search.py); feeds written again, every
+                  value escaped once (blog.py, feeds.py).
+  The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
+  killed or failed halfway leaves the previous site whole.
 on_serve          serve.py: a saved note, .bib or post re-renders only the pages that read what it
                   changed (PageRender.reads), through MkDocs' own page pipeline; .bib files outside
                   docs_dir are watched too."""
@@ -41,7 +48,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -55,6 +62,7 @@ from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
 from .blog import Feeds
+from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
 from .config import PaperKBConfig, cache_root
@@ -66,11 +74,14 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
-from .page_meta import normalise_tags
+from .page_meta import SafeMeta, normalise_tags
+from .projects import ProjectDisplay
 from .query_fence import QueryFence
+from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
 
@@ -83,6 +94,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command (on_startup): `serve` keeps what the next build reuses
+        self.dirty = False
+        self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.library = Library()
         self.site: SiteMap | None = None
@@ -97,11 +110,14 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.change: LibraryChange | None = None  # what the last edit changed (serve)  # serve: invalid notes keep their page, problems on top
         # The features, in the order they act at every stage (see the module docstring).
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
-        self.layout = NoteLayout(self.slots)  # card and sections above a note's body, sections after it
+        self.scholar = ScholarDisplay()  # Semantic Scholar: counts and abstract on the card, the Frontier page
+        self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.features: tuple[Feature, ...] = (
-            ScriptUrlGuard(),  # javascript: links warned about and made inert
+            ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
+            SafeMeta(),  # titles made from headings kept escaped in <title>
+            BlogValues(),  # posts' and authors' values escaped, markup named
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
@@ -109,16 +125,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             QueryFence(),  # paperkb-query blocks
             TextLinks(),  # [[key]], ![[key]], links to drafts
             self.layout,
+            ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
             self.bib,
             InsightMarks(),  # [idea] badges
             self.citations,
+            self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in the search index
         )
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self.command, self.dirty = command, dirty
         self.citations.keep_drawn = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -133,6 +151,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
         return config
+
+    @event_priority(100)  # before MkDocs empties site_dir, and before other plugins read it
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self.published.begin(config, command=self.command, dirty=self.dirty)
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
     @event_priority(50)  # before the blog and tags plugins look at the files
@@ -168,7 +191,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     if (n := lib.by_src_uri.get(src)) is not None}
             self.change = LibraryChange.between(previous, self.library, keys, all_notes=bib_edited)
         self._remove_unpublished(files)
-        for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
+        for note in [*self.library, *self.library.projects.values()]:  # reached through index pages, not the nav
             file = files.get_file_from_path(note.src_uri)
             if file is not None:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -204,8 +227,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def _remove_unpublished(self, files: Files) -> None:
         self.rejected = {}
-        published = self.library.by_src_uri
-        drafts = {n.src_uri for n in self.library.drafts.values()}
+        published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
+        drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]}
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
@@ -231,7 +254,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _nav(self, files: Files) -> list:
         assert self.site is not None
         generated = set(self.site.generated_uris())
-        notes = self.library.by_src_uri
+        notes = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
         others = [
             f.src_uri for f in files.documentation_pages()
             if f.src_uri not in generated and f.src_uri not in notes and f.src_uri != "index.md"
@@ -240,6 +263,15 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         blog_index = next(
             (f.src_uri for f in files.documentation_pages() if f.src_uri in ("blog/index.md", "blog/README.md")), None)
         return build_nav(self.site, others, blog_index)
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # after every plugin's on_files: the blog plugin has read posts and authors
+            for feature in self.features:
+                feature.files_ready(config)
+            self.live.files = files
+            if self.command == "serve":
+                self.live.remember_posts(files)
+        return nav
 
     # -- pages: every feature's page stages, in the features' order ---------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -305,12 +337,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.live.page_rendered(render, config)
         return output
 
-    @event_priority(-100)  # the navigation as every plugin left it
-    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
-        self.live.nav, self.live.files = nav, files
-        if self.command == "serve":
-            self.live.remember_posts(files)
-        return nav
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.live.nav = nav  # the navigation as every plugin left it (serve.py renders with it)
+        return context
 
     @event_priority(-100)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -319,9 +348,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     # -- after the build ------------------------------------------------------------------------
     @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _features_post_build(self, *, config: MkDocsConfig) -> None:
         for feature in self.features:
             feature.post_build(config)
+
+    @event_priority(-100)  # last: every plugin has written its files
+    def _publish_site(self, *, config: MkDocsConfig) -> None:
+        self.published.finish(config)
+
+    on_post_build = CombinedEvent(_features_post_build, _publish_site)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.published.fail()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
