@@ -268,9 +268,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.config.enabled:  # after every plugin's on_files: the blog plugin has read posts and authors
             for feature in self.features:
                 feature.files_ready(config)
-            self.live.files = files
-            if self.command == "serve":
-                self.live.remember_posts(files)
         return nav
 
     # -- pages: every feature's page stages, in the features' order ---------------------------
@@ -328,22 +325,24 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         render = self.rendering.pop(page.file.src_uri, None)
+        self.live.page_rendered(page.file.src_uri, render, config)
         if render is None:
             return output
         for feature in self.features:
             output = feature.page_output(render, output)
         for feature in self.features:
             output = feature.finished_page(render, output)
-        self.live.page_rendered(render, config)
         return output
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         self.live.nav = nav  # the navigation as every plugin left it (serve.py renders with it)
         return context
 
-    @event_priority(-100)
+    @event_priority(-100)  # the files and Jinja environment as every plugin left them (serve.py)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        self.live.env = env
+        self.live.env, self.live.files = env, files
+        if self.command == "serve":
+            self.live.remember_posts(files)
         return env
 
     # -- after the build ------------------------------------------------------------------------

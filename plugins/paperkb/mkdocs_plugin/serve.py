@@ -70,14 +70,17 @@ class LiveBuild:
     search_entries: dict[str, list[dict]] = field(default_factory=dict)  # src -> its search index entries
     _search_seen: int = 0
 
-    def page_rendered(self, render: PageRender, config: MkDocsConfig) -> None:
-        self.reads[render.src] = (frozenset(render.read_keys), render.read_every_note)
+    def page_rendered(self, src: str, render: PageRender | None, config: MkDocsConfig) -> None:
+        """After the search plugin indexed the page (on_page_context): what the page read and
+        the search entries it gave."""
+        if render is not None:
+            self.reads[src] = (frozenset(render.read_keys), render.read_every_note)
         index = _search_index(config)
         if index is not None:
             entries = index.entries
             if len(entries) < self._search_seen:  # a new build started a new index
                 self._search_seen = 0
-            self.search_entries[render.src] = entries[self._search_seen:]
+            self.search_entries[src] = entries[self._search_seen:]
             self._search_seen = len(entries)
 
 
@@ -368,7 +371,8 @@ class IncrementalServe:
         for src in list(live.search_entries):
             if src not in present:
                 del live.search_entries[src]
-        index.entries = [entry for f in doc_files for entry in live.search_entries.get(f.src_uri, ())]
+        # (in place: SearchAdditions writes the enriched index from this very list)
+        index.entries[:] = [entry for f in doc_files for entry in live.search_entries.get(f.src_uri, ())]
         live._search_seen = len(index.entries)
         path = Path(config.site_dir) / "search" / "search_index.json"
         path.parent.mkdir(parents=True, exist_ok=True)
