@@ -154,6 +154,7 @@ def test_projects_index_lists_status_papers_and_last_change(site):
     assert any("notes/projects/broken.md:4: 'status' is 'someday'" in m for m in site.messages)
     home = site.html("")
     assert re.search(r'href="projects/"[^>]*>\s*Projects', home)  # in the navigation
+    assert '· <a href="projects/">Projects</a>' in home  # and in the home page's "Browse by" line
     assert 'href="projects/fast-video/"' not in home  # the pages themselves are not
 
 
