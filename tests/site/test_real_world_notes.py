@@ -28,6 +28,7 @@ def test_obsidian_vault_titles_links_and_markdown_files(tmp_path):
     assert attention is not None and seq2seq is not None and bahdanau is not None
     # No `title`: the first `# heading`, else the file name (Obsidian's convention).
     assert attention.title == "Attention Is All You Need"
+    assert attention.authors == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]  # one string, as templates write it
     assert seq2seq.title == "Sequence to Sequence Learning with Neural Networks"
     assert bahdanau.title == "Neural Machine Translation by Jointly Learning to Align and Translate"
     # Extension-less relative links are citation edges (the one inside code is not), and so are
