@@ -116,7 +116,8 @@ def load_library(
     # Semantic Scholar's citations among the notes (stored by `paperkb enrich`; never fetched here).
     library.scholar = load_store_cached(notes_dir)
     if library.scholar.problem:
-        problems.append(Problem(display_path(library.scholar.path, root), 1, Severity.WARNING, library.scholar.problem))
+        problems.append(Problem(display_path(library.scholar.path, root), 1, Severity.WARNING,
+                                library.scholar.problem + "; the site shows nothing from Semantic Scholar"))
     add_derived_edges(library, library.scholar)
     library.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
     return library
