@@ -523,6 +523,6 @@ def _quiet_livereload_script(server: Any) -> None:
     def quiet(content: bytes, epoch: int) -> bytes:
         out = inject(content, epoch)
         return out.replace(b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            poll();',
-                           b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            timeout = setTimeout(poll, 700);', 1)
+                           b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            timeout = setTimeout(poll, 1500);', 1)
 
     server._inject_js_into_html = quiet
