@@ -207,7 +207,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering.clear()
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
-                      same_notes=bool(self.change and self.change.same_notes and not bib_edited))
+                      same_notes=bool(self.change and self.change.same_notes and not bib_edited),
+                      previous=previous if self.change is not None else None,
+                      touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
         pages = [page for feature in self.features for page in feature.start(build)]
         if previous_site is not None and edited is not None:
             # A full build learns where pages that moved (blog posts) went as it renders them,
