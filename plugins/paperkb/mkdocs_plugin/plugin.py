@@ -182,7 +182,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files))
-        if self.notes_cache_file:
+        if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
             self.cache.save(self.notes_cache_file)
         report(self.library.problems)
         self.change = None
@@ -371,5 +371,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.command == "serve" and self.notes_cache_file and self.cache.entries:
+            self.cache.save(self.notes_cache_file)
         for feature in self.features:
             feature.close()
