@@ -93,11 +93,11 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 17)  # `serve` writes the index after every edit: unchanged entries cost a lookup
-def _entry_words(title: str, text: str) -> tuple[frozenset[str], frozenset[str], list[str]]:
-    """An entry's English words, Chinese words and all its tokens in order."""
+def _entry_words(title: str, text: str) -> tuple[frozenset[str], frozenset[str], list[str], frozenset[str]]:
+    """An entry's English words, Chinese words, all its tokens in order and its words' stems."""
     plain = _plain_text(f"{title} {text}")
     latin, han = frozenset(_latin_words(plain)), frozenset(_han_words(plain))
-    return latin, han, sorted(latin | han)
+    return latin, han, sorted(latin | han), frozenset(_stem(word) for word in latin)
 
 
 class _LastRun:
@@ -108,10 +108,6 @@ class _LastRun:
     extra: dict[tuple[str, str], str] = {}  # (title, text) -> the entry's forms ("" for none)
 
 
-def _entry_stems(latin: frozenset[str]) -> set[str]:
-    return {_stem(word) for word in latin}
-
-
 def add_word_forms(index: dict) -> None:
     """Add the ``forms`` field to every entry that needs one."""
     docs = index.get("docs") or []
@@ -120,7 +116,7 @@ def add_word_forms(index: dict) -> None:
 
     # First pass: which forms of each stem occur on the site.
     grown: dict[str, set[str]] = defaultdict(set)
-    for latin, _han, _tokens in words:
+    for latin, _han, _tokens, _stems in words:
         for word in latin:
             grown[_stem(word)].add(word)
     forms_of = {stem: frozenset(forms) for stem, forms in grown.items()}
@@ -130,9 +126,9 @@ def add_word_forms(index: dict) -> None:
     # Second pass: per entry, the forms and sub-words a prefix query would miss.
     added_any = False
     extras: dict[tuple[str, str], str] = {}
-    for doc, key, (latin, han, tokens) in zip(docs, keys, words):
+    for doc, key, (latin, han, tokens, stems) in zip(docs, keys, words):
         found = _LastRun.extra.get(key)
-        if found is None or (changed and not changed.isdisjoint(_entry_stems(latin))):
+        if found is None or (changed and not changed.isdisjoint(stems)):
             extra: set[str] = set()
             for word in latin:
                 for form in forms_of[_stem(word)]:
