@@ -176,12 +176,15 @@ def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
     post_page = next((site.site_dir / "blog" / "2024").rglob("index.html")).read_text(encoding="utf-8")
     for html in (site.html("papers/ho2020ddpm/"), site.html("study/ddpm/"), post_page):
         article = _article(html)
-        assert article.count('<div class="arithmatex"') == 4, article
+        assert article.count('<div class="arithmatex"') == 5, article
         assert "\\mathcal{N}(x_t; \\sqrt{1-\\beta_t}" in article
         # formulas under list items stay in their items
         items = re.findall(r"<li>(.*?)</li>", article, flags=re.S)
         assert any("损失函数" in i and "L_\\text{simple}" in i and "arithmatex" in i for i in items)
         assert any("重参数化" in i and "\\mu_\\theta" in i and "arithmatex" in i for i in items)
+        # indented with a tab (Obsidian): still a formula, `[f](x)` in it no link
+        assert any("边缘化算子" in i and "\\mathcal{I}[f](x_{1}, \\dots, x_{m})" in i and "arithmatex" in i for i in items)
+        assert 'href="x_{1}' not in article
         text_outside_code = re.sub(r"<pre.*?</pre>", "", article, flags=re.S)
         assert "$$" not in text_outside_code
         code = article[article.index("<pre"):article.index("</pre>")]
