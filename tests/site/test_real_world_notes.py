@@ -207,3 +207,33 @@ def _write(tmp_path: Path, files: dict[str, str]) -> Path:
 
     write_tree(tmp_path / "notes", files)
     return tmp_path / "notes"
+
+
+def test_hide_that_is_no_list_warns_and_the_page_is_published(tmp_path):
+    """Hexo's hide-posts plugin writes `hide: true`; mkdocs-material's `hide` lists parts of the
+    page, and a bool stopped the whole build (in the blog plugin for a post, in the theme for a
+    page). Now: a warning naming the line, the page published with its words; one name is a list."""
+    from paperkb.default_config import BLOG_OPTIONS
+
+    files = {
+        "about.md": "---\ntitle: About\nhide: true\n---\n# About\nThe about page words.\n",
+        "papers/sutskever2014seq2seq.md": "---\ntitle: Seq2seq\nyear: 2014\nhide: toc\n---\n## Method\nSeq2seq words.\n",
+        "blog/index.md": "# Blog\n",
+        "blog/posts/hidden.md": "---\ntitle: A hidden Hexo post\ndate: 2022-03-26\ncategories:\n- Notes\n"
+                                "hide: true\n---\nThe hidden post words.\n",
+        "blog/posts/no-toc.md": "---\ntitle: No toc\ndate: 2022-03-27\nhide: toc, footer\n---\n## Part\nNo toc words.\n",
+    }
+    site = build_site(tmp_path, files, plugins=["search", "tags", {"blog": dict(BLOG_OPTIONS)}, "paperkb"])
+    assert site.ok, site.messages
+    warnings = site.warnings()
+    assert any("notes/about.md:3: 'hide' lists the parts of the page to hide" in w for w in warnings), warnings
+    assert any("notes/blog/posts/hidden.md:6: 'hide' lists the parts" in w for w in warnings), warnings
+    assert len([w for w in warnings if "'hide'" in w]) == 2
+    assert "The about page words." in site.html("about/")
+    posts = {p.parent.name: p.read_text(encoding="utf-8") for p in (site.site_dir / "blog" / "2022").rglob("index.html")}
+    assert "The hidden post words." in posts["a-hidden-hexo-post"]
+    assert "No toc words." in posts["no-toc"]
+    hidden_toc = 'data-md-type="toc" hidden>'
+    assert hidden_toc in posts["no-toc"] and hidden_toc not in posts["a-hidden-hexo-post"]  # `toc, footer`: that list
+    assert hidden_toc in site.html("papers/sutskever2014seq2seq/") and hidden_toc not in site.html("about/")
+    assert (tmp_path / "notes" / "blog" / "posts" / "hidden.md").read_text(encoding="utf-8").count("hide: true") == 1
