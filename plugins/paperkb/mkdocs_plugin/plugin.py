@@ -34,6 +34,7 @@ from .math import add_math_files, add_math_to_config, keep_math_out_of_search, u
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
+from .pagefind_search import PANEL_SCRIPT, WORKER_SCRIPT, PagefindSearch
 from .query_fence import QueryFence
 from .search import enrich_site_search, quiet_jieba
 
@@ -59,6 +60,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.generated_uris: frozenset[str] = frozenset()
         self.feeds = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
         self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
+        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -86,6 +88,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.config.enabled:
             keep_unicode_heading_ids(config)
         self.layout.configure(config)
+        self.search.configure(self.config.search_engine, self.config.enabled, config)
         return config
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
@@ -136,6 +139,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
+        if self.search.enabled:
+            self.search.begin_build(full=True)
+            for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
+                files.append(File.generated(config, uri, abs_src_path=str(ASSETS_DIR / uri.rsplit("/", 1)[1])))
         if self.math:
             add_math_files(files, config)
         if self.config.auto_nav and self.user_nav is None:
@@ -246,10 +253,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             markdown = convert_callouts(markdown)
         return markdown
 
+    @event_priority(-100)  # the page's final content, as every other plugin left it
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.search.enabled:  # Pagefind's document for this page
+            self.search.page_rendered(page, self.library.by_src_uri.get(page.file.src_uri))
+        return context
+
     # -- after the build ------------------------------------------------------------------------
     @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled:
+        if self.search.enabled:
+            self.search.write(config.site_dir)
+        elif self.config.enabled:
             enrich_site_search(config.site_dir, forms=self.config.search_forms)
         if self.feeds:
             clean_feeds(config.site_dir)
@@ -257,6 +272,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return output
+        output = self.search.place_panel_script(output)
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
         if note is not None:  # after search read the page: Cites, Cited by, the diagram, Cite
@@ -266,6 +282,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Diagrams go in last: they were laid out while the other pages were rendered.
         return self.citations.fill(output, src, keep=self.command == "serve")
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        return self.search.place_panel_script(output_content)  # 404.html searches too
+
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
         for path in self.bib.watched_files():
@@ -274,6 +293,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_shutdown(self) -> None:
         self.citations.close()
+        self.search.close()
 
     def _page_warner(self, page: Page) -> PageWarner:
         return PageWarner(page.file.abs_src_path, display_path(Path(page.file.abs_src_path), self.project_root))
