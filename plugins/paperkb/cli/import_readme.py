@@ -9,7 +9,7 @@ from pathlib import Path
 from ..importers.readme_import import ReadmeImportReport, import_readme
 from ..importers.writer import Outcome
 from .imports import print_warnings_and_dry_run
-from .project import add_notes_option, find_project
+from .workspace import add_notes_option, find_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
     if not readme.is_file():
         print(f"paperkb import readme: {readme}: no such file", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    out = Path(args.out) if args.out else project.notes_dir / "papers"
-    report = import_readme(readme, notes_dir=project.notes_dir, out_dir=out, dry_run=args.dry_run,
-                           project_root=project.root)
+    workspace = find_workspace(args.notes)
+    out = Path(args.out) if args.out else workspace.notes_dir / "papers"
+    report = import_readme(readme, notes_dir=workspace.notes_dir, out_dir=out, dry_run=args.dry_run,
+                           project_root=workspace.root)
     print_report(report, dry_run=args.dry_run)
     return 1 if report.failed else 0
 

@@ -8,8 +8,8 @@ import sys
 from ..core.model import LEVELS, PAPER_TYPES
 from ..core.slug import is_safe_key, key_from_text
 from ..core.templates import note_template
-from .project import add_notes_option, find_project
-from .sources import load_project_library
+from .workspace import add_notes_option, find_workspace
+from .sources import load_workspace_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,12 +34,12 @@ def run(args: argparse.Namespace) -> int:
     if not is_safe_key(key):
         print(f"paperkb new: key '{key}' is not a safe slug (letters, digits, . _ - + :)", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    path = project.notes_dir / args.dir / f"{key}.md"
+    workspace = find_workspace(args.notes)
+    path = workspace.notes_dir / args.dir / f"{key}.md"
     if path.exists():
         print(f"paperkb new: {path} exists; not overwriting it (choose another --key)", file=sys.stderr)
         return 1
-    library = load_project_library(project, with_bib=False) if project.notes_dir.is_dir() else None
+    library = load_workspace_library(workspace, with_bib=False) if workspace.notes_dir.is_dir() else None
     other = library and (library.get(key) or library.drafts.get(key))
     if other:
         print(f"paperkb new: key '{key}' is taken by {other.display_path}; choose another --key", file=sys.stderr)

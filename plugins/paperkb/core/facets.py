@@ -1,46 +1,67 @@
-"""The facets a reader filters the collection by (search filters, the Explore table): one list.
-
-Each facet gives a note's values as the labels a reader sees ("Deep read", not "deep"), so
-the search panel, the Explore page and the compact site data show the same words."""
+"""One spelling per facet value: fields, venues and tags that differ only in case or spaces
+(``LLM``, ``llm``, ``"Llm "``) are one value, with one index page, one tag page, one colour."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
 
-from .model import LEVEL_LABELS, TYPE_LABELS, Note
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str  # the filter's name in the search index and the site data
-    label: str  # its heading in the search panel and the Explore page
-    values: Callable[[Note], list[str]]
+from .model import Note
 
 
-def _one(value: object) -> list[str]:
-    return [str(value)] if value not in (None, "") else []
+def fold(value: str) -> str:
+    """What two spellings of one value share: case and runs of white space do not count."""
+    return " ".join(value.split()).casefold()
 
 
-NOTE_FACETS: tuple[Facet, ...] = (
-    Facet("field", "Field", lambda n: list(n.fields)),
-    Facet("year", "Year", lambda n: _one(n.year)),
-    Facet("type", "Type", lambda n: _one(TYPE_LABELS.get(n.type or "", n.type))),
-    Facet("level", "Level", lambda n: _one(LEVEL_LABELS.get(n.level or "", n.level))),
-    Facet("venue", "Venue", lambda n: _one(n.venue)),
-    Facet("tag", "Tag", lambda n: list(n.tags)),
-    Facet("dataset", "Dataset", lambda n: list(n.datasets)),
-    Facet("metric", "Metric", lambda n: list(n.metrics)),
-)
-# What a search result is: a paper note, a blog post, or any other page (search only).
-KIND, KIND_LABEL = "kind", "Kind"
-KIND_LABELS = {"note": "Note", "post": "Post", "page": "Page"}
-# Every filter of the search panel, in its order, with its heading.
-SEARCH_FILTERS: dict[str, str] = {**{f.name: f.label for f in NOTE_FACETS}, KIND: KIND_LABEL}
+def _tidy(value: str) -> str:
+    return " ".join(value.split())
 
 
-def note_facets(note: Note) -> dict[str, list[str]]:
-    """Every facet's values for ``note`` (empty lists left out), kind included."""
-    values = {facet.name: facet.values(note) for facet in NOTE_FACETS}
-    values[KIND] = [KIND_LABELS["note"]]
-    return {name: vals for name, vals in values.items() if vals}
+def spellings(values: Iterable[str]) -> dict[str, str]:
+    """Folded value -> the spelling to show: the most used one; on a tie one with capitals
+    (an acronym, ``LLM``, over ``llm``), then the first met."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for index, value in enumerate(_tidy(v) for v in values):
+        counts[value] += 1
+        first.setdefault(value, index)
+    best: dict[str, str] = {}
+    for value in sorted(counts, key=lambda v: (-counts[v], v == v.lower(), first[v])):
+        best.setdefault(fold(value), value)
+    return best
+
+
+@dataclasses.dataclass
+class FacetSpellings:
+    fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    venues: dict[str, str] = dataclasses.field(default_factory=dict)
+    tags: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def tag(self, value: str) -> str:
+        return self.tags.get(fold(value), _tidy(value))
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def unify_facets(notes: dict[str, Note], others: Iterable[Note] = ()) -> tuple[dict[str, Note], FacetSpellings]:
+    """``notes`` with every field, venue and tag in its one spelling (chosen over ``notes`` and
+    ``others``, e.g. drafts). Notes are copied, never changed: the parse cache keeps them."""
+    everything = list(notes.values()) + list(others)
+    found = FacetSpellings(
+        fields=spellings(f for n in everything for f in n.fields),
+        venues=spellings(n.venue for n in everything if n.venue),
+        tags=spellings(t for n in everything for t in n.tags),
+    )
+    unified: dict[str, Note] = {}
+    for key, note in notes.items():
+        fields = _unique(found.fields[fold(f)] for f in note.fields)
+        tags = _unique(found.tags[fold(t)] for t in note.tags)
+        venue = found.venues[fold(note.venue)] if note.venue else note.venue
+        if (fields, tags, venue) != (note.fields, note.tags, note.venue):
+            note = dataclasses.replace(note, fields=fields, tags=tags, venue=venue)
+        unified[key] = note
+    return unified, found

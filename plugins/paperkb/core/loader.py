@@ -10,6 +10,7 @@ from .bib.citations import unknown_citation_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
+from .facets import unify_facets
 from .library import Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
@@ -58,7 +59,8 @@ def load_library(
     problems: list[Problem] = []
     published: dict[str, Note] = {}
     drafts: dict[str, Note] = {}
-    for path, src_uri in files if files is not None else iter_markdown(notes_dir, exclude):
+    files = files if files is not None else iter_markdown(notes_dir, exclude)
+    for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
         note = parsed.note
@@ -79,7 +81,9 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    library = Library(notes=published, drafts=drafts, bibliography=bibliography)
+    published, spellings = unify_facets(published, drafts.values())
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings)
+    library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_citation_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:

@@ -83,7 +83,7 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log, title_required=False, raw=raw)  # a .bib entry may supply the title
+        note = parse_note(path, src_uri, log, raw=raw)
         parsed = _Parsed(digest, src_uri, shown_as, note, log.problems)
         self.entries[str(path)] = parsed
         return parsed

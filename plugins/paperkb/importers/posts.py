@@ -34,6 +34,7 @@ import yaml
 from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, ProblemLog, Severity, display_path
+from ..core.text_encoding import not_utf8
 from .post_authors import AuthorBook
 from .writer import SafeWriter, WriteResult, markdown_file
 
@@ -132,9 +133,11 @@ def detect_generator(path: Path, data: dict[str, Any], body: str) -> str | None:
 def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
                  authors: AuthorBook | None = None) -> ConvertedPost | None:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        log.warning(1, f"not valid UTF-8 (offset {exc.start}); not imported")
+        line, message = not_utf8(raw, exc)
+        log.warning(line, f"{message}; not imported")
         return None
     try:
         fm = parse_front_matter(text)

@@ -18,6 +18,7 @@ from ..core.loader import load_library
 from ..core.model import Note
 from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
+from ..core.text_encoding import not_utf8
 from .links import link_info
 from .readme import CountLine, Entry, ReadmeDoc, parse_readme
 from .readme_state import (
@@ -71,9 +72,10 @@ def import_readme(readme: Path, *, notes_dir: Path, out_dir: Path | None = None,
     log = ProblemLog(display_path(Path(readme), root))
     writer = SafeWriter(dry_run=dry_run, root=root)
     try:
-        text = Path(readme).read_bytes().decode("utf-8-sig")
+        raw = Path(readme).read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        log.error(1, f"README is not valid UTF-8 (offset {exc.start}); save it as UTF-8")
+        log.error(*not_utf8(raw, exc, "README"))
         return ReadmeImportReport(log.display_path, None, [], writer, log.problems)
     doc = parse_readme(text, log)
     existing = load_library(notes_dir, project_root=root)

@@ -102,11 +102,12 @@ class CitationDisplay:
             headings.append(Heading("citation-graph", "Citation graph"))
         return headings
 
-    def contents(self, note: Note) -> list[str]:
-        """The HTML under each of ``headings(note)``; the diagram's SVG goes in with ``fill``."""
+    def contents(self, note: Note, reference_item=None) -> list[str]:
+        """The HTML under each of ``headings(note)``; the diagram's SVG goes in with ``fill``.
+        ``reference_item(key, here_src)``: the list item of a cited .bib entry that has no note."""
         if self.lists is None:
             return []
-        contents = [self.lists.cites(note), self.lists.cited_by(note)]
+        contents = [self.lists.cites(note, reference_item), self.lists.cited_by(note)]
         if note.src_uri in self.note_figures:
             contents.append(self._note_figure(note))
         return contents

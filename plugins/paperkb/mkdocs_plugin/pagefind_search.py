@@ -22,7 +22,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from ..core.facets import KIND, KIND_LABELS, note_facets
+from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.model import Note
 from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
 from ..render.search_document import search_document

@@ -9,7 +9,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import LineTransform, chain, map_prose, unlink_transform
+from ..core.body_scan import LineTransform, chain, extensionless_transform, map_prose, unlink_transform
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
@@ -50,6 +50,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.library = Library()
         self.draft_uris: set[str] = set()
+        self.page_uris: set[str] = set()  # every documentation page of this build, by src_uri
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
         self.notes_cache_file: Path | None = None
@@ -111,6 +112,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         report(self.library.problems)
         self.draft_uris = {n.src_uri for n in self.library.drafts.values()}
         self._remove_unpublished(files)
+        self.page_uris = {f.src_uri for f in files.documentation_pages()}
         for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
             file = files.get_file_from_path(note.src_uri)
             if file is not None:
@@ -194,6 +196,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             warn = _ignore
         if note is None:
             default_updated_date(page.meta)
+            if isinstance(page.meta.get("tags"), list):  # the notes' spelling of each tag
+                page.meta["tags"] = [self.library.spellings.tag(t) if isinstance(t, str) else t
+                                     for t in page.meta["tags"]]
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
             cited = CitedKeys()  # [@key] citations: the page ends with their References list
@@ -203,8 +208,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
-        if isinstance(page.meta.get("tags"), list):
-            page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
+        if "tags" in page.meta:  # in their one spelling (LLM / llm / "Llm " are one tag)
+            page.meta["tags"] = [str(escape(t)) for t in note.tags]
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = fit_leading_title(markdown, note.title)
@@ -231,7 +236,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def _trailing_contents(self, note: Note) -> list[str]:
         cite = [self.bib.cite_block(note)] if self.bib.has_cite_block(note) else []
-        return self.citations.contents(note) + cite
+        return self.citations.contents(note, self.bib.reference_item) + cite
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page, in one pass over its prose: wikilinks and card
@@ -240,6 +245,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         transforms: list[LineTransform] = []
         if "[[" in markdown:
             transforms.append(wikilink_transform(src, self.library, self.site, warn, show_tags=not self.tags_enabled))
+        if "](" in markdown:  # Obsidian / Quartz links without an extension: [x](other-note)
+            transforms.append(extensionless_transform(src, self.page_uris))
         if self.draft_uris and ".md" in markdown:
             transforms.append(unlink_transform(markdown, src, self.draft_uris))
         if cited is not None and "@" in markdown:

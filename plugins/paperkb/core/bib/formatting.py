@@ -33,7 +33,7 @@ DISK_CACHE_MIN_ENTRIES = 200
 # pybtex decodes every field and name part with latexcodec, which is most of its time per entry.
 # A value with nothing LaTeX could read specially (commands, braces, ties, dashes, quote and
 # ,, << >> ligatures, comments, math, repeated or edge spaces) decodes to itself, so it skips the
-# codec: same Text, several times faster (tests/test_bib_reading.py checks the equivalence).
+# codec: same Text, several times faster (tests/core/test_bib_reading.py checks the equivalence).
 _LATEX_SYNTAX = re.compile(r"[\\{}~$%`'\"\n\t\r]|--|,,|<<|>>|  |^\s|\s$")
 _decode_latex = richtext.Text.from_latex.__func__
 

@@ -16,6 +16,7 @@ from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
 from ..problems import Problem, ProblemLog, Severity
+from ..text_encoding import decode_utf16, utf16_variant
 from .entry import BibEntry, BibField, Source
 
 
@@ -43,6 +44,10 @@ def _decode(raw: bytes, log: ProblemLog) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        variant = utf16_variant(raw)
+        if variant:
+            log.warning(1, f"file is {variant}, not UTF-8; read it as {variant} — save it as UTF-8")
+            return decode_utf16(raw)
         line = raw.count(b"\n", 0, exc.start) + 1
         log.warning(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); read it as Latin-1 — save it as UTF-8")
         return raw.decode("latin-1")
