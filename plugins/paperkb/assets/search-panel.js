@@ -100,10 +100,11 @@
       const select = el("select", { "data-facet": facet, "aria-label": `Filter by ${LABELS[facet].toLowerCase()}` },
         el("option", { value: "" }, `Any ${LABELS[facet].toLowerCase()}`));
       for (const value of values) {
-        const count = counts ? (counts[facet] || {})[value] || 0 : all[facet][value];
+        const known = counts && counts[facet];  // this search's counts, once Pagefind has them
+        const count = known ? known[value] || 0 : all[facet][value];
         const option = el("option", { value }, `${value} (${count})`);
         if (chosen[facet] === value) option.selected = true;
-        else if (counts && !count) option.disabled = true;
+        else if (known && !count) option.disabled = true;
         select.append(option);
       }
       select.addEventListener("change", () => { chosen[facet] = select.value; send(); render(); });

@@ -27,14 +27,14 @@ let sequence = 0;
 function pagefind() {
   if (!loading) {
     const url = new URL("../../pagefind/pagefind.js", self.location.href).href;
+    // The filter values are loaded before the first search: Pagefind counts a search's results
+    // per filter value only over the filter chunks it has.
     loading = import(url).then(async (module) => {
       await module.options({ excerptLength: 26 });
       await module.init();
+      self.postMessage({ type: "pkb-filters", data: await module.filters() });
       return module;
     });
-    loading.then(async (module) => {
-      self.postMessage({ type: "pkb-filters", data: await module.filters() });
-    }).catch(() => {});
   }
   return loading;
 }

@@ -1,4 +1,4 @@
-"""The facets a reader filters the collection by (search filters, the Explore table): one list.
+"""The facets a reader filters notes by (search filters, the Explore table): one list.
 
 Each facet gives a note's values as the labels a reader sees ("Deep read", not "deep"), so
 the search panel, the Explore page and the compact site data show the same words."""

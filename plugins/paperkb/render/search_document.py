@@ -21,6 +21,9 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 # Blocks a page marks as repeating other pages (mkdocs-material's own marker): not indexed.
 _SEARCH_EXCLUDE = re.compile(r"\sdata-search-exclude(?=[\s>/=])")
 # The permalink after each heading (toc's permalink: true): a "¶" in every excerpt otherwise.
+# Pagefind joins the text of adjacent elements as written: <dt>Fields</dt><dd>LLM</dd> would be
+# one word "FieldsLLM".
+_TAG_AFTER_TAG = re.compile(r">(?=<)")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 
 
@@ -41,17 +44,17 @@ def search_document(*, title: str, content_html: str, language: str,
     spaced_title, found = spaced(title)
     extra |= found
     body = _SEARCH_EXCLUDE.sub(" data-pagefind-ignore", _HEADERLINK.sub("", content_html))
-    body = _spaced_html(body, extra)
+    body = _spaced_html(_TAG_AFTER_TAG.sub("> ", body), extra)
     # Filters and metadata sit outside the indexed body: their words are no excerpt text.
     facts = [f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>'
              for name, values in filters.items() for value in values]
     all_meta = dict(meta)
     if extra:
         all_meta[WORDS_META] = " ".join(sorted(extra))
+    all_meta["title"] = spaced_title  # searched with a boost; not repeated in the excerpt text
     facts += [f'<span data-pagefind-meta="{escape(name)}">{escape(value)}</span>'
               for name, value in all_meta.items() if value]
     return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title></head><body>"
             f'<div hidden>{"".join(facts)}</div>'
-            f'<main data-pagefind-body><h1 data-pagefind-meta="title">{escape(spaced_title)}</h1>\n'
-            f"{body}\n</main></body></html>")
+            f"<main data-pagefind-body>\n{body}\n</main></body></html>")
