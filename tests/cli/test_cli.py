@@ -55,7 +55,7 @@ def test_check_lists_citation_cycles_as_warnings(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("level, headings", [
-    ("skim", ["## What problem", "## What is new", "## How good"]),
+    ("skim", ["problem:   # what problem does it solve?", "method:   # what is new", "results:   # how good"]),
     ("browse", ["## Limits of earlier work", "## Pipeline", "## Experiments"]),
     ("deep", ["## Related work and its limits", "### Losses", "### Training details", "- Datasets:",
               "- Metrics:", "- Compared methods:", "## Reproduction checklist", "- [ ] Data preprocessing",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 import subprocess
 from pathlib import Path
@@ -77,3 +78,44 @@ def test_a_utf16_note_is_named_as_utf16(tmp_path):
     library = load_library(tmp_path / "notes")
     assert library.bibliography.get("x2020").title == "Größe"
     assert any("refs.bib:1: warning: file is UTF-16 LE, not UTF-8" in str(p) for p in library.problems)
+
+
+@pytest.mark.parametrize("author, year, title, key", [
+    ("Ashish Vaswani", "2017", "Attention Is All You Need", "vaswani2017attention"),
+    ("Vaswani, Ashish", "2017", "Attention Is All You Need", "vaswani2017attention"),
+    ("Ben Mildenhall", "2020", "NeRF: Representing Scenes as Neural Radiance Fields", "mildenhall2020nerf"),
+    ("Jörg Müller", "2021", "On the Size of Things", "muller2021size"),
+    ("Kaiming He", None, "Deep Residual Learning for Image Recognition", "hedeep"),
+])
+def test_new_makes_keys_like_the_examples(tmp_path, author, year, title, key):
+    (tmp_path / "notes").mkdir()
+    args = ["new", title, "--author", author, "--author", "Second Author"] + (["--year", year] if year else [])
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "notes" / "papers" / f"{key}.md")
+    made = load_library(tmp_path / "notes").notes[key]
+    assert made.authors == [" ".join(author.split()), "Second Author"]
+
+
+def test_the_deep_template_asks_no_front_matter_section_again(tmp_path):
+    """A filled deep note shows Problem, Method, Results once: the body's headings ask other things."""
+    from ..conftest import build_site
+
+    (tmp_path / "notes").mkdir()
+    result = run_cli("new", "Attention Is All You Need", "--author", "Ashish Vaswani", "--year", "2017",
+                     "--level", "deep", cwd=tmp_path)
+    path = Path(result.stdout.strip())
+    text = path.read_text(encoding="utf-8")
+    for name, answer in (("problem", "Sequence models are slow"), ("method", "Attention only"),
+                         ("results", "28.4 BLEU")):
+        text = re.sub(rf"^{name}:.*$", f"{name}: {answer}", text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    site = build_site(tmp_path, {}, strict=True)
+    assert site.ok, site.warnings()
+    page = site.html("papers/vaswani2017attention/")
+    headings = [re.sub(r"<[^>]+>|¶|&para;", "", h).strip().lower()
+                for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", page, flags=re.S)]
+    for section in ("problem", "method", "results"):
+        assert sum(section in h for h in headings) == 1, headings
+    assert "what problem" not in headings and "how good" not in headings
+    assert "modules, losses and training" in headings and "reproduction checklist" in headings

@@ -251,3 +251,22 @@ def test_recursive_yaml_aliases_are_no_crash(tmp_path):
                                                 "z: [*b, *b, *b, *b]\n---\n"})
     assert "wide" in library.notes
     assert all(p.path.endswith("alias.md") for p in library.problems)
+
+
+def test_yaml_mistakes_get_a_hint(tmp_path):
+    library = load(tmp_path, {
+        "papers/tab.md": "---\ntitle: X\nauthors:\n\t- Ashish Vaswani\n---\n",
+        "papers/colon.md": "---\nyear: 2019\ntitle: BERT: Pre-training of Deep Bidirectional Transformers\n---\n",
+        "papers/folded.md": "---\ntitle: Folded\ninsights:\n  - Scaling works\n    - but data runs out\n  - Second\n---\n",
+    })
+    assert messages(library) == [
+        "notes/papers/colon.md:3: YAML syntax error: mapping values are not allowed in this context; a colon "
+        "followed by a space cannot stand in an unquoted value: quote the value, "
+        'title: "BERT: Pre-training of Deep Bidirectional Transformers"',
+        "notes/papers/folded.md:5: this '- ' line is indented under the list item above, so YAML reads both as "
+        "one text ('Scaling works - but data runs out'): indent it like the other items (or quote the text if it "
+        "is one)",
+        "notes/papers/tab.md:4: YAML syntax error: found character that cannot start any token (while scanning for "
+        "the next token); YAML does not allow tabs: indent with spaces",
+    ]
+    assert library.notes["folded"].insights[0].text == "Scaling works - but data runs out"  # a warning, kept

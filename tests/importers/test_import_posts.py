@@ -170,14 +170,16 @@ def test_summary_and_warnings(blog):
            "(add it there, or import with --add-authors, to show it as a blog author)" in found
     images = sorted(m for m in found if "image '" in m)
     assert images == [
-        "diffusion-intro.md:19: image '/images/forward.png' does not exist next to the output "
-        f"(notes/images/forward.png); it is at {shown(HEXO / 'source/images/forward.png', tmp_path)}: copy it there",
+        "diffusion-intro.md:19: image '/images/forward.png' is a site-root path, which breaks when the site is "
+        "not at the domain's root: write '../../images/forward.png' and copy "
+        f"{shown(HEXO / 'source/images/forward.png', tmp_path)} there",
         "first-post.md:24: image './screenshot.png' does not exist next to the output "
         "(notes/blog/posts/screenshot.png)",
         "first-post.md:6: image './cover.png' does not exist next to the output (notes/blog/posts/cover.png); "
         f"it is at {shown(ASTRO / 'src/content/blog/cover.png', tmp_path)}: copy it there",
-        "index.md:8: image '/images/hero.jpg' does not exist next to the output (notes/images/hero.jpg); "
-        f"it is at {shown(ASTRO / 'public/images/hero.jpg', tmp_path)}: copy it there",
+        "index.md:8: image '/images/hero.jpg' is a site-root path, which breaks when the site is not at the "
+        f"domain's root: write '../../images/hero.jpg' and copy {shown(ASTRO / 'public/images/hero.jpg', tmp_path)} "
+        "there",
     ]  # the remote <img> of second-post is not listed
 
 
@@ -308,3 +310,35 @@ def test_posts_go_where_mkdocs_yml_keeps_the_blog(tmp_path, capsys):
     assert "created: notes/journal/posts/ppo-notes.md" in capsys.readouterr().out
     front, _ = read_post(notes / "journal" / "posts" / "ppo-notes.md")
     assert front["authors"] == ["jane"]  # found in journal/.authors.yml
+
+
+KRAMDOWN = FIXTURES / "jekyll_kramdown"
+
+
+def test_jekyll_kramdown_post(tmp_path):
+    """A Jekyll post as kramdown writes math, with a one-digit date in its name, emoji and links
+    that only worked on the old site."""
+    notes = tmp_path / "notes"
+    report = import_posts([KRAMDOWN], out_dir=notes / "blog" / "posts", notes_dir=notes, project_root=tmp_path)
+    text = (notes / "blog" / "posts" / "2017-6-5-policy-gradient-notes.md").read_text(encoding="utf-8")
+    front, body = read_post(notes / "blog" / "posts" / "2017-6-5-policy-gradient-notes.md")
+    assert front["date"] == {"created": dt.date(2017, 6, 5)}  # from the file name, not the mtime
+    # YAML keeps emoji as written
+    assert 'title: "🔥 Policy Gradient, in my own words"' in text or "title: 🔥 Policy Gradient" in text
+    assert "\\U0001F525" not in text and front["tags"] == ["reinforcement-learning", "📚"]
+    # kramdown's inline $$x$$ inside a sentence -> $x$; display formulas and code untouched
+    assert r"> The policy $\pi_\theta(a \vert s)$ is a distribution over actions; we push $\theta$ towards" in body
+    assert r"state distribution $d^\pi(s)$, which" in body
+    assert '`x = "$$y$$"`' in body and 'cost = "$$x$$ in code stays"' in body
+    assert "$$\nJ(\\theta) = " in body
+    assert "\n$$\\nabla_\\theta J(\\theta) = " in body  # alone on its line: display math
+    found = messages(report)
+    assert ("2017-6-5-policy-gradient-notes.md:20: image '/img/policy-gradient.png' is a site-root path, which "
+            "breaks when the site is not at the domain's root: write '../../img/policy-gradient.png' and copy "
+            f"{shown(KRAMDOWN / 'img/policy-gradient.png', tmp_path)} there") in found
+    assert ("2017-6-5-policy-gradient-notes.md:22: link 'incompleteideas.net/book/the-book.html' looks like a web "
+            "address without 'https://', so it is a relative link: write "
+            "'https://incompleteideas.net/book/the-book.html'") in found
+    assert any(m.startswith("2017-6-5-policy-gradient-notes.md:22: link '/assets/pg-slides.pdf' is a site-root path")
+               for m in found)
+    assert not any("no date" in m for m in found)

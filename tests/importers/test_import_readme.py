@@ -391,3 +391,43 @@ def test_new_notes_merge_by_year_into_the_imported_order(tmp_path):
                if line.startswith("###")]
     assert by_year == ["### 2024 - New 2024", "### 2023 - [A](https://a.org)", "### 2022 - New 2022",
                        "### 2021 - [B](https://b.org)", "### [No Year](https://n.org)", "### New None"]
+
+
+YEAR_SECTIONED = """\
+# Awesome video generation 🎬
+A reading list, newest first.
+
+## 🔥 2025
+### [Wan: Open and Advanced Large-Scale Video Generative Models](https://arxiv.org/abs/2503.20314)
+  * open weights, 14B
+  * [想法] the VAE is the real contribution
+
+## 2024
+### [Movie Gen: A Cast of Media Foundation Models](https://arxiv.org/abs/2410.13720)
+  * 30B transformer, joint image and video training
+
+## Surveys
+### 2023 - [A Survey on Video Diffusion Models](https://arxiv.org/abs/2310.10647)
+"""
+
+
+def test_a_reading_list_sectioned_by_year_gives_years_not_fields(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text(YEAR_SECTIONED, encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    assert main(["import", "readme", str(readme), "--notes", str(notes)]) == 0
+    library = load_library(notes)
+    by_title = {n.title.split(":")[0]: n for n in library}
+    assert (by_title["Wan"].year, by_title["Wan"].fields) == (2025, [])
+    assert (by_title["Movie Gen"].year, by_title["Movie Gen"].fields) == (2024, [])
+    assert (by_title["A Survey on Video Diffusion Models"].year, by_title["A Survey on Video Diffusion Models"].fields) \
+        == (2023, ["Surveys"])
+    assert "🔥" in readme.read_text(encoding="utf-8")
+    # ... and back out, as it was
+    assert normalise(export_readme(library, load_state(notes))) == normalise(YEAR_SECTIONED)
+    # a new note without a field goes to the section of its year
+    (notes / "papers" / "later.md").write_text("---\ntitle: Veo\nyear: 2025\n---\n", encoding="utf-8")
+    text = export_readme(load_library(notes), load_state(notes))
+    assert text.index("## 🔥 2025") < text.index("### 2025 - Veo") < text.index("## 2024")
+    assert "  🔥 2025: 1 (a year: the notes' year, not a field)" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -136,3 +137,42 @@ def test_fields_venues_and_tags_differing_in_case_or_spaces_are_one_value(tmp_pa
     assert tags.count('id="tag:') == 1 and "scaling-law" in tags  # the spelling most notes use
     for key in "abc":
         assert '<a href="../../fields/llm/">LLM</a>' in site.html(f"papers/{key}/")  # tie: the capitals win
+
+
+
+
+def _article(html: str) -> str:
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
+    """`$$` blocks right under text or an image, and indented under list items, render in a
+    note, a plain page and a blog post; the ones in code stay code."""
+    from paperkb.default_config import BLOG_OPTIONS
+
+    typora = (Path(__file__).resolve().parent / "fixtures" / "typora_note.md").read_text(encoding="utf-8")
+    body = typora.split("---\n", 2)[2]
+    post = "---\ndate:\n  created: 2024-05-01\n---\n" + body.replace("# DDPM 学习笔记", "# DDPM 读后感")
+    files = {
+        "papers/ho2020ddpm.md": typora,
+        "study/ddpm.md": body,  # a plain page
+        "blog/index.md": "# Blog\n",
+        "blog/posts/ddpm.md": post,
+        **{f"{folder}/assets/forward.png": b"\x89PNG\r\n" for folder in ("papers", "study", "blog/posts")},
+    }
+    site = build_site(tmp_path, files, strict=True,
+                      plugins=["search", "tags", {"blog": dict(BLOG_OPTIONS)}, "paperkb"])
+    assert site.ok, site.warnings()
+    post_page = next((site.site_dir / "blog" / "2024").rglob("index.html")).read_text(encoding="utf-8")
+    for html in (site.html("papers/ho2020ddpm/"), site.html("study/ddpm/"), post_page):
+        article = _article(html)
+        assert article.count('<div class="arithmatex"') == 4, article
+        assert "\\mathcal{N}(x_t; \\sqrt{1-\\beta_t}" in article
+        # formulas under list items stay in their items
+        items = re.findall(r"<li>(.*?)</li>", article, flags=re.S)
+        assert any("损失函数" in i and "L_\\text{simple}" in i and "arithmatex" in i for i in items)
+        assert any("重参数化" in i and "\\mu_\\theta" in i and "arithmatex" in i for i in items)
+        text_outside_code = re.sub(r"<pre.*?</pre>", "", article, flags=re.S)
+        assert "$$" not in text_outside_code
+        code = article[article.index("<pre"):article.index("</pre>")]
+        assert "$$" in code and "arithmatex" not in code

@@ -44,6 +44,8 @@ def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
         print(f"{report.readme}: {len(report.notes)} entries in {len(fields)} fields, {report.insights} insights")
         for name, count in fields.items():
             print(f"  {name}: {count}")
+        for name, count in report.entries_by_year_section.items():
+            print(f"  {name}: {count} (a year: the notes' year, not a field)")
         if report.count_line is not None:
             print(f"  count line (line {report.count_line.line}): {report.count_line.count}")
     verb = "would create" if dry_run else "created"

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..core.bib.reader import find_bib_files
 from ..core.library import Library
 from ..core.loader import DEFAULT_EXCLUDE, load_library
+from ..core.symlinks import LinkGuard
 from .workspace import Workspace, plugin_options
 
 
@@ -19,8 +20,14 @@ def configured_bib_files(workspace: Workspace) -> list[Path]:
     return [(workspace.config_file.parent / str(f)).resolve() for f in files]
 
 
-def workspace_bib_files(workspace: Workspace) -> list[Path]:
-    return find_bib_files(workspace.notes_dir) + configured_bib_files(workspace)
+def workspace_bib_files(workspace: Workspace, guard: LinkGuard | None = None) -> list[Path]:
+    return find_bib_files(workspace.notes_dir, guard) + configured_bib_files(workspace)
+
+
+def workspace_link_guard(workspace: Workspace) -> LinkGuard:
+    """Which symbolic links below the notes folder are followed, as the plugin's options say."""
+    follow = plugin_options(workspace.config_file, "paperkb").get("follow_symlinks_outside") is True
+    return LinkGuard(workspace.notes_dir, follow_outside=follow, project_root=workspace.root)
 
 
 def configured_exclude(workspace: Workspace) -> list[str]:
@@ -31,5 +38,6 @@ def configured_exclude(workspace: Workspace) -> list[str]:
 
 def load_workspace_library(workspace: Workspace, *, with_bib: bool = True) -> Library:
     """The workspace's notes as the site build sees them (``with_bib=False``: no .bib completion)."""
+    guard = workspace_link_guard(workspace)
     return load_library(workspace.notes_dir, project_root=workspace.root, exclude=configured_exclude(workspace),
-                        bib_files=workspace_bib_files(workspace) if with_bib else [])
+                        bib_files=workspace_bib_files(workspace, guard) if with_bib else [], guard=guard)

@@ -15,8 +15,10 @@ from .model import (
     BodyLink, Citation, Insight, Note,
 )
 from .problems import ProblemLog
+from .script_links import find_script_links, script_link_message
 from .text_encoding import not_utf8
 from .slug import is_safe_key, key_from_text
+from .tags import split_tag_text
 from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
@@ -126,6 +128,8 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
 
 def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
     f = _Fields(fm, log)
+    for line, message in fm.hints:
+        log.warning(line, message)
     for key, line, first in fm.duplicate_keys:
         log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 
@@ -175,7 +179,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
-        tags=f.text_list("tags"),
+        tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,
         results=f.text("results") or None,
@@ -191,7 +195,23 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         + _citation_links(fm.body, fm.body_line, prose),
         key_lines=dict(fm.key_lines),
     )
+    for line, scheme in _script_links(f, prose):
+        log.warning(line, script_link_message(scheme))
     return None if log.has_errors else note
+
+
+def _script_links(f: _Fields, prose: Prose) -> list[tuple[int, str]]:
+    """Links to ``javascript:`` / ``data:`` addresses in the body and the Markdown sections
+    (a section's problems are named at its key's or item's line)."""
+    found = find_script_links(f.fm.body, f.fm.body_line, prose)
+    for key in ("problem", "method", "results"):
+        if isinstance(f.data.get(key), str):
+            found += [(f.line(key), scheme) for _, scheme in find_script_links(f.data[key], 1)]
+    insights = f.data.get("insights")
+    for index, text in enumerate(insights if isinstance(insights, list) else []):
+        if isinstance(text, str):
+            found += [(f.item_line("insights", index), scheme) for _, scheme in find_script_links(text, 1)]
+    return found
 
 
 _H1 = re.compile(r"^\s{0,3}#(?!#)\s+(.+?)(?:\s+#+)?\s*$")

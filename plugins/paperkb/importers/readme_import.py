@@ -20,7 +20,7 @@ from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
 from ..core.text_encoding import not_utf8
 from .links import link_info
-from .readme import CountLine, Entry, ReadmeDoc, parse_readme
+from .readme import CountLine, Entry, ReadmeDoc, parse_readme, section_year
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,
 )
@@ -49,7 +49,12 @@ class ReadmeImportReport:
 
     @property
     def entries_by_field(self) -> Counter:
-        return Counter(p.entry.section or "(no section)" for p in self.notes)
+        return Counter(p.entry.section or "(no section)" for p in self.notes if section_year(p.entry.section) is None)
+
+    @property
+    def entries_by_year_section(self) -> Counter:
+        """Entries of sections named by a year (``## 🔥 2025``): their notes get that year, no field."""
+        return Counter(p.entry.section for p in self.notes if section_year(p.entry.section) is not None)
 
     @property
     def insights(self) -> int:
@@ -141,11 +146,12 @@ def _note_parts(entry: Entry, key: str) -> tuple[dict[str, Any], EntryLayout, in
     info = link_info(heading.url) if heading.url else None
     blocks = entry.insight_blocks()
     front: dict[str, Any] = {"title": heading.title, "key": key}
-    if heading.year is not None:
-        front["year"] = heading.year
+    year_section = section_year(entry.section)  # `## 🔥 2025`: the entries' year, not a field
+    if heading.year is not None or year_section is not None:
+        front["year"] = heading.year if heading.year is not None else year_section
     if info and info.venue:
         front["venue"] = info.venue
-    if entry.section:
+    if entry.section and year_section is None:
         front["field"] = entry.section
     if heading.url:
         front["links"] = {"paper": heading.url}

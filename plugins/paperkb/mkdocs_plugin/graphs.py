@@ -125,8 +125,8 @@ class CitationDisplay:
                 if not keep:
                     renderer.release(match.group(1))
                 return drawn
-            except KeyError:  # not a marker of this build: leave the comment
-                return match.group(0)
+            except KeyError:  # not a diagram of this build: no cache file name goes into the site
+                return ""
             except GraphRenderError as exc:
                 log.warning(f"paperkb: {page_src}: the citation diagram could not be drawn: {exc}")
                 return render_failed(str(exc))

@@ -10,10 +10,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.body_scan import LineTransform, chain, extensionless_transform, map_prose, unlink_transform
+from ..core.display_math import normalise_display_math
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
 from ..core.problems import display_path
+from ..core.script_links import find_script_links, script_link_message
 from ..core.urls import SiteUrls
 from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
@@ -21,6 +23,7 @@ from ..render.index_pages import IndexPages
 from ..render.insight_marks import has_insight_marks, insight_mark
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
+from ..render.url_guard import neutralize_script_urls
 from ..render.wikilinks import wikilink_transform
 from .assets import ASSETS_DIR
 from .blog import clean_feeds, default_updated_date, give_feed_excerpt
@@ -33,6 +36,8 @@ from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .page_meta import normalise_tags
+from .symlinks import drop_blocked_links
 from .note_layout import NoteLayout
 from .pagefind_search import PANEL_SCRIPT, WORKER_SCRIPT, PagefindSearch
 from .query_fence import QueryFence
@@ -98,6 +103,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir)
+        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -195,10 +201,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:
             warn = _ignore
         if note is None:
+            # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
+            normalise_tags(page, warn.shown_as if isinstance(warn, PageWarner) else src,
+                           spelling=self.library.spellings.tag)
+            for index, scheme in find_script_links(markdown, 0):  # made inert in on_page_content
+                warn(index, script_link_message(scheme))
             default_updated_date(page.meta)
-            if isinstance(page.meta.get("tags"), list):  # the notes' spelling of each tag
-                page.meta["tags"] = [self.library.spellings.tag(t) if isinstance(t, str) else t
-                                     for t in page.meta["tags"]]
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
             cited = CitedKeys()  # [@key] citations: the page ends with their References list
@@ -208,8 +216,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
-        if "tags" in page.meta:  # in their one spelling (LLM / llm / "Llm " are one tag)
-            page.meta["tags"] = [str(escape(t)) for t in note.tags]
+        normalise_tags(page, note.display_path, note.tags)  # in their one spelling (LLM / llm / "Llm " are one tag)
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = fit_leading_title(markdown, note.title)
@@ -221,6 +228,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:  # before search, feeds and blog excerpts take the HTML
+            html = neutralize_script_urls(html)
         if self.math:
             html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
@@ -258,6 +267,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             markdown = map_prose(markdown, chain(*transforms))
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
+        if self.math and "$$" in markdown:  # last: it adds lines, which no line-numbered pass may see
+            markdown = normalise_display_math(markdown)
         return markdown
 
     @event_priority(-100)  # the page's final content, as every other plugin left it
@@ -287,7 +298,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:  # the tables of a generated page: search finds the page by its title, not by every row
             output = self.slots.fill(src, output)
         # Diagrams go in last: they were laid out while the other pages were rendered.
-        return self.citations.fill(output, src, keep=self.command == "serve")
+        output = self.citations.fill(output, src, keep=self.command == "serve")
+        # Blog indexes hold excerpts rendered apart from their posts: every finished page is checked.
+        return neutralize_script_urls(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         return self.search.place_panel_script(output_content)  # 404.html searches too

@@ -13,7 +13,7 @@ import yaml
 from ..library import Library
 from ..model import PAPER_TYPES
 from ..slug import ascii_slug, is_safe_key
-from ..templates import SKIM_BODY
+from ..templates import SKIM_QUESTIONS
 from .entry import BibEntry
 
 _FILE_SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
@@ -53,7 +53,7 @@ def note_text(entry: BibEntry, today: _dt.date | None = None) -> str:
     return (
         f"---\n{dumped}# type: {' | '.join(PAPER_TYPES)}\n---\n"
         f"<!-- imported{source} on {today}; bullets beginning with [idea] or [想法] are collected as insights -->\n\n"
-        f"{SKIM_BODY}"
+        f"{SKIM_QUESTIONS}"
     )
 
 

@@ -16,6 +16,7 @@ from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
 from ..problems import Problem, ProblemLog, Severity
+from ..symlinks import LinkGuard
 from ..text_encoding import decode_utf16, utf16_variant
 from .entry import BibEntry, BibField, Source
 
@@ -143,12 +144,15 @@ class BibFileCache:
         return parsed
 
 
-def find_bib_files(folder: Path) -> list[Path]:
-    """Every .bib file below ``folder`` (hidden folders skipped), in a stable order."""
+def find_bib_files(folder: Path, guard: LinkGuard | None = None) -> list[Path]:
+    """Every .bib file below ``folder`` (hidden folders skipped), in a stable order; symbolic
+    links are followed unless ``guard`` blocks them (dangling, looping, leaving ``folder``)."""
+    guard = guard or LinkGuard(folder)
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, n) for n in sorted(filenames) if n.endswith(".bib") and not n.startswith("."))
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not guard.blocks(Path(dirpath, d)))
+        found.extend(Path(dirpath, n) for n in sorted(filenames)
+                     if n.endswith(".bib") and not n.startswith(".") and not guard.blocks(Path(dirpath, n)))
     return found
 
 
