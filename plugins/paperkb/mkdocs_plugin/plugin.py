@@ -19,9 +19,11 @@ from ..core.script_links import find_script_links, script_link_message
 from ..core.urls import SiteUrls
 from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
+from ..render.explore_page import explore_page
 from ..render.index_pages import IndexPages
 from ..render.insight_marks import has_insight_marks, insight_mark
 from ..render.intext_citations import CitedKeys
+from ..render.site_data import SITE_DATA_URI, site_data, site_data_json
 from ..render.site_map import SiteMap
 from ..render.url_guard import neutralize_script_urls
 from ..render.wikilinks import wikilink_transform
@@ -45,6 +47,7 @@ from .search import enrich_site_search, quiet_jieba
 
 
 ASSET_URI = "assets/paperkb/paperkb.css"
+EXPLORE_SCRIPT = "assets/paperkb/explore.js"
 
 
 class PaperKBPlugin(BasePlugin[PaperKBConfig]):
@@ -81,6 +84,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.feeds = "rss" in config.plugins and bool(config.site_url)
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
+        if self.config.enabled and EXPLORE_SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(EXPLORE_SCRIPT)
         self.math = self.config.enabled and self.config.math and uses_arithmatex_generic(config)
         if self.math:
             add_math_to_config(config)
@@ -137,6 +142,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.generated_uris = frozenset(self.site.generated_uris())
         pages = IndexPages(self.library, self.site, site_name=config.site_name,
                            plain=self.layout.plain).all_pages(self.config.home_intro)
+        notes_data = site_data(self.library, self.site)  # compact JSON for the browser, once per build
+        pages.append(explore_page(self.site.explore, notes_data, self.site))
         pages += self.bib.start(self.library, self.site, files, config, prefix)
         pages += self.citations.start(self.library, self.site, files, config)
         for page in pages:
@@ -147,6 +154,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
+        files.append(File.generated(config, SITE_DATA_URI, content=site_data_json(notes_data)))
+        files.append(File.generated(config, EXPLORE_SCRIPT, abs_src_path=str(ASSETS_DIR / "explore.js")))
         if self.search.enabled:
             self.search.begin_build(full=True)
             for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
