@@ -8,8 +8,8 @@ theme's worker protocol and answers from Pagefind (assets/search-worker.js), plu
 panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
 
 For ``mkdocs serve``: ``page_rendered`` replaces the documents of the pages a rebuild
-rendered, ``page_removed`` drops one, and ``write`` re-indexes; a full build starts from
-``begin_build(full=True)``."""
+rendered, ``page_removed`` drops one, and ``write`` re-indexes (a few seconds at 10,000
+pages); a full build starts from ``begin_build(full=True)``, which forgets every page."""
 
 from __future__ import annotations
 
@@ -20,12 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.model import Note
+from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
+from ..render.index_pages import GeneratedPage
 from ..render.search_document import search_document
+from .assets import ASSETS_DIR
+from .config import PaperKBConfig
+from .feature import Build, Feature, PageRender
 from .messages import log
 
 SEARCH_PLUGIN = "material/search"
@@ -40,7 +45,7 @@ _PANEL_TAG = re.compile(r'<script src="[^"]*assets/paperkb/search-panel\.js"></s
 _THEME_CONFIG = '<script id="__config"'
 
 
-class PagefindSearch:
+class PagefindSearch(Feature):
     def __init__(self) -> None:
         self.enabled = False
         self.bundle: PagefindBundle | None = None
@@ -48,9 +53,10 @@ class PagefindSearch:
         self._material_config: Any = None
 
     # -- configuration -------------------------------------------------------------------------
-    def configure(self, engine: str, enabled: bool, config: MkDocsConfig) -> None:
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         material = config.plugins.get(SEARCH_PLUGIN)
-        self.enabled = enabled and engine == "pagefind" and material is not None and material.config.enabled
+        self.enabled = (options.enabled and options.search_engine == "pagefind"
+                        and material is not None and material.config.enabled)
         if not self.enabled:
             return
         self._material_config = material.config
@@ -66,6 +72,26 @@ class PagefindSearch:
                 self.bundle.close()
             self.bundle = PagefindBundle(language)
 
+    def start(self, build: Build) -> list[GeneratedPage]:
+        if self.enabled:
+            self.begin_build(full=True)
+            for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
+                build.files.append(File.generated(build.config, uri, abs_src_path=str(ASSETS_DIR / uri.rsplit("/", 1)[1])))
+        return []
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        """The page's HTML as every paperkb feature left it, before the lists and diagrams that
+        only repeat other notes are added (page_output)."""
+        if self.enabled:
+            self.page_rendered(page.page, page.note, html)
+        return html
+
+    def page_output(self, page: PageRender, output: str) -> str:
+        return self.place_panel_script(output)
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        self.write(config.site_dir)
+
     def begin_build(self, *, full: bool = True) -> None:
         """A full build indexes the pages it renders, nothing left from the previous one."""
         if self.enabled and self.bundle is not None and full:
@@ -73,7 +99,7 @@ class PagefindSearch:
         self.rendered = set()
 
     # -- pages -----------------------------------------------------------------------------------
-    def page_rendered(self, page: Page, note: Note | None) -> None:
+    def page_rendered(self, page: Page, note: Note | None, html: str | None = None) -> None:
         """Keep (or replace) the document of a page MkDocs just rendered; drafts and pages marked
         ``search: {exclude: true}`` get none."""
         if not self.enabled or self.bundle is None:
@@ -97,7 +123,7 @@ class PagefindSearch:
             if isinstance(tags, list) and tags:
                 filters["tag"] = [str(t) for t in tags]
             meta = {"year": str(year or ""), KIND: KIND_LABELS[kind]}
-        document = search_document(title=str(title), content_html=page.content or "",
+        document = search_document(title=str(title), content_html=page.content or "" if html is None else html,
                                    language=self.bundle.language, filters=filters, meta=meta)
         self.bundle.put(url, document)
         self.rendered.add(url)

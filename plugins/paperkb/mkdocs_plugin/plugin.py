@@ -12,7 +12,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   problems are logged as path:line; drafts and rejected notes leave the files;
                   render/site_map.py places every page; each feature's ``start`` plans its part and
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
-                  ``File.generated``; the navigation (nav.py) lists indexes, never every note.
+                  ``File.generated``; the navigation (nav.py) lists indexes, never every note;
+                  explore.py writes the compact per-note JSON and the Explore page.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
@@ -32,7 +33,8 @@ on_page_content   javascript: links made inert (script_urls.py); math kept out o
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
-on_post_build     the search index gains word forms (search.py); feeds cleaned (blog.py).
+on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
+                  index gains word forms (search.py, search_engine: material); feeds cleaned (blog.py).
   The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
   killed or failed halfway leaves the previous site whole.
 on_serve          .bib files outside docs_dir are watched too."""
@@ -51,16 +53,6 @@ from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import display_path
 from ..core.urls import SiteUrls
-<<<<<<< HEAD
-from ..render.card import fit_leading_title, render_card
-from ..render.escape import escape
-from ..render.explore_page import explore_page
-from ..render.index_pages import IndexPages
-from ..render.insight_marks import has_insight_marks, insight_mark
-from ..render.intext_citations import CitedKeys
-from ..render.site_data import SITE_DATA_URI, site_data, site_data_json
-=======
->>>>>>> main
 from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
@@ -68,6 +60,7 @@ from .blog import Feeds
 from .callouts import Callouts
 from .citation_display import CitationDisplay
 from .config import PaperKBConfig, cache_root
+from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
@@ -76,12 +69,9 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
-<<<<<<< HEAD
-from .pagefind_search import PANEL_SCRIPT, WORKER_SCRIPT, PagefindSearch
-=======
 from .page_meta import normalise_tags
+from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
->>>>>>> main
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
@@ -92,7 +82,6 @@ from .text_links import TextLinks
 
 
 ASSET_URI = "assets/paperkb/paperkb.css"
-EXPLORE_SCRIPT = "assets/paperkb/explore.js"
 
 
 class PaperKBPlugin(BasePlugin[PaperKBConfig]):
@@ -108,11 +97,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.project_root = Path.cwd()
         self.notes_cache_file: Path | None = None
         self.generated_uris: frozenset[str] = frozenset()
-<<<<<<< HEAD
-        self.feeds = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
-        self.citations = CitationDisplay()  # cites / cited by, diagrams, graph pages; kept across serve rebuilds
-        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
-=======
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         # The features, in the order they act at every stage (see the module docstring).
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
@@ -120,6 +104,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
+        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
             ScriptUrlGuard(),  # javascript: links warned about and made inert
             Callouts(),  # Obsidian callouts as admonitions
@@ -131,14 +116,15 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
+            Explore(),  # the Explore table and the compact per-note JSON for the browser
             self.bib,
             InsightMarks(),  # [idea] badges
             self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
-            SearchAdditions(),  # word forms in the search index
+            SearchAdditions(),  # word forms in material's search index (search_engine: material)
+            self.search,  # last: each page's document for Pagefind is its HTML as the others left it
         )
->>>>>>> main
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -152,27 +138,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.user_nav = config.nav
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
-<<<<<<< HEAD
-        if self.config.enabled and EXPLORE_SCRIPT not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(EXPLORE_SCRIPT)
-        self.math = self.config.enabled and self.config.math and uses_arithmatex_generic(config)
-        if self.math:
-            add_math_to_config(config)
-        elif self.config.enabled and self.config.math:
-            log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
-        if self.config.enabled:
-            quiet_jieba()
-        self.queries.register(config)
-        self.bib.configure(self.config, self.project_root)
-        self.citations.configure(self.config, config, self.project_root)
-        if self.config.enabled:
-            keep_unicode_heading_ids(config)
-        self.layout.configure(config)
-        self.search.configure(self.config.search_engine, self.config.enabled, config)
-=======
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
->>>>>>> main
         return config
 
     @event_priority(100)  # before MkDocs empties site_dir, and before other plugins read it
@@ -213,18 +180,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
         self.generated_uris = frozenset(self.site.generated_uris())
-<<<<<<< HEAD
-        pages = IndexPages(self.library, self.site, site_name=config.site_name,
-                           plain=self.layout.plain).all_pages(self.config.home_intro)
-        notes_data = site_data(self.library, self.site)  # compact JSON for the browser, once per build
-        pages.append(explore_page(self.site.explore, notes_data, self.site))
-        pages += self.bib.start(self.library, self.site, files, config, prefix)
-        pages += self.citations.start(self.library, self.site, files, config)
-=======
         self.rendering.clear()
         build = Build(self.library, self.site, files, config, prefix)
         pages = [page for feature in self.features for page in feature.start(build)]
->>>>>>> main
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -233,17 +191,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
-<<<<<<< HEAD
-        files.append(File.generated(config, SITE_DATA_URI, content=site_data_json(notes_data)))
-        files.append(File.generated(config, EXPLORE_SCRIPT, abs_src_path=str(ASSETS_DIR / "explore.js")))
-        if self.search.enabled:
-            self.search.begin_build(full=True)
-            for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
-                files.append(File.generated(config, uri, abs_src_path=str(ASSETS_DIR / uri.rsplit("/", 1)[1])))
-        if self.math:
-            add_math_files(files, config)
-=======
->>>>>>> main
         if self.config.auto_nav and self.user_nav is None:
             config.nav = self._nav(files)
         return files
@@ -340,38 +287,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             output = feature.finished_page(render, output)
         return output
 
-    @event_priority(-100)  # the page's final content, as every other plugin left it
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
-        if self.search.enabled:  # Pagefind's document for this page
-            self.search.page_rendered(page, self.library.by_src_uri.get(page.file.src_uri))
-        return context
-
     # -- after the build ------------------------------------------------------------------------
     @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
-<<<<<<< HEAD
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.search.enabled:
-            self.search.write(config.site_dir)
-        elif self.config.enabled:
-            enrich_site_search(config.site_dir, forms=self.config.search_forms)
-        if self.feeds:
-            clean_feeds(config.site_dir)
-
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if not self.config.enabled:
-            return output
-        output = self.search.place_panel_script(output)
-        src = page.file.src_uri
-        note = self.library.by_src_uri.get(src)
-        if note is not None:  # after search read the page: Cites, Cited by, the diagram, Cite
-            output = self.layout.finish(output, src, self._trailing_contents(note))
-        else:  # the tables of a generated page: search finds the page by its title, not by every row
-            output = self.slots.fill(src, output)
-        # Diagrams go in last: they were laid out while the other pages were rendered.
-        output = self.citations.fill(output, src, keep=self.command == "serve")
-        # Blog indexes hold excerpts rendered apart from their posts: every finished page is checked.
-        return neutralize_script_urls(output)
-=======
     def _features_post_build(self, *, config: MkDocsConfig) -> None:
         for feature in self.features:
             feature.post_build(config)
@@ -384,10 +301,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published.fail()
->>>>>>> main
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
-        return self.search.place_panel_script(output_content)  # 404.html searches too
+        return self.search.place_panel_script(output_content)  # 404.html has the search box too
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
@@ -396,17 +312,5 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return server
 
     def on_shutdown(self) -> None:
-<<<<<<< HEAD
-        self.citations.close()
-        self.search.close()
-
-    def _page_warner(self, page: Page) -> PageWarner:
-        return PageWarner(page.file.abs_src_path, display_path(Path(page.file.abs_src_path), self.project_root))
-
-
-def _ignore(_line: int, _message: str) -> None:
-    """Warning sink for text whose problems were reported where it was written."""
-=======
         for feature in self.features:
             feature.close()
->>>>>>> main

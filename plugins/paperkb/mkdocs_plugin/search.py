@@ -24,8 +24,10 @@ class SearchAdditions(Feature):
         self.forms = True
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
-        self.enabled, self.forms = options.enabled, options.search_forms
-        if self.enabled:
+        # Pagefind (pagefind_search.py) builds its own index; material's is not written then.
+        self.enabled = options.enabled and options.search_engine == "material"
+        self.forms = options.search_forms
+        if options.enabled:
             quiet_jieba()
 
     def post_build(self, config: MkDocsConfig) -> None:  # after material's search plugin wrote its index

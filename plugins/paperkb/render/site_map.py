@@ -39,15 +39,11 @@ class SiteMap:
     @classmethod
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
                     statistics: str = "index.md", graphs: bool = False) -> "SiteMap":
-<<<<<<< HEAD
         site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md",
                    explore=f"{prefix}explore.md")
-=======
-        site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
         if library.scholar is not None and library.scholar.note_papers():  # `paperkb enrich` ran
             site.frontier = f"{prefix}frontier/index.md"
         site.projects = f"{prefix}projects/index.md" if library.projects else None
->>>>>>> main
         for facet, (folder, _title, values_of) in FACETS.items():
             slugs = SlugRegistry()
             values = {value for note in library for value in values_of(note)}
@@ -73,13 +69,8 @@ class SiteMap:
         return self.facet_pages[f"{facet}:index"][None]
 
     def generated_uris(self) -> list[str]:
-<<<<<<< HEAD
         uris = [self.home, self.statistics, self.explore, self.insights, self.tags]
-        uris.extend(page for page in (self.bibliography, self.to_read) if page)
-=======
-        uris = [self.home, self.statistics, self.insights, self.tags]
         uris.extend(page for page in (self.bibliography, self.to_read, self.projects, self.frontier) if page)
->>>>>>> main
         for pages in self.facet_pages.values():
             uris.extend(pages.values())
         uris.extend(self.graph_pages.values())
