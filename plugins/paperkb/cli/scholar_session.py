@@ -59,8 +59,8 @@ class Session:
     fetcher: Fetcher
     quiet: bool
 
-    def progress(self, label: str, total: int) -> Callable[[int], None]:
-        """A progress bar on stderr (tqdm); nothing with -q."""
+    def progress(self, label: str, total: int | None) -> Callable[[int], None]:
+        """A progress bar on stderr (tqdm; a counter when ``total`` is None); nothing with -q."""
         if self.quiet or total == 0:
             return lambda n: None
         from tqdm import tqdm
@@ -87,8 +87,8 @@ def session(args: argparse.Namespace, verb: str) -> Iterator[Session]:
         raise CommandError(f"no notes folder at {workspace.notes_dir}", 2)
     library = load_workspace_library(workspace)
     store = ScholarStore.load(workspace.notes_dir)
-    if store.problem:
-        print(f"paperkb {verb}: {store.path}: {store.problem}", file=sys.stderr)
+    if store.problem:  # never overwrite what may be the user's data (a merge conflict, say)
+        raise CommandError(f"{store.path}: {store.problem}; fix or delete it, then run again", 1)
     before = store.to_json()
     client = ScholarClient()
     fetcher = Fetcher(store, client, max_age=args.max_age, refresh=args.refresh)
