@@ -17,7 +17,7 @@ def _notes() -> dict[str, str]:
             problem="无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。",
             method="Maximum entropy actor-critic trained off-policy with $\\alpha$ tuned.",
             body="## 实验\n\nBody text mentions exploration and the training schedule.\n"),
-        "papers/a.md": note("Paper A", key="a", year=2020, fields=["Vision"], venue="CVPR",
+        "papers/a.md": note("Paper A", key="a", year=2020, fields=["Vision"], venue="R&D <Journal>",
                             problem="Residual shortcuts ease optimisation of deep nets."),
         "papers/secret.md": note("Hidden draft", key="secret", draft=True, problem="zanzibarword only in a draft."),
         "about.md": "# About\n\nThis site collects reading notes.\n",
@@ -47,6 +47,7 @@ def test_note_entries_hold_text_chinese_words_and_every_facet(site_builder):
     # Drafts appear nowhere; index pages are found by title, not by the rows they list.
     assert "papers/secret/" not in pages
     assert "zanzibarword" not in json.dumps(pages, ensure_ascii=False)
+    assert pages["venues/r-d-journal/"]["meta"]["title"] == "Venue: R&D <Journal>"  # escaped once, not twice
     vision = pages["fields/vision/"]
     assert "Vision" in vision["meta"]["title"] and "Residual shortcuts" not in vision["content"]
 

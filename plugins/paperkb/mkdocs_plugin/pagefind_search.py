@@ -13,6 +13,7 @@ pages); a full build starts from ``begin_build(full=True)``, which forgets every
 
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
 from datetime import date, datetime
@@ -43,6 +44,7 @@ _MATERIAL_INDEX_EVENTS = ("page_context", "post_build")
 # theme's config script, which the bundle reads (and creates the search worker from) at once.
 _PANEL_TAG = re.compile(r'<script src="[^"]*assets/paperkb/search-panel\.js"></script>\n?')
 _THEME_CONFIG = '<script id="__config"'
+_TAG = re.compile(r"<[^>]*>")
 
 
 class PagefindSearch(Feature):
@@ -108,7 +110,9 @@ class PagefindSearch(Feature):
         if not _searchable(page):
             self.bundle.remove(url)
             return
-        title = page.title or ""
+        # Other pages' titles are HTML text (from a heading, or escaped by generated pages and
+        # page_meta.py); the document escapes the plain text once.
+        title = html_text.unescape(_TAG.sub("", str(page.title or "")))
         if note is not None:
             title = note.title
             filters = note_facets(note)
