@@ -145,9 +145,9 @@ def test_index_enriched_in_memory_is_the_one_enriching_the_written_file_gives(tm
         "papers/ppo.md": note("PPO", key="ppo", year=2017, cites=["sac"], body="Clipped objectives; models train well.\n"),
         "about.md": "# About\n\nTrains, trained, training.\n",
     }
-    in_memory = build_site(tmp_path / "memory", notes, plugins=["search", "tags", "paperkb"])
+    in_memory = build_site(tmp_path / "memory", notes, plugins=MATERIAL)
     monkeypatch.setattr(SearchAdditions, "_enrich_when_generated", lambda self, config: None)
-    from_file = build_site(tmp_path / "file", notes, plugins=["search", "tags", "paperkb"])
+    from_file = build_site(tmp_path / "file", notes, plugins=MATERIAL)
     assert in_memory.ok and from_file.ok
     written = (in_memory.site_dir / "search" / "search_index.json").read_bytes()
     assert written == (from_file.site_dir / "search" / "search_index.json").read_bytes()
