@@ -72,25 +72,34 @@ def enrich_search_index(index: dict, *, forms: bool = True) -> dict:
     return index
 
 
+@lru_cache(maxsize=None)  # a site has a few thousand distinct words used a million times
+def _stem(word: str) -> str:
+    return _english_stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1 << 17)  # `serve` writes the index after every edit: unchanged entries cost a lookup
+def _entry_words(title: str, text: str) -> tuple[frozenset[str], frozenset[str], list[str]]:
+    """An entry's English words, Chinese words and all its tokens in order."""
+    plain = _plain_text(f"{title} {text}")
+    latin, han = frozenset(_latin_words(plain)), frozenset(_han_words(plain))
+    return latin, han, sorted(latin | han)
+
+
 def add_word_forms(index: dict) -> None:
     """Add the ``forms`` field to every entry that needs one."""
     docs = index.get("docs") or []
-    # A site has a few thousand distinct words used a million times; the stemmer is pure Python.
-    stem = lru_cache(maxsize=None)(_english_stemmer().stemWord)
-    texts = [_plain_text(f"{d.get('title', '')} {d.get('text', '')}") for d in docs]
+    words = [_entry_words(str(d.get("title", "")), str(d.get("text", ""))) for d in docs]
 
     # First pass: which forms of each stem occur on the site.
     forms_of: dict[str, set[str]] = defaultdict(set)
-    doc_latin = [_latin_words(t) for t in texts]
-    for words in doc_latin:
-        for word in words:
-            forms_of[stem(word)].add(word)
+    for latin, _han, _tokens in words:
+        for word in latin:
+            forms_of[_stem(word)].add(word)
 
     # Second pass: per entry, the forms and sub-words a prefix query would miss.
     added_any = False
-    for doc, text, latin in zip(docs, texts, doc_latin):
-        han = _han_words(text)
-        tokens = sorted(latin | han)
+    stem = _stem
+    for doc, (latin, han, tokens) in zip(docs, words):
         extra: set[str] = set()
         for word in latin:
             for form in forms_of[stem(word)]:
