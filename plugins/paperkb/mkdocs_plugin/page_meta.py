@@ -132,10 +132,13 @@ def readable_post_hide(files: Files, config: MkDocsConfig, workdir: Path, projec
         for plugin in config.plugins.values() if isinstance(plugin, BlogPlugin) and plugin.config.enabled)
     problems: list[Problem] = []
     for file in files.documentation_pages() if post_dirs else ():
-        if not file.abs_src_path or not file.src_uri.startswith(post_dirs):
+        # `serve` plans again with the same files: read the post as written, not an earlier copy.
+        source = getattr(file, "paperkb_written_path", file.abs_src_path)
+        if not source or not file.src_uri.startswith(post_dirs):
             continue
+        file.abs_src_path = source
         try:
-            text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            text = Path(source).read_text(encoding="utf-8-sig")
             fm = parse_front_matter(text)
         except (OSError, UnicodeDecodeError, FrontMatterError):
             continue  # the blog plugin names such a file itself
@@ -146,7 +149,7 @@ def readable_post_hide(files: Files, config: MkDocsConfig, workdir: Path, projec
             continue
         line = fm.key_lines.get("hide", 1)
         if problem:
-            problems.append(Problem(display_path(Path(file.abs_src_path), project_root), line, Severity.WARNING, problem))
+            problems.append(Problem(display_path(Path(source), project_root), line, Severity.WARNING, problem))
         lines = text.split("\n")
         end = line  # the value's own lines: those after the key indented deeper than it
         while end < len(lines) and lines[end][:1] in (" ", "\t") and lines[end].strip():
@@ -155,5 +158,5 @@ def readable_post_hide(files: Files, config: MkDocsConfig, workdir: Path, projec
         copy = workdir / file.src_uri
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_text("\n".join(lines), encoding="utf-8")
-        file.abs_src_path = str(copy)
+        file.paperkb_written_path, file.abs_src_path = source, str(copy)
     return problems
