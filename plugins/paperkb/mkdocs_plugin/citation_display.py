@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 
 from ..core.library import Library
 from ..core.model import Note
@@ -48,10 +48,12 @@ class CitationDisplay(Feature):
         self.site: SiteMap | None = None
         self.lists: CitesLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
+        self._planned: tuple[list[GeneratedPage], str] | None = None  # graph pages and field palette
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
+        self._planned = None
         self.enabled = bool(options.enabled and options.graph)
         if not self.enabled:
             return
@@ -70,7 +72,11 @@ class CitationDisplay(Feature):
         library, site, files, config = build.library, build.site, build.files, build.config
         self.library, self.site = library, site
         self.lists = CitesLists(library, site)
+        if build.same_graph and self.enabled and self.renderer is not None and self._planned is not None:
+            self._add_assets(files, config, self._planned[1])  # the same diagrams and graph pages
+            return self._planned[0]
         self.note_figures = {}
+        self._planned = None
         self.views = None
         if not self.enabled or self.renderer is None:
             return []
@@ -83,11 +89,16 @@ class CitationDisplay(Feature):
                 self._plan_note(note, views)
         pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
         fields = Counter(f for n in library for f in n.fields)
-        files.append(File.generated(config, FIELD_CSS_URI, content=field_palette_css(
-            sorted(fields, key=lambda f: (-fields[f], f.lower())))))
-        files.append(File.generated(config, GRAPH_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-graph.js")))
+        palette = field_palette_css(sorted(fields, key=lambda f: (-fields[f], f.lower())))
+        self._add_assets(files, config, palette)
         self.renderer.start()
+        self._planned = (pages, palette)
         return pages
+
+    @staticmethod
+    def _add_assets(files: Files, config: MkDocsConfig, palette: str) -> None:
+        files.append(File.generated(config, FIELD_CSS_URI, content=palette))
+        files.append(File.generated(config, GRAPH_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-graph.js")))
 
     def _plan_note(self, note: Note, views: GraphViews) -> None:
         assert self.site is not None and self.renderer is not None
