@@ -12,7 +12,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   problems are logged as path:line; drafts and rejected notes leave the files;
                   render/site_map.py places every page; each feature's ``start`` plans its part and
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
-                  ``File.generated``; the navigation (nav.py) lists indexes, never every note.
+                  ``File.generated``; the navigation (nav.py) lists indexes, never every note;
+                  explore.py writes the compact per-note JSON and the Explore page.
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
@@ -35,8 +36,9 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
-on_post_build     the search index gains word forms (search.py); feeds written again, every
-                  value escaped once (blog.py, feeds.py).
+on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
+                  index gains word forms (search.py, search_engine: material); feeds written again,
+                  every value escaped once (blog.py, feeds.py).
   The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
   killed or failed halfway leaves the previous site whole.
 on_serve          serve.py: a saved note, .bib or post re-renders only the pages that read what it
@@ -45,6 +47,8 @@ on_serve          serve.py: a saved note, .bib or post re-renders only the pages
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -66,6 +70,7 @@ from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
 from .config import PaperKBConfig, cache_root
+from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
@@ -74,7 +79,8 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
-from .page_meta import SafeMeta, normalise_tags
+from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
+from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
@@ -114,6 +120,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
+        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
@@ -127,12 +134,14 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
+            Explore(),  # the Explore table and the compact per-note JSON for the browser
             self.bib,
             InsightMarks(),  # [idea] badges
             self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
-            SearchAdditions(),  # word forms in the search index
+            SearchAdditions(),  # word forms in material's search index (search_engine: material)
+            self.search,  # last: each page's document for Pagefind is its HTML as the others left it
         )
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -145,6 +154,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
         caches = cache_root(self.config, self.project_root)
         self.notes_cache_file = caches / "notes" / "parsed.pickle" if caches else None
+        # Copies of blog posts the blog plugin could not read as written (page_meta.readable_post_hide).
+        self.posts_workdir = caches / "posts" if caches else Path(tempfile.gettempdir()) / f"paperkb-posts-{os.getpid()}"
         self.user_nav = config.nav
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
@@ -173,6 +184,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
         report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
+        report(readable_post_hide(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -278,11 +290,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return markdown
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
+        shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
+                    if page.file.abs_src_path and not page.file.generated_by else src)
+        normalise_hide(page, shown_as)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
-            normalise_tags(page, display_path(Path(page.file.abs_src_path), self.project_root)
-                           if page.file.abs_src_path and not page.file.generated_by else src,
-                           spelling=self.library.spellings.tag)
+            normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
         render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
@@ -361,6 +374,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published.fail()
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        return self.search.place_panel_script(output_content)  # 404.html has the search box too
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
