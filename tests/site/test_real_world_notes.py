@@ -237,3 +237,25 @@ def test_hide_that_is_no_list_warns_and_the_page_is_published(tmp_path):
     assert hidden_toc in posts["no-toc"] and hidden_toc not in posts["a-hidden-hexo-post"]  # `toc, footer`: that list
     assert hidden_toc in site.html("papers/sutskever2014seq2seq/") and hidden_toc not in site.html("about/")
     assert (tmp_path / "notes" / "blog" / "posts" / "hidden.md").read_text(encoding="utf-8").count("hide: true") == 1
+
+
+def test_vault_links_in_another_case_and_to_headings_by_their_text(tmp_path):
+    """Obsidian (and macOS) find `1%20maximum%20likelihood.md` for `1 Maximum Likelihood.md`, and
+    a heading by its text (`#3%20E%20Step`, `other.md#Heading%20Text`): on Linux MkDocs found
+    neither (a broken-link warning that fails --strict, an anchor that goes nowhere)."""
+    files = {
+        "Generative/1 Maximum Likelihood.md": "# Maximum likelihood\n\n## 1.2 **Log** Likelihood\n\nMLE words.\n",
+        "Generative/2 Expectation Maximization.md": (
+            "# EM\n\nStarts from [MLE](1%20maximum%20likelihood.md) and its "
+            "[log form](1%20Maximum%20Likelihood.md#1.2%20**Log**%20Likelihood); see [the E step](#3%20E%20Step), "
+            "[again](<1 MAXIMUM likelihood.md>).\n\n## 3 E Step\n\nEM words.\n"),
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.messages
+    page = site.html("Generative/2 Expectation Maximization/")
+    assert '<a href="../1%20Maximum%20Likelihood/">MLE</a>' in page
+    assert '<a href="../1%20Maximum%20Likelihood/#12-log-likelihood">log form</a>' in page
+    assert 'id="12-log-likelihood"' in site.html("Generative/1 Maximum Likelihood/")
+    assert '<a href="#3-e-step">the E step</a>' in page and 'id="3-e-step"' in page
+    assert '<a href="../1%20Maximum%20Likelihood/">again</a>' in page
+    assert not [m for m in site.messages if "anchor" in m or "not found" in m]
