@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 
@@ -31,6 +32,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `paperkb query ... | head`
         return 0
+    except OSError as exc:
+        # A folder that cannot be written (read-only, full disk, no permission) is one line, not a traceback.
+        if exc.filename is None:
+            raise
+        where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+        hint = " (the folder is read-only: choose another with --out / --notes, or change its permissions)" \
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else ""
+        print(f"paperkb {args.verb}: cannot write {where}: {exc.strerror or exc}{hint}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

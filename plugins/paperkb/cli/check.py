@@ -8,8 +8,8 @@ import sys
 
 from ..core.library import Library
 from ..core.problems import Problem, Severity
-from .sources import load_project_library
-from .project import find_project
+from .sources import load_workspace_library
+from .workspace import find_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,11 +32,11 @@ def cycle_problems(library: Library) -> list[Problem]:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = find_project(args.notes_dir)
-    if not project.notes_dir.is_dir():
-        print(f"paperkb check: no notes folder at {project.notes_dir}", file=sys.stderr)
+    workspace = find_workspace(args.notes_dir)
+    if not workspace.notes_dir.is_dir():
+        print(f"paperkb check: no notes folder at {workspace.notes_dir}", file=sys.stderr)
         return 2
-    library = load_project_library(project)
+    library = load_workspace_library(workspace)
     problems = library.problems + cycle_problems(library)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))

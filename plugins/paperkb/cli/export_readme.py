@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..importers.readme_export import export_readme
 from ..importers.readme_state import LayoutError, load_state
-from .project import add_notes_option, find_project
-from .sources import load_project_library
+from .workspace import add_notes_option, find_workspace
+from .sources import load_workspace_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,12 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = find_project(args.notes)
-    library = load_project_library(project)
+    workspace = find_workspace(args.notes)
+    library = load_workspace_library(workspace)
     for problem in library.errors:
         print(f"paperkb export readme: {problem} (note left out)", file=sys.stderr)
     try:
-        state = load_state(project.notes_dir)
+        state = load_state(workspace.notes_dir)
     except LayoutError as exc:
         print(f"paperkb export readme: {exc}; delete it to export without the imported layout", file=sys.stderr)
         return 1

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from ..core.bib.database import load_bibliography
-from ..core.bib.importer import plan_import
+from ..core.bib.importer import KEPT_MARK, NOTE_HOLDS, kept_source_text, plan_import
 from ..core.problems import Severity
 from ..importers.writer import Outcome, SafeWriter
-from .project import add_notes_option, find_project
-from .sources import load_project_library
+from .workspace import add_notes_option, find_workspace
+from .sources import load_workspace_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,20 +26,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _keep_source(bib_path: Path, keys: list[str], notes_dir: Path, writer: SafeWriter) -> str:
+    """Keep the imported entries, as written, in a .bib file in the notes folder (the notes
+    hold only the fields a card shows): the site and `export bib` read them, so an import
+    followed by an export loses no field. Returns the summary line saying what is kept where."""
+    holds = f"kept: the new notes hold {NOTE_HOLDS}"
+    if bib_path.resolve().is_relative_to(notes_dir.resolve()):
+        return f"{holds}; every field stays in {writer.show(bib_path)} (in the notes folder, read by the site and export bib)"
+    source_text = bib_path.read_bytes().decode("utf-8-sig", errors="replace")
+    for suffix in ("", "-imported", "-imported-2", "-imported-3"):
+        target = notes_dir / f"{bib_path.stem}{suffix}.bib"
+        existing = target.read_text(encoding="utf-8-sig", errors="replace") if target.is_file() else ""
+        if not target.exists() or KEPT_MARK in existing[:500]:
+            break
+    text, added = kept_source_text(source_text, keys, existing)
+    if added:
+        writer.replace(target, text) if existing else writer.write(target, text)
+    where = writer.show(target)
+    return (f"{holds}; {where} keeps {len(added)} source entries as written (every field: pages, publisher, "
+            f"volume, ...), read by the site and by `paperkb export bib`")
+
+
 def run(args: argparse.Namespace) -> int:
     bib_path = Path(args.bib_file)
     if not bib_path.is_file():
         print(f"paperkb import bib: {bib_path}: no such file", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    out = Path(args.out) if args.out else project.notes_dir / "papers"
+    workspace = find_workspace(args.notes)
+    out = Path(args.out) if args.out else workspace.notes_dir / "papers"
     # The notes as they are (without any .bib): only their keys matter here.
-    library = load_project_library(project, with_bib=False)
-    bibliography, problems = load_bibliography([bib_path], root=project.root)
+    library = load_workspace_library(workspace, with_bib=False)
+    bibliography, problems = load_bibliography([bib_path], root=workspace.root)
     for problem in problems:
         print(problem, file=sys.stderr)
 
-    writer = SafeWriter(dry_run=args.dry_run, root=project.root)
+    writer = SafeWriter(dry_run=args.dry_run, root=workspace.root)
     created, skipped = [], []
     for plan in plan_import(bibliography, library, out):
         if plan.path is None:
@@ -57,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {verb}: {path} ({key})")
     for key, why in skipped:
         print(f"  skipped: {key}: {why}")
+    if created:
+        print(_keep_source(bib_path, [key for key, _ in created], workspace.notes_dir, writer))
     if args.dry_run:
         print("dry run: nothing was written")
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..importers.posts import GENERATORS, PostsImportReport, import_posts
 from ..importers.writer import Outcome
 from .imports import print_warnings_and_dry_run
-from .project import add_notes_option, find_project, plugin_options
+from .workspace import add_notes_option, find_workspace, plugin_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,13 +38,13 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"paperkb import posts: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    blog = blog_settings(project.config_file)
-    out = Path(args.out) if args.out else project.notes_dir / blog["post_dir"]
-    authors_file = Path(args.authors_file) if args.authors_file else project.notes_dir / blog["authors_file"]
-    report = import_posts([Path(s) for s in args.sources], out_dir=out, notes_dir=project.notes_dir,
+    workspace = find_workspace(args.notes)
+    blog = blog_settings(workspace.config_file)
+    out = Path(args.out) if args.out else workspace.notes_dir / blog["post_dir"]
+    authors_file = Path(args.authors_file) if args.authors_file else workspace.notes_dir / blog["authors_file"]
+    report = import_posts([Path(s) for s in args.sources], out_dir=out, notes_dir=workspace.notes_dir,
                           dry_run=args.dry_run, generator=args.generator, add_authors=args.add_authors,
-                          authors_file=authors_file, project_root=project.root)
+                          authors_file=authors_file, project_root=workspace.root)
     print_report(report, dry_run=args.dry_run)
     return 0
 

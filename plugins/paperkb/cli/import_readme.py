@@ -9,7 +9,7 @@ from pathlib import Path
 from ..importers.readme_import import ReadmeImportReport, import_readme
 from ..importers.writer import Outcome
 from .imports import print_warnings_and_dry_run
-from .project import add_notes_option, find_project
+from .workspace import add_notes_option, find_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
     if not readme.is_file():
         print(f"paperkb import readme: {readme}: no such file", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    out = Path(args.out) if args.out else project.notes_dir / "papers"
-    report = import_readme(readme, notes_dir=project.notes_dir, out_dir=out, dry_run=args.dry_run,
-                           project_root=project.root)
+    workspace = find_workspace(args.notes)
+    out = Path(args.out) if args.out else workspace.notes_dir / "papers"
+    report = import_readme(readme, notes_dir=workspace.notes_dir, out_dir=out, dry_run=args.dry_run,
+                           project_root=workspace.root)
     print_report(report, dry_run=args.dry_run)
     return 1 if report.failed else 0
 
@@ -44,6 +44,8 @@ def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
         print(f"{report.readme}: {len(report.notes)} entries in {len(fields)} fields, {report.insights} insights")
         for name, count in fields.items():
             print(f"  {name}: {count}")
+        for name, count in report.entries_by_year_section.items():
+            print(f"  {name}: {count} (a year: the notes' year, not a field)")
         if report.count_line is not None:
             print(f"  count line (line {report.count_line.line}): {report.count_line.count}")
     verb = "would create" if dry_run else "created"

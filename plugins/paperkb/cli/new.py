@@ -6,16 +6,19 @@ import argparse
 import sys
 
 from ..core.model import LEVELS, PAPER_TYPES
-from ..core.slug import is_safe_key, key_from_text
+from ..core.slug import citation_key, is_safe_key
 from ..core.templates import note_template
-from .project import add_notes_option, find_project
-from .sources import load_project_library
+from .workspace import add_notes_option, find_workspace
+from .sources import load_workspace_library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("new", help="write a new note from a template (never overwrites)")
     parser.add_argument("title")
-    parser.add_argument("--key", help="note key (default: made from the title)")
+    parser.add_argument("--key", help="note key (default: vaswani2017attention from --author, --year and the "
+                                      "title; without --author, the title's words)")
+    parser.add_argument("--author", action="append", default=[], metavar="NAME",
+                        help="an author, first author first (repeat for more)")
     parser.add_argument("--type", choices=PAPER_TYPES, dest="paper_type")
     parser.add_argument("--level", choices=LEVELS, default="skim")
     parser.add_argument("--field")
@@ -30,22 +33,23 @@ def run(args: argparse.Namespace) -> int:
     if not title:
         print("paperkb new: the title is empty", file=sys.stderr)
         return 2
-    key = args.key or key_from_text(title, max_words=6)
+    key = args.key or citation_key(title, args.author[0] if args.author else None, args.year)
     if not is_safe_key(key):
         print(f"paperkb new: key '{key}' is not a safe slug (letters, digits, . _ - + :)", file=sys.stderr)
         return 2
-    project = find_project(args.notes)
-    path = project.notes_dir / args.dir / f"{key}.md"
+    workspace = find_workspace(args.notes)
+    path = workspace.notes_dir / args.dir / f"{key}.md"
     if path.exists():
         print(f"paperkb new: {path} exists; not overwriting it (choose another --key)", file=sys.stderr)
         return 1
-    library = load_project_library(project, with_bib=False) if project.notes_dir.is_dir() else None
+    library = load_workspace_library(workspace, with_bib=False) if workspace.notes_dir.is_dir() else None
     other = library and (library.get(key) or library.drafts.get(key))
     if other:
         print(f"paperkb new: key '{key}' is taken by {other.display_path}; choose another --key", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = note_template(title, key, level=args.level, paper_type=args.paper_type, field=args.field, year=args.year)
+    text = note_template(title, key, level=args.level, paper_type=args.paper_type, field=args.field, year=args.year,
+                         authors=[" ".join(a.split()) for a in args.author if a.strip()])
     with open(path, "x", encoding="utf-8") as handle:  # "x": never clobber a file created meanwhile
         handle.write(text)
     print(path)

@@ -21,8 +21,8 @@ from ..core.urls import SiteUrls
 from ..render.query_blocks import query_columns
 from ..render.site_map import SiteMap
 from ..render.tables import NoteTable
-from .project import find_project
-from .sources import load_project_library
+from .workspace import find_workspace
+from .sources import load_workspace_library
 
 FORMATS = ("table", "keys", "json")
 DEFAULT_COLUMNS = ("year", "key", "title", "venue")
@@ -105,11 +105,11 @@ def run(args: argparse.Namespace) -> int:
         query = query_from_args(args, query_columns())
     except QueryError as error:
         return _fail(error)
-    project = find_project(args.notes)
-    if not project.notes_dir.is_dir():
-        print(f"paperkb query: no notes folder at {project.notes_dir}", file=sys.stderr)
+    workspace = find_workspace(args.notes)
+    if not workspace.notes_dir.is_dir():
+        print(f"paperkb query: no notes folder at {workspace.notes_dir}", file=sys.stderr)
         return 2
-    library = load_project_library(project)
+    library = load_workspace_library(workspace)
     try:
         result = evaluate(library, query)
     except QueryError as error:

@@ -1,4 +1,4 @@
-"""`paperkb build` and `paperkb serve`: MkDocs with the project's mkdocs.yml or paperkb's defaults."""
+"""`paperkb build` and `paperkb serve`: MkDocs with the mkdocs.yml of the working directory or paperkb's defaults."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..default_config import default_config
-from .project import find_project
+from .workspace import find_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,19 +47,19 @@ def _setup_logging(quiet: bool) -> None:
 def config_file_for(notes_dir: str | None, site_dir: str | None,
                     site_url: str | None = None) -> Iterator[tuple[str, dict]]:
     """The mkdocs.yml to use and the overrides for it; a temporary one for a bare folder of notes."""
-    project = find_project(notes_dir)
+    workspace = find_workspace(notes_dir)
     overrides: dict = {}
-    if project.config_file is not None:
+    if workspace.config_file is not None:
         if site_dir:
             overrides["site_dir"] = str(Path(site_dir).resolve())
         if site_url:
             overrides["site_url"] = site_url
-        yield str(project.config_file), overrides
+        yield str(workspace.config_file), overrides
         return
     site = Path(site_dir or "site").resolve()
-    if not site_dir and site.is_relative_to(project.notes_dir):
-        site = project.notes_dir.parent / f"{project.notes_dir.name}-site"  # MkDocs refuses a site inside the docs
-    config = default_config(project.notes_dir, site, site_url=site_url)
+    if not site_dir and site.is_relative_to(workspace.notes_dir):
+        site = workspace.notes_dir.parent / f"{workspace.notes_dir.name}-site"  # MkDocs refuses a site inside the docs
+    config = default_config(workspace.notes_dir, site, site_url=site_url)
     with tempfile.TemporaryDirectory(prefix="paperkb-") as tmp:
         path = Path(tmp, "mkdocs.yml")
         path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

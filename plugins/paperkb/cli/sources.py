@@ -9,27 +9,35 @@ from pathlib import Path
 from ..core.bib.reader import find_bib_files
 from ..core.library import Library
 from ..core.loader import DEFAULT_EXCLUDE, load_library
-from .project import Project, plugin_options
+from ..core.symlinks import LinkGuard
+from .workspace import Workspace, plugin_options
 
 
-def configured_bib_files(project: Project) -> list[Path]:
-    if project.config_file is None:
+def configured_bib_files(workspace: Workspace) -> list[Path]:
+    if workspace.config_file is None:
         return []
-    files = plugin_options(project.config_file, "paperkb").get("bib_files") or []
-    return [(project.config_file.parent / str(f)).resolve() for f in files]
+    files = plugin_options(workspace.config_file, "paperkb").get("bib_files") or []
+    return [(workspace.config_file.parent / str(f)).resolve() for f in files]
 
 
-def project_bib_files(project: Project) -> list[Path]:
-    return find_bib_files(project.notes_dir) + configured_bib_files(project)
+def workspace_bib_files(workspace: Workspace, guard: LinkGuard | None = None) -> list[Path]:
+    return find_bib_files(workspace.notes_dir, guard) + configured_bib_files(workspace)
 
 
-def configured_exclude(project: Project) -> list[str]:
+def workspace_link_guard(workspace: Workspace) -> LinkGuard:
+    """Which symbolic links below the notes folder are followed, as the plugin's options say."""
+    follow = plugin_options(workspace.config_file, "paperkb").get("follow_symlinks_outside") is True
+    return LinkGuard(workspace.notes_dir, follow_outside=follow, project_root=workspace.root)
+
+
+def configured_exclude(workspace: Workspace) -> list[str]:
     """The plugin's ``exclude`` option (default: blog/), so commands skip what the site skips."""
-    exclude = plugin_options(project.config_file, "paperkb").get("exclude")
+    exclude = plugin_options(workspace.config_file, "paperkb").get("exclude")
     return [str(e) for e in exclude] if isinstance(exclude, list) else list(DEFAULT_EXCLUDE)
 
 
-def load_project_library(project: Project, *, with_bib: bool = True) -> Library:
-    """The project's notes as the site build sees them (``with_bib=False``: no .bib completion)."""
-    return load_library(project.notes_dir, project_root=project.root, exclude=configured_exclude(project),
-                        bib_files=project_bib_files(project) if with_bib else [])
+def load_workspace_library(workspace: Workspace, *, with_bib: bool = True) -> Library:
+    """The workspace's notes as the site build sees them (``with_bib=False``: no .bib completion)."""
+    guard = workspace_link_guard(workspace)
+    return load_library(workspace.notes_dir, project_root=workspace.root, exclude=configured_exclude(workspace),
+                        bib_files=workspace_bib_files(workspace, guard) if with_bib else [], guard=guard)

@@ -25,7 +25,7 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n\\]+?)(?:#([^\[\]|\n\\]*))?(?:\\?\|([
 # An inline link to a .md file: [text](path.md#frag "title") or [text](<path with spaces.md>),
 # the title in "", '' or (); the path is group "bare" or group "angled".
 _MD_LINK = re.compile(
-    r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<(?P<angled>[^<>\n]+?\.md)(?:#[^<>\n]*)?>|(?P<bare>[^)\s<>]+?\.md)(?:#[^)\s]*)?)"
+    r"(?<!!)\[([^\]\n]*)\]\(\s*(?:<(?P<angled>[^<>\n]+?\.(?:md|markdown))(?:#[^<>\n]*)?>|(?P<bare>[^)\s<>]+?\.(?:md|markdown))(?:#[^)\s]*)?)"
     r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)""")
 # A link reference definition: [label]: path.md#frag "title" (not a footnote, [^1]: ...)
 _REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)([^\]\n]+)\]:\s*<?([^\s>]+?\.md)(?:#[^\s>]*)?>?(?:\s.*)?$")
@@ -200,6 +200,8 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
         for match in WIKILINK.finditer(line):
             links.append(BodyLink(match.group(2).strip(), body_line + index, is_wikilink=True))
         targets = [_link_target(m) for m in _MD_LINK.finditer(line)]
+        targets += [t for m in _ANY_INLINE_LINK.finditer(line)
+                    if not m.group(1).startswith("!") and is_extensionless(t := _link_target(m).partition("#")[0])]
         definition = _REF_DEF.match(line)
         if definition:
             targets.append(definition.group(2))
@@ -208,6 +210,52 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
                 continue
             links.append(BodyLink(posixpath.normpath(posixpath.join(base, target)), body_line + index, is_wikilink=False))
     return links
+
+
+_FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+PAGE_SUFFIXES = (".md", ".markdown")
+
+
+def is_extensionless(target: str) -> bool:
+    """A relative link target naming a page without its extension, as Obsidian and Quartz
+    write them (``[Seq2seq](2014-sequence-to-sequence-learning)``); not a URL, anchor or file."""
+    if not target or _NOT_RELATIVE.match(target) or target.endswith("/"):
+        return False
+    return not _FILE_EXTENSION.search(posixpath.basename(unquote(target)))
+
+
+def resolve_page(path: str, pages: "set[str] | dict[str, object]") -> str | None:
+    """The page ``path`` (docs-relative, normalised) names: itself, or with .md / .markdown added."""
+    if path in pages:
+        return path
+    return next((path + suffix for suffix in PAGE_SUFFIXES if path + suffix in pages), None)
+
+
+def heading_anchor(fragment: str) -> str:
+    """Obsidian links to a heading by its text (``#Related Work``); the page's anchor is its slug."""
+    if fragment == fragment.lower() and " " not in fragment and "%20" not in fragment:
+        return fragment
+    return re.sub(r"\s+", "-", unquote(fragment).strip().lower())
+
+
+def extensionless_transform(src_uri: str, pages: "set[str]") -> LineTransform:
+    """A line transform (map_prose) giving extension-less links to pages their file name
+    (``[x](seq2seq)`` -> ``[x](seq2seq.md)``), so MkDocs resolves them to the page's URL."""
+    base = posixpath.dirname(src_uri)
+
+    def rewrite(match: re.Match[str]) -> str:
+        target = _link_target(match)
+        path, hash_, fragment = target.partition("#")
+        if match.group(1).startswith("!") or not is_extensionless(path):
+            return match.group(0)
+        page = resolve_page(posixpath.normpath(posixpath.join(base, unquote(path))), pages)
+        if page is None or page == path:
+            return match.group(0)
+        written = path + page[len(posixpath.normpath(posixpath.join(base, unquote(path)))):]
+        return match.group(1) + (f"<{written}" if match.group("angled") else written) + hash_ + heading_anchor(fragment) \
+            + (">" if match.group("angled") else "")
+
+    return lambda line, _index: _ANY_INLINE_LINK.sub(rewrite, line) if "](" in line else line
 
 
 def unlink_transform(markdown: str, src_uri: str, hidden: set[str]) -> LineTransform:

@@ -1,13 +1,23 @@
-"""Writing a cache file: whole or not at all, and never an error.
+"""Writing a cache file: whole or not at all, and never an error; signed, and read back only
+when its signature holds.
 
 A cache only saves time: a folder that cannot be written costs the next build some work, and a
-reader (another build running at once) sees the old file or the new one, never half of one."""
+reader (another build running at once) sees the old file or the new one, never half of one.
+What a cache holds goes into the site (diagram SVG, reference HTML) or is unpickled (parsed
+notes), so each file starts with the HMAC of its content under the user's key
+(core/user_key.py): a file someone edited, planted or that rotted on disk is not used, and
+the build makes it again."""
 
 from __future__ import annotations
 
+import hmac
 import os
 import tempfile
 from pathlib import Path
+
+from .user_key import signature
+
+SIGNATURE_SIZE = 32  # HMAC-SHA256
 
 
 def write_cache_file(path: Path, data: bytes) -> bool:
@@ -28,3 +38,28 @@ def write_cache_file(path: Path, data: bytes) -> bool:
         if isinstance(exc, OSError):
             return False
         raise
+
+
+def write_signed_cache_file(path: Path, data: bytes, context: str = "") -> bool:
+    """``data`` behind its signature (``context``: what else the content must match, such as
+    the name it is looked up by); nothing is written without a user key."""
+    signed = signature(_signed_part(context, data))
+    return signed is not None and write_cache_file(path, signed + data)
+
+
+def read_signed_cache_file(path: Path, context: str = "") -> bytes | None:
+    """The content of a file ``write_signed_cache_file`` wrote with the same ``context``;
+    None when it is missing, unreadable or its signature does not hold."""
+    try:
+        signed = path.read_bytes()
+    except OSError:
+        return None
+    data = signed[SIGNATURE_SIZE:]
+    expected = signature(_signed_part(context, data))
+    if expected is None or not hmac.compare_digest(signed[:SIGNATURE_SIZE], expected):
+        return None
+    return data
+
+
+def _signed_part(context: str, data: bytes) -> bytes:
+    return context.encode("utf-8") + b"\0" + data

@@ -36,6 +36,7 @@ class FrontMatter:
     # No front-matter for MkDocs, yet the file looks as if it meant one: (line, what is wrong,
     # the keys written under the '---'). Whether that is an error depends on the keys.
     misplaced: tuple[int, str, frozenset[str]] | None = None
+    hints: list[tuple[int, str]] = field(default_factory=list)  # (line, warning): YAML that reads other than it looks
 
 
 # What may be a front-matter that MkDocs does not read as one: an opening '---' line after blank
@@ -102,6 +103,102 @@ def _nested_duplicates(node: yaml.Node, path: str, fm_line: int,
     return found
 
 
+# YAML aliases may repeat a value anywhere; nine levels of nine aliases (a "billion laughs") are
+# 9^9 values once anything walks them. Past this many values added by aliases a key is refused.
+MAX_ALIAS_EXPANSION = 1000
+
+
+class _Expansion:
+    """How many values a node stands for once its aliases are expanded, each node counted once
+    (memoised), so a bomb is measured in time linear in what was written."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[int, int] = {}
+        self._open: set[int] = set()
+
+    def size(self, node: yaml.Node) -> int:
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in self._open:  # a value that contains itself never ends
+            return MAX_ALIAS_EXPANSION * 1000
+        self._open.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(self.size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(self.size(k) + self.size(v) for k, v in node.value)
+        self._open.discard(id(node))
+        self.sizes[id(node)] = total
+        return total
+
+
+def _distinct_nodes(node: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+    return len(seen)
+
+
+def _check_alias_expansion(key: str, value_node: yaml.Node, line: int, expansion: _Expansion) -> None:
+    if isinstance(value_node, yaml.ScalarNode):
+        return
+    added = expansion.size(value_node) - _distinct_nodes(value_node)
+    if added > MAX_ALIAS_EXPANSION:
+        raise FrontMatterError(
+            line, f"'{key}' repeats YAML anchors through aliases (*name) into more than {MAX_ALIAS_EXPANSION} "
+                  "values (a 'billion laughs'); write the values out instead of nesting aliases")
+
+
+_PLAIN_KEY_VALUE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[A-Za-z_][\w-]*):[ ]+(?P<value>[^\s\"'\[{|>&*!#].*?)\s*$")
+
+
+def _syntax_hint(lines: list[str], index: int, problem: str) -> str:
+    """What the usual mistake behind a YAML error is, when the line shows it: a tab in the
+    indentation, or a colon inside an unquoted value (``title: BERT: Pre-training ...``)."""
+    line = lines[index] if 0 <= index < len(lines) else ""
+    if "\t" in line[:len(line) - len(line.lstrip())] or ("tab" in problem and "\t" in line):
+        return "; YAML does not allow tabs: indent with spaces"
+    match = _PLAIN_KEY_VALUE.match(line)
+    if "mapping values are not allowed" in problem and match and ": " in match.group("value"):
+        value = match.group("value").replace("\\", "\\\\").replace('"', '\\"')
+        return f'; a colon followed by a space cannot stand in an unquoted value: quote the value, ' \
+               f'{match.group("key")}: "{value}"'
+    return ""
+
+
+def _folded_list_items(node: yaml.Node, lines: list[str], fm_line: int,
+                       found: list[tuple[int, str]], walked: set[int]) -> None:
+    """List items that YAML folded into the item above: ``- A`` then ``  - B`` (indented under
+    it) reads as the one string "A - B", not as two items."""
+    if id(node) in walked:
+        return
+    walked.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode) and not item.style and item.end_mark.line > item.start_mark.line:
+                continuation = lines[item.start_mark.line + 1:item.end_mark.line + 1]
+                folded = next((i for i, text in enumerate(continuation) if text.lstrip().startswith("- ")), None)
+                if folded is not None:
+                    line = fm_line + item.start_mark.line + 1 + folded
+                    found.append((line, f"this '- ' line is indented under the list item above, so YAML reads both "
+                                        f"as one text ({item.value[:60]!r}): indent it like the other items "
+                                        "(or quote the text if it is one)"))
+            else:
+                _folded_list_items(item, lines, fm_line, found, walked)
+    elif isinstance(node, yaml.MappingNode):
+        for _key, value in node.value:
+            _folded_list_items(value, lines, fm_line, found, walked)
+
+
 def parse_front_matter(text: str) -> FrontMatter:
     """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors."""
     fm, body, fm_line, body_line = split_front_matter(text)
@@ -116,6 +213,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError(fm_line + node.start_mark.line, "front-matter must be a mapping of keys to values")
         result = FrontMatter({}, body, body_line)
+        expansion = _Expansion()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = fm_line + key_node.start_mark.line
@@ -123,10 +221,13 @@ def parse_front_matter(text: str) -> FrontMatter:
                 result.duplicate_keys.append((key, line, result.key_lines[key]))
                 continue
             result.key_lines[key] = line
+            _check_alias_expansion(str(key), value_node, line, expansion)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 result.duplicate_keys += _nested_duplicates(value_node, key, fm_line)
             if isinstance(value_node, yaml.SequenceNode):
                 result.item_lines[key] = [fm_line + item.start_mark.line for item in value_node.value]
+            if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
+                _folded_list_items(value_node, fm.split("\n"), fm_line, result.hints, set())
         result.data = loader.construct_document(node)
         if not isinstance(result.data, dict):  # pragma: no cover - guarded by the MappingNode check
             raise FrontMatterError(fm_line, "front-matter must be a mapping")
@@ -143,8 +244,11 @@ def parse_front_matter(text: str) -> FrontMatter:
         if exc.context:
             starts = f" that starts on line {context_line}" if context_line not in (None, line) else ""
             context = f" ({exc.context}{starts})"
-        raise FrontMatterError(line, f"YAML syntax error: {problem}{context}") from None
+        hint = _syntax_hint(fm.split("\n"), line - fm_line, problem)
+        raise FrontMatterError(line, f"YAML syntax error: {problem}{context}{hint}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(fm_line, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise FrontMatterError(fm_line, "front-matter nests lists or mappings too deeply") from None
     finally:
         loader.dispose()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .bib.database import Bibliography
-from .model import DEFAULT_ROLE, Note
+from .body_scan import resolve_page
+from .facets import FacetSpellings
+from .model import DEFAULT_ROLE, Citation, Note
 from .problems import Problem, Severity
 
 
@@ -36,6 +39,17 @@ class Library:
     in_edges: dict[str, list[Edge]] = field(default_factory=dict)
     cycles: list[list[str]] = field(default_factory=list)
     bibliography: Bibliography = field(default_factory=Bibliography)  # entries of the .bib files, by key
+    # Pages that are not notes (about.md, a vault's index), by every name a link may use for them:
+    # the docs-relative path without extension and the file name, case-folded (as Obsidian matches).
+    pages: dict[str, str] = field(default_factory=dict)
+    # ``cites`` entries naming a .bib entry that has no note (a paper cited but not read here), by citing note.
+    bib_cites: dict[str, list[Citation]] = field(default_factory=dict)
+    # Links in a note's text to a later note ("later used by [[devlin2019bert]]"): a paper cannot
+    # cite a later one, so these are mentions, shown under "Linked in the text" but no citation
+    # edge for queries, diagrams or cycles. By source key (out) and by target key (in).
+    mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
+    mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
+    spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
@@ -49,6 +63,20 @@ class Library:
 
     def __iter__(self):
         return iter(self.notes.values())
+
+    def page_named(self, name: str) -> str | None:
+        """src_uri of the plain page ``[[name]]`` points at, if any."""
+        return self.pages.get(name.strip().casefold())
+
+    def add_pages(self, src_uris: Iterable[str]) -> None:
+        """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
+        taken = {n.src_uri for n in self.notes.values()} | {n.src_uri for n in self.drafts.values()}
+        for src in src_uris:
+            if src in taken:
+                continue
+            stem = posixpath.splitext(src)[0]
+            for name in (stem, posixpath.basename(stem)):
+                self.pages.setdefault(name.casefold(), src)
 
     def cites(self, key: str) -> list[Edge]:
         return self.out_edges.get(key, [])
@@ -104,15 +132,21 @@ def newest_first(notes: Iterable[Note]) -> list[Note]:
 def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> None:
     """Fill out/in edges from ``cites`` and body links; report citations to unknown keys."""
     by_src = library.by_src_uri
+    library.bib_cites, library.mentions_out, library.mentions_in = {}, {}, {}
     out: dict[str, dict[str, Edge]] = {}
+    mentions: dict[str, dict[str, Edge]] = {}
     for note in library.notes.values():
         targets: dict[str, Edge] = {}
         for cite in note.cites:
             if cite.key == note.key:
                 continue  # self-citations carry no information
             if cite.key not in library.notes:
-                if cite.key not in library.drafts:
-                    report(note, cite.line, f"unknown citation '{cite.key}' (no note has this key)")
+                if cite.key in library.drafts:
+                    continue
+                if cite.key in library.bibliography:
+                    library.bib_cites.setdefault(note.key, []).append(cite)
+                else:
+                    report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
                 continue
             targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
         for link in note.body_links:
@@ -120,15 +154,28 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = library.notes.get(link.target)
             elif link.is_wikilink:
                 target = library.notes.get(link.target)
-                if target is None and link.target not in library.drafts:
+                if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
             else:
-                target = by_src.get(link.target)
+                page = resolve_page(link.target, by_src)
+                target = by_src.get(page) if page else None
             if target is None or target.key == note.key:
                 continue
             via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            targets.setdefault(target.key, Edge(note.key, target.key, DEFAULT_ROLE, link.line, via))
+            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, via)
+            if note.year is not None and target.year is not None and target.year > note.year:
+                mentions.setdefault(note.key, {}).setdefault(target.key, edge)
+            else:
+                targets.setdefault(target.key, edge)
         out[note.key] = targets
+    for source, found in mentions.items():  # a later note also listed in `cites` stays a citation
+        kept = [edge for target, edge in sorted(found.items()) if target not in out[source]]
+        if kept:
+            library.mentions_out[source] = kept
+            for edge in kept:
+                library.mentions_in.setdefault(edge.target, []).append(edge)
+    for edges in library.mentions_in.values():
+        edges.sort(key=lambda e: e.source)
     library.out_edges = {k: sorted(v.values(), key=lambda e: e.target) for k, v in out.items()}
     incoming: dict[str, list[Edge]] = defaultdict(list)
     for edges in library.out_edges.values():

@@ -10,10 +10,12 @@ from .bib.citations import unknown_citation_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
+from .facets import unify_facets
 from .library import Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
 from .problems import Problem, Severity, display_path
+from .symlinks import LinkGuard
 
 __all__ = ["DEFAULT_EXCLUDE", "NoteCache", "is_excluded", "iter_markdown", "load_library"]
 
@@ -24,14 +26,21 @@ def is_excluded(src_uri: str, exclude: tuple[str, ...] | list[str]) -> bool:
     return any(src_uri == e.rstrip("/") or src_uri.startswith(e.rstrip("/") + "/") for e in exclude)
 
 
-def iter_markdown(notes_dir: Path, exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE) -> list[tuple[Path, str]]:
-    """(path, POSIX path relative to notes_dir) of every Markdown file, hidden folders skipped."""
+def iter_markdown(notes_dir: Path, exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE,
+                  guard: LinkGuard | None = None) -> list[tuple[Path, str]]:
+    """(path, POSIX path relative to notes_dir) of every Markdown file, hidden folders skipped.
+
+    Symbolic links are followed as MkDocs follows them, except those ``guard`` blocks
+    (dangling, looping or leaving the notes folder: it keeps a warning for each)."""
+    guard = guard or LinkGuard(notes_dir)
     found = []
-    for dirpath, dirnames, filenames in os.walk(notes_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    for dirpath, dirnames, filenames in os.walk(notes_dir, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not guard.blocks(Path(dirpath, d)))
         for name in sorted(filenames):
             if name.endswith((".md", ".markdown")) and not name.startswith("."):
                 path = Path(dirpath, name)
+                if guard.blocks(path):
+                    continue
                 src_uri = path.relative_to(notes_dir).as_posix()
                 if not is_excluded(src_uri, exclude):
                     found.append((path, src_uri))
@@ -46,19 +55,24 @@ def load_library(
     cache: NoteCache | None = None,
     project_root: Path | None = None,
     bib_files: Sequence[Path] | None = None,
+    guard: LinkGuard | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
 
     Notes with errors are reported and left out; of two notes with the same key the first by
     path is kept and the second reported. Notes are completed from the entries of ``bib_files``
-    (default: every .bib file below ``notes_dir``) with the same key."""
+    (default: every .bib file below ``notes_dir``) with the same key. Symbolic links that
+    ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
     cache = cache if cache is not None else NoteCache()
     problems: list[Problem] = []
     published: dict[str, Note] = {}
     drafts: dict[str, Note] = {}
-    for path, src_uri in files if files is not None else iter_markdown(notes_dir, exclude):
+    guard = guard or LinkGuard(notes_dir, project_root=root)
+    if files is None:
+        files = iter_markdown(notes_dir, exclude, guard)
+    for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
         note = parsed.note
@@ -72,14 +86,17 @@ def load_library(
             )
             continue
         (drafts if note.draft else published)[note.key] = note
-    bib_paths = find_bib_files(notes_dir) if bib_files is None else bib_files
+    bib_paths = find_bib_files(notes_dir, guard) if bib_files is None else bib_files
+    problems.extend(guard.problems)
     bibliography, bib_problems = load_bibliography(bib_paths, cache=cache.bib, root=root)
     problems.extend(bib_problems)
     published, found = complete_notes(published, bibliography)
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    library = Library(notes=published, drafts=drafts, bibliography=bibliography)
+    published, spellings = unify_facets(published, drafts.values())
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings)
+    library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_citation_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import hmac
 import pickle
 import sys
 from dataclasses import dataclass, field
@@ -27,11 +26,10 @@ from pathlib import Path
 import yaml
 
 from .bib.reader import BibFileCache
-from .cache_file import write_cache_file
+from .cache_file import read_signed_cache_file, write_signed_cache_file
 from .model import Note
 from .note_parser import parse_note
 from .problems import Problem, ProblemLog
-from .user_key import signature
 
 CORE_DIR = Path(__file__).resolve().parent
 DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder for small projects
@@ -83,7 +81,7 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log, title_required=False, raw=raw)  # a .bib entry may supply the title
+        note = parse_note(path, src_uri, log, raw=raw)
         parsed = _Parsed(digest, src_uri, shown_as, note, log.problems)
         self.entries[str(path)] = parsed
         return parsed
@@ -91,13 +89,9 @@ class NoteCache:
     def load(self, file: Path) -> None:
         """Take the records ``save`` wrote to ``file``, unless another parser wrote them.
         A missing or unreadable file only means parsing everything."""
-        try:
-            signed = file.read_bytes()
-        except OSError:
-            return
-        payload, expected = signed[32:], signature(signed[32:])
-        if expected is None or not hmac.compare_digest(signed[:32], expected):
-            return  # not written by this user's paperkb: never unpickled
+        payload = read_signed_cache_file(file, "notes")
+        if payload is None:
+            return  # missing, or not written by this user's paperkb: never unpickled
         try:
             data = pickle.loads(payload)
             if data.get("parser") == parser_fingerprint():
@@ -117,6 +111,4 @@ class NoteCache:
         if file.exists() and not changed or not file.exists() and len(self.entries) < DISK_MIN_NOTES:
             return
         payload = pickle.dumps({"parser": parser_fingerprint(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        signed = signature(payload)
-        if signed is not None:  # without a key of the user's, nothing is kept on disk
-            write_cache_file(file, signed + payload)
+        write_signed_cache_file(file, payload, "notes")  # without a key of the user's, nothing is kept

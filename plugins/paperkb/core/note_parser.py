@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,10 @@ from .model import (
     BodyLink, Citation, Insight, Note,
 )
 from .problems import ProblemLog
+from .script_links import find_script_links, script_link_message
+from .text_encoding import not_utf8
 from .slug import is_safe_key, key_from_text
+from .tags import split_tag_text
 from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
@@ -98,18 +102,14 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        log.error(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        log.error(*not_utf8(raw, exc))
         return None
 
 
 def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               title_required: bool = True, raw: bytes | None = None) -> Note | None:
+               raw: bytes | None = None) -> Note | None:
     """Parse ``path`` (or ``raw``, the bytes read from it); return None when it is not a paper
-    note or when it has errors (logged).
-
-    ``title_required=False`` leaves a missing title empty: the loader takes it from the .bib
-    entry with the note's key and reports the note only when there is none."""
+    note or when it has errors (logged)."""
     text = read_text(path, log, raw)
     if text is None:
         return None
@@ -123,19 +123,21 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
         return None
     if require_marker and not is_note_front_matter(fm):
         return None
-    return note_from_front_matter(fm, path, src_uri, log, title_required=title_required)
+    return note_from_front_matter(fm, path, src_uri, log)
 
 
-def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog, *,
-                           title_required: bool = True) -> Note | None:
+def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
     f = _Fields(fm, log)
+    for line, message in fm.hints:
+        log.warning(line, message)
     for key, line, first in fm.duplicate_keys:
         log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
 
     title = f.text("title")
     if "title" not in fm.data:
-        if title_required:
-            log.error(1, "missing required key 'title'")
+        # Obsidian's convention: a note is titled by its first `# heading`, else by its file name.
+        # (A .bib entry with the note's key still gives the title when there is one: see bib.merge.)
+        title = first_heading(fm.body) or path.stem.strip()
     elif not title and (fm.data["title"] is None or isinstance(fm.data["title"], str)):  # else: wrong type, reported
         log.error(f.line("title"), "'title' is empty")
 
@@ -177,7 +179,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
-        tags=f.text_list("tags"),
+        tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,
         results=f.text("results") or None,
@@ -193,7 +195,35 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         + _citation_links(fm.body, fm.body_line, prose),
         key_lines=dict(fm.key_lines),
     )
+    for line, scheme in _script_links(f, prose):
+        log.warning(line, script_link_message(scheme))
     return None if log.has_errors else note
+
+
+def _script_links(f: _Fields, prose: Prose) -> list[tuple[int, str]]:
+    """Links to ``javascript:`` / ``data:`` addresses in the body and the Markdown sections
+    (a section's problems are named at its key's or item's line)."""
+    found = find_script_links(f.fm.body, f.fm.body_line, prose)
+    for key in ("problem", "method", "results"):
+        if isinstance(f.data.get(key), str):
+            found += [(f.line(key), scheme) for _, scheme in find_script_links(f.data[key], 1)]
+    insights = f.data.get("insights")
+    for index, text in enumerate(insights if isinstance(insights, list) else []):
+        if isinstance(text, str):
+            found += [(f.item_line("insights", index), scheme) for _, scheme in find_script_links(text, 1)]
+    return found
+
+
+_H1 = re.compile(r"^\s{0,3}#(?!#)\s+(.+?)(?:\s+#+)?\s*$")
+
+
+def first_heading(body: str) -> str | None:
+    """The text of the body's first level-1 ATX heading (outside code), if any."""
+    for _, line in iter_prose_lines(body):
+        match = _H1.match(line)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
+    return None
 
 
 def _citation_links(text: str, first_line: int, prose: Prose | None = None) -> list[BodyLink]:

@@ -47,11 +47,20 @@ class ProblemLog:
 def display_path(path: Path, root: Path | None = None) -> str:
     """Name ``path`` relative to the working directory when it lies below it (a terminal or an
     editor opens ``path:line`` from there), else relative to ``root``, else as it is."""
+    return _shown_relative(path.resolve(), path, root)
+
+
+def link_display_path(link: Path, root: Path | None = None) -> str:
+    """``display_path`` of a symbolic link itself (not of what it points to, which may be nothing)."""
+    return _shown_relative(Path(link.parent.resolve(), link.name), link, root)
+
+
+def _shown_relative(resolved: Path, path: Path, root: Path | None) -> str:
     for base in (Path.cwd(), root):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return resolved.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()

@@ -35,20 +35,63 @@ def key_from_text(text: str, max_words: int = 6) -> str:
         "paper-" + hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:8])
 
 
-class SlugRegistry:
-    """Hands out unique slugs: the second 'a b' and 'a-b' become 'a-b-2'."""
+# A page name longer than this is cut and given a hash of the whole value: a file name holds 255
+# bytes at most (a thesis .bib has a `journal` that is a whole acknowledgement), and a CJK
+# character takes three of them.
+MAX_SLUG_CHARS = 60
+# Names MkDocs reads as a folder's index page: a value slugged to one would replace that page.
+RESERVED_SLUGS = frozenset({"index", "readme"})
 
-    def __init__(self) -> None:
-        self._taken: dict[str, str] = {}
+
+def bounded_slug(text: str, limit: int = MAX_SLUG_CHARS) -> str:
+    """``slugify(text)`` no longer than ``limit`` characters; a cut one ends with a hash of
+    the whole text, so two long values that share their start still get different names."""
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:8]
+    return f"{slug[: limit - len(digest) - 1].rstrip('-_')}-{digest}"
+
+
+class SlugRegistry:
+    """Hands out unique, bounded slugs: the second 'a b' and 'a-b' become 'a-b-2'; a value
+    named 'index' becomes 'index-2' (the folder's own index page keeps its name)."""
+
+    def __init__(self, reserved: frozenset[str] = RESERVED_SLUGS) -> None:
+        self._taken: dict[str, str] = {slug: "" for slug in reserved}
         self._by_name: dict[str, str] = {}
 
     def slug_for(self, name: str) -> str:
         if name in self._by_name:
             return self._by_name[name]
-        base = slugify(name)
+        base = bounded_slug(name)
         slug, n = base, 2
         while slug in self._taken:
             slug, n = f"{base}-{n}", n + 1
         self._taken[slug] = name
         self._by_name[name] = slug
         return slug
+
+
+# Words a citation key skips when it takes the title's first word (Google Scholar's style).
+_TITLE_STOPWORDS = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward",
+                              "via", "is", "are", "do", "does", "what", "how", "why", "when", "from", "by", "at"})
+
+
+def family_name(author: str) -> str:
+    """The family name of "First Last" or "Last, First", in ASCII lower case ('' if none)."""
+    author = " ".join(str(author).split())
+    family = author.split(",")[0] if "," in author else (author.split(" ")[-1] if author else "")
+    return ascii_slug(family, max_words=3, fallback="").replace("-", "")
+
+
+def citation_key(title: str, author: str | None = None, year: int | None = None) -> str:
+    """A key in the style of the example notes and Google Scholar, ``vaswani2017attention``:
+    the first author's family name, the year and the title's first word that says something;
+    without an author, the title's words (``key_from_text``)."""
+    family = family_name(author) if author else ""
+    if not family:
+        return key_from_text(title, max_words=6)
+    words = ascii_slug(title, max_words=40, fallback="").split("-")
+    word = next((w for w in words if w and w not in _TITLE_STOPWORDS), "")
+    return f"{family}{year if year is not None else ''}{word}"

@@ -8,7 +8,9 @@ import yaml
 
 from .model import LEVELS
 
-SKIM_BODY = """\
+# The questions of a skim, as body headings: for notes whose front-matter does not ask them
+# (notes imported from a .bib file).
+SKIM_QUESTIONS = """\
 ## What problem
 
 ## What is new
@@ -16,30 +18,27 @@ SKIM_BODY = """\
 ## How good
 """
 
+# Bodies hold what the front-matter does not: `problem`, `method` and `results` answer "what
+# problem", "what is new" and "how good", and are shown as the Problem / Method / Results
+# sections, so no body heading asks them again.
+SKIM_BODY = ""
+
 BROWSE_BODY = """\
-## What problem
-
 ## Limits of earlier work
-
-## What is new
 
 ## Pipeline
 
 ## Experiments
 <!-- datasets, baselines, the headline numbers -->
-
-## How good
 """
 
 DEEP_BODY = """\
-## What problem
-
 ## Related work and its limits
 <!-- one line per area: what it does, where it falls short -->
 - Area 1:
 - Area 2:
 
-## Method
+## Modules, losses and training
 <!-- step by step; for each module and loss: what it does and WHY it is there -->
 ### Module 1
 - What:
@@ -72,8 +71,16 @@ DEEP_BODY = """\
 BODIES = {"skim": SKIM_BODY, "browse": BROWSE_BODY, "deep": DEEP_BODY}
 
 
+# What each front-matter section asks, written beside its key in a new note.
+_QUESTIONS = {
+    "problem": "what problem does it solve? (Markdown, shown as Problem)",
+    "method": "what is new: the key idea (shown as Method)",
+    "results": "how good: the headline numbers (shown as Results)",
+}
+
+
 def note_template(title: str, key: str, *, level: str = "skim", paper_type: str | None = None,
-                  field: str | None = None, year: int | None = None) -> str:
+                  field: str | None = None, year: int | None = None, authors: list[str] | None = None) -> str:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
     front = {
@@ -81,7 +88,7 @@ def note_template(title: str, key: str, *, level: str = "skim", paper_type: str 
         "key": key,
         "year": year,
         "venue": None,
-        "authors": [],
+        "authors": list(authors or []),
         "fields": [field] if field else [],
         "type": paper_type,
         "level": level,
@@ -95,6 +102,8 @@ def note_template(title: str, key: str, *, level: str = "skim", paper_type: str 
     }
     dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
     dumped = dumped.replace(": null\n", ":\n")
+    for name, question in _QUESTIONS.items():
+        dumped = dumped.replace(f"\n{name}:\n", f"\n{name}:   # {question}\n")
     today = _dt.date.today().isoformat()
     return (
         f"---\n{dumped}---\n<!-- started {today}; bullets beginning with [idea] or [想法] are collected as insights -->\n\n"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from urllib.parse import urlsplit
 
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "doi", ""}
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|data|vbscript):", re.I)
+# What a browser ignores in a URL before it reads the scheme: C0 controls and spaces anywhere
+# (``java\tscript:`` runs), after character references are decoded (``&#106;avascript:``).
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+_RUNNING_SCHEME = re.compile(r"(javascript|vbscript|data):")
 
 
 class SiteUrls:
@@ -61,3 +66,12 @@ def safe_url(url: str) -> str | None:
     except ValueError:
         return None
     return url if scheme in _SAFE_SCHEMES and not _SCRIPT_SCHEME.match(url) else None
+
+
+def script_scheme(url: str) -> str | None:
+    """``javascript``, ``vbscript`` or ``data`` when a browser would read ``url`` (an attribute
+    value or a Markdown link destination) with that scheme, whatever its case, entities or the
+    tabs and spaces inside it; else None."""
+    text = _URL_IGNORED.sub("", html.unescape(str(url))).lower()
+    match = _RUNNING_SCHEME.match(text)
+    return match.group(1) if match else None

@@ -34,7 +34,9 @@ import yaml
 from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, ProblemLog, Severity, display_path
+from ..core.text_encoding import not_utf8
 from .post_authors import AuthorBook
+from .post_body import kramdown_inline_math, warn_old_site_links
 from .writer import SafeWriter, WriteResult, markdown_file
 
 GENERATORS = ("hexo", "astro", "jekyll")
@@ -42,7 +44,8 @@ POST_SUFFIXES = (".md", ".markdown", ".mdx")
 MORE = "<!-- more -->"
 _SKIP_DIRS = {"node_modules", "_site", "public", "dist", "themes", "scaffolds", "_layouts", "_includes", "_data",
               "_sass", "layouts", "components", "vendor"}
-_DATED_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
+# Jekyll reads one-digit months and days too (2016-11-5-slug.md).
+_DATED_NAME = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})-(?P<slug>.+)$")
 _HEXO_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _TEMPLATE_TAG = re.compile(r"\{%-?.*?-?%\}|\{\{-?\s*(?:site|page|post|include|layout|paginator|content|jekyll|"
                            r"config|theme|url_for|asset_path)\b.*?\}\}")
@@ -66,6 +69,8 @@ class ConvertedPost:
     body: str
     images: list[tuple[int, str]] = field(default_factory=list)  # (line in the source, path as written)
     result: WriteResult | None = None
+    body_line: int = 1  # line of the source on which the body starts
+    source_body: str = ""  # the body as the source has it (line numbers for messages)
 
     def text(self) -> str:
         return markdown_file(self.front, self.body)
@@ -132,9 +137,11 @@ def detect_generator(path: Path, data: dict[str, Any], body: str) -> str | None:
 def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
                  authors: AuthorBook | None = None) -> ConvertedPost | None:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        log.warning(1, f"not valid UTF-8 (offset {exc.start}); not imported")
+        line, message = not_utf8(raw, exc)
+        log.warning(line, f"{message}; not imported")
         return None
     try:
         fm = parse_front_matter(text)
@@ -176,7 +183,7 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     if created_key and created_date is None:
         front[f"{kind}_{created_key}"] = created
     if created_date is None and dated:
-        created_date = dt.date.fromisoformat(dated.group("date"))
+        created_date = _name_date(dated)
     if created_date is None:
         created_date = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         log.warning(1, f"no date; using the file's modification time {created_date}")
@@ -246,10 +253,19 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     if not separator_key and site is not None:
         separator = site.excerpt_separator
     body = _with_excerpt_separator(fm.body, kind, separator)
+    if kind == "jekyll":  # kramdown's inline $$x$$
+        body, _converted = kramdown_inline_math(body)
     _warn_template_tags(fm.body, fm.body_line, kind, log, mdx=path.suffix == ".mdx")
     images = _images(fm.body, fm.body_line) + _front_images(data, fm.key_lines)
     name = _output_name(path)
-    return ConvertedPost(path, kind, name, front, body, images)
+    return ConvertedPost(path, kind, name, front, body, images, body_line=fm.body_line, source_body=fm.body)
+
+
+def _name_date(dated: re.Match) -> dt.date | None:
+    try:
+        return dt.date(int(dated.group("year")), int(dated.group("month")), int(dated.group("day")))
+    except ValueError:  # 2016-13-40-slug.md: no date
+        return None
 
 
 def _title_from(body: str, path: Path, dated: re.Match | None) -> str:
@@ -396,10 +412,14 @@ def import_posts(paths: list[Path], *, out_dir: Path, notes_dir: Path, dry_run: 
     if book.added:
         report.authors_added = list(book.added)
         report.authors_result = book.save(writer, problems)
+    post_dir = os.path.relpath(out_dir.resolve(), notes_dir.resolve()).replace(os.sep, "/")
     for post in posts:
         target = out_dir / post.name
         post.result = writer.write(target, post.text())
         report.problems += _missing_images(post, target, notes_dir, root)
+        log = ProblemLog(display_path(post.source, root))
+        warn_old_site_links(post.source_body, post.body_line, log, post_dir=post_dir, notes_dir=".")
+        report.problems += log.problems
     return report
 
 
@@ -430,11 +450,20 @@ def _missing_images(post: ConvertedPost, target: Path, notes_dir: Path, root: Pa
             continue
         clean = src.split("#")[0].split("?")[0]
         expected = (notes_dir / clean.lstrip("/")) if clean.startswith("/") else (target.parent / clean)
-        if expected.exists():
+        found = _find_source_image(post.source, clean) if not expected.exists() else None
+        if clean.startswith("/"):  # MkDocs leaves it as it is: it misses when the site is not at the domain's root
+            relative = os.path.relpath(expected, target.parent).replace(os.sep, "/")
+            message = f"image '{src}' is a site-root path, which breaks when the site is not at the domain's root: " \
+                      f"write '{relative}'"
+            if not expected.exists():
+                message += f" and copy {display_path(found, root)} there" if found else \
+                    f" ({display_path(expected, root)} does not exist)"
+        elif expected.exists():
             continue
-        message = f"image '{src}' does not exist next to the output ({display_path(expected, root)})"
-        if (found := _find_source_image(post.source, clean)) is not None:
-            message += f"; it is at {display_path(found, root)}: copy it there"
+        else:
+            message = f"image '{src}' does not exist next to the output ({display_path(expected, root)})"
+            if found is not None:
+                message += f"; it is at {display_path(found, root)}: copy it there"
         problems.append(Problem(display_path(post.source, root), line, Severity.WARNING, message))
     return problems
 

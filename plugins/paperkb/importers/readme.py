@@ -66,6 +66,15 @@ class Entry:
         return find_insight_blocks(self.lines, self.line + 1)
 
 
+_YEAR_SECTION = re.compile(r"^[\W_]*((?:1[89]|20)\d{2})[\W_]*$")
+
+
+def section_year(name: str | None) -> int | None:
+    """The year a section stands for when a reading list is sectioned by year (``## 🔥 2025``)."""
+    match = _YEAR_SECTION.match(name or "")
+    return int(match.group(1)) if match else None
+
+
 @dataclass
 class Section:
     name: str | None  # None: entries written before the first `## ` section

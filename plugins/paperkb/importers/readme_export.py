@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..core.body_scan import iter_prose_lines
 from ..core.library import Library
 from ..core.model import Note
-from .readme import bullet_prefix, render_heading, replace_count
+from .readme import bullet_prefix, render_heading, replace_count, section_year
 from .readme_state import EntryLayout, ReadmeState
 
 OTHERS = "Others"
@@ -49,7 +49,7 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
         section = _Section(recorded.name, list(recorded.head), new=False)
         for entry in recorded.entries:
             note = library.get(entry.key)
-            if note is not None and note.key not in placed and _section_of(note) == recorded.name:
+            if note is not None and note.key not in placed and _belongs(note, recorded.name):
                 section.slots.append(_Slot(note, entry, moved=False))
                 placed.add(note.key)
         sections.append(section)
@@ -60,9 +60,11 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
         first_by_name.setdefault(section.name, section)
     new_sections: dict[str, _Section] = {}
     arrivals: dict[int, list[_Slot]] = {}  # id(section) -> new slots, newest first
+    year_sections = {section_year(s.name): s for s in reversed(sections) if section_year(s.name) is not None}
     for note in sorted((n for n in library if n.key not in placed), key=_newest_first):
         name = _section_of(note)
-        target = first_by_name.get(name)
+        target = first_by_name.get(name) if name is not None else year_sections.get(note.year)
+        target = target or first_by_name.get(name)
         if target is None:
             name = name or OTHERS
             target = first_by_name.get(name) or new_sections.get(name)
@@ -95,7 +97,7 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
         for slot in section.slots:
             if slot.moved:
                 _blank_before(lines)
-            lines += _entry_lines(slot.note, slot.layout)
+            lines += _entry_lines(slot.note, slot.layout, section_year(section.name))
             ends_as_imported = not slot.moved
     if not ends_as_imported or layout is None:
         del lines[len(lines) - _trailing_blanks(lines):]
@@ -105,6 +107,14 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
 
 def _section_of(note: Note) -> str | None:
     return note.fields[0] if note.fields else None
+
+
+def _belongs(note: Note, section: str | None) -> bool:
+    """A note stays in the section it was imported from: its field's, or a year's (``## 2025``)
+    when it has no field."""
+    if section_year(section) is not None:
+        return not note.fields
+    return _section_of(note) == section
 
 
 def _year_key(note: Note) -> tuple[bool, int]:
@@ -159,8 +169,11 @@ def paper_url(note: Note) -> str | None:
     return next(iter(note.links.values()), None)
 
 
-def _entry_lines(note: Note, layout: EntryLayout | None) -> list[str]:
-    heading = render_heading(layout.heading if layout else None, title=note.title, year=note.year, url=paper_url(note))
+def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | None = None) -> list[str]:
+    year = note.year
+    if year is not None and year == section_year and layout is not None and "{year}" not in layout.heading:
+        year = None  # the section (`## 2025`) says it, as in the README imported
+    heading = render_heading(layout.heading if layout else None, title=note.title, year=year, url=paper_url(note))
     body = _body_lines(note)
     long_form = _has_headings(body)
     if long_form:

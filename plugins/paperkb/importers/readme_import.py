@@ -18,8 +18,9 @@ from ..core.loader import load_library
 from ..core.model import Note
 from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
+from ..core.text_encoding import not_utf8
 from .links import link_info
-from .readme import CountLine, Entry, ReadmeDoc, parse_readme
+from .readme import CountLine, Entry, ReadmeDoc, parse_readme, section_year
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,
 )
@@ -48,7 +49,12 @@ class ReadmeImportReport:
 
     @property
     def entries_by_field(self) -> Counter:
-        return Counter(p.entry.section or "(no section)" for p in self.notes)
+        return Counter(p.entry.section or "(no section)" for p in self.notes if section_year(p.entry.section) is None)
+
+    @property
+    def entries_by_year_section(self) -> Counter:
+        """Entries of sections named by a year (``## 🔥 2025``): their notes get that year, no field."""
+        return Counter(p.entry.section for p in self.notes if section_year(p.entry.section) is not None)
 
     @property
     def insights(self) -> int:
@@ -71,9 +77,10 @@ def import_readme(readme: Path, *, notes_dir: Path, out_dir: Path | None = None,
     log = ProblemLog(display_path(Path(readme), root))
     writer = SafeWriter(dry_run=dry_run, root=root)
     try:
-        text = Path(readme).read_bytes().decode("utf-8-sig")
+        raw = Path(readme).read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        log.error(1, f"README is not valid UTF-8 (offset {exc.start}); save it as UTF-8")
+        log.error(*not_utf8(raw, exc, "README"))
         return ReadmeImportReport(log.display_path, None, [], writer, log.problems)
     doc = parse_readme(text, log)
     existing = load_library(notes_dir, project_root=root)
@@ -139,11 +146,12 @@ def _note_parts(entry: Entry, key: str) -> tuple[dict[str, Any], EntryLayout, in
     info = link_info(heading.url) if heading.url else None
     blocks = entry.insight_blocks()
     front: dict[str, Any] = {"title": heading.title, "key": key}
-    if heading.year is not None:
-        front["year"] = heading.year
+    year_section = section_year(entry.section)  # `## 🔥 2025`: the entries' year, not a field
+    if heading.year is not None or year_section is not None:
+        front["year"] = heading.year if heading.year is not None else year_section
     if info and info.venue:
         front["venue"] = info.venue
-    if entry.section:
+    if entry.section and year_section is None:
         front["field"] = entry.section
     if heading.url:
         front["links"] = {"paper": heading.url}

@@ -122,12 +122,21 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
-_FrontMatterDumper.add_representer(str, _represent_str)
+class _PythonFrontMatterDumper(yaml.SafeDumper):
+    """The same in PyYAML's own emitter, which writes characters beyond the Basic Multilingual
+    Plane (emoji: 🔥) as they are; libyaml's escapes them ("\\U0001F525")."""
+
+
+for _dumper in (_FrontMatterDumper, _PythonFrontMatterDumper):
+    _dumper.add_representer(str, _represent_str)
 
 
 def dump_yaml(data: Mapping[str, Any]) -> str:
-    return yaml.dump(dict(data), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=4096)
+    options = dict(allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
+    text = yaml.dump(dict(data), Dumper=_FrontMatterDumper, **options)
+    if "\\U" in text:  # an escaped emoji, or a user's own backslash-U: the Python emitter keeps both right
+        text = yaml.dump(dict(data), Dumper=_PythonFrontMatterDumper, **options)
+    return text
 
 
 def markdown_file(front: Mapping[str, Any], body: str) -> str:

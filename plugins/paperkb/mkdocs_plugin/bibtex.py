@@ -14,8 +14,10 @@ from ..core.bib.references import References
 from ..core.body_scan import LineTransform
 from ..core.library import Library
 from ..core.model import Note
+from ..render.bib_html import inert, ref_anchor
 from ..render.bib_pages import ALL_BIB, BibliographyPages
 from ..render.cite_block import cite_block_html
+from ..render.escape import html
 from ..render.index_pages import GeneratedPage
 from ..render.intext_citations import CitationRenderer, CitedKeys
 from ..render.site_map import SiteMap
@@ -33,6 +35,7 @@ class BibTeXGlue:
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
         self.extra_files: list[Path] = []
+        self.site: SiteMap | None = None
 
     def configure(self, options: PaperKBConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
@@ -63,6 +66,7 @@ class BibTeXGlue:
         """Format every reference once, add all.bib; returns the Bibliography and To-read pages."""
         assert self.formatter is not None
         self.references = References(library)
+        self.site = site
         self.renderer = CitationRenderer(self.references, site)
         self.formatted = self.formatter.format_all([r.entry for r in self.references])
         self.formatter.save()
@@ -90,6 +94,19 @@ class BibTeXGlue:
             return ""
         ref = self.references.get(note.key)
         return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
+
+    def reference_item(self, key: str, here: str) -> str | None:
+        """A cited .bib entry without a note, for a Cites list: its formatted reference and a
+        link to it on the Bibliography page."""
+        ref = self.references.get(key) if self.references is not None else None
+        if ref is None or self.formatter is None or self.site is None:
+            return None
+        formatted = self.formatted.get(key) or self.formatter.format_one(ref.entry)
+        link = ""
+        if self.site.bibliography:
+            href = self.site.urls.href(here, self.site.bibliography, ref_anchor(key))
+            link = str(html(' <a class="pkb-cites__bib" href="{}">Bibliography</a>', href))
+        return f'<li class="pkb-cites__ref">{inert(formatted.html)}{link}</li>'
 
     def citation_transform(self, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform | None:
         """The line transform turning ``[@key]`` into citations (None before a build started)."""

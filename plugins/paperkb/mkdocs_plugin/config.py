@@ -38,6 +38,9 @@ class PaperKBConfig(Config):
     local_graph_max_nodes = opt.Type(int, default=30)
     # Where finished SVGs are cached by the hash of their DOT source (relative to mkdocs.yml).
     cache_dir = opt.Type(str, default=".paperkb-cache/graphs")
+    # Follow symbolic links that lead outside docs_dir (off: a link to ~/.ssh in a cloned notes
+    # repository would publish the keys); such links are named in a warning and left out.
+    follow_symlinks_outside = opt.Type(bool, default=False)
 
 
 def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:

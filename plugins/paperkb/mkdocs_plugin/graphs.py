@@ -102,11 +102,12 @@ class CitationDisplay:
             headings.append(Heading("citation-graph", "Citation graph"))
         return headings
 
-    def contents(self, note: Note) -> list[str]:
-        """The HTML under each of ``headings(note)``; the diagram's SVG goes in with ``fill``."""
+    def contents(self, note: Note, reference_item=None) -> list[str]:
+        """The HTML under each of ``headings(note)``; the diagram's SVG goes in with ``fill``.
+        ``reference_item(key, here_src)``: the list item of a cited .bib entry that has no note."""
         if self.lists is None:
             return []
-        contents = [self.lists.cites(note), self.lists.cited_by(note)]
+        contents = [self.lists.cites(note, reference_item), self.lists.cited_by(note)]
         if note.src_uri in self.note_figures:
             contents.append(self._note_figure(note))
         return contents
@@ -124,8 +125,8 @@ class CitationDisplay:
                 if not keep:
                     renderer.release(match.group(1))
                 return drawn
-            except KeyError:  # not a marker of this build: leave the comment
-                return match.group(0)
+            except KeyError:  # not a diagram of this build: no cache file name goes into the site
+                return ""
             except GraphRenderError as exc:
                 log.warning(f"paperkb: {page_src}: the citation diagram could not be drawn: {exc}")
                 return render_failed(str(exc))

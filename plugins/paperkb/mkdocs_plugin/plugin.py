@@ -9,11 +9,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import LineTransform, chain, map_prose, unlink_transform
+from ..core.body_scan import LineTransform, chain, extensionless_transform, map_prose, unlink_transform
+from ..core.display_math import normalise_display_math
 from ..core.library import Library
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.model import Note
 from ..core.problems import display_path
+from ..core.script_links import find_script_links, script_link_message
 from ..core.urls import SiteUrls
 from ..render.card import fit_leading_title, render_card
 from ..render.escape import escape
@@ -21,6 +23,7 @@ from ..render.index_pages import IndexPages
 from ..render.insight_marks import has_insight_marks, insight_mark
 from ..render.intext_citations import CitedKeys
 from ..render.site_map import SiteMap
+from ..render.url_guard import neutralize_script_urls
 from ..render.wikilinks import wikilink_transform
 from .assets import ASSETS_DIR
 from .blog import clean_feeds, default_updated_date, give_feed_excerpt
@@ -33,6 +36,8 @@ from .html_slots import HtmlSlots
 from .math import add_math_files, add_math_to_config, keep_math_out_of_search, uses_arithmatex_generic
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .page_meta import normalise_tags
+from .symlinks import drop_blocked_links
 from .note_layout import NoteLayout
 from .query_fence import QueryFence
 from .search import enrich_site_search, quiet_jieba
@@ -49,6 +54,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.library = Library()
         self.draft_uris: set[str] = set()
+        self.page_uris: set[str] = set()  # every documentation page of this build, by src_uri
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
         self.notes_cache_file: Path | None = None
@@ -94,6 +100,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir)
+        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -108,6 +115,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         report(self.library.problems)
         self.draft_uris = {n.src_uri for n in self.library.drafts.values()}
         self._remove_unpublished(files)
+        self.page_uris = {f.src_uri for f in files.documentation_pages()}
         for note in self.library:  # reached through index pages, not the nav: no "not in nav" notice
             file = files.get_file_from_path(note.src_uri)
             if file is not None:
@@ -186,6 +194,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:
             warn = _ignore
         if note is None:
+            # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
+            normalise_tags(page, warn.shown_as if isinstance(warn, PageWarner) else src,
+                           spelling=self.library.spellings.tag)
+            for index, scheme in find_script_links(markdown, 0):  # made inert in on_page_content
+                warn(index, script_link_message(scheme))
             default_updated_date(page.meta)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
@@ -196,8 +209,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return "\n\n".join(p for p in (markdown, self.bib.references_section(cited, src)) if p)
         # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
         page.meta["title"] = str(escape(note.title))
-        if isinstance(page.meta.get("tags"), list):
-            page.meta["tags"] = [str(escape(str(t))) for t in page.meta["tags"]]
+        normalise_tags(page, note.display_path, note.tags)  # in their one spelling (LLM / llm / "Llm " are one tag)
         # Query blocks run on the body as written, so their warnings name the note's own lines.
         markdown = self.queries.prepare(markdown, page, PageWarner(str(note.path), note.display_path, note.body_line))
         markdown = fit_leading_title(markdown, note.title)
@@ -209,6 +221,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:  # before search, feeds and blog excerpts take the HTML
+            html = neutralize_script_urls(html)
         if self.math:
             html = keep_math_out_of_search(html)
         note = self.library.by_src_uri.get(page.file.src_uri) if self.config.enabled else None
@@ -224,7 +238,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def _trailing_contents(self, note: Note) -> list[str]:
         cite = [self.bib.cite_block(note)] if self.bib.has_cite_block(note) else []
-        return self.citations.contents(note) + cite
+        return self.citations.contents(note, self.bib.reference_item) + cite
 
     def _expand(self, markdown: str, src: str, warn, cited: CitedKeys | None = None) -> str:
         """Text transforms shared by every page, in one pass over its prose: wikilinks and card
@@ -233,6 +247,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         transforms: list[LineTransform] = []
         if "[[" in markdown:
             transforms.append(wikilink_transform(src, self.library, self.site, warn, show_tags=not self.tags_enabled))
+        if "](" in markdown:  # Obsidian / Quartz links without an extension: [x](other-note)
+            transforms.append(extensionless_transform(src, self.page_uris))
         if self.draft_uris and ".md" in markdown:
             transforms.append(unlink_transform(markdown, src, self.draft_uris))
         if cited is not None and "@" in markdown:
@@ -244,6 +260,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             markdown = map_prose(markdown, chain(*transforms))
         if self.config.callouts and "[!" in markdown:
             markdown = convert_callouts(markdown)
+        if self.math and "$$" in markdown:  # last: it adds lines, which no line-numbered pass may see
+            markdown = normalise_display_math(markdown)
         return markdown
 
     # -- after the build ------------------------------------------------------------------------
@@ -264,7 +282,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         else:  # the tables of a generated page: search finds the page by its title, not by every row
             output = self.slots.fill(src, output)
         # Diagrams go in last: they were laid out while the other pages were rendered.
-        return self.citations.fill(output, src, keep=self.command == "serve")
+        output = self.citations.fill(output, src, keep=self.command == "serve")
+        # Blog indexes hold excerpts rendered apart from their posts: every finished page is checked.
+        return neutralize_script_urls(output)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.

@@ -29,12 +29,42 @@ def _facet_link(site: SiteMap, here: str, facet: str, value: object, text: str |
     return _link(site.urls.href(here, target), label) if target else escape(label)
 
 
+# What one unknown front-matter key may show on the card: a key is free-form, so a huge or deeply
+# nested value (or one that repeats itself through YAML aliases) shows its start and an ellipsis.
+EXTRA_MAX_VALUES = 100
+EXTRA_MAX_DEPTH = 4
+EXTRA_MAX_CHARS = 500
+
+
 def _extra_value(value: object) -> Markup:
+    budget = [EXTRA_MAX_VALUES]
+    return _bounded_value(value, budget, EXTRA_MAX_DEPTH)
+
+
+def _bounded_value(value: object, budget: list[int], depth: int) -> Markup:
+    if budget[0] <= 0 or (depth <= 0 and isinstance(value, (list, dict))):
+        return Markup("…")
     if isinstance(value, list):
-        return html_join(_extra_value(v) for v in value)
+        return html_join(_bounded_items(value, lambda v: _bounded_value(v, budget, depth - 1), budget))
     if isinstance(value, dict):
-        return html_join((html("{}: {}", k, _extra_value(v)) for k, v in value.items()), "; ")
-    return escape(str(value))
+        return html_join(_bounded_items(
+            value.items(), lambda kv: html("{}: {}", _short(kv[0]), _bounded_value(kv[1], budget, depth - 1)), budget),
+            "; ")
+    budget[0] -= 1
+    return escape(_short(value))
+
+
+def _bounded_items(items, render, budget: list[int]):
+    for item in items:
+        if budget[0] <= 0:
+            yield Markup("…")
+            return
+        yield render(item)
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= EXTRA_MAX_CHARS else text[: EXTRA_MAX_CHARS - 1] + "…"
 
 
 def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str | None = None,

@@ -11,6 +11,8 @@ can touch a title."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..core.library import Edge, Library
 from ..core.model import ROLE_LABELS, ROLES, Note
 from ..core.urls import relative_url
@@ -51,34 +53,52 @@ class CitationLists:
         url, text = cached
         return f'<li><a href="{escape(relative_url(here_url, url))}">{text}</li>'
 
-    def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str) -> str:
-        by_role: dict[str, list[Note]] = {}
+    def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str,
+                references: list[tuple[str, str]] = ()) -> str:
+        """Items grouped by role: the linked notes, newest first, then ``references`` ((role,
+        finished ``<li>``) for cited .bib entries that have no note) in the order written."""
+        by_role: dict[str, list[str]] = {}
+        grouped: dict[str, list[Note]] = {}
         for edge in edges:
             note = self.library.get(getattr(edge, other_end))
             if note is not None:
-                by_role.setdefault(IN_TEXT if edge.in_text else edge.role, []).append(note)
+                grouped.setdefault(IN_TEXT if edge.in_text else edge.role, []).append(note)
+        for role, notes in grouped.items():
+            by_role[role] = [self._entry(n, here_url) for n in sorted(notes, key=_order)]
+        for role, item in references:
+            by_role.setdefault(role, []).append(item)
         order = [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES and r != IN_TEXT)
         parts = []
         for role in order + ([IN_TEXT] if IN_TEXT in by_role else []):
-            notes = sorted(by_role[role], key=_order)
-            items = "\n".join(self._entry(n, here_url) for n in notes)
+            items = by_role[role]
             label = IN_TEXT_LABELS[direction] if role == IN_TEXT else self._labels.get(role) or _text(role)
             parts.append(
                 f'<p class="pkb-cites__role pkb-role--{escape(role)}">{label} '
-                f'<span class="pkb-cites__count">{len(notes)}</span></p>\n'
-                f'<ul class="pkb-cites__list">\n{items}\n</ul>')
+                f'<span class="pkb-cites__count">{len(items)}</span></p>\n'
+                f'<ul class="pkb-cites__list">\n' + "\n".join(items) + '\n</ul>')
         return "\n".join(parts)
 
-    def cites(self, note: Note) -> str:
-        return self._block(self.library.cites(note.key), "target", note, "out", CITES_NONE)
+    def cites(self, note: Note, reference_item: Callable[[str, str], str | None] | None = None) -> str:
+        """``reference_item(key, here_src)``: the ``<li>`` of a cited .bib entry without a note."""
+        references = []
+        for cite in self.library.bib_cites.get(note.key, ()):
+            item = reference_item(cite.key, note.src_uri) if reference_item else None
+            references.append((cite.role, item or f"<li>{_text(cite.key)}</li>"))
+        edges = self.library.cites(note.key) + self.library.mentions_out.get(note.key, [])
+        return self._block(edges, "target", note, "out", CITES_NONE, references)
 
     def cited_by(self, note: Note) -> str:
-        return self._block(self.library.cited_by(note.key), "source", note, "in", CITED_BY_NONE)
+        edges = self.library.cited_by(note.key) + self.library.mentions_in.get(note.key, [])
+        return self._block(edges, "source", note, "in", CITED_BY_NONE)
 
-    def _block(self, edges: list[Edge], other_end: str, note: Note, direction: str, empty: str) -> str:
+    def _block(self, edges: list[Edge], other_end: str, note: Note, direction: str, empty: str,
+               references: list[tuple[str, str]] = ()) -> str:
         """One list in a ``div`` kept out of the search index (it repeats other notes' titles,
         whose own pages are the right search hits)."""
         here_url = self.site.urls.url(note.src_uri)
-        body = self._groups(edges, other_end, here_url, direction) if edges else f'<p class="pkb-cites__none">{empty}</p>'
+        if edges or references:
+            body = self._groups(edges, other_end, here_url, direction, references)
+        else:
+            body = f'<p class="pkb-cites__none">{empty}</p>'
         return f'<div class="pkb-cites pkb-cites--{direction}" data-search-exclude>\n{body}\n</div>'
 

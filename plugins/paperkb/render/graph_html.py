@@ -89,18 +89,19 @@ def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bo
 
 
 def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> str:
-    """The figure for a diagram whose SVG the build inserts at ``marker(key)``.
+    """The figure for a diagram whose SVG the build inserts at ``marker(key)`` (the key, a cache
+    file's name, never reaches the site: the marker is replaced).
 
     Raw HTML without blank lines, so Markdown leaves it alone; kept out of the search index
     (its text is other notes' titles)."""
     extra = html('<p class="pkb-graph__note">{}</p>\n', note) if note else ""
     return str(Markup(
         '<figure class="pkb-graph pkb-graph--{kind}" data-search-exclude>\n'
-        '<div class="pkb-graph__canvas" data-pkb-graph="{key}">{marker}</div>\n'
+        '<div class="pkb-graph__canvas">{marker}</div>\n'
         '<figcaption class="pkb-legend">{legend}</figcaption>\n'
         "{extra}"
         "</figure>\n"
-    ).format(kind=kind, key=key, marker=Markup(marker(key)), legend=legend(view), extra=extra))
+    ).format(kind=kind, marker=Markup(marker(key)), legend=legend(view), extra=extra))
 
 
 def render_failed(message: str) -> str:

@@ -14,12 +14,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
+import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.cache_file import write_cache_file
+from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest, signing_key
 from .graph_dot import BACKSLASH_STAND_IN
 
@@ -198,7 +202,8 @@ def render_svg(dot: str, label: str) -> str:
 
 # -- disk cache ----------------------------------------------------------------------------------
 class SvgDiskCache:
-    """Finished SVGs as ``<dir>/<key[:2]>/<key>.svg``, written atomically (temp file + rename)."""
+    """Finished SVGs as ``<dir>/<key[:2]>/<key>.svg``, written atomically (temp file + rename)
+    and signed with their key: an SVG someone edited (a planted ``<script>``) is drawn again."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
@@ -207,9 +212,10 @@ class SvgDiskCache:
         return self.directory / key[:2] / f"{key}.svg"
 
     def get(self, key: str) -> str | None:
+        data = read_signed_cache_file(self.path(key), key)
         try:
-            return self.path(key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # missing or unreadable: drawn again
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:  # missing, unreadable or not signed by this user: drawn again
             return None
 
     def has(self, key: str) -> bool:
@@ -217,7 +223,7 @@ class SvgDiskCache:
 
     def put(self, key: str, svg: str) -> None:
         """Store ``svg``; a cache folder that cannot be written only costs the next build time."""
-        write_cache_file(self.path(key), svg.encode("utf-8"))
+        write_signed_cache_file(self.path(key), svg.encode("utf-8"), key)
 
 
 def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str:
@@ -363,8 +369,53 @@ class GraphRenderer:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context())
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context(),
+                                             initializer=watch_parent, initargs=(os.getpid(),))
         return self._pool
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def watch_parent(build_pid: int) -> None:
+    """Worker start-up: exit as soon as the build that started this worker is gone.
+
+    A worker waits on a queue whose write end it holds itself, so a build killed with
+    ``kill -9`` (no shutdown, no atexit) would leave it running for good, reparented and holding
+    the build's log open. Linux ends it with its parent (the fork server, which itself exits when
+    the build's end of its pipe closes); everywhere a thread checks that the build still runs."""
+    _die_with_parent()
+    parent = os.getppid()  # the fork server (or the build itself, with "spawn")
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if os.getppid() != parent or not _running(build_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="paperkb-parent-watch", daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # the watching thread still ends the worker
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of someone else's: the pid was reused, or we may not signal it
+    return True
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:

@@ -47,8 +47,7 @@ class SiteMap:
         if graphs:
             site.graph_pages[None] = f"{prefix}graph/index.md"
             for value, page in site.facet_pages["field"].items():  # same slug as the field's index page
-                name = posixpath.basename(page)
-                site.graph_pages[value] = f"{prefix}graph/{'index-field.md' if name == 'index.md' else name}"
+                site.graph_pages[value] = f"{prefix}graph/{posixpath.basename(page)}"  # never index.md
         return site
 
     def facet_page(self, facet: str, value: object) -> str | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 
-from ..core.body_scan import WIKILINK, LineTransform
+from ..core.body_scan import WIKILINK, LineTransform, heading_anchor
 from ..core.library import Library
 from .card import render_card, wikilink_markdown
 from .escape import md_text
@@ -37,6 +38,11 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
         def replace(match: re.Match[str]) -> str:
             key, fragment, label = match.group(2).strip(), match.group(3), match.group(4)
             note = library.get(key)
+            page = library.page_named(key) if note is None else None
+            if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does
+                path = posixpath.relpath(page, posixpath.dirname(here) or ".")  # MkDocs resolves the file
+                anchor = f"#{heading_anchor(fragment.strip())}" if fragment and fragment.strip() else ""
+                return f"[{md_text(label.strip() if label else key)}](<{path}{anchor}>)"
             if note is None:
                 if key not in library.drafts:
                     warn(index, f"unknown citation '{key}' in wikilink [[{key}]]")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem, Severity, display_path
+from .crossref import resolve_crossrefs
 from .entry import BibEntry
 from .reader import BibFileCache, unique_paths
 
@@ -48,4 +49,5 @@ def load_bibliography(paths: Sequence[Path], *, cache: BibFileCache | None = Non
                                         "this entry is ignored"))
                 continue
             bibliography.entries[entry.key] = entry
-    return bibliography, problems
+    bibliography.entries, found = resolve_crossrefs(bibliography.entries)
+    return bibliography, problems + found

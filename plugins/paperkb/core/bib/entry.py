@@ -28,7 +28,8 @@ class BibField:
     name: str  # lower-case
     value: str  # as written, without the enclosing braces or quotes
     enclosing: str | None = None  # "no-enclosing" for macros such as `month = jan`
-    line: int = 0  # 1-based line in its file (0: generated)
+    line: int = 0  # 1-based line in its file (0: generated or inherited)
+    inherited: bool = False  # taken from the entry named by ``crossref`` (not written in this entry)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,12 @@ class BibEntry:
         return f"{self.source.path}:{self.line_of(name) if name else self.source.line}"
 
     def published_fields(self) -> tuple[BibField, ...]:
+        """The fields a reference shows: private ones left out, inherited ones included."""
         return tuple(f for f in self.fields if f.name not in PRIVATE_FIELDS)
+
+    def written_fields(self) -> tuple[BibField, ...]:
+        """The fields BibTeX output writes: as in the source (a ``crossref`` child stays a child)."""
+        return tuple(f for f in self.fields if f.name not in PRIVATE_FIELDS and not f.inherited)
 
     # -- decoded views for display -----------------------------------------------------------
     def text(self, name: str) -> str | None:
@@ -87,7 +93,11 @@ class BibEntry:
 
     @cached_property
     def title(self) -> str | None:
-        return self.text("title")
+        """The title with its biblatex ``subtitle`` ("Title: Subtitle")."""
+        title, subtitle = self.text("title"), self.text("subtitle")
+        if title and subtitle:
+            return f"{title}{'' if title[-1] in ':.?!' else ':'} {subtitle}"
+        return title
 
     @cached_property
     def people(self) -> tuple[Person, ...]:

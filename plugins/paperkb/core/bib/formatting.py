@@ -20,7 +20,7 @@ from pybtex import __version__ as pybtex_version
 from pybtex import richtext
 from pybtex.plugin import find_plugin
 
-from ..cache_file import write_cache_file
+from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import url_from_latex
@@ -33,7 +33,7 @@ DISK_CACHE_MIN_ENTRIES = 200
 # pybtex decodes every field and name part with latexcodec, which is most of its time per entry.
 # A value with nothing LaTeX could read specially (commands, braces, ties, dashes, quote and
 # ,, << >> ligatures, comments, math, repeated or edge spaces) decodes to itself, so it skips the
-# codec: same Text, several times faster (tests/test_bib_reading.py checks the equivalence).
+# codec: same Text, several times faster (tests/core/test_bib_reading.py checks the equivalence).
 _LATEX_SYNTAX = re.compile(r"[\\{}~$%`'\"\n\t\r]|--|,,|<<|>>|  |^\s|\s$")
 _decode_latex = richtext.Text.from_latex.__func__
 
@@ -139,17 +139,18 @@ class ReferenceFormatter:
         self._load()
 
     def _load(self) -> None:
-        if self.cache_file is None or not self.cache_file.is_file():
+        signed = read_signed_cache_file(self.cache_file, "references") if self.cache_file else None
+        if signed is None:  # missing, or not signed by this user (edited, planted): formatted again
             return
         try:
-            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            data = json.loads(signed.decode("utf-8"))
             if data.get("version") != _CACHE_VERSION:
                 return
             for digest, (key, label, html, text) in data["entries"].items():
                 self._cache[digest] = FormattedReference(key, label, Markup(html), text)
             order = data.get("order") or ["", []]
             self._order = (str(order[0]), [(str(k), str(lb)) for k, lb in order[1]])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             self._cache = {}  # an unreadable cache is rebuilt, never an error
 
     def save(self) -> None:
@@ -159,8 +160,9 @@ class ReferenceFormatter:
             self._used = set()
             return
         entries = {d: [r.key, r.label, str(r.html), r.text] for d, r in self._cache.items() if d in self._used}
-        write_cache_file(self.cache_file, json.dumps(
-            {"version": _CACHE_VERSION, "entries": entries, "order": self._order}, ensure_ascii=False).encode("utf-8"))
+        write_signed_cache_file(self.cache_file, json.dumps(
+            {"version": _CACHE_VERSION, "entries": entries, "order": self._order}, ensure_ascii=False).encode("utf-8"),
+            "references")
         self._used, self._dirty = set(), False
 
     def sort(self, entries: Iterable[BibEntry]) -> list[BibEntry]:

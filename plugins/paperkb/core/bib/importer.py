@@ -13,7 +13,7 @@ import yaml
 from ..library import Library
 from ..model import PAPER_TYPES
 from ..slug import ascii_slug, is_safe_key
-from ..templates import SKIM_BODY
+from ..templates import SKIM_QUESTIONS
 from .entry import BibEntry
 
 _FILE_SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
@@ -53,7 +53,7 @@ def note_text(entry: BibEntry, today: _dt.date | None = None) -> str:
     return (
         f"---\n{dumped}# type: {' | '.join(PAPER_TYPES)}\n---\n"
         f"<!-- imported{source} on {today}; bullets beginning with [idea] or [想法] are collected as insights -->\n\n"
-        f"{SKIM_BODY}"
+        f"{SKIM_QUESTIONS}"
     )
 
 
@@ -81,3 +81,37 @@ def plan_import(entries: Iterable[BibEntry], library: Library, out_dir: Path) ->
         planned_paths.add(path.resolve())
         plans.append(PlannedNote(entry, path, note_text(entry)))
     return plans
+
+
+# -- keeping the source entries beside the notes ---------------------------------------------
+KEPT_MARK = "Entries kept by `paperkb import bib`"
+# What a new note holds; every other field (pages, publisher, volume, ...) lives in the kept .bib.
+NOTE_HOLDS = "title, authors, year, venue, doi, arxiv, url"
+
+
+def kept_source_text(source_text: str, keys: Iterable[str], existing: str = "") -> tuple[str, list[str]]:
+    """The text of the notes folder's copy of a source .bib: ``existing`` (a copy written
+    before) plus, as written in ``source_text``, the entries of ``keys`` it does not hold yet,
+    the entries they ``crossref`` and the ``@string`` macros they may use. Returns the text and
+    the keys added."""
+    import bibtexparser  # the parser reader.py uses; here for the entries' raw text
+
+    source = bibtexparser.parse_string(source_text)
+    held = {e.key for e in bibtexparser.parse_string(existing).entries} if existing else set()
+    by_key = {e.key: e for e in source.entries}
+    wanted: list[str] = []
+    for key in keys:
+        entry = by_key.get(key)
+        parent = (entry.fields_dict.get("crossref").value if entry and "crossref" in entry.fields_dict else "") or ""
+        for name in (key, parent.strip()):
+            if name and name in by_key and name not in held and name not in wanted:
+                wanted.append(name)
+    if not wanted:
+        return existing, []
+    blocks = [] if existing else [f"% {KEPT_MARK}: each entry as written in the file imported.\n"
+                                  "% The notes take their fields from here; `paperkb export bib` writes these entries back."]
+    if not existing:
+        blocks += [s.raw.strip() for s in source.strings if s.raw]
+    blocks += [by_key[key].raw.strip() for key in wanted]
+    text = (existing.rstrip("\n") + "\n\n" if existing else "") + "\n\n".join(blocks) + "\n"
+    return text, wanted

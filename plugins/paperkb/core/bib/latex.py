@@ -16,6 +16,8 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 # Characters that can start LaTeX syntax worth decoding (``--`` is an en dash, ``~`` a space).
 _NEEDS_DECODING = re.compile(r"[\\{}$~`']|--")
 _SPACES = re.compile(r"\s+")
+_EMPTY_ACCENT = re.compile(r"\\([\^~])\{\}")
+_EMPTY_ACCENTS = {"^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +36,26 @@ def _decoder() -> LatexNodes2Text:
             MacroTextSpec("textbackslash", simplify_repl="\\"),
             MacroTextSpec("textless", simplify_repl="<"),
             MacroTextSpec("textgreater", simplify_repl=">"),
+            # biblatex's punctuation and hyphenation commands (biblatex manual §4.6.2, §4.7.4):
+            # they stand for characters, which the default context would drop.
+            MacroTextSpec("hyphen", simplify_repl="-"),
+            MacroTextSpec("nbhy", simplify_repl="-"),
+            MacroTextSpec("hyphenate", simplify_repl=""),
+            MacroTextSpec("slash", simplify_repl="/"),
+            MacroTextSpec("textslash", simplify_repl="/"),
+            MacroTextSpec("addcolon", simplify_repl=":"),
+            MacroTextSpec("addsemicolon", simplify_repl=";"),
+            MacroTextSpec("addcomma", simplify_repl=","),
+            MacroTextSpec("adddot", simplify_repl="."),
+            MacroTextSpec("addperiod", simplify_repl="."),
+            MacroTextSpec("addspace", simplify_repl=" "),
+            MacroTextSpec("addnbspace", simplify_repl=" "),
+            MacroTextSpec("addthinspace", simplify_repl=" "),
+            MacroTextSpec("addabbrvspace", simplify_repl=" "),
+            MacroTextSpec("S", simplify_repl="§"),
+            MacroTextSpec("P", simplify_repl="¶"),
+            MacroTextSpec("texttt", simplify_repl="%s"),
+            MacroTextSpec("mbox", simplify_repl="%s"),
         ],
     )
     # math_mode="text": `$\alpha$-GAN` reads as "α-GAN" in a card, a title or a table cell.
@@ -44,6 +66,8 @@ def _decoder() -> LatexNodes2Text:
 def latex_to_text(value: str) -> str:
     """``{\\"o}`` -> ö, ``\\&`` -> &, ``{GPT}`` -> GPT, ``--`` -> en dash; spaces collapsed."""
     if _NEEDS_DECODING.search(value):
+        # An accent command over nothing is the character itself: `x\^{}2` is "x^2", `\~{}` a tilde.
+        value = _EMPTY_ACCENT.sub(lambda m: _EMPTY_ACCENTS[m.group(1)], value)
         try:
             value = _decoder().latex_to_text(value)
         except Exception:  # pylatexenc is tolerant; never let one odd value break a build

@@ -16,6 +16,8 @@ from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
 from ..problems import Problem, ProblemLog, Severity
+from ..symlinks import LinkGuard
+from ..text_encoding import decode_utf16, utf16_variant
 from .entry import BibEntry, BibField, Source
 
 
@@ -43,6 +45,10 @@ def _decode(raw: bytes, log: ProblemLog) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        variant = utf16_variant(raw)
+        if variant:
+            log.warning(1, f"file is {variant}, not UTF-8; read it as {variant} — save it as UTF-8")
+            return decode_utf16(raw)
         line = raw.count(b"\n", 0, exc.start) + 1
         log.warning(line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); read it as Latin-1 — save it as UTF-8")
         return raw.decode("latin-1")
@@ -138,12 +144,15 @@ class BibFileCache:
         return parsed
 
 
-def find_bib_files(folder: Path) -> list[Path]:
-    """Every .bib file below ``folder`` (hidden folders skipped), in a stable order."""
+def find_bib_files(folder: Path, guard: LinkGuard | None = None) -> list[Path]:
+    """Every .bib file below ``folder`` (hidden folders skipped), in a stable order; symbolic
+    links are followed unless ``guard`` blocks them (dangling, looping, leaving ``folder``)."""
+    guard = guard or LinkGuard(folder)
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, n) for n in sorted(filenames) if n.endswith(".bib") and not n.startswith("."))
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not guard.blocks(Path(dirpath, d)))
+        found.extend(Path(dirpath, n) for n in sorted(filenames)
+                     if n.endswith(".bib") and not n.startswith(".") and not guard.blocks(Path(dirpath, n)))
     return found
 
 

@@ -91,7 +91,7 @@ def note_entry(note: Note) -> BibEntry:
 
 
 def _to_block(entry: BibEntry) -> bpm.Entry:
-    fields = [bpm.Field(f.name, f.value, enclosing=f.enclosing) for f in entry.published_fields()]
+    fields = [bpm.Field(f.name, f.value, enclosing=f.enclosing) for f in entry.written_fields()]
     return bpm.Entry(entry.entry_type, entry.key, fields)
 
 

@@ -1,0 +1,81 @@
+"""Find the notes folder and the mkdocs.yml (if any) a command works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml files that use !ENV or !!python/name tags (their values are not needed)."""
+
+
+TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The notes folder a command works on and the mkdocs.yml that builds it (a *research*
+    project, a page in the notes, is core/projects.py)."""
+
+    notes_dir: Path
+    config_file: Path | None  # the mkdocs.yml that builds notes_dir, if there is one
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent if self.config_file else self.notes_dir.parent
+
+
+def _docs_dir_of(config_file: Path) -> Path | None:
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    docs = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
+    return (config_file.parent / str(docs)).resolve()
+
+
+def plugin_options(config_file: Path | None, *names: str) -> dict:
+    """The options mkdocs.yml gives the first plugin called one of ``names`` ({} when it has none).
+
+    `plugins:` may be a list (`- blog: {...}` or `- blog`) or a mapping."""
+    if config_file is None:
+        return {}
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        item for plugin in plugins or [] if isinstance(plugin, dict) for item in plugin.items())
+    for name, value in entries:
+        if name in names and isinstance(value, dict):
+            return value
+    return {}
+
+
+def add_notes_option(parser) -> None:
+    parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
+
+
+def find_workspace(notes_dir: str | None = None, cwd: Path | None = None) -> Workspace:
+    """``notes_dir`` given: that folder, with the mkdocs.yml beside it that points at it.
+    Not given: the docs_dir of ./mkdocs.yml, else ./notes, else the working directory."""
+    cwd = (cwd or Path.cwd()).resolve()
+    if notes_dir is not None:
+        notes = Path(notes_dir).resolve()
+        for candidate in (notes.parent / "mkdocs.yml", cwd / "mkdocs.yml"):
+            if candidate.is_file() and _docs_dir_of(candidate) == notes:
+                return Workspace(notes, candidate)
+        return Workspace(notes, None)
+    config = cwd / "mkdocs.yml"
+    if config.is_file():
+        docs = _docs_dir_of(config)
+        if docs is not None:
+            return Workspace(docs, config)
+    if (cwd / "notes").is_dir():
+        return Workspace(cwd / "notes", None)
+    return Workspace(cwd, None)

@@ -1,0 +1,74 @@
+"""``$$ … $$`` display math written the way Typora and Obsidian users write it, made into the
+blocks pymdownx.arithmatex reads.
+
+Those editors render a ``$$`` block wherever it stands: right under a line of text or an image,
+or indented under a list item by the item's own indentation (two or three spaces). Python-Markdown
+sees a block only after a blank line, and list content only at four spaces, so such formulas
+would show as ``$$ … $$`` text. Each one gets the blank lines around it and, inside a list
+item, the item's content indentation. Code blocks, inline code and block quotes are left alone."""
+
+from __future__ import annotations
+
+import re
+
+from .body_scan import iter_prose_lines
+
+_LIST_ITEM = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+\S")
+_MAX_BLOCK_LINES = 200  # a `$$` never closed is text, not the start of a formula eating the page
+
+
+def _closing_line(lines: list[str], start: int) -> int | None:
+    """Index of the line that closes the ``$$`` block opened on ``lines[start]``."""
+    first = lines[start].strip()
+    if len(first) > 4 and first.endswith("$$"):
+        return start  # $$ x^2 $$ on one line
+    for index in range(start + 1, min(len(lines), start + _MAX_BLOCK_LINES)):
+        text = lines[index].strip()
+        if not text:
+            return None  # arithmatex blocks hold no blank line: this `$$` is text
+        if text.endswith("$$"):
+            return index
+    return None
+
+
+def _item_content_column(lines: list[str], before: int, indent: int) -> int | None:
+    """The content column (marker indentation + 4) of the list item that a block indented by
+    ``indent`` belongs to: the nearest item above it, in the same run of lines, indented less."""
+    for index in range(before - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            return None
+        match = _LIST_ITEM.match(line)
+        if match and len(match.group("indent")) < indent:
+            return len(match.group("indent")) + 4
+    return None
+
+
+def normalise_display_math(markdown: str) -> str:
+    """``markdown`` with every ``$$`` display block standing as a block arithmatex reads."""
+    if "$$" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    prose = {index for index, _ in iter_prose_lines(markdown)}
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.lstrip(" ")
+        end = _closing_line(lines, index) if index in prose and stripped.startswith("$$") else None
+        if end is None:
+            out.append(line)
+            index += 1
+            continue
+        block = lines[index:end + 1]
+        indent = len(line) - len(stripped)
+        column = _item_content_column(lines, index, indent) if indent else None
+        if column is not None and column != indent:
+            block = [" " * column + b[min(indent, len(b) - len(b.lstrip(" "))):] for b in block]
+        if out and out[-1].strip():
+            out.append("")
+        out += block
+        if end + 1 < len(lines) and lines[end + 1].strip():
+            out.append("")
+        index = end + 1
+    return "\n".join(out)

@@ -1,0 +1,60 @@
+"""What a post's body needs on its way from another generator: kramdown's inline ``$$x$$``
+made ``$x$``, and warnings for links that only worked on the old site (site-root paths,
+web addresses written without their scheme)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ..core.body_scan import iter_prose_lines
+from ..core.problems import ProblemLog
+
+# kramdown reads `$$...$$` as inline math when it shares its line with other text, and as a
+# display block only when it stands alone; arithmatex reads `$$` only as display math.
+_KRAMDOWN_MATH = re.compile(r"(?<![\\$])\$\$(?=\S)(.+?)(?<=\S)(?<!\\)\$\$(?!\$)")
+_INLINE_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+# A web address without its scheme: a host name ending in a common top-level domain.
+_BARE_DOMAIN = re.compile(
+    r"^(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|edu|gov|ai|dev|app|co|me|info|xyz|cn|uk|de|fr|jp|ru|in|"
+    r"ca|au|us|eu|tv|ly|gl|gg|sh|so|site|tech|blog|page|science|cc)(?:[/:?#]|$)", re.IGNORECASE)
+
+
+def kramdown_inline_math(body: str) -> tuple[str, int]:
+    """``$$x$$`` inside a line of text -> ``$x$``, outside code; returns the body and how many."""
+    lines = body.split("\n")
+    count = 0
+    for index, prose in iter_prose_lines(body):
+        if "$$" not in prose:
+            continue
+        matches = list(_KRAMDOWN_MATH.finditer(prose))  # prose has code spans blanked, same offsets
+        if not matches or prose[:matches[0].start()].strip() == "" and prose[matches[-1].end():].strip() == "" \
+                and len(matches) == 1:
+            continue  # a formula alone on its line: display math in kramdown too
+        original = lines[index]
+        for match in reversed(matches):
+            original = original[:match.start()] + "$" + original[match.start() + 2:match.end() - 2] + "$" \
+                + original[match.end():]
+            count += 1
+        lines[index] = original
+    return "\n".join(lines), count
+
+
+def warn_old_site_links(body: str, body_line: int, log: ProblemLog, *, post_dir: str, notes_dir: str) -> None:
+    """Warn, with the line, about links that break on the new site: site-root paths
+    (``/assets/a.pdf``: MkDocs does not rewrite them, and they miss when the site is not at the
+    domain's root) and web addresses without ``https://`` (``[x](example.com)`` is a relative
+    link). Images are checked with the files they name (posts._missing_images)."""
+    for index, line in iter_prose_lines(body):
+        for match in _INLINE_LINK.finditer(line):
+            target = match.group(2)
+            if match.group(1):
+                continue
+            if target.startswith("/") and not target.startswith("//"):
+                relative = posixpath.relpath(posixpath.join(notes_dir, target.lstrip("/")), post_dir)
+                log.warning(body_line + index,
+                            f"link '{target}' is a site-root path, which breaks when the site is not at the "
+                            f"domain's root: copy the file into the notes folder and write '{relative}'")
+            elif _BARE_DOMAIN.match(target):
+                log.warning(body_line + index, f"link '{target}' looks like a web address without 'https://', "
+                                               f"so it is a relative link: write 'https://{target}'")

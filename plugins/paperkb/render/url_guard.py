@@ -1,0 +1,56 @@
+"""Links in finished HTML that would run code when clicked are made inert.
+
+A ``javascript:`` (or ``vbscript:``, or ``data:``) address in a Markdown link becomes a live link
+in python-markdown's output, whatever its case, entities or the tabs inside it; so does one in
+raw HTML. Every page's HTML passes through here: the attribute goes, the link text stays."""
+
+from __future__ import annotations
+
+import re
+
+from ..core.urls import script_scheme
+
+# An address-carrying attribute, its value quoted or not.
+_ADDRESS = re.compile(
+    r"""(\s)(href|xlink:href|action|formaction|src|poster|data|background|srcdoc)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>=`]+)""",
+    re.I)
+_ADDRESS_NAMES = {"href", "xlink:href", "action", "formaction", "src", "poster", "data", "background", "srcdoc"}
+_NAVIGATING = {"href", "xlink:href", "action", "formaction", "srcdoc"}  # any script scheme is refused
+_FRAMES = {"iframe", "frame", "embed", "object"}  # a data: source is an image's right, not a frame's
+_TAG_NAME = re.compile(r"<([A-Za-z][\w:-]*)")
+# The fast first look (a page has hundreds of addresses): a value whose scheme, what comes before
+# its first colon (or an encoded one), is anything but the usual harmless ones.
+_SCHEME_OF_VALUE = re.compile(r"""=\s*["']?([^"'<>:/?#=]{0,40})(?::|&#0*58;?|&#[xX]0*3[aA];?|&colon;)""")
+_NAME_BEFORE = re.compile(r"([\w:-]+)\s*$")
+_USUAL_SCHEMES = {"http", "https", "mailto", "ftp", "tel", "doi"}
+
+
+def _suspicious(html: str, value: re.Match[str]) -> bool:
+    if value.group(1).lower() in _USUAL_SCHEMES:
+        return False
+    name = _NAME_BEFORE.search(html, max(0, value.start() - 24), value.start())
+    return name is not None and name.group(1).lower() in _ADDRESS_NAMES
+
+
+def neutralize_script_urls(html: str) -> str:
+    """``html`` with every attribute that would run code through its address removed."""
+    if not any(_suspicious(html, m) for m in _SCHEME_OF_VALUE.finditer(html)):
+        return html
+
+    def clean(match: re.Match[str]) -> str:
+        value = match.group(3)
+        if ":" not in value and "&" not in value:  # no scheme can be read without a colon
+            return match.group(0)
+        scheme = script_scheme(value.strip("\"'"))
+        if scheme is None:
+            return match.group(0)
+        opened, closed = html.rfind("<", 0, match.start()), html.rfind(">", 0, match.start())
+        if opened <= closed:  # text (an example in a code block), not an attribute
+            return match.group(0)
+        if scheme == "data" and match.group(2).lower() not in _NAVIGATING:
+            tag = _TAG_NAME.match(html, opened)
+            if not tag or tag.group(1).lower() not in _FRAMES:
+                return match.group(0)
+        return match.group(1)
+
+    return _ADDRESS.sub(clean, html)

@@ -1,0 +1,121 @@
+"""Mistakes a newcomer makes, each one line that says what to do (issue 13)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from paperkb.core.loader import load_library
+
+from ..conftest import write_tree
+from .test_cli import run_cli
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """``folder`` made read-only for this process: by its mode, or (for root, whom modes do not
+    stop) by the immutable attribute; skips the test where neither is possible."""
+    folder.chmod(0o555)
+    immutable = False
+    try:
+        probe = folder / ".probe"
+        try:
+            probe.write_text("")
+            probe.unlink()
+            immutable = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+        except OSError:
+            pass
+        try:
+            (folder / ".probe").write_text("")
+            (folder / ".probe").unlink()
+            pytest.skip("no way to make a folder read-only here")
+        except OSError:
+            pass
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+        folder.chmod(0o755)
+
+
+def test_new_and_import_into_a_read_only_folder_is_one_line(tmp_path):
+    write_tree(tmp_path, {"notes/papers/a.md": "---\ntitle: A\n---\n",
+                          "refs.bib": "@misc{b2020, title = {B}, year = {2020}}\n"})
+    papers = tmp_path / "notes" / "papers"
+    with read_only(papers):
+        result = run_cli("new", "Attention Is All You Need", "--notes", "notes", cwd=tmp_path)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert result.stderr.startswith("paperkb new: cannot write ")
+        assert "attention-is-all-you-need.md" in result.stderr and "read-only" in result.stderr
+        result = run_cli("import", "bib", "refs.bib", "--notes", "notes", cwd=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("paperkb import: cannot write ") and "b2020.md" in result.stderr
+
+
+def test_a_utf16_note_is_named_as_utf16(tmp_path):
+    text = "---\ntitle: 注意力\nyear: 2017\n---\nBody.\n"
+    write_tree(tmp_path, {
+        "notes/papers/bom.md": "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"),
+        "notes/papers/plain.md": text.encode("utf-16-be"),
+        "notes/papers/latin.md": "---\ntitle: Café\n---\n".encode("latin-1"),
+    })
+    library = load_library(tmp_path / "notes")
+    messages = sorted(f"{p.path}:{p.line}: {p.message}" for p in library.problems)
+    assert messages == [
+        "notes/papers/bom.md:1: file is UTF-16 LE, not UTF-8; save it as UTF-8",
+        "notes/papers/latin.md:2: file is not valid UTF-8 (byte 0xe9 at offset 14); save it as UTF-8",
+        "notes/papers/plain.md:1: file is UTF-16 BE, not UTF-8; save it as UTF-8",
+    ]
+    # A UTF-16 .bib is read (with a warning naming the encoding), not taken for Latin-1.
+    (tmp_path / "notes" / "refs.bib").write_bytes("@misc{x2020, title = {Größe}}\n".encode("utf-16"))
+    library = load_library(tmp_path / "notes")
+    assert library.bibliography.get("x2020").title == "Größe"
+    assert any("refs.bib:1: warning: file is UTF-16 LE, not UTF-8" in str(p) for p in library.problems)
+
+
+@pytest.mark.parametrize("author, year, title, key", [
+    ("Ashish Vaswani", "2017", "Attention Is All You Need", "vaswani2017attention"),
+    ("Vaswani, Ashish", "2017", "Attention Is All You Need", "vaswani2017attention"),
+    ("Ben Mildenhall", "2020", "NeRF: Representing Scenes as Neural Radiance Fields", "mildenhall2020nerf"),
+    ("Jörg Müller", "2021", "On the Size of Things", "muller2021size"),
+    ("Kaiming He", None, "Deep Residual Learning for Image Recognition", "hedeep"),
+])
+def test_new_makes_keys_like_the_examples(tmp_path, author, year, title, key):
+    (tmp_path / "notes").mkdir()
+    args = ["new", title, "--author", author, "--author", "Second Author"] + (["--year", year] if year else [])
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "notes" / "papers" / f"{key}.md")
+    made = load_library(tmp_path / "notes").notes[key]
+    assert made.authors == [" ".join(author.split()), "Second Author"]
+
+
+def test_the_deep_template_asks_no_front_matter_section_again(tmp_path):
+    """A filled deep note shows Problem, Method, Results once: the body's headings ask other things."""
+    from ..conftest import build_site
+
+    (tmp_path / "notes").mkdir()
+    result = run_cli("new", "Attention Is All You Need", "--author", "Ashish Vaswani", "--year", "2017",
+                     "--level", "deep", cwd=tmp_path)
+    path = Path(result.stdout.strip())
+    text = path.read_text(encoding="utf-8")
+    for name, answer in (("problem", "Sequence models are slow"), ("method", "Attention only"),
+                         ("results", "28.4 BLEU")):
+        text = re.sub(rf"^{name}:.*$", f"{name}: {answer}", text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    site = build_site(tmp_path, {}, strict=True)
+    assert site.ok, site.warnings()
+    page = site.html("papers/vaswani2017attention/")
+    headings = [re.sub(r"<[^>]+>|¶|&para;", "", h).strip().lower()
+                for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", page, flags=re.S)]
+    for section in ("problem", "method", "results"):
+        assert sum(section in h for h in headings) == 1, headings
+    assert "what problem" not in headings and "how good" not in headings
+    assert "modules, losses and training" in headings and "reproduction checklist" in headings

@@ -1,0 +1,267 @@
+"""Reading .bib files: LaTeX decoding, completing notes, conflicts, broken files, BibTeX out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bibtexparser
+
+from paperkb.core.bib.references import References
+from paperkb.core.bib.writer import entry_type_for, note_entry
+from paperkb.core.loader import load_library
+from paperkb.core.problems import Severity
+
+from ..conftest import note, write_tree
+
+BIB = r"""% test bibliography
+@article{muller2020accents,
+  title   = {{GPT} Models for J{\"o}rg \& Friends -- a Study},
+  author  = {M{\"u}ller, J{\"o}rg and van der Berg, Anna and others},
+  journal = {Journal of Testing},
+  year    = {2020},
+  pages   = {1--10},
+  doi     = {10.1000/xyz123},
+  url     = {https://example.org/paper},
+}
+
+@misc{preprint2023,
+  title         = {A Preprint},
+  author        = {Doe, Jane},
+  year          = {2023},
+  eprint        = {2301.00001},
+  archivePrefix = {arXiv},
+  file          = {/Users/me/Zotero/storage/ABCD/preprint.pdf},
+}
+"""
+
+
+def load(tmp_path: Path, files: dict[str, str | bytes], **kwargs):
+    write_tree(tmp_path / "notes", files)
+    return load_library(tmp_path / "notes", project_root=tmp_path, **kwargs)
+
+
+def messages(library) -> list[str]:
+    return [f"{p.path}:{p.line}: {p.severity.value}: {p.message}" for p in library.problems]
+
+
+def test_latex_becomes_unicode_for_display(tmp_path):
+    library = load(tmp_path, {"references.bib": BIB})
+    entry = library.bibliography.get("muller2020accents")
+    assert entry.title == "GPT Models for Jörg & Friends – a Study"
+    assert entry.authors == ["Jörg Müller", "Anna van der Berg", "et al."]
+    assert entry.year == 2020 and entry.venue == "Journal of Testing" and entry.doi == "10.1000/xyz123"
+    assert library.bibliography.get("preprint2023").arxiv == "2301.00001"
+    assert library.problems == []
+
+
+def test_a_note_is_completed_from_its_entry_and_its_own_values_win(tmp_path):
+    library = load(tmp_path, {
+        "references.bib": BIB,
+        # No title at all: the entry supplies it (and everything else the note leaves out).
+        "papers/muller2020accents.md": "---\nlevel: skim\ntype: analysis\n---\nBody\n",
+        "papers/preprint2023.md": note("A Preprint", venue="ICLR", authors=["J. Doe"]),
+    })
+    assert messages(library) == []
+    muller = library.get("muller2020accents")
+    assert muller.title == "GPT Models for Jörg & Friends – a Study"
+    assert muller.authors == ["Jörg Müller", "Anna van der Berg", "et al."]
+    assert (muller.year, muller.venue, muller.doi) == (2020, "Journal of Testing", "10.1000/xyz123")
+    assert muller.links == {"paper": "https://example.org/paper"}
+    assert muller.type == "analysis"
+    preprint = library.get("preprint2023")
+    assert preprint.venue == "ICLR" and preprint.authors == ["J. Doe"]  # front-matter wins
+    assert preprint.year == 2023 and preprint.arxiv == "2301.00001"  # missing: from the entry
+
+
+def test_completing_never_changes_the_cached_note(tmp_path):
+    from paperkb.core.loader import NoteCache
+
+    cache = NoteCache()
+    files = {"references.bib": BIB, "papers/preprint2023.md": note("A Preprint")}
+    first = load(tmp_path, files, cache=cache)
+    assert first.get("preprint2023").year == 2023
+    # A different size, so the change is seen even within one tick of the file system's clock.
+    (tmp_path / "notes/references.bib").write_text(BIB.replace("{2023}", "{2019}, note = {v2}"), encoding="utf-8")
+    second = load_library(tmp_path / "notes", project_root=tmp_path, cache=cache)
+    assert second.get("preprint2023").year == 2019  # not the value merged into the first build
+    assert cache.entries[str(tmp_path / "notes/papers/preprint2023.md")].note.year is None
+
+
+def test_title_and_year_conflicts_name_both_places(tmp_path):
+    library = load(tmp_path, {
+        "references.bib": BIB,
+        "papers/muller2020accents.md": note("Something Else Entirely", year=2021),
+        "papers/preprint2023.md": note("a preprint"),  # same title up to case: no warning
+    })
+    assert messages(library) == [
+        "notes/papers/muller2020accents.md:2: warning: title 'Something Else Entirely' differs from "
+        "notes/references.bib:3 'GPT Models for Jörg & Friends – a Study' (BibTeX entry 'muller2020accents'); "
+        "the note's value is used",
+        "notes/papers/muller2020accents.md:3: warning: year '2021' differs from notes/references.bib:6 '2020' "
+        "(BibTeX entry 'muller2020accents'); the note's value is used",
+    ]
+    assert library.get("muller2020accents").title == "Something Else Entirely"
+
+
+def test_broken_bib_is_reported_with_file_and_line_and_valid_entries_are_used(tmp_path):
+    broken = (
+        "@article{good1, title = {Good One}, year = 2001}\n"  # line 1
+        "\n"
+        "@article{broken,\n"  # line 3
+        "  title = {Never closed,\n"
+        "  year = {2002}\n"
+        "\n"
+        "@misc{good2, title = {Good Two}, year = {2003}}\n"  # line 7
+        "@misc{good2, title = {Second good2}}\n"  # line 8
+    )
+    library = load(tmp_path, {"refs/broken.bib": broken})
+    assert sorted(library.bibliography.entries) == ["good1", "good2"]
+    assert library.bibliography.get("good2").title == "Good Two"
+    errors = [p for p in library.problems if p.severity is Severity.ERROR]
+    assert [(p.path, p.line) for p in errors] == [("notes/refs/broken.bib", 3)]
+    assert "broken BibTeX entry, skipped" in errors[0].message
+    assert "notes/refs/broken.bib:8: warning: duplicate BibTeX key 'good2' (first defined on line 7)" in messages(library)[1]
+
+
+def test_same_key_in_two_files_keeps_the_first(tmp_path):
+    library = load(tmp_path, {
+        "a.bib": "@misc{same, title = {From A}}\n",
+        "b.bib": "\n\n@misc{same, title = {From B}}\n",
+    })
+    assert library.bibliography.get("same").title == "From A"
+    assert messages(library) == [
+        "notes/b.bib:3: warning: duplicate BibTeX key 'same': already defined at notes/a.bib:1; this entry is ignored"]
+
+
+def test_a_note_without_title_and_without_entry_is_titled_by_its_file_name(tmp_path):
+    library = load(tmp_path, {"references.bib": BIB, "papers/orphan.md": "---\nlevel: skim\n---\n"})
+    assert library.notes["orphan"].title == "orphan"
+    assert messages(library) == []
+
+
+def test_non_utf8_bib_is_read_with_a_warning(tmp_path):
+    raw = "@misc{latin, title = {Caf\u00e9}}\n".encode("latin-1")
+    library = load(tmp_path, {"old.bib": raw})
+    assert library.bibliography.get("latin").title == "Café"
+    (problem,) = library.problems
+    assert problem.severity is Severity.WARNING and "not valid UTF-8" in problem.message
+
+
+def test_generated_entries_pick_a_sensible_type(tmp_path):
+    library = load(tmp_path, {
+        "papers/a.md": note("A", venue="Nature", year=2015, authors=["Ann Lee"]),
+        "papers/b.md": note("B", venue="NeurIPS", year=2020),
+        "papers/c.md": note("C", venue="Proceedings of the 2019 Conference of NAACL", year=2019),
+        "papers/d.md": note("D", arxiv="2203.15556", links={"paper": "https://arxiv.org/abs/2203.15556"}),
+        "papers/e.md": note("E", venue="arXiv", arxiv="2001.08361"),
+    })
+    kinds = {key: entry_type_for(n) for key, n in library.notes.items()}
+    assert kinds == {"a": "article", "b": "inproceedings", "c": "inproceedings", "d": "misc", "e": "misc"}
+    d = note_entry(library.get("d"))
+    assert (d.raw("eprint"), d.raw("archiveprefix"), d.raw("url")) == ("2203.15556", "arXiv", None)
+    assert note_entry(library.get("a")).raw("journal") == "Nature"
+
+
+def test_generated_bibtex_escapes_specials_and_protects_capitals(tmp_path):
+    library = load(tmp_path, {"papers/x.md": note(
+        "GPT-4 & ImageNet: 50% of {all} cases_x", authors=["John Smith, Jr.", "Jörg Müller"], year=2023,
+        links={"paper": "javascript:alert(1)"})})
+    entry = note_entry(library.get("x"))
+    assert entry.raw("title") == r"{GPT-4} \& {ImageNet}: 50\% of \{all\} cases\_x"
+    assert entry.raw("author") == "Smith, Jr., John and Jörg Müller"
+    assert entry.raw("url") is None  # a javascript: link is no reference URL
+    assert entry.title == "GPT-4 & ImageNet: 50% of {all} cases_x"  # decodes back to the note's text
+    assert entry.authors == ["John Smith, Jr.", "Jörg Müller"]
+
+
+def test_all_bib_keeps_latex_as_written_drops_private_fields_and_reparses_to_the_same_entries(tmp_path):
+    library = load(tmp_path, {
+        "references.bib": BIB,
+        "papers/preprint2023.md": note("A Preprint"),
+        "papers/mine.md": note("My Own Note", year=2022, venue="CVPR", authors=["Ann Lee"]),
+        "papers/secret.md": note("Secret Draft", draft=True),
+    })
+    text = References(library).all_bib()
+    assert r"{{GPT} Models for J{\"o}rg \& Friends -- a Study}" in text  # as written, not decoded
+    assert "Zotero/storage" not in text and "file =" not in text
+    assert "secret" not in text.lower()
+    parsed = bibtexparser.parse_string(text)
+    assert parsed.failed_blocks == []
+    assert [e.key for e in parsed.entries] == ["mine", "muller2020accents", "preprint2023"]
+    original = {e.key: e for e in bibtexparser.parse_string(BIB).entries}
+    for entry in parsed.entries:
+        if entry.key in original:
+            want = {f.key.lower(): f.value for f in original[entry.key].fields if f.key != "file"}
+            assert {f.key: f.value for f in entry.fields} == want
+    mine = next(e for e in parsed.entries if e.key == "mine")
+    assert mine.entry_type == "inproceedings" and mine["booktitle"] == "CVPR" and mine["author"] == "Ann Lee"
+
+
+def test_draft_key_is_left_out_even_when_a_bib_entry_has_it(tmp_path):
+    library = load(tmp_path, {
+        "references.bib": BIB,
+        "papers/preprint2023.md": note("A Preprint", draft=True),
+    })
+    references = References(library)
+    assert "preprint2023" not in references
+    assert "preprint2023" not in references.all_bib()
+    assert [r.key for r in references.to_read()] == ["muller2020accents"]
+
+
+def test_pybtex_fast_path_decodes_exactly_like_latexcodec():
+    import random
+
+    from paperkb.core.bib import formatting
+
+    rng = random.Random(7)
+    alphabet = "abcXYZ éüø中文 .,;:!?&#_^()[]<>/=+*@|-0123456789'\"\t\n{}\\~$%`"
+    checked = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        try:
+            expected = formatting._decode_latex(formatting.richtext.Text, text)
+        except Exception:  # unbalanced braces: pybtex raises, and so must the fast path
+            assert formatting._LATEX_SYNTAX.search(text)
+            continue
+        assert formatting._from_latex(formatting.richtext.Text, text) == expected, repr(text)
+        checked += not formatting._LATEX_SYNTAX.search(text)
+    assert checked > 5000  # the fast path was really taken
+
+
+def test_formatted_references_are_cached_on_disk(tmp_path, monkeypatch):
+    from paperkb.core.bib import formatting
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    library = load(tmp_path, {"references.bib": BIB})
+    entries = list(library.bibliography)
+    small = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    small.format_all(entries)
+    small.save()
+    assert not (tmp_path / "cache").exists()  # two references: not worth a file
+    monkeypatch.setattr(formatting, "DISK_CACHE_MIN_ENTRIES", 2)
+    first = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    formatted = first.format_all(entries)
+    first.save()
+    assert (tmp_path / "cache/references-alpha.json").is_file()
+    assert formatted["muller2020accents"].label.endswith("+20")
+    second = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    second.style.format_entry = None  # pybtex must not be needed for a cached entry...
+    second.style.sort = None  # ...nor to order and label a set of entries formatted before
+    assert second.format_all(entries) == formatted
+    changed = [entries[0], type(entries[1])(entries[1].key, "misc", entries[1].fields[:1], entries[1].source)]
+    third = ReferenceFormatter("alpha", cache_dir=tmp_path / "cache")
+    assert third.format_all(changed)["preprint2023"].text == "A preprint."  # changed entry: formatted anew
+
+
+def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    library = load(tmp_path, {"zotero.bib": (
+        "@article{bbt2021, title = {A Biblatex Entry}, author = {Lee, Ann},\n"
+        "  journaltitle = {Journal of Stuff}, date = {2021-05-03}}\n"
+        "@online{web2020, title = {A Web Page}, url = {https://example.org}, urldate = {2020-01-01}, date = {2020}}\n")})
+    bbt = library.bibliography.get("bbt2021")
+    assert (bbt.year, bbt.venue) == (2021, "Journal of Stuff")
+    formatted = ReferenceFormatter("plain").format_all(list(library.bibliography))
+    assert formatted["bbt2021"].text == "Ann Lee. A biblatex entry. Journal of Stuff, 2021."
+    assert formatted["web2020"].text.startswith("A web page. 2020. URL: https://example.org")

@@ -1,0 +1,272 @@
+"""Every validation message names the file and the line of the offending key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperkb.core.loader import load_library
+from paperkb.core.problems import Severity
+
+from ..conftest import write_tree
+
+
+def load(tmp_path: Path, files: dict[str, str | bytes]):
+    write_tree(tmp_path / "notes", files)
+    return load_library(tmp_path / "notes", project_root=tmp_path)
+
+
+def messages(library) -> list[str]:
+    return [f"{p.path}:{p.line}: {p.message}" for p in library.problems]
+
+
+GOOD = "---\ntitle: Good note\nyear: 2020\n---\nBody\n"
+
+
+def test_valid_note_has_no_problems(tmp_path):
+    library = load(tmp_path, {"papers/good.md": GOOD})
+    assert library.problems == []
+    assert list(library.notes) == ["good"]
+
+
+def test_yaml_syntax_error_names_line_and_skips_only_that_note(tmp_path):
+    bad = "---\ntitle: Broken\nyear: 2020\ntags: [a, b\nvenue: ICML\n---\nBody\n"
+    library = load(tmp_path, {"papers/bad.md": bad, "papers/good.md": GOOD})
+    assert list(library.notes) == ["good"]
+    (problem,) = library.problems
+    assert problem.path == "notes/papers/bad.md"
+    assert problem.line == 4  # the flow sequence that never closes starts on line 4
+    assert problem.severity is Severity.ERROR
+    assert "YAML syntax error" in problem.message
+
+
+def test_year_must_be_an_integer(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nvenue: ICML\nyear: twenty twenty\n---\n"})
+    assert messages(library) == ["notes/papers/x.md:4: 'year' must be an integer such as 2023, got str 'twenty twenty'"]
+    assert library.notes == {}
+
+
+def test_quoted_digit_year_is_accepted(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nyear: '2021'\n---\n"})
+    assert library.problems == [] and library.notes["x"].year == 2021
+
+
+def test_cites_must_be_a_list(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\ncites: other2020\n---\n"})
+    assert messages(library) == [
+        "notes/papers/x.md:3: 'cites' must be a list of keys or {key, role} mappings, got str 'other2020'"]
+
+
+@pytest.mark.parametrize(
+    "key, value, allowed",
+    [
+        ("type", "method", "application, dataset, analysis, survey"),
+        ("level", "thorough", "skim, browse, deep"),
+        ("relation", "cousin", "peer, upstream"),
+    ],
+)
+def test_enum_values_list_the_allowed_values(tmp_path, key, value, allowed):
+    library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nyear: 2020\n{key}: {value}\n---\n"})
+    assert messages(library) == [f"notes/papers/x.md:4: '{key}' is '{value}'; allowed values: {allowed}"]
+
+
+def test_level_accepts_deep_read_spelling(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nlevel: Deep read\n---\n"})
+    assert library.notes["x"].level == "deep"
+
+
+def test_citation_role_outside_enum(tmp_path):
+    text = "---\ntitle: X\ncites:\n  - a2020\n  - {key: b2020, role: inspiration}\n---\n"
+    library = load(tmp_path, {"papers/x.md": text})
+    assert messages(library) == [
+        "notes/papers/x.md:5: citation role is 'inspiration'; allowed values: "
+        "background, related, builds-on, baseline, dataset, metric"]
+
+
+def test_duplicate_keys_across_files(tmp_path):
+    library = load(tmp_path, {
+        "papers/a.md": "---\ntitle: A\nkey: same2020\n---\n",
+        "papers/b.md": "---\ntitle: B\nyear: 2020\nkey: same2020\n---\n",
+    })
+    assert [n.title for n in library.notes.values()] == ["A"]
+    assert messages(library) == ["notes/papers/b.md:4: duplicate key 'same2020': already used by notes/papers/a.md"]
+
+
+def test_duplicate_key_inside_one_front_matter(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nyear: 2020\nyear: 2021\n---\n"})
+    assert messages(library) == ["notes/papers/x.md:4: duplicate key 'year' in the front-matter (first set on line 3)"]
+
+
+@pytest.mark.parametrize("bad_key", ["../x", "has space", "a/b", "..", "x..y"])
+def test_path_like_keys_are_rejected(tmp_path, bad_key):
+    library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nkey: '{bad_key}'\n---\n"})
+    (problem,) = library.problems
+    assert (problem.path, problem.line) == ("notes/papers/x.md", 3)
+    assert f"key '{bad_key}' is not a safe slug" in problem.message
+    assert library.notes == {}
+
+
+def test_non_utf8_file(tmp_path):
+    raw = "---\ntitle: Café\n---\nline two\n".encode("latin-1")
+    library = load(tmp_path, {"papers/latin.md": raw, "papers/good.md": GOOD})
+    assert list(library.notes) == ["good"]
+    (problem,) = library.problems
+    assert problem.path == "notes/papers/latin.md" and problem.line == 2
+    assert "not valid UTF-8" in problem.message
+
+
+def test_empty_title_is_an_error_and_a_missing_one_comes_from_the_heading_or_file_name(tmp_path):
+    library = load(tmp_path, {
+        "papers/empty.md": "---\ntitle: ''\nyear: 2020\n---\n",
+        "papers/missing.md": "---\nyear: 2020\nvenue: ICML\n---\n",
+        "papers/headed.md": "---\nyear: 2020\n---\n```\n# not this\n```\n# Deep Residual Learning\n",
+    })
+    assert messages(library) == ["notes/papers/empty.md:2: 'title' is empty"]
+    assert library.notes["missing"].title == "missing"
+    assert library.notes["headed"].title == "Deep Residual Learning"
+
+
+def test_unknown_citation_is_a_warning_and_the_note_is_kept(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\ncites:\n  - ghost2019\n---\n"})
+    assert "x" in library.notes
+    (problem,) = library.problems
+    assert problem.severity is Severity.WARNING
+    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note or .bib entry has this key)"
+
+
+def test_plain_pages_without_note_keys_are_not_notes(tmp_path):
+    library = load(tmp_path, {"about.md": "---\nhide: [toc]\n---\n# About\n", "index.md": "# Home\n"})
+    assert library.notes == {} and library.problems == []
+
+
+def test_unknown_keys_are_kept(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nreviewer_score: 8\nmy_rating: [4, 5]\n---\n"})
+    assert library.notes["x"].extra == {"reviewer_score": 8, "my_rating": [4, 5]}
+
+
+def test_insights_from_front_matter_and_body(tmp_path):
+    text = (
+        "---\ntitle: X\ninsights:\n  - front insight\n---\n\n"
+        "- [想法] 中文的想法\n- ordinary bullet\n  * [idea] nested English idea\n    that goes on\n  * next\n\n"
+        "```\n- [idea] inside code, not an insight\n```\n"
+    )
+    library = load(tmp_path, {"papers/x.md": text})
+    insights = library.notes["x"].insights
+    assert [(i.text, i.line, i.in_body) for i in insights] == [
+        ("front insight", 4, False), ("中文的想法", 7, True), ("nested English idea that goes on", 9, True)]
+
+
+def test_files_are_never_rewritten(tmp_path):
+    files = {"papers/bad.md": "---\ntitle: [unclosed\n---\n", "papers/good.md": GOOD}
+    load(tmp_path, files)
+    for rel, text in files.items():
+        assert (tmp_path / "notes" / rel).read_text(encoding="utf-8") == text
+
+
+def test_every_kind_of_link_is_a_citation_edge(tmp_path):
+    library = load(tmp_path, {
+        "papers/a.md": "---\ntitle: A\ncites: [{key: b, role: baseline}]\nproblem: Unlike [@e], ...\n---\n"
+                       "See [[c]], [the D paper](d.md) and [@b; @e]. Mail me@example.org; [[a]] is me.\n",
+        "papers/b.md": GOOD.replace("Good note", "B"), "papers/c.md": GOOD.replace("Good note", "C"),
+        "papers/d.md": GOOD.replace("Good note", "D"), "papers/e.md": GOOD.replace("Good note", "E"),
+    })
+    edges = {(e.target, e.role, e.via, e.line) for e in library.cites("a")}
+    assert edges == {("b", "baseline", "cites", 3), ("c", "related", "wikilink", 6), ("d", "related", "link", 6),
+                     ("e", "related", "citation", 4)}
+    assert [e.source for e in library.cited_by("e")] == ["a"]
+
+
+def test_front_matter_that_is_not_closed_or_starts_late_is_an_error_not_a_crash(tmp_path):
+    library = load(tmp_path, {
+        "papers/open.md": "---\ntitle: Unterminated\nyear: 2020\nbody text\n",
+        "papers/late.md": "\n\n---\ntitle: Late\n---\nBody\n",
+        "papers/only-dashes.md": "---\n",  # what an editor holds a moment after typing '---'
+        "papers/rule.md": "---\n\nA page that opens with a horizontal rule.\n",
+        "papers/good.md": GOOD,
+    })
+    assert list(library.notes) == ["good"]
+    assert messages(library) == [
+        "notes/papers/late.md:3: front-matter must start on the first line: remove the blank lines above '---'",
+        "notes/papers/open.md:1: front-matter is not closed: add a line '---' after its last key",
+    ]
+
+
+def test_yaml_errors_point_at_the_offending_line(tmp_path):
+    library = load(tmp_path, {"papers/tab.md": "---\ntitle: Tabs\n\tyear: 2020\n---\n",
+                              "papers/quote.md": "---\ntitle: \"Open quote\nyear: 2020\n---\n"})
+    found = {p.path.rsplit("/", 1)[1]: (p.line, p.message) for p in library.problems}
+    assert found["tab.md"][0] == 3 and "tab character" in found["tab.md"][1]
+    assert "starts on line 2" in found["tab.md"][1]
+    assert found["quote.md"][0] == 2  # an unclosed quote is found where it opens
+
+
+@pytest.mark.parametrize("value, message", [("yes", "'title' must be a string, got a boolean"),
+                                            ("[A, B]", "'title' must be a string, got a list"),
+                                            ("''", "'title' is empty"), ("", "'title' is empty")])
+def test_a_bad_title_gets_one_message(tmp_path, value, message):
+    library = load(tmp_path, {"papers/t.md": f"---\ntitle: {value}\nyear: 2020\n---\n"})
+    assert messages(library) == [f"notes/papers/t.md:2: {message}"]
+
+
+def test_file_names_without_ascii_words_get_distinct_stable_keys(tmp_path):
+    files = {"papers/注意力机制.md": "---\ntitle: 注意力\nyear: 2017\n---\n",
+             "papers/扩散模型.md": "---\ntitle: 扩散\nyear: 2020\n---\n",
+             "papers/My Paper.md": "---\ntitle: Spaces\n---\n"}
+    library = load(tmp_path, files)
+    assert library.problems == []
+    keys = {n.title: n.key for n in library}
+    assert keys["Spaces"] == "my-paper"
+    assert keys["注意力"] != keys["扩散"] and all(keys[t].startswith("paper-") for t in ("注意力", "扩散"))
+    assert keys == {n.title: n.key for n in load(tmp_path, {})}  # the same on every load
+
+
+def test_duplicate_keys_inside_nested_values_are_errors(tmp_path):
+    text = ("---\ntitle: Nested\nlinks:\n  paper: https://a.org\n  paper: https://b.org\n"
+            "cites:\n  - {key: x, role: baseline, role: dataset}\n---\n")
+    library = load(tmp_path, {"papers/n.md": text, "papers/x.md": GOOD.replace("Good note", "X")})
+    assert messages(library) == [
+        "notes/papers/n.md:5: duplicate key 'links.paper' in the front-matter (first set on line 4)",
+        "notes/papers/n.md:7: duplicate key 'cites[0].role' in the front-matter (first set on line 7)",
+    ]
+
+
+def test_links_with_unsafe_schemes_are_reported_and_left_out(tmp_path):
+    text = "---\ntitle: Links\nlinks:\n  paper: javascript:alert(1)\n  code: https://github.com/x/y\n---\n"
+    library = load(tmp_path, {"papers/l.md": text})
+    assert messages(library) == ["notes/papers/l.md:3: link 'paper' is not a web address paperkb links to "
+                                 "('javascript:alert(1)'); it is left out of the card"]
+    assert library.notes["l"].links == {"code": "https://github.com/x/y"}
+
+
+def test_a_page_opening_with_a_rule_and_a_colon_stays_a_page(tmp_path):
+    library = load(tmp_path, {"about.md": "---\nUpdate: this site moved.\n\nWelcome\n",
+                              "papers/crlf.md": "---\r\ntitle: Open\r\nyear: 2020\r\n\r\nbody\r\n"})
+    assert messages(library) == ["notes/papers/crlf.md:1: front-matter is not closed: add a line '---' after its last key"]
+
+
+def test_recursive_yaml_aliases_are_no_crash(tmp_path):
+    library = load(tmp_path, {"papers/alias.md": "---\ntitle: Alias\nlinks: &a [*a]\n---\n",
+                              "papers/wide.md": "---\ntitle: Wide\nx: &a [1, 2]\ny: &b [*a, *a, *a, *a]\n"
+                                                "z: [*b, *b, *b, *b]\n---\n"})
+    assert "wide" in library.notes
+    assert all(p.path.endswith("alias.md") for p in library.problems)
+
+
+def test_yaml_mistakes_get_a_hint(tmp_path):
+    library = load(tmp_path, {
+        "papers/tab.md": "---\ntitle: X\nauthors:\n\t- Ashish Vaswani\n---\n",
+        "papers/colon.md": "---\nyear: 2019\ntitle: BERT: Pre-training of Deep Bidirectional Transformers\n---\n",
+        "papers/folded.md": "---\ntitle: Folded\ninsights:\n  - Scaling works\n    - but data runs out\n  - Second\n---\n",
+    })
+    assert messages(library) == [
+        "notes/papers/colon.md:3: YAML syntax error: mapping values are not allowed in this context; a colon "
+        "followed by a space cannot stand in an unquoted value: quote the value, "
+        'title: "BERT: Pre-training of Deep Bidirectional Transformers"',
+        "notes/papers/folded.md:5: this '- ' line is indented under the list item above, so YAML reads both as "
+        "one text ('Scaling works - but data runs out'): indent it like the other items (or quote the text if it "
+        "is one)",
+        "notes/papers/tab.md:4: YAML syntax error: found character that cannot start any token (while scanning for "
+        "the next token); YAML does not allow tabs: indent with spaces",
+    ]
+    assert library.notes["folded"].insights[0].text == "Scaling works - but data runs out"  # a warning, kept

@@ -1,0 +1,512 @@
+"""The citation display: Cites / Cited by lists, note diagrams (inline Graphviz SVG), graph pages,
+the SVG disk cache, escaping of hostile titles, drafts nowhere."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from paperkb.core.urls import SiteUrls
+from paperkb.render.graph_dot import (
+    BACKSLASH_STAND_IN, GraphEdge, GraphNode, GraphView, dot_text, relative_url, to_dot, wrap_label,
+)
+from paperkb.render.graph_html import aria_label
+from paperkb.render.graph_svg import (
+    GraphRenderer, GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg,
+)
+
+from ..conftest import build_site, note
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+HOSTILE = 'A "quoted" <b>&{x}\\n\n<script>alert(1)</script> \\N \\G &amp; end'
+HOSTILE_SHOWN = 'A "quoted" <b>&{x}\\n <script>alert(1)</script> \\N \\G &amp; end'
+
+
+def kb() -> dict[str, str]:
+    """A small knowledge base with a known graph (arrows: cites)."""
+    return {
+        "index.md": "# Home\n",
+        "papers/attn.md": note("Attention Is All You Need", year=2017, fields=["LLM"]),
+        "papers/resnet.md": note("Deep Residual Learning", year=2016, fields=["Vision"]),
+        "papers/imagenet.md": note("ImageNet", year=2009, fields=["Vision"], type="dataset"),
+        "papers/fid.md": note("FID: GANs Trained by a Two Time-Scale Update Rule", year=2017, fields=["Generative"]),
+        "papers/bert.md": note(
+            "BERT", "Uses [[attn]].\n", year=2019, fields=["LLM"],
+            cites=[{"key": "attn", "role": "builds-on"}, "secret"]),
+        "papers/gpt3.md": note(
+            "Language Models are Few-Shot Learners", year=2020, fields=["LLM"],
+            cites=[{"key": "attn", "role": "builds-on"}, {"key": "bert", "role": "baseline"}]),
+        "papers/vit.md": note(
+            "An Image is Worth 16x16 Words", "Compared in [the ResNet note](resnet.md).\n", year=2021,
+            fields=["Vision"],
+            cites=[{"key": "attn", "role": "builds-on"}, {"key": "imagenet", "role": "dataset"},
+                   {"key": "hostile", "role": "background"}]),
+        "papers/ddpm.md": note(
+            "Denoising Diffusion Probabilistic Models", year=2020, fields=["Generative"],
+            cites=[{"key": "fid", "role": "metric"}, "resnet"]),
+        "papers/hostile.md": note(HOSTILE, year=2022, fields=["LLM"], cites=["attn"]),
+        "papers/secret.md": note("Secret Draft Paper", year=2023, fields=["LLM"], draft=True, cites=["attn", "bert"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("graph"), kb())
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def page_path(site, url: str) -> Path:
+    return site.site_dir / url / "index.html" if url.endswith("/") or url == "" else site.site_dir / url
+
+
+def section(html: str, heading_id: str) -> str:
+    """The HTML from the heading with ``heading_id`` to the next h2."""
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("<h2", start + 10)
+    return html[start:end if end != -1 else len(html)]
+
+
+def svgs(html: str) -> list[ET.Element]:
+    """Every inline diagram of the page, parsed as XML (fails if one does not parse)."""
+    return [ET.fromstring(m.group(0)) for m in re.finditer(r"<svg [^>]*class=\"pkb-graph__svg\".*?</svg>", html, re.S)]
+
+
+def resolves(site, page_url: str, href: str) -> Path | None:
+    """The built file a relative link of the page at ``page_url`` leads to, if it exists."""
+    base = page_url if page_url.endswith("/") or page_url == "" else posixpath.dirname(page_url) + "/"
+    target = posixpath.normpath(posixpath.join(base, href.split("#")[0]))
+    path = site.site_dir / target
+    if path.is_dir():
+        path = path / "index.html"
+    return path if path.is_file() else None
+
+
+def node_links(svg: ET.Element) -> dict[str, str]:
+    """href -> tooltip of every linked node."""
+    links = {}
+    for group in svg.iter(f"{SVG}g"):
+        if "pkb-node" in group.get("class", "").split():
+            anchor = next(group.iter(f"{SVG}a"))
+            links[anchor.get(XLINK_HREF)] = group.find(f"{SVG}title").text
+    return links
+
+
+# -- Cites / Cited by ------------------------------------------------------------------------------
+def test_cites_grouped_by_role_in_role_order_with_year_and_title(site):
+    html = site.html("papers/gpt3/")
+    cites = section(html, "cites")
+    builds, baseline = cites.index("Builds on"), cites.index("Baseline")
+    assert builds < baseline  # ROLES order: background, related, builds-on, baseline, dataset, metric
+    assert re.search(r'<a href="\.\./attn/">Attention Is All You Need</a> <span class="pkb-cites__meta">\(2017\)',
+                     cites[builds:baseline])
+    assert '<a href="../bert/">BERT</a>' in cites[baseline:]
+    assert "(2019)" in cites[baseline:]
+    assert "No note of this collection cites this one yet." in section(html, "cited-by")
+
+
+def test_cited_by_groups_citing_notes_by_the_role_they_gave(site):
+    cited_by = section(site.html("papers/attn/"), "cited-by")
+    groups = dict(re.findall(r'pkb-role--([\w-]+)">.*?</p>\s*<ul class="pkb-cites__list">(.*?)</ul>', cited_by, re.S))
+    assert set(groups) == {"related", "builds-on"}
+    assert all(t in groups["builds-on"] for t in ("BERT", "Language Models are Few-Shot Learners", "16x16"))
+    assert "&lt;b&gt;" in groups["related"]  # the hostile note, escaped
+    assert list(groups) == ["related", "builds-on"]
+
+
+def test_body_links_are_edges_and_every_list_link_resolves(site):
+    # BERT links [[attn]] (also a `cites` entry: one edge, in its role); ViT links resnet.md in its
+    # body only: a group of its own after the roles, in both lists.
+    groups = re.compile(r'pkb-role--([\w-]+)">(.*?)<span.*?<ul class="pkb-cites__list">(.*?)</ul>', re.S)
+    vit = groups.findall(section(site.html("papers/vit/"), "cites"))
+    assert [(role, label.strip()) for role, label, _ in vit][-1] == ("in-text", "Linked in the text")
+    assert "Deep Residual Learning" in vit[-1][2] and "Deep Residual Learning" not in "".join(g[2] for g in vit[:-1])
+    resnet = groups.findall(section(site.html("papers/resnet/"), "cited-by"))
+    assert [(role, label.strip()) for role, label, _ in resnet] == [
+        ("related", "Related"), ("in-text", "Linking to it in their text")]
+    assert "16x16" in resnet[1][2] and "Denoising" in resnet[0][2]
+    bert = groups.findall(section(site.html("papers/bert/"), "cites"))
+    assert [role for role, _, _ in bert] == ["builds-on"]
+    for key in ("attn", "bert", "gpt3", "vit", "ddpm", "hostile", "resnet"):
+        url = f"papers/{key}/"
+        for part in ("cites", "cited-by"):
+            for href in re.findall(r'href="([^"]+)"', section(site.html(url), part)):
+                if not href.startswith("#"):
+                    assert resolves(site, url, href), (url, href)
+
+
+# -- note diagrams ---------------------------------------------------------------------------------
+def test_note_diagram_links_every_neighbour_to_a_built_page(site):
+    neighbours = {
+        "attn": {"bert", "gpt3", "vit", "hostile"},
+        "vit": {"attn", "imagenet", "hostile", "resnet"},
+        "ddpm": {"fid", "resnet"},
+    }
+    for key, expected in neighbours.items():
+        url = f"papers/{key}/"
+        (svg,) = svgs(site.html(url))
+        links = node_links(svg)
+        targets = {}
+        for href in links:
+            built = resolves(site, url, href)
+            assert built is not None, f"{url}: diagram link {href} leads nowhere"
+            targets[built.parent.name] = href
+        assert expected | {key} <= set(targets), (key, sorted(targets))
+        node_anchors = [a for g in svg.iter(f"{SVG}g") if "pkb-node" in g.get("class", "") for a in g.iter(f"{SVG}a")]
+        assert node_anchors and all(a.get("target") == "_top" for a in node_anchors)
+
+
+def test_diagram_is_inline_accessible_svg_without_prolog_or_ids(site):
+    html = site.html("papers/attn/")
+    figure = html[html.index('<figure class="pkb-graph'):html.index("</figure>")]
+    assert "<?xml" not in figure and "<!DOCTYPE" not in figure and "<!--" not in figure
+    (svg,) = svgs(html)
+    assert svg.get("role") == "img"
+    assert svg.get("aria-label").startswith("Citation diagram of Attention Is All You Need:")
+    assert svg.get("width") == "100%" and "max-width" in svg.get("style") and svg.get("height") is None
+    assert not [e for e in svg.iter() if e.get("id")]
+    assert "data-search-exclude" in figure
+
+
+def test_hostile_title_is_escaped_in_lists_dot_and_svg(site):
+    for url in ("papers/hostile/", "papers/attn/", "papers/vit/"):
+        html = site.html(url)
+        assert "<script>alert" not in html and "<b>&" not in html
+        for svg in svgs(html):
+            assert not list(svg.iter(f"{SVG}script"))
+            tooltips = set(node_links(svg).values())
+            assert f"{HOSTILE_SHOWN} (2022)" in tooltips, tooltips
+            label = " ".join(t.text or "" for g in svg.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None
+                             and g.find(f"{SVG}title").text.startswith("A \"quoted\"") for t in g.iter(f"{SVG}text"))
+            assert label.startswith('A "quoted" <b>&{x}\\n'), label  # literal backslash-n, not a line break
+            assert BACKSLASH_STAND_IN not in ET.tostring(svg, encoding="unicode")
+    # Escaped as text in the hostile note's own page (card title and lists).
+    assert "A &#34;quoted&#34; &lt;b&gt;&amp;{x}" in site.html("papers/hostile/") or \
+        "A &quot;quoted&quot; &lt;b&gt;&amp;{x}" in site.html("papers/hostile/")
+
+
+def test_dot_escaping_of_labels():
+    assert dot_text('a "b" <c> & {d}\n\\N') == f"a &quot;b&quot; &lt;c&gt; &amp; {{d}} {BACKSLASH_STAND_IN}N"
+    node = GraphNode("k1", HOSTILE, 2020, None, "papers/k1.md", 0)
+    dot = to_dot(GraphView("t", [node], [], 1, 0), SiteUrls(), "papers/k1.md")
+    assert "\\N" not in dot and "<" not in dot.split("URL")[0].split('label="')[1]
+    svg = ET.fromstring(render_svg(dot, 'label with "quotes" & <tags>'))
+    assert svg.get("aria-label") == 'label with "quotes" & <tags>'
+    assert set(node_links(svg).values()) == {f"{HOSTILE_SHOWN} (2020)"}
+
+
+def test_control_characters_and_huge_titles_still_draw(tmp_path):
+    """Characters XML cannot hold are dropped; a tooltip is cut before Graphviz's string limit."""
+    control = "Ctl \x01\x08\x1b\x00 char\ufffe"
+    huge = "word " * 5000
+    nodes = [GraphNode("k1", control, 2020, None, "papers/k1.md", 0),
+             GraphNode("k2", huge, 2021, None, "papers/k2.md", 0)]
+    dot = to_dot(GraphView("k1", nodes, [GraphEdge("k2", "k1", "related")], 2, 0), SiteUrls(), "papers/k1.md")
+    svg = ET.fromstring(render_svg(dot, aria_label(GraphView("k1", nodes, [], 2, 0), control)))
+    tooltips = sorted(node_links(svg).values(), key=len)
+    assert tooltips[0] == "Ctl char (2020)"
+    assert tooltips[1].endswith("… (2021)") and len(tooltips[1]) < 400
+    assert svg.get("aria-label").startswith("Citation diagram of Ctl char:")
+
+
+def test_drafts_are_never_graph_nodes(site):
+    text = site.all_text()
+    assert "Secret Draft Paper" not in text
+    for key in ("attn", "bert"):
+        for svg in svgs(site.html(f"papers/{key}/")):
+            assert not any("secret" in href for href in node_links(svg))
+    assert not (site.site_dir / "papers" / "secret").exists()
+    assert not site.warnings() or not any("secret" in w for w in site.warnings())
+
+
+def test_role_styles_and_legend(site):
+    html = site.html("papers/vit/")
+    (svg,) = svgs(html)
+    edges = {}
+    for group in svg.iter(f"{SVG}g"):
+        classes = group.get("class", "").split()
+        if "pkb-edge" in classes:
+            role = next(c for c in classes if c.startswith("pkb-role--"))[len("pkb-role--"):]
+            edges.setdefault(role, next(group.iter(f"{SVG}path")))
+    assert {"builds-on", "dataset", "background", "related"} <= set(edges)
+    assert edges["builds-on"].get("stroke-dasharray") is None
+    assert edges["related"].get("stroke-dasharray")  # dashed
+    assert edges["background"].get("stroke-dasharray")  # dotted
+    legend = html[html.index('<figcaption class="pkb-legend">'):html.index("</figcaption>")]
+    assert re.findall(r'data-role="([\w-]+)"', legend) == ["background", "related", "builds-on", "dataset"]
+    assert "Vision" in legend and "LLM" in legend
+    # ViT's link to the ResNet note is in its text, not its cites list: drawn pale, and said so.
+    mentions = [g for g in svg.iter(f"{SVG}g") if "pkb-edge--mention" in g.get("class", "").split()]
+    assert len(mentions) == 1 and "pkb-role--related" in mentions[0].get("class")
+    assert "pale: a link in the note&#39;s text" in legend or "pale: a link in the note's text" in legend
+    baseline = svgs(site.html("papers/gpt3/"))[0]
+    widths = [float(p.get("stroke-width", "1")) for g in baseline.iter(f"{SVG}g")
+              if "pkb-role--baseline" in g.get("class", "") for p in g.iter(f"{SVG}path")]
+    assert widths and min(widths) >= 2
+
+
+def test_field_colours_css_is_generated_and_linked(site):
+    css = (site.site_dir / "assets" / "paperkb" / "graph-fields.css").read_text()
+    assert ".pkb-field--llm { --pkb-fill: var(--pkb-c0); }" in css  # the most common field first
+    assert "graph-fields.css" in site.html("papers/attn/")
+    assert "pkb-field--vision" in site.html("papers/vit/")
+
+
+def test_diagram_layout_runs_left_to_right_by_year():
+    nodes = [GraphNode("old", "Old", 2010, None, "papers/old.md", 1),
+             GraphNode("new", "New", 2020, None, "papers/new.md", 0)]
+    dot = to_dot(GraphView("t", nodes, [GraphEdge("new", "old", "builds-on")], 2, 1), SiteUrls(), "papers/new.md")
+    assert "rankdir=LR" in dot and "rank=same" in dot
+    svg = ET.fromstring(render_svg(dot, "x"))
+    xs = {}
+    for group in svg.iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        text = group.find(f".//{SVG}text")
+        if title is not None and text is not None and "node" in group.get("class", ""):
+            xs[title.text] = float(text.get("x"))
+    assert xs["Old (2010)"] < xs["New (2020)"]
+
+
+# -- disk cache ------------------------------------------------------------------------------------
+def cache_state(root: Path) -> dict[str, int]:
+    cache = root / ".paperkb-cache" / "graphs"
+    return {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.svg")}
+
+
+def diagram_key(site, url: str) -> str:
+    """What identifies a page's diagram: its SVG (the cache file names never reach the site)."""
+    return re.search(r'<div class="pkb-graph__canvas">(.*?)</div>', site.html(url), re.S).group(1)
+
+
+def test_disk_cache_second_build_renders_nothing_and_a_change_renders_only_affected(tmp_path):
+    files = kb()
+    first = build_site(tmp_path, files)
+    state1 = cache_state(tmp_path)
+    keys1 = {k: diagram_key(first, f"papers/{k}/") for k in ("attn", "ddpm", "fid", "resnet", "gpt3", "vit", "imagenet")}
+    assert len(state1) >= 9  # 8 note diagrams (imagenet included) + graph pages
+    assert all(k.startswith("<svg") for k in keys1.values())
+    assert not any(name[:-len(".svg")] in first.all_text() for name in state1)  # cache names stay private
+
+    second = build_site(tmp_path, files)
+    assert cache_state(tmp_path) == state1  # nothing laid out again, nothing rewritten
+    assert second.html("papers/attn/") == first.html("papers/attn/")
+
+    files["papers/ddpm.md"] = files["papers/ddpm.md"].replace("Denoising Diffusion", "Denoising  Diffusion (v2)")
+    third = build_site(tmp_path, files)
+    state3 = cache_state(tmp_path)
+    new = set(state3) - set(state1)
+    assert {k: v for k, v in state3.items() if k in state1} == state1  # old entries untouched
+    keys3 = {k: diagram_key(third, f"papers/{k}/") for k in keys1}
+    changed = {k for k in keys1 if keys1[k] != keys3[k]}
+    # ddpm and the notes whose diagrams show it: fid and resnet (neighbours), vit (via resnet).
+    assert changed == {"ddpm", "fid", "resnet", "vit"}
+    # New files: those four note diagrams, the site graph and the Generative field graph
+    # (the Vision graph does not contain ddpm).
+    assert len(new) == 6, sorted(new)
+
+
+def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=2)
+    dots = [f'digraph g {{ a{i} -> b{i} [class="pkb-edge"]; }}\n' for i in range(30)]
+    try:
+        keys = [renderer.submit(d, f"diagram {i}") for i, d in enumerate(dots)]
+        renderer.start()
+        svgs_ = [renderer.svg(k) for k in keys]
+    finally:
+        renderer.close()
+    assert renderer.stats.rendered == 30
+    assert all(ET.fromstring(s).get("aria-label") == f"diagram {i}" for i, s in enumerate(svgs_))
+    disk = SvgDiskCache(tmp_path / "cache")
+    assert all(disk.get(k) == s for k, s in zip(keys, svgs_))
+    assert keys[0] == cache_key(dots[0], "diagram 0", graphviz_version())
+
+    again = GraphRenderer(tmp_path / "cache", workers=2)
+    keys2 = [again.submit(d, f"diagram {i}") for i, d in enumerate(dots)]
+    again.start()
+    assert [again.svg(k) for k in keys2] == svgs_
+    assert again.stats.rendered == 0 and again.stats.disk_hits == 30
+    again.close()
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no temp files
+
+
+def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    dot = 'digraph g { a -> b; }\n'
+    renderer.begin_build()
+    first = renderer.svg(renderer.submit(dot, "one"))
+    assert renderer.stats.rendered == 1
+    (tmp_path / "cache").rename(tmp_path / "elsewhere")  # a rebuild must not need the disk
+    renderer.begin_build()
+    assert renderer.svg(renderer.submit(dot, "one")) == first
+    assert renderer.stats.memory_hits == 1 and renderer.stats.rendered == 0
+    renderer.begin_build()
+    renderer.begin_build()  # a build that did not use it: forgotten
+    renderer.svg(renderer.submit(dot, "one"))
+    assert renderer.stats.rendered == 1
+
+
+def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    key = renderer.submit('digraph g { a -> b; }\n', "one")
+    drawn = renderer.svg(key)
+    renderer.release(key)
+    assert key not in renderer._memory
+    assert renderer.svg(key) == drawn and renderer.stats.rendered == 1  # read back, not drawn again
+    drawn_again = renderer.svg(key)
+    for path in (tmp_path / "cache").rglob("*.svg"):
+        path.unlink()  # the disk copy is gone (a cleaned cache): the SVG must stay in memory
+    renderer.release(key)
+    assert renderer.svg(key) == drawn_again
+    memory_only = GraphRenderer(None, workers=0)
+    key = memory_only.submit('digraph g { c -> d; }\n', "two")
+    memory_only.svg(key)
+    memory_only.release(key)  # nothing on disk to come back from: it stays
+    assert key in memory_only._memory
+
+
+def test_a_diagram_that_fails_fails_on_every_page_and_an_unwritable_cache_is_no_error(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    key = renderer.submit("digraph g { a -> ; }\n", "broken")
+    for _ in range(2):
+        with pytest.raises(GraphRenderError):
+            renderer.svg(key)
+    (tmp_path / "readonly").write_text("a file where the cache folder should be", encoding="utf-8")
+    blocked = GraphRenderer(tmp_path / "readonly", workers=0)
+    assert "<svg" in blocked.svg(blocked.submit("digraph g { a -> b; }\n", "fine"))
+
+
+def test_renderer_draws_in_process_what_no_worker_started(tmp_path):
+    renderer = GraphRenderer(tmp_path / "cache", workers=1)
+    dots = [f'digraph g {{ n{i} [label="{i}"]; }}\n' for i in range(40)]
+    try:
+        keys = [renderer.submit(d, str(i)) for i, d in enumerate(dots)]
+        renderer.start()
+        last_first = [renderer.svg(k) for k in reversed(keys)]
+    finally:
+        renderer.close()
+    assert [ET.fromstring(s).get("aria-label") for s in last_first] == [str(i) for i in reversed(range(40))]
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 40
+
+
+# -- graph pages -----------------------------------------------------------------------------------
+def test_graph_pages_exist_are_linked_and_cut_big_graphs(tmp_path):
+    built = build_site(tmp_path, kb(), plugins=["tags", {"paperkb": {"graph_max_nodes": 3}}])
+    home = built.html("")
+    assert re.search(r'href="graph/"[^>]*>\s*Graph', home)  # in the nav
+    page = built.html("graph/")
+    assert "Showing the 3 most-cited of 9 notes" in page
+    assert "Left out: 6 notes and 9 citations" in page
+    assert re.search(r'href="\.\./fields/"', page)
+    (svg,) = svgs(page)
+    assert len(node_links(svg)) == 3
+    assert any(r.endswith("attn/") for r in node_links(svg))  # the most cited note stays
+    for href in node_links(svg):
+        assert resolves(built, "graph/", href)
+    # Per field: LLM has attn, bert, gpt3, hostile -> cut to 3 with the field index linked.
+    llm = built.html("graph/llm/")
+    assert "Showing the 3 most-cited of 4 notes" in llm and 'href="../../fields/llm/"' in llm
+    generative = built.html("graph/generative/")
+    assert "most-cited" not in generative and len(node_links(svgs(generative)[0])) == 2
+    # The field's index page links to its graph, the site graph lists every field graph.
+    assert 'href="../../graph/vision/"' in built.html("fields/vision/")
+    for slug in ("llm", "vision", "generative"):
+        assert f'href="{slug}/"' in page
+    # The field list is a styled count table; graph pages give the diagram the whole width.
+    assert re.search(r'<table data-pkb-table="counts">.*href="llm/">LLM</a></td><td class="pkb-count">4</td>',
+                     page, re.S)
+    for html in (page, llm):
+        assert re.search(r'class="md-sidebar md-sidebar--primary"[^>]*\bhidden', html)
+        assert re.search(r'class="md-sidebar md-sidebar--secondary"[^>]*\bhidden', html)
+
+
+def test_diagrams_shrink_to_the_column_but_not_below_readable_size(site):
+    (svg,) = svgs(site.html("papers/attn/"))
+    style = dict(part.split(":") for part in svg.get("style").split(";"))
+    natural, smallest = float(style["max-width"][:-2]), float(style["min-width"][:-2])
+    assert svg.get("width") == "100%" and natural > 100
+    assert abs(smallest - 0.8 * natural) <= 1
+
+
+def test_graph_off_keeps_lists_and_drops_diagrams(tmp_path):
+    built = build_site(tmp_path, kb(), plugins=["tags", {"paperkb": {"graph": False}}])
+    html = built.html("papers/attn/")
+    assert 'id="cited-by"' in html and "BERT" in section(html, "cited-by")
+    assert "pkb-graph" not in html and not (built.site_dir / "graph").exists()
+    assert not (tmp_path / ".paperkb-cache").exists()
+
+
+def test_local_diagram_is_capped(tmp_path):
+    files = {"papers/hub.md": note("Hub", year=2010, fields=["X"])}
+    for i in range(12):
+        files[f"papers/c{i:02d}.md"] = note(f"Citer {i}", year=2011 + i, fields=["X"], cites=["hub"])
+    built = build_site(tmp_path, files, plugins=["tags", {"paperkb": {"local_graph_max_nodes": 5}}])
+    html = built.html("papers/hub/")
+    (svg,) = svgs(html)
+    assert len(node_links(svg)) == 5
+    assert "Showing the 4 most-cited of 12 linked notes" in html
+    assert html.count("<li>") >= 12  # the lists still name every citing note
+
+
+def test_links_resolve_without_directory_urls(tmp_path):
+    built = build_site(tmp_path, kb(), config={"use_directory_urls": False})
+    for url in ("papers/attn.html", "graph/index.html", "graph/llm.html"):
+        html = (built.site_dir / url).read_text()
+        for svg in svgs(html):
+            for href in node_links(svg):
+                assert resolves(built, url, href), (url, href)
+        for href in re.findall(r'<li><a href="([^"]+)"', html):
+            assert resolves(built, url, href), (url, href)
+
+
+def test_label_wrapping_counts_wide_characters():
+    assert wrap_label("注意力机制就是你所需要的一切以及更多的东西和内容", width=10, max_lines=2) == ["注意力机制", "就是你所…"]
+    assert wrap_label("short title") == ["short title"]
+    assert relative_url("papers/a/", "papers/b/") == "../b/"
+    assert relative_url("", "graph/") == "graph/"
+    assert relative_url("graph/index.html", "papers/a.html") == "../papers/a.html"
+
+
+def test_self_citations_are_no_edges_anywhere(tmp_path):
+    from paperkb.core.loader import load_library
+    from paperkb.core.query import Query, evaluate
+
+    files = {"papers/me.md": note("Self Citing", "I build on [[me]] and [my own page](me.md).\n", year=2020,
+                                  cites=["me", "other"]),
+             "papers/other.md": note("Other", year=2019)}
+    built = build_site(tmp_path, files)
+    assert built.ok and not built.warnings(), built.warnings()
+    html = built.html("papers/me/")
+    assert "Self Citing" not in section(html, "cites") and "Self Citing" not in section(html, "cited-by")
+    assert "No note of this collection cites this one yet." in section(html, "cited-by")
+    (svg,) = svgs(html)
+    edges = [g for g in svg.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "").split()]
+    assert len(edges) == 1 and set(node_links(svg)) == {"./", "../other/"}  # me -> other, no loop
+    library = load_library(tmp_path / "notes", project_root=tmp_path)
+    assert library.cited_by_count("me") == 0 and [e.target for e in library.cites("me")] == ["other"]
+    assert [n.key for n in evaluate(library, Query.from_mapping({"descendants": "me"})).notes] == []
+
+
+def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
+    """A cache folder from elsewhere (a cloned repository) cannot plant a diagram: names are an
+    HMAC under the user's own key, and without a key nothing is kept on disk."""
+    import hashlib
+
+    from paperkb.core import user_key
+    from paperkb.render import graph_svg
+
+    dot, version = "digraph g { a -> b; }\n", graphviz_version()
+    plain = hashlib.sha256()
+    for part in (version, graph_svg.POSTPROCESS_VERSION, "l", dot):
+        plain.update(part.encode() + b"\0")
+    planted = SvgDiskCache(tmp_path / "cache")
+    planted.put(plain.hexdigest(), "<svg><script>alert(1)</script></svg>")
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    key = renderer.submit(dot, "l")
+    assert key != plain.hexdigest() and "<script>" not in renderer.svg(key)
+    monkeypatch.setattr(graph_svg, "signing_key", lambda: None)
+    assert GraphRenderer(tmp_path / "cache", workers=0).disk is None
+    assert user_key.signing_key() is not None  # the tests' private cache home has one

@@ -1,0 +1,178 @@
+"""Notes written by other tools, in the shapes they really have (issue 13): an Obsidian vault."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from paperkb.core.loader import load_library
+
+from ..conftest import build_site
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _vault(tmp_path: Path) -> Path:
+    notes = tmp_path / "notes"
+    shutil.copytree(FIXTURES / "obsidian_vault", notes)
+    return notes
+
+
+def test_obsidian_vault_titles_links_and_markdown_files(tmp_path):
+    notes = _vault(tmp_path)
+    library = load_library(notes)
+    attention = library.get("2017-attention-is-all-you-need")
+    seq2seq = library.get("2014-sequence-to-sequence-learning")  # a .markdown file is a note too
+    bahdanau = library.get("neural-machine-translation-by-jointly-learning-to-align-and-translate")
+    assert attention is not None and seq2seq is not None and bahdanau is not None
+    # No `title`: the first `# heading`, else the file name (Obsidian's convention).
+    assert attention.title == "Attention Is All You Need"
+    assert seq2seq.title == "Sequence to Sequence Learning with Neural Networks"
+    assert bahdanau.title == "Neural Machine Translation by Jointly Learning to Align and Translate"
+    # Extension-less relative links are citation edges (the one inside code is not).
+    assert [e.target for e in library.cites(attention.key)] == [seq2seq.key]
+    assert [e.target for e in library.cites(bahdanau.key)] == [seq2seq.key]
+    # [[page]] to a plain page is a link, not an unknown citation.
+    assert [str(p) for p in library.problems] == []
+
+
+def test_obsidian_vault_builds_strict_with_working_links(tmp_path):
+    _vault(tmp_path)
+    site = build_site(tmp_path, {}, strict=True)
+    assert site.ok, site.messages
+    page = site.html("Papers/2017-attention-is-all-you-need/")
+    assert '<a href="../2014-sequence-to-sequence-learning/">Seq2seq</a>' in page
+    assert '<a href="../2014-sequence-to-sequence-learning/#method">the seq2seq paper</a>' in page
+    assert '<a href="../../how%20I%20read%20papers/">how I read papers</a>' in page
+    assert '<a href="../../Reading%20index/">the index</a>' in page
+    assert "unknown citation" not in "\n".join(site.messages)
+    index = site.html("Reading index/")
+    assert '<a href="../Papers/2017-attention-is-all-you-need/">Attention</a>' in index
+    seq2seq = site.html("Papers/2014-sequence-to-sequence-learning/")
+    assert "<h1" in seq2seq and "Sequence to Sequence Learning with Neural Networks" in seq2seq
+
+
+SEQ2SEQ_BIB = """@inproceedings{sutskever2014seq2seq,
+  author = {Sutskever, Ilya and Vinyals, Oriol and Le, Quoc V.},
+  title = {Sequence to Sequence Learning with Neural Networks},
+  booktitle = {Advances in Neural Information Processing Systems},
+  year = {2014},
+}
+"""
+
+
+def test_a_cites_key_found_only_in_a_bib_file_is_listed_with_its_reference(tmp_path):
+    files = {
+        "references.bib": SEQ2SEQ_BIB,
+        "papers/vaswani2017attention.md": (
+            "---\ntitle: Attention Is All You Need\nyear: 2017\ncites:\n"
+            "  - {key: sutskever2014seq2seq, role: builds-on}\n---\nBody.\n"),
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.warnings()
+    page = site.html("papers/vaswani2017attention/")
+    cites = page[page.index('class="pkb-cites pkb-cites--out"'):page.index('class="pkb-cites pkb-cites--in"')]
+    assert "Builds on" in cites
+    assert "sutskever, oriol vinyals, and quoc&nbsp;v. le. sequence to sequence learning" in cites.lower()
+    assert '<a class="pkb-cites__bib" href="../../bibliography/#ref-sutskever2014seq2seq">' in cites
+    assert 'id="ref-sutskever2014seq2seq"' in site.html("bibliography/")
+    # Only a key found nowhere warns.
+    library = load_library(tmp_path / "notes")
+    assert library.problems == []
+    (tmp_path / "notes/papers/vaswani2017attention.md").write_text(
+        "---\ntitle: A\ncites: [sutskever2014seq2seq, nowhere2020]\n---\n", encoding="utf-8")
+    assert [p.message for p in load_library(tmp_path / "notes").problems] == [
+        "unknown citation 'nowhere2020' (no note or .bib entry has this key)"]
+
+
+def test_a_body_link_to_a_later_note_is_a_mention_not_a_citation(tmp_path):
+    files = {
+        "papers/vaswani2017attention.md": (
+            "---\ntitle: Attention Is All You Need\nyear: 2017\n---\n"
+            "- Later used by [[devlin2019bert]] and [ViT](dosovitskiy2021vit.md).\n"
+            "- Builds on [[bahdanau2015attention]].\n"),
+        "papers/devlin2019bert.md": "---\ntitle: BERT\nyear: 2019\ncites: [vaswani2017attention]\n---\n",
+        "papers/dosovitskiy2021vit.md": "---\ntitle: ViT\nyear: 2021\n---\n",
+        "papers/bahdanau2015attention.md": "---\ntitle: Additive attention\nyear: 2015\n---\n",
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.warnings()
+    library = load_library(tmp_path / "notes")
+    assert [e.target for e in library.cites("vaswani2017attention")] == ["bahdanau2015attention"]
+    assert library.cycles == []  # BERT cites the Transformer; the Transformer only mentions BERT
+    assert [e.source for e in library.cited_by("devlin2019bert")] == []
+    assert [e.target for e in library.mentions_out["vaswani2017attention"]] == ["devlin2019bert", "dosovitskiy2021vit"]
+    from paperkb.core.query import Query, run_query  # the engine the CLI and query blocks share
+    query = Query.from_mapping({"descendants": "vaswani2017attention"})
+    assert [n.key for n in run_query(library, query)] == ["devlin2019bert"]
+    page = site.html("papers/vaswani2017attention/")
+    cites = page[page.index('class="pkb-cites pkb-cites--out"'):page.index('class="pkb-cites pkb-cites--in"')]
+    assert "Linked in the text" in cites and "BERT" in cites and "ViT" in cites
+    bert = site.html("papers/devlin2019bert/")
+    cited_by = bert[bert.index('class="pkb-cites pkb-cites--in"'):]
+    assert "Linking to it in their text" in cited_by and "Attention Is All You Need" in cited_by
+    # The diagram draws BERT -> Transformer only: no edge back from the mention.
+    figure = page[page.index('<figure class="pkb-graph'):]
+    figure = figure[:figure.index("</figure>")]
+    assert "3 notes, 2 citations" in figure and figure.count('<g class="edge') == 2
+    assert "ViT" not in figure
+
+
+def test_fields_venues_and_tags_differing_in_case_or_spaces_are_one_value(tmp_path):
+    files = {
+        "papers/a.md": "---\ntitle: A\nyear: 2023\nfields: [LLM]\nvenue: NeurIPS\ntags: [Scaling-Law]\n---\n",
+        "papers/b.md": "---\ntitle: B\nyear: 2022\nfields: [llm]\nvenue: neurips\ntags: [scaling-law]\n---\n",
+        "papers/c.md": "---\ntitle: C\nyear: 2021\nfield: 'Llm '\nvenue: ' NeurIPS'\ntags: [scaling-law]\n---\n",
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.warnings()
+    fields = sorted(p.name for p in (site.site_dir / "fields").iterdir() if p.name != "index.html")
+    venues = sorted(p.name for p in (site.site_dir / "venues").iterdir() if p.name != "index.html")
+    assert fields == ["llm"] and venues == ["neurips"]
+    llm = site.html("fields/llm/")
+    assert all(f'href="../../papers/{k}/"' in llm for k in "abc")
+    assert all(f'href="../../papers/{k}/"' in site.html("venues/neurips/") for k in "abc")
+    tags = site.html("tags/")
+    assert tags.count('id="tag:') == 1 and "scaling-law" in tags  # the spelling most notes use
+    for key in "abc":
+        assert '<a href="../../fields/llm/">LLM</a>' in site.html(f"papers/{key}/")  # tie: the capitals win
+
+
+
+
+def _article(html: str) -> str:
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
+    """`$$` blocks right under text or an image, and indented under list items, render in a
+    note, a plain page and a blog post; the ones in code stay code."""
+    from paperkb.default_config import BLOG_OPTIONS
+
+    typora = (Path(__file__).resolve().parent / "fixtures" / "typora_note.md").read_text(encoding="utf-8")
+    body = typora.split("---\n", 2)[2]
+    post = "---\ndate:\n  created: 2024-05-01\n---\n" + body.replace("# DDPM 学习笔记", "# DDPM 读后感")
+    files = {
+        "papers/ho2020ddpm.md": typora,
+        "study/ddpm.md": body,  # a plain page
+        "blog/index.md": "# Blog\n",
+        "blog/posts/ddpm.md": post,
+        **{f"{folder}/assets/forward.png": b"\x89PNG\r\n" for folder in ("papers", "study", "blog/posts")},
+    }
+    site = build_site(tmp_path, files, strict=True,
+                      plugins=["search", "tags", {"blog": dict(BLOG_OPTIONS)}, "paperkb"])
+    assert site.ok, site.warnings()
+    post_page = next((site.site_dir / "blog" / "2024").rglob("index.html")).read_text(encoding="utf-8")
+    for html in (site.html("papers/ho2020ddpm/"), site.html("study/ddpm/"), post_page):
+        article = _article(html)
+        assert article.count('<div class="arithmatex"') == 4, article
+        assert "\\mathcal{N}(x_t; \\sqrt{1-\\beta_t}" in article
+        # formulas under list items stay in their items
+        items = re.findall(r"<li>(.*?)</li>", article, flags=re.S)
+        assert any("损失函数" in i and "L_\\text{simple}" in i and "arithmatex" in i for i in items)
+        assert any("重参数化" in i and "\\mu_\\theta" in i and "arithmatex" in i for i in items)
+        text_outside_code = re.sub(r"<pre.*?</pre>", "", article, flags=re.S)
+        assert "$$" not in text_outside_code
+        code = article[article.index("<pre"):article.index("</pre>")]
+        assert "$$" in code and "arithmatex" not in code
