@@ -102,9 +102,9 @@ def test_cites_grouped_by_role_in_role_order_with_year_and_title(site):
     cites = section(html, "cites")
     builds, baseline = cites.index("Builds on"), cites.index("Baseline")
     assert builds < baseline  # ROLES order: background, related, builds-on, baseline, dataset, metric
-    assert re.search(r'<a href="\.\./attn/">Attention Is All You Need</a> <span class="pkb-cites__meta">\(2017\)',
+    assert re.search(r'<a href="\.\./attn/" title="Attention Is All You Need \(2017\)">Attention Is All You Need</a> <span class="pkb-cites__meta">\(2017\)',
                      cites[builds:baseline])
-    assert '<a href="../bert/">BERT</a>' in cites[baseline:]
+    assert '<a href="../bert/" title="BERT (2019)">BERT</a>' in cites[baseline:]
     assert "(2019)" in cites[baseline:]
     assert "No note of this collection cites this one yet." in section(html, "cited-by")
 
@@ -251,7 +251,8 @@ def test_role_styles_and_legend(site):
 
 def test_field_colours_css_is_generated_and_linked(site):
     css = (site.site_dir / "assets" / "paperkb" / "graph-fields.css").read_text()
-    assert ".pkb-field--llm { --pkb-fill: var(--pkb-c0); }" in css  # the most common field first
+    # the most common field first; the interactive graphs' stronger tone of the same hue beside it
+    assert ".pkb-field--llm { --pkb-fill: var(--pkb-c0); --pkb-strong: var(--pkb-g0); }" in css
     assert "graph-fields.css" in site.html("papers/attn/")
     assert "pkb-field--vision" in site.html("papers/vit/")
 
@@ -423,12 +424,19 @@ def test_graph_pages_exist_are_linked_and_cut_big_graphs(tmp_path):
         assert re.search(r'class="md-sidebar md-sidebar--secondary"[^>]*\bhidden', html)
 
 
-def test_diagrams_shrink_to_the_column_but_not_below_readable_size(site):
+def test_diagrams_fit_the_column_and_carry_what_the_interactive_view_reads(site):
     (svg,) = svgs(site.html("papers/attn/"))
     style = dict(part.split(":") for part in svg.get("style").split(";"))
-    natural, smallest = float(style["max-width"][:-2]), float(style["min-width"][:-2])
-    assert svg.get("width") == "100%" and natural > 100
-    assert abs(smallest - 0.8 * natural) <= 1
+    natural = float(style["max-width"][:-2])
+    # Scaled down to the column (no min-width: nothing is clipped); the zoom control enlarges it.
+    assert svg.get("width") == "100%" and natural > 100 and "min-width" not in style
+    assert float(svg.get("data-pkb-width")) == natural
+    # Node keys and citation ends, for the interactive local graph that reads the SVG.
+    keys = {g.get("data-pkb-key") for g in svg.iter(f"{SVG}g") if "pkb-node" in g.get("class", "")}
+    assert "attn" in keys and None not in keys
+    ends = {(g.get("data-pkb-from"), g.get("data-pkb-to")) for g in svg.iter(f"{SVG}g")
+            if "pkb-edge" in g.get("class", "")}
+    assert ("bert", "attn") in ends and all(a in keys and b in keys for a, b in ends)
 
 
 def test_graph_off_keeps_lists_and_drops_diagrams(tmp_path):

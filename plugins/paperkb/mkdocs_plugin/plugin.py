@@ -269,6 +269,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
             enrich_site_search(config.site_dir, forms=self.config.search_forms)
+            self.citations.write_graph_data(config.site_dir)
         if self.feeds:
             clean_feeds(config.site_dir)
 
