@@ -14,6 +14,19 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     {"pymdownx.arithmatex": {"generic": True}},
 ]
 
+THEME: dict[str, Any] = {
+    "name": "material",
+    "font": False,  # system fonts: no request to a font CDN, the site reads offline
+    "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "search.suggest", "search.highlight",
+                 "content.code.copy"],
+    "palette": [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default",
+         "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+         "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+    ],
+}
+
 # The reading blog: mkdocs-material's blog plugin over <notes>/blog (posts in blog/posts).
 BLOG_DIR = "blog"
 BLOG_OPTIONS: dict[str, Any] = {
@@ -48,17 +61,7 @@ def default_config(notes_dir: Path, site_dir: Path, site_name: str | None = None
         "site_name": site_name or f"{notes_dir.resolve().name} — paper notes",
         "docs_dir": str(notes_dir.resolve()),
         "site_dir": str(site_dir.resolve()),
-        "theme": {
-            "name": "material",
-            "font": False,  # system fonts: no request to a font CDN, the site reads offline
-            "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
-            "palette": [
-                {"media": "(prefers-color-scheme: light)", "scheme": "default",
-                 "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
-                {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
-                 "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
-            ],
-        },
+        "theme": THEME,
         "plugins": ["search", "tags", *blog_plugins(notes_dir, site_url), {"paperkb": {
             # Beside the notes folder, where a mkdocs.yml would be (the one `paperkb build` writes
             # for a bare folder lives in a temporary folder): diagrams survive between builds.

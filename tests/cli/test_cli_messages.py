@@ -118,4 +118,48 @@ def test_the_deep_template_asks_no_front_matter_section_again(tmp_path):
     for section in ("problem", "method", "results"):
         assert sum(section in h for h in headings) == 1, headings
     assert "what problem" not in headings and "how good" not in headings
+    assert "notes" not in headings  # the template's opening comment is no text needing a heading
     assert "modules, losses and training" in headings and "reproduction checklist" in headings
+
+
+def test_init_makes_a_project_and_the_quick_start_works_inside_its_notes_folder(tmp_path):
+    import yaml
+
+    assert run_cli("init", "my-notes", cwd=tmp_path).returncode == 0
+    project = tmp_path / "my-notes"
+    assert (project / "notes" / "papers").is_dir() and (project / "notes" / "blog" / "index.md").is_file()
+    ignored = (project / ".gitignore").read_text(encoding="utf-8").split()
+    assert "site/" in ignored and ".paperkb-cache/" in ignored
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = [s.get("uses", s.get("run", "")) for job in workflow["jobs"].values() for s in job["steps"]]
+    assert any("paperkb build --strict" in s for s in steps)
+    assert any(s.startswith("actions/upload-pages-artifact") for s in steps)
+    assert any(s.startswith("actions/deploy-pages") for s in steps)
+    assert yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["docs_dir"] == "notes"
+    # The quick start, run inside the notes folder: everything lands in the project, nothing beside it.
+    notes = project / "notes"
+    result = run_cli("new", "Deep Residual Learning for Image Recognition", "--author", "Kaiming He",
+                     "--year", "2016", "--field", "Vision", cwd=notes)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == notes / "papers" / "he2016deep.md"
+    result = run_cli("build", "--strict", cwd=notes)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "papers" / "he2016deep" / "index.html").is_file()
+    assert (project / "site" / "papers" / "sutskever2014sequence" / "index.html").is_file()  # the first note
+    assert next((project / "site" / "blog").rglob("index.html"), None) is not None
+    assert (project / ".paperkb-cache").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-notes"]  # nothing written beside the project
+    result = run_cli("check", cwd=notes / "papers")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # init again keeps every file
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and "site" not in p.parts}
+    assert run_cli("init", "my-notes", cwd=tmp_path).returncode == 0
+    assert all(p.read_bytes() == b for p, b in before.items())
+
+
+def test_build_in_a_bare_notes_folder_says_what_to_do_instead_of_writing_beside_it(tmp_path):
+    notes = tmp_path / "notes"
+    write_tree(notes, {"papers/a.md": "---\ntitle: A\n---\n"})
+    result = run_cli("build", cwd=notes)
+    assert result.returncode == 2 and "paperkb init" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]

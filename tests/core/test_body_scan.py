@@ -6,12 +6,13 @@ from __future__ import annotations
 import textwrap
 
 from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, rebase_links, unlink_transform
+from paperkb.core.model import LinkKind
 
 from ..conftest import note
 
 
 def links(body: str, src: str = "papers/p.md") -> list[tuple[str, int, bool]]:
-    return [(link.target, link.line, link.is_wikilink) for link in find_links(textwrap.dedent(body), 10, src)]
+    return [(link.target, link.line, link.kind is LinkKind.WIKILINK) for link in find_links(textwrap.dedent(body), 10, src)]
 
 
 def test_every_link_form_is_found_with_its_line():

@@ -72,8 +72,8 @@ def test_site_rebuild_parses_only_the_edited_note_and_shows_the_edit(tmp_path, m
     assert (tmp_path / ".paperkb-cache/notes/parsed.pickle").is_file()
 
     parsed: list[str] = []
-    real_parse = note_cache.parse_note
-    monkeypatch.setattr(note_cache, "parse_note", lambda path, *a, **k: parsed.append(path.name) or real_parse(path, *a, **k))
+    real_parse = note_cache.parse_page
+    monkeypatch.setattr(note_cache, "parse_page", lambda path, *a, **k: parsed.append(path.name) or real_parse(path, *a, **k))
     rebuilt = build_site(tmp_path, {"papers/a.md": note("Second title", year=2020)}, plugins=["paperkb"])
     assert parsed == ["a.md"]
     assert "Second title" in rebuilt.html("papers/a/") and "Second title" in rebuilt.html("papers/b/")

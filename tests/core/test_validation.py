@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from paperkb.core.loader import load_library
+from paperkb.core.model import LinkKind
 from paperkb.core.problems import Severity
 
 from ..conftest import write_tree
@@ -172,8 +173,8 @@ def test_every_kind_of_link_is_a_citation_edge(tmp_path):
         "papers/d.md": GOOD.replace("Good note", "D"), "papers/e.md": GOOD.replace("Good note", "E"),
     })
     edges = {(e.target, e.role, e.via, e.line) for e in library.cites("a")}
-    assert edges == {("b", "baseline", "cites", 3), ("c", "related", "wikilink", 6), ("d", "related", "link", 6),
-                     ("e", "related", "citation", 4)}
+    assert edges == {("b", "baseline", LinkKind.CITES, 3), ("c", "related", LinkKind.WIKILINK, 6),
+                     ("d", "related", LinkKind.LINK, 6), ("e", "related", LinkKind.PANDOC_CITE, 4)}
     assert [e.source for e in library.cited_by("e")] == ["a"]
 
 

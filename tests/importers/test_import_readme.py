@@ -12,7 +12,7 @@ import yaml
 from paperkb.cli import main
 from paperkb.core.loader import load_library
 from paperkb.core.problems import ProblemLog
-from paperkb.importers.links import link_info
+from paperkb.core.paper_links import link_info
 from paperkb.importers.readme import parse_readme
 from paperkb.importers.readme_export import export_readme
 from paperkb.importers.readme_import import import_readme

@@ -149,7 +149,7 @@ def test_malformed_blocks_show_an_error_and_warn_with_file_and_line(site_builder
     assert warnings == [
         f"WARNING: notes/broken.md:{line_of(BROKEN, 'colour: red')}: paperkb-query: unknown query key 'colour' "
         "(did you mean 'columns'?); allowed keys: descendants, ancestors, cites_all, cited_by_all, cocited_with, coupled_with, since, until, "
-        "field, type, venue, tag, level, dataset, metric, role, text, depth, sort, limit, columns",
+        "field, type, venue, tag, level, dataset, metric, role, text, depth, sort, limit, columns, derived",
         f"WARNING: notes/broken.md:{line_of(BROKEN, 'nosuchnote')}: paperkb-query: unknown note key 'nosuchnote'",
         f"WARNING: notes/broken.md:{line_of(BROKEN, 'since: [2020')}: paperkb-query: YAML syntax error: "
         "expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)",

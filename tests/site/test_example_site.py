@@ -117,3 +117,19 @@ def test_example_query_blocks_answer_in_notes_and_posts(built):
         html = (out / url / "index.html").read_text(encoding="utf-8")
         match = re.search(r'<div class="pkb-query" data-pkb-query="(\d+)"><p class="pkb-query__caption">([^<]*)', html)
         assert match and int(match.group(1)) >= 3 and caption in match.group(2), (url, match and match.group(2))
+
+
+def test_example_project_page_builds_on_the_diffusion_notes(built, library):
+    """notes/projects/ holds a real project: its page groups its papers, draws them, compares the peers."""
+    _result, out = built
+    project = library.projects["few-step-latent-video"]
+    page = (out / "projects/few-step-latent-video/index.html").read_text(encoding="utf-8")
+    for heading in ("peers", "upstream", "citation-graph", "comparison-of-peers", "insights-from-these-papers"):
+        assert f'id="{heading}"' in page, heading
+    assert re.search(r'<svg [^>]*class="pkb-graph__svg"', page)
+    peers = re.findall(r'<tr data-pkb-key="([^"]+)">', page[page.index('id="comparison-of-peers"'):])
+    assert {"rombach2022ldm", "ho2022videodiffusion"} <= set(peers)
+    index = (out / "projects/index.html").read_text(encoding="utf-8")
+    assert 'data-pkb-project="few-step-latent-video"' in index and project.title in index
+    ddpm = (out / "papers/ho2020ddpm/index.html").read_text(encoding="utf-8")
+    assert 'id="projects"' in ddpm and "../../projects/few-step-latent-video/" in ddpm

@@ -30,9 +30,11 @@ def test_obsidian_vault_titles_links_and_markdown_files(tmp_path):
     assert attention.title == "Attention Is All You Need"
     assert seq2seq.title == "Sequence to Sequence Learning with Neural Networks"
     assert bahdanau.title == "Neural Machine Translation by Jointly Learning to Align and Translate"
-    # Extension-less relative links are citation edges (the one inside code is not).
-    assert [e.target for e in library.cites(attention.key)] == [seq2seq.key]
+    # Extension-less relative links are citation edges (the one inside code is not), and so are
+    # wikilinks by file name; [[alias]] finds the note whose `aliases` has it (a later note: a mention).
+    assert [e.target for e in library.cites(attention.key)] == [seq2seq.key, bahdanau.key]
     assert [e.target for e in library.cites(bahdanau.key)] == [seq2seq.key]
+    assert [e.target for e in library.mentions_out[seq2seq.key]] == [attention.key]
     # [[page]] to a plain page is a link, not an unknown citation.
     assert [str(p) for p in library.problems] == []
 
@@ -46,6 +48,11 @@ def test_obsidian_vault_builds_strict_with_working_links(tmp_path):
     assert '<a href="../2014-sequence-to-sequence-learning/#method">the seq2seq paper</a>' in page
     assert '<a href="../../how%20I%20read%20papers/">how I read papers</a>' in page
     assert '<a href="../../Reading%20index/">the index</a>' in page
+    assert ('<a href="../Neural%20Machine%20Translation%20by%20Jointly%20Learning%20to%20Align%20and%20Translate/">Neural Machine '
+            'Translation by Jointly Learning to Align and Translate</a>') in page
+    assert '<a href="../Neural Machine' not in page  # the Cites list's link is encoded too
+    assert '<a href="../2017-attention-is-all-you-need/">the Transformer</a>' in \
+        site.html("Papers/2014-sequence-to-sequence-learning/")
     assert "unknown citation" not in "\n".join(site.messages)
     index = site.html("Reading index/")
     assert '<a href="../Papers/2017-attention-is-all-you-need/">Attention</a>' in index

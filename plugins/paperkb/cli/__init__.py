@@ -10,7 +10,7 @@ import sys
 from .. import __version__
 
 # Verb modules, in the order `paperkb --help` lists them.
-VERB_MODULES = ("site", "new", "check", "query", "imports", "exports")
+VERB_MODULES = ("init", "site", "new", "check", "query", "enrich", "discover", "imports", "exports")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ import sys
 
 from ..core.library import Library
 from ..core.problems import Problem, Severity
+from ..core.scholar.derived import derived_notes
 from .sources import load_workspace_library
 from .workspace import find_workspace
 
@@ -38,11 +39,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     library = load_workspace_library(workspace)
     problems = library.problems + cycle_problems(library)
+    # Citations Semantic Scholar knows (paperkb enrich) that a note's cites leaves out: notes, not warnings.
+    problems += derived_notes(library, library.scholar) if library.scholar else []
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             print(f"{problem.path}:{problem.line}: {problem.severity.value}: {problem.message}")
         errors = sum(p.severity is Severity.ERROR for p in problems)
-        print(f"{len(library)} notes, {len(library.drafts)} drafts: {errors} errors, {len(problems) - errors} warnings")
+        notes = sum(p.severity is Severity.NOTE for p in problems)
+        projects = f", {len(library.projects)} projects" if library.projects else ""
+        print(f"{len(library)} notes, {len(library.drafts)} drafts{projects}: {errors} errors, "
+              f"{len(problems) - errors - notes} warnings" + (f", {notes} notes" if notes else ""))
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -14,6 +14,8 @@ import importlib
 EXPORTERS: dict[str, str] = {
     "bib": "export_bib",
     "readme": "export_readme",
+    "related-work": "export_related_work",
+    "table": "export_table",
 }
 
 

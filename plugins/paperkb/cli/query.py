@@ -11,7 +11,6 @@ import html
 import json
 import re
 import sys
-import unicodedata
 from typing import Any
 
 from ..core.library import Library
@@ -23,6 +22,7 @@ from ..render.site_map import SiteMap
 from ..render.tables import NoteTable
 from .workspace import find_workspace
 from .sources import load_workspace_library
+from .terminal_table import aligned, cell_text
 
 FORMATS = ("table", "keys", "json")
 DEFAULT_COLUMNS = ("year", "key", "title", "venue")
@@ -30,7 +30,6 @@ LIST_KEYS = ("descendants", "ancestors", "cites_all", "cited_by_all", "field", "
              "dataset", "metric", "role", "sort", "columns")
 REPEATED_KEYS = ("text",)
 _DESCENDING_VALUE = re.compile(r"^-(?:\d|(?:" + "|".join(SORT_FIELDS) + r")(?:,[-+]?\w+)*$)")
-MAX_CELL = 70  # display columns per table cell; longer values end with "…"
 
 _HELP = {
     "descendants": "notes citing KEY, directly or transitively (comma-separated keys: any of them)",
@@ -69,10 +68,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--notes", metavar="DIR", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="table (aligned text), keys (one key a line) or json (default: table)")
+    add_query_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_query_options(parser: argparse.ArgumentParser, *, leave_out: tuple[str, ...] = ()) -> None:
+    """One flag per query key (``cites_all`` -> ``--cites-all``), in three groups; ``leave_out``:
+    keys a command gives another meaning or no use (``columns``, ``sort``)."""
     graph = parser.add_argument_group("graph (several combine: notes answering all of them)")
     filters = parser.add_argument_group("filters (several combine: all must hold; a list matches any of its values)")
     output = parser.add_argument_group("order and output")
     for key in QUERY_KEYS:
+        if key in leave_out:
+            continue
+        if key == "derived":
+            graph.add_argument("--no-derived", dest="derived", action="store_false", default=None,
+                               help="leave out citations found by Semantic Scholar that the notes' cites do not list")
+            continue
         group = graph if key in GRAPH_KEYS or key == "depth" else output if key in ("sort", "limit", "columns") else filters
         flag = "--" + key.replace("_", "-")
         if key in LIST_KEYS or key in REPEATED_KEYS:
@@ -83,7 +95,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # that look like descending sort fields are read as values instead (`--sort=-year` always works).
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _DESCENDING_VALUE
-    parser.set_defaults(run=run)
 
 
 def query_from_args(args: argparse.Namespace, column_names: tuple[str, ...]) -> Query:
@@ -170,14 +181,8 @@ def text_table(result: QueryResult, library: Library) -> str:
         return html.unescape(re.sub(r"<[^>]*>", "", str(table.cells[column][1](note, "index.md"))))
 
     rows = [[headers.get(c) or table.cells[c][0] for c in columns]]
-    rows += [[_clip(" ".join(cell(note, c).split())) for c in columns] for note in result.notes]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(columns))]
-    lines = []
-    for number, row in enumerate(rows):
-        padded = [text + " " * (widths[i] - _width(text)) for i, text in enumerate(row)]
-        lines.append("  ".join(padded).rstrip())
-        if number == 0:
-            lines.append("  ".join("-" * w for w in widths))
+    rows += [[cell_text(cell(note, c)) for c in columns] for note in result.notes]
+    lines = aligned(rows)
     shown = len(result.notes)
     summary = f"{result.total} note{'s' if result.total != 1 else ''} match{'es' if result.total == 1 else ''}"
     if shown < result.total:
@@ -185,22 +190,3 @@ def text_table(result: QueryResult, library: Library) -> str:
     if not result.notes:
         lines = ["no notes match"]
     return "\n".join(lines + [f"({query.describe()}: {summary})"])
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
-
-
-def _clip(text: str) -> str:
-    if _width(text) <= MAX_CELL:
-        return text
-    out, used = [], 0
-    for ch in text:
-        step = _width(ch)
-        if used + step > MAX_CELL - 1:
-            break
-        out.append(ch)
-        used += step
-    return "".join(out) + "…"

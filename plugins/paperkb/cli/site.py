@@ -43,6 +43,10 @@ def _setup_logging(quiet: bool) -> None:
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
 
 
+class NoProject(Exception):
+    """The working directory is a bare notes folder: building there would write outside it."""
+
+
 @contextlib.contextmanager
 def config_file_for(notes_dir: str | None, site_dir: str | None,
                     site_url: str | None = None) -> Iterator[tuple[str, dict]]:
@@ -56,6 +60,11 @@ def config_file_for(notes_dir: str | None, site_dir: str | None,
             overrides["site_url"] = site_url
         yield str(workspace.config_file), overrides
         return
+    if notes_dir is None and not site_dir and workspace.notes_dir == Path.cwd().resolve():
+        raise NoProject(
+            f"{workspace.notes_dir} has no mkdocs.yml (nor one above it): the site and the caches would go into "
+            f"its parent folder. Start a project with `paperkb init` (then run paperkb in it or in its notes "
+            f"folder), or name the folders: `paperkb build NOTES_DIR -d SITE_DIR`")
     site = Path(site_dir or "site").resolve()
     if not site_dir and site.is_relative_to(workspace.notes_dir):
         site = workspace.notes_dir.parent / f"{workspace.notes_dir.name}-site"  # MkDocs refuses a site inside the docs
@@ -80,28 +89,32 @@ def build_once(config_file: str, *, strict: bool = False, **overrides) -> None:
         config.plugins.on_shutdown()
 
 
-def run_build(args: argparse.Namespace) -> int:
+def _with_config(verb: str, notes_dir: str | None, site_dir: str | None, site_url: str | None, action) -> int:
+    """Run ``action(config_file, overrides)``; a MkDocs failure is 1, a bare folder 2 (one line)."""
     from mkdocs.exceptions import MkDocsException
 
-    _setup_logging(args.quiet)
-    with config_file_for(args.notes_dir, args.site_dir, args.site_url) as (config_file, overrides):
-        try:
-            build_once(config_file, strict=args.strict, **overrides)
-        except MkDocsException as exc:
-            logging.getLogger("mkdocs").error(str(exc))
-            return 1
+    try:
+        with config_file_for(notes_dir, site_dir, site_url) as (config_file, overrides):
+            try:
+                action(config_file, overrides)
+            except MkDocsException as exc:
+                logging.getLogger("mkdocs").error(str(exc))
+                return 1
+    except NoProject as exc:
+        print(f"paperkb {verb}: {exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    _setup_logging(args.quiet)
+    return _with_config("build", args.notes_dir, args.site_dir, args.site_url,
+                        lambda config_file, overrides: build_once(config_file, strict=args.strict, **overrides))
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
 
     _setup_logging(False)
-    with config_file_for(args.notes_dir, None, args.site_url) as (config_file, overrides):
-        try:
-            serve(config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides)
-        except MkDocsException as exc:
-            logging.getLogger("mkdocs").error(str(exc))
-            return 1
-    return 0
+    return _with_config("serve", args.notes_dir, None, args.site_url, lambda config_file, overrides: serve(
+        config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides))

@@ -78,4 +78,11 @@ def find_workspace(notes_dir: str | None = None, cwd: Path | None = None) -> Wor
             return Workspace(docs, config)
     if (cwd / "notes").is_dir():
         return Workspace(cwd / "notes", None)
+    # Inside the notes folder of a project (`cd notes`): the project's mkdocs.yml above, as git
+    # finds its repository, so the site and caches go where the project keeps them.
+    for folder in list(cwd.parents)[:4]:
+        config = folder / "mkdocs.yml"
+        docs = _docs_dir_of(config) if config.is_file() else None
+        if docs is not None and cwd.is_relative_to(docs):
+            return Workspace(docs, config)
     return Workspace(cwd, None)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
-from .model import BodyLink, Insight
+from .model import BodyLink, Insight, LinkKind
 
 INSIGHT_BULLET = re.compile(r"^\s{0,12}(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(\[(?:想法|idea)\])\s*(.*)$", re.IGNORECASE)
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<quote>(?:>\s*)*)(?P<fence>`{3,}|~{3,})")
@@ -186,7 +186,7 @@ def find_insights(body: str, body_line: int, prose: Prose | None = None) -> list
 
 def find_wikilinks(text: str, line: int) -> list[BodyLink]:
     """Wikilinks in a front-matter Markdown value, all reported at the value's ``line``."""
-    return [BodyLink(m.group(2).strip(), line, is_wikilink=True) for _, prose in iter_prose_lines(text)
+    return [BodyLink(m.group(2).strip(), line, LinkKind.WIKILINK) for _, prose in iter_prose_lines(text)
             for m in WIKILINK.finditer(prose)]
 
 
@@ -198,7 +198,7 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
         if "[" not in line:
             continue
         for match in WIKILINK.finditer(line):
-            links.append(BodyLink(match.group(2).strip(), body_line + index, is_wikilink=True))
+            links.append(BodyLink(match.group(2).strip(), body_line + index, LinkKind.WIKILINK))
         targets = [_link_target(m) for m in _MD_LINK.finditer(line)]
         targets += [t for m in _ANY_INLINE_LINK.finditer(line)
                     if not m.group(1).startswith("!") and is_extensionless(t := _link_target(m).partition("#")[0])]
@@ -208,7 +208,7 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
         for target in map(unquote, targets):
             if "://" in target or target.startswith("/"):
                 continue
-            links.append(BodyLink(posixpath.normpath(posixpath.join(base, target)), body_line + index, is_wikilink=False))
+            links.append(BodyLink(posixpath.normpath(posixpath.join(base, target)), body_line + index, LinkKind.LINK))
     return links
 
 

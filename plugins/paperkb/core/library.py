@@ -6,12 +6,17 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .bib.database import Bibliography
 from .body_scan import resolve_page
 from .facets import FacetSpellings
-from .model import DEFAULT_ROLE, Citation, Note
+from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
+from .scholar.store import ScholarStore
+
+if TYPE_CHECKING:  # projects.py reads queries, which read the library
+    from .projects import Project, ProjectPaper
 
 
 @dataclass(frozen=True)
@@ -22,12 +27,17 @@ class Edge:
     target: str
     role: str
     line: int
-    via: str  # "cites" | "wikilink" | "link" | "citation"
+    via: LinkKind
 
     @property
     def in_text(self) -> bool:
         """Written in the note's text (a link or [@key]) rather than listed in its ``cites``."""
-        return self.via != "cites"
+        return self.via.in_text
+
+    @property
+    def derived(self) -> bool:
+        """Not written by the user: Semantic Scholar says the papers cite each other."""
+        return self.via is LinkKind.SCHOLAR
 
 
 @dataclass
@@ -39,6 +49,7 @@ class Library:
     in_edges: dict[str, list[Edge]] = field(default_factory=dict)
     cycles: list[list[str]] = field(default_factory=list)
     bibliography: Bibliography = field(default_factory=Bibliography)  # entries of the .bib files, by key
+    scholar: ScholarStore | None = None  # what `paperkb enrich` / `discover` stored (.paperkb/scholar.json)
     # Pages that are not notes (about.md, a vault's index), by every name a link may use for them:
     # the docs-relative path without extension and the file name, case-folded (as Obsidian matches).
     pages: dict[str, str] = field(default_factory=dict)
@@ -50,9 +61,19 @@ class Library:
     mentions_out: dict[str, list[Edge]] = field(default_factory=dict)
     mentions_in: dict[str, list[Edge]] = field(default_factory=dict)
     spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
+    projects: dict[str, Project] = field(default_factory=dict)  # research project pages, by key
+    project_drafts: dict[str, Project] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
+        self._names: dict[str, Note] | None = None  # note_named's index, made on first use
+        self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
+        uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
+        for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
+            for paper in project.papers:
+                if paper.key in self.notes:
+                    uses[paper.key].append((project, paper))
+        self._project_uses = dict(uses)
 
     # -- lookups -------------------------------------------------------------
     def get(self, key: str) -> Note | None:
@@ -63,6 +84,23 @@ class Library:
 
     def __iter__(self):
         return iter(self.notes.values())
+
+    def note_named(self, name: str) -> Note | None:
+        """The note ``[[name]]`` points at: by key, else as Obsidian resolves a link, by its file
+        name or path without extension (``[[Attention Is All You Need]]``) or by one of its
+        ``aliases``, in any case."""
+        note = self.notes.get(name)
+        if note is not None or not name.strip():
+            return note
+        if self._names is None:
+            self._names = {}
+            for candidate in self.notes.values():
+                stem = posixpath.splitext(candidate.src_uri)[0]
+                aliases = candidate.extra.get("aliases")
+                aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
+                for alias in (stem, posixpath.basename(stem), *(a for a in aliases if isinstance(a, str))):
+                    self._names.setdefault(" ".join(alias.split()).casefold(), candidate)
+        return self._names.get(" ".join(name.split()).casefold())
 
     def page_named(self, name: str) -> str | None:
         """src_uri of the plain page ``[[name]]`` points at, if any."""
@@ -86,6 +124,10 @@ class Library:
 
     def cited_by_count(self, key: str) -> int:
         return len(self.in_edges.get(key, ()))
+
+    def projects_of(self, key: str) -> list[tuple[Project, ProjectPaper]]:
+        """The projects that list the note ``key`` among their papers (by title), with their entry."""
+        return self._project_uses.get(key, [])
 
     def groups(self, facet: Callable[[Note], Iterable[object]]) -> dict[object, list[Note]]:
         """Notes grouped by each value ``facet`` yields for them (a note can sit in several groups)."""
@@ -148,12 +190,12 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 else:
                     report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
                 continue
-            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, "cites"))
+            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
         for link in note.body_links:
-            if link.is_citation:  # [@key]: keys without a note are checked against the .bib elsewhere
+            if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
                 target = library.notes.get(link.target)
-            elif link.is_wikilink:
-                target = library.notes.get(link.target)
+            elif link.kind is LinkKind.WIKILINK:
+                target = library.note_named(link.target)
                 if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
             else:
@@ -161,8 +203,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = by_src.get(page) if page else None
             if target is None or target.key == note.key:
                 continue
-            via = "citation" if link.is_citation else "wikilink" if link.is_wikilink else "link"
-            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, via)
+            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind)
             if note.year is not None and target.year is not None and target.year > note.year:
                 mentions.setdefault(note.key, {}).setdefault(target.key, edge)
             else:

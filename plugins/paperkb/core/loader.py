@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .bib.citations import unknown_citation_problems
+from .bib.pandoc_cites import unknown_pandoc_cite_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
@@ -15,6 +15,9 @@ from .library import Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
 from .problems import Problem, Severity, display_path
+from .projects import Project, check_paper_keys
+from .scholar.derived import add_derived_edges
+from .scholar.store import load_store_cached
 from .symlinks import LinkGuard
 
 __all__ = ["DEFAULT_EXCLUDE", "NoteCache", "is_excluded", "iter_markdown", "load_library"]
@@ -69,12 +72,17 @@ def load_library(
     problems: list[Problem] = []
     published: dict[str, Note] = {}
     drafts: dict[str, Note] = {}
+    projects: dict[str, Project] = {}
+    project_drafts: dict[str, Project] = {}
     guard = guard or LinkGuard(notes_dir, project_root=root)
     if files is None:
         files = iter_markdown(notes_dir, exclude, guard)
     for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
+        if parsed.project is not None:
+            problems.extend(_add_project(parsed.project, projects, project_drafts))
+            continue
         note = parsed.note
         if note is None:
             continue
@@ -94,14 +102,32 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
+    problems.extend(check_paper_keys(projects.values(), published, drafts))
     published, spellings = unify_facets(published, drafts.values())
-    library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings)
+    library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
+                      projects=projects, project_drafts=project_drafts)
     library.add_pages(src_uri for _, src_uri in files)
-    problems.extend(unknown_citation_problems(library))
+    problems.extend(unknown_pandoc_cite_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))
 
     build_edges(library, report)
+    # Semantic Scholar's citations among the notes (stored by `paperkb enrich`; never fetched here).
+    library.scholar = load_store_cached(notes_dir)
+    if library.scholar.problem:
+        problems.append(Problem(display_path(library.scholar.path, root), 1, Severity.WARNING, library.scholar.problem))
+    add_derived_edges(library, library.scholar)
     library.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
     return library
+
+
+def _add_project(project: Project, published: dict[str, Project], drafts: dict[str, Project]) -> list[Problem]:
+    """Keep ``project`` unless an earlier one has its key (an error naming both files)."""
+    first = published.get(project.key) or drafts.get(project.key)
+    if first is not None:
+        line = project.line_of("key") if "key" in project.key_lines else 1
+        return [Problem(project.display_path, line, Severity.ERROR,
+                        f"duplicate project key '{project.key}': already used by {first.display_path}")]
+    (drafts if project.draft else published)[project.key] = project
+    return []

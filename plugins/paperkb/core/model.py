@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ KNOWN_KEYS = frozenset(
     {
         "title", "key", "year", "venue", "authors", "field", "fields", "type", "level", "relation",
         "links", "arxiv", "doi", "tags", "problem", "method", "results", "datasets", "metrics",
-        "cites", "insights", "draft",
+        "cites", "insights", "draft", "s2",
     }
 )
 # Page-only keys of MkDocs / mkdocs-material: not shown as unknown fields.
@@ -52,15 +53,27 @@ class Insight:
     in_body: bool
 
 
+class LinkKind(Enum):
+    """How a note refers to another: listed in its ``cites``, or written in its text."""
+
+    CITES = "cites"  # an entry of the front-matter's `cites` list
+    WIKILINK = "wikilink"  # [[key]], [[key|text]] or the embed ![[key]]
+    LINK = "link"  # an ordinary relative Markdown link to the note's file
+    PANDOC_CITE = "citation"  # [@key], which may also name a .bib entry that has no note
+    SCHOLAR = "scholar"  # no note wrote it: Semantic Scholar says the papers cite each other (derived)
+
+    @property
+    def in_text(self) -> bool:
+        return self not in (LinkKind.CITES, LinkKind.SCHOLAR)
+
+
 @dataclass(frozen=True)
 class BodyLink:
-    """A link to another note written in the text: ``[[key]]``, a relative Markdown link, or a
-    pandoc citation ``[@key]`` (which may also name a .bib entry that has no note)."""
+    """A link to another note written in the text (a kind other than ``LinkKind.CITES``)."""
 
-    target: str  # a key for wikilinks and citations, a docs-relative path for Markdown links
+    target: str  # a key for wikilinks and pandoc cites, a docs-relative path for Markdown links
     line: int
-    is_wikilink: bool
-    is_citation: bool = False
+    kind: LinkKind
 
 
 @dataclass
@@ -80,6 +93,7 @@ class Note:
     links: dict[str, str] = field(default_factory=dict)
     arxiv: str | None = None
     doi: str | None = None
+    s2: str | None = None  # Semantic Scholar paperId or CorpusId:N
     tags: list[str] = field(default_factory=list)
     problem: str | None = None
     method: str | None = None

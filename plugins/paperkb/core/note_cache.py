@@ -28,8 +28,9 @@ import yaml
 from .bib.reader import BibFileCache
 from .cache_file import read_signed_cache_file, write_signed_cache_file
 from .model import Note
-from .note_parser import parse_note
+from .note_parser import parse_page
 from .problems import Problem, ProblemLog
+from .projects import Project
 
 CORE_DIR = Path(__file__).resolve().parent
 DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder for small projects
@@ -42,6 +43,7 @@ class _Parsed:
     shown_as: str
     note: Note | None
     problems: list[Problem]
+    project: Project | None = None  # a research project page (then ``note`` is None)
 
 
 def _version(distribution: str) -> str:
@@ -81,8 +83,9 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        note = parse_note(path, src_uri, log, raw=raw)
-        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems)
+        page = parse_page(path, src_uri, log, raw=raw)
+        note, project = (page, None) if isinstance(page, Note) else (None, page)
+        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project)
         self.entries[str(path)] = parsed
         return parsed
 

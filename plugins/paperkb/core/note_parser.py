@@ -5,91 +5,24 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any
 
-from .bib.citations import cited_keys
+from .bib.pandoc_cites import pandoc_cite_keys
 from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
+from .front_matter_fields import FrontMatterFields, describe_kind
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
+from .projects import PROJECT_MARKER, Project, is_project_front_matter, project_from_front_matter
 from .model import (
     DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS, ROLES,
-    BodyLink, Citation, Insight, Note,
+    BodyLink, Citation, Insight, LinkKind, Note,
 )
 from .problems import ProblemLog
 from .script_links import find_script_links, script_link_message
 from .text_encoding import not_utf8
-from .slug import is_safe_key, key_from_text
+from .slug import is_safe_key
 from .tags import split_tag_text
 from .urls import safe_url
 
 _MAX_YEAR = _dt.date.today().year + 2
-
-
-class _Fields:
-    """Typed accessors over the front-matter that log a message per wrong value."""
-
-    def __init__(self, fm: FrontMatter, log: ProblemLog) -> None:
-        self.fm = fm
-        self.data = fm.data
-        self.log = log
-
-    def line(self, key: str) -> int:
-        return self.fm.key_lines.get(key, 1)
-
-    def item_line(self, key: str, index: int) -> int:
-        lines = self.fm.item_lines.get(key, [])
-        return lines[index] if index < len(lines) else self.line(key)
-
-    def text(self, key: str) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
-        self.log.error(self.line(key), f"'{key}' must be a string, got {_kind(value)}")
-        return None
-
-    def text_list(self, key: str) -> list[str]:
-        value = self.data.get(key)
-        if value is None:
-            return []
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return [str(value).strip()] if str(value).strip() else []
-        if not isinstance(value, list):
-            self.log.error(self.line(key), f"'{key}' must be a list of strings, got {_kind(value)}")
-            return []
-        items = []
-        for index, item in enumerate(value):
-            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                if str(item).strip():
-                    items.append(str(item).strip())
-            else:
-                self.log.error(self.item_line(key, index), f"'{key}' items must be strings, got {_kind(item)}")
-        return items
-
-    def choice(self, key: str, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> str | None:
-        raw = self.text(key)
-        if raw is None or raw == "":
-            return None
-        value = raw.lower()
-        value = (aliases or {}).get(value, value)
-        if value not in allowed:
-            self.log.error(self.line(key), f"'{key}' is '{raw}'; allowed values: {', '.join(allowed)}")
-            return None
-        return value
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return "a date"
-    return f"{type(value).__name__} {value!r}"
 
 
 def is_note_front_matter(fm: FrontMatter) -> bool:
@@ -106,10 +39,10 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
         return None
 
 
-def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               raw: bytes | None = None) -> Note | None:
-    """Parse ``path`` (or ``raw``, the bytes read from it); return None when it is not a paper
-    note or when it has errors (logged)."""
+def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
+               raw: bytes | None = None) -> Note | Project | None:
+    """Parse ``path`` (or ``raw``, the bytes read from it) into a paper note or a research project
+    page (``project: true``); None when it is neither or when it has errors (logged)."""
     text = read_text(path, log, raw)
     if text is None:
         return None
@@ -118,37 +51,30 @@ def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
     except FrontMatterError as exc:
         log.error(exc.line, exc.message)
         return None
-    if fm.misplaced and fm.misplaced[2] & NOTE_MARKER_KEYS:  # a note's keys MkDocs would not see
+    if fm.misplaced and fm.misplaced[2] & (NOTE_MARKER_KEYS | {PROJECT_MARKER}):  # keys MkDocs would not see
         log.error(fm.misplaced[0], fm.misplaced[1])
         return None
+    if is_project_front_matter(fm):
+        return project_from_front_matter(fm, path, src_uri, log)
     if require_marker and not is_note_front_matter(fm):
         return None
     return note_from_front_matter(fm, path, src_uri, log)
 
 
+def parse_note(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
+               raw: bytes | None = None) -> Note | None:
+    """The paper note in ``path`` (None when it is another page, or has errors: logged)."""
+    page = parse_page(path, src_uri, log, require_marker=require_marker, raw=raw)
+    return page if isinstance(page, Note) else None
+
+
 def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: ProblemLog) -> Note | None:
-    f = _Fields(fm, log)
-    for line, message in fm.hints:
-        log.warning(line, message)
-    for key, line, first in fm.duplicate_keys:
-        log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
-
-    title = f.text("title")
-    if "title" not in fm.data:
-        # Obsidian's convention: a note is titled by its first `# heading`, else by its file name.
-        # (A .bib entry with the note's key still gives the title when there is one: see bib.merge.)
-        title = first_heading(fm.body) or path.stem.strip()
-    elif not title and (fm.data["title"] is None or isinstance(fm.data["title"], str)):  # else: wrong type, reported
-        log.error(f.line("title"), "'title' is empty")
-
-    explicit_key = f.text("key")
-    if explicit_key is not None:
-        key = explicit_key
-        if not is_safe_key(key):
-            log.error(f.line("key"), f"key '{key}' is not a safe slug: use letters, digits and . _ - + : (no spaces, slashes or '..')")
-    else:
-        stem = path.stem
-        key = stem if is_safe_key(stem) else key_from_text(stem, max_words=12)
+    f = FrontMatterFields(fm, log)
+    f.report_source_problems()
+    # Obsidian's convention: a note without a title is titled by its first `# heading`, else by
+    # its file name. (A .bib entry with the note's key still gives the title: see bib.merge.)
+    title = f.title(default=lambda: first_heading(fm.body) or path.stem.strip())
+    key = f.page_key(path)
 
     year = _year(f)
     fields = f.text_list("fields") + [x for x in f.text_list("field") if x not in f.text_list("fields")]
@@ -157,10 +83,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
     insights = [
         Insight(text, f.item_line("insights", i), in_body=False) for i, text in enumerate(f.text_list("insights"))
     ]
-    draft = fm.data.get("draft", False)
-    if not isinstance(draft, bool):
-        log.error(f.line("draft"), f"'draft' must be true or false, got {_kind(draft)}")
-        draft = False
+    draft = f.flag("draft")
 
     prose = list(iter_prose_lines(fm.body))  # one scan of the body for insights, links and citations
     note = Note(
@@ -179,6 +102,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         links=links,
         arxiv=f.text("arxiv") or None,
         doi=f.text("doi") or None,
+        s2=f.text("s2") or None,
         tags=split_tag_text(fm.data["tags"]) if isinstance(fm.data.get("tags"), str) else f.text_list("tags"),
         problem=f.text("problem") or None,
         method=f.text("method") or None,
@@ -200,7 +124,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
     return None if log.has_errors else note
 
 
-def _script_links(f: _Fields, prose: Prose) -> list[tuple[int, str]]:
+def _script_links(f: FrontMatterFields, prose: Prose) -> list[tuple[int, str]]:
     """Links to ``javascript:`` / ``data:`` addresses in the body and the Markdown sections
     (a section's problems are named at its key's or item's line)."""
     found = find_script_links(f.fm.body, f.fm.body_line, prose)
@@ -228,11 +152,11 @@ def first_heading(body: str) -> str | None:
 
 def _citation_links(text: str, first_line: int, prose: Prose | None = None) -> list[BodyLink]:
     """``[@key]`` citations count as edges too (unknown keys are the BibTeX layer's to report)."""
-    return [BodyLink(key, line, is_wikilink=False, is_citation=True)
-            for key, line in cited_keys(text, first_line, prose)]
+    return [BodyLink(key, line, LinkKind.PANDOC_CITE)
+            for key, line in pandoc_cite_keys(text, first_line, prose)]
 
 
-def _front_matter_wikilinks(f: _Fields) -> list:
+def _front_matter_wikilinks(f: FrontMatterFields) -> list:
     links = []
     for key in ("problem", "method", "results"):
         if isinstance(f.data.get(key), str):
@@ -243,14 +167,14 @@ def _front_matter_wikilinks(f: _Fields) -> list:
     return links
 
 
-def _year(f: _Fields) -> int | None:
+def _year(f: FrontMatterFields) -> int | None:
     value = f.data.get("year")
     if value is None:
         return None
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        f.log.error(f.line("year"), f"'year' must be an integer such as 2023, got {_kind(value)}")
+        f.log.error(f.line("year"), f"'year' must be an integer such as 2023, got {describe_kind(value)}")
         return None
     if not 1000 <= value <= _MAX_YEAR:
         f.log.error(f.line("year"), f"'year' {value} is out of range (1000-{_MAX_YEAR})")
@@ -258,28 +182,28 @@ def _year(f: _Fields) -> int | None:
     return value
 
 
-def _authors(f: _Fields) -> list[str]:
+def _authors(f: FrontMatterFields) -> list[str]:
     value = f.data.get("authors")
     if isinstance(value, str) and " and " in value:  # BibTeX style "A and B"
         return [a.strip() for a in value.split(" and ") if a.strip()]
     return f.text_list("authors")
 
 
-def _links(f: _Fields) -> dict[str, str]:
+def _links(f: FrontMatterFields) -> dict[str, str]:
     value = f.data.get("links")
     if value is None:
         return {}
     if isinstance(value, str):
         return {"paper": value.strip()}
     if not isinstance(value, dict):
-        f.log.error(f.line("links"), f"'links' must be a mapping such as {{paper: URL, code: URL}}, got {_kind(value)}")
+        f.log.error(f.line("links"), f"'links' must be a mapping such as {{paper: URL, code: URL}}, got {describe_kind(value)}")
         return {}
     links = {}
     for name, url in value.items():
         if url is None or url == "":
             continue  # a template's empty slot
         if not isinstance(url, str) or not url.strip():
-            f.log.error(f.line("links"), f"link '{name}' must be a URL string, got {_kind(url)}")
+            f.log.error(f.line("links"), f"link '{name}' must be a URL string, got {describe_kind(url)}")
             continue
         if safe_url(url) is None:
             f.log.warning(f.line("links"), f"link '{name}' is not a web address paperkb links to ({url.strip()[:40]!r}); "
@@ -289,12 +213,12 @@ def _links(f: _Fields) -> dict[str, str]:
     return links
 
 
-def _cites(f: _Fields) -> list[Citation]:
+def _cites(f: FrontMatterFields) -> list[Citation]:
     value = f.data.get("cites")
     if value is None:
         return []
     if not isinstance(value, list):
-        f.log.error(f.line("cites"), f"'cites' must be a list of keys or {{key, role}} mappings, got {_kind(value)}")
+        f.log.error(f.line("cites"), f"'cites' must be a list of keys or {{key, role}} mappings, got {describe_kind(value)}")
         return []
     cites: list[Citation] = []
     for index, item in enumerate(value):
@@ -315,7 +239,7 @@ def _cites(f: _Fields) -> list[Citation]:
                 continue
             key, role = key.strip(), role.strip().lower()
         else:
-            f.log.error(line, f"'cites' items must be keys or {{key, role}} mappings, got {_kind(item)}")
+            f.log.error(line, f"'cites' items must be keys or {{key, role}} mappings, got {describe_kind(item)}")
             continue
         if not is_safe_key(key):
             f.log.error(line, f"cited key '{key}' is not a safe slug")

@@ -10,6 +10,7 @@ from pathlib import Path
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # worth a look, never a failure (not even with --strict)
 
 
 @dataclass(frozen=True, order=True)

@@ -26,7 +26,7 @@ TRAVERSAL_KEYS = ("descendants", "ancestors")
 RANKED_KEYS = ("cocited_with", "coupled_with")
 GRAPH_KEYS = ("descendants", "ancestors", "cites_all", "cited_by_all", "cocited_with", "coupled_with")
 FILTER_KEYS = ("since", "until", "field", "type", "venue", "tag", "level", "dataset", "metric", "role", "text")
-OPTION_KEYS = ("depth", "sort", "limit", "columns")
+OPTION_KEYS = ("depth", "sort", "limit", "columns", "derived")
 QUERY_KEYS = GRAPH_KEYS + FILTER_KEYS + OPTION_KEYS
 SORT_FIELDS = ("year", "title", "key", "venue", "cited_by", "score", "distance")
 
@@ -64,6 +64,8 @@ class Query:
     sort: tuple[str, ...] = ()
     limit: int | None = None
     columns: tuple[str, ...] | None = None
+    # Count citations Semantic Scholar found that the notes' cites do not list (paperkb enrich).
+    derived: bool = True
     # 0-based line of each key in the YAML it was read from (for messages); not part of the query.
     lines: dict[str, int] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
@@ -113,6 +115,10 @@ class Query:
             values["sort"] = _sort_specs(data["sort"])
         if "columns" in data:
             values["columns"] = _columns(data["columns"], column_names)
+        if "derived" in data:
+            if not isinstance(data["derived"], bool):
+                raise QueryError(f"'derived' must be true or false, got {_kind(data['derived'])}", "derived")
+            values["derived"] = data["derived"]
         query = cls(**values, lines=dict(lines or {}))
         query._check_combinations()
         return query
@@ -239,6 +245,8 @@ class Query:
                 filters.append(f"{key} {_either(names(getattr(self, key)))}")
         if self.text:
             filters.append("text containing " + _either(tuple(f"“{t}”" for t in self.text)))
+        if not self.derived:
+            filters.append("only citations the notes list")
         return text + ("; " + "; ".join(filters) if filters else "")
 
 
@@ -269,6 +277,9 @@ def evaluate(library: Library, query: Query) -> QueryResult:
 
     roles = frozenset(query.role)
     follows: Callable[[Edge], bool] = (lambda e: e.role in roles) if roles else (lambda e: True)
+    if not query.derived:  # only the citations the notes wrote
+        by_role = follows
+        follows = lambda e: not e.derived and by_role(e)  # noqa: E731
     candidates: set[str] | None = None
     distance: dict[str, int] | None = None
     scores: dict[str, int] | None = None
@@ -514,10 +525,25 @@ def _unknown_note(library: Library, key: str) -> str:
     if "," in key or " " in key.strip():
         hint = " (to name several notes write a list: [a, b])"
     else:
-        close = difflib.get_close_matches(key, list(library.notes), n=3)
+        close = near_keys(library, key)
         if close:
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)"
     return f"unknown note key '{key}'{hint}"
+
+
+def near_keys(library: Library, text: str, limit: int = 3) -> list[str]:
+    """Keys a reader may have meant by ``text``: keys holding it (``nerf`` -> ``mildenhall2020nerf``),
+    notes whose title has it as a word (``residual`` -> ``he2016resnet``), then keys spelled alike;
+    the most cited first within each kind."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return []
+    by_citations = sorted(library.notes, key=lambda k: (-library.cited_by_count(k), k))
+    in_key = [k for k in by_citations if wanted in k.casefold()]
+    word = re.compile(rf"(?<![^\W_]){re.escape(wanted)}(?![^\W_])")
+    in_title = [k for k in by_citations if word.search(library.notes[k].title.casefold())]
+    alike = difflib.get_close_matches(text, list(library.notes), n=limit)
+    return list(dict.fromkeys(in_key + in_title + alike))[:limit]
 
 
 def _folded(values: Iterable[str]) -> frozenset[str]:

@@ -8,6 +8,17 @@ import yaml
 
 from .model import LEVELS
 
+# What an experiment section lists, in a deep-read note and in a project's plan.
+EXPERIMENT_LISTS = """\
+- Datasets:
+- Metrics:
+- Compared methods:
+
+| Claim | Experiment that supports it |
+| --- | --- |
+|  |  |
+"""
+
 # The questions of a skim, as body headings: for notes whose front-matter does not ask them
 # (notes imported from a .bib file).
 SKIM_QUESTIONS = """\
@@ -52,14 +63,7 @@ DEEP_BODY = """\
 <!-- optimiser, schedule, batch size, steps, hardware -->
 
 ## Experiments
-- Datasets:
-- Metrics:
-- Compared methods:
-
-| Claim | Experiment that supports it |
-| --- | --- |
-|  |  |
-
+""" + EXPERIMENT_LISTS + """
 ## Reproduction checklist
 - [ ] Data preprocessing
 - [ ] Architecture
@@ -109,3 +113,45 @@ def note_template(title: str, key: str, *, level: str = "skim", paper_type: str 
         f"---\n{dumped}---\n<!-- started {today}; bullets beginning with [idea] or [想法] are collected as insights -->\n\n"
         f"{BODIES[level]}"
     )
+
+
+PROJECT_BODY = """\
+## Idea
+<!-- the problem, why it matters, the bet in one paragraph -->
+
+## Related work
+<!-- peers (same problem: what to compare against) and upstream papers (building blocks, data,
+     metrics); list their keys under `papers:` above, with relation and a note on why each matters -->
+- Peers:
+- Upstream:
+
+## Method
+<!-- step by step; for each part: what it does and WHY -->
+
+## Experiment plan
+""" + EXPERIMENT_LISTS + """
+## Results
+
+## Log
+<!-- dated lines ("- 2024-05-02: ...") give the project's last change on the Projects page -->
+- {today}: started
+"""
+
+
+def project_template(title: str, key: str) -> str:
+    """A research project page: ``project: true`` and the front-matter the site reads, then the
+    sections a project document needs (idea, related work, method, experiment plan, results, log)."""
+    front = {
+        "project": True,
+        "title": title,
+        "key": key,
+        "status": "idea",
+        "question": None,
+        "papers": [],
+        "tags": [],
+    }
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    dumped = dumped.replace(": null\n", ":\n")
+    example = ("# papers: keys of notes, or {key: ho2020ddpm, relation: peer, note: \"why it matters here\"};\n"
+               "# queries: saved paperkb-query mappings shown on the page, e.g. [{title: Recent, since: 2023}]\n")
+    return f"---\n{dumped}{example}---\n\n{PROJECT_BODY.format(today=_dt.date.today().isoformat())}"

@@ -7,6 +7,9 @@ import posixpath
 import re
 from urllib.parse import urlsplit
 
+# ASCII characters a file name may hold but a URL path may not (`My Note.md` -> `My%20Note/`, as
+# MkDocs writes it); other characters stay as they are, which browsers accept.
+_URL_UNSAFE = re.compile(r"[\x00-\x20\"#%<>?\\^`{|}\[\]\x7f]")
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", "doi", ""}
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|data|vbscript):", re.I)
 # What a browser ignores in a URL before it reads the scheme: C0 controls and spaces anywhere
@@ -26,7 +29,7 @@ class SiteUrls:
         moved = self.moved.get(src_uri)
         if moved is not None:
             return moved
-        stem, _ = posixpath.splitext(src_uri)
+        stem, _ = posixpath.splitext(_URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", src_uri))
         directory, name = posixpath.split(stem)
         if name == "README":
             stem = posixpath.join(directory, "index")

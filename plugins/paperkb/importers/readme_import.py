@@ -19,7 +19,7 @@ from ..core.model import Note
 from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
 from ..core.text_encoding import not_utf8
-from .links import link_info
+from ..core.paper_links import link_info
 from .readme import CountLine, Entry, ReadmeDoc, parse_readme, section_year
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,

@@ -1,9 +1,9 @@
 """Glue for BibTeX: which .bib files the build reads, the Bibliography and To-read pages,
-``all.bib``, the Cite block of note pages and ``[@key]`` citations on every page."""
+``all.bib`` and ``[@key]`` citations with their References list on every page (``BibTeXGlue``);
+the Cite block of note pages (``CiteBlocks``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -12,32 +12,31 @@ from mkdocs.structure.files import File, Files
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
-from ..core.library import Library
 from ..core.model import Note
 from ..render.bib_html import inert, ref_anchor
 from ..render.bib_pages import ALL_BIB, BibliographyPages
 from ..render.cite_block import cite_block_html
 from ..render.escape import html
 from ..render.index_pages import GeneratedPage
-from ..render.intext_citations import CitationRenderer, CitedKeys
+from ..render.pandoc_cites import CitedKeys, PandocCiteRenderer
 from ..render.site_map import SiteMap
 from .config import PaperKBConfig, cache_root
+from .feature import Build, Feature, PageRender, Section
+from .headings import Heading
 from .messages import log
 
-# Formatted references by entry, kept across builds (pybtex needs 1-2 ms per entry).
 
-
-class BibTeXGlue:
+class BibTeXGlue(Feature):
     def __init__(self) -> None:
         self.formatter: ReferenceFormatter | None = None  # kept across `mkdocs serve` rebuilds (its cache)
         self.references: References | None = None
-        self.renderer: CitationRenderer | None = None
+        self.renderer: PandocCiteRenderer | None = None
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
 
-    def configure(self, options: PaperKBConfig, project_root: Path) -> None:
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.cite_blocks = options.cite_block
         self.extra_files = [(project_root / p).resolve() for p in options.bib_files]
         caches = cache_root(options, project_root)
@@ -61,13 +60,14 @@ class BibTeXGlue:
             files.remove(file)
         return [Path(f.abs_src_path) for f in in_docs] + self.extra_files
 
-    def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig,
-              prefix: str) -> list[GeneratedPage]:
-        """Format every reference once, add all.bib; returns the Bibliography and To-read pages."""
+    def start(self, build: Build) -> list[GeneratedPage]:
+        """Format every reference once (kept across builds: pybtex needs 1-2 ms per entry), add
+        all.bib; returns the Bibliography and To-read pages."""
+        library, site, files, config, prefix = build.library, build.site, build.files, build.config, build.prefix
         assert self.formatter is not None
         self.references = References(library)
         self.site = site
-        self.renderer = CitationRenderer(self.references, site)
+        self.renderer = PandocCiteRenderer(self.references, site)
         self.formatted = self.formatter.format_all([r.entry for r in self.references])
         self.formatter.save()
         if not len(self.references):
@@ -108,11 +108,30 @@ class BibTeXGlue:
             link = str(html(' <a class="pkb-cites__bib" href="{}">Bibliography</a>', href))
         return f'<li class="pkb-cites__ref">{inert(formatted.html)}{link}</li>'
 
-    def citation_transform(self, src: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform | None:
-        """The line transform turning ``[@key]`` into citations (None before a build started)."""
-        return self.renderer.transform(src, warn, cited) if self.renderer else None
+    def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:
+        """``[@key]`` into author-year links; the keys go to ``page.cited`` (and its reads)."""
+        if "@" not in markdown or self.renderer is None:
+            return []
+        return [self.renderer.transform(page.src, page.text_warn, page.cited, found=page.reads)]
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        """The page ends with the References of the [@key]s it cites."""
+        return "\n\n".join(p for p in (markdown, self.references_section(page.cited, page.src)) if p)
 
     def references_section(self, cited: CitedKeys, src: str) -> str:
         if not cited or self.renderer is None or self.formatter is None:
             return ""
         return self.renderer.references_section(cited, src, self.formatter, self.formatted)
+
+
+class CiteBlocks(Feature):
+    """The "Cite" section at the end of a note page: its formatted reference and BibTeX."""
+
+    def __init__(self, bib: BibTeXGlue) -> None:
+        self.bib = bib
+
+    def after_body(self, page: PageRender) -> list[Section]:
+        note = page.note
+        if note is None or not self.bib.has_cite_block(note):
+            return []
+        return [Section(Heading("cite", "Cite"), lambda: self.bib.cite_block(note))]

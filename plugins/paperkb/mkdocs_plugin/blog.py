@@ -5,10 +5,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..render.escape import xml_text
 from ..render.feed_excerpt import feed_excerpt
+from .config import PaperKBConfig
+from .feature import Feature, PageRender
+
+
+class Feeds(Feature):
+    """The blog's RSS feeds (mkdocs-rss-plugin): stable dates, rendered excerpts, XML-safe text."""
+
+    def __init__(self) -> None:
+        self.enabled = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.enabled = "rss" in config.plugins and bool(config.site_url)
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        if page.note is None:
+            default_updated_date(page.page.meta)
+        return markdown
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        if self.enabled and page.note is None and page.page.meta.get("date") is not None:  # only posts reach the feed
+            give_feed_excerpt(page.page, html)
+        return html
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        if self.enabled:
+            clean_feeds(config.site_dir)
 
 
 def default_updated_date(meta: dict[str, Any]) -> None:

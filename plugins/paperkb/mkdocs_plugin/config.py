@@ -49,3 +49,8 @@ def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:
     if not options.cache_dir:
         return None
     return (project_root / options.cache_dir).resolve().parent
+
+
+def tags_plugin_on(config) -> bool:
+    """mkdocs-material's tags plugin shows a page's tags: paperkb's cards then leave them out."""
+    return "material/tags" in config.plugins or "tags" in config.plugins

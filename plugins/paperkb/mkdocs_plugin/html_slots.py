@@ -12,17 +12,29 @@ from __future__ import annotations
 import re
 import secrets
 
+from ..render.index_pages import GeneratedPage
 from ..render.tables import TABLE_BLOCK
+from .feature import Build, Feature, PageRender
 
 
-class HtmlSlots:
+class HtmlSlots(Feature):
     def __init__(self) -> None:
         self.nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
         self._marker = re.compile(rf"<!--pkb-slot-{self.nonce}-(\d+)-->")
         self._pages: dict[str, list[str]] = {}
 
-    def begin_build(self) -> None:
+    def start(self, build: Build) -> list[GeneratedPage]:
         self._pages.clear()
+        return []
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        """An index page's tables are finished HTML (first: no text pass may touch them)."""
+        return self.hold_tables(page.src, markdown) if page.generated else markdown
+
+    def page_output(self, page: PageRender, output: str) -> str:
+        """The tables of a generated page go in after search read it: search finds the page by
+        its title, not by every row (a note page's held HTML went in at NoteLayout.page_html)."""
+        return self.fill(page.src, output)
 
     def hold(self, page_src: str, html: str) -> str:
         """The marker (a block of its own) standing for ``html`` in the Markdown of ``page_src``."""

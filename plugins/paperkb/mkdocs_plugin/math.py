@@ -11,12 +11,44 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from ..core.display_math import normalise_display_math
+from ..render.index_pages import GeneratedPage
 from .assets import ASSETS_DIR
+from .config import PaperKBConfig
+from .feature import Build, Feature, PageRender
+from .messages import log
 
 KATEX_DIR = ASSETS_DIR / "katex"
 SITE_DIR = "assets/paperkb"
 CSS = [f"{SITE_DIR}/katex/katex.min.css"]
 JS = [f"{SITE_DIR}/katex/katex.min.js", f"{SITE_DIR}/paperkb-math.js"]
+
+
+class Math(Feature):
+    """KaTeX and its typesetter on every page; formulas kept out of the search index."""
+
+    def __init__(self) -> None:
+        self.enabled = False
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.enabled = options.enabled and options.math and uses_arithmatex_generic(config)
+        if self.enabled:
+            add_math_to_config(config)
+        elif options.enabled and options.math:
+            log.info("paperkb: math is not typeset: add `pymdownx.arithmatex: {generic: true}` to markdown_extensions")
+
+    def start(self, build: Build) -> list[GeneratedPage]:
+        if self.enabled:
+            add_math_files(build.files, build.config)
+        return []
+
+    def after_prose(self, page: PageRender, markdown: str) -> str:
+        """Display math as Typora / Obsidian write it (last: it adds lines, which no line-numbered
+        pass may see)."""
+        return normalise_display_math(markdown) if self.enabled and "$$" in markdown else markdown
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        return keep_math_out_of_search(html) if self.enabled else html
 
 
 def _shipped_files() -> list[tuple[str, Path]]:

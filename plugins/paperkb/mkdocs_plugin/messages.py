@@ -17,6 +17,8 @@ def report(problems: Iterable[Problem]) -> None:
         text = f"{problem.path}:{problem.line}: {problem.message}"
         if problem.severity is Severity.ERROR:
             log.error(text)
+        elif problem.severity is Severity.NOTE:
+            log.info(text)
         else:
             log.warning(text)
 

@@ -14,12 +14,16 @@ def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> 
         nav.append({"Statistics": site.statistics})
     for facet, (_folder, title, _values) in FACETS.items():
         nav.append({title: site.overview_page(facet)})
+    if site.projects:
+        nav.append({"Projects": site.projects})
     nav.append({"Tags": site.tags})
     nav.append({"Insights": site.insights})
     if site.bibliography:
         nav.append({"Bibliography": site.bibliography})
     if site.to_read:
         nav.append({"To read": site.to_read})
+    if site.frontier:
+        nav.append({"Frontier": site.frontier})
     if site.graph_page(None):
         nav.append({"Graph": site.graph_page(None)})
     nav.extend(other_pages)

@@ -14,36 +14,73 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from ..core.library import Library
 from ..core.model import Note
-from ..core.urls import SiteUrls
-from ..render.card import STARTS_WITH_HEADING, note_sections
+from ..render.card import STARTS_WITH_HEADING, fit_leading_title, note_sections, render_card
+from ..render.escape import Markup, escape
+from ..render.index_pages import GeneratedPage
 from ..render.plain_text import PlainText, defines_abbreviations, text_neutral
-from .headings import AddedHeadings, Heading
+from ..render.site_map import SiteMap
+from .config import PaperKBConfig, tags_plugin_on
+from .feature import Build, Feature, PageRender
+from .headings import AddedHeadings, Heading, keep_unicode_heading_ids
 from .html_slots import HtmlSlots
+from .page_meta import normalise_tags
 
 
-class NoteLayout:
-    def __init__(self, slots: HtmlSlots) -> None:
+class NoteLayout(Feature):
+    def __init__(self, slots: HtmlSlots, card_extra: Callable[[Note], Markup] | None = None) -> None:
         self.slots = slots
+        self.card_extra = card_extra  # finished HTML that ends a note's card (Semantic Scholar's counts)
         self.headings = AddedHeadings()
         self.plain_allowed = True
+        self.show_tags = True  # the card lists tags unless the tags plugin shows them
         self.plain: PlainText | None = None
+        self.site: SiteMap | None = None
         self.trail_marker = f"<!--pkb-trail-{secrets.token_hex(6)}-->"
         self._trails: dict[str, list[str]] = {}  # page src -> HTML of its trailing headings
 
-    def configure(self, config: MkDocsConfig) -> None:
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        if options.enabled:
+            keep_unicode_heading_ids(config)
         self.headings.configure(config)
         self.plain_allowed = text_neutral(config.markdown_extensions, config.mdx_configs)
+        self.show_tags = not tags_plugin_on(config)
 
-    def begin_build(self, library: Library, urls: SiteUrls) -> None:
-        self.plain = PlainText(library, urls, enabled=self.plain_allowed)
+    def start(self, build: Build) -> list[GeneratedPage]:
+        self.site = build.site
+        self.plain = PlainText(build.library, build.site.urls, enabled=self.plain_allowed)
         self.headings.begin_build()
         self._trails.clear()
+        return []
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        """A note's card and sections above its body; every page's text through the text pass."""
+        note = page.note
+        if note is None or self.site is None:
+            return page.expand(markdown)
+        # Page titles and tags reach mkdocs-material's templates unescaped: hand them over as HTML.
+        page.page.meta["title"] = str(escape(note.title))
+        normalise_tags(page.page, note.display_path, note.tags)  # in their one spelling (LLM / llm are one tag)
+        markdown = fit_leading_title(markdown, note.title)
+        extra = self.card_extra(note) if self.card_extra else None
+        card = str(render_card(note, self.site, show_tags=self.show_tags, extra=extra))
+        top = self.top(note, card, markdown, page.expand)
+        return "\n\n".join(p for p in (top, page.expand(markdown)) if p)
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        if page.note is None:
+            return html
+        return self.place(page.page, html, [section.heading for section in page.sections])
+
+    def page_output(self, page: PageRender, output: str) -> str:
+        if page.note is None:
+            return output
+        return self.finish(output, page.src, [section.html() for section in page.sections])
 
     def top(self, note: Note, card_html: str, body: str, expand: Callable[[str], str]) -> str:
         """The Markdown above the body: held HTML where it can be, ``expand``-ed Markdown where not."""

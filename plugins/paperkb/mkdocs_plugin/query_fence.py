@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from ..core.library import Library
 from ..render.escape import html
+from ..render.index_pages import GeneratedPage
 from ..render.query_blocks import FENCE_NAME, FencedQueries, QueryBlockRenderer, Warn, expand_query_blocks
-from ..render.site_map import SiteMap
+from .config import PaperKBConfig
+from .feature import Build, Feature, PageRender
 
 SUPERFENCES = "pymdownx.superfences"
 
 
-class QueryFence:
+class QueryFence(Feature):
     def __init__(self) -> None:
         self.use_superfences = False
         self.fenced: FencedQueries | None = None
         self.renderer: QueryBlockRenderer | None = None
 
-    def register(self, config: MkDocsConfig) -> None:
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         """Add the custom fence to superfences' options (the Markdown of every page is built from them)."""
         # MkDocs keeps the plugin between builds (serve): forget the last build's notes until `start`.
         self.fenced = self.renderer = None
@@ -33,9 +35,16 @@ class QueryFence:
         fences.append({"name": FENCE_NAME, "class": "pkb-query", "format": self._format})
         options["custom_fences"] = fences
 
-    def start(self, library: Library, site: SiteMap) -> None:
-        self.renderer = QueryBlockRenderer(library, site)
+    def start(self, build: Build) -> list[GeneratedPage]:
+        self.renderer = QueryBlockRenderer(build.library, build.site)
         self.fenced = FencedQueries(self.renderer)
+        return []
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        """Run the page's blocks as written, so their warnings name the page's own lines."""
+        if FENCE_NAME in markdown:  # an answer may change with any note
+            page.reads_every_note()
+        return self.prepare(markdown, page.page, page.warn)
 
     def prepare(self, markdown: str, page: Page, warn: Warn) -> str:
         """Run the page's blocks (warning with their lines); keeps the page's line count."""

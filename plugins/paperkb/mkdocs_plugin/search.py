@@ -6,10 +6,31 @@ import json
 import logging
 from pathlib import Path
 
+from mkdocs.config.defaults import MkDocsConfig
+
 from ..core.search_terms import enrich_search_index
+from .config import PaperKBConfig
+from .feature import Feature
 from .messages import log
 
 INDEX_PATH = Path("search") / "search_index.json"
+
+
+class SearchAdditions(Feature):
+    """Word forms and Chinese sub-words added to the index mkdocs-material's search plugin wrote."""
+
+    def __init__(self) -> None:
+        self.enabled = False
+        self.forms = True
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.enabled, self.forms = options.enabled, options.search_forms
+        if self.enabled:
+            quiet_jieba()
+
+    def post_build(self, config: MkDocsConfig) -> None:  # after material's search plugin wrote its index
+        if self.enabled:
+            enrich_site_search(config.site_dir, forms=self.forms)
 
 
 def enrich_site_search(site_dir: str, *, forms: bool = True) -> None:

@@ -68,8 +68,9 @@ def _short(value: object) -> str:
 
 
 def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str | None = None,
-                heading: str = "h1") -> Markup:
-    """The card; ``here`` is the page it lands on (the note's own page unless it is embedded)."""
+                heading: str = "h1", extra: Markup | None = None) -> Markup:
+    """The card; ``here`` is the page it lands on (the note's own page unless it is embedded);
+    ``extra`` is finished HTML that ends it (what Semantic Scholar says of the paper)."""
     here = here or note.src_uri
     parts: list[Markup] = [html('<div class="pkb-card" data-pkb-key="{}">', note.key)]
     if heading == "h1":
@@ -132,6 +133,8 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
         links.append(_link(f"https://doi.org/{note.doi}", f"DOI:{note.doi}", "pkb-link pkb-link--doi"))
     if links:
         parts.append(html('<p class="pkb-card__links">{}</p>', html_join(links, " ")))
+    if extra:
+        parts.append(extra)
     parts.append(Markup("</div>"))
     return Markup("\n").join(parts)
 
@@ -181,7 +184,8 @@ def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> st
 
 
 _LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S[^\n]*)\n=+[ \t]*)(?:\n|$)")
-STARTS_WITH_HEADING = re.compile(r"\s*(?:#{1,6}[ \t]|[^\n]*\S[^\n]*\n(?:=+|-+)[ \t]*(?:\n|$))")
+# A body opening with a heading, after any HTML comments (a template's `<!-- started ... -->` line).
+STARTS_WITH_HEADING = re.compile(r"\s*(?:<!--[\s\S]*?-->\s*)*(?:#{1,6}[ \t]|[^\n]*\S[^\n]*\n(?:=+|-+)[ \t]*(?:\n|$))")
 
 
 def fit_leading_title(body: str, title: str) -> str:

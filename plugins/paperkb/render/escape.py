@@ -9,8 +9,8 @@ from markupsafe import Markup, escape
 
 from ..core.urls import safe_url
 
-__all__ = ["Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "html_join", "xml_text",
-           "script_json"]
+__all__ = ["CODE_OR_MATH", "Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "html_join",
+           "xml_text", "script_json"]
 
 # Characters that carry meaning in Markdown or its extensions (math, tables, tilde, caret...) or in
 # HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
@@ -20,7 +20,7 @@ _MD_OR_HTML_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$^=:<>&\"']")
 # within the paragraph) and what arithmatex reads as math ($$...$$, or $...$ with no space just
 # inside either dollar and no digit after the closing one: "$5 or $6" is no math).
 _NO_BLANK_LINE = r"(?:(?!\n[ \t]*\n).)"
-_CODE_OR_MATH = re.compile(
+CODE_OR_MATH = re.compile(
     rf"(?<![\\`])(`+){_NO_BLANK_LINE}+?(?<!`)\1(?!`)"
     rf"|(?<!\\)\$\${_NO_BLANK_LINE}+?\$\$"
     r"|(?<![\\$])\$(?=[^\s$])[^$\n]*?(?<=[^\s\\])\$(?!\d)", re.DOTALL)
@@ -58,7 +58,7 @@ def neutralize_html(markdown: str) -> str:
     reaches an element; a link's ``](<destination with spaces>)`` is percent-encoded
     (``](c%20d.md)``): it links the same without a ``<`` that could open a tag."""
     out, last = [], 0
-    for match in _CODE_OR_MATH.finditer(markdown):
+    for match in CODE_OR_MATH.finditer(markdown):
         out.append(_neutralize_text(markdown[last:match.start()]))
         span = match.group(0)
         out.append(span if span.startswith("`") else _TAG_IN_MATH.sub("&lt;", span))

@@ -24,7 +24,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from ..core.library import Library
-from ..core.model import ROLES
+from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
 from .escape import xml_text
@@ -139,7 +139,7 @@ class GraphEdge:
     source: str  # the citing note
     target: str  # the cited note
     role: str
-    via: str = "cites"  # "cites", or "wikilink" / "link": a mention in the note's text
+    via: LinkKind = LinkKind.CITES  # or a mention in the note's text, or derived (LinkKind.SCHOLAR)
 
 
 @dataclass
@@ -169,7 +169,11 @@ class GraphView:
 
     @property
     def has_mentions(self) -> bool:
-        return any(e.via != "cites" for e in self.edges)
+        return any(e.via.in_text for e in self.edges)
+
+    @property
+    def has_derived(self) -> bool:
+        return any(e.via is LinkKind.SCHOLAR for e in self.edges)
 
     @property
     def fields(self) -> list[str | None]:
@@ -245,6 +249,29 @@ class GraphViews:
         total_edges = len(self.induced_edges(keys)) if len(shown) < len(keys) else len(edges)
         return GraphView(name, self._nodes({k: 1 for k in shown}), edges,
                          total_nodes=len(keys), total_edges=total_edges)
+
+    def connecting(self, name: str, keys: Iterable[str], max_nodes: int = 40) -> GraphView:
+        """A set of notes (a project's papers) and what connects them: the notes outside the set
+        that cite, or are cited by, two or more of them, best-connected first. The set's notes
+        are drawn near (ring 1), the connecting ones far (ring 2); citations between two
+        connecting notes are left out. Over ``max_nodes``, the set keeps its most-cited notes."""
+        members = [k for k in dict.fromkeys(keys) if k in self.library.notes]
+        shown = sorted(members, key=self.rank.__getitem__)[:max(1, max_nodes)]
+        member_set = set(members)
+        links: dict[str, int] = {}
+        for key in shown:
+            for other in self.neighbours(key):
+                if other not in member_set:
+                    links[other] = links.get(other, 0) + 1
+        bridges = sorted((k for k in links if links[k] >= 2), key=lambda k: (-links[k], self.rank[k]))
+        rings = {**{k: 1 for k in shown}, **{k: 2 for k in bridges[:max(0, max_nodes - len(shown))]}}
+        edges = [e for e in self.induced_edges(rings) if rings[e.source] == 1 or rings[e.target] == 1]
+        everything = {**{k: 1 for k in members}, **{k: 2 for k in bridges}}
+        total_edges = len([e for e in self.induced_edges(everything)
+                           if everything[e.source] == 1 or everything[e.target] == 1])
+        view = GraphView(name, self._nodes(rings), edges, total_nodes=len(everything), total_edges=total_edges)
+        view.extra["connecting"] = len(rings) - len(shown)
+        return view
 
     def field(self, field_name: str, max_nodes: int = 60) -> GraphView:
         view = self.top(f"field:{field_name}", [n.key for n in self.library if field_name in n.fields], max_nodes)
@@ -332,10 +359,13 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         # Only a citation that runs forward in time may place columns; a preprint citing a
         # later paper (or a note without a year) is drawn without constraining the layout.
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
+        derived = edge.via is LinkKind.SCHOLAR
+        mark = " pkb-edge--mention" if edge.via.in_text else " pkb-edge--derived" if derived else ""
+        # Derived (Semantic Scholar) edges: thin, with a hollow arrowhead, whatever their role.
         attrs = (
-            f'class="pkb-edge pkb-role--{edge.role}{" pkb-edge--mention" if edge.via != "cites" else ""}", '
-            f'style={style.style}, penwidth={style.penwidth}, '
-            f'arrowtail={style.arrow}, color="{style.color}"'
+            f'class="pkb-edge pkb-role--{edge.role}{mark}", '
+            f'style={"dashed" if derived else style.style}, penwidth={0.8 if derived else style.penwidth}, '
+            f'arrowtail={"empty" if derived else style.arrow}, color="{style.color}"'
         )
         if not forward:
             attrs += ", constraint=false"

@@ -85,15 +85,17 @@ def _field_item(name: str | None) -> Markup:
 
 def legend(view: GraphView) -> Markup:
     """Edge roles and field colours present in the diagram, and how to read it."""
-    return _legend(tuple(view.roles), tuple(view.fields), view.has_mentions)
+    return _legend(tuple(view.roles), tuple(view.fields), view.has_mentions, view.has_derived)
 
 
 @lru_cache(maxsize=4096)  # many diagrams share their roles and fields
-def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bool) -> Markup:
+def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bool, derived: bool = False) -> Markup:
     items = [_role_item(role) for role in roles] + [_field_item(name) for name in fields]
     how = "Columns are years; an arrow points from a note to a note it cites"
     if mentions:
         how += " (pale: a link in the note's text rather than its cites list)"
+    if derived:
+        how += "; thin dashed with a hollow head: found by Semantic Scholar, not in the note's cites"
     how += "; click a note to open it."
     return html('<span class="pkb-legend__items">{}</span><span class="pkb-legend__how">{}</span>',
         Markup(" ").join(items), how)

@@ -150,13 +150,7 @@ class IndexPages:
                     continue
                 parts += [self._insights_html(plain_run, here)] if plain_run else []
                 plain_run = []
-                link = f"[{md_text(note.title)}]({_rel(here, note.src_uri)})"
-                year = f" ({note.year})" if note.year else ""
-                parts.append(f"\n- {link}{year}")
-                for insight in note.insights:  # links in it were written relative to the note
-                    text = neutralize_html(rebase_links(" ".join(insight.text.split()), note.src_uri, here))
-                    parts.append(f"    - {text}")
-                parts.append("")
+                parts += ["", insights_markdown(note, here), ""]
             parts += [self._insights_html(plain_run, here)] if plain_run else []
             parts.append("")
         return GeneratedPage(here, "Insights", "\n".join(parts), searchable=False)
@@ -170,6 +164,16 @@ class IndexPages:
 
     def tags(self) -> GeneratedPage:
         return GeneratedPage(self.site.tags, "Tags", "# Tags\n\n<!-- material/tags -->\n")
+
+
+def insights_markdown(note: Note, here: str) -> str:
+    """A Markdown list item linking ``note`` from the page ``here``, its insights nested under it."""
+    link = f"[{md_text(note.title)}]({_rel(here, note.src_uri)})"
+    year = f" ({note.year})" if note.year else ""
+    lines = [f"- {link}{year}"]
+    for insight in note.insights:  # links in it were written relative to the note
+        lines.append(f"    - {neutralize_html(rebase_links(' '.join(insight.text.split()), note.src_uri, here))}")
+    return "\n".join(lines)
 
 
 def _rel(from_src: str, to_src: str) -> str:

@@ -131,7 +131,7 @@ class PlainText:
         """What render/wikilinks.py writes as Markdown, as HTML: a link titled with the note's
         title (or the label), or the bare label when there is no such note (its page warns)."""
         key, label = match.group(2).strip(), match.group(4)
-        note = self.library.get(key)
+        note = self.library.note_named(key)
         label = label.strip() if label else None
         if note is None:
             return escape(label if label else key)

@@ -144,6 +144,15 @@ class QueryBlockRenderer:
             return RenderedQuery(error_html(error.message, source), error)
         return RenderedQuery(self._table(result, here))
 
+    def render_query(self, query: Query, here: str) -> RenderedQuery:
+        """The answer to a query read elsewhere (a project's saved queries), its columns checked here."""
+        try:
+            query = Query.from_mapping(query.as_mapping(), column_names=self.column_names)
+            result = evaluate(self.library, query)
+        except QueryError as error:
+            return RenderedQuery(error_html(error.message), error)
+        return RenderedQuery(self._table(result, here))
+
     def _title(self, key: str) -> str:
         note = self.library.get(key)
         return f"“{' '.join(note.title.split())}”" if note is not None else key  # a dataset may be a plain name

@@ -29,6 +29,9 @@ class SiteMap:
     # The bibliography (all references by year) and the reading queue; None: not generated.
     bibliography: str | None = None
     to_read: str | None = None
+    frontier: str | None = None  # papers near the notes, from Semantic Scholar (None: not generated)
+    # The index of research projects (None: the notes folder has none).
+    projects: str | None = None
     # Citation graph pages: None -> the site-wide graph, a field name -> that field's graph.
     graph_pages: dict[object, str] = field(default_factory=dict)
 
@@ -36,6 +39,9 @@ class SiteMap:
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
                     statistics: str = "index.md", graphs: bool = False) -> "SiteMap":
         site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
+        if library.scholar is not None and library.scholar.note_papers():  # `paperkb enrich` ran
+            site.frontier = f"{prefix}frontier/index.md"
+        site.projects = f"{prefix}projects/index.md" if library.projects else None
         for facet, (folder, _title, values_of) in FACETS.items():
             slugs = SlugRegistry()
             values = {value for note in library for value in values_of(note)}
@@ -62,7 +68,7 @@ class SiteMap:
 
     def generated_uris(self) -> list[str]:
         uris = [self.home, self.statistics, self.insights, self.tags]
-        uris.extend(page for page in (self.bibliography, self.to_read) if page)
+        uris.extend(page for page in (self.bibliography, self.to_read, self.projects, self.frontier) if page)
         for pages in self.facet_pages.values():
             uris.extend(pages.values())
         uris.extend(self.graph_pages.values())

@@ -26,7 +26,7 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
         embed = _EMBED_LINE.match(line)
         if embed:
             key = embed.group(1).strip()
-            note = library.get(key)
+            note = library.note_named(key)
             if note is not None:
                 card = render_card(note, site, here=here, heading="p", show_tags=show_tags)
                 return f'\n<div class="pkb-embed">\n{card}\n</div>\n'
@@ -37,7 +37,7 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
 
         def replace(match: re.Match[str]) -> str:
             key, fragment, label = match.group(2).strip(), match.group(3), match.group(4)
-            note = library.get(key)
+            note = library.note_named(key)
             page = library.page_named(key) if note is None else None
             if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does
                 path = posixpath.relpath(page, posixpath.dirname(here) or ".")  # MkDocs resolves the file

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 # Characters that can start LaTeX syntax worth decoding (``--`` is an en dash, ``~`` a space).
 _NEEDS_DECODING = re.compile(r"[\\{}$~`']|--")
@@ -94,12 +95,30 @@ _SPECIALS = {
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^<>]")
 # A word whose capitals must survive styles that lower-case titles: GPT, ImageNet, LLaMA, GPT-3.
-_CAPITALIZED_WORD = re.compile(r"(?<![\w{])(\w*[A-Z]\w*(?:[-/]\w+)*)")
+_CAPITALIZED_WORD = re.compile(r"(?<![\w{\\])(\w*[A-Z]\w*(?:[-/]\w+)*)")
+
+
+# Beyond the Latin letters and the punctuation LaTeX's UTF-8 input reads as they are: Greek,
+# arrows, math symbols need commands (pdflatex stops at a bare "ε"); CJK has none and stays.
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u2010-\u2027\u2030-\u203a]")
+
+
+@lru_cache(maxsize=1)
+def _symbol_encoder() -> UnicodeToLatexEncoder:
+    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-after-macro",
+                                 unknown_char_policy="keep", unknown_char_warning=False)
+
+
+def latex_text(text: str) -> str:
+    """Plain Unicode text as LaTeX, spacing kept: special characters escaped, symbols beyond the
+    Latin script as commands (``ε`` -> ``\\ensuremath{\\varepsilon}``), letters (``ö``, ``中``) as written."""
+    text = _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group(0)], str(text))
+    return _BEYOND_LATIN.sub(lambda m: _symbol_encoder().unicode_to_latex(m.group(0)), text)
 
 
 def text_to_latex(text: str) -> str:
-    """Plain Unicode text as a BibTeX value: special characters escaped, nothing else changed."""
-    return _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group(0)], " ".join(str(text).split()))
+    """Plain Unicode text as a BibTeX value (see latex_text), whitespace runs made one space."""
+    return latex_text(" ".join(str(text).split()))
 
 
 def title_to_latex(title: str) -> str:

@@ -23,6 +23,8 @@ from .site_map import SiteMap
 CITES_NONE = "This note cites no other note of this collection."
 CITED_BY_NONE = "No note of this collection cites this one yet."
 IN_TEXT = "in-text"  # the group of notes linked only from the text
+DERIVED_MARK = (' <span class="pkb-cites__derived" title="Found by Semantic Scholar; not in the note\'s cites">'
+                'S2</span>')
 IN_TEXT_LABELS = {"out": "Linked in the text", "in": "Linking to it in their text"}
 
 
@@ -35,7 +37,7 @@ def _order(note: Note) -> tuple:
     return (-(note.year or 0), note.title.lower(), note.key)
 
 
-class CitationLists:
+class CitesLists:
     """Cites / Cited by HTML for the note pages of one build."""
 
     def __init__(self, library: Library, site: SiteMap) -> None:
@@ -44,7 +46,7 @@ class CitationLists:
         self._texts: dict[str, tuple[str, str]] = {}  # key -> (site URL, escaped link text + meta)
         self._labels = {role: _text(ROLE_LABELS.get(role, role)) for role in ROLES}
 
-    def _entry(self, note: Note, here_url: str) -> str:
+    def _entry(self, note: Note, here_url: str, derived: bool = False) -> str:
         cached = self._texts.get(note.key)
         if cached is None:
             meta = ", ".join(str(x) for x in (note.year, note.venue) if x)
@@ -53,7 +55,8 @@ class CitationLists:
                       f' title="{_text(link_title(note))}">{_text(note.title)}</a>{meta_html}')
             self._texts[note.key] = cached
         url, text = cached
-        return f'<li><a href="{escape(relative_url(here_url, url))}"{text}</li>'
+        mark = DERIVED_MARK if derived else ""
+        return f'<li><a href="{escape(relative_url(here_url, url))}"{text}{mark}</li>'
 
     def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str,
                 references: list[tuple[str, str]] = ()) -> str:
@@ -61,12 +64,15 @@ class CitationLists:
         finished ``<li>``) for cited .bib entries that have no note) in the order written."""
         by_role: dict[str, list[str]] = {}
         grouped: dict[str, list[Note]] = {}
+        derived: set[str] = set()  # keys whose edge comes from Semantic Scholar, not from the note
         for edge in edges:
             note = self.library.get(getattr(edge, other_end))
             if note is not None:
                 grouped.setdefault(IN_TEXT if edge.in_text else edge.role, []).append(note)
+                if edge.derived:
+                    derived.add(note.key)
         for role, notes in grouped.items():
-            by_role[role] = [self._entry(n, here_url) for n in sorted(notes, key=_order)]
+            by_role[role] = [self._entry(n, here_url, n.key in derived) for n in sorted(notes, key=_order)]
         for role, item in references:
             by_role.setdefault(role, []).append(item)
         order = [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES and r != IN_TEXT)

@@ -12,15 +12,16 @@ parse them again, which cost more than building them."""
 from __future__ import annotations
 
 from concurrent.futures import BrokenExecutor, Future
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File
 
 from ..core.library import Library
 from ..core.model import Note
-from ..render.citations import CitationLists
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
+from ..render.cites_lists import CitesLists
 from ..render.graph_dot import GraphView, GraphViews, to_dot
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
@@ -30,6 +31,7 @@ from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
 from .config import PaperKBConfig
+from .feature import Build, Feature, PageRender, Section
 from .headings import Heading
 from .messages import log
 
@@ -41,17 +43,21 @@ VENDORED = ("sigma/sigma.min.js", "graphology/graphology.umd.min.js")
 LAYOUT_IN_WORKER = 400
 
 
-class CitationDisplay:
-    def __init__(self) -> None:
+class CitationDisplay(Feature):
+    def __init__(self, reference_item: Callable[[str, str], str | None] | None = None) -> None:
+        # (key, here_src) -> the Cites list item of a cited .bib entry that has no note
+        self.reference_item = reference_item
+        self.keep_drawn = False  # `serve`: drawn SVGs stay in memory for the next build
         self.enabled = False  # diagrams and graph pages (the Cites / Cited by lists always show)
         self.renderer: GraphRenderer | None = None
         self.library = Library()
         self.site: SiteMap | None = None
-        self.lists: CitationLists | None = None
+        self.lists: CitesLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
         self.structure: GraphStructure | None = None  # the explorer's notes and citations
         self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
         self.layouts = LayoutCache(None)
+        self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -69,15 +75,17 @@ class CitationDisplay:
         if GRAPH_JS_URI not in {str(s) for s in config.extra_javascript}:
             config.extra_javascript.append(GRAPH_JS_URI)
 
-    def start(self, library: Library, site: SiteMap, files: Files, config: MkDocsConfig) -> list[GeneratedPage]:
+    def start(self, build: Build) -> list[GeneratedPage]:
         """Plan every diagram of this build and start laying out the new ones; returns the graph pages."""
+        library, site, files, config = build.library, build.site, build.files, build.config
         self.library, self.site = library, site
-        self.lists = CitationLists(library, site)
+        self.lists = CitesLists(library, site)
         self.note_figures = {}
+        self.views = None
         if not self.enabled or self.renderer is None:
             return []
         self.renderer.begin_build()
-        views = GraphViews(library)
+        views = self.views = GraphViews(library)
         # Submit in the order MkDocs builds the pages, so early pages find their SVG ready.
         for file in files.documentation_pages():
             note = library.by_src_uri.get(file.src_uri)
@@ -119,8 +127,9 @@ class CitationDisplay:
         self.positions = positions
         return positions
 
-    def write_graph_data(self, site_dir: str) -> None:
+    def post_build(self, config: MkDocsConfig) -> None:
         """The explorer's JSON, once the layout is done (after every page was written)."""
+        site_dir = config.site_dir
         if not self.enabled or self.structure is None or self.site is None:
             return
         try:
@@ -148,26 +157,34 @@ class CitationDisplay:
         assert self.renderer is not None
         return self.renderer.submit(dot, label)
 
-    def headings(self, note: Note) -> list[Heading]:
-        """The sections after a note's body: Cites, Cited by and, when it has one, its diagram."""
-        if self.lists is None:
-            return []
-        headings = [Heading("cites", "Cites"), Heading("cited-by", "Cited by")]
-        if note.src_uri in self.note_figures:
-            headings.append(Heading("citation-graph", "Citation graph"))
-        return headings
+    def diagram(self, view: GraphView, here: str, subject: str, *, note: str = "") -> str | None:
+        """The figure of ``view`` for the page ``here`` (its SVG goes in with ``fill``); None
+        when diagrams are off or ``view`` has no citation to draw."""
+        if not self.enabled or self.renderer is None or self.site is None or not view.edges:
+            return None
+        key = self.renderer.submit(to_dot(view, self.site.urls, here), aria_label(view, subject))
+        return figure(view, key, kind="page", note=note)
 
-    def contents(self, note: Note, reference_item=None) -> list[str]:
-        """The HTML under each of ``headings(note)``; the diagram's SVG goes in with ``fill``.
-        ``reference_item(key, here_src)``: the list item of a cited .bib entry that has no note."""
-        if self.lists is None:
+    def after_body(self, page: PageRender) -> list[Section]:
+        """Cites, Cited by and, when it has one, the note's diagram (its SVG goes in at ``page_output``)."""
+        note, lists = page.note, self.lists
+        if note is None or lists is None:
             return []
-        contents = [self.lists.cites(note, reference_item), self.lists.cited_by(note)]
+        page.reads(e.target for e in self.library.cites(note.key))
+        page.reads(e.source for e in self.library.cited_by(note.key))
+        page.reads(cite.key for cite in self.library.bib_cites.get(note.key, ()))
+        sections = [Section(Heading("cites", "Cites"), lambda: lists.cites(note, self.reference_item)),
+                    Section(Heading("cited-by", "Cited by"), lambda: lists.cited_by(note))]
         if note.src_uri in self.note_figures:
-            contents.append(self._note_figure(note))
-        return contents
+            page.reads(node.key for node in self.note_figures[note.src_uri][0].nodes)
+            sections.append(Section(Heading("citation-graph", "Citation graph"), lambda: self._note_figure(note)))
+        return sections
 
-    def fill(self, html: str, page_src: str, *, keep: bool = True) -> str:
+    def page_output(self, page: PageRender, output: str) -> str:
+        """Diagrams go in last: they were laid out while the other pages were rendered."""
+        return self.fill(page.src, output, keep=self.keep_drawn)
+
+    def fill(self, page_src: str, html: str, *, keep: bool = True) -> str:
         """Put the finished SVGs where the page holds their markers; ``keep=False`` lets them
         go from memory afterwards (a build that is not followed by another, unlike `serve`)."""
         if self.renderer is None or "<!--pkb-graph:" not in html:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from ..core.bib.citations import Cite, CiteGroup, find_cite_groups
+from ..core.bib.pandoc_cites import Cite, CiteGroup, find_cite_groups
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
@@ -36,7 +36,7 @@ def _rel(here: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
-class CitationRenderer:
+class PandocCiteRenderer:
     def __init__(self, references: References, site: SiteMap) -> None:
         self.references = references
         self.site = site
@@ -75,9 +75,11 @@ class CitationRenderer:
             return original  # nothing known: leave the author's text as written
         return f'<span class="pkb-cite">({"; ".join(parts)})</span>'
 
-    def transform(self, here: str, warn: Callable[[int, str], None], cited: CitedKeys) -> LineTransform:
+    def transform(self, here: str, warn: Callable[[int, str], None], cited: CitedKeys,
+                  found: Callable[[Iterable[str]], None] | None = None) -> LineTransform:
         """A line transform (body_scan.map_prose) replacing citations with author-year links and
-        collecting their keys in ``cited``; ``warn(line_index, message)`` for unknown keys."""
+        collecting their keys in ``cited``; ``warn(line_index, message)`` for unknown keys;
+        ``found`` gets every key written, known or not (what the page's text depends on)."""
 
         def transform(line: str, index: int) -> str:
             groups = find_cite_groups(line) if "@" in line else None
@@ -85,6 +87,8 @@ class CitationRenderer:
                 return line
             out, last = [], 0
             for group in groups:
+                if found is not None:
+                    found(cite.key for cite in group.cites)
                 out.append(line[last:group.start])
                 out.append(self._group(group, line[group.start:group.end], here, cited,
                                        lambda message: warn(index, message)))

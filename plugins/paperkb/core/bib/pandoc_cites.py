@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..body_scan import Prose, iter_prose_lines
 from ..library import Library
+from ..model import LinkKind
 from ..problems import Problem, Severity
 
 # `[`...`]` without nested brackets, not escaped, not an image, not a link text or reference
@@ -60,7 +61,7 @@ def find_cite_groups(line: str) -> list[CiteGroup]:
     return groups
 
 
-def cited_keys(markdown: str, first_line: int = 1, prose: Prose | None = None) -> list[tuple[str, int]]:
+def pandoc_cite_keys(markdown: str, first_line: int = 1, prose: Prose | None = None) -> list[tuple[str, int]]:
     """(key, line) of every citation outside code, in order (``first_line``: line of the text's start;
     ``prose``: the text's iter_prose_lines when the caller has them already)."""
     found = []
@@ -73,7 +74,7 @@ def cited_keys(markdown: str, first_line: int = 1, prose: Prose | None = None) -
     return found
 
 
-def unknown_citation_problems(library: Library) -> list[Problem]:
+def unknown_pandoc_cite_problems(library: Library) -> list[Problem]:
     """A warning for every ``[@key]`` in a published note that no note or .bib entry has.
 
     Notes are checked here, where they load, so that `paperkb check` reports them too;
@@ -83,7 +84,7 @@ def unknown_citation_problems(library: Library) -> list[Problem]:
     for note in library.notes.values():
         for link in note.body_links:  # the body's and the sections' [@key], found when the note was parsed
             key = link.target
-            if link.is_citation and key not in library.notes and key not in library.drafts and key not in bib:
+            if link.kind is LinkKind.PANDOC_CITE and key not in library.notes and key not in library.drafts and key not in bib:
                 problems.append(Problem(note.display_path, link.line, Severity.WARNING,
                                         f"unknown citation key '{key}' in [@{key}] (no note or .bib entry has this key)"))
     return problems

@@ -1,0 +1,118 @@
+"""Typed reading of front-matter values: each wrong value is logged with the line of its key."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+from pathlib import Path
+
+from .frontmatter_source import FrontMatter
+from .problems import ProblemLog
+from .slug import is_safe_key, key_from_text
+
+
+class FrontMatterFields:
+    """Typed accessors over the front-matter that log a message per wrong value."""
+
+    def __init__(self, fm: FrontMatter, log: ProblemLog) -> None:
+        self.fm = fm
+        self.data = fm.data
+        self.log = log
+
+    def line(self, key: str) -> int:
+        return self.fm.key_lines.get(key, 1)
+
+    def item_line(self, key: str, index: int) -> int:
+        lines = self.fm.item_lines.get(key, [])
+        return lines[index] if index < len(lines) else self.line(key)
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        self.log.error(self.line(key), f"'{key}' must be a string, got {describe_kind(value)}")
+        return None
+
+    def text_list(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return [str(value).strip()] if str(value).strip() else []
+        if not isinstance(value, list):
+            self.log.error(self.line(key), f"'{key}' must be a list of strings, got {describe_kind(value)}")
+            return []
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                if str(item).strip():
+                    items.append(str(item).strip())
+            else:
+                self.log.error(self.item_line(key, index), f"'{key}' items must be strings, got {describe_kind(item)}")
+        return items
+
+    def choice(self, key: str, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> str | None:
+        raw = self.text(key)
+        if raw is None or raw == "":
+            return None
+        value = raw.lower()
+        value = (aliases or {}).get(value, value)
+        if value not in allowed:
+            self.log.error(self.line(key), f"'{key}' is '{raw}'; allowed values: {', '.join(allowed)}")
+            return None
+        return value
+
+
+    # -- keys every page kind (note, project) reads the same way --------------------------------
+    def report_source_problems(self) -> None:
+        """What the YAML itself gets wrong: values that read other than they look, keys set twice."""
+        for line, message in self.fm.hints:
+            self.log.warning(line, message)
+        for key, line, first in self.fm.duplicate_keys:
+            self.log.error(line, f"duplicate key '{key}' in the front-matter (first set on line {first})")
+
+    def title(self, default: Callable[[], str] | None = None) -> str:
+        """``title`` as written; when it is missing, ``default()`` (no default: an error)."""
+        title = self.text("title")
+        if "title" not in self.data:
+            if default is not None:
+                return default()
+            self.log.error(1, "missing required key 'title'")
+        elif not title and (self.data["title"] is None or isinstance(self.data["title"], str)):  # else: wrong type, reported
+            self.log.error(self.line("title"), "'title' is empty")
+        return title or ""
+
+    def page_key(self, path: Path) -> str:
+        """``key`` as written, else the file name (its ASCII words when it is no safe key)."""
+        explicit_key = self.text("key")
+        if explicit_key is None:
+            return path.stem if is_safe_key(path.stem) else key_from_text(path.stem, max_words=12)
+        if not is_safe_key(explicit_key):
+            self.log.error(self.line("key"), f"key '{explicit_key}' is not a safe slug: use letters, digits and . _ - + : "
+                                             "(no spaces, slashes or '..')")
+        return explicit_key
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.log.error(self.line(key), f"'{key}' must be true or false, got {describe_kind(value)}")
+            return False
+        return value
+
+
+def describe_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return "a date"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,138 @@
+"""The one lifecycle every paperkb feature follows, and what a page records it read.
+
+A feature is one part of what paperkb adds to a site (index pages, query blocks, the note
+layout, [@key] citations and bibliography pages, the citation display, Cite blocks, search
+additions, feeds, math). It subclasses ``Feature`` and overrides the stages it takes part in.
+plugin.py holds the ordered list of features (``PaperKBPlugin.features``) and calls every stage
+on every feature in that order, so a feature's place in the list is its place on the page:
+
+    stage                                           MkDocs event       what a feature does there
+    configure(options, config, project_root)        on_config          read options, register extensions and assets
+    start(build) -> [GeneratedPage]                 on_files           the library is loaded: plan, add files, make pages
+    page_markdown(page, markdown) -> markdown       on_page_markdown   change the page's Markdown
+    prose_transforms(page, markdown) -> [transform] (inside the above) line transforms of the one text pass over prose
+    after_prose(page, markdown) -> markdown         (then)             whole-text passes that may add lines
+    page_html(page, html) -> html                   on_page_content    before the search plugin reads the page
+    after_body(page) -> [Section]                   (note pages)       sections after the body, added at page_output
+    page_output(page, output) -> output             on_post_page       after search read the page: the finished HTML
+    finished_page(page, output) -> output           (then)             a last look at the whole page (safety checks)
+    post_build(config)                              on_post_build      files written beside the site's pages
+    close()                                         on_shutdown
+
+Every page stage gets the same ``PageRender`` (``page``) first. A feature that shows data of
+other notes on a page says so with ``page.reads(keys)``, or ``page.reads_every_note()`` when
+its output may change with any note (a query block's answer): `mkdocs serve` re-renders a page
+after an edit exactly when the edit touched what the page read (serve.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from ..core.body_scan import LineTransform
+from ..core.library import Library
+from ..core.model import Note
+from ..render.index_pages import GeneratedPage
+from ..render.pandoc_cites import CitedKeys
+from ..render.site_map import SiteMap
+from .config import PaperKBConfig
+from .headings import Heading
+
+Warn = Callable[[int, str], None]  # (line index in the Markdown, message)
+
+
+def _ignore(_line: int, _message: str) -> None:
+    """Warning sink for text whose problems were reported where it was written."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section after a note's body: its heading, and its finished HTML made when it is placed."""
+
+    heading: Heading
+    html: Callable[[], str]
+
+
+@dataclass
+class Build:
+    """What ``start`` gets: one build's notes and where their pages go."""
+
+    library: Library
+    site: SiteMap
+    files: Files
+    config: MkDocsConfig
+    prefix: str  # folder of the generated pages ("" or "pages/")
+
+
+@dataclass
+class PageRender:
+    """One page on its way from Markdown to the finished HTML (on_page_markdown .. on_post_page)."""
+
+    page: Page
+    note: Note | None  # the page's note, None for every other page
+    generated: bool  # an index, bibliography or graph page paperkb made
+    warn: Warn  # warnings about the page's own lines (query blocks; the text of pages other than notes)
+    cited: CitedKeys = field(default_factory=CitedKeys)  # [@key]s met so far: the References list
+    read_keys: set[str] = field(default_factory=set)  # keys and src paths of notes whose data the page shows
+    read_every_note: bool = False
+    expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
+    sections: list[Section] = field(default_factory=list)  # after a note's body (set at on_page_content)
+
+    @property
+    def src(self) -> str:
+        return self.page.file.src_uri
+
+    @property
+    def text_warn(self) -> Warn:
+        """Warnings of the text pass: a note's text was checked when the library loaded."""
+        return _ignore if self.note is not None else self.warn
+
+    def reads(self, keys: Iterable[str]) -> None:
+        self.read_keys.update(keys)
+
+    def reads_every_note(self) -> None:
+        self.read_every_note = True
+
+
+
+
+class Feature:
+    """The stages (see the module docstring); each does nothing unless a feature overrides it."""
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        pass
+
+    def start(self, build: Build) -> list[GeneratedPage]:
+        return []
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        return markdown
+
+    def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:
+        return []
+
+    def after_prose(self, page: PageRender, markdown: str) -> str:
+        return markdown
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        return html
+
+    def after_body(self, page: PageRender) -> list[Section]:
+        return []
+
+    def page_output(self, page: PageRender, output: str) -> str:
+        return output
+
+    def finished_page(self, page: PageRender, output: str) -> str:
+        return output
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

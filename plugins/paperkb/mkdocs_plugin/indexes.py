@@ -1,0 +1,25 @@
+"""The generated home, statistics, insights, tag and facet index pages (render/index_pages.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from ..render.index_pages import GeneratedPage, IndexPages
+from .config import PaperKBConfig
+from .feature import Build, Feature
+from .note_layout import NoteLayout
+
+
+class Indexes(Feature):
+    def __init__(self, layout: NoteLayout) -> None:
+        self.layout = layout  # its plain-prose renderer writes the insights' text
+        self.home_intro = ""
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.home_intro = options.home_intro
+
+    def start(self, build: Build) -> list[GeneratedPage]:
+        return IndexPages(build.library, build.site, site_name=build.config.site_name,
+                          plain=self.layout.plain).all_pages(self.home_intro)
