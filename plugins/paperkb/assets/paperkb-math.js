@@ -30,6 +30,8 @@
     }
   }
 
+  window.paperkbTypeset = typeset; // for HTML added later (note previews)
+
   // mkdocs-material emits document$ on every page load (also with instant navigation).
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(function () { typeset(document.body); });
