@@ -5,7 +5,14 @@ type, level, tags, links, arXiv id, problem / method / results, datasets, metric
 to older notes with roles, insights) and a body of a few hundred words mixing Chinese and
 English: headings, lists, a table, inline and display math, `[想法]` bullets and a few
 `[[wikilinks]]`. Citations follow preferential attachment inside a field, so a few notes
-become hubs as in a real literature. The same (count, seed) always writes the same bytes.
+become hubs as in a real literature. The same (count, seed, shape) always writes the same bytes.
+
+Two note shapes (``shape``):
+
+- ``deep``: the full front-matter above and a body of a few hundred words (~3.5 KB a note).
+- ``skim``: what a quickly skimmed paper gets: a short front-matter (title, key, year, venue,
+  authors, field, type, level, tags, links, five citations) and about ten one-line bullets
+  (~1 KB a note). paperkb's fixed cost per note weighs most on such notes.
 """
 
 from __future__ import annotations
@@ -194,6 +201,25 @@ STEPS = [
 ]
 
 
+SHAPES = ("deep", "skim")
+SKIM_CITES = 5
+
+SKIM_BULLETS = [
+    "Problem: {topic} still depends on {obstacle}.",
+    "Idea: replace {component} with {adj_l} {noun_l}.",
+    "Trained with a {loss} loss on {dataset}.",
+    "{metric} on {dataset}: {score} (+{gain}).",
+    "和 [[{ref}]] 思路接近，但更简单。",
+    "消融：去掉 {component} 后 {metric} 下降 {gain}。",
+    "Limitation: {aspect} is never varied.",
+    "Cost: about {ratio}x cheaper than the baseline.",
+    "[想法] 可以试试用在 {topic} 上。",
+    "[idea] Check whether the gain survives more seeds.",
+    "代码开源，复现难度不大。",
+    "Compared against [[{ref}]] on {dataset2}.",
+]
+
+
 @dataclass
 class SynthNote:
     key: str
@@ -245,8 +271,9 @@ def _pick_cites(rng: random.Random, i: int, notes: list[SynthNote], cited: list[
     return chosen
 
 
-def plan(count: int, seed: int) -> list[SynthNote]:
-    """Keys, years, fields and the citation graph (citations always point to older notes)."""
+def plan(count: int, seed: int, shape: str = "deep") -> list[SynthNote]:
+    """Keys, years, fields and the citation graph (citations always point to older notes);
+    skim notes cite five each (fewer only when fewer older notes exist)."""
     rng = random.Random(seed)
     taken: set[str] = set()
     field_names = list(FIELDS)
@@ -261,7 +288,8 @@ def plan(count: int, seed: int) -> list[SynthNote]:
     cited: list[list[int]] = []
     by_field: dict[str, list[int]] = {}
     for i, note in enumerate(notes):
-        cited.append(_pick_cites(rng, i, notes, cited, by_field, want=rng.choice([4, 5, 5, 5, 6])))
+        want = rng.choice([4, 5, 5, 5, 6])
+        cited.append(_pick_cites(rng, i, notes, cited, by_field, want=SKIM_CITES if shape == "skim" else want))
         note.cites = [notes[j].key for j in cited[i]]
         for f in note.fields:
             by_field.setdefault(f, []).append(i)
@@ -320,6 +348,17 @@ def _title(rng: random.Random, filler: _Filler) -> str:
                        Topic=topic[0].upper() + topic[1:], name=filler.name)
 
 
+def _identity(rng: random.Random, note: SynthNote, title: str, max_authors: int) -> dict:
+    """Title, key, year, venue and authors: what every note's front-matter starts with."""
+    return {
+        "title": title,
+        "key": note.key,
+        "year": note.year,
+        "venue": rng.choice(VENUES[note.fields[0]]),
+        "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(rng.randint(2, max_authors))],
+    }
+
+
 def _front_matter(rng: random.Random, note: SynthNote, filler: _Filler, title: str) -> dict:
     vocab = filler.vocab
     arxiv = f"{note.year % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(0, 29999):05d}"
@@ -331,11 +370,7 @@ def _front_matter(rng: random.Random, note: SynthNote, filler: _Filler, title: s
         links["code"] = f"https://github.com/{rng.choice(LAST_NAMES).lower()}-lab/{filler.name.lower()}"
     cites = [{"key": k, "role": rng.choice(ROLES)} for k in note.cites]
     return {
-        "title": title,
-        "key": note.key,
-        "year": note.year,
-        "venue": rng.choice(VENUES[note.fields[0]]),
-        "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(rng.randint(2, 6))],
+        **_identity(rng, note, title, max_authors=6),
         "fields": note.fields,
         "type": rng.choice(PAPER_TYPES),
         "level": rng.choice(LEVELS),
@@ -388,12 +423,36 @@ def _body(rng: random.Random, filler: _Filler, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_note(note: SynthNote, seed: int) -> str:
+def _skim_front_matter(rng: random.Random, note: SynthNote, filler: _Filler, title: str) -> dict:
+    vocab = filler.vocab
+    arxiv = f"{note.year % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(0, 29999):05d}"
+    return {
+        **_identity(rng, note, title, max_authors=4),
+        "field": note.fields[0],
+        "type": rng.choice(PAPER_TYPES),
+        "level": "skim",
+        "tags": rng.sample(vocab["tags"], k=2),
+        "links": {"paper": f"https://arxiv.org/abs/{arxiv}"},
+        "cites": [k if rng.random() < 0.6 else {"key": k, "role": rng.choice(ROLES)} for k in note.cites],
+    }
+
+
+def _skim_body(rng: random.Random, filler: _Filler) -> str:
+    bullets = rng.sample(SKIM_BULLETS, k=rng.randint(9, 11))
+    return "\n".join(f"- {_fill(b, filler)}" for b in bullets) + "\n"
+
+
+def render_note(note: SynthNote, seed: int, shape: str = "deep") -> str:
     rng = random.Random(f"{seed}:{note.key}")
     name = rng.choice(SYSTEM_NAMES) + ("" if rng.random() < 0.5 else f"-{rng.choice(['S', 'L', 'XL', 'v2', '3D'])}")
     # The very first notes have nothing older to link to: their wikilinks become plain words.
     filler = _Filler(rng, note, name, note.cites or [_NO_REF])
     title = _title(rng, filler)
+    if shape == "skim":
+        front = _skim_front_matter(rng, note, filler, title)
+        body = _unlink(_skim_body(rng, filler))
+        dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
+        return f"---\n{dumped}---\n\n{body}"
     front = _front_matter(rng, note, filler, title)
     front["insights"] = [_unlink(i) for i in front["insights"]]
     body = _unlink(_body(rng, filler, title))
@@ -408,13 +467,15 @@ def _unlink(text: str) -> str:
     return text.replace(f"[[{_NO_REF}]]", "earlier work")
 
 
-def write_notes(out_dir: Path, count: int, seed: int = 1) -> list[SynthNote]:
-    """Write ``count`` notes to ``out_dir/papers/<key>.md``; returns the plan."""
+def write_notes(out_dir: Path, count: int, seed: int = 1, shape: str = "deep") -> list[SynthNote]:
+    """Write ``count`` notes of ``shape`` (SHAPES) to ``out_dir/papers/<key>.md``; returns the plan."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown note shape {shape!r}: one of {', '.join(SHAPES)}")
     papers = out_dir / "papers"
     papers.mkdir(parents=True, exist_ok=True)
-    notes = plan(count, seed)
+    notes = plan(count, seed, shape)
     for note in notes:
-        (papers / f"{note.key}.md").write_text(render_note(note, seed), encoding="utf-8")
+        (papers / f"{note.key}.md").write_text(render_note(note, seed, shape), encoding="utf-8")
     return notes
 
 

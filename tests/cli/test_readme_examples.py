@@ -98,6 +98,17 @@ def test_the_graph_search_examples_run_as_written_and_find_notes(example_copy):
         assert run_query(library, Query.from_yaml(block)), block
 
 
+def test_the_writing_examples_run_as_written(example_copy):
+    lines = [line for line in block_with("paperkb export related-work").splitlines() if line.startswith("paperkb")]
+    results = run_block(lines, example_copy, example_copy.parent / "home")
+    for line, result in zip(lines, results):
+        assert result.returncode == 0, (line, result.stdout, result.stderr)
+    assert results[0].stdout.strip() == str(example_copy / "notes" / "projects" / "guidance-distillation-for-video.md")
+    for name in ("related.tex", "related.bib", "related.md", "table.tex", "table.bib"):
+        assert (example_copy / "paper" / name).stat().st_size > 200, name
+    assert "\\paragraph{Builds on.}" in results[-1].stdout
+
+
 def test_did_you_mean_matches_key_fragments_and_titles(example_copy):
     for typed, meant in (("nerf", "mildenhall2020nerf"), ("resnet", "he2016resnet"),
                          ("residual", "he2016resnet"), ("vaswani2017atention", "vaswani2017attention")):

@@ -240,9 +240,12 @@ def test_new_project_from_the_template(workspace, capsys):
     assert (project.title, project.status, project.papers) == ("Speed & scale, part 2", "idea", [])
     assert [str(p) for p in library.problems if p.path.endswith("speed-scale-part-2.md")] == []
     assert main(["new", "--project", "Speed & scale, part 2", "--notes", str(workspace / "notes")]) == 1
+    capsys.readouterr()
+    assert main(["check", str(workspace / "notes")]) == 0
+    assert capsys.readouterr().out.strip().endswith("4 notes, 1 drafts, 2 projects: 0 errors, 0 warnings")
     assert main(["new", "--project", "Other", "--key", "speed", "--dir", "elsewhere",
                  "--notes", str(workspace / "notes")]) == 1
-    assert "taken by notes/projects/speed.md" in capsys.readouterr().err or True
+    assert "key 'speed' is taken by" in capsys.readouterr().err
 
 
 def test_the_example_project_drafts_in_both_formats(tmp_path):

@@ -44,7 +44,7 @@ papers:
   - {{key: vdm, note: "The baseline to beat."}}
   - ldm
   - ddpm
-  - {{key: cfg, relation: upstream}}
+  - {{key: cfg, relation: upstream, note: "Guidance <img src=x onerror=alert(2)> & more"}}
   - gan
   - secret
 queries:
@@ -100,6 +100,8 @@ def test_project_page_groups_its_papers_into_compact_cards(site):
     assert '<p class="pkb-compact__why">The baseline to beat.</p>' in peers
     assert '<a href="../../papers/vdm/">Video Diffusion</a>' in peers
     assert 'Ho et al. · NeurIPS 2020' in group(page, "upstream")
+    assert "Guidance &lt;img src=x onerror=alert(2)&gt; &amp; more" in group(page, "upstream")
+    assert "<img src=x" not in page
     assert "zqxj" not in site.all_text()  # a draft note listed by a project appears nowhere
     body = page.index('id="idea"')
     assert body < page.index('id="papers"') < page.index('id="citation-graph"') < page.index('id="comparison-of-peers"')

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{problem.path}:{problem.line}: {problem.severity.value}: {problem.message}")
         errors = sum(p.severity is Severity.ERROR for p in problems)
         notes = sum(p.severity is Severity.NOTE for p in problems)
-        projects = f", {len(library.projects)} projects" if library.projects else ""
+        count = len(library.projects)
+        projects = f", {count} project{'s' if count != 1 else ''}" if count else ""
         print(f"{len(library)} notes, {len(library.drafts)} drafts{projects}: {errors} errors, "
               f"{len(problems) - errors - notes} warnings" + (f", {notes} notes" if notes else ""))
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

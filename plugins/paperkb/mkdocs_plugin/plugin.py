@@ -33,6 +33,8 @@ on_post_page      generated pages' tables (html_slots.py); after a note's body: 
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
 on_post_build     the search index gains word forms (search.py); feeds cleaned (blog.py).
+  The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
+  killed or failed halfway leaves the previous site whole.
 on_serve          .bib files outside docs_dir are watched too."""
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -70,6 +72,7 @@ from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
+from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
 
@@ -83,6 +86,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command (on_startup): `serve` keeps what the next build reuses
+        self.dirty = False
+        self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.library = Library()
         self.site: SiteMap | None = None
@@ -116,7 +121,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self.command, self.dirty = command, dirty
         self.citations.keep_drawn = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -132,6 +137,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
         return config
+
+    @event_priority(100)  # before MkDocs empties site_dir, and before other plugins read it
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self.published.begin(config, command=self.command, dirty=self.dirty)
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
     @event_priority(50)  # before the blog and tags plugins look at the files
@@ -276,9 +286,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     # -- after the build ------------------------------------------------------------------------
     @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _features_post_build(self, *, config: MkDocsConfig) -> None:
         for feature in self.features:
             feature.post_build(config)
+
+    @event_priority(-100)  # last: every plugin has written its files
+    def _publish_site(self, *, config: MkDocsConfig) -> None:
+        self.published.finish(config)
+
+    on_post_build = CombinedEvent(_features_post_build, _publish_site)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.published.fail()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.

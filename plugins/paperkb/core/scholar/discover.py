@@ -52,7 +52,8 @@ class Found:
             "venue": paper.get("venue") or None, "citationCount": paper.get("citationCount"),
             "influentialCitationCount": paper.get("influentialCitationCount"),
             "authors": paper.get("authors") or [], "externalIds": paper.get("externalIds") or {},
-            "publicationDate": paper.get("publicationDate"), "seeds": self.seeds, "note": self.note,
+            "publicationDate": paper.get("publicationDate"), "abstract": paper.get("abstract"),
+            "seeds": self.seeds, "note": self.note,
             "url": f"https://www.semanticscholar.org/paper/{paper.get('paperId')}",
         }
 
