@@ -259,7 +259,8 @@
       if (n[2] !== null && n[2] !== undefined) years.push(n[2]);
       graph.addNode(n[0], {
         x: +n[8] || 0, y: +n[9] || 0, label: n[1].length > 60 ? n[1].slice(0, 59) + "…" : n[1], fullTitle: n[1],
-        year: n[2], venue: n[3], fields: fields, paperType: n[5], // sigma reads `type` as its drawing program href: new URL(self.root + n[6], window.location.href).href,
+        year: n[2], venue: n[3], fields: fields, paperType: n[5], // (not `type`: sigma reads that as its drawing program)
+        href: new URL(self.root + n[6], window.location.href).href,
         citedBy: n[7], size: 2.5 + 1.8 * Math.sqrt(n[7] || 0),
         color: fields.length ? colours.fields[data.colours[fields[0]] % PALETTE] : colours.none
       });
