@@ -89,7 +89,10 @@
     this.edgeVisible = options.edgeVisible || function () { return true; };
     this.colours = theme();
     var large = graph.size > 20000;
-    this.renderer = new window.Sigma(graph, stage, {
+    // sigma draws into a plane inside the stage: a large graph's pan moves the plane (bitmapPan)
+    this.plane = el("div", { "class": "pkb-graph-plane" });
+    stage.appendChild(this.plane);
+    this.renderer = new window.Sigma(graph, this.plane, {
       allowInvalidContainer: true,
       defaultEdgeType: large ? "line" : "arrow",
       hideEdgesOnMove: large, // at 10,000 notes the edges cost most of a frame while panning
@@ -109,6 +112,7 @@
     r.on("enterNode", function (e) { if (!self.selected) self.setFocus(e.node); self.showTip(e.node, false); stage.style.cursor = "pointer"; });
     r.on("leaveNode", function () { if (!self.selected) { self.setFocus(null); self.hideTip(); } stage.style.cursor = ""; });
     r.on("clickNode", function (e) {
+      if (self.dragged) return;
       var original = e.event && e.event.original;
       var touch = original && (original.type || "").indexOf("touch") === 0;
       if (touch && self.selected !== e.node) { self.select(e.node); return; } // a tap shows, a second opens
@@ -210,6 +214,65 @@
     if (d) this.renderer.getCamera().animate({ x: d.x, y: d.y, ratio: Math.min(this.renderer.getCamera().ratio, 0.25) }, { duration: 400 });
   };
 
+  // Panning a large graph moves the drawn picture (a CSS transform of sigma's canvases, which the
+  // compositor does every frame) and lets sigma draw again only a few times a second and when the
+  // drag ends: without a GPU (software WebGL), drawing 10,000 notes takes far longer than a frame.
+  var REDRAW_MS = Infinity; // measured: one redraw of 10,000 notes stalls the page ~1 s here
+  function bitmapPan(view) {
+    var r = view.renderer, stage = r.getContainer();
+    r.setSetting("enableCameraPanning", false); // sigma's own drag; the camera still pans for us
+    var pointers = new Set(), drag = null;
+    // Layers that are empty while dragging cost compositing time in every frame: out of the way.
+    var idle = Array.prototype.slice.call(stage.querySelectorAll("canvas.sigma-edgeLabels, canvas.sigma-hovers, canvas.sigma-hoverNodes"));
+    function shift(dx, dy) {
+      var moving = !!(dx || dy);
+      stage.style.transform = moving ? "translate3d(" + dx + "px," + dy + "px,0)" : "";
+      idle.forEach(function (c) { c.style.display = moving ? "none" : ""; });
+    }
+    function commit() {
+      if (!drag) return;
+      var dx = drag.x - drag.baseX, dy = drag.y - drag.baseY;
+      drag.last = performance.now();
+      if (!dx && !dy) return;
+      var camera = r.getCamera(), state = camera.getState();
+      var a = r.viewportToFramedGraph({ x: 0, y: 0 }), b = r.viewportToFramedGraph({ x: dx, y: dy });
+      drag.baseX = drag.x; drag.baseY = drag.y;
+      camera.enabledPanning = true; // (a camera that may not pan ignores a new x, y)
+      camera.setState({ x: state.x - (b.x - a.x), y: state.y - (b.y - a.y) });
+      camera.enabledPanning = false;
+      // sigma draws in the next animation frame; the shift left over goes with it
+      requestAnimationFrame(function () { shift(drag ? drag.x - drag.baseX : 0, drag ? drag.y - drag.baseY : 0); });
+    }
+    stage.addEventListener("pointerdown", function (event) {
+      pointers.add(event.pointerId);
+      if (pointers.size > 1) { commit(); drag = null; shift(0, 0); return; } // two fingers: sigma's pinch zoom
+      if (event.button !== 0) return;
+      drag = { id: event.pointerId, startX: event.clientX, startY: event.clientY, x: 0, y: 0, baseX: 0, baseY: 0, last: performance.now(), moved: false };
+    });
+    window.addEventListener("pointermove", function (event) {
+      if (!drag || event.pointerId !== drag.id) return;
+      drag.x = event.clientX - drag.startX;
+      drag.y = event.clientY - drag.startY;
+      if (Math.abs(drag.x) + Math.abs(drag.y) > 3) drag.moved = true;
+      if (!drag.moved) return;
+      view.hideTip();
+      shift(drag.x - drag.baseX, drag.y - drag.baseY);
+      if (performance.now() - drag.last > REDRAW_MS) commit();
+    });
+    function end(event) {
+      pointers.delete(event.pointerId);
+      if (!drag || event.pointerId !== drag.id) return;
+      if (drag.moved) {
+        commit();
+        view.dragged = true; // the click that ends a drag opens no note
+        setTimeout(function () { view.dragged = false; }, 50);
+      }
+      drag = null;
+    }
+    window.addEventListener("pointerup", end);
+    window.addEventListener("pointercancel", end);
+  }
+
   function zoomButtons(view, bar) {
     var camera = function () { return view.renderer.getCamera(); };
     [["+", "Zoom in", function () { camera().animatedZoom({ duration: 200 }); }],
@@ -294,6 +357,7 @@
         self.legend();
       }
     });
+    if (graph.order >= 1500) bitmapPan(this.view);
     zoomButtons(this.view, this.buttons);
     this.legend();
     this.apply(true);
