@@ -394,6 +394,10 @@
       } else if (event.key === "Escape") { list.hidden = true; }
     });
 
+    // On a phone the filters fold away under a summary, so the graph fits the screen.
+    var more = el("details", { "class": "pkb-explorer__more" });
+    more.appendChild(el("summary", {}, "Filters"));
+    more.open = !window.matchMedia || window.matchMedia("(min-width: 600px)").matches;
     var filters = el("div", { "class": "pkb-explorer__filters" });
     var field = el("select", { "class": "pkb-explorer__field", "aria-label": "Field" });
     field.appendChild(el("option", { value: "-1" }, "All fields"));
@@ -440,7 +444,8 @@
       roles.appendChild(label);
     });
     filters.appendChild(roles);
-    bar.appendChild(filters);
+    more.appendChild(filters);
+    bar.appendChild(more);
     this.buttons = el("div", { "class": "pkb-explorer__buttons" });
     bar.appendChild(this.buttons);
     this.mount.appendChild(bar);
