@@ -175,9 +175,9 @@ def test_import_then_export_of_a_thesis_bib_loses_nothing(tmp_path, capsys):
     notes = tmp_path / "notes"
     notes.mkdir()
     code, out, _err = run(capsys, "import", "bib", str(THESIS), "--notes", str(notes))
-    assert code == 0 and "created 6 notes" in out
+    assert code == 0 and "created 8 notes" in out
     kept = notes / "thesis.bib"
-    assert "notes/thesis.bib keeps 6 source entries as written" in out.replace(str(tmp_path) + "/", "")
+    assert "notes/thesis.bib keeps 8 source entries as written" in out.replace(str(tmp_path) + "/", "")
     assert "kept: the new notes hold title, authors, year, venue, doi, arxiv, url" in out
     code, exported_text, _err = run(capsys, "export", "bib", "--notes", str(notes))
     assert code == 0
@@ -211,6 +211,9 @@ def test_biblatex_crossref_subtitle_and_latex_commands(tmp_path):
     assert bib.get("lecun1998tricks").title == "Neural Networks: Tricks of the Trade"  # @collection keeps subtitle
     assert bib.get("lowe2004sift").title == "Distinctive Image Features from Scale-Invariant Keypoints"  # \hyphen
     assert bib.get("felzenszwalb2010dpm").venue == "IEEE Transactions on Pattern Analysis and Machine Intelligence"
+    texbook = bib.get("knuth:ct:a")  # a volume of a multi-volume work: the work's title is its maintitle
+    assert texbook.text("maintitle") == "Computers & Typesetting" and texbook.text("booktitle") is None
+    assert texbook.year == 1984 and texbook.authors == ["Donald E. Knuth"] and texbook.title == "The TeXbook"
     # Inherited fields show in references, but all.bib writes the child as written.
     from paperkb.core.bib.references import References
     all_bib = {e.key: e for e in bibtexparser.parse_string(References(library).all_bib()).entries}

@@ -214,3 +214,44 @@ def test_progress_bar_on_stderr_unless_quiet(scholar, notes, capsys):
     assert "references and citations" in captured.err and "references and citations" not in captured.out
     assert main(["enrich", "--notes", str(notes), "-q", "--refresh"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_ctrl_c_keeps_what_was_fetched(scholar, notes, capsys, monkeypatch):
+    from paperkb.core.scholar.fetch import Fetcher
+
+    real = Fetcher.ensure_links
+    calls = []
+
+    def interrupted(self, pid, direction, limit=None):
+        calls.append(pid)
+        if len(calls) == 3:  # the second paper's references
+            raise KeyboardInterrupt
+        return real(self, pid, direction, limit)
+
+    monkeypatch.setattr(Fetcher, "ensure_links", interrupted)
+    assert main(["enrich", "--notes", str(notes), "-q"]) == 130
+    assert "interrupted; what was fetched is kept" in capsys.readouterr().err
+    store = ScholarStore.load(notes)
+    assert len(store.notes) == 4 and len(store.citations) == 1
+
+
+def test_a_store_that_cannot_be_read_is_never_overwritten(scholar, notes, capsys):
+    path = notes / ".paperkb" / "scholar.json"
+    path.parent.mkdir()
+    path.write_text('{"format": 1, <<<<<<< HEAD\n', encoding="utf-8")
+    assert main(["enrich", "--notes", str(notes), "-q"]) == 1
+    assert "cannot read the Semantic Scholar store" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == '{"format": 1, <<<<<<< HEAD\n'
+    assert scholar.requests == []
+
+
+def test_timeouts_end_as_one_line(httpserver, waits):
+    import time
+
+    from paperkb.core.scholar.client import Unreachable
+
+    httpserver.expect_request("/graph/v1/paper/batch").respond_with_handler(lambda r: time.sleep(0.6))
+    with ScholarClient(httpserver.url_for("/graph/v1"), timeout=0.2, attempts=2) as client:
+        with pytest.raises(Unreachable, match=r"cannot reach Semantic Scholar at .*: no answer within 0.2 s"):
+            list(client.papers(["CorpusId:1"]))
+    assert waits == [client_module.BACKOFF]

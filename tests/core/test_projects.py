@@ -90,7 +90,7 @@ def test_problems_name_file_and_line(tmp_path):
     found = messages(library)
     assert "notes/projects/bad.md:4: error: 'status' is 'running'; allowed values: idea, exploring, experiments, " \
            "writing, done" in found
-    assert "notes/projects/fast-video.md:11: warning: unknown paper 'ldn' (no note has this key) (did you mean 'ldm'?)" \
+    assert "notes/projects/fast-video.md:11: warning: unknown paper 'ldn' (no note or .bib entry has this key) (did you mean 'ldm'?)" \
            in found
     assert "notes/projects/fast-video.md:12: warning: paper 'vdm' is listed twice (first on line 7); the first entry " \
            "counts" in found
@@ -152,3 +152,52 @@ def test_groups_for_drafts_by_field_role_and_relation(tmp_path):
     assert [(label, [n.key for n in members]) for label, members in by_role] == [
         ("Builds on", ["ddpm"]), ("Baseline", ["ldm"]), ("Other", ["fid", "vdm"])]
     assert all(p.severity is not Severity.ERROR for p in library.problems)
+
+
+def test_hostile_shapes_are_reported_not_crashed_on(tmp_path):
+    shapes = {
+        "projects/a.md": "---\nproject: true\ntitle: A\npapers:\n  - {key: [ldm]}\n  - 42\n  - {relation: peer}\n"
+                         "  - {key: ldm, note: {x: 1}}\n  - {key: '../etc', relation: peer}\n---\n",
+        "projects/b.md": "---\nproject: true\ntitle: B\nqueries: [descendants]\nupdated: soon\nstatus: [idea]\n---\n",
+        "projects/c.md": "---\nproject: true\ntitle: C\nqueries:\n  - {since: next year}\n  - {colour: red}\n"
+                         "draft: maybe\n---\n",
+        "projects/d.md": "---\nproject: true\ntitle: [not, a, string]\n---\n",
+        "projects/e.md": "---\r\nproject: true\r\ntitle: E\r\npapers: [ldm]\r\n---\r\nBody\r\n- 2024-13-40: no such day\r\n",
+    }
+    library = load(tmp_path, shapes)
+    found = messages(library)
+    for expected in (
+        "notes/projects/a.md:5: error: paper entry needs a 'key' string",
+        "notes/projects/a.md:6: error: 'papers' items must be keys or {key, relation, note} mappings, got int 42",
+        "notes/projects/a.md:7: error: paper entry needs a 'key' string",
+        "notes/projects/a.md:8: error: a paper's 'note' must be a string, got a mapping",
+        "notes/projects/a.md:9: error: paper key '../etc' is not a safe slug",
+        "notes/projects/b.md:4: error: a query must be a mapping of query keys, got str 'descendants'",
+        "notes/projects/b.md:5: error: 'updated' must be a date such as 2024-05-02, got str 'soon'",
+        "notes/projects/b.md:6: error: 'status' must be a string, got a list",
+        "notes/projects/c.md:7: error: 'draft' must be true or false, got str 'maybe'",
+        "notes/projects/d.md:3: error: 'title' must be a string, got a list",
+    ):
+        assert expected in found, (expected, found)
+    assert any(m.startswith("notes/projects/c.md:5: warning: query left out:") for m in found)
+    assert any(m.startswith("notes/projects/c.md:6: warning: query left out:") for m in found)
+    assert set(library.projects) == {"e"}  # the others have errors
+    assert library.projects["e"].logged is None and [p.key for p in library.projects["e"].papers] == ["ldm"]
+
+
+def test_a_paper_only_the_bib_describes_is_not_read_yet_and_no_warning(tmp_path):
+    from paperkb.core.projects import reference_note, unread_papers
+
+    library = load(tmp_path, {
+        "refs.bib": "@article{later2025,\n  title = {A Paper to Read},\n  author = {Roe, Rita},\n"
+                    "  journal = {JMLR},\n  year = {2025},\n}\n",
+        "projects/p.md": "---\nproject: true\ntitle: P\npapers: [ldm, later2025, nowhere]\n---\n",
+    })
+    assert [m for m in messages(library) if "later2025" in m] == []
+    assert any("unknown paper 'nowhere' (no note or .bib entry has this key)" in m for m in messages(library))
+    project = library.projects["p"]
+    (paper, entry), = unread_papers(project, library.notes, library.drafts, library.bibliography)
+    assert paper.key == entry.key == "later2025"
+    as_note = reference_note(entry)
+    assert (as_note.title, as_note.year, as_note.venue, as_note.authors) == ("A Paper to Read", 2025, "JMLR", ["Rita Roe"])
+    assert library.projects_of("later2025") == []  # no note page to list it on

@@ -329,6 +329,7 @@ def test_jekyll_kramdown_post(tmp_path):
     # kramdown's inline $$x$$ inside a sentence -> $x$; display formulas and code untouched
     assert r"> The policy $\pi_\theta(a \vert s)$ is a distribution over actions; we push $\theta$ towards" in body
     assert r"state distribution $d^\pi(s)$, which" in body
+    assert "estimated in $O(N)$ samples" in body  # kramdown allows spaces inside; arithmatex does not
     assert '`x = "$$y$$"`' in body and 'cost = "$$x$$ in code stays"' in body
     assert "$$\nJ(\\theta) = " in body
     assert "\n$$\\nabla_\\theta J(\\theta) = " in body  # alone on its line: display math

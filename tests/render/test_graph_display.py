@@ -350,6 +350,25 @@ def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
     assert renderer.stats.rendered == 1
 
 
+def test_a_cached_svg_is_read_when_its_page_needs_it_not_when_planned(tmp_path):
+    dots = [f'digraph g {{ a{i} -> b{i}; }}\n' for i in range(3)]
+    first = GraphRenderer(tmp_path / "cache", workers=0)
+    drawn = [first.svg(first.submit(d, f"d{i}")) for i, d in enumerate(dots)]
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    renderer.begin_build()
+    keys = [renderer.submit(d, f"d{i}") for i, d in enumerate(dots)]
+    assert renderer.stats.disk_hits == 3 and not renderer._memory  # planned, nothing read yet
+    assert renderer.svg(keys[0]) == drawn[0]
+    renderer.release(keys[0])
+    assert not renderer._memory
+    # A file that changed after planning (not signed by this user) is drawn again, never used.
+    path = SvgDiskCache(tmp_path / "cache").path(keys[1])
+    path.write_bytes(path.read_bytes().replace(b"<svg", b"<svg onload=\"alert(1)\""))
+    assert renderer.svg(keys[1]) == drawn[1] and renderer.stats.rendered == 1
+    SvgDiskCache(tmp_path / "cache").path(keys[2]).unlink()  # gone since planning: drawn again too
+    assert renderer.svg(keys[2]) == drawn[2] and renderer.stats.rendered == 2
+
+
 def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
     key = renderer.submit('digraph g { a -> b; }\n', "one")

@@ -47,6 +47,7 @@ papers:
   - {{key: cfg, relation: upstream, note: "Guidance <img src=x onerror=alert(2)> & more"}}
   - gan
   - secret
+  - {{key: unread2024, relation: peer, note: "Read this next."}}
 queries:
   - {{title: Everything citing DDPM, descendants: ddpm, columns: [year, title]}}
 tags: [video]
@@ -77,6 +78,8 @@ def site(tmp_path_factory):
     built = build_site(root, {
         **NOTES,
         "projects/fast-video.md": PROJECT,
+        "refs.bib": "@inproceedings{unread2024,\n  title = {Consistency Models for Video},\n  author = {Doe, Jane},\n"
+                    "  booktitle = {ICML},\n  year = {2024},\n}\n",
         "projects/old.md": "---\nproject: true\ntitle: Old idea\nstatus: done\npapers: [gan]\nupdated: 2020-01-01\n---\n",
         "projects/hidden.md": "---\nproject: true\ntitle: Hidden project qwv\ndraft: true\npapers: [ldm]\n---\n",
         "projects/broken.md": "---\nproject: true\ntitle: Broken project\nstatus: someday\n---\n",
@@ -90,7 +93,7 @@ def test_project_page_groups_its_papers_into_compact_cards(site):
     assert '<h1 class="pkb-project__title">Fast video &amp; &lt;script&gt;alert(1)&lt;/script&gt;</h1>' in page
     assert "<script>alert(1)</script>" not in page
     assert page.count("<h1") == 1  # the body's repeated title is dropped, the theme adds none
-    assert "pkb-badge--status-writing" in page and "5 papers" in page and "last change 2024-05-06" in page
+    assert "pkb-badge--status-writing" in page and "6 papers" in page and "last change 2024-05-06" in page
     assert re.search(r'<div class="admonition question">.*<strong>four</strong>.*href="\.\./\.\./papers/ldm/"', page,
                      re.S)
     groups = {heading: re.findall(r'data-pkb-key="([^"]+)"', group(page, anchor))
@@ -103,6 +106,9 @@ def test_project_page_groups_its_papers_into_compact_cards(site):
     assert "Guidance &lt;img src=x onerror=alert(2)&gt; &amp; more" in group(page, "upstream")
     assert "<img src=x" not in page
     assert "zqxj" not in site.all_text()  # a draft note listed by a project appears nowhere
+    unread = group(page, "not-read-yet")  # a paper only a .bib entry describes
+    assert "Consistency models for video" in unread and "Read this next." in unread  # the bib_style formats it
+    assert re.search(r'href="\.\./\.\./bibliography/#[^"]*unread2024[^"]*"', unread), unread
     body = page.index('id="idea"')
     assert body < page.index('id="papers"') < page.index('id="citation-graph"') < page.index('id="comparison-of-peers"')
 
@@ -141,7 +147,7 @@ def test_projects_index_lists_status_papers_and_last_change(site):
     rows = re.findall(r'<tr data-pkb-project="([^"]+)">(.*?)</tr>', index, re.S)
     assert [key for key, _ in rows] == ["fast-video", "old"]  # the latest change first; drafts and broken left out
     cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[0][1], re.S)]
-    assert cells[1:4] == ["Writing", "5", "2024-05-06"]
+    assert cells[1:4] == ["Writing", "6", "2024-05-06"]
     assert '<a href="fast-video/">' in rows[0][1]
     assert "Hidden project qwv" not in site.all_text()
     assert not (site.site_dir / "projects/broken").exists()

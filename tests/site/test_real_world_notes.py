@@ -28,6 +28,7 @@ def test_obsidian_vault_titles_links_and_markdown_files(tmp_path):
     assert attention is not None and seq2seq is not None and bahdanau is not None
     # No `title`: the first `# heading`, else the file name (Obsidian's convention).
     assert attention.title == "Attention Is All You Need"
+    assert attention.authors == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]  # one string, as templates write it
     assert seq2seq.title == "Sequence to Sequence Learning with Neural Networks"
     assert bahdanau.title == "Neural Machine Translation by Jointly Learning to Align and Translate"
     # Extension-less relative links are citation edges (the one inside code is not), and so are
@@ -48,6 +49,8 @@ def test_obsidian_vault_builds_strict_with_working_links(tmp_path):
     assert '<a href="../2014-sequence-to-sequence-learning/#method">the seq2seq paper</a>' in page
     assert '<a href="../../how%20I%20read%20papers/">how I read papers</a>' in page
     assert '<a href="../../Reading%20index/">the index</a>' in page
+    # ![[file.png|400]]: the vault's attachment, found by its file name
+    assert '<img alt="" src="../../attachments/Pasted%20image%2020240105.png"' in page
     assert ('<a href="../Neural%20Machine%20Translation%20by%20Jointly%20Learning%20to%20Align%20and%20Translate/">Neural Machine '
             'Translation by Jointly Learning to Align and Translate</a>') in page
     assert '<a href="../Neural Machine' not in page  # the Cites list's link is encoded too
@@ -183,3 +186,21 @@ def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
         assert "$$" not in text_outside_code
         code = article[article.index("<pre"):article.index("</pre>")]
         assert "$$" in code and "arithmatex" not in code
+
+
+def test_a_missing_obsidian_attachment_is_one_warning_not_a_citation(tmp_path):
+    files = {"papers/x.md": "---\ntitle: X\nyear: 2020\n---\nThe PDF: [[x-paper.pdf]], a figure:\n\n![[fig 1.png]]\n"}
+    library = load_library(_write(tmp_path, files))
+    assert library.problems == [] and library.cites("x") == []
+    site = build_site(tmp_path, {})
+    assert site.ok
+    assert [m for m in site.warnings() if "attachment" in m] == [
+        "WARNING: notes/papers/x.md:5: attachment 'x-paper.pdf' is not in the notes folder",
+        "WARNING: notes/papers/x.md:7: attachment 'fig 1.png' is not in the notes folder"]
+
+
+def _write(tmp_path: Path, files: dict[str, str]) -> Path:
+    from ..conftest import write_tree
+
+    write_tree(tmp_path / "notes", files)
+    return tmp_path / "notes"

@@ -7,7 +7,7 @@ import re
 
 from paperkb.core.search_terms import FIELD, enrich_search_index, split_on_zwsp
 
-from ..conftest import note
+from ..conftest import build_site, note
 
 ZW = "\u200b"
 
@@ -128,3 +128,26 @@ def test_formulas_stay_on_the_page_but_out_of_search(site_builder):
     texts = " ".join(d["text"] for d in _search_index(site)["docs"])
     assert "Scaled dot-product attention" in texts and "works." in texts and "Uses" in texts
     assert "operatorname" not in texts and "frac" not in texts and "W_k" not in texts
+
+
+def test_index_enriched_in_memory_is_the_one_enriching_the_written_file_gives(tmp_path, monkeypatch):
+    """The index is enriched as material turns it into JSON (one write); the same bytes as reading
+    back, enriching and rewriting the file material wrote (the fallback: serve --dirty, other plugins)."""
+    from paperkb.mkdocs_plugin.search import SearchAdditions
+
+    notes = {
+        "papers/sac.md": note("Soft Actor-Critic", key="sac", year=2018, fields=["RL"], tags=["rl", "entropy"],
+                              problem="无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。",
+                              method="Maximum entropy actor-critic trained off-policy & <fast>.",
+                              body="Body text mentions exploration and the training schedule.\n"),
+        "papers/ppo.md": note("PPO", key="ppo", year=2017, cites=["sac"], body="Clipped objectives; models train well.\n"),
+        "about.md": "# About\n\nTrains, trained, training.\n",
+    }
+    in_memory = build_site(tmp_path / "memory", notes, plugins=["search", "tags", "paperkb"])
+    monkeypatch.setattr(SearchAdditions, "_enrich_when_generated", lambda self, config: None)
+    from_file = build_site(tmp_path / "file", notes, plugins=["search", "tags", "paperkb"])
+    assert in_memory.ok and from_file.ok
+    written = (in_memory.site_dir / "search" / "search_index.json").read_bytes()
+    assert written == (from_file.site_dir / "search" / "search_index.json").read_bytes()
+    assert "根本".encode() in written and b"\\u" not in written.replace(b"\\u200b", b"")  # UTF-8, not escapes
+    assert FIELD in json.loads(written)["config"]["fields"]

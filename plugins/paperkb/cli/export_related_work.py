@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from ..core.paper_groups import GROUPINGS, group_papers
-from ..render.draft_text import has_cjk
 from ..render.related_work import related_work
 from .output_file import write_files
-from .paper_selection import add_selection_options, bib_path_for, bibtex_for, draft_text, load_selection
+from .paper_selection import (
+    add_selection_options, bib_path_for, bibtex_for, draft_text, load_selection, report_left_out,
+)
 
 NAME = "paperkb export related-work"
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     workspace, library, selection = loaded
-    text = draft_text(library, args.draft_format)
+    text = draft_text(library, args.draft_format, keep_cjk=args.cjk)
     by = args.group or ("relation" if selection.project else "field")
     groups = group_papers(selection.notes, by, library, selection.project)
     draft = related_work(groups, text, about=selection.description, bib_name=bib_path.name if bib_path else None)
@@ -57,11 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{output}: {draft.papers} papers in {len(groups)} paragraphs; {bib_path}: {len(text.cited)} entries",
               file=sys.stderr)
     if draft.by_title:
-        print(f"{NAME}: named by title only (their notes have no method, problem or results): "
+        print(f"{NAME}: named by title only (no method, problem or results the draft can use): "
               f"{', '.join(draft.by_title)}", file=sys.stderr)
-    cjk = sorted(n.key for n in selection.notes if has_cjk(" ".join(filter(None, (n.title, n.method, n.problem,
-                                                                                     n.results)))))
-    if cjk and args.draft_format == "latex":
-        print(f"{NAME}: notes with Chinese, Japanese or Korean text ({', '.join(cjk)}): compile with xelatex and "
-              "\\usepackage{xeCJK}; pdflatex cannot typeset them", file=sys.stderr)
+    report_left_out(NAME, text)
     return 0

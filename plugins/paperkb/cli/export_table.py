@@ -10,7 +10,9 @@ from pathlib import Path
 from ..core.projects import relation_of
 from ..render.comparison_table import DEFAULT_COLUMNS, FORMATS, ComparisonTable, columns_for
 from .output_file import GENERATED_MARK, write_files
-from .paper_selection import add_selection_options, bib_path_for, bibtex_for, draft_text, load_selection
+from .paper_selection import (
+    add_selection_options, bib_path_for, bibtex_for, draft_text, load_selection, report_left_out,
+)
 
 NAME = "paperkb export table"
 
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{NAME}: --columns: unknown column {', '.join(map(repr, unknown)) or '(none given)'}; "
               f"columns: {', '.join(columns)}", file=sys.stderr)
         return 2
-    text = draft_text(library, args.table_format) if cites else None
+    text = draft_text(library, args.table_format, keep_cjk=args.cjk) if cites else None
     table = ComparisonTable(columns, chosen, text)
     about = " ".join(selection.description.split()).replace("--", "\u2013")
     if args.table_format == "csv":
@@ -56,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
         rendered = table.markdown(selection.notes, f"<!-- {GENERATED_MARK} Papers of {about}. -->\n\n")
     else:
         label = f"tab:{selection.project.key}" if selection.project else "tab:comparison"
-        rendered = table.latex(selection.notes, f"% {GENERATED_MARK} Papers of {about}.\n"
-                                                "% Needs \\usepackage{booktabs}.\n",
+        rendered = table.latex(selection.notes, f"% {GENERATED_MARK} Papers of {about}.\n",
                                f"Papers of {selection.description}.", label)
+    report_left_out(NAME, text)
     if output is None:
         sys.stdout.write(rendered)
         return 0

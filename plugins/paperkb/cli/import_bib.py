@@ -42,9 +42,9 @@ def _keep_source(bib_path: Path, keys: list[str], notes_dir: Path, writer: SafeW
     text, added = kept_source_text(source_text, keys, existing)
     if added:
         writer.replace(target, text) if existing else writer.write(target, text)
-    where = writer.show(target)
-    return (f"{holds}; {where} keeps {len(added)} source entries as written (every field: pages, publisher, "
-            f"volume, ...), read by the site and by `paperkb export bib`")
+    keeps = "would keep" if writer.dry_run else "keeps"
+    return (f"{holds}; {writer.show(target)} {keeps} {len(added)} source entries as written (every field: pages, "
+            f"publisher, volume, ...), read by the site and by `paperkb export bib`")
 
 
 def run(args: argparse.Namespace) -> int:

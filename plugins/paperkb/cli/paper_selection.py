@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.bib.references import References
 from ..core.library import Library
 from ..core.model import Note
-from ..core.projects import Project, grouped_papers
+from ..core.projects import Project, grouped_papers, reference_note, unread_papers
 from ..core.query import QUERY_KEYS, QueryError, evaluate
 from ..render.draft_text import DraftText
 from .query import add_query_options, query_from_args
@@ -40,6 +40,9 @@ def add_selection_options(parser: argparse.ArgumentParser, *, output_help: str) 
     add_query_options(parser, leave_out=LEFT_OUT_QUERY_KEYS)
     parser.add_argument("-o", "--output", help=output_help)
     parser.add_argument("--force", action="store_true", help="replace files that paperkb did not write")
+    parser.add_argument("--cjk", action="store_true",
+                        help="LaTeX: keep Chinese, Japanese and Korean text (for xelatex with xeCJK; pdflatex "
+                             "cannot typeset it, so by default it is left out and named)")
 
 
 def load_selection(args: argparse.Namespace, command: str) -> tuple[Workspace, Library, Selection] | int:
@@ -63,11 +66,18 @@ def load_selection(args: argparse.Namespace, command: str) -> tuple[Workspace, L
     return workspace, library, selection
 
 
-def draft_text(library: Library, fmt: str) -> DraftText:
+def draft_text(library: Library, fmt: str, *, keep_cjk: bool = False) -> DraftText:
     """Note text converted for ``fmt``, citing what has a reference (a note or a .bib entry)."""
     references = References(library)
     return DraftText(fmt, references.__contains__,
-                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None)
+                     lambda src: note.key if (note := library.by_src_uri.get(src)) else None, keep_cjk=keep_cjk)
+
+
+def report_left_out(command: str, text: DraftText | None) -> None:
+    if text is not None and text.left_out:
+        print(f"{command}: text in Chinese, Japanese or Korean left out, as pdflatex cannot typeset it: "
+              f"{', '.join(dict.fromkeys(text.left_out))}; --cjk keeps it (compile with xelatex and "
+              "\\usepackage{xeCJK})", file=sys.stderr)
 
 
 def select_papers(args: argparse.Namespace, library: Library) -> Selection:
@@ -82,6 +92,9 @@ def select_papers(args: argparse.Namespace, library: Library) -> Selection:
                 f"projects: {', '.join(sorted(library.projects))}" if library.projects else "there are no project pages")
             raise SelectionError(f"--project: no project has the key '{args.project}'; {known}")
         notes = [note for members in grouped_papers(project, library.notes).values() for _paper, note in members]
+        # papers not read yet (only a .bib entry): named by their title, nothing else to say
+        notes += [reference_note(entry) for _paper, entry in unread_papers(project, library.notes, library.drafts,
+                                                                            library.bibliography)]
         return Selection(notes, project, f"project “{' '.join(project.title.split())}”")
     if not asked:
         raise SelectionError("give --project KEY or query options (as in `paperkb query`, e.g. --descendants KEY)")

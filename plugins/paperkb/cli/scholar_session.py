@@ -87,8 +87,8 @@ def session(args: argparse.Namespace, verb: str) -> Iterator[Session]:
         raise CommandError(f"no notes folder at {workspace.notes_dir}", 2)
     library = load_workspace_library(workspace)
     store = ScholarStore.load(workspace.notes_dir)
-    if store.problem:
-        print(f"paperkb {verb}: {store.path}: {store.problem}", file=sys.stderr)
+    if store.problem:  # never overwrite what may be the user's data (a merge conflict, say)
+        raise CommandError(f"{store.path}: {store.problem}; fix or delete it, then run again", 1)
     before = store.to_json()
     client = ScholarClient()
     fetcher = Fetcher(store, client, max_age=args.max_age, refresh=args.refresh)

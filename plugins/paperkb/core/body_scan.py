@@ -187,7 +187,7 @@ def find_insights(body: str, body_line: int, prose: Prose | None = None) -> list
 def find_wikilinks(text: str, line: int) -> list[BodyLink]:
     """Wikilinks in a front-matter Markdown value, all reported at the value's ``line``."""
     return [BodyLink(m.group(2).strip(), line, LinkKind.WIKILINK) for _, prose in iter_prose_lines(text)
-            for m in WIKILINK.finditer(prose)]
+            for m in WIKILINK.finditer(prose) if not is_attachment(m.group(2))]
 
 
 def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = None) -> list[BodyLink]:
@@ -198,7 +198,8 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
         if "[" not in line:
             continue
         for match in WIKILINK.finditer(line):
-            links.append(BodyLink(match.group(2).strip(), body_line + index, LinkKind.WIKILINK))
+            if not is_attachment(match.group(2)):  # ![[figure.png]] embeds a file, not a note
+                links.append(BodyLink(match.group(2).strip(), body_line + index, LinkKind.WIKILINK))
         targets = [_link_target(m) for m in _MD_LINK.finditer(line)]
         targets += [t for m in _ANY_INLINE_LINK.finditer(line)
                     if not m.group(1).startswith("!") and is_extensionless(t := _link_target(m).partition("#")[0])]
@@ -214,6 +215,18 @@ def find_links(body: str, body_line: int, src_uri: str, prose: Prose | None = No
 
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 PAGE_SUFFIXES = (".md", ".markdown")
+
+
+# Files an Obsidian vault embeds or links with ![[...]] / [[...]] (its attachments), by extension.
+ATTACHMENT_SUFFIXES = frozenset({
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff",
+    ".pdf", ".mp4", ".webm", ".mov", ".mp3", ".wav", ".ogg", ".m4a", ".excalidraw", ".canvas"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif"})
+
+
+def is_attachment(target: str) -> bool:
+    """``![[Pasted image 20240101.png]]``: a file of the vault, not a note."""
+    return posixpath.splitext(target.strip())[1].lower() in ATTACHMENT_SUFFIXES
 
 
 def is_extensionless(target: str) -> bool:

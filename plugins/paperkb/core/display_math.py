@@ -44,11 +44,32 @@ def _item_content_column(lines: list[str], before: int, indent: int) -> int | No
     return None
 
 
+def _needs_work(lines: list[str]) -> bool:
+    """Whether a `$$` block opens right under text, indented, or is followed by text (a quick
+    pass that ignores code: a `$$` in code only costs the full scan)."""
+    in_block = False
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not in_block and text.startswith("$$"):
+            if line[0] in " \t" or (index and lines[index - 1].strip()):
+                return True
+            in_block = not (len(text) > 4 and text.endswith("$$"))
+            if not in_block and index + 1 < len(lines) and lines[index + 1].strip():
+                return True
+        elif in_block and text.endswith("$$"):
+            in_block = False
+            if index + 1 < len(lines) and lines[index + 1].strip():
+                return True
+    return False
+
+
 def normalise_display_math(markdown: str) -> str:
     """``markdown`` with every ``$$`` display block standing as a block arithmatex reads."""
     if "$$" not in markdown:
         return markdown
     lines = markdown.split("\n")
+    if not _needs_work(lines):
+        return markdown  # every formula already stands as a block: no prose scan
     prose = {index for index, _ in iter_prose_lines(markdown)}
     out: list[str] = []
     index = 0

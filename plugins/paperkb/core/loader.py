@@ -102,7 +102,7 @@ def load_library(
     problems.extend(found)
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
-    problems.extend(check_paper_keys(projects.values(), published, drafts))
+    problems.extend(check_paper_keys(projects.values(), published, drafts, bibliography))
     published, spellings = unify_facets(published, drafts.values())
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts)
@@ -116,7 +116,8 @@ def load_library(
     # Semantic Scholar's citations among the notes (stored by `paperkb enrich`; never fetched here).
     library.scholar = load_store_cached(notes_dir)
     if library.scholar.problem:
-        problems.append(Problem(display_path(library.scholar.path, root), 1, Severity.WARNING, library.scholar.problem))
+        problems.append(Problem(display_path(library.scholar.path, root), 1, Severity.WARNING,
+                                library.scholar.problem + "; the site shows nothing from Semantic Scholar"))
     add_derived_edges(library, library.scholar)
     library.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
     return library

@@ -186,6 +186,12 @@ def _authors(f: FrontMatterFields) -> list[str]:
     value = f.data.get("authors")
     if isinstance(value, str) and " and " in value:  # BibTeX style "A and B"
         return [a.strip() for a in value.split(" and ") if a.strip()]
+    if isinstance(value, str) and ";" in value:  # Zotero's "A; B"
+        return [a.strip() for a in value.split(";") if a.strip()]
+    if isinstance(value, str) and "," in value:
+        parts = [a.strip() for a in value.split(",") if a.strip()]
+        if len(parts) > 1 and all(" " in p for p in parts):  # "Ashish Vaswani, Noam Shazeer" (not "Vaswani, A.")
+            return parts
     return f.text_list("authors")
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bib.database import Bibliography
+from .bib.entry import BibEntry
 from .front_matter_fields import FrontMatterFields, describe_kind
 from .frontmatter_source import FrontMatter
 from .model import PAGE_KEYS, RELATIONS, Note
@@ -227,14 +229,16 @@ def _date(f: FrontMatterFields, key: str) -> _dt.date | None:
 
 
 # -- projects in a library -----------------------------------------------------------------------
-def check_paper_keys(projects: Iterable[Project], notes: dict[str, Note], drafts: dict[str, Note]) -> list[Problem]:
-    """A warning for each paper key that names no note (a draft's key is left out silently)."""
+def check_paper_keys(projects: Iterable[Project], notes: dict[str, Note], drafts: dict[str, Note],
+                     bibliography: Container[str] = ()) -> list[Problem]:
+    """A warning for each paper key that names no note and no .bib entry (a paper not read yet);
+    a draft's key is left out silently."""
     problems = []
     for project in projects:
         for paper in project.papers:
-            if paper.key not in notes and paper.key not in drafts:
+            if paper.key not in notes and paper.key not in drafts and paper.key not in bibliography:
                 problems.append(Problem(project.display_path, paper.line, Severity.WARNING,
-                                        f"unknown paper '{paper.key}' (no note has this key)"
+                                        f"unknown paper '{paper.key}' (no note or .bib entry has this key)"
                                         f"{_did_you_mean(paper.key, notes)}"))
     return problems
 
@@ -252,6 +256,23 @@ def grouped_papers(project: Project, notes: dict[str, Note]) -> dict[str | None,
         if note is not None:
             groups[relation_of(paper, note)].append((paper, note))
     return {g: sorted(members, key=lambda pn: oldest_first_key(pn[1])) for g, members in groups.items() if members}
+
+
+def unread_papers(project: Project, notes: dict[str, Note], drafts: dict[str, Note],
+                  bibliography: Bibliography) -> list[tuple[ProjectPaper, BibEntry]]:
+    """The project's papers that only a .bib entry describes (not read yet), oldest first."""
+    found = [(paper, entry) for paper in project.papers
+             if paper.key not in notes and paper.key not in drafts and (entry := bibliography.get(paper.key))]
+    return sorted(found, key=lambda pe: (pe[1].year is None, pe[1].year or 0, (pe[1].title or "").casefold(), pe[0].key))
+
+
+def reference_note(entry: BibEntry, src_uri: str = "") -> Note:
+    """A .bib entry as a note without text: its title, authors, year and venue (for the rows and
+    sentences of exports, which name such a paper by its title)."""
+    return Note(key=entry.key, src_uri=src_uri, path=Path(entry.source.path if entry.source else ""),
+                display_path=entry.where(),
+                title=entry.title or entry.key, year=entry.year, venue=entry.venue, authors=entry.authors,
+                arxiv=entry.arxiv, doi=entry.doi)
 
 
 def oldest_first_key(note: Note) -> tuple:

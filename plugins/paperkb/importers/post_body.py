@@ -12,7 +12,7 @@ from ..core.problems import ProblemLog
 
 # kramdown reads `$$...$$` as inline math when it shares its line with other text, and as a
 # display block only when it stands alone; arithmatex reads `$$` only as display math.
-_KRAMDOWN_MATH = re.compile(r"(?<![\\$])\$\$(?=\S)(.+?)(?<=\S)(?<!\\)\$\$(?!\$)")
+_KRAMDOWN_MATH = re.compile(r"(?<![\\$])\$\$[ \t]*(?=[^\s$])(.+?)(?<=\S)(?<!\\)[ \t]*\$\$(?!\$)")
 _INLINE_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 # A web address without its scheme: a host name ending in a common top-level domain.
 _BARE_DOMAIN = re.compile(
@@ -32,8 +32,8 @@ def kramdown_inline_math(body: str) -> tuple[str, int]:
                 and len(matches) == 1:
             continue  # a formula alone on its line: display math in kramdown too
         original = lines[index]
-        for match in reversed(matches):
-            original = original[:match.start()] + "$" + original[match.start() + 2:match.end() - 2] + "$" \
+        for match in reversed(matches):  # `$$ \LaTeX $$` -> `$\LaTeX$`: arithmatex wants no space inside
+            original = original[:match.start()] + "$" + original[match.start(1):match.end(1)] + "$" \
                 + original[match.end():]
             count += 1
         lines[index] = original

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from ..core.active_html import active_html_message, neutralize_active_html
 from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, ProblemLog, Severity, display_path
@@ -198,6 +199,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     # authors: ids of the blog's .authors.yml; names it does not know stay in `author`
     author_key, author_value = take("authors", "author")
     names = _names(author_value)
+    for name in names:  # --add-authors would carry it into .authors.yml; the site shows it as text
+        if _MARKUP.search(name):
+            log.warning(line(author_key), f"author name {name[:60]!r} holds HTML markup; the site shows it as text")
     if names:
         ids, unknown = authors.resolve(names) if authors is not None else ([], names)
         if ids:
@@ -256,6 +260,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     if kind == "jekyll":  # kramdown's inline $$x$$
         body, _converted = kramdown_inline_math(body)
     _warn_template_tags(fm.body, fm.body_line, kind, log, mdx=path.suffix == ".mdx")
+    body, _ = neutralize_active_html(body)  # someone else's blog: its HTML shows, never runs
+    for at, what in neutralize_active_html(fm.body, fm.body_line)[1]:
+        log.warning(at, active_html_message(what))
     images = _images(fm.body, fm.body_line) + _front_images(data, fm.key_lines)
     name = _output_name(path)
     return ConvertedPost(path, kind, name, front, body, images, body_line=fm.body_line, source_body=fm.body)
@@ -295,6 +302,9 @@ def _date(value: Any, log: ProblemLog, line: int) -> dt.date | dt.datetime | Non
         return parsed if "%H" in fmt else parsed.date()
     log.warning(line, f"cannot read the date '{text}'")
     return None
+
+
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
 
 
 def _names(value: Any) -> list[str]:

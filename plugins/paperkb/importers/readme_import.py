@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core.loader import load_library
 from ..core.model import Note
+from ..core.active_html import active_html_message, neutralize_active_html
 from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
 from ..core.text_encoding import not_utf8
@@ -113,7 +114,10 @@ def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: Pr
                                     f"imported as {key} all the same")
         if arxiv:
             by_arxiv.setdefault(arxiv, entry)
-        planned.append(PlannedNote(entry, key, path, markdown_file(front, _body(entry, layout)), insights, layout))
+        body, _ = neutralize_active_html(_body(entry, layout))  # someone else's HTML: shown, never run
+        for line, what in neutralize_active_html("\n".join(entry.lines), entry.line + 1)[1]:
+            log.warning(line, active_html_message(what))
+        planned.append(PlannedNote(entry, key, path, markdown_file(front, body), insights, layout))
     return planned
 
 

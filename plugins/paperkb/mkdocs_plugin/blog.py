@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from ..render.escape import xml_text
 from ..render.feed_excerpt import feed_excerpt
 from .config import PaperKBConfig
 from .feature import Feature, PageRender
+from .feeds import rewrite_feeds
 
 
 class Feeds(Feature):
-    """The blog's RSS feeds (mkdocs-rss-plugin): stable dates, rendered excerpts, XML-safe text."""
+    """The blog's RSS feeds (mkdocs-rss-plugin): stable dates, rendered excerpts, XML-safe text
+    (feeds.py writes them again from the plugin's items)."""
 
     def __init__(self) -> None:
         self.enabled = False  # mkdocs-rss-plugin on, with the site_url a feed's links need
@@ -35,7 +35,7 @@ class Feeds(Feature):
 
     def post_build(self, config: MkDocsConfig) -> None:
         if self.enabled:
-            clean_feeds(config.site_dir)
+            rewrite_feeds(config)  # every value escaped once, well-formed with Q&A or < anywhere
 
 
 def default_updated_date(meta: dict[str, Any]) -> None:
@@ -58,20 +58,3 @@ def give_feed_excerpt(page: Page, html: str) -> None:
     excerpt = feed_excerpt(html, page.canonical_url)
     if excerpt:
         meta["rss"] = {**rss, "feed_description": excerpt}
-
-
-FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
-
-
-def clean_feeds(site_dir: str) -> None:
-    """Drop the characters XML cannot hold from the RSS feeds mkdocs-rss-plugin wrote (a control
-    character in a post's title makes the whole feed unreadable to a feed reader)."""
-    for name in FEEDS:
-        path = Path(site_dir) / name
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        cleaned = xml_text(text)
-        if cleaned != text:
-            path.write_text(cleaned, encoding="utf-8")

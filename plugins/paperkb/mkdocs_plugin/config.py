@@ -41,6 +41,9 @@ class PaperKBConfig(Config):
     # Follow symbolic links that lead outside docs_dir (off: a link to ~/.ssh in a cloned notes
     # repository would publish the keys); such links are named in a warning and left out.
     follow_symlinks_outside = opt.Type(bool, default=False)
+    # Sanitise every page's HTML with nh3 (no <script>, on* handlers, <iframe>, javascript:
+    # addresses), for collections written by several people; raw HTML that only shows is kept.
+    sanitize_html = opt.Type(bool, default=False)
 
 
 def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:

@@ -9,6 +9,7 @@ on every feature in that order, so a feature's place in the list is its place on
     stage                                           MkDocs event       what a feature does there
     configure(options, config, project_root)        on_config          read options, register extensions and assets
     start(build) -> [GeneratedPage]                 on_files           the library is loaded: plan, add files, make pages
+    files_ready(config)                             on_nav             every plugin has its files (the blog its posts, authors)
     page_markdown(page, markdown) -> markdown       on_page_markdown   change the page's Markdown
     prose_transforms(page, markdown) -> [transform] (inside the above) line transforms of the one text pass over prose
     after_prose(page, markdown) -> markdown         (then)             whole-text passes that may add lines
@@ -109,6 +110,9 @@ class Feature:
 
     def start(self, build: Build) -> list[GeneratedPage]:
         return []
+
+    def files_ready(self, config: MkDocsConfig) -> None:
+        pass
 
     def page_markdown(self, page: PageRender, markdown: str) -> str:
         return markdown

@@ -13,6 +13,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   render/site_map.py places every page; each feature's ``start`` plans its part and
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note.
+on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
+                  read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
@@ -24,7 +26,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
   (MkDocs turns the Markdown into HTML)
-on_page_content   javascript: links made inert (script_urls.py); math kept out of search
+on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
+                  made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
@@ -32,7 +35,8 @@ on_page_content   javascript: links made inert (script_urls.py); math kept out o
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
-on_post_build     the search index gains word forms (search.py); feeds cleaned (blog.py).
+on_post_build     the search index gains word forms (search.py); feeds written again, every
+                  value escaped once (blog.py, feeds.py).
   The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
   killed or failed halfway leaves the previous site whole.
 on_serve          .bib files outside docs_dir are watched too."""
@@ -55,6 +59,7 @@ from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
 from .blog import Feeds
+from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
 from .config import PaperKBConfig, cache_root
@@ -66,7 +71,7 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
-from .page_meta import normalise_tags
+from .page_meta import SafeMeta, normalise_tags
 from .projects import ProjectDisplay
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
@@ -102,7 +107,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.features: tuple[Feature, ...] = (
-            ScriptUrlGuard(),  # javascript: links warned about and made inert
+            ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
+            SafeMeta(),  # titles made from headings kept escaped in <title>
+            BlogValues(),  # posts' and authors' values escaped, markup named
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
@@ -222,6 +229,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         blog_index = next(
             (f.src_uri for f in files.documentation_pages() if f.src_uri in ("blog/index.md", "blog/README.md")), None)
         return build_nav(self.site, others, blog_index)
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # after every plugin's on_files: the blog plugin has read posts and authors
+            for feature in self.features:
+                feature.files_ready(config)
+        return nav
 
     # -- pages: every feature's page stages, in the features' order ---------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -62,7 +62,8 @@ class ProjectDisplay(Feature):
         if project.queries:
             page.reads_every_note()
         hold = lambda html: self.slots.hold(page.src, html)  # noqa: E731 - a one-line adapter
-        sections = self.page.sections(project, hold, lambda p, here: self._diagram(page, p, here), self._query_table)
+        sections = self.page.sections(project, hold, lambda p, here: self._diagram(page, p, here), self._query_table,
+                                      self.citations.reference_item)
         top = [str(self.page.header(project)), page.expand(self.page.question(project, admonition=self.admonitions))]
         return "\n\n".join(p for p in (*top, fit_leading_title(markdown, project.title), page.expand(sections)) if p)
 

@@ -1,4 +1,11 @@
-"""Glue: enrich the search index mkdocs-material's search plugin wrote (see core/search_terms)."""
+"""Glue: enrich mkdocs-material's search index with word forms and Chinese sub-words
+(core/search_terms.py).
+
+The index is enriched in memory, as material's search plugin turns it into JSON at the end of
+the build (``SearchIndex.generate_search_index``), and written once, as compact UTF-8. Where
+that cannot be done (another search plugin, material merging with the last index under
+`mkdocs serve --dirty`) the file it wrote is read back, enriched and written again, which at
+10,000 notes costs a few seconds and the memory of a second copy of the index."""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..core.search_terms import enrich_search_index
 from .config import PaperKBConfig
-from .feature import Feature
+from .feature import Build, Feature
 from .messages import log
 
 INDEX_PATH = Path("search") / "search_index.json"
@@ -22,15 +29,44 @@ class SearchAdditions(Feature):
     def __init__(self) -> None:
         self.enabled = False
         self.forms = True
+        self.enriched_in_memory = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.enabled, self.forms = options.enabled, options.search_forms
         if self.enabled:
             quiet_jieba()
 
-    def post_build(self, config: MkDocsConfig) -> None:  # after material's search plugin wrote its index
+    def start(self, build: Build) -> list:
+        self.enriched_in_memory = False
         if self.enabled:
+            self._enrich_when_generated(build.config)
+        return []
+
+    def post_build(self, config: MkDocsConfig) -> None:  # after material's search plugin wrote its index
+        if self.enabled and not self.enriched_in_memory:
             enrich_site_search(config.site_dir, forms=self.forms)
+
+    def _enrich_when_generated(self, config: MkDocsConfig) -> None:
+        """Have material's search plugin write the enriched index (this build's index object)."""
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(plugin, "search_index", None)
+        generate = getattr(index, "generate_search_index", None)
+        entries, options = getattr(index, "entries", None), getattr(index, "config", None)
+        if generate is None or not isinstance(entries, list) or not isinstance(options, dict):
+            return
+        generate = getattr(generate, "paperkb_original", generate)
+
+        def generate_enriched(prev):
+            if prev is not None:  # `serve --dirty` merges with the last index: enriched from the file
+                return generate(prev)
+            data = {"config": {key: _copy(options.get(key)) for key in ("lang", "separator", "pipeline", "fields")},
+                    "docs": entries}
+            enrich_search_index(data, forms=self.forms)
+            self.enriched_in_memory = True
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+        generate_enriched.paperkb_original = generate  # type: ignore[attr-defined]
+        index.generate_search_index = generate_enriched
 
 
 def enrich_site_search(site_dir: str, *, forms: bool = True) -> None:
@@ -47,6 +83,11 @@ def enrich_site_search(site_dir: str, *, forms: bool = True) -> None:
     enrich_search_index(index, forms=forms)
     # The same compact form material writes (the browser downloads this file).
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _copy(value):
+    """The plugin's option, copied one level so the index's additions stay out of its config."""
+    return dict(value) if isinstance(value, dict) else value
 
 
 def quiet_jieba() -> None:

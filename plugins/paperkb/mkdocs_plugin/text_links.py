@@ -4,11 +4,12 @@ drafts turned into their plain text."""
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..core.body_scan import LineTransform, extensionless_transform, find_links, unlink_transform
+from ..core.body_scan import LineTransform, extensionless_transform, find_links, is_attachment, unlink_transform
 from ..core.library import Library
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
@@ -24,6 +25,7 @@ class TextLinks(Feature):
         self.site: SiteMap | None = None
         self.draft_uris: set[str] = set()
         self.page_uris: set[str] = set()  # every published documentation page, by src_uri
+        self.attachments: dict[str, str] = {}
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.show_tags = not tags_plugin_on(config)
@@ -32,6 +34,11 @@ class TextLinks(Feature):
         self.library, self.site = build.library, build.site
         self.draft_uris = {n.src_uri for n in build.library.drafts.values()}
         self.page_uris = {f.src_uri for f in build.files.documentation_pages()}  # (generated pages come later)
+        self.attachments = {}  # the vault's other files, by path and by file name, for ![[figure.png]]
+        for file in build.files:
+            if file.abs_src_path and not file.is_documentation_page() and is_attachment(file.src_uri):
+                self.attachments.setdefault(file.src_uri.casefold(), file.src_uri)
+                self.attachments.setdefault(posixpath.basename(file.src_uri).casefold(), file.src_uri)
         return []
 
     def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:
@@ -41,7 +48,8 @@ class TextLinks(Feature):
         transforms: list[LineTransform] = []
         if "[[" in markdown and self.site is not None:
             transforms.append(wikilink_transform(page.src, self.library, self.site, page.text_warn,
-                                                 show_tags=self.show_tags))
+                                                 show_tags=self.show_tags, attachments=self.attachments,
+                                                 attachment_warn=page.warn))
         if "](" in markdown:  # Obsidian / Quartz links without an extension: [x](other-note)
             transforms.append(extensionless_transform(page.src, self.page_uris))
         if self.draft_uris and ".md" in markdown:

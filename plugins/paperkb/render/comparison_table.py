@@ -68,7 +68,8 @@ class ComparisonTable:
             items = [str(v) for v in value]  # type: ignore[union-attr]
             if text is None:
                 return "; ".join(items)
-            return ", ".join(text.plain(item) for item in items)
+            where = f"{note.key} ({column.heading.lower()})"
+            return ", ".join(text.plain(item) for item in items if text.usable(item, where))
         if column.kind == "title":
             if text is None:
                 return str(value)
@@ -77,7 +78,8 @@ class ComparisonTable:
         if column.kind == "markdown":
             if text is None:
                 return " ".join(str(value).split())
-            return text.text(str(value), note.src_uri) if value else ""
+            usable = value and text.usable(str(value), f"{note.key} ({column.heading.lower()})")
+            return text.text(str(value), note.src_uri) if usable else ""
         return str(value) if text is None else text.plain(str(value))
 
     def csv(self, notes: list[Note]) -> str:
@@ -103,6 +105,7 @@ class ComparisonTable:
         raw = [[_plain_length(c.value(note)) for c in self.columns] for note in sorted_rows(notes)]
         spec = _column_spec(self.columns, raw)
         head = " & ".join(self.text.plain(c.heading) for c in self.columns) + r" \\"
+        header += self.text.packages("booktabs")
         body = "\n".join(" & ".join(cells) + r" \\" for cells in rows)
         return (f"{header}\\begin{{table}}[htbp]\n\\centering\n\\small\n\\begin{{tabular}}{{{spec}}}\n\\toprule\n"
                 f"{head}\n\\midrule\n{body}\n\\bottomrule\n\\end{{tabular}}\n"

@@ -77,15 +77,34 @@ def first_sentence(markdown: str) -> str:
 
 class DraftText:
     """Converts note text for one output format; ``reference`` tells which keys can be cited
-    (a note or a .bib entry); ``cited`` collects the keys the converted text cites."""
+    (a note or a .bib entry); ``cited`` collects the keys the converted text cites.
 
-    def __init__(self, fmt: str, reference: Callable[[str], bool], note_key_at: Callable[[str], str | None]) -> None:
+    pdflatex cannot typeset Chinese, Japanese or Korean: unless ``keep_cjk`` (for xelatex with
+    xeCJK), LaTeX drafts leave such text out (``usable``) and say where (``left_out``)."""
+
+    def __init__(self, fmt: str, reference: Callable[[str], bool], note_key_at: Callable[[str], str | None], *,
+                 keep_cjk: bool = False) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
         self.fmt = fmt
         self.reference = reference
         self.note_key_at = note_key_at  # docs-relative .md path -> the key of the note there
+        self.keep_cjk = keep_cjk or fmt != "latex"
         self.cited: set[str] = set()
+        self.left_out: list[str] = []  # "key (field)" of CJK text a LaTeX draft left out
+        self.has_math = False  # notes' math is written for KaTeX: LaTeX needs amsmath and amssymb for it
+
+    def packages(self, *base: str) -> str:
+        """The LaTeX comment naming the packages the output needs ("" for none or Markdown)."""
+        names = [*base, *(("amsmath", "amssymb") if self.has_math else ())]
+        return f"% Needs \\usepackage{{{','.join(names)}}}.\n" if names and self.fmt == "latex" else ""
+
+    def usable(self, text: str, where: str) -> bool:
+        """Whether ``text`` may go into this draft; ``where`` ("key (results)") is recorded if not."""
+        if self.keep_cjk or not has_cjk(text):
+            return True
+        self.left_out.append(where)
+        return False
 
     # -- pieces ------------------------------------------------------------------------------------
     def plain(self, text: str) -> str:
@@ -113,6 +132,7 @@ class DraftText:
                 out.append(f"\\texttt{{{latex_escape(code)}}}" if self.fmt == "latex" else span)
             else:
                 out.append(span)  # math stays math (pandoc reads $...$ too)
+                self.has_math = True
             last = match.end()
         out.append(self._inline(markdown[last:], here))
         return "".join(out)

@@ -286,6 +286,7 @@ class GraphRenderer:
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
         self._queued: dict[str, tuple[str, str]] = {}
+        self._on_disk: dict[str, tuple[str, str]] = {}  # cached on disk, read when a page needs it
         self._futures: dict[str, tuple[Future, str, str]] = {}
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
@@ -300,23 +301,25 @@ class GraphRenderer:
     def begin_build(self) -> None:
         """Start a build: forget SVGs no page used in the last build, reset the counters."""
         self._previous, self._memory = self._memory, {}
-        self._released, self._failed = set(), {}
+        self._released, self._failed, self._on_disk = set(), {}, {}
         self.stats = RenderStats()
 
     def submit(self, dot: str, label: str) -> str:
         """Ask for the SVG of ``dot``; returns its key for ``svg``."""
         key = cache_key(dot, label, self.version)
         self.stats.requested += 1
-        if key in self._memory or key in self._queued or key in self._futures:
+        if key in self._memory or key in self._queued or key in self._futures or key in self._on_disk:
             self.stats.memory_hits += 1
             return key
         if key in self._previous:
             self._memory[key] = self._previous.pop(key)
             self.stats.memory_hits += 1
             return key
-        cached = self.disk.get(key) if self.disk else None
-        if cached is not None:
-            self._memory[key] = cached
+        if self.disk is not None and self.disk.has(key):
+            # Read when its page is written, not now: ~35 KB a diagram would otherwise wait in
+            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays in case the
+            # file turns out unusable (not signed by this user) by then.
+            self._on_disk[key] = (dot, label)
             self.stats.disk_hits += 1
         else:
             self._queued[key] = (dot, label)
@@ -365,6 +368,12 @@ class GraphRenderer:
             dot, label = self._queued.pop(key)
             svg = self._render_here(key, dot, label)
             self.stats.rendered += 1
+        elif key in self._on_disk:
+            dot, label = self._on_disk.pop(key)
+            svg = self.disk.get(key) if self.disk is not None else None
+            if svg is None:  # gone or not signed by this user since the build began: draw it again
+                svg = self._render_here(key, dot, label)
+                self.stats.rendered += 1
         elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
             pass  # asked for again after ``release``: read back from the disk cache
         else:

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from ..core.bib.references import author_label, family_names
 from ..core.library import Library
 from ..core.model import TYPE_LABELS, Note
-from ..core.projects import GROUP_LABELS, STATUS_LABELS, Project, ProjectPaper, grouped_papers, relation_of
+from ..core.bib.entry import BibEntry
+from ..core.projects import (
+    GROUP_LABELS, STATUS_LABELS, Project, ProjectPaper, grouped_papers, relation_of, unread_papers,
+)
 from .escape import Markup, escape, html, html_join, md_text, neutralize_html, one_line
 from .index_pages import GeneratedPage, insights_markdown
 from .plain_text import PlainText
@@ -35,6 +38,8 @@ Hold = Callable[[str], str]  # finished HTML -> what stands for it in the page's
 Diagram = Callable[[Project, str], str | None]
 # (project, index of a saved query, page) -> the HTML of its answer
 QueryTable = Callable[[Project, int, str], str]
+# (key, page) -> the <li> of a .bib entry without a note (formatted, linked to the Bibliography)
+ReferenceItem = Callable[[str, str], str | None]
 
 COMPARISON_COLUMNS = ("title", "year", "venue", "datasets", "metrics", "results")
 RESULTS_CELL_LIMIT = 600  # a comparison shows results whole, unless they run on for paragraphs
@@ -66,9 +71,12 @@ class ProjectPage:
     def papers(self, project: Project) -> list[tuple[ProjectPaper, Note]]:
         return [pn for members in grouped_papers(project, self.library.notes).values() for pn in members]
 
+    def unread(self, project: Project) -> list[tuple[ProjectPaper, BibEntry]]:
+        return unread_papers(project, self.library.notes, self.library.drafts, self.library.bibliography)
+
     # -- above the body -----------------------------------------------------------------------
     def header(self, project: Project) -> Markup:
-        count = len(self.papers(project))
+        count = len(self.papers(project)) + len(self.unread(project))
         facts = [status_badge(project), escape(_plural(count, "paper")),
                  html("last change {}", project.last_change().isoformat())]
         index = self.site.projects
@@ -85,15 +93,20 @@ class ProjectPage:
         return f'!!! question "Question"\n    {text}\n' if admonition else f"> **Question:** {text}\n"
 
     # -- after the body -----------------------------------------------------------------------
-    def sections(self, project: Project, hold: Hold, diagram: Diagram, query_table: QueryTable) -> str:
+    def sections(self, project: Project, hold: Hold, diagram: Diagram, query_table: QueryTable,
+                 reference_item: ReferenceItem | None = None) -> str:
         here = project.src_uri
         groups = grouped_papers(project, self.library.notes)
+        unread = self.unread(project)
         parts = ["## Papers\n"]
-        if not groups:
+        if not groups and not unread:
             parts.append("No papers yet: list note keys under `papers:` in the front-matter.\n")
         for group, members in groups.items():
             parts.append(f"### {GROUP_LABELS[group]}\n")
             parts.append(hold(str(self.cards(members, here))) + "\n")
+        if unread:
+            parts.append("### Not read yet\n")
+            parts.append(hold(self.unread_list(unread, here, reference_item)) + "\n")
         figure = diagram(project, here)
         if figure:
             parts += ["## Citation graph\n", hold(figure) + "\n"]
@@ -115,6 +128,20 @@ class ProjectPage:
                     parts.append(f"### {md_text(saved.title)}\n")
                 parts.append(hold(query_table(project, index, here)) + "\n")
         return "\n".join(parts)
+
+    def unread_list(self, unread: list[tuple[ProjectPaper, BibEntry]], here: str,
+                    reference_item: ReferenceItem | None) -> str:
+        """Papers only a .bib entry describes: the formatted reference (or the title), why it matters."""
+        items = []
+        for paper, entry in unread:
+            item = reference_item(entry.key, here) if reference_item else None
+            if item is None:
+                item = str(html("<li>{}{}</li>", entry.title or entry.key, f" ({entry.year})" if entry.year else ""))
+            if paper.why:
+                item = item[:-len("</li>")] + str(html(' <span class="pkb-unread__why">— {}</span></li>',
+                                                       one_line(paper.why, 300)))
+            items.append(item)
+        return f'<ul class="pkb-unread" data-pkb-unread="{len(items)}">{"".join(items)}</ul>'
 
     def cards(self, members: list[tuple[ProjectPaper, Note]], here: str) -> Markup:
         return html('<div class="pkb-compact-cards">{}</div>',
@@ -156,9 +183,10 @@ def projects_index(library: Library, site: SiteMap) -> GeneratedPage | None:
     projects = sorted(library.projects.values(), key=lambda p: (-p.last_change().toordinal(), p.title.casefold()))
     rows = []
     for project in projects:
-        papers = sum(1 for paper in project.papers if paper.key in library.notes)
+        papers = sum(1 for paper in project.papers if paper.key in library.notes) + len(
+            unread_papers(project, library.notes, library.drafts, library.bibliography))
         rows.append(html('<tr data-pkb-project="{}"><td><a href="{}">{}</a></td><td>{}</td><td class="pkb-count">{}</td>'
-                         "<td>{}</td><td>{}</td></tr>",
+                         "<td class=\"pkb-date\">{}</td><td>{}</td></tr>",
                          project.key, site.urls.href(here, project.src_uri), project.title, status_badge(project),
                          papers, project.last_change().isoformat(), one_line(project.question)))
     table = html('<div class="md-typeset__table pkb-table"><table data-pkb-table="projects"><thead><tr>'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from ..core.body_scan import WIKILINK, LineTransform, heading_anchor
+from ..core.body_scan import IMAGE_SUFFIXES, WIKILINK, LineTransform, heading_anchor, is_attachment
 from ..core.library import Library
 from .card import render_card, wikilink_markdown
 from .escape import md_text
@@ -15,16 +15,36 @@ from .site_map import SiteMap
 _EMBED_LINE = re.compile(r"^\s{0,3}!\[\[([^\[\]|#\n]+?)\]\]\s*$")
 
 
+def attachment_markdown(match: re.Match[str], here: str, attachments: Mapping[str, str]) -> str | None:
+    """``![[figure.png]]`` / ``![[figure.png|300]]`` as an image, ``[[paper.pdf]]`` as a link to
+    the file, found as Obsidian finds it: by its path, else by its file name anywhere in the
+    notes folder. None when there is no such file."""
+    bang, target, label = match.group(1), match.group(2).strip(), (match.group(4) or "").strip()
+    found = attachments.get(posixpath.normpath(posixpath.join(posixpath.dirname(here), target)).casefold()) \
+        or attachments.get(target.casefold()) or attachments.get(posixpath.basename(target).casefold())
+    if found is None:
+        return None
+    path = posixpath.relpath(found, posixpath.dirname(here) or ".")
+    if bang and posixpath.splitext(found)[1].lower() in IMAGE_SUFFIXES:
+        alt = "" if re.fullmatch(r"\d+(?:x\d+)?", label) else md_text(label)  # `|300` is Obsidian's width
+        return f"![{alt}](<{path}>)"
+    return f"[{md_text(label or posixpath.basename(target))}](<{path}>)"
+
+
 def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callable[[int, str], None], *,
-                       show_tags: bool = True) -> LineTransform:
+                       show_tags: bool = True, attachments: Mapping[str, str] | None = None,
+                       attachment_warn: Callable[[int, str], None] | None = None) -> LineTransform:
     """A line transform (body_scan.map_prose) replacing wikilinks with Markdown links and embed
-    lines with cards; ``warn(line_index, message)`` for unknown keys."""
+    lines with cards; ``warn(line_index, message)`` for unknown keys. ``attachments``: the
+    site's other files by docs-relative path and by file name, case-folded (for ``![[x.png]]``);
+    ``attachment_warn``: where a missing one is reported (the loader cannot see files; default ``warn``)."""
+    attachment_warn = attachment_warn or warn
 
     def transform(line: str, index: int) -> str:
         if "[[" not in line:
             return line
         embed = _EMBED_LINE.match(line)
-        if embed:
+        if embed and not is_attachment(embed.group(1)):
             key = embed.group(1).strip()
             note = library.note_named(key)
             if note is not None:
@@ -37,6 +57,12 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
 
         def replace(match: re.Match[str]) -> str:
             key, fragment, label = match.group(2).strip(), match.group(3), match.group(4)
+            if is_attachment(key):
+                written = attachment_markdown(match, here, attachments or {})
+                if written is None:
+                    attachment_warn(index, f"attachment '{key}' is not in the notes folder")
+                    return md_text(label if label else key)
+                return written
             note = library.note_named(key)
             page = library.page_named(key) if note is None else None
             if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does

@@ -3,7 +3,7 @@
 What is inherited follows biblatex's default data inheritance (biblatex manual, appendix B):
 the parent's ``title`` / ``subtitle`` / ``titleaddon`` become the child's ``booktitle`` /
 ``booksubtitle`` / ``booktitleaddon`` (a paper in a proceedings volume is titled by itself and
-published in the volume), the fields that identify the parent entry itself are not inherited,
+published in the volume; a multi-volume parent's become ``maintitle`` ...), the fields that identify the parent entry itself are not inherited,
 and every other field the child leaves out (``year``, ``date``, ``editor``, ``publisher``,
 ``location``, ...) is taken as it is. Inherited fields are marked: they show in references and
 cards, and ``all.bib`` writes the child as it was written (with its ``crossref``)."""
@@ -44,13 +44,19 @@ def resolve_crossrefs(entries: dict[str, BibEntry]) -> tuple[dict[str, BibEntry]
     return resolved, problems
 
 
+# A multi-volume parent (@mvbook, @mvcollection, ...) titles the whole work: biblatex calls that maintitle.
+_RENAMED_FROM_MV = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon",
+                    "shorttitle": None, "sorttitle": None, "indextitle": None, "indexsorttitle": None}
+
+
 def inherit(child: BibEntry, parent: BibEntry) -> BibEntry:
     have = {f.name for f in child.fields}
     added: list[BibField] = []
+    renamed = _RENAMED_FROM_MV if parent.entry_type.startswith("mv") else _RENAMED
     for item in parent.fields:
         if item.name in _NOT_INHERITED:
             continue
-        name = _RENAMED.get(item.name, item.name)
+        name = renamed.get(item.name, item.name)
         if name is None or name in have:
             continue
         have.add(name)

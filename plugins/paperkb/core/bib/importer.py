@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import bibtexparser
 import yaml
 
 from ..library import Library
@@ -94,10 +95,10 @@ def kept_source_text(source_text: str, keys: Iterable[str], existing: str = "") 
     before) plus, as written in ``source_text``, the entries of ``keys`` it does not hold yet,
     the entries they ``crossref`` and the ``@string`` macros they may use. Returns the text and
     the keys added."""
-    import bibtexparser  # the parser reader.py uses; here for the entries' raw text
-
     source = bibtexparser.parse_string(source_text)
-    held = {e.key for e in bibtexparser.parse_string(existing).entries} if existing else set()
+    kept = bibtexparser.parse_string(existing) if existing else None
+    held = {e.key for e in kept.entries} if kept else set()
+    held_strings = {m.key for m in kept.strings} if kept else set()
     by_key = {e.key: e for e in source.entries}
     wanted: list[str] = []
     for key in keys:
@@ -110,8 +111,7 @@ def kept_source_text(source_text: str, keys: Iterable[str], existing: str = "") 
         return existing, []
     blocks = [] if existing else [f"% {KEPT_MARK}: each entry as written in the file imported.\n"
                                   "% The notes take their fields from here; `paperkb export bib` writes these entries back."]
-    if not existing:
-        blocks += [s.raw.strip() for s in source.strings if s.raw]
+    blocks += [m.raw.strip() for m in source.strings if m.raw and m.key not in held_strings]
     blocks += [by_key[key].raw.strip() for key in wanted]
     text = (existing.rstrip("\n") + "\n\n" if existing else "") + "\n\n".join(blocks) + "\n"
     return text, wanted

@@ -82,6 +82,29 @@ def link_record(item: dict[str, Any], paper_id: str) -> dict[str, Any]:
     return record
 
 
+def _indented(value: Any, depth: int) -> str:
+    """``value`` as indented JSON that starts ``depth`` levels deep (its first line unindented)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n" + " " * depth)
+
+
+def _links_json(table: dict[str, dict]) -> str:
+    if not table:
+        return "{}"
+    papers = []
+    for pid in sorted(table):
+        entry = table[pid]
+        fields = []
+        for name in sorted(entry):
+            if name == "items":
+                items = entry["items"]
+                body = ",\n".join("    " + json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items)
+                fields.append(f'   "items": [\n{body}\n   ]' if items else '   "items": []')
+            else:
+                fields.append(f"   {json.dumps(name)}: {json.dumps(entry[name], ensure_ascii=False, sort_keys=True)}")
+        papers.append(f"  {json.dumps(pid)}: {{\n" + ",\n".join(fields) + "\n  }")
+    return "{\n" + ",\n".join(papers) + "\n }"
+
+
 _cached: dict[Path, tuple[tuple[int, int], ScholarStore]] = {}
 
 
@@ -129,10 +152,10 @@ class ScholarStore:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            store.problem = f"cannot read the Semantic Scholar store ({' '.join(str(exc).split())}); treated as empty"
+            store.problem = f"cannot read the Semantic Scholar store ({' '.join(str(exc).split())})"
             return store
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            store.problem = f"not a paperkb Semantic Scholar store of format {FORMAT}; treated as empty"
+            store.problem = f"not a paperkb Semantic Scholar store of format {FORMAT}"
             return store
         for name in ("notes", "unresolved", "papers", "references", "citations"):
             value = data.get(name)
@@ -206,9 +229,17 @@ class ScholarStore:
         table[paper_id] = entry
 
     def to_json(self) -> str:
-        data = {"format": FORMAT, "notes": self.notes, "unresolved": self.unresolved, "papers": self.papers,
-                "references": self.references, "citations": self.citations}
-        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        """Sorted keys, one value a line; a citation or reference is one line of its own (a diff
+        then shows each citation added or lost, and the file stays about half the size)."""
+        sections = {"format": FORMAT, "notes": self.notes, "unresolved": self.unresolved, "papers": self.papers,
+                    "references": self.references, "citations": self.citations}
+        out = ["{"]
+        for index, name in enumerate(sorted(sections)):
+            value = sections[name]
+            text = _links_json(value) if name in ("references", "citations") else _indented(value, 1)
+            out.append(f' "{name}": {text}' + ("," if index < len(sections) - 1 else ""))
+        out.append("}")
+        return "\n".join(out) + "\n"
 
     def save(self) -> None:
         """Write atomically: an interrupted save leaves the previous file whole."""

@@ -1,0 +1,27 @@
+"""`$$` display blocks as Typora and Obsidian write them, made into blocks arithmatex reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperkb.core.display_math import normalise_display_math
+
+
+@pytest.mark.parametrize("written, read", [
+    ("Text\n$$\nx^2\n$$\nafter", "Text\n\n$$\nx^2\n$$\n\nafter"),          # under a line of text
+    ("![fig](a.png)\n$$ y $$", "![fig](a.png)\n\n$$ y $$"),                 # under an image, one line
+    ("- item\n  $$\n  x\n  $$\n- next", "- item\n\n    $$\n    x\n    $$\n\n- next"),  # list item, 2 spaces
+    ("10. ten\n    $$\n    x\n    $$", "10. ten\n\n    $$\n    x\n    $$"),
+])
+def test_blocks_get_blank_lines_and_list_indentation(written, read):
+    assert normalise_display_math(written) == read
+
+
+@pytest.mark.parametrize("text", [
+    "para\n\n$$\nx\n$$\n\nmore",                 # already a block
+    "```\ntext\n$$\nx\n$$\n```",                 # code
+    "Price $$ 5 and\n\nnothing closes it",        # no closing `$$` before a blank line
+    "inline $x$ only",
+])
+def test_other_text_is_left_alone(text):
+    assert normalise_display_math(text) == text
