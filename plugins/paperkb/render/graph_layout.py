@@ -35,28 +35,17 @@ def sfdp_positions(count: int, edges: Sequence[tuple[int, int]]) -> Positions:
     if count == 1:
         return [(0.0, 0.0)]
     import pygraphviz
-    from pygraphviz import graphviz as gv
 
-    from .graph_svg import GraphRenderError, graphviz_context, muted_stderr
+    from .graph_svg import run_graphviz
 
     lines = ['graph g { graph [overlap=true, splines=false, outputorder=edgesfirst, K=0.6];',
              ' node [shape=point, width=0.05, label=""];']
     lines += [f" {i};" for i in range(count)]
     lines += [f" {a} -- {b};" for a, b in edges if a != b]
     lines.append("}")
-    context = graphviz_context()
-    graph = pygraphviz.AGraph(string="\n".join(lines))
-    with muted_stderr():  # "remove_overlap: Graphviz not built with triangulation library"
-        failed = gv.gvLayout(context, graph.handle, b"sfdp") != 0
-    if failed:
-        raise GraphRenderError("Graphviz could not lay out the citation graph")
-    try:
-        err, data = gv.gvRenderData(context, graph.handle, b"plain")
-        if err:
-            raise GraphRenderError(f"Graphviz could not write the layout: {err}")
-    finally:
-        gv.gvFreeLayout(context, graph.handle)
-    text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
+    # quiet: sfdp says "remove_overlap: Graphviz not built with triangulation library" on stderr
+    text = run_graphviz(pygraphviz.AGraph(string="\n".join(lines)), b"sfdp", b"plain",
+                        subject="the citation graph", output="the layout", quiet=True)
     positions: Positions = [(0.0, 0.0)] * count
     for line in text.splitlines():
         parts = line.split(" ", 4)

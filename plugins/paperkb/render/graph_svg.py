@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,19 +75,29 @@ def graphviz_context():
 def layout_svg(dot: str) -> str:
     """Graphviz's SVG for ``dot`` (``dot`` layout), from one Graphviz context per process."""
     import pygraphviz
-    from pygraphviz import graphviz as gv
 
-    context = graphviz_context()
+    graphviz_context()  # muted warm-up before the first text measurement
     try:
         graph = pygraphviz.AGraph(string=dot)
     except Exception as exc:  # pygraphviz raises DotError / ValueError with Graphviz's message
         raise GraphRenderError(f"Graphviz could not read the diagram: {exc}") from exc
-    if gv.gvLayout(context, graph.handle, b"dot") != 0:
-        raise GraphRenderError("Graphviz could not lay out the diagram")
+    return run_graphviz(graph, b"dot", b"svg", subject="the diagram", output="SVG")
+
+
+def run_graphviz(graph, engine: bytes, output_format: bytes, *, subject: str, output: str, quiet: bool = False) -> str:
+    """Lay ``graph`` (a pygraphviz AGraph) out with ``engine`` and write it as ``output_format``,
+    in this process's Graphviz context; ``quiet`` mutes the notices Graphviz prints meanwhile."""
+    from pygraphviz import graphviz as gv
+
+    context = graphviz_context()
+    with muted_stderr() if quiet else nullcontext():
+        failed = gv.gvLayout(context, graph.handle, engine) != 0
+    if failed:
+        raise GraphRenderError(f"Graphviz could not lay out {subject}")
     try:
-        err, data = gv.gvRenderData(context, graph.handle, b"svg")
+        err, data = gv.gvRenderData(context, graph.handle, output_format)
         if err:
-            raise GraphRenderError(f"Graphviz could not write SVG: {err}")
+            raise GraphRenderError(f"Graphviz could not write {output}: {err}")
     finally:
         gv.gvFreeLayout(context, graph.handle)
     return data.decode("utf-8") if isinstance(data, bytes) else str(data)
