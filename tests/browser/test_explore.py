@@ -198,8 +198,15 @@ def test_phone_width_tables_are_cards_and_graphs_fit(browser, base_url, scheme):
         assert stage["width"] <= 390 and stage["height"] > 250
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         # A tap on a note shows it (title and a link to open it) rather than leaving the page.
-        page.evaluate("window.paperkbExplorer.view.select('ho2020ddpm')")
-        assert "Open note" in page.locator(".pkb-graph-tip").inner_text()
+        page.wait_for_function("!window.paperkbExplorer.view.renderer.getCamera().isAnimated()")
+        x, y = page.evaluate("""(() => { const v = window.paperkbExplorer.view;
+            const p = v.renderer.framedGraphToViewport(v.renderer.getNodeDisplayData('vaswani2017attention'));
+            const box = v.renderer.getContainer().getBoundingClientRect(); return [box.left + p.x, box.top + p.y]; })()""")
+        page.touchscreen.tap(x, y)
+        page.wait_for_function("document.querySelector('.pkb-graph-tip:not([hidden])')")
+        tip = page.locator(".pkb-graph-tip").inner_text()
+        assert "Attention Is All You Need" in tip and "Open note" in tip
+        assert page.url.endswith("/graph/")
         page.screenshot(path=str(_artifact(f"explore-graph-phone-{scheme}")))
         page.goto(base_url + NOTE)
         figure = page.locator("figure.pkb-graph--note")

@@ -582,9 +582,11 @@
     loadSigma().then(function () {
       var graph = localGraph(svg);
       var view = new GraphView(stage, graph, {
-        labelThreshold: 0, labelDensity: 0.6,
+        labelThreshold: 0, labelDensity: 0.35,
         recolour: function () { colourLocal(graph, svg); }
       });
+      // Labels run to the right of their dots: leave room for the rightmost ones.
+      view.renderer.getCamera().setState({ x: 0.58, y: 0.5, ratio: 1.25 });
       var tools = el("div", { "class": "pkb-graph__stage-tools" });
       zoomButtons(view, tools);
       stage.appendChild(tools);
@@ -613,7 +615,7 @@
       var focus = g.classList.contains("pkb-node--focus");
       var title = year ? text.slice(0, year.index).trim() : text;
       graph.addNode(key, {
-        x: x, y: -y, size: focus ? 12 : 7, fullTitle: title, label: title.length > 32 ? title.slice(0, 31) + "…" : title,
+        x: x, y: -y, size: focus ? 12 : 7, fullTitle: title, label: title.length > 26 ? title.slice(0, 25) + "…" : title,
         year: year ? year[1] : null, href: link ? (link.getAttribute("href") || link.getAttributeNS("http://www.w3.org/1999/xlink", "href")) : null,
         forceLabel: focus // the others show where there is room (sigma's label grid), all on hover
       });
