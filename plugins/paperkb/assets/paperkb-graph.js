@@ -98,8 +98,9 @@
       hideEdgesOnMove: large, // at 10,000 notes the edges cost most of a frame while panning
       labelColor: { color: this.colours.label },
       labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-      labelRenderedSizeThreshold: options.labelThreshold || 7,
+      labelRenderedSizeThreshold: options.labelThreshold !== undefined ? options.labelThreshold : 7,
       labelDensity: options.labelDensity || 0.07,
+      labelGridCellSize: options.labelGridCellSize || 100,
       zIndex: true,
       minCameraRatio: 0.01,
       maxCameraRatio: 4,
@@ -582,7 +583,7 @@
     loadSigma().then(function () {
       var graph = localGraph(svg);
       var view = new GraphView(stage, graph, {
-        labelThreshold: 0, labelDensity: 0.35,
+        labelThreshold: 0, labelDensity: 0.5, labelGridCellSize: 140,
         recolour: function () { colourLocal(graph, svg); }
       });
       // Labels run to the right of their dots: leave room for the rightmost ones.
