@@ -142,3 +142,9 @@ def test_unknown_seed_is_a_clear_error(scholar, notes, capsys):
     assert "'doi:10.1/none' is not found on Semantic Scholar" in capsys.readouterr().err
     assert main(["discover", "--notes", str(notes), "-q", "--citing", "idea"]) == 1
     assert "note 'idea' is not found on Semantic Scholar (tried: doi, title)" in capsys.readouterr().err
+
+
+def test_progress_on_stderr_unless_quiet(scholar, notes, capsys):
+    assert main(["discover", "--notes", str(notes), "--citing", "nerf", "--format", "keys"]) == 0
+    captured = capsys.readouterr()
+    assert "citations" in captured.err and len(captured.out.split()) == 5

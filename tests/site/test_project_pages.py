@@ -72,14 +72,17 @@ def group(html: str, heading_id: str) -> str:
     return html[start:end]
 
 
+UNREAD_BIB = ("@inproceedings{unread2024,\n  title = {Consistency Models for Video},\n  author = {Doe, Jane},\n"
+              "  booktitle = {ICML},\n  year = {2024},\n}\n")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("projects-site")
     built = build_site(root, {
         **NOTES,
         "projects/fast-video.md": PROJECT,
-        "refs.bib": "@inproceedings{unread2024,\n  title = {Consistency Models for Video},\n  author = {Doe, Jane},\n"
-                    "  booktitle = {ICML},\n  year = {2024},\n}\n",
+        "refs.bib": UNREAD_BIB,
         "projects/old.md": "---\nproject: true\ntitle: Old idea\nstatus: done\npapers: [gan]\nupdated: 2020-01-01\n---\n",
         "projects/hidden.md": "---\nproject: true\ntitle: Hidden project qwv\ndraft: true\npapers: [ldm]\n---\n",
         "projects/broken.md": "---\nproject: true\ntitle: Broken project\nstatus: someday\n---\n",
@@ -154,6 +157,7 @@ def test_projects_index_lists_status_papers_and_last_change(site):
     assert any("notes/projects/broken.md:4: 'status' is 'someday'" in m for m in site.messages)
     home = site.html("")
     assert re.search(r'href="projects/"[^>]*>\s*Projects', home)  # in the navigation
+    assert '· <a href="projects/">Projects</a>' in home  # and in the home page's "Browse by" line
     assert 'href="projects/fast-video/"' not in home  # the pages themselves are not
 
 
@@ -165,3 +169,17 @@ def test_a_note_page_lists_the_projects_that_use_it(site):
     gan = section(site.html("papers/gan/"), "projects")
     assert "Old idea" in gan and "Fast video" in gan
     assert 'id="projects"' not in site.html("papers/survey/")
+
+
+def test_without_diagrams_and_with_a_pages_folder(tmp_path):
+    """graph: false leaves the diagram out (nothing else); the index goes under pages_dir; a
+    project outside projects/ links from where it is."""
+    built = build_site(tmp_path, {**NOTES, "refs.bib": UNREAD_BIB,
+                                  "work/thesis.md": PROJECT.replace("status: writing", "status: idea")},
+                       plugins=["tags", {"paperkb": {"graph": False, "pages_dir": "kb"}}], strict=True)
+    assert built.ok, built.warnings()
+    page = built.html("work/thesis/")
+    assert 'id="peers"' in page and 'id="comparison-of-peers"' in page and 'id="citation-graph"' not in page
+    assert '<a href="../../kb/projects/">all projects</a>' in page
+    index = built.html("kb/projects/")
+    assert '<a href="../../work/thesis/">' in index and "pkb-badge--status-idea" in index

@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     def body() -> int:
         with session(args, "discover") as current:
             dismissed = read_dismissed(current.workspace.notes_dir)
+            current.fetcher.on_items = current.progress("citations" if query.citing else "references", None)
             try:
                 result = discover(query, current.library, current.fetcher, dismissed,
                                   max_citations=args.max_citations)

@@ -59,8 +59,8 @@ class Session:
     fetcher: Fetcher
     quiet: bool
 
-    def progress(self, label: str, total: int) -> Callable[[int], None]:
-        """A progress bar on stderr (tqdm); nothing with -q."""
+    def progress(self, label: str, total: int | None) -> Callable[[int], None]:
+        """A progress bar on stderr (tqdm; a counter when ``total`` is None); nothing with -q."""
         if self.quiet or total == 0:
             return lambda n: None
         from tqdm import tqdm

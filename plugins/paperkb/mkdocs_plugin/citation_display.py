@@ -11,17 +11,17 @@ parse them again, which cost more than building them."""
 
 from __future__ import annotations
 
-from concurrent.futures import BrokenExecutor, Future
 from collections.abc import Callable
+from concurrent.futures import BrokenExecutor, Future
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 
 from ..core.library import Library
 from ..core.model import Note
-from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
 from ..render.cites_lists import CitesLists
+from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
 from ..render.graph_dot import GraphView, GraphViews, to_dot
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
@@ -54,6 +54,7 @@ class CitationDisplay(Feature):
         self.site: SiteMap | None = None
         self.lists: CitesLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
+        self._planned: tuple[list[GeneratedPage], str] | None = None  # graph pages and field palette
         self.structure: GraphStructure | None = None  # the explorer's notes and citations
         self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
         self.layouts = LayoutCache(None)
@@ -61,6 +62,7 @@ class CitationDisplay(Feature):
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
+        self._planned = None
         self.enabled = bool(options.enabled and options.graph)
         if not self.enabled:
             return
@@ -80,7 +82,11 @@ class CitationDisplay(Feature):
         library, site, files, config = build.library, build.site, build.files, build.config
         self.library, self.site = library, site
         self.lists = CitesLists(library, site)
+        if build.same_graph and self.enabled and self.renderer is not None and self._planned is not None:
+            self._add_assets(files, config, self._planned[1])  # the same diagrams and graph pages
+            return self._planned[0]
         self.note_figures = {}
+        self._planned = None
         self.views = None
         if not self.enabled or self.renderer is None:
             return []
@@ -92,13 +98,19 @@ class CitationDisplay(Feature):
             if note is not None:
                 self._plan_note(note, views)
         pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
-        files.append(File.generated(config, FIELD_CSS_URI, content=field_palette_css(fields_by_frequency(library))))
+        palette = field_palette_css(fields_by_frequency(library))
+        self._add_assets(files, config, palette)
+        self.renderer.start()
+        self._start_layout(library)
+        self._planned = (pages, palette)
+        return pages
+
+    @staticmethod
+    def _add_assets(files: Files, config: MkDocsConfig, palette: str) -> None:
+        files.append(File.generated(config, FIELD_CSS_URI, content=palette))
         files.append(File.generated(config, GRAPH_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-graph.js")))
         for name in VENDORED:
             files.append(File.generated(config, f"assets/paperkb/{name}", abs_src_path=str(ASSETS_DIR / name)))
-        self.renderer.start()
-        self._start_layout(library)
-        return pages
 
     def _start_layout(self, library: Library) -> None:
         """The explorer's layout: from the cache, or started in a worker while pages render."""

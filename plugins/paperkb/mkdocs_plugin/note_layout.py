@@ -5,13 +5,16 @@
     Cites, Cited by, Citation graph, Cite           after the body, added to the finished page
 
 The card and plain-prose sections are finished HTML held out of Markdown (html_slots.py,
-plain_text.py); their headings are markers placed with the page's own ids (headings.py). The
+plain_text.py); their headings are markers placed with the page's own ids (headings.py). While
+search indexes the page, the card is a compact twin that the indexer reads the same way
+(render/search_twin.py); the card itself replaces it in the finished page. The
 trailing sections go in at on_post_page, after mkdocs-material's search plugin has read the
 page: they repeat other notes' titles and BibTeX, which a search should not land on, and
 parsing them for the index only to drop them again cost time."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +27,7 @@ from ..render.card import STARTS_WITH_HEADING, fit_leading_title, note_sections,
 from ..render.escape import Markup, escape
 from ..render.index_pages import GeneratedPage
 from ..render.plain_text import PlainText, defines_abbreviations, text_neutral
+from ..render.search_twin import search_twin
 from ..render.site_map import SiteMap
 from .config import PaperKBConfig, tags_plugin_on
 from .feature import Build, Feature, PageRender
@@ -43,6 +47,10 @@ class NoteLayout(Feature):
         self.site: SiteMap | None = None
         self.trail_marker = f"<!--pkb-trail-{secrets.token_hex(6)}-->"
         self._trails: dict[str, list[str]] = {}  # page src -> HTML of its trailing headings
+        card_marker = f"pkb-card-{secrets.token_hex(6)}"
+        self._card_open, self._card_close = f"<!--{card_marker}", f"<!--/{card_marker}-->"
+        self._card_twin = re.compile(re.escape(self._card_open) + ".*?" + re.escape(self._card_close), re.S)
+        self._cards: dict[str, str] = {}  # page src -> its card, where the page holds the twin
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         if options.enabled:
@@ -56,6 +64,7 @@ class NoteLayout(Feature):
         self.plain = PlainText(build.library, build.site.urls, enabled=self.plain_allowed)
         self.headings.begin_build()
         self._trails.clear()
+        self._cards.clear()
         return []
 
     def page_markdown(self, page: PageRender, markdown: str) -> str:
@@ -80,13 +89,27 @@ class NoteLayout(Feature):
     def page_output(self, page: PageRender, output: str) -> str:
         if page.note is None:
             return output
+        card = self._cards.pop(page.src, None)
+        if card is not None:  # search has read the page: the card replaces its twin
+            output = self._card_twin.sub(lambda _: card, output, count=1)
         return self.finish(output, page.src, [section.html() for section in page.sections])
+
+    def _card_for_search(self, src: str, card_html: str) -> str:
+        """What the page holds for its card until search has read it: the twin, between markers."""
+        twin = search_twin(card_html)
+        if twin is None:
+            return card_html
+        self._cards[src] = card_html
+        # mkdocs-material's template adds the page title as a heading unless the content holds
+        # an "<h1": the marker says it for the card's title.
+        h1 = " <h1>" if "<h1" in card_html else ""
+        return f"{self._card_open}{h1}-->{twin}{self._card_close}"
 
     def top(self, note: Note, card_html: str, body: str, expand: Callable[[str], str]) -> str:
         """The Markdown above the body: held HTML where it can be, ``expand``-ed Markdown where not."""
         src = note.src_uri
         plain = None if defines_abbreviations(body) else self.plain
-        held: list[str] = [card_html]
+        held: list[str] = [self._card_for_search(src, card_html)]
         parts: list[str] = []
         sections = note_sections(note, plain)
         for section in sections:

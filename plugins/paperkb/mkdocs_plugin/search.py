@@ -32,8 +32,10 @@ class SearchAdditions(Feature):
         self.enriched_in_memory = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
-        self.enabled, self.forms = options.enabled, options.search_forms
-        if self.enabled:
+        # Pagefind (pagefind_search.py) builds its own index; material's is not written then.
+        self.enabled = options.enabled and options.search_engine == "material"
+        self.forms = options.search_forms
+        if options.enabled:
             quiet_jieba()
 
     def start(self, build: Build) -> list:

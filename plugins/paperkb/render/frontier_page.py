@@ -47,21 +47,24 @@ class FrontierPage:
             '<tr data-pkb-paper="{}"><td>{}</td><td><a href="{}">{}</a>'
             '<details class="pkb-frontier__bib"><summary>BibTeX</summary>'
             '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div></details></td>'
-            '<td>{}</td><td class="pkb-frontier__count">{}</td><td>{}</td><td>{}</td></tr>',
+            '<td>{}</td><td class="pkb-frontier__count">{}</td><td class="pkb-frontier__count">{}</td>'
+            '<td class="pkb-frontier__notes">{}</td></tr>',
             row.paper_id, paper.get("year") or "", href, title, bib, paper.get("venue") or "",
             f"{count:,}" if isinstance(count, int) else "", len(row.notes), notes)
 
     def _table(self, rows: list[FrontierRow], here: str) -> str:
         shown = rows[:MAX_ROWS]
         body = Markup("\n").join(self._row(r, here) for r in shown)
-        table = html('<table class="pkb-frontier">\n<thead><tr><th>Year</th><th>Title</th><th>Venue</th>'
+        # No class on the table: mkdocs-material styles only `table:not([class])` (as paperkb's index tables).
+        table = html('<table data-pkb-table="frontier">\n<thead><tr><th>Year</th><th>Title</th><th>Venue</th>'
                      '<th>Citations</th><th>Connects</th><th>Your notes</th></tr></thead>\n<tbody>\n{}\n</tbody>\n</table>',
                      body)
         more = ""
         if len(rows) > len(shown):
             more = f'\n<p class="pkb-count-line">{len(rows) - len(shown)} more not shown; ' \
                    "<code>paperkb discover</code> lists them all.</p>"
-        return '<div class="pkb-frontier-wrap" data-search-exclude>\n' + str(table).replace("[", "&#91;") + more + "\n</div>"
+        return ('<div class="md-typeset__table pkb-table" data-search-exclude>\n' + str(table).replace("[", "&#91;")
+                + "\n</div>" + more)
 
     def page(self, frontier: Frontier, fetched: str | None = None) -> GeneratedPage:
         here = self.site.frontier
@@ -81,4 +84,5 @@ class FrontierPage:
             parts.append(f'<p class="pkb-count-line">{lead} {len(rows)} found.</p>\n')
             if rows:
                 parts.append(self._table(rows, here) + "\n")
-        return GeneratedPage(here, "Frontier", "\n".join(parts), searchable=False)
+        # A wide table: the page gives it the navigation's width (the table of contents stays).
+        return GeneratedPage(here, "Frontier", "\n".join(parts), searchable=False, hide=("navigation",))

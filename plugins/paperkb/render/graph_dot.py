@@ -193,14 +193,19 @@ class GraphViews:
         ordered = sorted(library.notes, key=lambda k: (
             -library.cited_by_count(k), -(library.notes[k].year or 0), k))
         self.rank = {k: i for i, k in enumerate(ordered)}
+        self._neighbours: dict[str, set[str]] = {}
 
     def _node(self, key: str, ring: int) -> GraphNode:
         note = self.library.notes[key]
         return GraphNode(key, note.title, note.year, note.fields[0] if note.fields else None, note.src_uri, ring)
 
     def neighbours(self, key: str) -> set[str]:
-        found = {e.target for e in self.library.cites(key)} | {e.source for e in self.library.cited_by(key)}
-        found.discard(key)
+        """The notes ``key`` cites or is cited by (asked again for every diagram it is near: kept)."""
+        found = self._neighbours.get(key)
+        if found is None:
+            found = {e.target for e in self.library.cites(key)} | {e.source for e in self.library.cited_by(key)}
+            found.discard(key)
+            self._neighbours[key] = found
         return found
 
     def induced_edges(self, keys: Iterable[str]) -> list[GraphEdge]:

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from contextlib import contextmanager, nullcontext
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -296,7 +297,7 @@ class GraphRenderer:
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
         self._queued: dict[str, tuple[str, str]] = {}
-        self._on_disk: dict[str, tuple[str, str]] = {}  # cached on disk, read when a page needs it
+        self._on_disk: dict[str, tuple[bytes, str]] = {}  # cached on disk, read when a page needs it
         self._futures: dict[str, tuple[Future, str, str]] = {}
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
@@ -327,9 +328,9 @@ class GraphRenderer:
             return key
         if self.disk is not None and self.disk.has(key):
             # Read when its page is written, not now: ~35 KB a diagram would otherwise wait in
-            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays in case the
-            # file turns out unusable (not signed by this user) by then.
-            self._on_disk[key] = (dot, label)
+            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays, compressed
+            # (~1 KB), in case the file turns out unusable (not signed by this user) by then.
+            self._on_disk[key] = (zlib.compress(dot.encode("utf-8"), 1), label)
             self.stats.disk_hits += 1
         else:
             self._queued[key] = (dot, label)
@@ -379,10 +380,10 @@ class GraphRenderer:
             svg = self._render_here(key, dot, label)
             self.stats.rendered += 1
         elif key in self._on_disk:
-            dot, label = self._on_disk.pop(key)
+            packed, label = self._on_disk.pop(key)
             svg = self.disk.get(key) if self.disk is not None else None
             if svg is None:  # gone or not signed by this user since the build began: draw it again
-                svg = self._render_here(key, dot, label)
+                svg = self._render_here(key, zlib.decompress(packed).decode("utf-8"), label)
                 self.stats.rendered += 1
         elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
             pass  # asked for again after ``release``: read back from the disk cache

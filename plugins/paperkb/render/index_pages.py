@@ -97,7 +97,8 @@ class IndexPages:
             f"# {md_text(self.site_name)}\n",
             *([extra_markdown] if extra_markdown else []),
             f'<p class="pkb-total" data-pkb-total="{total}"><strong>Total Count: {total}</strong> papers</p>\n',
-            f"Browse by {links} · [Tags]({_rel(here, self.site.tags)}) · [Insights]({_rel(here, self.site.insights)})\n",
+            f"Browse by {links} · [Tags]({_rel(here, self.site.tags)}) · [Insights]({_rel(here, self.site.insights)})"
+            + (f" · [Projects]({_rel(here, self.site.projects)})" if self.site.projects else "") + "\n",
             "## By field\n", str(self._facet_counts("field", here)), "",
             "## By year\n", str(self._facet_counts("year", here)), "",
             "## By type\n", str(self._facet_counts("type", here)), "",

@@ -36,7 +36,7 @@ class Fetcher:
     max_age: float = DEFAULT_MAX_AGE
     refresh: bool = False
     page_size: int = PAGE_SIZE
-    on_save: Callable[[], None] | None = None
+    on_items: Callable[[int], None] | None = None  # told how many citations / references each page brought
     papers_written: set[str] = field(default_factory=set)
     _last_save: float = field(default_factory=time.monotonic)
 
@@ -185,6 +185,8 @@ class Fetcher:
                     unlinked += 1  # "paperId": null: a reference Semantic Scholar could not match
                     continue
                 items.append(link_record(item, linked))
+            if self.on_items:
+                self.on_items(len(page.items))
             # What arrived so far is kept even if a later page fails.
             self.store.set_links(table, pid, items, fetched=stamp, complete=page.next_offset is None,
                                  unlinked=unlinked, next_offset=page.next_offset,
