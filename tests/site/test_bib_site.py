@@ -285,3 +285,15 @@ def test_biblatex_commands_read_as_their_meaning_in_references(site_builder):
     assert "Studia Philosophica" in page and "TeXbook/Volume A" in page and "Addison-Wesley" in page
     refs = re.findall(r'<p class="pkb-ref.*?</p>', site.html("bibliography/"), flags=re.S)
     assert refs and not any(re.search(r"\\[a-zA-Z]", ref) for ref in refs), [r for r in refs if "\\" in r]
+
+
+def test_a_note_title_with_angle_brackets_reads_as_written_in_its_reference(site_builder):
+    """The BibTeX made from a note writes "<" as \\textless{}; its formatted reference showed the command."""
+    site = site_builder(files(**{"papers/tay2021.md": note(
+        "When Is Attention <= Convolution? <Sometimes>", key="tay2021when", year=2021, venue="ICLR",
+        authors=["Yi Tay"])}))
+    assert site.ok, site.messages
+    page = site.html("papers/tay2021/")
+    reference = re.search(r'<p class="pkb-cite-block__ref">(.*?)</p>', page, flags=re.S).group(1)
+    assert "&lt;= convolution? &lt;sometimes&gt;" in reference.lower() and "textless" not in reference, reference
+    assert "<sometimes>" not in page.lower()
