@@ -12,6 +12,7 @@ from paperkb.core.display_math import normalise_display_math
     ("![fig](a.png)\n$$ y $$", "![fig](a.png)\n\n$$ y $$"),                 # under an image, one line
     ("- item\n  $$\n  x\n  $$\n- next", "- item\n\n    $$\n    x\n    $$\n\n- next"),  # list item, 2 spaces
     ("10. ten\n    $$\n    x\n    $$", "10. ten\n\n    $$\n    x\n    $$"),
+    ("- item\n\t$$\n\tx\n\t$$\n- next", "- item\n\n    $$\n    x\n    $$\n\n- next"),  # tab (Obsidian)
 ])
 def test_blocks_get_blank_lines_and_list_indentation(written, read):
     assert normalise_display_math(written) == read
@@ -20,6 +21,7 @@ def test_blocks_get_blank_lines_and_list_indentation(written, read):
 @pytest.mark.parametrize("text", [
     "para\n\n$$\nx\n$$\n\nmore",                 # already a block
     "```\ntext\n$$\nx\n$$\n```",                 # code
+    "```\n\t$$\n\tx\n\t$$\n```",                 # code indented with tabs keeps its tabs
     "Price $$ 5 and\n\nnothing closes it",        # no closing `$$` before a blank line
     "inline $x$ only",
 ])

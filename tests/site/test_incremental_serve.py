@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..conftest import note, write_tree
+from ..conftest import note, pagefind_pages, write_tree
 
 NOTES = 14
 BIB = """@article{smith2019survey,
@@ -174,12 +174,14 @@ def _build(config_file: Path, site_dir: Path, command: str):
 
 
 def _site_files(site: Path) -> dict[str, object]:
-    """Every file of a built site, comparable: HTML and text as written, the search index parsed;
+    """Every file of a built site, comparable: HTML and text as written, the search indexes parsed;
     files that carry the build's time (sitemaps, feeds) are left out."""
-    out: dict[str, object] = {}
+    out: dict[str, object] = {"pagefind (indexed pages)": pagefind_pages(site)}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         if not path.is_file() or rel.startswith("sitemap.xml") or rel.startswith("feed_"):
+            continue
+        if rel.startswith("pagefind/"):  # chunk names hash contents Pagefind orders at random: compared as pages
             continue
         if rel == "search/search_index.json":
             out[rel] = json.loads(path.read_text(encoding="utf-8"))

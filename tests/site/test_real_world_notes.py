@@ -176,12 +176,15 @@ def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
     post_page = next((site.site_dir / "blog" / "2024").rglob("index.html")).read_text(encoding="utf-8")
     for html in (site.html("papers/ho2020ddpm/"), site.html("study/ddpm/"), post_page):
         article = _article(html)
-        assert article.count('<div class="arithmatex"') == 4, article
+        assert article.count('<div class="arithmatex"') == 5, article
         assert "\\mathcal{N}(x_t; \\sqrt{1-\\beta_t}" in article
         # formulas under list items stay in their items
         items = re.findall(r"<li>(.*?)</li>", article, flags=re.S)
         assert any("损失函数" in i and "L_\\text{simple}" in i and "arithmatex" in i for i in items)
         assert any("重参数化" in i and "\\mu_\\theta" in i and "arithmatex" in i for i in items)
+        # indented with a tab (Obsidian): still a formula, `[f](x)` in it no link
+        assert any("边缘化算子" in i and "\\mathcal{I}[f](x_{1}, \\dots, x_{m})" in i and "arithmatex" in i for i in items)
+        assert 'href="x_{1}' not in article
         text_outside_code = re.sub(r"<pre.*?</pre>", "", article, flags=re.S)
         assert "$$" not in text_outside_code
         code = article[article.index("<pre"):article.index("</pre>")]
@@ -204,3 +207,33 @@ def _write(tmp_path: Path, files: dict[str, str]) -> Path:
 
     write_tree(tmp_path / "notes", files)
     return tmp_path / "notes"
+
+
+def test_hide_that_is_no_list_warns_and_the_page_is_published(tmp_path):
+    """Hexo's hide-posts plugin writes `hide: true`; mkdocs-material's `hide` lists parts of the
+    page, and a bool stopped the whole build (in the blog plugin for a post, in the theme for a
+    page). Now: a warning naming the line, the page published with its words; one name is a list."""
+    from paperkb.default_config import BLOG_OPTIONS
+
+    files = {
+        "about.md": "---\ntitle: About\nhide: true\n---\n# About\nThe about page words.\n",
+        "papers/sutskever2014seq2seq.md": "---\ntitle: Seq2seq\nyear: 2014\nhide: toc\n---\n## Method\nSeq2seq words.\n",
+        "blog/index.md": "# Blog\n",
+        "blog/posts/hidden.md": "---\ntitle: A hidden Hexo post\ndate: 2022-03-26\ncategories:\n- Notes\n"
+                                "hide: true\n---\nThe hidden post words.\n",
+        "blog/posts/no-toc.md": "---\ntitle: No toc\ndate: 2022-03-27\nhide: toc, footer\n---\n## Part\nNo toc words.\n",
+    }
+    site = build_site(tmp_path, files, plugins=["search", "tags", {"blog": dict(BLOG_OPTIONS)}, "paperkb"])
+    assert site.ok, site.messages
+    warnings = site.warnings()
+    assert any("notes/about.md:3: 'hide' lists the parts of the page to hide" in w for w in warnings), warnings
+    assert any("notes/blog/posts/hidden.md:6: 'hide' lists the parts" in w for w in warnings), warnings
+    assert len([w for w in warnings if "'hide'" in w]) == 2
+    assert "The about page words." in site.html("about/")
+    posts = {p.parent.name: p.read_text(encoding="utf-8") for p in (site.site_dir / "blog" / "2022").rglob("index.html")}
+    assert "The hidden post words." in posts["a-hidden-hexo-post"]
+    assert "No toc words." in posts["no-toc"]
+    hidden_toc = 'data-md-type="toc" hidden>'
+    assert hidden_toc in posts["no-toc"] and hidden_toc not in posts["a-hidden-hexo-post"]  # `toc, footer`: that list
+    assert hidden_toc in site.html("papers/sutskever2014seq2seq/") and hidden_toc not in site.html("about/")
+    assert (tmp_path / "notes" / "blog" / "posts" / "hidden.md").read_text(encoding="utf-8").count("hide: true") == 1

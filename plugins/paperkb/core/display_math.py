@@ -2,7 +2,7 @@
 blocks pymdownx.arithmatex reads.
 
 Those editors render a ``$$`` block wherever it stands: right under a line of text or an image,
-or indented under a list item by the item's own indentation (two or three spaces). Python-Markdown
+or indented under a list item by the item's own indentation (two or three spaces, or a tab). Python-Markdown
 sees a block only after a blank line, and list content only at four spaces, so such formulas
 would show as ``$$ … $$`` text. Each one gets the blank lines around it and, inside a list
 item, the item's content indentation. Code blocks, inline code and block quotes are left alone."""
@@ -15,6 +15,13 @@ from .body_scan import iter_prose_lines
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+\S")
 _MAX_BLOCK_LINES = 200  # a `$$` never closed is text, not the start of a formula eating the page
+_TAB_WIDTH = 4  # Python-Markdown's tab_length
+
+
+def _spaces_for_tabs(line: str) -> str:
+    """``line`` with the tabs of its indentation as the spaces Python-Markdown counts them."""
+    body = line.lstrip(" \t")
+    return line[:len(line) - len(body)].expandtabs(_TAB_WIDTH) + body
 
 
 def _closing_line(lines: list[str], start: int) -> int | None:
@@ -74,14 +81,15 @@ def normalise_display_math(markdown: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        line = lines[index]
+        written = lines[index]
+        line = _spaces_for_tabs(written)  # Obsidian and Typora indent with tabs
         stripped = line.lstrip(" ")
         end = _closing_line(lines, index) if index in prose and stripped.startswith("$$") else None
         if end is None:
-            out.append(line)
+            out.append(written)
             index += 1
             continue
-        block = lines[index:end + 1]
+        block = [line] + [_spaces_for_tabs(b) for b in lines[index + 1:end + 1]]
         indent = len(line) - len(stripped)
         column = _item_content_column(lines, index, indent) if indent else None
         if column is not None and column != indent:

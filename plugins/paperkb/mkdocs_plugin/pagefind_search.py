@@ -7,9 +7,9 @@ them after the build (core/pagefind_bundle.py) and ships a search worker that sp
 theme's worker protocol and answers from Pagefind (assets/search-worker.js), plus the filter
 panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
 
-For ``mkdocs serve``: ``page_rendered`` replaces the documents of the pages a rebuild
-rendered, ``page_removed`` drops one, and ``write`` re-indexes (a few seconds at 10,000
-pages); a full build starts from ``begin_build(full=True)``, which forgets every page."""
+A full build (on_config) starts from no documents. `mkdocs serve`'s quick update (serve.py)
+re-renders some pages, whose documents ``page_html`` replaces, then calls ``refresh`` with the
+site's pages: documents of pages that are gone are dropped and Pagefind indexes again."""
 
 from __future__ import annotations
 
@@ -73,10 +73,12 @@ class PagefindSearch(Feature):
             if self.bundle is not None:
                 self.bundle.close()
             self.bundle = PagefindBundle(language)
+        # A full build (its on_config) starts from no documents; serve's quick updates plan again
+        # (start) without configuring, and keep the documents of the pages they do not render.
+        self.begin_build(full=True)
 
     def start(self, build: Build) -> list[GeneratedPage]:
         if self.enabled:
-            self.begin_build(full=True)
             for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
                 build.files.append(File.generated(build.config, uri, abs_src_path=str(ASSETS_DIR / uri.rsplit("/", 1)[1])))
         return []
@@ -148,6 +150,15 @@ class PagefindSearch(Feature):
     def page_removed(self, url: str) -> None:
         if self.bundle is not None:
             self.bundle.remove(url)
+
+    def refresh(self, page_urls: set[str], site_dir: str) -> None:
+        """After `serve` re-rendered some pages (their documents were replaced on the way):
+        drop the documents of pages that are gone and index again."""
+        if not self.enabled or self.bundle is None:
+            return
+        for url in self.bundle.urls - page_urls:
+            self.bundle.remove(url)
+        self.write(site_dir)
 
     # -- after the build ------------------------------------------------------------------------
     def write(self, site_dir: str) -> None:

@@ -47,6 +47,8 @@ on_serve          serve.py: a saved note, .bib or post re-renders only the pages
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -77,7 +79,7 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
-from .page_meta import SafeMeta, normalise_tags
+from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
 from .query_fence import QueryFence
@@ -152,6 +154,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
         caches = cache_root(self.config, self.project_root)
         self.notes_cache_file = caches / "notes" / "parsed.pickle" if caches else None
+        # Copies of blog posts the blog plugin could not read as written (page_meta.readable_post_hide).
+        self.posts_workdir = caches / "posts" if caches else Path(tempfile.gettempdir()) / f"paperkb-posts-{os.getpid()}"
         self.user_nav = config.nav
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
@@ -180,6 +184,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
         report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
+        report(readable_post_hide(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -283,11 +288,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return markdown
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
+        shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
+                    if page.file.abs_src_path and not page.file.generated_by else src)
+        normalise_hide(page, shown_as)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
-            normalise_tags(page, display_path(Path(page.file.abs_src_path), self.project_root)
-                           if page.file.abs_src_path and not page.file.generated_by else src,
-                           spelling=self.library.spellings.tag)
+            normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
         render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,

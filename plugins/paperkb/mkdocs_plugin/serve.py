@@ -249,6 +249,8 @@ class IncrementalServe:
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
         self._write_search_index(doc_files, config)
+        # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./")
+        plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir)
         return len(pages)
 
     # -- steps ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from ..core.library import Library
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
-from .escape import Markup, escape, html, one_line
+from .escape import Markup, escape, html, one_line_html
 from .site_map import SiteMap
 
 Cell = Callable[[Note, str], Markup]
@@ -39,9 +39,9 @@ class NoteTable:
             "tags": ("Tags", lambda n, h: escape(", ".join(n.tags))),
             "datasets": ("Datasets", lambda n, h: escape(", ".join(n.datasets))),
             "metrics": ("Metrics", lambda n, h: escape(", ".join(n.metrics))),
-            "problem": ("Problem", lambda n, h: escape(one_line(n.problem))),
-            "method": ("Method", lambda n, h: escape(one_line(n.method))),
-            "results": ("Results", lambda n, h: escape(one_line(n.results))),
+            "problem": ("Problem", lambda n, h: one_line_html(n.problem)),
+            "method": ("Method", lambda n, h: one_line_html(n.method)),
+            "results": ("Results", lambda n, h: one_line_html(n.results)),
             "cited_by": ("Cited by", lambda n, h: escape(self.library.cited_by_count(n.key) if self.library else "")),
         }
 
