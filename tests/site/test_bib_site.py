@@ -121,14 +121,17 @@ def test_in_text_citations_link_to_notes_or_the_bibliography(site_builder):
     body = text_of(html)
     assert "Uses the Transformer (Vaswani et al., 2017; Gu and Dao, 2023)." in body
     assert "See also (see Vaswani et al., 2017, p. 3) and (2023)." in body
-    assert '<a href="../vaswani2017attention/">Vaswani et al&#46;, 2017</a>' in html
+    # A citation of a note is titled like every link to a note: title, year, venue.
+    assert re.search(r'<a href="../vaswani2017attention/" title="Attention Is All You Need &#40;2017[^"]*&#41;">'
+                     r'Vaswani et al&#46;, 2017</a>', html)
     assert re.search(r'<a href="../../bibliography/#ref-gu2023mamba">Gu and Dao, 2023</a>', html)
     # Not citations: e-mail addresses, @mentions, code.
     assert "Mail me at someone@example.org or ping @vaswani2017attention on chat; [mail me@example.org]." in body
     assert "<code>[@vaswani2017attention]</code>" in html
     assert "[@gu2023mamba] in a fence" in body
     # The References list after the body, each formatted once, in the style's order.
-    refs = html[html.index('<h2 id="references">'):html.index('<h2 id="cite">')]
+    start = html.index('<h2 id="references">')
+    refs = html[start:html.index('<h2 ', start + 1)]
     keys = re.findall(r'data-pkb-key="([^"]+)"', refs)
     assert keys == ["gu2023mamba", "kerbl2023gaussian", "vaswani2017attention"]
     assert 'id="ref-gu2023mamba"' in refs and '<a class="pkb-ref__note" href="../vaswani2017attention/">' in refs
