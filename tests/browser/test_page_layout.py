@@ -73,23 +73,3 @@ def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function("!document.querySelector('span.arithmatex.pkb-math--wide')", timeout=5_000)
 
-
-def test_a_project_diagram_opens_on_the_projects_own_papers(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(base_url + "projects/few-step-latent-video/")
-        page.wait_for_load_state("load")
-        canvas = page.locator("figure.pkb-graph .pkb-graph__canvas").first
-        canvas.scroll_into_view_if_needed()
-        page.wait_for_function("document.querySelector('.pkb-graph__canvas[data-pkb-centred]')", timeout=5_000)
-        assert canvas.evaluate("el => el.scrollWidth > el.clientWidth")  # wider than the column
-        view = canvas.bounding_box()
-        near = page.locator(".pkb-graph__canvas .pkb-node--near")
-        assert near.count() >= 5
-        rightmost = max((near.nth(i).bounding_box() for i in range(near.count())),
-                        key=lambda box: box["x"] + box["width"])
-        # the newest of the project's papers is in view (it opened at 2009's column before)
-        assert view["x"] <= rightmost["x"] and rightmost["x"] + rightmost["width"] <= view["x"] + view["width"]
-    finally:
-        context.close()
