@@ -61,6 +61,8 @@
     pending = setTimeout(function () { fitWide(document.body); }, 150);
   });
 
+  window.paperkbTypeset = typeset; // for HTML added later (note previews)
+
   // mkdocs-material emits document$ on every page load (also with instant navigation).
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(function () { render(document.body); });

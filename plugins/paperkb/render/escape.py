@@ -9,7 +9,8 @@ from markupsafe import Markup, escape
 
 from ..core.urls import safe_url
 
-__all__ = ["CODE_OR_MATH", "Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "one_line_html", "html_join", "xml_text"]
+__all__ = ["CODE_OR_MATH", "Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "one_line_html",
+           "html_join", "xml_text", "script_json"]
 
 # Characters that carry meaning in Markdown or its extensions (math, tables, tilde, caret...) or in
 # HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
@@ -115,3 +116,16 @@ def one_line_html(markdown: str | None, limit: int = 160) -> Markup:
 
 def html_join(parts, separator: str = ", ") -> Markup:
     return Markup(escape(separator)).join(parts)
+
+
+_JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                 ord("\u2028"): "\\u2028", ord("\u2029"): "\\u2029"}
+
+
+def script_json(value: object) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element or a file a browser may sniff
+    as HTML: no ``<``, ``>`` or ``&`` (``</script>`` cannot end it early) and no line separators
+    that old JavaScript parsers break on; every JSON parser reads the same value back."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)

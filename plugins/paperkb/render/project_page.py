@@ -31,7 +31,7 @@ from .escape import Markup, escape, html, html_join, md_text, neutralize_html, o
 from .index_pages import GeneratedPage, insights_markdown
 from .plain_text import PlainText
 from .site_map import SiteMap
-from .tables import NoteTable
+from .tables import NoteTable, prose_cell
 
 Hold = Callable[[str], str]  # finished HTML -> what stands for it in the page's Markdown
 # (project, page) -> the figure of its citation diagram, or None (diagrams off, no citations)
@@ -169,7 +169,7 @@ class ProjectPage:
 
     def comparison(self, peers: list[Note], here: str) -> Markup:
         table = NoteTable(self.site, self.library)
-        table.cells["results"] = ("Results", lambda n, h: one_line_html(n.results, RESULTS_CELL_LIMIT))
+        table.cells["results"] = ("Results", lambda n, h: prose_cell(n.results, RESULTS_CELL_LIMIT))
         ordered = sorted(peers, key=lambda n: (n.year is None, n.year or 0, n.title.casefold()))
         return table.render(ordered, here, COMPARISON_COLUMNS)
 
