@@ -62,6 +62,11 @@ def test_projects_index_gives_the_question_a_readable_measure(phone):
     page = phone("projects/")
     question = page.locator('table[data-pkb-table="projects"] tbody tr td').last
     assert question.bounding_box()["width"] >= 150  # not a word per line
+    # like a notes table on a phone, each project is a card: the question is read without scrolling
+    wrap = page.locator('div.pkb-table:has(table[data-pkb-table="projects"])').first
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    box = question.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + SLACK
 
 
 def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone):
