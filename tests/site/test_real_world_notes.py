@@ -178,7 +178,7 @@ def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
     post_page = next((site.site_dir / "blog" / "2024").rglob("index.html")).read_text(encoding="utf-8")
     for html in (site.html("papers/ho2020ddpm/"), site.html("study/ddpm/"), post_page):
         article = _article(html)
-        assert article.count('<div class="arithmatex"') == 7, article
+        assert article.count('<div class="arithmatex"') == 8, article
         assert re.search(r"<blockquote>.*?\\bar\\alpha_t = \\prod.*?</blockquote>", article, flags=re.S)  # in a quote
         assert "\\mathcal{N}(x_t; \\sqrt{1-\\beta_t}" in article
         # formulas under list items stay in their items

@@ -33,12 +33,16 @@ def _closing_line(lines: list[str], start: int) -> int | None:
     first = lines[start].strip()
     if len(first) > 4 and first.endswith("$$"):
         return start  # $$ x^2 $$ on one line
+    gaps = False
     for index in range(start + 1, min(len(lines), start + _MAX_BLOCK_LINES)):
         text = lines[index].strip()
         if not text:
-            return None  # arithmatex blocks hold no blank line: this `$$` is text
+            if first != "$$":
+                return None  # a `$$` inside text, not a block: this `$$` is text
+            gaps = True  # Typora renders a formula with blank lines in it (a matrix's spacer row)
+            continue
         if text.endswith("$$"):
-            return index
+            return index if not gaps or text == "$$" else None
     return None
 
 
@@ -95,9 +99,12 @@ def normalise_display_math(markdown: str) -> str:
             out.append(written)
             index += 1
             continue
-        block = [line] + [_spaces_for_tabs(b) for b in lines[index + 1:end + 1]]
+        # blank lines would end the block for Python-Markdown (in TeX they are no part of a formula)
+        block = [line] + [_spaces_for_tabs(b) for b in lines[index + 1:end + 1] if b.strip()]
         indent = len(line) - len(stripped)
         column = _item_content_column(lines, index, indent) if indent else None
+        if column is None and 0 < indent < _TAB_WIDTH:
+            column = 0  # indented text outside a list: arithmatex reads a block from its first column
         if column is not None and column != indent:
             block = [" " * column + b[min(indent, len(b) - len(b.lstrip(" "))):] for b in block]
         if out and out[-1].strip():
