@@ -46,6 +46,21 @@ def note(title: str, body: str = "", **front) -> str:
     return f"---\n{dumped}---\n\n{textwrap.dedent(body)}"
 
 
+def pagefind_pages(site_dir: Path) -> dict[str, dict]:
+    """What Pagefind indexed, read back from the bundle: page URL -> its fragment (``content``,
+    ``filters``, ``meta``, ``anchors``). A fragment is gzip of b"pagefind_dcd" + JSON."""
+    import gzip
+    import json
+
+    pages = {}
+    for path in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        pages[fragment["url"].lstrip("/")] = fragment
+    return pages
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
     for rel, content in files.items():
         path = root / rel

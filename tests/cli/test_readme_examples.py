@@ -77,7 +77,7 @@ def test_the_bibtex_examples_run_as_written(example_copy):
     for line, result in zip(lines, results):
         assert result.returncode == 0, (line, result.stdout, result.stderr)
     assert "would create 8 notes" in results[0].stdout and "created 8 notes" in results[1].stdout
-    assert "would keep 8 source entries" in results[0].stdout and " keeps 8 source entries" in results[1].stdout
+    assert "would keep 10 source entries" in results[0].stdout and " keeps 10 source entries" in results[1].stdout
     assert (example_copy / "notes" / "papers" / "lowe2004sift.md").is_file()
     assert "@article{lowe2004sift" in (example_copy / "paper" / "refs.bib").read_text(encoding="utf-8")
 

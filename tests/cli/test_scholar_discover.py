@@ -49,7 +49,7 @@ def test_cited_by_every_seed(scholar, notes, capsys):
 
 
 def test_seeds_by_doi_arxiv_and_paper_id(scholar, notes, capsys):
-    found = discover_json(notes, capsys, "--citing", f"arxiv:2003.08934,doi:10.1109/ICCV48922.2021.00580")
+    found = discover_json(notes, capsys, "--citing", "arxiv:2003.08934,doi:10.1109/ICCV48922.2021.00580")
     assert {f["paperId"] for f in found} == {GAUSSIANS, MIPSPLAT, ZIPNERF}
     found = discover_json(notes, capsys, "--cited-by", GAUSSIANS)
     assert {f["paperId"] for f in found} == {NERF, MIPNERF, INSTANT, PLENOX}
@@ -132,7 +132,8 @@ def test_two_seeds_with_many_citations_take_few_requests(scholar, notes, capsys)
     assert len(found) == len(both) + 1  # and Mip-Splatting
     pages = [q["limit"] for _m, p, q in scholar.requests if p.endswith("/citations")]
     assert pages == ["1000"] * 3 + ["1000"] * 2  # NeRF: 2500+ citations, 3DGS: 1250+
-    assert len(scholar.requests) <= 5 + 4  # pages + resolving the two notes
+    assert scholar.count("/paper/batch") == 1  # both key papers resolved in one batch
+    assert len(scholar.requests) == 5 + 1
 
 
 def test_unknown_seed_is_a_clear_error(scholar, notes, capsys):
@@ -148,3 +149,11 @@ def test_progress_on_stderr_unless_quiet(scholar, notes, capsys):
     assert main(["discover", "--notes", str(notes), "--citing", "nerf", "--format", "keys"]) == 0
     captured = capsys.readouterr()
     assert "citations" in captured.err and len(captured.out.split()) == 5
+
+
+def test_terminal_output_carries_no_escape_sequences(scholar, notes, capsys):
+    pid = scholar.add_paper(fake_id("ansi"), "Innocent\x1b[2J\x1b]0;owned\x07 Title", year=2024, venue="V\x1b[31m")
+    scholar.cite(pid, NERF)
+    assert main(["discover", "--notes", str(notes), "-q", "--citing", "nerf"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Innocent[2J]0;owned Title" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import bibtexparser
+import pytest
 
 from paperkb.core.bib.references import References
 from paperkb.core.bib.writer import entry_type_for, note_entry
@@ -265,3 +266,17 @@ def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
     formatted = ReferenceFormatter("plain").format_all(list(library.bibliography))
     assert formatted["bbt2021"].text == "Ann Lee. A biblatex entry. Journal of Stuff, 2021."
     assert formatted["web2020"].text.startswith("A web page. 2020. URL: https://example.org")
+
+
+@pytest.mark.parametrize("written, for_pybtex", [
+    (r"methodology\hyphen independent", "methodology-independent"),  # a control word eats the space
+    (r"\mkbibquote{Intention} und", "``Intention'' und"),
+    (r"\emph{in vivo} \textit{\mkbibquote{q}}", "{in vivo} {``q''}"),
+    (r"a\slash b, \"{o} \c{c} {GPT}", r'a/b, \"{o} \c{c} {GPT}'),  # accents and braces: pybtex reads them
+    (r"\emph", ""),
+    (r"\textless{}script\textgreater{} a\textless{}b", "<script> a<b"),  # paperkb's own "<" (pybtex escapes it)
+])
+def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
+    from paperkb.core.bib.latex import biblatex_for_pybtex
+
+    assert biblatex_for_pybtex(written) == for_pybtex

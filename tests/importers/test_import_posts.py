@@ -250,7 +250,7 @@ def test_odd_posts(tmp_path):
     (src / "broken.md").write_text("---\ntitle: Broken\ntags: [a, b\n---\nbody\n", encoding="utf-8")
     (src / "conflicts.md").write_text(
         "---\ntitle: 2024\ndate: someday soon\nlinks: https://example.org\nslug: 42\nmathjax: true\ndraft: maybe\n"
-        "---\nBody.\n",
+        "hide: true\n---\nBody.\n",  # hexo-hide-posts' `hide: true`: material's `hide` is a list
         encoding="utf-8")
     (src / "other").mkdir()
     (src / "other" / "conflicts.md").write_text("---\ntitle: Same name\ndate: 2020-01-01\n---\nx\n", encoding="utf-8")
@@ -265,6 +265,8 @@ def test_odd_posts(tmp_path):
     assert "conflicts.md:7: 'draft' is 'maybe', not true or false; kept as 'hexo_draft'" in found
     front, _ = read_post(notes / "blog" / "posts" / "conflicts.md")
     assert front["hexo_draft"] == "maybe" and "draft" not in front
+    assert "conflicts.md:8: 'hide' means something else to the blog plugin; kept as 'hexo_hide'" in found
+    assert front["hexo_hide"] is True and "hide" not in front
     assert front["title"] == "2024" and front["hexo_date"] == "someday soon"
     assert isinstance(front["date"]["created"], dt.datetime)  # the file's time, with a warning
     assert (front["hexo_links"], front["hexo_slug"]) == ("https://example.org", 42)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from paperkb.default_config import BLOG_OPTIONS, RSS_OPTIONS, default_config
 
-from ..conftest import note, write_tree
+from ..conftest import note, pagefind_pages, write_tree
 
 SITE_URL = "https://example.org/log/"
 FUTURE = (date.today() + timedelta(days=400)).isoformat()
@@ -121,8 +121,11 @@ def test_blog_index_archive_categories_and_excerpts(site_builder):
 def test_drafts_and_future_posts_appear_nowhere(site_builder):
     site = _build_blog(site_builder)
     everything = site.all_text()
+    indexed = json.dumps(pagefind_pages(site.site_dir), ensure_ascii=False)  # the search index is gzipped
+    assert "Attention, a reading path" in indexed
     for word in ("quixotrail", "Unfinished thoughts", "futurexyzzy", "Scheduled post", "Hidden note"):
         assert word not in everything, word
+        assert word not in indexed, word
     assert not (site.site_dir / "blog" / "category" / "drafts").exists()
     assert "![[" not in everything and "hidden.md" not in everything
     assert not list(site.site_dir.rglob("*unfinished*"))
@@ -131,8 +134,8 @@ def test_drafts_and_future_posts_appear_nowhere(site_builder):
 def test_posts_link_notes_and_embed_cards(site_builder):
     site = _build_blog(site_builder)
     post = site.html("blog/2024/03/02/attention-a-reading-path/")
-    assert re.search(r'<a href="../../../../../papers/attn/">the Transformer</a>', post)
-    assert re.search(r'<a href="../../../../../papers/bert/">BERT</a>', post)
+    assert re.search(r'<a href="../../../../../papers/attn/" title="Attention Is All You Need &#40;2017&#41;">the Transformer</a>', post)
+    assert re.search(r'<a href="../../../../../papers/bert/" title="[^"]+">BERT</a>', post)
     embed = re.search(r'<div class="pkb-embed">(.*?)</div>\s*</div>', post, re.S)
     assert embed and 'href="../../../../../papers/attn/"' in embed.group(1)
     assert "Attention Is All You Need" in embed.group(1)
@@ -158,7 +161,7 @@ def test_rss_feed_holds_published_posts_only(site_builder):
     assert "After the fold" not in (survey.findtext("description") or "")
     # The excerpt as the page renders it, its links absolute: a feed reader can follow them.
     description = survey.findtext("description")
-    assert 'Start with <a href="https://example.org/log/papers/attn/">the Transformer</a>' in description
+    assert re.search(r'Start with <a href="https://example.org/log/papers/attn/" title="[^"]+">the Transformer</a>', description)
     assert 'href="https://example.org/log/papers/bert/"' in description and ".md" not in description
     assert "<h1" not in description and "headerlink" not in description
     json_feed = json.loads((site.site_dir / "feed_json_created.json").read_text(encoding="utf-8"))
@@ -193,7 +196,9 @@ def test_paperkb_build_on_a_bare_folder_builds_the_blog_and_feed(tmp_path):
     out = tmp_path / "out"
     assert "Attention, a reading path" in (out / "blog" / "index.html").read_text(encoding="utf-8")
     assert len(_feed_items(out / "feed_rss_created.xml")) == 2
-    assert "quixotrail" not in (out / "search" / "search_index.json").read_text(encoding="utf-8")
+    indexed = pagefind_pages(out)
+    assert any("Attention, a reading path" in page["meta"]["title"] for page in indexed.values())
+    assert not any("quixotrail" in json.dumps(page, ensure_ascii=False) for page in indexed.values())
 
 
 def test_blog_is_a_nav_section_with_archive_and_categories(site_builder):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import note
+from tests.conftest import note, pagefind_pages
 
 
 def _notes() -> dict[str, str]:
@@ -43,7 +43,9 @@ def test_user_pages_keep_table_markup_in_code_as_code(site_builder):
 def test_card_text_is_searchable(site_builder):
     """Cards are filled in before the search plugin reads the page: what only the card shows
     (here a dataset) stays findable."""
-    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])
+    site = site_builder(_notes(), plugins=["search", "tags", {"paperkb": {"search_engine": "material"}}])
     index = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     alpha = [d for d in index["docs"] if d["location"].startswith("papers/alpha/")]
     assert any("Qorvexset" in d["text"] for d in alpha)
+    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])  # Pagefind (the default)
+    assert "Qorvexset" in pagefind_pages(site.site_dir)["papers/alpha/"]["content"]

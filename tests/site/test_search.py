@@ -1,4 +1,5 @@
-"""Search: Chinese (jieba) and English word forms in mkdocs-material's index; drafts stay out."""
+"""Search with `search_engine: material`: Chinese (jieba) and English word forms in mkdocs-material's
+index; drafts stay out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from paperkb.core.search_terms import FIELD, enrich_search_index, split_on_zwsp
 from ..conftest import build_site, note
 
 ZW = "\u200b"
+MATERIAL = ["search", "tags", {"paperkb": {"search_engine": "material"}}]
 
 
 def _index(*texts: str, separator: str = r"[\s\-]+") -> dict:
@@ -75,7 +77,7 @@ def test_built_index_holds_front_matter_chinese_and_forms_but_no_drafts(site_bui
             body="Body text mentions exploration and the training schedule.\n"),
         "papers/secret.md": note("Hidden draft", key="secret", draft=True,
                                  problem="zanzibarword appears only in a draft."),
-    }, plugins=["search", "tags", "paperkb"])
+    }, plugins=MATERIAL)
     assert site.ok, site.messages
     index = _search_index(site)
     docs = [d for d in index["docs"] if d["location"].startswith("papers/sac/")]
@@ -98,7 +100,7 @@ def test_index_pages_are_found_by_title_but_do_not_repeat_notes_in_search(site_b
     site = site_builder({
         "papers/a.md": note("Paper A", key="a", year=2020, fields=["Vision"], venue="CVPR",
                             problem="Residual shortcuts ease optimisation of deep nets."),
-    }, plugins=["search", "tags", "paperkb"])
+    }, plugins=MATERIAL)
     assert site.ok, site.messages
     docs = _search_index(site)["docs"]
     note_text = " ".join(d["text"] for d in docs if d["location"].startswith("papers/a/"))
@@ -111,7 +113,7 @@ def test_index_pages_are_found_by_title_but_do_not_repeat_notes_in_search(site_b
 def test_without_forms_chinese_still_splits_on_jieba_boundaries(site_builder):
     site = site_builder({
         "papers/a.md": note("Paper A", key="a", year=2020, problem="训练不稳定的根本原因。"),
-    }, plugins=["search", "tags", {"paperkb": {"search_forms": False}}])
+    }, plugins=["search", "tags", {"paperkb": {"search_engine": "material", "search_forms": False}}])
     assert site.ok, site.messages
     index = _search_index(site)
     assert "\\u200b" in index["config"]["separator"]
@@ -122,7 +124,7 @@ def test_formulas_stay_on_the_page_but_out_of_search(site_builder):
     site = site_builder({
         "papers/attn.md": note("Attention", "Scaled dot-product attention $\\operatorname{softmax}(QK^\\top)$ works.\n\n"
                                             "$$\n\\frac{a}{b}\n$$\n", year=2017, method="Uses $W_k$ projections."),
-    }, plugins=["search", "tags", "paperkb"])
+    }, plugins=MATERIAL)
     html = site.html("papers/attn/")
     assert html.count('class="arithmatex" data-search-exclude') == 3 and "\\operatorname{softmax}" in html
     texts = " ".join(d["text"] for d in _search_index(site)["docs"])
@@ -143,9 +145,9 @@ def test_index_enriched_in_memory_is_the_one_enriching_the_written_file_gives(tm
         "papers/ppo.md": note("PPO", key="ppo", year=2017, cites=["sac"], body="Clipped objectives; models train well.\n"),
         "about.md": "# About\n\nTrains, trained, training.\n",
     }
-    in_memory = build_site(tmp_path / "memory", notes, plugins=["search", "tags", "paperkb"])
+    in_memory = build_site(tmp_path / "memory", notes, plugins=MATERIAL)
     monkeypatch.setattr(SearchAdditions, "_enrich_when_generated", lambda self, config: None)
-    from_file = build_site(tmp_path / "file", notes, plugins=["search", "tags", "paperkb"])
+    from_file = build_site(tmp_path / "file", notes, plugins=MATERIAL)
     assert in_memory.ok and from_file.ok
     written = (in_memory.site_dir / "search" / "search_index.json").read_bytes()
     assert written == (from_file.site_dir / "search" / "search_index.json").read_bytes()

@@ -7,7 +7,7 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-from ..conftest import note
+from ..conftest import note, pagefind_pages
 
 XSS = "<script>alert(1)</script>"
 
@@ -122,7 +122,8 @@ def test_field_page_table_sorted_by_year_descending(site_builder):
     assert [key for key, _ in rows] == ["brown2020gpt3", "devlin2019bert", "vaswani2017attention"]
     assert rows[1][1] == ["2019", "BERT: Pre-training *deep* [bidirectional] Transformers", "Application", "NAACL", "Browse", "Unidirectional LMs limit fine-tuning."]
     html = site.html("fields/llm/")
-    assert '<a href="../../papers/devlin2019bert/">BERT: Pre-training *deep* [bidirectional] Transformers</a>' in html
+    assert re.search(r'<a href="../../papers/devlin2019bert/" title="BERT: Pre-training \*deep\* \[bidirectional\] '
+                     r'Transformers \(2019, NAACL\)">BERT: Pre-training \*deep\* \[bidirectional\] Transformers</a>', html)
     assert "3 papers" in html
 
 
@@ -185,8 +186,7 @@ def test_drafts_appear_nowhere(site_builder):
     for needle in ("zqxj", "secretdraft2024", "DraftConf", "Hidden Field", "draft-only-tag", "secret"):
         assert needle not in everything, needle
     assert not (site.site_dir / "papers" / "secret").exists()
-    index = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert all("secret" not in doc["location"] for doc in index["docs"])
+    assert pagefind_pages(site.site_dir) and not any("secret" in url for url in pagefind_pages(site.site_dir))
     assert '<strong>Total Count: 6</strong>' in site.html("")
 
 
@@ -242,29 +242,29 @@ def test_wikilinks_render_as_links_with_titles(site_builder):
                                      "`[[not-a-link]]` stays code.\n", year=2022)
     site = site_builder(files)
     html = site.html("papers/x/")
-    assert '<a href="../vaswani2017attention/">Attention Is All You Need</a>' in html
-    assert '<a href="../devlin2019bert/">the BERT paper</a>' in html
+    # Links to notes carry a title with year and venue (what a hover shows without scripts).
+    assert '<a href="../vaswani2017attention/" title="Attention Is All You Need &#40;2017, NeurIPS&#41;">Attention Is All You Need</a>' in html
+    assert re.search(r'<a href="../devlin2019bert/" title="BERT[^"]*&#40;2019, NAACL&#41;">the BERT paper</a>', html)
     # Titles keep their punctuation as text: no stray backslashes, no Markdown emphasis.
     body = html.split('id="cites"')[0]  # the Cites list after the body links BERT once more
-    texts = [unescape(t) for t in re.findall(r'<a href="\.\./devlin2019bert/">([^<]*)</a>', body)]
+    texts = [unescape(t) for t in re.findall(r'<a href="\.\./devlin2019bert/" title="[^"]*">([^<]*)</a>', body)]
     assert texts == ["BERT: Pre-training *deep* [bidirectional] Transformers", "the BERT paper"]
     assert "<code>[[not-a-link]]</code>" in html
 
 
 def test_search_lands_on_notes_not_on_pages_that_repeat_them(site_builder):
     site = site_builder(corpus(), plugins=["search", "tags", "paperkb"])
-    docs = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = {doc["location"].split("#")[0] for doc in docs}
-    assert not {loc for loc in locations if loc.startswith(("insights/", "bibliography/"))}
-    holding = {doc["location"].split("#")[0] for doc in docs if "Parallelism beats recurrence." in doc["text"]}
+    pages = pagefind_pages(site.site_dir)
+    assert not {url for url in pages if url.startswith(("insights/", "bibliography/"))}
+    holding = {url for url, page in pages.items() if "Parallelism beats recurrence." in page["content"]}
     assert holding == {"papers/vaswani2017attention/"}
     assert (site.site_dir / "insights" / "index.html").is_file()  # the page itself is still built
     # The headings paperkb appends (lists, diagram, BibTeX) are no empty search results...
     appended = {"cites", "cited-by", "citation-graph", "cite", "cite_1"}
-    indexed = {doc["location"] for doc in docs if doc["location"].partition("#")[2] in appended}
-    assert indexed == {"papers/he2016resnet/#cite"}  # only the user's own "## Cite"
+    indexed = {(url, a["id"]) for url, page in pages.items() if url.startswith("papers/")
+               for a in page["anchors"] if a["id"] in appended}
+    assert indexed == {("papers/he2016resnet/", "cite")}  # only the user's own "## Cite"
     # ...while a heading of that name that the user wrote stays searchable.
-    user = [doc for doc in docs if doc["location"] == "papers/he2016resnet/#cite"]
-    assert [doc["title"] for doc in user] == ["Cite"] and "how I cite it" in user[0]["text"]
+    assert "how I cite it" in pages["papers/he2016resnet/"]["content"]
     html = site.html("papers/he2016resnet/")
     assert html.index('<h2 id="cite">') < html.index('<h2 id="cite_1">')

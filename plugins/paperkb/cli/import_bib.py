@@ -61,10 +61,12 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
 
     writer = SafeWriter(dry_run=args.dry_run, root=workspace.root)
-    created, skipped = [], []
+    created, skipped, bib_only = [], [], []
     for plan in plan_import(bibliography, library, out):
         if plan.path is None:
             skipped.append((plan.entry.key, plan.skip_reason))
+            if plan.keep_as_bib_entry:  # `baez/article`: no note can have the key; the entry stays citable
+                bib_only.append(plan.entry.key)
             continue
         result = writer.write(plan.path, plan.text)
         if result.outcome in (Outcome.CREATED, Outcome.WOULD_CREATE):
@@ -78,8 +80,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {verb}: {path} ({key})")
     for key, why in skipped:
         print(f"  skipped: {key}: {why}")
-    if created:
-        print(_keep_source(bib_path, [key for key, _ in created], workspace.notes_dir, writer))
+    if created or bib_only:
+        print(_keep_source(bib_path, [key for key, _ in created] + bib_only, workspace.notes_dir, writer))
+    if bib_only:
+        print(f"  {len(bib_only)} entries without a note ({', '.join(bib_only[:3])}{', ...' if len(bib_only) > 3 else ''}) "
+              "are kept as bibliography entries: they show on the Bibliography page and in `export bib`")
     if args.dry_run:
         print("dry run: nothing was written")
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -18,11 +18,12 @@ Plain Python (no MkDocs): ``enrich_search_index`` takes and returns the parsed J
 
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
+
+from .chinese_words import HAN, subwords
 
 FIELD = "forms"
 FIELD_BOOST = 0.5  # a different form of a word is a weaker hit than the word itself
@@ -30,7 +31,6 @@ ZWSP = "\u200b"  # the separator material's search puts between jieba's words
 
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:[a-z]+|#\d+);")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")  # shorter words have no forms worth indexing
 
 
@@ -45,14 +45,6 @@ def _english_stemmer():
     return snowballstemmer.stemmer("english")  # Porter2: fewer false friends than Porter (generic vs generate)
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
-    return jieba
-
-
 def _latin_words(text: str) -> set[str]:
     return set(_LATIN_WORD.findall(text))
 
@@ -60,7 +52,7 @@ def _latin_words(text: str) -> set[str]:
 def _han_words(text: str) -> set[str]:
     """The Chinese words of ``text``: material already split runs of Han with U+200B."""
     words: set[str] = set()
-    for run in _HAN.findall(text.replace(ZWSP, " ")):
+    for run in HAN.findall(text.replace(ZWSP, " ")):
         words.add(run)
     return words
 
@@ -69,13 +61,6 @@ def _prefix_reached(form: str, tokens: list[str]) -> bool:
     """True if some token starts with ``form`` (a query ``form*`` already finds the entry)."""
     i = bisect_left(tokens, form)
     return i < len(tokens) and tokens[i].startswith(form)
-
-
-@lru_cache(maxsize=65536)  # the same words recur on every page; jieba is slow
-def _chinese_subwords(word: str) -> tuple[str, ...]:
-    if len(word) < 3:
-        return ()
-    return tuple(w for w in _jieba().cut_for_search(word) if len(w) >= 2 and w != word)
 
 
 def enrich_search_index(index: dict, *, forms: bool = True) -> dict:
@@ -87,37 +72,65 @@ def enrich_search_index(index: dict, *, forms: bool = True) -> dict:
     return index
 
 
+@lru_cache(maxsize=None)  # a site has a few thousand distinct words used a million times
+def _stem(word: str) -> str:
+    return _english_stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1 << 17)  # `serve` writes the index after every edit: unchanged entries cost a lookup
+def _entry_words(title: str, text: str) -> tuple[frozenset[str], frozenset[str], list[str], frozenset[str]]:
+    """An entry's English words, Chinese words, all its tokens in order and its words' stems."""
+    plain = _plain_text(f"{title} {text}")
+    latin, han = frozenset(_latin_words(plain)), frozenset(_han_words(plain))
+    return latin, han, sorted(latin | han), frozenset(_stem(word) for word in latin)
+
+
+class _LastRun:
+    """What the previous call computed: `serve` enriches the whole index after every edit, and
+    an entry's forms change only with its text or with the forms of its words' stems."""
+
+    forms_of: dict[str, frozenset[str]] = {}
+    extra: dict[tuple[str, str], str] = {}  # (title, text) -> the entry's forms ("" for none)
+
+
 def add_word_forms(index: dict) -> None:
     """Add the ``forms`` field to every entry that needs one."""
     docs = index.get("docs") or []
-    # A site has a few thousand distinct words used a million times; the stemmer is pure Python.
-    stem = lru_cache(maxsize=None)(_english_stemmer().stemWord)
-    texts = [_plain_text(f"{d.get('title', '')} {d.get('text', '')}") for d in docs]
+    keys = [(str(d.get("title", "")), str(d.get("text", ""))) for d in docs]
+    words = [_entry_words(*key) for key in keys]
 
     # First pass: which forms of each stem occur on the site.
-    forms_of: dict[str, set[str]] = defaultdict(set)
-    doc_latin = [_latin_words(t) for t in texts]
-    for words in doc_latin:
-        for word in words:
-            forms_of[stem(word)].add(word)
+    grown: dict[str, set[str]] = defaultdict(set)
+    for latin, _han, _tokens, _stems in words:
+        for word in latin:
+            grown[_stem(word)].add(word)
+    forms_of = {stem: frozenset(forms) for stem, forms in grown.items()}
+    last = _LastRun.forms_of
+    changed = {stem for stem in forms_of.keys() | last.keys() if forms_of.get(stem) != last.get(stem)}
 
     # Second pass: per entry, the forms and sub-words a prefix query would miss.
     added_any = False
-    for doc, text, latin in zip(docs, texts, doc_latin):
-        han = _han_words(text)
-        tokens = sorted(latin | han)
-        extra: set[str] = set()
-        for word in latin:
-            for form in forms_of[stem(word)]:
-                if form != word and not _prefix_reached(form, tokens):
-                    extra.add(form)
-        for word in han:
-            for sub in _chinese_subwords(word):
-                if not _prefix_reached(sub, tokens):
-                    extra.add(sub)
-        if extra:
-            doc[FIELD] = " ".join(sorted(extra))
+    extras: dict[tuple[str, str], str] = {}
+    for doc, key, (latin, han, tokens, stems) in zip(docs, keys, words):
+        found = _LastRun.extra.get(key)
+        if found is None or (changed and not changed.isdisjoint(stems)):
+            extra: set[str] = set()
+            for word in latin:
+                for form in forms_of[_stem(word)]:
+                    if form != word and not _prefix_reached(form, tokens):
+                        extra.add(form)
+            for word in han:
+                for sub in subwords(word):
+                    if not _prefix_reached(sub, tokens):
+                        extra.add(sub)
+            found = " ".join(sorted(extra))
+        extras[key] = found
+        if found:
+            doc[FIELD] = found
             added_any = True
+        else:
+            doc.pop(FIELD, None)
+    _LastRun.forms_of, _LastRun.extra = forms_of, extras
 
     if added_any:
         index.setdefault("config", {}).setdefault("fields", {}).setdefault(FIELD, {"boost": FIELD_BOOST})

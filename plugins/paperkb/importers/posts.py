@@ -58,7 +58,10 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S
                  "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%b %d %Y", "%B %d %Y", "%b %d, %Y",
                  "%B %d, %Y", "%d %b %Y", "%d %B %Y")
 # Keys the blog plugin validates: a source value of another type would stop the build.
-_BLOG_TYPES: dict[str, type | tuple[type, ...]] = {"pin": bool, "readtime": int, "slug": str, "links": list}
+# Keys mkdocs-material reads from a post, with the type it needs (Hexo's hide-posts plugin writes
+# `hide: true`, which stops the theme's build: material's `hide` lists parts of the page).
+_BLOG_TYPES: dict[str, type | tuple[type, ...]] = {"pin": bool, "readtime": int, "slug": str, "links": list,
+                                                   "hide": list, "search": dict, "template": str}
 
 
 @dataclass

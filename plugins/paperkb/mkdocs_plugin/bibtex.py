@@ -35,8 +35,10 @@ class BibTeXGlue(Feature):
         self.cite_blocks = True
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
+        self._planned: tuple[list[GeneratedPage], str] | None = None
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self._planned: tuple[list[GeneratedPage], str] | None = None  # pages and all.bib (serve reuses them)
         self.cite_blocks = options.cite_block
         self.extra_files = [(project_root / p).resolve() for p in options.bib_files]
         caches = cache_root(options, project_root)
@@ -65,23 +67,30 @@ class BibTeXGlue(Feature):
         all.bib; returns the Bibliography and To-read pages."""
         library, site, files, config, prefix = build.library, build.site, build.files, build.config, build.prefix
         assert self.formatter is not None
-        self.references = References(library)
         self.site = site
+        reuse = build.same_notes and self._planned is not None and self.references is not None
+        if not reuse:  # (serve: only a note's body changed, the references are the same)
+            self.references = References(library)
+            self.formatted = self.formatter.format_all([r.entry for r in self.references])
+            self.formatter.save()
         self.renderer = PandocCiteRenderer(self.references, site)
-        self.formatted = self.formatter.format_all([r.entry for r in self.references])
-        self.formatter.save()
         if not len(self.references):
             return []
         site.bibliography = f"{prefix}bibliography.md"
         site.to_read = f"{prefix}to-read.md" if library.bibliography.files else None
-        pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name)
-        pages = [pages_maker.bibliography()]
-        if site.to_read:
-            pages.append(pages_maker.to_read())
+        if reuse:
+            pages, all_bib = self._planned
+        else:
+            pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name)
+            pages = [pages_maker.bibliography()]
+            if site.to_read:
+                pages.append(pages_maker.to_read())
+            all_bib = self.references.all_bib()
+            self._planned = (pages, all_bib)
         if files.get_file_from_path(ALL_BIB) is not None:
             log.warning(f"paperkb: {ALL_BIB} exists in {config.docs_dir}; the generated {ALL_BIB} is not added")
         else:
-            files.append(File.generated(config, ALL_BIB, content=self.references.all_bib()))
+            files.append(File.generated(config, ALL_BIB, content=all_bib))
         return pages
 
     def has_cite_block(self, note: Note) -> bool:

@@ -28,7 +28,10 @@ class PaperKBConfig(Config):
     math = opt.Type(bool, default=True)
     # Turn Obsidian callouts (`> [!note] Title`) into admonitions on every page.
     callouts = opt.Type(bool, default=True)
-    # Add word forms (train/trained) and Chinese sub-words (根本原因 -> 原因) to the search index.
+    # The engine behind the search box: Pagefind (an index in small chunks, facet filters) or
+    # mkdocs-material's own (one JSON file every reader downloads whole).
+    search_engine = opt.Choice(("pagefind", "material"), default="pagefind")
+    # material engine: add word forms (train/trained) and Chinese sub-words (根本原因 -> 原因) to its index.
     search_forms = opt.Type(bool, default=True)
     # Citation diagrams on note pages and the graph pages (site-wide and per field).
     graph = opt.Type(bool, default=True)

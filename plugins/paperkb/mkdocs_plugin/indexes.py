@@ -16,10 +16,14 @@ class Indexes(Feature):
     def __init__(self, layout: NoteLayout) -> None:
         self.layout = layout  # its plain-prose renderer writes the insights' text
         self.home_intro = ""
+        self._pages: list[GeneratedPage] | None = None
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.home_intro = options.home_intro
+        self._pages = None
 
     def start(self, build: Build) -> list[GeneratedPage]:
-        return IndexPages(build.library, build.site, site_name=build.config.site_name,
-                          plain=self.layout.plain).all_pages(self.home_intro)
+        if not (build.same_notes and self._pages is not None):  # (serve: only a body changed)
+            self._pages = IndexPages(build.library, build.site, site_name=build.config.site_name,
+                                     plain=self.layout.plain).all_pages(self.home_intro)
+        return self._pages

@@ -12,6 +12,7 @@ def build_nav(site: SiteMap, other_pages: list[str], blog_index: str | None) -> 
     nav: list = [{"Home": site.home}]
     if site.statistics != site.home:
         nav.append({"Statistics": site.statistics})
+    nav.append({"Explore": site.explore})
     for facet, (_folder, title, _values) in FACETS.items():
         nav.append({title: site.overview_page(facet)})
     if site.projects:

@@ -12,7 +12,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   problems are logged as path:line; drafts and rejected notes leave the files;
                   render/site_map.py places every page; each feature's ``start`` plans its part and
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
-                  ``File.generated``; the navigation (nav.py) lists indexes, never every note.
+                  ``File.generated``; the navigation (nav.py) lists indexes, never every note;
+                  explore.py writes the compact per-note JSON and the Explore page.
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
@@ -35,14 +36,19 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
                   then every feature's ``finished_page`` (script_urls.py checks the whole page).
-on_post_build     the search index gains word forms (search.py); feeds written again, every
-                  value escaped once (blog.py, feeds.py).
+on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
+                  index gains word forms (search.py, search_engine: material); feeds written again,
+                  every value escaped once (blog.py, feeds.py).
   The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
   killed or failed halfway leaves the previous site whole.
-on_serve          .bib files outside docs_dir are watched too."""
+on_serve          serve.py: a saved note, .bib or post re-renders only the pages that read what it
+                  changed (PageRender.reads), through MkDocs' own page pipeline; .bib files outside
+                  docs_dir are watched too."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -52,8 +58,9 @@ from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
 from ..core.library import Library
+from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
-from ..core.problems import display_path
+from ..core.problems import Problem, display_path
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
@@ -63,6 +70,7 @@ from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
 from .config import PaperKBConfig, cache_root
+from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
@@ -71,18 +79,21 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
-from .page_meta import SafeMeta, normalise_tags
+from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
+from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
+from .serve import IncrementalServe, LiveBuild, rejected_note_banner
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
 
 
 ASSET_URI = "assets/paperkb/paperkb.css"
+PREVIEW_JS_URI = "assets/paperkb/paperkb-preview.js"  # note previews on hover, notes tables that sort and filter
 
 
 class PaperKBPlugin(BasePlugin[PaperKBConfig]):
@@ -99,12 +110,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
+        # What `serve` needs to re-render single pages (serve.py): the last build's state, and
+        # per page what it read and the search entries it gave.
+        self.live = LiveBuild()
+        self.rejected: dict[str, list[Problem]] = {}
+        self.change: LibraryChange | None = None  # what the last edit changed (serve)  # serve: invalid notes keep their page, problems on top
         # The features, in the order they act at every stage (see the module docstring).
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
         self.scholar = ScholarDisplay()  # Semantic Scholar: counts and abstract on the card, the Frontier page
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
+        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
@@ -118,12 +135,14 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
+            Explore(),  # the Explore table and the compact per-note JSON for the browser
             self.bib,
             InsightMarks(),  # [idea] badges
             self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
-            SearchAdditions(),  # word forms in the search index
+            SearchAdditions(),  # word forms in material's search index (search_engine: material)
+            self.search,  # last: each page's document for Pagefind is its HTML as the others left it
         )
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -131,13 +150,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.citations.keep_drawn = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.live = LiveBuild(config=config)
         self.project_root = Path(config.config_file_path or config.docs_dir).resolve().parent
         # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
         caches = cache_root(self.config, self.project_root)
         self.notes_cache_file = caches / "notes" / "parsed.pickle" if caches else None
+        # Copies of blog posts the blog plugin could not read as written (page_meta.readable_post_hide).
+        self.posts_workdir = caches / "posts" if caches else Path(tempfile.gettempdir()) / f"paperkb-posts-{os.getpid()}"
         self.user_nav = config.nav
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
+        if self.config.enabled and PREVIEW_JS_URI not in {str(s) for s in config.extra_javascript}:
+            config.extra_javascript.append(PREVIEW_JS_URI)
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
         return config
@@ -152,8 +176,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        self.live.source_files = list(files)  # as MkDocs found them: serve.py re-plans from these
+        return self.plan(files, config)
+
+    def plan(self, files: Files, config: MkDocsConfig, edited: set[str] | None = None,
+             bib_edited: bool = False) -> Files:
+        """Load the library and let every feature plan this build: drafts and rejected notes
+        leave ``files``, generated pages join it. ``edited``: the src paths `serve` saw change
+        since the last plan (then ``self.change`` says what that changed for other pages)."""
+        previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
         report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
+        report(readable_post_hide(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -163,9 +197,14 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files))
-        if self.notes_cache_file:
+        if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
             self.cache.save(self.notes_cache_file)
         report(self.library.problems)
+        self.change = None
+        if edited is not None:
+            keys = {n.key for lib in (previous, self.library) for src in edited
+                    if (n := lib.by_src_uri.get(src)) is not None}
+            self.change = LibraryChange.between(previous, self.library, keys, all_notes=bib_edited)
         self._remove_unpublished(files)
         for note in [*self.library, *self.library.projects.values()]:  # reached through index pages, not the nav
             file = files.get_file_from_path(note.src_uri)
@@ -181,8 +220,16 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.generated_uris = frozenset(self.site.generated_uris())
         self.rendering.clear()
-        build = Build(self.library, self.site, files, config, prefix)
+        build = Build(self.library, self.site, files, config, prefix,
+                      same_graph=bool(self.change and self.change.same_graph),
+                      same_notes=bool(self.change and self.change.same_notes and not bib_edited),
+                      previous=previous if self.change is not None else None,
+                      touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
         pages = [page for feature in self.features for page in feature.start(build)]
+        if previous_site is not None and edited is not None:
+            # A full build learns where pages that moved (blog posts) went as it renders them,
+            # after the generated pages were made: `serve` re-renders with what it learnt.
+            self.site.urls.moved.update(previous_site.urls.moved)
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -191,19 +238,28 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
+        files.append(File.generated(config, PREVIEW_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-preview.js")))
         if self.config.auto_nav and self.user_nav is None:
             config.nav = self._nav(files)
         return files
 
     def _remove_unpublished(self, files: Files) -> None:
+        self.rejected = {}
         published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
         drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]}
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
                 continue
-            if src in drafts or self._is_rejected_note(file):
+            if src in drafts:
                 files.remove(file)
+            elif self._is_rejected_note(file):
+                if self.command == "serve":  # the page stays, its problems on top, until fixed
+                    shown = display_path(Path(file.abs_src_path), self.project_root)
+                    self.rejected[src] = [p for p in self.library.problems if p.path == shown]
+                    file.inclusion = InclusionLevel.NOT_IN_NAV
+                else:
+                    files.remove(file)
 
     def _is_rejected_note(self, file: File) -> bool:
         """A note that was reported with errors: it is skipped, not published half-broken.
@@ -238,17 +294,20 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return markdown
         src = page.file.src_uri
         note = self.library.by_src_uri.get(src)
+        shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
+                    if page.file.abs_src_path and not page.file.generated_by else src)
+        normalise_hide(page, shown_as)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
-            normalise_tags(page, display_path(Path(page.file.abs_src_path), self.project_root)
-                           if page.file.abs_src_path and not page.file.generated_by else src,
-                           spelling=self.library.spellings.tag)
+            normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
         render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
                             warn=self._warner(page, note))
         render.expand = lambda text: self._text_pass(render, text)
         self.rendering[src] = render
+        if src in self.rejected:
+            markdown = self.slots.hold(src, str(rejected_note_banner(self.rejected[src]))) + "\n\n" + markdown
         for feature in self.features:
             markdown = feature.page_markdown(render, markdown)
         return markdown
@@ -285,6 +344,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         render = self.rendering.pop(page.file.src_uri, None)
+        self.live.page_rendered(page.file.src_uri, render, config)
         if render is None:
             return output
         for feature in self.features:
@@ -292,6 +352,17 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         for feature in self.features:
             output = feature.finished_page(render, output)
         return output
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.live.nav = nav  # the navigation as every plugin left it (serve.py renders with it)
+        return context
+
+    @event_priority(-100)  # the files and Jinja environment as every plugin left them (serve.py)
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.live.env, self.live.files = env, files
+        if self.command == "serve":
+            self.live.remember_posts(files)
+        return env
 
     # -- after the build ------------------------------------------------------------------------
     @event_priority(-50)  # after mkdocs-material's search plugin wrote search/search_index.json
@@ -308,12 +379,19 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.published.fail()
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        return self.search.place_panel_script(output_content)  # 404.html has the search box too
+
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # .bib files listed in bib_files may live outside docs_dir: reload when they change too.
         for path in self.bib.watched_files():
             server.watch(str(path))
+        if self.config.enabled:
+            IncrementalServe(self, server, builder).install()
         return server
 
     def on_shutdown(self) -> None:
+        if self.command == "serve" and self.notes_cache_file and self.cache.entries:
+            self.cache.save(self.notes_cache_file)
         for feature in self.features:
             feature.close()

@@ -25,6 +25,7 @@ class SiteMap:
     statistics: str = "index.md"
     insights: str = "insights.md"
     tags: str = "tags.md"
+    explore: str = "explore.md"  # every note in one table that filters and sorts
     facet_pages: dict[str, dict[object, str]] = field(default_factory=dict)
     # The bibliography (all references by year) and the reading queue; None: not generated.
     bibliography: str | None = None
@@ -38,7 +39,8 @@ class SiteMap:
     @classmethod
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
                     statistics: str = "index.md", graphs: bool = False) -> "SiteMap":
-        site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md")
+        site = cls(urls, home=home, statistics=statistics, insights=f"{prefix}insights.md", tags=f"{prefix}tags.md",
+                   explore=f"{prefix}explore.md")
         if library.scholar is not None and library.scholar.note_papers():  # `paperkb enrich` ran
             site.frontier = f"{prefix}frontier/index.md"
         site.projects = f"{prefix}projects/index.md" if library.projects else None
@@ -67,7 +69,7 @@ class SiteMap:
         return self.facet_pages[f"{facet}:index"][None]
 
     def generated_uris(self) -> list[str]:
-        uris = [self.home, self.statistics, self.insights, self.tags]
+        uris = [self.home, self.statistics, self.explore, self.insights, self.tags]
         uris.extend(page for page in (self.bibliography, self.to_read, self.projects, self.frontier) if page)
         for pages in self.facet_pages.values():
             uris.extend(pages.values())

@@ -23,10 +23,10 @@ from pybtex.plugin import find_plugin
 from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
-from .latex import url_from_latex
+from .latex import biblatex_for_pybtex, url_from_latex
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
-_CACHE_VERSION = f"3/pybtex-{pybtex_version}"
+_CACHE_VERSION = f"4/pybtex-{pybtex_version}"
 # Below this many references formatting takes a fraction of a second: no cache file is written.
 DISK_CACHE_MIN_ENTRIES = 200
 
@@ -51,6 +51,7 @@ _MONTHS = {
     "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
 }
 _SAFE_SCHEMES = {"http", "https", "ftp", "mailto"}
+_VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file"})
 
 
 def _is_safe_url(url: str) -> bool:
@@ -91,7 +92,7 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
         elif item.name == "url" and not _is_safe_url(url_from_latex(item.value)):
             continue  # a javascript: "URL" is neither a link nor worth showing
         elif item.name not in PRIVATE_FIELDS and item.name not in dict(fields):
-            fields.append((item.name, item.value))
+            fields.append((item.name, item.value if item.name in _VERBATIM_FIELDS else biblatex_for_pybtex(item.value)))
     # biblatex (Zotero / Better BibTeX) names: the BibTeX styles look for journal and year.
     names = dict(fields)
     if "journal" not in names and "journaltitle" in names:

@@ -26,6 +26,7 @@ class PlannedNote:
     path: Path | None  # None: skipped
     text: str = ""
     skip_reason: str = ""
+    keep_as_bib_entry: bool = False  # no note, but the source entry is kept in the notes folder
 
 
 def note_front_matter(entry: BibEntry) -> dict:
@@ -72,7 +73,7 @@ def plan_import(entries: Iterable[BibEntry], library: Library, out_dir: Path) ->
             plans.append(PlannedNote(entry, None, skip_reason=f"a note has this key: {existing.display_path}"))
             continue
         if not is_safe_key(entry.key):
-            plans.append(PlannedNote(entry, None, skip_reason=(
+            plans.append(PlannedNote(entry, None, keep_as_bib_entry=True, skip_reason=(
                 "the key is not usable as a note key (letters, digits and . _ - + : only)")))
             continue
         path = out_dir / file_name_for(entry.key)

@@ -147,3 +147,63 @@ def url_from_latex(value: str) -> str:
         value = match.group(1)
     value = re.sub(r"\\([_%#&~$])", r"\1", value)
     return value.replace("{", "").replace("}", "").strip()
+
+
+# -- biblatex commands pybtex does not know -------------------------------------------------
+# pybtex's LaTeX reader decodes accents, braces, dashes and quotes, and leaves every other
+# command as text ("methodology\hyphen independent", "\emph <span>in vivo</span>"). These are
+# the commands .bib files use in titles and journals, as the LaTeX pybtex reads: a character,
+# quotes, or the braced text alone (the style's own italics carry no meaning a reader misses).
+_COMMAND_CHARACTERS = {"hyphen": "-", "nbhy": "-", "slash": "/", "textslash": "/", "addcolon": ":",
+                       "addsemicolon": ";", "addcomma": ",", "adddot": ".", "addperiod": ".", "addspace": " ",
+                       "addnbspace": "~", "addthinspace": " ", "addabbrvspace": " ", "hyphenate": "",
+                       # what paperkb's own BibTeX (note_entry) writes for "<" and ">" in a title
+                       "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_"}
+_QUOTING_COMMANDS = ("mkbibquote", "enquote", "textquote")
+_TEXT_COMMANDS = ("emph", "mkbibemph", "textit", "textbf", "mkbibbold", "textsc", "texttt", "textrm", "textsf",
+                  "textup", "textmd", "textnormal", "textsl", "mbox", "autocap", "mkbibitalic", "NoCaseChange")
+_COMMAND = re.compile(r"\\(" + "|".join(sorted([*_COMMAND_CHARACTERS, *_QUOTING_COMMANDS, *_TEXT_COMMANDS],
+                                                 key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s*)")
+
+
+def _braced_end(value: str, start: int) -> int | None:
+    """Index just past the brace group opening at ``value[start]`` ("{"), or None."""
+    depth = 0
+    for index in range(start, len(value)):
+        char = value[index]
+        if char == "\\":
+            continue
+        if char == "{" and (index == 0 or value[index - 1] != "\\"):
+            depth += 1
+        elif char == "}" and value[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return None
+
+
+def biblatex_for_pybtex(value: str) -> str:
+    """``value`` with the biblatex and text-formatting commands pybtex leaves as text written
+    as the LaTeX it reads: ``\\hyphen`` -> ``-``, ``\\mkbibquote{X}`` -> ````X''``,
+    ``\\emph{X}`` -> ``{X}``."""
+    if "\\" not in value:
+        return value
+    out: list[str] = []
+    position = 0
+    for match in _COMMAND.finditer(value):
+        if match.start() < position:
+            continue  # inside a group already rewritten
+        name = match.group(1)
+        out.append(value[position:match.start()])
+        position = match.end()
+        if name in _COMMAND_CHARACTERS:
+            out.append(_COMMAND_CHARACTERS[name])
+            continue
+        end = _braced_end(value, match.end()) if value[match.end():match.end() + 1] == "{" else None
+        if end is None:
+            continue  # the command alone: dropped, its argument (if any) stays
+        inner = biblatex_for_pybtex(value[match.end() + 1:end - 1])
+        out.append(f"``{inner}''" if name in _QUOTING_COMMANDS else "{" + inner + "}")
+        position = end
+    out.append(value[position:])
+    return "".join(out)

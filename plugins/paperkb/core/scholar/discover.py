@@ -66,21 +66,19 @@ class DiscoverResult:
 
 
 def resolve_seeds(seeds: tuple[str, ...], library: Library, fetcher: Fetcher) -> dict[str, str]:
-    """seed -> paperId; notes are resolved like `enrich` does, ids from the store or one batch."""
+    """seed -> paperId: from the store, else notes resolved as `enrich` does and ids asked for,
+    all in one batch."""
     found: dict[str, str] = {}
     asks: dict[str, str] = {}
+    notes = {}
     for seed in seeds:
         note = library.get(seed)
         if note is not None:
             pid = fetcher.store.paper_of(seed)
             if pid is None:
-                resolved, missing = fetcher.resolve([note])
-                if seed not in resolved:
-                    tried = ", ".join(missing[0].tried) if missing else "nothing"
-                    raise SeedError(f"note '{seed}' is not found on Semantic Scholar (tried: {tried}); "
-                                    "give its paper as doi:…, arxiv:… or a paperId", usage=False)
-                pid = resolved[seed]
-            found[seed] = pid
+                notes[seed] = note
+            else:
+                found[seed] = pid
             continue
         ref = seed_ref(seed)
         if ref is None:
@@ -91,14 +89,20 @@ def resolve_seeds(seeds: tuple[str, ...], library: Library, fetcher: Fetcher) ->
             found[seed] = stored
         else:
             asks[seed] = ref.api_id
-    if asks:
-        papers = fetcher.fetch_papers(asks.values())
+    if notes or asks:
+        resolved, missing = fetcher.resolve(list(notes.values()), also=asks.values())
+        for seed in notes:
+            if seed not in resolved:
+                tried = ", ".join(next((m.tried for m in missing if m.note.key == seed), [])) or "nothing"
+                raise SeedError(f"note '{seed}' is not found on Semantic Scholar (tried: {tried}); "
+                                "give its paper as doi:…, arxiv:… or a paperId", usage=False)
+            found[seed] = resolved[seed]
         for seed, api_id in asks.items():
-            pid = papers.get(api_id)
+            pid = fetcher.answers.get(api_id)
             if not pid:
                 raise SeedError(f"'{seed}' is not found on Semantic Scholar", usage=False)
             found[seed] = pid
-    return found
+    return {seed: found[seed] for seed in seeds}
 
 
 def discover(query: DiscoverQuery, library: Library, fetcher: Fetcher, dismissed: set[str], *,

@@ -38,6 +38,7 @@ class Fetcher:
     page_size: int = PAGE_SIZE
     on_items: Callable[[int], None] | None = None  # told how many citations / references each page brought
     papers_written: set[str] = field(default_factory=set)
+    answers: dict[str, str | None] = field(default_factory=dict)  # api id -> paperId (None: unknown), this run
     _last_save: float = field(default_factory=time.monotonic)
 
     def fresh(self, stamp: object) -> bool:
@@ -63,7 +64,7 @@ class Fetcher:
         for chunk, papers in self.client.papers(ids):
             stamp = now_stamp()
             for api_id, raw in zip(chunk, papers):
-                found[api_id] = self._add(raw, stamp) if raw else None
+                found[api_id] = self.answers[api_id] = self._add(raw, stamp) if raw else None
             self.checkpoint()
         return found
 
@@ -72,9 +73,11 @@ class Fetcher:
         return self.store.find(ref)
 
     # -- notes -> papers -------------------------------------------------------------------------
-    def resolve(self, notes: list[Note], on_step: Callable[[int], None] | None = None
-                ) -> tuple[dict[str, str], list[Unresolved]]:
-        """Resolve each note (s2, doi, arxiv, links, then exact title), refreshing stale metadata."""
+    def resolve(self, notes: list[Note], on_step: Callable[[int], None] | None = None, *,
+                also: Iterable[str] = ()) -> tuple[dict[str, str], list[Unresolved]]:
+        """Resolve each note (s2, doi, arxiv, links, then exact title), refreshing stale metadata;
+        the api ids ``also`` go into the first batch too (their answers land in ``answers``)."""
+        also = list(also)
         step = on_step or (lambda n: None)
         resolved: dict[str, str] = {}
         unresolved: list[Unresolved] = []
@@ -101,7 +104,7 @@ class Fetcher:
         # Rounds of batches: each note's first id, then (for those not found) its next one.
         queue = {key: [r for r in refs if r.kind != "title"] for key, (_n, refs) in pending.items()}
         first_round = True
-        while queue or (first_round and stale):
+        while queue or (first_round and (stale or also)):
             asks: dict[str, PaperRef] = {}
             for key, refs in list(queue.items()):
                 if not refs:
@@ -115,7 +118,7 @@ class Fetcher:
                     del queue[key]
                 else:
                     asks[key] = ref
-            ids = [ref.api_id for ref in asks.values()] + (sorted(stale) if first_round else [])
+            ids = [ref.api_id for ref in asks.values()] + (sorted(stale) + also if first_round else [])
             first_round = False
             if not ids:
                 continue

@@ -1,0 +1,166 @@
+/* paperkb search worker: mkdocs-material's search-worker protocol, answered from Pagefind.
+ *
+ * material's script sends SETUP (its own index, empty here), waits for READY, then sends each
+ * query (QUERY) and renders every RESULT it receives. Pagefind loads lazily: its script, WASM
+ * and the index chunks a query needs. Besides material's messages, the filter panel
+ * (search-panel.js) sends "pkb-warm" (start loading), "pkb-filter" (the chosen facet values) and
+ * "pkb-more" (the next results); the worker tells it the facet counts of each answer.
+ *
+ * The index holds Chinese text with a space between jieba's words (Pagefind splits words on
+ * spaces on a site that is not in Chinese): a query is cut the same way here (Intl.Segmenter),
+ * and the spaces between Han characters are taken out of every title and excerpt shown. */
+"use strict";
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+const PAGE_SIZE = 20;
+const HAN_RUN = /\p{Script=Han}+/gu;
+const SPACE_BETWEEN_HAN = /(\p{Script=Han}(?:<\/mark>)?)[ \u00a0]+(?=(?:<mark>)?\p{Script=Han})/gu;
+const segmenter = typeof Intl === "object" && typeof Intl.Segmenter === "function"
+  ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+
+let loading = null;
+let filters = {};
+let query = "";
+let state = null;  // {id, search, terms, items}
+let sequence = 0;
+
+function pagefind() {
+  if (!loading) {
+    const url = new URL("../../pagefind/pagefind.js", self.location.href).href;
+    // The filter values are loaded before the first search: Pagefind counts a search's results
+    // per filter value only over the filter chunks it has.
+    loading = import(url).then(async (module) => {
+      await module.options({ excerptLength: 26 });
+      await module.init();
+      self.postMessage({ type: "pkb-filters", data: await module.filters() });
+      return module;
+    });
+  }
+  return loading;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function unspace(html) {
+  return String(html).replace(/\u200b/g, "").replace(SPACE_BETWEEN_HAN, "$1");
+}
+
+function segment(text, pairs) {
+  return text.replace(HAN_RUN, (run) => {
+    let words = segmenter ? Array.from(segmenter.segment(run), (s) => s.segment) : [run];
+    if (pairs) {  // a second try: long words cut into pairs of characters
+      words = words.flatMap((w) => (w.length > 2 ? w.match(/.{1,2}/gu) : [w]));
+    }
+    return ` ${words.join(" ")} `;
+  }).replace(/\s+/g, " ").trim();
+}
+
+function highlight(text, terms) {
+  /* ``text`` as HTML, each query term in it marked (split first, escaped piece by piece). */
+  const words = terms.filter((t) => t.length > 0).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!words.length) return escapeHtml(text);
+  return String(text).split(new RegExp(`(${words.join("|")})`, "iu"))
+    .map((part, i) => (i % 2 ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part))).join("");
+}
+
+function sitePath(url) {
+  return String(url || "").replace(/^\/+/, "");
+}
+
+function toGroup(data, rank, terms) {
+  const meta = data.meta || {};
+  const termMap = Object.fromEntries(terms.map((t) => [t, true]));
+  const score = 1000 - rank;
+  const facts = [meta.kind, meta.year, meta.venue].filter(Boolean).map(escapeHtml).join(" · ");
+  const text = `<p>${unspace(data.excerpt || "")}</p>` +
+    (facts ? `<p class="pkb-search-facts">${facts}</p>` : "");
+  const page = {
+    location: sitePath(data.url), title: unspace(highlight(meta.title || data.url, terms)),
+    text, score, terms: termMap,
+  };
+  const sections = (data.sub_results || [])
+    .filter((sub) => String(sub.url).includes("#") && sub.title && sub.title !== meta.title)
+    .slice(0, 5)
+    .map((sub) => ({
+      location: sitePath(sub.url), title: unspace(highlight(sub.title, terms)),
+      text: `<p>${unspace(sub.excerpt || "")}</p>`, score: score - 0.5, terms: termMap,
+    }));
+  return [page, ...sections];
+}
+
+function activeFilters() {
+  return Object.fromEntries(Object.entries(filters).filter(([, values]) => values.length));
+}
+
+async function run(text) {
+  const id = ++sequence;
+  const filtered = Object.keys(activeFilters()).length > 0;
+  let term = segment(text, false);
+  if (!term && !filtered) {
+    state = null;
+    self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query: text, total: 0, shown: 0, filters: null } });
+    return;
+  }
+  const module = await pagefind();
+  const options = { filters: activeFilters() };
+  if (!term) options.sort = { year: "desc" };
+  let search = await module.search(term || null, options);
+  if (id !== sequence) return;
+  if (search && !search.results.length && term && /\p{Script=Han}{3,}/u.test(term)) {
+    term = segment(text, true);
+    search = await module.search(term, options);
+    if (id !== sequence) return;
+  }
+  const terms = term ? term.toLowerCase().split(" ") : [];
+  state = { id, search, terms, items: [] };
+  await more(id);
+}
+
+async function more(id) {
+  if (!state || state.id !== id) return;
+  const { search, terms, items } = state;
+  const next = search.results.slice(items.length, items.length + PAGE_SIZE);
+  const loaded = await Promise.all(next.map((result) => result.data()));
+  if (!state || state.id !== id || id !== sequence) return;
+  loaded.forEach((data) => items.push(toGroup(data, items.length, terms)));
+  self.postMessage({ type: RESULT, data: { items: items.slice() } });
+  self.postMessage({
+    type: "pkb-facets",
+    data: { query, total: search.results.length, shown: items.length, filters: search.filters },
+  });
+}
+
+async function handle(message) {
+  switch (message && message.type) {
+    case SETUP:
+      return { type: READY };
+    case QUERY:
+      query = String(message.data || "");
+      await run(query);
+      return null;
+    case "pkb-warm":
+      pagefind();
+      return null;
+    case "pkb-filter":
+      filters = message.data || {};
+      await run(query);
+      return null;
+    case "pkb-more":
+      if (state) await more(state.id);
+      return null;
+    default:
+      return null;
+  }
+}
+
+self.addEventListener("message", (event) => {
+  handle(event.data).then((reply) => {
+    if (reply) self.postMessage(reply);
+  }).catch((error) => {
+    console.warn("paperkb search:", error);
+    self.postMessage({ type: RESULT, data: { items: [] } });
+  });
+});

@@ -1,0 +1,52 @@
+"""Chinese words for search indexes: jieba's segmentation, shared by both search engines.
+
+Neither engine can split a sentence of Han characters into words by itself on a site whose
+language is not Chinese (lunr and Pagefind both split on spaces there), so the index text is
+segmented here at build time."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+@lru_cache(maxsize=1)
+def jieba():
+    import jieba as _jieba
+
+    _jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
+    return _jieba
+
+
+@lru_cache(maxsize=65536)  # the same runs recur on every page; jieba is slow
+def words(run: str) -> tuple[str, ...]:
+    """A run of Han characters as jieba's words (precise mode)."""
+    if len(run) < 2:
+        return (run,)
+    return tuple(jieba().cut(run, HMM=True))
+
+
+@lru_cache(maxsize=65536)
+def subwords(word: str) -> tuple[str, ...]:
+    """The dictionary words of two or more characters inside ``word`` (jieba's search mode):
+    根本原因 -> 根本, 原因."""
+    if len(word) < 3:
+        return ()
+    return tuple(w for w in jieba().cut_for_search(word) if len(w) >= 2 and w != word)
+
+
+def spaced(text: str, separator: str = " ") -> tuple[str, set[str]]:
+    """``text`` with ``separator`` between the words of every Han run, and the sub-words of
+    those words that are not their prefixes (a prefix search already reaches those)."""
+    extra: set[str] = set()
+
+    def split(match: re.Match[str]) -> str:
+        parts = words(match.group(0))
+        for word in parts:
+            extra.update(s for s in subwords(word) if not word.startswith(s))
+        return separator.join(parts)
+
+    return HAN.sub(split, text), extra

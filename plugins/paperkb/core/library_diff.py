@@ -1,0 +1,80 @@
+"""What changed between two loads of a library, in the terms its readers care about: which
+notes show differently to other pages, whose links changed, and whether the citation graph
+(what diagrams and graph pages draw) or the notes' listed data changed at all.
+
+`mkdocs serve` (mkdocs_plugin/serve.py) re-renders after an edit only the pages this says
+the edit reached; a body edit that changes no link leaves every other page alone."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from .library import Edge, Library
+from .model import Note
+
+
+def shown_data(note: Note) -> Note:
+    """The note as other pages show it (cards, lists, indexes, queries, diagrams): everything but
+    its body. Insights written in the body count (the insights page lists them)."""
+    return dataclasses.replace(
+        note, body="", body_line=0, body_links=[], key_lines={},  # (lines move when the body is edited)
+        insights=[dataclasses.replace(i, line=0) for i in note.insights],
+        cites=[dataclasses.replace(c, line=0) for c in note.cites])
+
+
+def _edges(edges: Iterable[Edge]) -> set[tuple]:
+    return {(e.source, e.target, e.role, e.via) for e in edges}
+
+
+def links_of(library: Library, key: str) -> set[tuple]:
+    """The note's edges both ways (citations and mentions), without the lines they were written on."""
+    return _edges([*library.cites(key), *library.cited_by(key),
+                   *library.mentions_out.get(key, ()), *library.mentions_in.get(key, ())])
+
+
+def neighbours(library: Library, key: str) -> set[str]:
+    return {end for edge in links_of(library, key) for end in edge[:2]} - {key}
+
+
+@dataclasses.dataclass
+class LibraryChange:
+    """How ``new`` differs from ``old`` for the notes in ``keys`` (those whose files changed);
+    with ``all_notes`` every note is compared (a .bib file can complete any note)."""
+
+    shown: set[str]  # keys whose shown data changed, or that came or went
+    relinked: set[str]  # keys at the other end of a link that came or went
+    same_graph: bool  # notes, titles, years, fields, places and links as before: diagrams unchanged
+    same_notes: bool  # every note's shown data and links as before: indexes unchanged
+
+    @classmethod
+    def between(cls, old: Library, new: Library, keys: set[str], *, all_notes: bool = False) -> "LibraryChange":
+        candidates = set(old.notes) | set(new.notes) if all_notes else set(keys)
+        shown: set[str] = set()
+        relinked: set[str] = set()
+        for key in candidates:
+            before, after = old.notes.get(key), new.notes.get(key)
+            if before is None or after is None or shown_data(before) != shown_data(after):
+                shown.add(key)
+            changed_links = links_of(old, key) ^ links_of(new, key)
+            relinked |= {end for edge in changed_links for end in edge[:2]} - {key}
+        same_notes = not shown and not relinked and old.notes.keys() == new.notes.keys()
+        same_graph = same_notes or (
+            old.notes.keys() == new.notes.keys() and not relinked
+            and all(_graph_data(old.notes[k]) == _graph_data(new.notes[k]) for k in shown))
+        return cls(shown, relinked, same_graph, same_notes)
+
+
+def _graph_data(note: Note) -> tuple:
+    """What a diagram shows of a note."""
+    return (note.title, note.year, tuple(note.fields), note.src_uri)
+
+
+def within_two_links(library: Library, keys: Iterable[str]) -> set[str]:
+    """``keys`` and the notes one or two links (either way, citations or mentions) from them."""
+    found = set(keys)
+    frontier = set(found)
+    for _ in range(2):
+        frontier = {n for key in frontier if key in library.notes for n in neighbours(library, key)} - found
+        found |= frontier
+    return found

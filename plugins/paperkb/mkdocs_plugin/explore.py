@@ -1,0 +1,37 @@
+"""The Explore page and the compact per-note data the browser reads (render/explore_page.py,
+render/site_data.py), written once per build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from ..render.explore_page import explore_page
+from ..render.index_pages import GeneratedPage
+from ..render.site_data import SITE_DATA_URI, site_data, site_data_json
+from .assets import ASSETS_DIR
+from .config import PaperKBConfig
+from .feature import Build, Feature
+
+EXPLORE_SCRIPT = "assets/paperkb/explore.js"
+
+
+class Explore(Feature):
+    def __init__(self) -> None:
+        self.enabled = False
+        self.data: dict = {}  # this build's site data (the graph and previews may read it too)
+
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        self.enabled = options.enabled
+        if self.enabled and EXPLORE_SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(EXPLORE_SCRIPT)
+
+    def start(self, build: Build) -> list[GeneratedPage]:
+        if not self.enabled:
+            return []
+        self.data = site_data(build.library, build.site)
+        build.files.append(File.generated(build.config, SITE_DATA_URI, content=site_data_json(self.data)))
+        build.files.append(File.generated(build.config, EXPLORE_SCRIPT, abs_src_path=str(ASSETS_DIR / "explore.js")))
+        return [explore_page(build.site.explore, self.data, build.site)]

@@ -1,0 +1,223 @@
+"""Pagefind behind mkdocs-material's search box (the plugin's default search engine).
+
+mkdocs-material's search plugin stays in the configuration, so the theme renders its search
+box, keyboard shortcuts and result list as always; it no longer builds its index. paperkb
+writes one document per page for Pagefind (render/search_document.py), has Pagefind index
+them after the build (core/pagefind_bundle.py) and ships a search worker that speaks the
+theme's worker protocol and answers from Pagefind (assets/search-worker.js), plus the filter
+panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
+
+A full build (on_config) starts from no documents. `mkdocs serve`'s quick update (serve.py)
+re-renders some pages, whose documents ``page_html`` replaces, then calls ``refresh`` with the
+site's pages: documents of pages that are gone are dropped and Pagefind indexes again."""
+
+from __future__ import annotations
+
+import html as html_text
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from ..core.model import Note
+from ..core.note_filters import KIND, KIND_LABELS, note_facets
+from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
+from ..render.index_pages import GeneratedPage
+from ..render.search_document import search_document
+from .assets import ASSETS_DIR
+from .config import PaperKBConfig
+from .feature import Build, Feature, PageRender
+from .messages import log
+
+SEARCH_PLUGIN = "material/search"
+PANEL_SCRIPT = "assets/paperkb/search-panel.js"
+WORKER_SCRIPT = "assets/paperkb/search-worker.js"
+BUNDLE_DIR = "pagefind"
+# material's search plugin events that build and write its index: not run under Pagefind.
+_MATERIAL_INDEX_EVENTS = ("page_context", "post_build")
+# The panel script as MkDocs writes it among extra_javascript (after the theme's bundle) and the
+# theme's config script, which the bundle reads (and creates the search worker from) at once.
+_PANEL_TAG = re.compile(r'<script src="[^"]*assets/paperkb/search-panel\.js"></script>\n?')
+_THEME_CONFIG = '<script id="__config"'
+_TAG = re.compile(r"<[^>]*>")
+
+
+class PagefindSearch(Feature):
+    def __init__(self) -> None:
+        self.enabled = False
+        self.bundle: PagefindBundle | None = None
+        self.rendered: set[str] = set()  # page URLs with a document from this build
+        self._material_config: Any = None
+
+    # -- configuration -------------------------------------------------------------------------
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        material = config.plugins.get(SEARCH_PLUGIN)
+        self.enabled = (options.enabled and options.search_engine == "pagefind"
+                        and material is not None and material.config.enabled)
+        if not self.enabled:
+            return
+        self._material_config = material.config
+        for event in _MATERIAL_INDEX_EVENTS:
+            handler = getattr(material, f"on_{event}")
+            handlers = config.plugins.events[event]
+            config.plugins.events[event] = [h for h in handlers if h != handler]
+        if PANEL_SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(PANEL_SCRIPT)
+        language = str(config.theme.get("language") or "en").split("-")[0].lower() or "en"
+        if self.bundle is None or self.bundle.language != language:
+            if self.bundle is not None:
+                self.bundle.close()
+            self.bundle = PagefindBundle(language)
+        # A full build (its on_config) starts from no documents; serve's quick updates plan again
+        # (start) without configuring, and keep the documents of the pages they do not render.
+        self.begin_build(full=True)
+
+    def start(self, build: Build) -> list[GeneratedPage]:
+        if self.enabled:
+            for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
+                build.files.append(File.generated(build.config, uri, abs_src_path=str(ASSETS_DIR / uri.rsplit("/", 1)[1])))
+        return []
+
+    def page_html(self, page: PageRender, html: str) -> str:
+        """The page's HTML as every paperkb feature left it, before the lists and diagrams that
+        only repeat other notes are added (page_output)."""
+        if self.enabled:
+            self.page_rendered(page.page, page.note, html)
+        return html
+
+    def page_output(self, page: PageRender, output: str) -> str:
+        return self.place_panel_script(output)
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        self.write(config.site_dir)
+
+    def begin_build(self, *, full: bool = True) -> None:
+        """A full build indexes the pages it renders, nothing left from the previous one."""
+        if self.enabled and self.bundle is not None and full:
+            self.bundle.clear()
+        self.rendered = set()
+
+    # -- pages -----------------------------------------------------------------------------------
+    def page_rendered(self, page: Page, note: Note | None, html: str | None = None) -> None:
+        """Keep (or replace) the document of a page MkDocs just rendered; drafts and pages marked
+        ``search: {exclude: true}`` get none."""
+        if not self.enabled or self.bundle is None:
+            return
+        url = page.url
+        if not _searchable(page):
+            self.bundle.remove(url)
+            return
+        # Other pages' titles are HTML text (from a heading, or escaped by generated pages and
+        # page_meta.py); the document escapes the plain text once.
+        title = html_text.unescape(_TAG.sub("", str(page.title or "")))
+        if note is not None:
+            title = note.title
+            filters = note_facets(note)
+            meta = {"year": str(note.year or ""), "venue": note.venue or "", KIND: KIND_LABELS["note"]}
+        else:
+            kind = "post" if _is_post(page) else "page"
+            filters = {KIND: [KIND_LABELS[kind]]}
+            year = _post_year(page) if kind == "post" else None
+            if year:
+                filters["year"] = [str(year)]
+            tags = page.meta.get("tags")
+            if isinstance(tags, list) and tags:
+                filters["tag"] = [str(t) for t in tags]
+            meta = {"year": str(year or ""), KIND: KIND_LABELS[kind]}
+        document = search_document(title=str(title), content_html=page.content or "" if html is None else html,
+                                   language=self.bundle.language, filters=filters, meta=meta)
+        self.bundle.put(url, document)
+        self.rendered.add(url)
+
+    def place_panel_script(self, html: str) -> str:
+        """Move the panel script before the theme's bundle: it must hand the theme its worker
+        before the bundle creates one."""
+        if not self.enabled:
+            return html
+        match = _PANEL_TAG.search(html)
+        at = html.find(_THEME_CONFIG)
+        if match is None or at < 0 or match.start() < at:
+            return html
+        tag = match.group(0)
+        html = html[:match.start()] + html[match.end():]
+        return html[:at] + tag + html[at:]
+
+    def page_removed(self, url: str) -> None:
+        if self.bundle is not None:
+            self.bundle.remove(url)
+
+    def refresh(self, page_urls: set[str], site_dir: str) -> None:
+        """After `serve` re-rendered some pages (their documents were replaced on the way):
+        drop the documents of pages that are gone and index again."""
+        if not self.enabled or self.bundle is None:
+            return
+        for url in self.bundle.urls - page_urls:
+            self.bundle.remove(url)
+        self.write(site_dir)
+
+    # -- after the build ------------------------------------------------------------------------
+    def write(self, site_dir: str) -> None:
+        """Index the documents into ``site_dir/pagefind`` and give material's script the empty
+        index it loads at start (the worker answers from Pagefind)."""
+        if not self.enabled or self.bundle is None:
+            return
+        try:
+            pages = self.bundle.write(Path(site_dir) / BUNDLE_DIR)
+        except PagefindUnavailable as exc:
+            log.error(f"paperkb: the search index was not written: {exc}")
+            return
+        log.debug(f"paperkb: Pagefind indexed {pages} pages")
+        material = self._material_config
+        stub = {"config": {"lang": list(material.lang or ["en"]), "separator": material.separator or r"[\s\-]+",
+                           "pipeline": list(material.pipeline or [])},
+                "docs": []}
+        path = Path(site_dir) / "search" / "search_index.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stub, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    def close(self) -> None:
+        if self.bundle is not None:
+            self.bundle.close()
+            self.bundle = None
+
+
+def _searchable(page: Page) -> bool:
+    search = page.meta.get("search")
+    if isinstance(search, dict) and search.get("exclude"):
+        return False
+    if page.meta.get("draft") is True or getattr(getattr(page, "config", None), "draft", False) is True:
+        return False  # a blog post shown by `serve` (draft_on_serve) is still a draft
+    return not _is_blog_view(page)
+
+
+def _is_post(page: Page) -> bool:
+    try:
+        from material.plugins.blog.structure import Post
+    except ImportError:  # pragma: no cover - mkdocs-material is a dependency
+        return False
+    return isinstance(page, Post)
+
+
+def _is_blog_view(page: Page) -> bool:
+    """The blog's index, archive and category pages only repeat the posts' excerpts."""
+    try:
+        from material.plugins.blog.structure import View
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(page, View)
+
+
+def _post_year(page: Page) -> int | None:
+    created = page.meta.get("date")
+    if isinstance(created, dict):
+        created = created.get("created")
+    if isinstance(created, (date, datetime)):
+        return created.year
+    post_config = getattr(page, "config", None)
+    created = getattr(getattr(post_config, "date", None), "created", None)
+    return created.year if isinstance(created, (date, datetime)) else None

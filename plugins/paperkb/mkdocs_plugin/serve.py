@@ -1,0 +1,533 @@
+"""`mkdocs serve` that re-renders only what an edit touched.
+
+MkDocs' own server rebuilds the whole site on every save (30 s at 2,000 notes). Here the
+server's builder is replaced: when only notes, ``.bib`` files or pages in docs_dir changed,
+
+1. the library is loaded again (unchanged notes come from the parse cache) and every feature
+   plans the build again (``PaperKBPlugin.plan``), on the files MkDocs found plus the edit;
+2. the pages the edit touched are found: the changed notes' own pages, their neighbours before
+   and after the edit, every page that recorded reading a changed note (``PageRender.reads``,
+   query blocks read every note), the notes whose diagram changed, and the generated pages
+   (indexes, bibliography, graph pages) whose Markdown changed;
+3. only those go through MkDocs' page pipeline (``_populate_page`` / ``_build_page``: every
+   plugin's page events, the theme's templates) with the config, files, navigation and Jinja
+   environment of the last build kept in memory; the search index is put together from the
+   entries each page gave, all.bib and the other generated files are rewritten when they
+   changed, the browser reloads.
+
+Anything else (mkdocs.yml, the theme, a change of the navigation, a blog post whose views would
+change) takes MkDocs' full build, as before. A save is seen at once through inotify where the
+platform has it (MkDocs polls every 0.5 s)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE
+
+from ..core.library_diff import neighbours
+from ..core.problems import Problem
+from ..render.escape import html
+from .blog import Feeds
+from .feature import PageRender
+from .search import SearchAdditions
+
+if TYPE_CHECKING:
+    from .plugin import PaperKBPlugin
+
+log = logging.getLogger("mkdocs.plugins.paperkb")
+
+
+def rejected_note_banner(problems: list[Problem]) -> Markup:
+    """The box at the top of a note that failed to load while serving (its page stays)."""
+    items = Markup("").join(html("<li><code>{}:{}: {}</code></li>", p.path, p.line, p.message) for p in problems)
+    return html('<div class="admonition failure pkb-rejected"><p class="admonition-title">'
+                "This note is not published: fix the problems below</p><ul>{}</ul></div>", items)
+
+
+@dataclass
+class LiveBuild:
+    """The last build as `serve` keeps it: what re-rendering one page needs."""
+
+    config: MkDocsConfig | None = None
+    source_files: list[File] = field(default_factory=list)  # as MkDocs found them, before paperkb's on_files
+    files: Files | None = None
+    nav: Any = None
+    env: Any = None
+    reads: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)  # src -> (keys, every note)
+    post_fronts: dict[str, str] = field(default_factory=dict)  # blog post src -> its front-matter as loaded
+    post_bodies: dict[str, str] = field(default_factory=dict)  # blog post src -> its Markdown (below the front-matter)
+    search_entries: dict[str, list[dict]] = field(default_factory=dict)  # src -> its search index entries
+    _search_seen: int = 0
+
+    def page_rendered(self, src: str, render: PageRender | None, config: MkDocsConfig) -> None:
+        """After the search plugin indexed the page (on_page_context): what the page read and
+        the search entries it gave."""
+        if render is not None:
+            self.reads[src] = (frozenset(render.read_keys), render.read_every_note)
+        index = _search_index(config)
+        if index is not None:
+            entries = index.entries
+            if len(entries) < self._search_seen:  # a new build started a new index
+                self._search_seen = 0
+            self.search_entries[src] = entries[self._search_seen:]
+            self._search_seen = len(entries)
+
+
+    def remember_posts(self, files: Files) -> None:
+        """The front-matter of every blog post as the blog plugin read it (serve.py compares)."""
+        self.post_fronts, self.post_bodies = {}, {}
+        for file in files.documentation_pages():
+            if file.page is not None and _is_blog_page(file.page) and hasattr(file.page, "excerpt"):
+                try:
+                    front, body = _split_post(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))
+                except OSError:
+                    continue
+                if front is not None:  # (a post's Markdown is replaced by its rendering: keep the text)
+                    self.post_fronts[file.src_uri], self.post_bodies[file.src_uri] = front, body
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return index
+    return None
+
+
+class NeedsFullBuild(Exception):
+    """The edit reaches beyond what single pages can show (navigation, blog views...)."""
+
+
+class IncrementalServe:
+    def __init__(self, plugin: PaperKBPlugin, server: Any, full_builder: Any) -> None:
+        self.plugin = plugin
+        self.server = server
+        self.full_builder = full_builder
+        self._changes: set[str] = set()
+        self._lock = threading.Lock()
+        config = plugin.live.config
+        # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
+        self.name = next((name for name, p in config.plugins.items() if p is plugin), "paperkb") if config else "paperkb"
+
+    # -- set-up --------------------------------------------------------------------------------
+    def install(self) -> None:
+        self.server.builder = self.build
+        _prefer_inotify(self.server)
+        _quiet_livereload_script(self.server)
+        for path in list(self.server._watched_paths):  # docs_dir, mkdocs.yml, .bib files elsewhere
+            self.watch(path)
+
+    def watch(self, path: str) -> None:
+        """Record the paths an event names; the server's own handler still asks for a rebuild."""
+        import watchdog.events
+
+        engine = self
+
+        class Recorder(watchdog.events.FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if event.is_directory or event.event_type in READ_EVENTS:
+                    return
+                with engine._lock:
+                    engine._changes.add(os.fsdecode(event.src_path))
+                    dest = getattr(event, "dest_path", "")
+                    if dest:
+                        engine._changes.add(os.fsdecode(dest))
+
+        self.server.observer.schedule(Recorder(), path, recursive=True)
+
+    # -- the builder the server calls -------------------------------------------------------------
+    def build(self) -> None:
+        with self._lock:
+            changed, self._changes = self._changes, set()
+        started = time.monotonic()
+        try:
+            count = self.update(changed)
+        except NeedsFullBuild as reason:
+            log.info(f"paperkb: full rebuild ({reason})")
+        except Exception:  # a bug here must never stop `serve`: the full build is the safe way
+            log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
+        else:
+            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s")
+            return
+        self.full_builder()
+
+    def update(self, changed: set[str]) -> int:
+        plugin, live = self.plugin, self.plugin.live
+        config = live.config
+        if config is None or live.files is None or live.nav is None or live.env is None:
+            raise NeedsFullBuild("no build to update yet")
+        if not changed:
+            raise NeedsFullBuild("a change outside the watched files")
+        docs_dir = Path(config.docs_dir).resolve()
+        bib_files = {p.resolve() for p in plugin.bib.watched_files()} | {p.resolve() for p in plugin.bib.extra_files}
+        sources = {f.src_uri: f for f in live.source_files}
+        changed_srcs: set[str] = set()
+        bib_changed = False
+        for raw in changed:
+            path = Path(raw).resolve()
+            if path in bib_files:
+                bib_changed = True
+                continue
+            if not path.is_relative_to(docs_dir):
+                raise NeedsFullBuild(f"{raw} changed")
+            src = path.relative_to(docs_dir).as_posix()
+            if src.endswith(".bib"):
+                bib_changed = True
+            elif not src.endswith((".md", ".markdown")):
+                raise NeedsFullBuild(f"{src} changed")
+            if path.is_file():
+                if src not in sources:
+                    sources = _insert_in_docs_order(sources, File(src, config.docs_dir, config.site_dir,
+                                                                  config.use_directory_urls))
+            else:
+                sources.pop(src, None)
+            changed_srcs.add(src)
+        posts = self._changed_posts(changed_srcs, config)
+
+        tags_before = _tag_mappings(_tags_plugin(config))
+        old_library, old_nav = plugin.library, config.nav
+        old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+        config.plugins._current_plugin = self.name  # File.generated names its maker
+        touched_paths = {raw for raw in changed} | {str(Path(raw).resolve()) for raw in changed}
+        plugin.cache.unchanged = frozenset(plugin.cache.entries.keys() - touched_paths)
+        try:
+            planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed)
+        finally:
+            config.plugins._current_plugin = None
+            plugin.cache.unchanged = frozenset()
+        if config.nav != old_nav:
+            raise NeedsFullBuild("the navigation changed")
+        live.source_files = list(sources.values())
+        library, change = plugin.library, plugin.change
+        assert change is not None
+
+        files = live.files
+        affected: set[str] = set(changed_srcs)
+        pages_added_or_removed = self._sync_files(files, planned, config, affected, changed_srcs)
+
+        # Who shows what changed: pages that read a note whose shown data changed (its title in a
+        # list, its card in an embed), its neighbours, the notes at either end of a changed link.
+        shown = change.shown | {src for lib in (old_library, library) for key in change.shown
+                                if (src := _src(lib, key))}
+        for key in change.shown:
+            for lib in (old_library, library):
+                affected |= {_src(library, k) or _src(old_library, k) for k in neighbours(lib, key)}
+        affected |= {_src(library, k) or _src(old_library, k) for k in change.relinked}
+        if bib_changed:  # [@key] and cited entries that have no note
+            before, after = old_library.bibliography, library.bibliography
+            shown |= {e.key for e in [*before, *after] if before.get(e.key) != after.get(e.key)}
+        anything = bool(change.shown or change.relinked or bib_changed)
+        for src, (keys, every) in live.reads.items():
+            if (every and anything) or not keys.isdisjoint(shown):
+                affected.add(src)
+        if not change.same_graph:
+            new_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+            for src in old_figures.keys() | new_figures.keys():
+                if old_figures.get(src) != new_figures.get(src):
+                    affected.add(src)
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        pages = [f.page for f in doc_files if f.src_uri in affected and f.page is not None]
+        if any(_is_blog_page(page) for page in pages):  # the blog's views show the posts' excerpts
+            pages += [f.page for f in doc_files if f.page is not None and f.src_uri not in affected
+                      and _is_blog_page(f.page) and f.src_uri not in posts]
+        for src, text in posts.items():
+            live.post_bodies[src] = text
+        self._render(pages, files, doc_files, config, tags_before)
+        if pages_added_or_removed:
+            from mkdocs.commands.build import _build_theme_template
+
+            for template in config.theme.static_templates:
+                _build_theme_template(template, live.env, files, config, live.nav)
+        self._write_search_index(doc_files, config)
+        # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./")
+        plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir)
+        return len(pages)
+
+    # -- steps ------------------------------------------------------------------------------------
+    def _changed_posts(self, changed_srcs: set[str], config: MkDocsConfig) -> dict[str, str]:
+        """The new text of each changed blog post (mkdocs-material's blog plugin reads a post
+        when the files are collected, so only an edit below its front-matter can be shown
+        without a full build: its place in the blog's views, archive and categories stays)."""
+        live = self.plugin.live
+        files = live.files
+        found: dict[str, str] = {}
+        for src in changed_srcs:
+            file = files.get_file_from_path(src) if files is not None else None
+            page = file.page if file is not None else None
+            if page is None or not _is_blog_page(page):
+                if src in live.post_fronts:
+                    raise NeedsFullBuild("a blog post came or went")
+                continue
+            try:
+                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except OSError:
+                raise NeedsFullBuild("a blog post came or went") from None
+            front, body = _split_post(text)
+            if front is None or front != live.post_fronts.get(src):
+                raise NeedsFullBuild("a blog post's front-matter changed")
+            found[src] = body
+        return found
+
+    def _sync_files(self, files: Files, planned: Files, config: MkDocsConfig, affected: set[str],
+                    changed_srcs: set[str]) -> bool:
+        """Bring the live files to what the new plan says for paperkb's part of the site:
+        notes and pages that came or went, generated pages and files whose content changed."""
+        added_or_removed = False
+        planned_by_src = {f.src_uri: f for f in planned}
+        live_by_src = {f.src_uri: f for f in files}
+        ours = set(planned_by_src) | {src for src, f in live_by_src.items() if f.generated_by == self.name}
+        for src in sorted(ours | (changed_srcs & set(live_by_src))):
+            new, old = planned_by_src.get(src), live_by_src.get(src)
+            if old is not None and old.generated_by not in (None, self.name):
+                continue  # another plugin's file
+            if new is None:
+                if old is not None and (old.generated_by == self.name or src in changed_srcs):
+                    files.remove(old)
+                    _delete_output(old, config)
+                    if (tags := _tags_plugin(config)) is not None:
+                        tags.mappings.data.pop(old.url, None)
+                    added_or_removed = added_or_removed or old.is_documentation_page()
+                continue
+            if old is None:
+                if new.generated_by is None:  # a new note: where MkDocs' walk of docs_dir puts it
+                    files._src_uris = _insert_in_docs_order(files._src_uris, new)
+                else:  # after what paperkb generated before it, as the plan lists them
+                    files._src_uris = _insert_after(files._src_uris, new, _before(planned, new, files))
+                if new.is_documentation_page():
+                    Page(None, new, config)
+                    affected.add(src)
+                    added_or_removed = True
+                else:
+                    new.copy_file()
+                continue
+            if new.generated_by == self.name:
+                if new.abs_src_path is not None and new.abs_src_path == old.abs_src_path:
+                    continue  # a shipped asset: unchanged
+                if new.content_bytes != old.content_bytes:
+                    old.content_bytes = new.content_bytes
+                    if old.is_documentation_page():
+                        affected.add(src)
+                    else:
+                        old.copy_file()
+            else:
+                old.inclusion = new.inclusion
+        files._src_uris = _follow_plan(files._src_uris, planned, self.name)
+        return added_or_removed
+
+    def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig, before: dict) -> None:
+        """MkDocs' own page pipeline, page by page: every plugin's page events and the theme."""
+        from mkdocs.commands.build import _build_page, _populate_page
+
+        live = self.plugin.live
+        feed = config.plugins.get("rss")
+        rendered = {page.file.abs_src_path for page in pages}
+        if feed is not None and isinstance(getattr(feed, "pages_to_filter", None), list):
+            feed.pages_to_filter = [p for p in feed.pages_to_filter if str(p.abs_path) not in rendered]
+        tags = _tags_plugin(config)
+        for page in pages:
+            if tags is not None:  # the tags plugin adds the page's tags again (if it still has any)
+                tags.mappings.data.pop(page.url, None)
+            if _is_blog_page(page) and hasattr(page, "authors"):
+                if page.file.src_uri in live.post_bodies:  # a post reads its text when the blog loads it
+                    page.markdown = live.post_bodies[page.file.src_uri]
+                page.authors = []  # the blog plugin adds them again
+            _populate_page(page, config, files)
+        if tags is not None:  # in the order of the pages, as a full build adds them
+            order = {f.page.url: i for i, f in enumerate(doc_files) if f.page is not None}
+            tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
+        if tags is not None and _tag_mappings(tags) != before:
+            # The pages listing tags (a tags index) list every tagged page: made again, and tags.json.
+            listing_pages = list({id(lp): lp for lp in (listing.page for listing in tags.listings.data)
+                                  if all(lp is not page for page in pages)}.values())
+            remade = [*pages, *listing_pages]
+            tags.listings.data = {listing for listing in tags.listings.data  # (made again with the page)
+                                  if all(listing.page is not page for page in remade)}
+            for page in listing_pages:
+                _populate_page(page, config, files)
+            pages = [*pages, *listing_pages]
+            tags.on_env(live.env, config=config, files=files)
+        for page in pages:
+            _build_page(page, config, doc_files, live.nav, live.env)
+        if feed is not None and any(_is_blog_page(page) for page in pages):
+            feed.on_post_build(config)
+            for feature in self.plugin.features:
+                if isinstance(feature, Feeds):
+                    feature.post_build(config)
+
+    def _write_search_index(self, doc_files, config: MkDocsConfig) -> None:
+        index = _search_index(config)
+        if index is None or not hasattr(index, "generate_search_index"):
+            return
+        live = self.plugin.live
+        present = {f.src_uri for f in doc_files}
+        for src in list(live.search_entries):
+            if src not in present:
+                del live.search_entries[src]
+        # (in place: SearchAdditions writes the enriched index from this very list)
+        index.entries[:] = [entry for f in doc_files for entry in live.search_entries.get(f.src_uri, ())]
+        live._search_seen = len(index.entries)
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(index.generate_search_index(None), encoding="utf-8")
+        for feature in self.plugin.features:
+            if isinstance(feature, SearchAdditions):
+                feature.post_build(config)
+
+
+def _docs_order(src: str) -> tuple:
+    """Where MkDocs' walk of docs_dir finds a file: a folder's files (index first, then by
+    name) before its sub-folders (by name)."""
+    *folders, name = src.split("/")
+    return (*((1, folder) for folder in folders), (0, os.path.splitext(name)[0] not in ("index", "README"), name))
+
+
+def _insert_in_docs_order(by_src: dict[str, File], new: File) -> dict[str, File]:
+    """``by_src`` with ``new`` after the last file of docs_dir that a walk finds before it."""
+    key = _docs_order(new.src_uri)
+    items = [(src, f) for src, f in by_src.items() if src != new.src_uri]
+    at = len(items)
+    for i, (src, f) in enumerate(items):
+        if f.generated_by is None and f.abs_src_path and f.src_dir == new.src_dir and _docs_order(src) > key:
+            at = i
+            break
+    else:  # after the last file of docs_dir, before what themes and plugins added
+        last = [i for i, (_src, f) in enumerate(items) if f.generated_by is None and f.src_dir == new.src_dir]
+        at = last[-1] + 1 if last else len(items)
+    items.insert(at, (new.src_uri, new))
+    return dict(items)
+
+
+def _before(planned: Files, new: File, live: Files) -> str | None:
+    """The last file ``planned`` lists before ``new`` that the live files hold."""
+    last = None
+    for file in planned:
+        if file.src_uri == new.src_uri:
+            return last
+        if file.src_uri in live.src_uris:
+            last = file.src_uri
+    return last
+
+
+def _insert_after(by_src: dict[str, File], new: File, after: str | None) -> dict[str, File]:
+    items = [(src, f) for src, f in by_src.items() if src != new.src_uri]
+    at = next((i + 1 for i, (src, _f) in enumerate(items) if src == after), len(items))
+    items.insert(at, (new.src_uri, new))
+    return dict(items)
+
+
+def _follow_plan(by_src: dict[str, File], planned: Files, name: str) -> dict[str, File]:
+    """The files paperkb generated, in the places they hold, in the order the plan lists them
+    (the order a full build adds them in: search entries and sitemaps follow it)."""
+    order = {src: i for i, src in enumerate(planned.src_uris)}
+    items = list(by_src.items())
+    slots = [i for i, (src, f) in enumerate(items) if f.generated_by == name and src in order]
+    ours = sorted((items[i] for i in slots), key=lambda item: order[item[0]])
+    for slot, item in zip(slots, ours):
+        items[slot] = item
+    return dict(items)
+
+
+def _tags_plugin(config: MkDocsConfig) -> Any:
+    plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
+    ok = plugin is not None and getattr(plugin.config, "enabled", False)
+    return plugin if ok and hasattr(plugin, "mappings") and hasattr(plugin, "listings") else None
+
+
+def _tag_mappings(tags: Any) -> dict[str, tuple]:
+    """What the tags plugin's listings show: each tagged page's title and tags."""
+    if tags is None:
+        return {}
+    return {url: (getattr(m.item, "title", None), tuple(sorted(str(t) for t in m.tags)))
+            for url, m in tags.mappings.data.items()}
+
+
+def _src(library, key: str) -> str:
+    note = library.notes.get(key)
+    return note.src_uri if note is not None else ""
+
+
+def _split_post(text: str) -> tuple[str | None, str]:
+    """A post's front-matter block and its body as mkdocs-material's blog plugin splits them."""
+    match = YAML_RE.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end():].lstrip("\n")
+
+
+def _is_blog_page(page: Page) -> bool:
+    return type(page).__module__.startswith("material.plugins.blog")
+
+
+def _delete_output(file: File, config: MkDocsConfig) -> None:
+    path = Path(file.abs_dest_path)
+    path.unlink(missing_ok=True)
+    site = Path(config.site_dir).resolve()
+    parent = path.parent
+    while parent.resolve() != site and parent.is_relative_to(site):
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+READ_EVENTS = frozenset({"opened", "closed_no_write"})  # inotify's reports of a file being read
+
+
+def _prefer_inotify(server: Any) -> None:
+    """Move MkDocs' watches from its 0.5 s polling observer to the platform's native one
+    (inotify on Linux): a save is seen at once. Anything unexpected keeps the polling one."""
+    try:
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        if Observer is PollingObserver or server.observer.is_alive():
+            return
+        from watchdog.events import FileSystemEventHandler
+
+        class WritesOnly(FileSystemEventHandler):
+            """inotify also reports files being read; a build reads every note: only writes count."""
+
+            def __init__(self, handler) -> None:
+                self.handler = handler
+
+            def dispatch(self, event) -> None:
+                if event.event_type not in READ_EVENTS:
+                    self.handler.dispatch(event)
+
+        native = Observer()
+        old = server.observer
+        for path, watch in list(server._watch_refs.items()):
+            for handler in list(old._handlers.get(watch, ())):
+                server._watch_refs[path] = native.schedule(WritesOnly(handler), path, recursive=watch.is_recursive)
+        server.observer = native
+    except Exception:  # noqa: BLE001 - private attributes of MkDocs and watchdog: best effort
+        log.debug("paperkb: keeping MkDocs' polling file watcher", exc_info=True)
+
+
+def _quiet_livereload_script(server: Any) -> None:
+    """MkDocs' live-reload script keeps a long-poll request open at all times, so a browser
+    automation waiting for the network to go idle (Playwright's ``networkidle``) never sees it.
+    The page now waits a moment after loading before it asks; an edit made meanwhile is still
+    caught (the request carries the page's build epoch)."""
+    inject = server._inject_js_into_html
+
+    def quiet(content: bytes, epoch: int) -> bytes:
+        out = inject(content, epoch)
+        return out.replace(b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            poll();',
+                           b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            timeout = setTimeout(poll, 1500);', 1)
+
+    server._inject_js_into_html = quiet

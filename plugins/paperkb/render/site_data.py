@@ -1,0 +1,79 @@
+"""Compact data about every note for the browser, written once per build: the Explore table
+filters and sorts it; the interactive graph and previews can read it too.
+
+``assets/paperkb/notes.json``::
+
+    {"version": 1,
+     "facets": {"field": ["LLM", ...], "venue": [...], "type": [...], "level": [...],
+                "tag": [...], "dataset": [...], "metric": [...]},    # values, each list sorted
+     "notes": [{"key": "k", "title": "...", "url": "papers/k/", "year": 2022,
+                "authors": "Hoffmann et al.", "venue": 3, "type": 0, "level": 1,
+                "field": [0], "tag": [], "dataset": [2], "metric": [],  # indexes into "facets"
+                "cited_by": 12, "cites": 3, "problem": "one line of plain text"}, ...]}
+
+Keys with no value are left out; ``url`` is relative to the site root. Facet values are the
+labels readers see (core/note_filters.py). ``<``, ``>`` and ``&`` are written as ``\\u003c``...,
+so the text is also safe inside a ``<script>`` element."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..core.library import Library, newest_first
+from ..core.note_filters import NOTE_FACETS
+from .escape import one_line, script_json
+from .site_map import SiteMap
+
+SITE_DATA_URI = "assets/paperkb/notes.json"
+VERSION = 1
+PROBLEM_LENGTH = 200
+# Facets with one value per note are stored as one index, the others as a list of indexes.
+_SINGLE = frozenset({"venue", "type", "level"})
+
+
+def authors_short(authors: list[str]) -> str:
+    if len(authors) > 2:
+        return f"{authors[0]} et al."
+    return " and ".join(authors)
+
+
+def site_data(library: Library, site: SiteMap) -> dict:
+    notes = newest_first(library)
+    facets = {f.name: f for f in NOTE_FACETS if f.name != "year"}
+    values = {name: sorted({v for n in notes for v in facet.values(n)}, key=str.casefold)
+              for name, facet in facets.items()}
+    index = {name: {v: i for i, v in enumerate(vals)} for name, vals in values.items()}
+    records = []
+    for note in notes:
+        record: dict = {"key": note.key, "title": note.title, "url": site.urls.url(note.src_uri)}
+        if note.year is not None:
+            record["year"] = note.year
+        if note.authors:
+            record["authors"] = authors_short(note.authors)
+        for name, facet in facets.items():
+            ids = [index[name][v] for v in facet.values(note)]
+            if ids:
+                record[name] = ids[0] if name in _SINGLE else ids
+        cited_by, cites = library.cited_by_count(note.key), len(library.cites(note.key))
+        if cited_by:
+            record["cited_by"] = cited_by
+        if cites:
+            record["cites"] = cites
+        problem = one_line(note.problem, PROBLEM_LENGTH)
+        if problem:
+            record["problem"] = problem
+        records.append(record)
+    return {"version": VERSION, "facets": values, "notes": records}
+
+
+def site_data_json(data: dict) -> str:
+    return script_json(data)
+
+
+def facet_labels(record: dict, data: dict, name: str) -> list[str]:
+    """The values of facet ``name`` of one note record (for static HTML made from the data)."""
+    value = record.get(name)
+    if value is None:
+        return []
+    ids: Iterable[int] = [value] if isinstance(value, int) else value
+    return [data["facets"][name][i] for i in ids]

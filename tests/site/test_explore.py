@@ -1,0 +1,62 @@
+"""The Explore page and the compact site data it is drawn from (render/site_data.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from paperkb.render.site_data import SITE_DATA_URI
+
+from ..conftest import note, pagefind_pages
+
+HOSTILE = '<img src=x onerror=alert(1)> & "quotes" </script>'
+
+
+def _notes() -> dict[str, str]:
+    return {
+        "papers/a.md": note(HOSTILE, key="a", year=2021, fields=["Vision", "LLM"], venue="CVPR", type="survey",
+                            level="skim", tags=["t1"], datasets=["ImageNet"], metrics=["FID"],
+                            authors=["Ann One", "Bo Two", "Cy Three"], problem="Why <b>deep</b> nets\u2028generalise.",
+                            cites=["b"]),
+        "papers/b.md": note("Paper B", key="b", year=2019, fields=["Vision"], venue="ICML", level="deep"),
+        "papers/c.md": note("No year", key="c"),
+        "papers/secret.md": note("Hidden draft", key="secret", draft=True, problem="zanzibarword"),
+    }
+
+
+def test_site_data_is_compact_escaped_and_complete(site_builder):
+    site = site_builder(_notes())
+    assert site.ok, site.messages
+    raw = (site.site_dir / SITE_DATA_URI).read_text(encoding="utf-8")
+    assert "<" not in raw and ">" not in raw and "&" not in raw and "\u2028" not in raw  # safe in a <script> too
+    data = json.loads(raw)
+    assert data["version"] == 1
+    by_key = {n["key"]: n for n in data["notes"]}
+    assert set(by_key) == {"a", "b", "c"} and "zanzibarword" not in raw
+    a = by_key["a"]
+    facets = data["facets"]
+    assert a["title"] == HOSTILE and a["url"] == "papers/a/" and a["year"] == 2021
+    assert a["authors"] == "Ann One et al." and a["cites"] == 1 and "cited_by" not in a
+    assert [facets["field"][i] for i in a["field"]] == ["Vision", "LLM"]
+    assert facets["venue"][a["venue"]] == "CVPR" and facets["type"][a["type"]] == "Survey"
+    assert facets["level"][a["level"]] == "Skim" and facets["dataset"][a["dataset"][0]] == "ImageNet"
+    assert a["problem"].startswith("Why <b>deep</b> nets")
+    assert by_key["b"]["cited_by"] == 1
+    assert "year" not in by_key["c"] and "venue" not in by_key["c"]
+    assert [n["key"] for n in data["notes"]] == ["a", "b", "c"]  # newest first
+
+
+def test_explore_page_is_a_static_table_in_the_nav(site_builder):
+    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])
+    html = site.html("explore/")
+    table = re.search(r'<table data-pkb-table="explore">.*?</table>', html, re.S).group(0)
+    assert table.count("<tr data-pkb-key=") == 3
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34; &lt;/script&gt;" in table
+    assert '<a href="../papers/b/">Paper B</a>' in table
+    assert 'data-src="../assets/paperkb/notes.json"' in html
+    assert re.search(r'<th data-col="year" data-sort="year">Year</th>', table)
+    assert re.search(r'href="explore/"[^>]*>\s*(<span[^>]*>\s*)?Explore', site.html(""))
+    assert "explore.js" in html
+    # The page repeats every note: search lands on the notes, not here.
+    indexed = pagefind_pages(site.site_dir)
+    assert "papers/a/" in indexed and "explore/" not in indexed

@@ -1,0 +1,291 @@
+"""`serve` re-renders only what an edit touched, and the result is the site a full build makes.
+
+A served site (the plugin's IncrementalServe, fed the paths a save touched, as the file watcher
+does) takes a random sequence of edits of every kind; then every file it wrote is compared
+with a fresh full build of the same notes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ..conftest import note, pagefind_pages, write_tree
+
+NOTES = 14
+BIB = """@article{smith2019survey,
+  title = {A Survey of Everything},
+  author = {Smith, Jane and Doe, John},
+  journal = {Journal of Surveys},
+  year = {2019},
+}
+
+@inproceedings{lee2018bench,
+  title = {Benchmarks Considered},
+  author = {Lee, Min},
+  booktitle = {Proceedings of Benchmarks},
+  year = {2018},
+}
+"""
+POST = """---
+date: 2024-02-01
+categories: [Reading notes]
+---
+
+# Notes of the month
+
+I liked [[paper3]] and the survey [@smith2019survey].
+
+<!-- more -->
+
+{body}
+"""
+QUERY = """
+```paperkb-query
+field: Vision
+```
+"""
+FIELDS = ["LLM", "Vision", "Robotics"]
+TAGS = ["transformer", "scaling-law", "benchmark", "rl"]
+
+
+def _note_text(i: int, rng: random.Random, keys: list[str]) -> str:
+    earlier = [k for k in keys if int(k.removeprefix("paper")) < i]
+    cites = rng.sample(earlier, min(len(earlier), rng.randint(0, 3)))
+    body = f"Body of paper {i}.\n\n- [idea] An insight of paper {i}.\n"
+    if earlier and rng.random() < 0.4:
+        body += f"\nSee [[{rng.choice(earlier)}]].\n"
+    if rng.random() < 0.3:
+        body += "\nAs argued before [@smith2019survey].\n"
+    if i == 5:
+        body += QUERY
+    if i == 7 and earlier:
+        body += f"\n![[{earlier[0]}]]\n"
+    return note(f"Paper number {i}", body, year=2010 + i % 9, fields=[rng.choice(FIELDS)],
+                tags=rng.sample(TAGS, rng.randint(0, 2)), cites=cites or None,
+                problem=f"What paper {i} asks.")
+
+
+def _write_site(root: Path, rng: random.Random) -> Path:
+    from paperkb.default_config import default_config
+
+    notes = root / "notes"
+    keys = [f"paper{i}" for i in range(1, NOTES + 1)]
+    files = {f"papers/{k}.md": _note_text(int(k[5:]), rng, keys) for k in keys}
+    files["refs.bib"] = BIB
+    files["blog/index.md"] = "# Blog\n"
+    files["blog/posts/2024-02-01-month.md"] = POST.replace("{body}", "First words.")
+    write_tree(notes, files)
+    config = default_config(notes, root / "site", site_name="Serve test")
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class Edits:
+    """Random edits of every kind the issue lists, applied to the notes folder."""
+
+    def __init__(self, notes: Path, rng: random.Random) -> None:
+        self.notes, self.rng = notes, rng
+        self.counter = 0
+
+    def papers(self) -> list[Path]:
+        return sorted((self.notes / "papers").glob("*.md"))
+
+    def front(self, path: Path) -> tuple[dict, str]:
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        return yaml.safe_load(front), body
+
+    def write(self, path: Path, data: dict, body: str) -> None:
+        path.write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body,
+                        encoding="utf-8")
+
+    def apply(self, kind: str) -> set[Path]:
+        """Make one edit; returns the paths it touched (what the file watcher reports)."""
+        self.counter += 1
+        n, rng = self.counter, self.rng
+        path = rng.choice(self.papers())
+        data, body = self.front(path)
+        keys = [p.stem for p in self.papers()]
+        if kind == "body":
+            self.write(path, data, body + f"\nEdited text {n}.\n")
+        elif kind == "body link":
+            self.write(path, data, body + f"\nAlso see [[{rng.choice(keys)}]].\n")
+        elif kind == "title":
+            data["title"] = f"Retitled paper {n}"
+            self.write(path, data, body)
+        elif kind == "year":
+            data["year"] = 2000 + n % 25
+            self.write(path, data, body)
+        elif kind == "field":
+            data["fields"] = [rng.choice([*FIELDS, f"Field {n}"])]
+            self.write(path, data, body)
+        elif kind == "tags":
+            data["tags"] = rng.sample([*TAGS, f"tag-{n}"], 2)
+            self.write(path, data, body)
+        elif kind == "cites+":
+            others = [k for k in keys if k != path.stem]
+            data["cites"] = [*data.get("cites", []), {"key": rng.choice(others), "role": "baseline"}]
+            self.write(path, data, body)
+        elif kind == "cites-":
+            data["cites"] = data.get("cites", [])[1:]
+            self.write(path, data, body)
+        elif kind == "new note":
+            new = self.notes / "papers" / f"fresh{n}.md"
+            new.write_text(note(f"Fresh paper {n}", f"New body {n}, citing [[{rng.choice(keys)}]].\n",
+                                year=2024, fields=[rng.choice(FIELDS)], cites=[rng.choice(keys)]), encoding="utf-8")
+            return {new}
+        elif kind == "deleted note":
+            path.unlink()
+        elif kind == "renamed note":
+            target = path.with_name(f"{path.stem}-moved{n}.md")
+            path.rename(target)
+            return {path, target}
+        elif kind == ".bib":
+            bib = self.notes / "refs.bib"
+            bib.write_text(BIB.replace("A Survey of Everything", f"A Survey, Edition {n}"), encoding="utf-8")
+            return {bib}
+        elif kind == "blog post":
+            post = self.notes / "blog" / "posts" / "2024-02-01-month.md"
+            post.write_text(POST.replace("{body}", f"Words of edit {n}, about [[{rng.choice(keys)}]]."), encoding="utf-8")
+            return {post}
+        elif kind == "invalid then fixed":
+            broken = path.read_text(encoding="utf-8").replace("year:", "year: [", 1)
+            path.write_text(broken, encoding="utf-8")
+        return {path}
+
+
+KINDS = ["body", "body link", "title", "year", "field", "tags", "cites+", "cites-", "new note", "deleted note",
+         "renamed note", ".bib", "blog post"]
+
+
+def _build(config_file: Path, site_dir: Path, command: str):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    config.plugins.on_startup(command=command, dirty=False)
+    build(config)
+    return config
+
+
+def _site_files(site: Path) -> dict[str, object]:
+    """Every file of a built site, comparable: HTML and text as written, the search indexes parsed;
+    files that carry the build's time (sitemaps, feeds) are left out."""
+    out: dict[str, object] = {"pagefind (indexed pages)": pagefind_pages(site)}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if not path.is_file() or rel.startswith("sitemap.xml") or rel.startswith("feed_"):
+            continue
+        if rel.startswith("pagefind/"):  # chunk names hash contents Pagefind orders at random: compared as pages
+            continue
+        if rel == "search/search_index.json":
+            out[rel] = json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix in {".html", ".bib", ".css", ".js", ".json", ".svg", ".xml"}:
+            out[rel] = path.read_text(encoding="utf-8")
+        else:
+            out[rel] = path.stat().st_size
+    return out
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A site built as `serve` builds it, with the plugin's incremental engine attached."""
+    from paperkb.mkdocs_plugin.serve import IncrementalServe
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    config_file = _write_site(tmp_path, random.Random(11))
+    site = tmp_path / "served"
+    state = {"config": _build(config_file, site, "serve"), "full_builds": 0}
+
+    def full_builder():
+        state["full_builds"] += 1
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        fresh = load_config(config_file=str(config_file), site_dir=str(site))
+        build(fresh)
+        state["config"] = fresh
+
+    class Server:  # what IncrementalServe uses of MkDocs' LiveReloadServer
+        builder = None
+        _watched_paths: dict = {}
+
+    plugin = state["config"].plugins["paperkb"]
+    engine = IncrementalServe(plugin, Server(), full_builder)
+    yield engine, tmp_path, config_file, site, state
+    state["config"].plugins.on_shutdown()
+
+
+@pytest.mark.parametrize("seed", [2024, 7])
+def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, seed):
+    engine, root, config_file, site, state = served
+    rng = random.Random(seed)
+    edits = Edits(root / "notes", rng)
+    kinds = KINDS * 3  # every kind at least three times, in a random order: 39 edits
+    rng.shuffle(kinds)
+    updated = 0
+    for kind in kinds:
+        touched = edits.apply(kind)
+        engine._changes = {str(p) for p in touched}
+        before = state["full_builds"]
+        engine.build()
+        updated += state["full_builds"] == before
+    # Most edits were shown without a full build (blog front-matter or nav changes may need one).
+    assert updated >= len(kinds) - 4, f"only {updated} of {len(kinds)} edits were incremental"
+
+    fresh = root / "fresh"
+    _build(config_file, fresh, "build")  # (the fixture shuts the plugins down)
+    served_files, fresh_files = _site_files(site), _site_files(fresh)
+    assert sorted(served_files) == sorted(fresh_files)
+    differing = [rel for rel in fresh_files if served_files[rel] != fresh_files[rel]]
+    assert differing == []
+
+
+def test_a_note_that_becomes_invalid_keeps_its_page_with_the_problem(served):
+    engine, root, _config_file, site, state = served
+    path = root / "notes" / "papers" / "paper4.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("year:", "year: [", 1), encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    page = (site / "papers" / "paper4" / "index.html").read_text(encoding="utf-8")
+    assert "pkb-rejected" in page and "paper4.md:" in page
+    path.write_text(good, encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    page = (site / "papers" / "paper4" / "index.html").read_text(encoding="utf-8")
+    assert "pkb-rejected" not in page and "Paper number 4" in page
+
+
+def test_a_body_edit_rerenders_only_its_own_page(served):
+    engine, root, _config_file, site, state = served
+    path = root / "notes" / "papers" / "paper9.md"
+    stamps = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    rewritten = sorted(p.relative_to(site).as_posix() for p, t in stamps.items() if p.stat().st_mtime_ns != t)
+    assert rewritten == ["papers/paper9/index.html"]
+    assert "A new sentence." in (site / "papers" / "paper9" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_post_that_shows_an_edited_note_is_made_again_from_its_text(served):
+    engine, root, config_file, site, state = served
+    path = root / "notes" / "papers" / "paper3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Paper number 3", "The third paper, retitled"),
+                    encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    post = "blog/2024/02/01/notes-of-the-month/index.html"
+    fresh = root / "fresh"
+    _build(config_file, fresh, "build")
+    served_html, fresh_html = (site / post).read_text(encoding="utf-8"), (fresh / post).read_text(encoding="utf-8")
+    assert "The third paper, retitled" in served_html
+    assert served_html.count("pkb-cite") == fresh_html.count("pkb-cite") and served_html == fresh_html

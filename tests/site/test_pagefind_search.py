@@ -1,0 +1,84 @@
+"""Search with Pagefind (the default engine): what each page's index entry holds, read back from
+the bundle the build wrote; material's search box stays, its own index is not built."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..conftest import note, pagefind_pages
+
+
+def _notes() -> dict[str, str]:
+    return {
+        "papers/sac.md": note(
+            "Soft Actor-Critic <b>off-policy</b>", key="sac", year=2018, fields=["RL"], venue="ICML",
+            type="application", level="deep", tags=["entropy"], datasets=["MuJoCo"], metrics=["Return"],
+            problem="无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。",
+            method="Maximum entropy actor-critic trained off-policy with $\\alpha$ tuned.",
+            body="## 实验\n\nBody text mentions exploration and the training schedule.\n"),
+        "papers/a.md": note("Paper A", key="a", year=2020, fields=["Vision"], venue="R&D <Journal>",
+                            problem="Residual shortcuts ease optimisation of deep nets."),
+        "papers/secret.md": note("Hidden draft", key="secret", draft=True, problem="zanzibarword only in a draft."),
+        "about.md": "# About\n\nThis site collects reading notes.\n",
+    }
+
+
+def test_note_entries_hold_text_chinese_words_and_every_facet(site_builder):
+    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    pages = pagefind_pages(site.site_dir)
+    sac = pages["papers/sac/"]
+    # Front-matter sections and body are indexed; Chinese is cut into jieba's words.
+    assert "Maximum entropy actor-critic" in sac["content"] and "exploration" in sac["content"]
+    assert "样本 效率" in sac["content"] and "根本原因" in sac["content"]
+    assert "原因" in sac["meta"]["words"].split()  # the sub-word of 根本原因: searched, never shown
+    # Facets are Pagefind filters, with the labels readers see.
+    assert sac["filters"] == {
+        "field": ["RL"], "year": ["2018"], "type": ["Application"], "level": ["Deep read"],
+        "venue": ["ICML"], "tag": ["entropy"], "dataset": ["MuJoCo"], "metric": ["Return"], "kind": ["Note"],
+    }
+    assert sac["meta"]["title"] == "Soft Actor-Critic <b>off-policy</b>"  # text (the worker escapes it)
+    assert sac["meta"]["year"] == "2018" and sac["meta"]["venue"] == "ICML"
+    assert any(a["id"] == "实验" for a in sac["anchors"])  # sub-results under the note's headings
+    # No permalink signs, formulas or zero-width spaces in what results show.
+    assert "¶" not in sac["content"] and "alpha" not in sac["content"] and "\u200b" not in sac["content"]
+    assert pages["about/"]["filters"] == {"kind": ["Page"]}
+    # Drafts appear nowhere; index pages are found by title, not by the rows they list.
+    assert "papers/secret/" not in pages
+    assert "zanzibarword" not in json.dumps(pages, ensure_ascii=False)
+    assert pages["venues/r-d-journal/"]["meta"]["title"] == "Venue: R&D <Journal>"  # escaped once, not twice
+    vision = pages["fields/vision/"]
+    assert "Vision" in vision["meta"]["title"] and "Residual shortcuts" not in vision["content"]
+
+
+def test_material_keeps_its_search_box_but_builds_no_index(site_builder):
+    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])
+    stub = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == [] and stub["config"]["separator"]
+    html = site.html("papers/a/")
+    assert 'class="md-search"' in html and 'data-md-component="search-query"' in html
+    # The panel script comes before the theme's config and bundle: it hands the theme its worker.
+    panel = html.index('assets/paperkb/search-panel.js"')
+    assert panel < html.index('<script id="__config"') < html.index("bundle.")
+    assert html.count("search-panel.js") == 1
+    assert (site.site_dir / "assets" / "paperkb" / "search-worker.js").is_file()
+    assert (site.site_dir / "pagefind" / "pagefind.js").is_file()
+    assert not (site.site_dir / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own UI is not shipped
+    assert "search-panel.js" in (site.site_dir / "404.html").read_text(encoding="utf-8")
+
+
+def test_material_engine_is_an_option(site_builder):
+    site = site_builder(_notes(), plugins=["search", "tags", {"paperkb": {"search_engine": "material"}}])
+    assert site.ok, site.messages
+    index = json.loads((site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(d["location"].startswith("papers/sac/") for d in index["docs"])
+    assert not (site.site_dir / "pagefind").exists()
+    assert "search-panel.js" not in site.html("papers/a/")
+
+
+def test_without_material_search_there_is_no_search(site_builder):
+    site = site_builder(_notes(), plugins=["tags", "paperkb"])
+    assert site.ok, site.messages
+    assert not (site.site_dir / "pagefind").exists()
+    assert not re.search(r"search-panel\.js", site.html("papers/a/"))
