@@ -40,9 +40,9 @@ class NoteTable:
             "tags": ("Tags", lambda n, h: escape(", ".join(n.tags))),
             "datasets": ("Datasets", lambda n, h: escape(", ".join(n.datasets))),
             "metrics": ("Metrics", lambda n, h: escape(", ".join(n.metrics))),
-            "problem": ("Problem", lambda n, h: one_line_html(n.problem)),
-            "method": ("Method", lambda n, h: one_line_html(n.method)),
-            "results": ("Results", lambda n, h: one_line_html(n.results)),
+            "problem": ("Problem", lambda n, h: prose_cell(n.problem)),
+            "method": ("Method", lambda n, h: prose_cell(n.method)),
+            "results": ("Results", lambda n, h: prose_cell(n.results)),
             "cited_by": ("Cited by", lambda n, h: escape(self.library.cited_by_count(n.key) if self.library else "")),
         }
 
@@ -75,6 +75,13 @@ class NoteTable:
         return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes"{}>'
                       "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>",
             Markup(" data-pkb-scroll") if scroll else "", cols, head, Markup("\n".join(rows)))
+
+
+def prose_cell(markdown: str | None, limit: int = 160) -> Markup:
+    """A prose cell's text (``one_line_html``) in one element: on phones a cell is a grid of its
+    label and its content, and a formula beside bare text would make a grid item of its own."""
+    text = one_line_html(markdown, limit)
+    return html('<span class="pkb-cell__prose">{}</span>', text) if text else text
 
 
 def _authors_short(authors: list[str]) -> str:

@@ -41,21 +41,32 @@ def test_no_page_is_wider_than_a_phone(phone, path):
     assert scroll <= client + SLACK, f"{path or 'home'}: the page scrolls sideways ({scroll} px > {client} px)"
 
 
-def test_project_comparison_scrolls_in_its_box_and_typesets_its_formulas(phone):
+def test_project_comparison_fits_the_phone_and_typesets_its_formulas_in_place(phone):
     page = phone("projects/few-step-latent-video/")
-    table = page.locator('h2#comparison-of-peers ~ div.pkb-table table[data-pkb-table="notes"]').first
-    box = page.locator('h2#comparison-of-peers ~ div.pkb-table').first.bounding_box()
+    wrap = page.locator("h2#comparison-of-peers ~ div.pkb-table").first
+    box = wrap.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + SLACK
-    assert table.bounding_box()["width"] > box["width"]  # the table keeps readable columns: it scrolls
-    results = table.locator('tr[data-pkb-key="rombach2022ldm"] td').last
-    assert results.locator(".katex").count() >= 1  # "With $f$ between 4 and 16"
-    assert "$" not in results.inner_text()
+    results = wrap.locator('tr[data-pkb-key="rombach2022ldm"] td').last
+    formula = results.locator(".katex").first  # "With $f$ between 4 and 16"
+    assert formula.count() == 1 and "$" not in results.inner_text()
+    # the formula stays in the sentence: in the cell's text, not a grid item of its own that lands
+    # in the label column of a phone's card (or beside the text in a table)
+    prose = results.locator(".pkb-cell__prose")
+    assert prose.count() == 1
+    text, math = prose.bounding_box(), formula.bounding_box()
+    assert text["x"] <= math["x"] and math["x"] + math["width"] <= text["x"] + text["width"] + SLACK
+    assert math["y"] < text["y"] + 30  # on the first line, beside "With"
 
 
 def test_projects_index_gives_the_question_a_readable_measure(phone):
     page = phone("projects/")
     question = page.locator('table[data-pkb-table="projects"] tbody tr td').last
     assert question.bounding_box()["width"] >= 150  # not a word per line
+    # like a notes table on a phone, each project is a card: the question is read without scrolling
+    wrap = page.locator('div.pkb-table:has(table[data-pkb-table="projects"])').first
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    box = question.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + SLACK
 
 
 def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone):
@@ -72,3 +83,14 @@ def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone)
     # on a wide screen the same formula fits its line again
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function("!document.querySelector('span.arithmatex.pkb-math--wide')", timeout=5_000)
+
+
+
+def test_project_comparison_on_a_desktop_gives_the_lists_room(reader):
+    reader.open("projects/few-step-latent-video/")
+    row = reader.page.locator('h2#comparison-of-peers ~ div.pkb-table tr[data-pkb-key="rombach2022ldm"]').first
+    cells = row.locator("td")
+    datasets, metrics = cells.nth(3).bounding_box(), cells.nth(4).bounding_box()
+    # eight datasets: about two a line, not one word per line (they had ~75 px beside a 28% title)
+    assert datasets["width"] >= 100 and metrics["width"] >= 80
+    assert row.bounding_box()["height"] < 260
