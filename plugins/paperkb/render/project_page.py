@@ -171,7 +171,7 @@ class ProjectPage:
         table = NoteTable(self.site, self.library)
         table.cells["results"] = ("Results", lambda n, h: prose_cell(n.results, RESULTS_CELL_LIMIT))
         ordered = sorted(peers, key=lambda n: (n.year is None, n.year or 0, n.title.casefold()))
-        return table.render(ordered, here, COMPARISON_COLUMNS, scroll=True)  # read across: no cards
+        return table.render(ordered, here, COMPARISON_COLUMNS)
 
 
 # -- the Projects index ------------------------------------------------------------------------------

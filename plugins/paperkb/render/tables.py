@@ -16,7 +16,7 @@ DEFAULT_COLUMNS = ("year", "title", "type", "venue", "level", "problem")
 # A table block as NoteTable.render and count_table write it (values inside are escaped, so
 # the closing tags cannot occur early): lets the plugin pass finished tables around Markdown.
 TABLE_BLOCK = re.compile(
-    r'^<div class="md-typeset__table pkb-table"(?: data-search-exclude)?><table data-pkb-table="[a-z-]+"(?: data-pkb-scroll)?>'
+    r'^<div class="md-typeset__table pkb-table"(?: data-search-exclude)?><table data-pkb-table="[a-z-]+">'
     r".*?</tbody></table></div>\n?"
     # other finished blocks of generated pages (render/index_pages.py insight lists)
     r'|^<div class="pkb-held">.*?</div><!--/pkb-held-->\n?', re.M | re.S)
@@ -54,10 +54,7 @@ class NoteTable:
         return Markup(f'<a href="{escape(self.site.urls.href(here, note.src_uri))}" title="{escape(link_title(note))}">'
                       f'{escape(note.title)}</a>')
 
-    def render(self, notes: Iterable[Note], here: str, columns: Iterable[str] = DEFAULT_COLUMNS, *,
-               scroll: bool = False) -> Markup:
-        """``scroll``: on a narrow screen the table keeps its columns and scrolls sideways (a
-        comparison reads across rows) instead of showing each row as a card."""
+    def render(self, notes: Iterable[Note], here: str, columns: Iterable[str] = DEFAULT_COLUMNS) -> Markup:
         columns = [c for c in columns if c in self.cells]
         head = Markup("").join(html("<th>{}</th>", self.cells[c][0]) for c in columns)
         # Column classes once per table (not per cell): the stylesheet gives prose columns room.
@@ -72,9 +69,9 @@ class NoteTable:
         ]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
         # data-search-exclude: a search should find the note, not every index page that lists it.
-        return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes"{}>'
+        return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
                       "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>",
-            Markup(" data-pkb-scroll") if scroll else "", cols, head, Markup("\n".join(rows)))
+            cols, head, Markup("\n".join(rows)))
 
 
 def prose_cell(markdown: str | None, limit: int = 160) -> Markup:
