@@ -67,6 +67,12 @@ def test_projects_index_gives_the_question_a_readable_measure(phone):
     assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     box = question.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + SLACK
+    # the values line up (the title cell's larger font once pushed its value right)
+    title = page.locator('table[data-pkb-table="projects"] td.pkb-cell--title a').bounding_box()
+    papers = page.locator('table[data-pkb-table="projects"] td.pkb-count')
+    start = papers.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td); "
+                            "return r.getBoundingClientRect().left; }")
+    assert abs(title["x"] - start) <= 1.5
 
 
 def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone):

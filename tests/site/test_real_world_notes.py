@@ -263,3 +263,14 @@ def test_vault_links_in_another_case_and_to_headings_by_their_text(tmp_path):
     assert '<a href="#3-e-step">the E step</a>' in page and 'id="3-e-step"' in page
     assert '<a href="../1%20Maximum%20Likelihood/">again</a>' in page
     assert not [m for m in site.messages if "anchor" in m or "not found" in m]
+
+
+def test_a_formula_that_is_a_list_items_text(tmp_path):
+    """Typora users number formulas as list items (`1. $$` … `   $$`): each renders in its item."""
+    page = ("# Proof\n\n1. $$\n   \\mathbf v \\cdot (\\mathbf u \\times \\mathbf v) = 0\n   $$\n"
+            "2. $$\n   \\mathbf u \\cdot (\\mathbf u \\times \\mathbf v) = 0\n   $$\n\nBoth hold.\n")
+    site = build_site(tmp_path, {"algebra/proof.md": page}, strict=True)
+    assert site.ok, site.messages
+    items = re.findall(r"<li>(.*?)</li>", _article(site.html("algebra/proof/")), flags=re.S)
+    assert len(items) == 2 and all('<div class="arithmatex"' in item for item in items), items
+    assert "$$" not in re.sub(r'<div class="arithmatex".*?</div>', "", "".join(items), flags=re.S)
