@@ -254,6 +254,8 @@ class IncrementalServe:
         self._write_search_index(doc_files, config)
         # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./")
         plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir)
+        # The explorer's graph.json: a title, year, venue, field or citation may have changed
+        plugin.citations.post_build(config)
         return len(pages)
 
     # -- steps ------------------------------------------------------------------------------------
