@@ -154,8 +154,8 @@ def edits(notes_dir: Path, plan: list, rounds: int) -> list[Edit]:
         out.append(Edit("renamed note", lambda c=c, renamed=renamed: (papers / f"{c}.md").rename(papers / f"{renamed}.md"),
                         f"papers/{renamed}/", lambda h: bool(h) and "pkb-card" in h))
         bib_title = f"Probing Served Sites, Edition {r}"
-        out.append(Edit(".bib", lambda t=bib_title: (notes_dir / "refs.bib").write_text(
-            BIB.replace("Probing Served Sites", t), encoding="utf-8"), "bibliography/",
+        out.append(Edit(".bib", lambda t=bib_title: (notes_dir / "refs.bib").write_text(  # the post cites it
+            BIB.replace("Probing Served Sites", t), encoding="utf-8"), "blog/2024/01/15/what-i-read-this-month/",
             lambda h, t=bib_title: bool(h) and t in h))
         marker = f"post-probe-{r}"
         post = notes_dir / "blog" / "posts" / "2024-01-15-month.md"
