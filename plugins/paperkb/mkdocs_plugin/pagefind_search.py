@@ -16,6 +16,7 @@ from __future__ import annotations
 import html as html_text
 import json
 import re
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -166,12 +167,13 @@ class PagefindSearch(Feature):
         index it loads at start (the worker answers from Pagefind)."""
         if not self.enabled or self.bundle is None:
             return
+        started = time.monotonic()
         try:
             pages = self.bundle.write(Path(site_dir) / BUNDLE_DIR)
         except PagefindUnavailable as exc:
             log.error(f"paperkb: the search index was not written: {exc}")
             return
-        log.debug(f"paperkb: Pagefind indexed {pages} pages")
+        log.info(f"paperkb: search index: {pages} pages in {time.monotonic() - started:.1f} s")
         material = self._material_config
         stub = {"config": {"lang": list(material.lang or ["en"]), "separator": material.separator or r"[\s\-]+",
                            "pipeline": list(material.pipeline or [])},
