@@ -135,24 +135,3 @@ def test_system_dark_preference_starts_dark(dark_reader):
     assert _scheme(dark_reader.page) == "slate"
     dark_reader.screenshot("blog-index-dark")
     _offline_and_clean(dark_reader)
-
-
-def test_a_wide_diagram_scrolls_and_opens_on_its_note(reader):
-    reader.open("papers/he2016resnet/")
-    page = reader.page
-    canvas = page.locator(".pkb-graph--note .pkb-graph__canvas").first
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.pkb-graph__canvas[data-pkb-centred]') !== null")
-    sizes = canvas.evaluate("c => [c.scrollWidth, c.clientWidth, c.scrollLeft]")
-    assert sizes[0] > sizes[1] and sizes[2] > 0  # wider than the column, scrolled to the note
-    focus = page.locator(".pkb-graph__canvas .pkb-node--focus").first.bounding_box()
-    view = canvas.bounding_box()
-    middle = focus["x"] + focus["width"] / 2
-    assert view["x"] < middle < view["x"] + view["width"]
-    # Labels stay readable: the diagram is drawn at 80% of its size or more.
-    font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.pkb-graph__svg text')).fontSize)")
-    scale = page.evaluate("(() => { const s = document.querySelector('.pkb-graph__svg');"
-                          " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()")
-    assert font * scale >= 10  # 10 pt labels at 80% of their size: about 10.7 px
-    reader.screenshot("note-diagram-centred")
-    _offline_and_clean(reader)

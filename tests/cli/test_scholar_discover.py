@@ -149,3 +149,11 @@ def test_progress_on_stderr_unless_quiet(scholar, notes, capsys):
     assert main(["discover", "--notes", str(notes), "--citing", "nerf", "--format", "keys"]) == 0
     captured = capsys.readouterr()
     assert "citations" in captured.err and len(captured.out.split()) == 5
+
+
+def test_terminal_output_carries_no_escape_sequences(scholar, notes, capsys):
+    pid = scholar.add_paper(fake_id("ansi"), "Innocent\x1b[2J\x1b]0;owned\x07 Title", year=2024, venue="V\x1b[31m")
+    scholar.cite(pid, NERF)
+    assert main(["discover", "--notes", str(notes), "-q", "--citing", "nerf"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Innocent[2J]0;owned Title" in out

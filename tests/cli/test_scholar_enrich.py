@@ -255,3 +255,22 @@ def test_timeouts_end_as_one_line(httpserver, waits):
         with pytest.raises(Unreachable, match=r"cannot reach Semantic Scholar at .*: no answer within 0.2 s"):
             list(client.papers(["CorpusId:1"]))
     assert waits == [client_module.BACKOFF]
+
+
+def test_notes_of_a_vault_generated_from_semantic_scholar_resolve(scholar, tmp_path):
+    # The shape of public vaults made from Semantic Scholar: `urls:` with a ?sort= query, counts of
+    # their own, " - " for the title's colon.
+    write_tree(tmp_path / "vault", {
+        "2023-3d-gaussian-splatting.md": (
+            "---\ntitle: 3D Gaussian Splatting for Real-Time Radiance Field Rendering\nauthors:\n- Bernhard Kerbl\n"
+            "numCitedBy: 1200\nref_count: 40\nreading_status: TBD\ntags:\n- gen-from-ref\n- paper\nurls:\n"
+            f"- https://www.semanticscholar.org/paper/3D-Gaussian-Splatting-Kerbl/{GAUSSIANS}?sort=total-citations\n"
+            "venue: ACM Trans. Graph.\nyear: 2023\n---\n\n# 3D Gaussian Splatting\n"),
+        "2020-nerf.md": (
+            "---\ntitle: NeRF - Representing Scenes as Neural Radiance Fields for View Synthesis\nyear: 2020\n"
+            "numCitedBy: 5000\n---\n"),
+    })
+    assert main(["enrich", "--notes", str(tmp_path / "vault"), "-q"]) == 0
+    store = ScholarStore.load(tmp_path / "vault")
+    assert store.notes["2023-3d-gaussian-splatting"]["by"] == f"s2:{GAUSSIANS}"
+    assert store.paper_of("2020-nerf") == NERF  # by title: " - " and ":" normalise alike

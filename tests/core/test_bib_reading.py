@@ -274,6 +274,7 @@ def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
     (r"\emph{in vivo} \textit{\mkbibquote{q}}", "{in vivo} {``q''}"),
     (r"a\slash b, \"{o} \c{c} {GPT}", r'a/b, \"{o} \c{c} {GPT}'),  # accents and braces: pybtex reads them
     (r"\emph", ""),
+    (r"\textless{}script\textgreater{} a\textless{}b", "<script> a<b"),  # paperkb's own "<" (pybtex escapes it)
 ])
 def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
     from paperkb.core.bib.latex import biblatex_for_pybtex

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from paperkb.core.body_scan import find_links, iter_prose_lines, map_prose, rebase_links, unlink_transform
 from paperkb.core.model import LinkKind
 
@@ -172,3 +174,20 @@ def test_footnotes_and_image_references_are_not_note_links():
     assert links(body) == [("papers/draft.md", 13, False)]  # the [d] definition only
     out = map_prose(body, unlink_transform(body, "papers/p.md", {"papers/draft.md"}))
     assert "Text[^1] and ![pic][d]." in out and "[^1]: draft.md explains it." in out and "[d]:" not in out
+
+
+@pytest.mark.parametrize("written, rewritten", [
+    ("[a](seq2seq)", "[a](seq2seq.md)"),                                  # no extension (Obsidian, Quartz)
+    ("[a](Attention.MD)", "[a](attention.md)"),                            # another case: the page's own name
+    ("[a](<ATTENTION.md>)", "[a](<attention.md>)"),
+    ("[a](../Papers/Old%20Note.md)", "[a](Old%20Note.md)"),
+    ("[a](#Related%20Work)", "[a](#related-work)"),                        # a heading by its text
+    ("[a](seq2seq.md#1.2%20**Log**%20Likelihood)", "[a](seq2seq.md#12-log-likelihood)"),
+    ("[a](missing.md)", "[a](missing.md)"),                                # no such page: MkDocs warns
+    ("[a](figure.png) [b](#method) [c](https://x.org/#A%20B)", "[a](figure.png) [b](#method) [c](https://x.org/#A%20B)"),
+])
+def test_links_as_obsidian_resolves_them(written, rewritten):
+    from paperkb.core.body_scan import extensionless_transform
+
+    pages = {"papers/seq2seq.md", "papers/attention.md", "papers/Old Note.md"}
+    assert extensionless_transform("papers/seq2seq.md", pages)(written, 0) == rewritten

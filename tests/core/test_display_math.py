@@ -13,6 +13,11 @@ from paperkb.core.display_math import normalise_display_math
     ("- item\n  $$\n  x\n  $$\n- next", "- item\n\n    $$\n    x\n    $$\n\n- next"),  # list item, 2 spaces
     ("10. ten\n    $$\n    x\n    $$", "10. ten\n\n    $$\n    x\n    $$"),
     ("- item\n\t$$\n\tx\n\t$$\n- next", "- item\n\n    $$\n    x\n    $$\n\n- next"),  # tab (Obsidian)
+    # an item indented by two is a first-level item to Python-Markdown: its content is at 4
+    ("- a\n\n  - b\n    $$\n    x\n    $$\n    for k", "- a\n\n  - b\n\n    $$\n    x\n    $$\n\n    for k"),
+    ("> Step 1.\n> $$\n> x\n> $$\n> Step 2.", "> Step 1.\n>\n> $$\n> x\n> $$\n>\n> Step 2."),  # in a quote
+    ("text\n$$\na \\\\\n   \nb\n$$", "text\n\n$$\na \\\\\nb\n$$"),  # a blank spacer row inside (Typora)
+    ("  Friis:\n  $$\n  P = 1\n  $$\n  more", "  Friis:\n\n$$\nP = 1\n$$\n\n  more"),  # indented text, no list
 ])
 def test_blocks_get_blank_lines_and_list_indentation(written, read):
     assert normalise_display_math(written) == read
@@ -22,6 +27,8 @@ def test_blocks_get_blank_lines_and_list_indentation(written, read):
     "para\n\n$$\nx\n$$\n\nmore",                 # already a block
     "```\ntext\n$$\nx\n$$\n```",                 # code
     "```\n\t$$\n\tx\n\t$$\n```",                 # code indented with tabs keeps its tabs
+    "```\n> $$\n> x\n> $$\n```",                  # a quote in code
+    "para\n$$\nx\n\ny $$",                        # blank line and no `$$` line closing: text
     "Price $$ 5 and\n\nnothing closes it",        # no closing `$$` before a blank line
     "inline $x$ only",
 ])

@@ -431,3 +431,36 @@ def test_a_reading_list_sectioned_by_year_gives_years_not_fields(tmp_path, capsy
     text = export_readme(load_library(notes), load_state(notes))
     assert text.index("## 🔥 2025") < text.index("### 2025 - Veo") < text.index("## 2024")
     assert "  🔥 2025: 1 (a year: the notes' year, not a field)" in capsys.readouterr().out
+
+
+SEMINAR_LIST = """\
+Group Reading List
+==================
+
+### Spring 2024
+
+| Date | Paper | Presenter | Slides |
+|------|-------|-----------|--------|
+| 03.01 | [FlashAttention](https://arxiv.org/abs/2205.14135) | Li Wei | [Slides](./Slides/flash.pdf) |
+| 03.08 | [Mamba](https://arxiv.org/abs/2312.00752) | Chen Yu | [Slides](Slides/mamba%20talk.pptx#page=2) |
+| 03.15 | [Here](#spring-2024) and [home](https://example.org/) | Wang Fang | ![poster](img/poster.png) |
+"""
+
+
+def test_relative_links_of_a_readme_elsewhere_are_warned_about_at_import(tmp_path, capsys):
+    """A group's seminar list links its slides beside the README (`./Slides/x.pdf`): in the
+    notes they point nowhere. The import names each line; the build agreed only at --strict."""
+    readme = tmp_path / "src" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(SEMINAR_LIST, encoding="utf-8")
+    notes = tmp_path / "notes"
+    (notes / "papers" / "img").mkdir(parents=True)
+    (notes / "papers" / "img" / "poster.png").write_bytes(b"\x89PNG\r\n")  # copied over: no warning
+    assert main(["import", "readme", str(readme), "--notes", str(notes)]) == 0
+    out = capsys.readouterr().out
+    found = [line.strip() for line in out.splitlines() if "is relative to the README's folder" in line]
+    assert len(found) == 2, out
+    assert found[0].endswith("README.md:8: warning: link './Slides/flash.pdf' is relative to the README's folder, "
+                             "and notes/papers/Slides/flash.pdf does not exist: copy the file there or write its full address")
+    assert "README.md:9: warning: link 'Slides/mamba%20talk.pptx#page=2'" in found[1]
+    assert "notes/papers/Slides/mamba talk.pptx does not exist" in found[1]

@@ -48,3 +48,29 @@ def test_neutralize_html_leaves_no_way_to_a_tag_or_an_attribute():
         assert not re.search(r"<(?:img|script)\b|<[^>]*\son\w+=", rendered), (text, rendered)
     kept = neutralize_html("`[a](<b c>)` and `a<b` and $a<b$")
     assert kept == "`[a](<b c>)` and `a<b` and $a<b$"  # code and math as written
+
+
+def test_one_line_html_keeps_math_as_math_for_katex_and_escapes_the_rest():
+    from paperkb.render.escape import one_line_html
+
+    out = one_line_html("Drop the label with probability $p_\\text{uncond}$, **then** <img src=x> `$a$` costs $5 or $6")
+    assert isinstance(out, Markup)
+    # the TeX keeps its underscore (one_line strips `_` as emphasis) and becomes arithmatex's element
+    assert '<span class="arithmatex">\\(p_\\text{uncond}\\)</span>' in out
+    assert "then &lt;img src=x&gt;" in out and "<img" not in out
+    assert "$a$" in out and "$5 or $6" in out  # a code span and prices are no math
+    assert out.count("arithmatex") == 1
+    display = one_line_html("$$a<b$$ holds")
+    assert display == '<span class="arithmatex">\\(a&lt;b\\)</span> holds'
+
+
+def test_one_line_html_never_cuts_inside_a_formula():
+    from paperkb.render.escape import one_line_html
+
+    text = "Combine the two predictions as $\\tilde\\epsilon_\\theta = (1+w)\\epsilon_\\theta(z, c) - w\\epsilon_\\theta(z)$ at each step"
+    cut = one_line_html(text, 40)
+    assert cut == "Combine the two predictions as…"
+    kept = one_line_html(text, 200)
+    assert kept.count("\\(") == kept.count("\\)") == 1 and kept.endswith("at each step")
+    long = one_line_html("word " * 60 + "$x$", 50)
+    assert long.endswith("…") and "arithmatex" not in long and len(long) <= 50

@@ -102,9 +102,9 @@ def test_cites_grouped_by_role_in_role_order_with_year_and_title(site):
     cites = section(html, "cites")
     builds, baseline = cites.index("Builds on"), cites.index("Baseline")
     assert builds < baseline  # ROLES order: background, related, builds-on, baseline, dataset, metric
-    assert re.search(r'<a href="\.\./attn/">Attention Is All You Need</a> <span class="pkb-cites__meta">\(2017\)',
+    assert re.search(r'<a href="\.\./attn/" title="Attention Is All You Need \(2017\)">Attention Is All You Need</a> <span class="pkb-cites__meta">\(2017\)',
                      cites[builds:baseline])
-    assert '<a href="../bert/">BERT</a>' in cites[baseline:]
+    assert '<a href="../bert/" title="BERT (2019)">BERT</a>' in cites[baseline:]
     assert "(2019)" in cites[baseline:]
     assert "No note of this collection cites this one yet." in section(html, "cited-by")
 
@@ -251,7 +251,8 @@ def test_role_styles_and_legend(site):
 
 def test_field_colours_css_is_generated_and_linked(site):
     css = (site.site_dir / "assets" / "paperkb" / "graph-fields.css").read_text()
-    assert ".pkb-field--llm { --pkb-fill: var(--pkb-c0); }" in css  # the most common field first
+    # the most common field first; the interactive graphs' stronger tone of the same hue beside it
+    assert ".pkb-field--llm { --pkb-fill: var(--pkb-c0); --pkb-strong: var(--pkb-g0); }" in css
     assert "graph-fields.css" in site.html("papers/attn/")
     assert "pkb-field--vision" in site.html("papers/vit/")
 
@@ -442,12 +443,19 @@ def test_graph_pages_exist_are_linked_and_cut_big_graphs(tmp_path):
         assert re.search(r'class="md-sidebar md-sidebar--secondary"[^>]*\bhidden', html)
 
 
-def test_diagrams_shrink_to_the_column_but_not_below_readable_size(site):
+def test_diagrams_fit_the_column_and_carry_what_the_interactive_view_reads(site):
     (svg,) = svgs(site.html("papers/attn/"))
     style = dict(part.split(":") for part in svg.get("style").split(";"))
-    natural, smallest = float(style["max-width"][:-2]), float(style["min-width"][:-2])
-    assert svg.get("width") == "100%" and natural > 100
-    assert abs(smallest - 0.8 * natural) <= 1
+    natural = float(style["max-width"][:-2])
+    # Scaled down to the column (no min-width: nothing is clipped); the zoom control enlarges it.
+    assert svg.get("width") == "100%" and natural > 100 and "min-width" not in style
+    assert float(svg.get("data-pkb-width")) == natural
+    # Node keys and citation ends, for the interactive local graph that reads the SVG.
+    keys = {g.get("data-pkb-key") for g in svg.iter(f"{SVG}g") if "pkb-node" in g.get("class", "")}
+    assert "attn" in keys and None not in keys
+    ends = {(g.get("data-pkb-from"), g.get("data-pkb-to")) for g in svg.iter(f"{SVG}g")
+            if "pkb-edge" in g.get("class", "")}
+    assert ("bert", "attn") in ends and all(a in keys and b in keys for a, b in ends)
 
 
 def test_graph_off_keeps_lists_and_drops_diagrams(tmp_path):
@@ -529,3 +537,54 @@ def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
     monkeypatch.setattr(graph_svg, "signing_key", lambda: None)
     assert GraphRenderer(tmp_path / "cache", workers=0).disk is None
     assert user_key.signing_key() is not None  # the tests' private cache home has one
+
+
+# -- the interactive explorer's data ---------------------------------------------------------------
+def test_explorer_json_holds_every_published_note_laid_out_and_escaped(site):
+    import json
+
+    raw = (site.site_dir / "assets" / "paperkb" / "graph.json").read_text(encoding="utf-8")
+    assert "<" not in raw and ">" not in raw and "&" not in raw.replace("\\u0026", "")  # safe where a browser sniffs HTML
+    data = json.loads(raw)
+    nodes = {n[0]: n for n in data["nodes"]}
+    assert set(nodes) == {"attn", "resnet", "imagenet", "fid", "bert", "gpt3", "vit", "ddpm", "hostile"}  # no draft
+    assert nodes["hostile"][1] == " ".join(HOSTILE.split())  # the title as written, one line
+    key, title, year, venue, fields, paper_type, url, cited_by, x, y = nodes["bert"]
+    assert (year, url, cited_by) == (2019, "papers/bert/", 1)  # gpt3 cites bert
+    assert [data["fields"][i] for i in fields] == ["LLM"] and paper_type == -1  # no type given
+    assert nodes["imagenet"][5] == data["types"].index("dataset")
+    # Colours follow the diagrams' palette: the most common field first.
+    assert data["fields"][0] == "LLM" and data["colours"][0] == 0
+    # Edges: citing -> cited with their role; a cites entry and a link to the same note are one edge.
+    keys = [n[0] for n in data["nodes"]]
+    edges = {(keys[a], keys[b]): data["roles"][r] for a, b, r in data["edges"]}
+    assert edges[("bert", "attn")] == "builds-on" and edges[("vit", "imagenet")] == "dataset"
+    assert edges[("vit", "resnet")] == "in-text"  # only linked from the text
+    assert not any("secret" in pair for pair in edges)
+    # Laid out at build time: distinct positions.
+    assert len({(n[8], n[9]) for n in data["nodes"]}) == len(nodes)
+    # The graph pages mount the explorer on that file, the field page preset to its field.
+    page = site.html("graph/")
+    assert re.search(r'<div class="pkb-explorer" data-pkb-explorer data-src="\.\./assets/paperkb/graph\.json" '
+                     r'data-root="\.\./" hidden', page)
+    assert 'data-field="LLM"' in site.html("graph/llm/")
+    assert '<div class="pkb-static-graph">' in page  # the static diagram stays (no JavaScript, print)
+
+
+def test_sfdp_layout_is_cached_by_structure_and_signed(tmp_path):
+    from paperkb.render.graph_layout import LayoutCache, sfdp_positions, structure_digest
+
+    edges = [(0, 1), (1, 2), (2, 0), (3, 4)]
+    positions = sfdp_positions(5, edges)
+    assert len(positions) == 5 and len(set(positions)) == 5
+    assert sfdp_positions(0, []) == [] and sfdp_positions(1, []) == [(0.0, 0.0)]
+    cache = LayoutCache(tmp_path)
+    digest = structure_digest(["a", "b", "c", "d", "e"], edges)
+    assert digest != structure_digest(["a", "b", "c", "d", "e"], edges[:-1])
+    cache.put(digest, positions)
+    assert cache.get(digest, 5) == positions
+    assert cache.get(digest, 6) is None  # a different graph size never takes it
+    (path,) = tmp_path.glob("*.json")
+    data = path.read_bytes()
+    path.write_bytes(data[:-3] + b"9]]")  # an edited file is not used
+    assert cache.get(digest, 5) is None

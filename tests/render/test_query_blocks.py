@@ -126,7 +126,8 @@ def test_blocks_render_tables_of_the_answers(site_builder):
     assert row_keys(cocited) == ["mae", "clip", "bert"]
     assert "8 notes match; the first 3 are shown" in cocited and "<th>Co-cited</th>" in cocited
     assert row_keys(coupled) == ["clip", "survey", "vit", "llm", "sam"]
-    assert re.search(r"<th>Title</th><th>Shared refs</th>.*<td>3</td></tr>", coupled, re.S)
+    assert re.search(r'<th>Title</th><th>Shared refs</th>.*<td data-label="Shared refs" class="pkb-cell--score">3</td></tr>',
+                     coupled, re.S)
     assert "No notes match this query." in empty and "no notes match" in empty
     # nested blocks really sit inside their admonition and list item
     assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">Co-citation</p>\s*'
@@ -193,7 +194,7 @@ def test_hostile_titles_are_escaped_in_the_table(site_builder):
     [div] = query_divs(site.html("evil-list/"))
     assert row_keys(div) == ["evil"]
     assert "<script>" not in div
-    cell = re.search(r"<td><a href=\"[^\"]+\">(.*?)</a></td>", div).group(1)
+    cell = re.search(r"<td[^>]*><a href=\"[^\"]+\" title=\"[^\"]+\">(.*?)</a></td>", div).group(1)
     assert unescape(cell) == HOSTILE  # shown exactly as written: no markup, no wikilink, no emphasis
 
 

@@ -121,14 +121,17 @@ def test_in_text_citations_link_to_notes_or_the_bibliography(site_builder):
     body = text_of(html)
     assert "Uses the Transformer (Vaswani et al., 2017; Gu and Dao, 2023)." in body
     assert "See also (see Vaswani et al., 2017, p. 3) and (2023)." in body
-    assert '<a href="../vaswani2017attention/">Vaswani et al&#46;, 2017</a>' in html
+    # A citation of a note is titled like every link to a note: title, year, venue.
+    assert re.search(r'<a href="../vaswani2017attention/" title="Attention Is All You Need &#40;2017[^"]*&#41;">'
+                     r'Vaswani et al&#46;, 2017</a>', html)
     assert re.search(r'<a href="../../bibliography/#ref-gu2023mamba">Gu and Dao, 2023</a>', html)
     # Not citations: e-mail addresses, @mentions, code.
     assert "Mail me at someone@example.org or ping @vaswani2017attention on chat; [mail me@example.org]." in body
     assert "<code>[@vaswani2017attention]</code>" in html
     assert "[@gu2023mamba] in a fence" in body
     # The References list after the body, each formatted once, in the style's order.
-    refs = html[html.index('<h2 id="references">'):html.index('<h2 id="cite">')]
+    start = html.index('<h2 id="references">')
+    refs = html[start:html.index('<h2 ', start + 1)]
     keys = re.findall(r'data-pkb-key="([^"]+)"', refs)
     assert keys == ["gu2023mamba", "kerbl2023gaussian", "vaswani2017attention"]
     assert 'id="ref-gu2023mamba"' in refs and '<a class="pkb-ref__note" href="../vaswani2017attention/">' in refs
@@ -282,3 +285,15 @@ def test_biblatex_commands_read_as_their_meaning_in_references(site_builder):
     assert "Studia Philosophica" in page and "TeXbook/Volume A" in page and "Addison-Wesley" in page
     refs = re.findall(r'<p class="pkb-ref.*?</p>', site.html("bibliography/"), flags=re.S)
     assert refs and not any(re.search(r"\\[a-zA-Z]", ref) for ref in refs), [r for r in refs if "\\" in r]
+
+
+def test_a_note_title_with_angle_brackets_reads_as_written_in_its_reference(site_builder):
+    """The BibTeX made from a note writes "<" as \\textless{}; its formatted reference showed the command."""
+    site = site_builder(files(**{"papers/tay2021.md": note(
+        "When Is Attention <= Convolution? <Sometimes>", key="tay2021when", year=2021, venue="ICLR",
+        authors=["Yi Tay"])}))
+    assert site.ok, site.messages
+    page = site.html("papers/tay2021/")
+    reference = re.search(r'<p class="pkb-cite-block__ref">(.*?)</p>', page, flags=re.S).group(1)
+    assert "&lt;= convolution? &lt;sometimes&gt;" in reference.lower() and "textless" not in reference, reference
+    assert "<sometimes>" not in page.lower()

@@ -132,7 +132,7 @@ def test_comparison_table_lists_the_peers_by_year(site):
     assert re.findall(r"<th>([^<]+)</th>", table) == ["Title", "Year", "Venue", "Datasets", "Metrics", "Results"]
     rows = re.findall(r'<tr data-pkb-key="([^"]+)">(.*?)</tr>', table, re.S)
     assert [key for key, _ in rows] == ["ldm", "vdm"]
-    cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td>(.*?)</td>", rows[0][1], re.S)]
+    cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[0][1], re.S)]
     assert cells == ["Latent Diffusion", "2022", "CVPR", "ImageNet, COCO", "FID, IS",
                      "FID 3.6 on ImageNet at a fraction of the compute."]
 

@@ -122,7 +122,8 @@ def test_field_page_table_sorted_by_year_descending(site_builder):
     assert [key for key, _ in rows] == ["brown2020gpt3", "devlin2019bert", "vaswani2017attention"]
     assert rows[1][1] == ["2019", "BERT: Pre-training *deep* [bidirectional] Transformers", "Application", "NAACL", "Browse", "Unidirectional LMs limit fine-tuning."]
     html = site.html("fields/llm/")
-    assert '<a href="../../papers/devlin2019bert/">BERT: Pre-training *deep* [bidirectional] Transformers</a>' in html
+    assert re.search(r'<a href="../../papers/devlin2019bert/" title="BERT: Pre-training \*deep\* \[bidirectional\] '
+                     r'Transformers \(2019, NAACL\)">BERT: Pre-training \*deep\* \[bidirectional\] Transformers</a>', html)
     assert "3 papers" in html
 
 
@@ -241,11 +242,12 @@ def test_wikilinks_render_as_links_with_titles(site_builder):
                                      "`[[not-a-link]]` stays code.\n", year=2022)
     site = site_builder(files)
     html = site.html("papers/x/")
-    assert '<a href="../vaswani2017attention/">Attention Is All You Need</a>' in html
-    assert '<a href="../devlin2019bert/">the BERT paper</a>' in html
+    # Links to notes carry a title with year and venue (what a hover shows without scripts).
+    assert '<a href="../vaswani2017attention/" title="Attention Is All You Need &#40;2017, NeurIPS&#41;">Attention Is All You Need</a>' in html
+    assert re.search(r'<a href="../devlin2019bert/" title="BERT[^"]*&#40;2019, NAACL&#41;">the BERT paper</a>', html)
     # Titles keep their punctuation as text: no stray backslashes, no Markdown emphasis.
     body = html.split('id="cites"')[0]  # the Cites list after the body links BERT once more
-    texts = [unescape(t) for t in re.findall(r'<a href="\.\./devlin2019bert/">([^<]*)</a>', body)]
+    texts = [unescape(t) for t in re.findall(r'<a href="\.\./devlin2019bert/" title="[^"]*">([^<]*)</a>', body)]
     assert texts == ["BERT: Pre-training *deep* [bidirectional] Transformers", "the BERT paper"]
     assert "<code>[[not-a-link]]</code>" in html
 

@@ -30,12 +30,45 @@
     }
   }
 
+  // KaTeX breaks inline math only after a top-level relation or operator, so a long formula
+  // (a tuple, a bracketed sum) is wider than a phone's column and widens the whole page. Such a
+  // formula gets a line of its own that scrolls sideways, like display math; measured again
+  // when the window's width changes.
+  function fitWide(root) {
+    var nodes = root.querySelectorAll("span.arithmatex[data-pkb-math]");
+    for (var i = 0; i < nodes.length; i++) nodes[i].classList.remove("pkb-math--wide");
+    for (var j = 0; j < nodes.length; j++) {
+      var el = nodes[j];
+      var box = el.parentElement;
+      while (box && box.parentElement && getComputedStyle(box).display === "inline") box = box.parentElement;
+      if (!box) continue;
+      if (el.getBoundingClientRect().right > box.getBoundingClientRect().right + 1) {
+        el.classList.add("pkb-math--wide");
+      }
+    }
+  }
+
+  function render(root) {
+    typeset(root);
+    fitWide(root);
+  }
+
+  var lastWidth = window.innerWidth, pending = null;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth === lastWidth) return;
+    lastWidth = window.innerWidth;
+    clearTimeout(pending);
+    pending = setTimeout(function () { fitWide(document.body); }, 150);
+  });
+
+  window.paperkbTypeset = typeset; // for HTML added later (note previews)
+
   // mkdocs-material emits document$ on every page load (also with instant navigation).
   if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(function () { typeset(document.body); });
+    document$.subscribe(function () { render(document.body); });
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { typeset(document.body); });
+    document.addEventListener("DOMContentLoaded", function () { render(document.body); });
   } else {
-    typeset(document.body);
+    render(document.body);
   }
 })();

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .model import BodyLink, Insight, LinkKind
 
@@ -248,24 +248,49 @@ def heading_anchor(fragment: str) -> str:
     """Obsidian links to a heading by its text (``#Related Work``); the page's anchor is its slug."""
     if fragment == fragment.lower() and " " not in fragment and "%20" not in fragment:
         return fragment
-    return re.sub(r"\s+", "-", unquote(fragment).strip().lower())
+    # As Python-Markdown's toc slugify makes it: punctuation and emphasis marks dropped, spaces as "-".
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", unquote(fragment)).strip().lower())
 
 
 def extensionless_transform(src_uri: str, pages: "set[str]") -> LineTransform:
-    """A line transform (map_prose) giving extension-less links to pages their file name
-    (``[x](seq2seq)`` -> ``[x](seq2seq.md)``), so MkDocs resolves them to the page's URL."""
+    """A line transform (map_prose) for links as Obsidian resolves them: extension-less links
+    get the page's file name (``[x](seq2seq)`` -> ``[x](seq2seq.md)``); a page named in another
+    case (``1%20maximum%20likelihood.md`` for ``1 Maximum Likelihood.md``: Obsidian and the
+    macOS file system find it) gets its real name; a heading named by its text
+    (``#Related%20Work``, on this page or another) gets its anchor. MkDocs then resolves them."""
     base = posixpath.dirname(src_uri)
+    folded: dict[str, str] = {}
+    for page_uri in sorted(pages):
+        folded.setdefault(page_uri.casefold(), page_uri)
+
+    def find(path: str) -> str | None:
+        """The page ``path`` names: exactly, without its extension, or in another case."""
+        candidates = (path, *(path + suffix for suffix in PAGE_SUFFIXES)) if is_extensionless(path) else (path,)
+        return resolve_page(path, pages) if is_extensionless(path) and resolve_page(path, pages) else next(
+            (p if p in pages else folded[p.casefold()] for p in candidates if p in pages or p.casefold() in folded), None)
 
     def rewrite(match: re.Match[str]) -> str:
         target = _link_target(match)
         path, hash_, fragment = target.partition("#")
-        if match.group(1).startswith("!") or not is_extensionless(path):
+        if match.group(1).startswith("!") or _NOT_RELATIVE.match(path):
             return match.group(0)
-        page = resolve_page(posixpath.normpath(posixpath.join(base, unquote(path))), pages)
-        if page is None or page == path:
+        written = path
+        if path:
+            if not (is_extensionless(path) or path.lower().endswith(PAGE_SUFFIXES)):
+                return match.group(0)
+            resolved = posixpath.normpath(posixpath.join(base, unquote(path)))
+            page = find(resolved)
+            if page is None:
+                return match.group(0)
+            if page.startswith(resolved):  # only the extension was left out
+                written = path + page[len(resolved):]
+            elif page != resolved:  # named in another case: the page's own name
+                written = posixpath.relpath(page, base or ".")
+                written = written if match.group("angled") else quote(written)
+        anchor = heading_anchor(fragment) if hash_ else ""
+        if written == path and anchor == fragment:
             return match.group(0)
-        written = path + page[len(posixpath.normpath(posixpath.join(base, unquote(path)))):]
-        return match.group(1) + (f"<{written}" if match.group("angled") else written) + hash_ + heading_anchor(fragment) \
+        return match.group(1) + (f"<{written}" if match.group("angled") else written) + hash_ + anchor \
             + (">" if match.group("angled") else "")
 
     return lambda line, _index: _ANY_INLINE_LINK.sub(rewrite, line) if "](" in line else line

@@ -2,10 +2,13 @@
 blocks pymdownx.arithmatex reads.
 
 Those editors render a ``$$`` block wherever it stands: right under a line of text or an image,
-or indented under a list item by the item's own indentation (two or three spaces, or a tab). Python-Markdown
+or indented under a list item by the item's own indentation (two or three spaces, or a tab), or
+inside a block quote (``> $$``). Python-Markdown
 sees a block only after a blank line, and list content only at four spaces, so such formulas
 would show as ``$$ … $$`` text. Each one gets the blank lines around it and, inside a list
-item, the item's content indentation. Code blocks, inline code and block quotes are left alone."""
+item, the item's content indentation (Python-Markdown nests lists by four spaces: an item
+indented by two is a first-level item). In a block quote, the quote's text is treated the same
+way. Code blocks and inline code are left alone."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import re
 from .body_scan import iter_prose_lines
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+\S")
+_QUOTE = re.compile(r"^ {0,3}> ?")
 _MAX_BLOCK_LINES = 200  # a `$$` never closed is text, not the start of a formula eating the page
 _TAB_WIDTH = 4  # Python-Markdown's tab_length
 
@@ -29,17 +33,21 @@ def _closing_line(lines: list[str], start: int) -> int | None:
     first = lines[start].strip()
     if len(first) > 4 and first.endswith("$$"):
         return start  # $$ x^2 $$ on one line
+    gaps = False
     for index in range(start + 1, min(len(lines), start + _MAX_BLOCK_LINES)):
         text = lines[index].strip()
         if not text:
-            return None  # arithmatex blocks hold no blank line: this `$$` is text
+            if first != "$$":
+                return None  # a `$$` inside text, not a block: this `$$` is text
+            gaps = True  # Typora renders a formula with blank lines in it (a matrix's spacer row)
+            continue
         if text.endswith("$$"):
-            return index
+            return index if not gaps or text == "$$" else None
     return None
 
 
 def _item_content_column(lines: list[str], before: int, indent: int) -> int | None:
-    """The content column (marker indentation + 4) of the list item that a block indented by
+    """The content column (the marker's nesting level, by four spaces, plus 4) of the list item that a block indented by
     ``indent`` belongs to: the nearest item above it, in the same run of lines, indented less."""
     for index in range(before - 1, -1, -1):
         line = lines[index]
@@ -47,7 +55,7 @@ def _item_content_column(lines: list[str], before: int, indent: int) -> int | No
             return None
         match = _LIST_ITEM.match(line)
         if match and len(match.group("indent")) < indent:
-            return len(match.group("indent")) + 4
+            return len(match.group("indent")) // _TAB_WIDTH * _TAB_WIDTH + _TAB_WIDTH
     return None
 
 
@@ -74,6 +82,8 @@ def normalise_display_math(markdown: str) -> str:
     """``markdown`` with every ``$$`` display block standing as a block arithmatex reads."""
     if "$$" not in markdown:
         return markdown
+    if ">" in markdown:
+        markdown = _within_quotes(markdown)
     lines = markdown.split("\n")
     if not _needs_work(lines):
         return markdown  # every formula already stands as a block: no prose scan
@@ -89,9 +99,12 @@ def normalise_display_math(markdown: str) -> str:
             out.append(written)
             index += 1
             continue
-        block = [line] + [_spaces_for_tabs(b) for b in lines[index + 1:end + 1]]
+        # blank lines would end the block for Python-Markdown (in TeX they are no part of a formula)
+        block = [line] + [_spaces_for_tabs(b) for b in lines[index + 1:end + 1] if b.strip()]
         indent = len(line) - len(stripped)
         column = _item_content_column(lines, index, indent) if indent else None
+        if column is None and 0 < indent < _TAB_WIDTH:
+            column = 0  # indented text outside a list: arithmatex reads a block from its first column
         if column is not None and column != indent:
             block = [" " * column + b[min(indent, len(b) - len(b.lstrip(" "))):] for b in block]
         if out and out[-1].strip():
@@ -100,4 +113,29 @@ def normalise_display_math(markdown: str) -> str:
         if end + 1 < len(lines) and lines[end + 1].strip():
             out.append("")
         index = end + 1
+    return "\n".join(out)
+
+
+def _within_quotes(markdown: str) -> str:
+    """``markdown`` with the text of each block quote (outside code) normalised as Markdown of its
+    own: Obsidian renders a ``> $$`` block right under ``> text`` in a quote, too."""
+    lines = markdown.split("\n")
+    if not any(_QUOTE.match(line) and "$$" in line for line in lines):
+        return markdown
+    prose = {index for index, _ in iter_prose_lines(markdown)}
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and end in prose and _QUOTE.match(lines[end]):
+            end += 1
+        if end == index:
+            out.append(lines[index])
+            index += 1
+            continue
+        run = lines[index:end]
+        inner = [line[_QUOTE.match(line).end():] for line in run]
+        normalised = normalise_display_math("\n".join(inner)).split("\n")
+        out += run if normalised == inner else [f"> {line}" if line else ">" for line in normalised]
+        index = end
     return "\n".join(out)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
+from urllib.parse import unquote
 
 from ..core.body_scan import iter_prose_lines
-from ..core.problems import ProblemLog
+from ..core.problems import ProblemLog, display_path
 
 # kramdown reads `$$...$$` as inline math when it shares its line with other text, and as a
 # display block only when it stands alone; arithmatex reads `$$` only as display math.
@@ -58,3 +60,25 @@ def warn_old_site_links(body: str, body_line: int, log: ProblemLog, *, post_dir:
             elif _BARE_DOMAIN.match(target):
                 log.warning(body_line + index, f"link '{target}' looks like a web address without 'https://', "
                                                f"so it is a relative link: write 'https://{target}'")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def warn_missing_relative_links(body: str, body_line: int, log: ProblemLog, *, out_dir: Path, root: Path,
+                                written_beside: str) -> None:
+    """Warn, with the line, about relative links and images whose file is not beside the imported
+    note (``./Slides/talk.pdf`` worked next to ``written_beside``, a README in another repository):
+    at import, where the fix is known, not first as a broken link at ``build --strict``."""
+    for index, line in iter_prose_lines(body):
+        for match in _INLINE_LINK.finditer(line):
+            target = match.group(2)
+            if target.startswith(("#", "/")) or _SCHEME.match(target) or _BARE_DOMAIN.match(target):
+                continue  # an anchor, a site-root path, an address: warned about elsewhere or fine
+            path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+            if not path or (out_dir / path).exists():
+                continue
+            what = "image" if match.group(1) else "link"
+            log.warning(body_line + index,
+                        f"{what} '{target}' is relative to {written_beside}, and "
+                        f"{display_path(out_dir / path, root)} does not exist: copy the file there or write its full address")

@@ -21,6 +21,7 @@ from ..core.problems import Problem, ProblemLog, display_path
 from ..core.slug import key_from_text
 from ..core.text_encoding import not_utf8
 from ..core.paper_links import link_info
+from .post_body import warn_missing_relative_links
 from .readme import CountLine, Entry, ReadmeDoc, parse_readme, section_year
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,
@@ -86,7 +87,7 @@ def import_readme(readme: Path, *, notes_dir: Path, out_dir: Path | None = None,
     doc = parse_readme(text, log)
     existing = load_library(notes_dir, project_root=root)
     known = {**existing.drafts, **existing.notes}
-    planned = plan_notes(doc, out_dir, known, log)
+    planned = plan_notes(doc, out_dir, known, log, root)
     for note in planned:
         note.result = writer.write(note.path, note.text)
 
@@ -96,7 +97,9 @@ def import_readme(readme: Path, *, notes_dir: Path, out_dir: Path | None = None,
 
 
 # -- planning ------------------------------------------------------------------------------------
-def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: ProblemLog) -> list[PlannedNote]:
+def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: ProblemLog,
+               root: Path | None = None) -> list[PlannedNote]:
+    root = root or out_dir
     taken: dict[str, Entry] = {}
     by_arxiv: dict[str, Entry] = {}
     existing_arxiv = {n.arxiv: n for n in existing.values() if n.arxiv}
@@ -117,6 +120,8 @@ def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: Pr
         body, _ = neutralize_active_html(_body(entry, layout))  # someone else's HTML: shown, never run
         for line, what in neutralize_active_html("\n".join(entry.lines), entry.line + 1)[1]:
             log.warning(line, active_html_message(what))
+        warn_missing_relative_links("\n".join(entry.lines), entry.line + 1, log, out_dir=out_dir, root=root,
+                                    written_beside="the README's folder")
         planned.append(PlannedNote(entry, key, path, markdown_file(front, body), insights, layout))
     return planned
 

@@ -11,8 +11,8 @@ parse them again, which cost more than building them."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import BrokenExecutor, Future
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,9 +21,11 @@ from mkdocs.structure.files import File, Files
 from ..core.library import Library
 from ..core.model import Note
 from ..render.cites_lists import CitesLists
+from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
 from ..render.graph_dot import GraphView, GraphViews, to_dot
+from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
-from ..render.graph_pages import GraphPages
+from ..render.graph_pages import GRAPH_DATA_URI, GraphPages
 from ..render.graph_svg import GraphRenderer, GraphRenderError
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
@@ -34,7 +36,11 @@ from .headings import Heading
 from .messages import log
 
 FIELD_CSS_URI = "assets/paperkb/graph-fields.css"
-GRAPH_JS_URI = "assets/paperkb/paperkb-graph.js"  # opens a wide diagram on its focus note
+# Diagrams' zoom control and the interactive graphs (sigma.js, loaded by it when a graph shows)
+GRAPH_JS_URI = "assets/paperkb/paperkb-graph.js"
+VENDORED = ("sigma/sigma.min.js", "graphology/graphology.umd.min.js")
+# Fewer notes than this are laid out in-process: a worker would cost more than the layout.
+LAYOUT_IN_WORKER = 400
 
 
 class CitationDisplay(Feature):
@@ -49,6 +55,9 @@ class CitationDisplay(Feature):
         self.lists: CitesLists | None = None
         self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
         self._planned: tuple[list[GeneratedPage], str] | None = None  # graph pages and field palette
+        self.structure: GraphStructure | None = None  # the explorer's notes and citations
+        self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
+        self.layouts = LayoutCache(None)
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -62,6 +71,7 @@ class CitationDisplay(Feature):
             if self.renderer is not None:
                 self.renderer.close()
             self.renderer = GraphRenderer(cache_dir)
+        self.layouts = LayoutCache(cache_dir / "layouts" if cache_dir and self.renderer.disk else None)
         if FIELD_CSS_URI not in config.extra_css:
             config.extra_css.append(FIELD_CSS_URI)
         if GRAPH_JS_URI not in {str(s) for s in config.extra_javascript}:
@@ -88,10 +98,10 @@ class CitationDisplay(Feature):
             if note is not None:
                 self._plan_note(note, views)
         pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
-        fields = Counter(f for n in library for f in n.fields)
-        palette = field_palette_css(sorted(fields, key=lambda f: (-fields[f], f.lower())))
+        palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
         self.renderer.start()
+        self._start_layout(library)
         self._planned = (pages, palette)
         return pages
 
@@ -99,6 +109,53 @@ class CitationDisplay(Feature):
     def _add_assets(files: Files, config: MkDocsConfig, palette: str) -> None:
         files.append(File.generated(config, FIELD_CSS_URI, content=palette))
         files.append(File.generated(config, GRAPH_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-graph.js")))
+        for name in VENDORED:
+            files.append(File.generated(config, f"assets/paperkb/{name}", abs_src_path=str(ASSETS_DIR / name)))
+
+    def _start_layout(self, library: Library) -> None:
+        """The explorer's layout: from the cache, or started in a worker while pages render."""
+        assert self.renderer is not None
+        structure = graph_structure(library)
+        if self.structure == structure and isinstance(self.positions, list):
+            return  # `serve`: the citations did not change
+        self.structure = structure
+        digest = structure_digest(structure.keys, structure.pairs)
+        self.positions = self.layouts.get(digest, len(structure.keys))
+        if self.positions is None and len(structure.keys) >= LAYOUT_IN_WORKER:
+            cache = str(self.layouts.directory) if self.layouts.directory else None
+            self.positions = self.renderer.run(layout_and_store, len(structure.keys), structure.pairs, cache, digest)
+
+    def _layout(self) -> Positions:
+        assert self.structure is not None
+        positions = self.positions
+        if isinstance(positions, Future):
+            try:
+                positions = positions.result()
+            except (BrokenExecutor, OSError):  # a worker died: lay out here
+                positions = None
+        if positions is None:
+            positions = sfdp_positions(len(self.structure.keys), self.structure.pairs)
+            self.layouts.put(structure_digest(self.structure.keys, self.structure.pairs), positions)
+        self.positions = positions
+        return positions
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        """The explorer's JSON, once the layout is done (after every page was written)."""
+        site_dir = config.site_dir
+        if not self.enabled or self.structure is None or self.site is None:
+            return
+        try:
+            positions = self._layout()
+        except GraphRenderError as exc:
+            log.warning(f"paperkb: the interactive citation graph could not be laid out: {exc}")
+            positions = []
+        data = graph_json(self.library, self.site, self.structure, positions)
+        target = Path(site_dir) / GRAPH_DATA_URI
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(data, encoding="utf-8")
+        except OSError as exc:
+            log.warning(f"paperkb: could not write {target}: {exc}")
 
     def _plan_note(self, note: Note, views: GraphViews) -> None:
         assert self.site is not None and self.renderer is not None

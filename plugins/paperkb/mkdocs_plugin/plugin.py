@@ -93,6 +93,7 @@ from .text_links import TextLinks
 
 
 ASSET_URI = "assets/paperkb/paperkb.css"
+PREVIEW_JS_URI = "assets/paperkb/paperkb-preview.js"  # note previews on hover, notes tables that sort and filter
 
 
 class PaperKBPlugin(BasePlugin[PaperKBConfig]):
@@ -159,6 +160,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.user_nav = config.nav
         if ASSET_URI not in config.extra_css:
             config.extra_css.append(ASSET_URI)
+        if self.config.enabled and PREVIEW_JS_URI not in {str(s) for s in config.extra_javascript}:
+            config.extra_javascript.append(PREVIEW_JS_URI)
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
         return config
@@ -233,6 +236,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
+        files.append(File.generated(config, PREVIEW_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-preview.js")))
         if self.config.auto_nav and self.user_nav is None:
             config.nav = self._nav(files)
         return files

@@ -76,8 +76,8 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
     if heading == "h1":
         parts.append(html('<h1 class="pkb-card__title">{}</h1>', note.title))
     else:  # an embedded card links to its note
-        parts.append(html('<p class="pkb-card__title"><a href="{}">{}</a></p>',
-            site.urls.href(here, note.src_uri), note.title))
+        parts.append(html('<p class="pkb-card__title"><a href="{}" title="{}">{}</a></p>',
+            site.urls.href(here, note.src_uri), link_title(note), note.title))
 
     byline = []
     if note.authors:
@@ -166,12 +166,21 @@ def note_sections(note: Note, plain: PlainText | None = None, here: str | None =
     return sections
 
 
+def link_title(note: Note) -> str:
+    """The ``title`` of every link to a note: its title with year and venue, seen on hover
+    (paperkb-preview.js shows the card instead when scripts run)."""
+    meta = ", ".join(str(x) for x in (note.year, note.venue) if x)
+    title = " ".join(note.title.split())
+    return f"{title} ({meta})" if meta else title
+
+
 def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> str:
-    """A Markdown link to ``note`` from the page of ``from_src`` (MkDocs validates and rewrites it)."""
+    """A Markdown link to ``note`` from the page of ``from_src`` (MkDocs validates and rewrites it),
+    titled with ``link_title`` (as entities: Markdown keeps them as they are in a link title)."""
     import posixpath
 
     rel = posixpath.relpath(note.src_uri, posixpath.dirname(from_src) or ".")
-    return f"[{md_text(label if label is not None else note.title)}](<{rel}>)"
+    return f'[{md_text(label if label is not None else note.title)}](<{rel}> "{md_text(link_title(note))}")'
 
 
 _LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S[^\n]*)\n=+[ \t]*)(?:\n|$)")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from ..core.library import Edge, Library
 from ..core.model import ROLE_LABELS, ROLES, Note
 from ..core.urls import relative_url
+from .card import link_title
 from .escape import escape
 from .site_map import SiteMap
 
@@ -50,11 +51,12 @@ class CitesLists:
         if cached is None:
             meta = ", ".join(str(x) for x in (note.year, note.venue) if x)
             meta_html = f' <span class="pkb-cites__meta">({_text(meta)})</span>' if meta else ""
-            cached = (self.site.urls.url(note.src_uri), f"{_text(note.title)}</a>{meta_html}")
+            cached = (self.site.urls.url(note.src_uri),
+                      f' title="{_text(link_title(note))}">{_text(note.title)}</a>{meta_html}')
             self._texts[note.key] = cached
         url, text = cached
         mark = DERIVED_MARK if derived else ""
-        return f'<li><a href="{escape(relative_url(here_url, url))}">{text}{mark}</li>'
+        return f'<li><a href="{escape(relative_url(here_url, url))}"{text}{mark}</li>'
 
     def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str,
                 references: list[tuple[str, str]] = ()) -> str:

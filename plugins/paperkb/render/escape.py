@@ -9,7 +9,8 @@ from markupsafe import Markup, escape
 
 from ..core.urls import safe_url
 
-__all__ = ["CODE_OR_MATH", "Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "html_join", "xml_text"]
+__all__ = ["CODE_OR_MATH", "Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "one_line_html",
+           "html_join", "xml_text", "script_json"]
 
 # Characters that carry meaning in Markdown or its extensions (math, tables, tilde, caret...) or in
 # HTML. Numeric entities neutralise them whatever extensions a site enables; backslash escapes
@@ -75,11 +76,56 @@ def one_line(markdown: str | None, limit: int = 160) -> str:
     """First line of a Markdown value as plain text, shortened for table cells."""
     if not markdown:
         return ""
-    text = " ".join(markdown.split())
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links -> their text
-    text = re.sub(r"[*_`]{1,3}", "", text)
+    text = _plain_inline(" ".join(markdown.split()))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plain_inline(text: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links -> their text
+    return re.sub(r"[*_`]{1,3}", "", text)
+
+
+def one_line_html(markdown: str | None, limit: int = 160) -> Markup:
+    """``one_line`` as HTML whose ``$math$`` stays math: each formula becomes the element
+    arithmatex writes (``<span class="arithmatex">\\(...\\)</span>``), which the site's KaTeX
+    typesets, instead of showing ``$\\tilde\\epsilon$`` in a table cell. Shortening never cuts
+    inside a formula (a cut one would not typeset); the TeX keeps its ``_`` and ``*``."""
+    if not markdown:
+        return Markup("")
+    text = " ".join(markdown.split())
+    pieces: list[tuple[bool, str]] = []  # (is math, text)
+    last = 0
+    for match in CODE_OR_MATH.finditer(text):
+        if match.group(0).startswith("`"):
+            continue  # a code span stays text (its $ is no math)
+        pieces += [(False, _plain_inline(text[last:match.start()])), (True, match.group(0).strip("$").strip())]
+        last = match.end()
+    pieces.append((False, _plain_inline(text[last:])))
+    total = sum(len(piece) for _math, piece in pieces)
+    out, used = [], 0
+    for is_math, piece in pieces:
+        if total > limit and used + len(piece) > limit - 1:
+            if not is_math:
+                out.append(escape(piece[: limit - 1 - used].rstrip()))
+            out = [Markup("").join(out).rstrip(), Markup("…")]
+            break
+        out.append(html('<span class="arithmatex">\\({}\\)</span>', piece) if is_math else escape(piece))
+        used += len(piece)
+    return Markup("").join(out)
 
 
 def html_join(parts, separator: str = ", ") -> Markup:
     return Markup(escape(separator)).join(parts)
+
+
+_JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                 ord("\u2028"): "\\u2028", ord("\u2029"): "\\u2029"}
+
+
+def script_json(value: object) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element or a file a browser may sniff
+    as HTML: no ``<``, ``>`` or ``&`` (``</script>`` cannot end it early) and no line separators
+    that old JavaScript parsers break on; every JSON parser reads the same value back."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_IN_HTML)

@@ -15,7 +15,8 @@ from .graph_dot import ROLE_STYLES, GraphView, field_class
 MARKER = "<!--pkb-graph:{}-->"
 MARKER_PATTERN = re.compile(r"<!--pkb-graph:([0-9a-f]{64})-->")
 
-# Twelve hues; light mode fills them pale, dark mode deep (see paperkb.css --pkb-c<i>).
+# Twelve hues; light mode fills them pale, dark mode deep (see paperkb.css --pkb-c<i>); the
+# interactive graphs draw dots in stronger tones of the same hues (--pkb-g<i>).
 PALETTE_SIZE = 12
 _DASHES = {"dashed": "5 3", "dotted": "1.5 3", "solid": "", "bold": ""}
 _ARROW_NOTES = {"odiamond": "◇", "odot": "○"}
@@ -25,18 +26,28 @@ def marker(key: str) -> str:
     return MARKER.format(key)
 
 
-def field_palette_css(fields_by_frequency: list[str]) -> str:
-    """CSS giving every field a palette colour: the most common fields get distinct hues."""
-    lines = ["/* paperkb: diagram colour of each field (generated) */"]
-    seen: set[str] = set()
-    index = 0
+def palette_indexes(fields_by_frequency: list[str]) -> dict[str, int]:
+    """Each field's palette colour (0..PALETTE_SIZE-1): the most common fields get distinct hues;
+    two names with one slug share a colour (they share a CSS class)."""
+    by_class: dict[str, int] = {}
+    colours: dict[str, int] = {}
     for name in fields_by_frequency:
         css_class = field_class(name)
-        if css_class in seen:  # two names with one slug share a colour
-            continue
-        seen.add(css_class)
-        lines.append(f".{_css_ident(css_class)} {{ --pkb-fill: var(--pkb-c{index % PALETTE_SIZE}); }}")
-        index += 1
+        if css_class not in by_class:
+            by_class[css_class] = len(by_class) % PALETTE_SIZE
+        colours[name] = by_class[css_class]
+    return colours
+
+
+def field_palette_css(fields_by_frequency: list[str]) -> str:
+    """CSS giving every field its palette colour (the diagrams' node fills)."""
+    lines = ["/* paperkb: diagram colour of each field (generated) */"]
+    seen: set[str] = set()
+    for name, index in palette_indexes(fields_by_frequency).items():
+        css_class = field_class(name)
+        if css_class not in seen:
+            seen.add(css_class)
+            lines.append(f".{_css_ident(css_class)} {{ --pkb-fill: var(--pkb-c{index}); --pkb-strong: var(--pkb-g{index}); }}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,9 @@
 """Graph pages: the site-wide citation graph and one graph per field.
 
-A graph larger than ``max_nodes`` is cut to its most-cited notes, and the page says how much
-was left out and where the rest is listed, rather than drawing an unreadable hairball."""
+Each page holds the interactive explorer (paperkb-graph.js draws it with sigma.js from the
+build's graph JSON, see graph_data.py) above a static diagram for readers without JavaScript
+and for print. A static diagram larger than ``max_nodes`` is cut to its most-cited notes, and
+the page says how much was left out and where the rest is listed."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import posixpath
 from collections.abc import Callable
 
 from ..core.library import Library
-from ..core.urls import SiteUrls
+from ..core.urls import SiteUrls, relative_url
 from .escape import html, md_text
 from .graph_dot import GraphView, GraphViews, to_dot
 from .graph_html import aria_label, figure
@@ -20,6 +22,18 @@ from .tables import count_table
 WIDE = ("navigation", "toc")  # a graph page gives the diagram the whole width
 # submit(dot, aria_label) -> key of the SVG the build inserts later
 Submit = Callable[[str, str], str]
+GRAPH_DATA_URI = "assets/paperkb/graph.json"  # the explorer's data (graph_data.py), one per build
+
+
+def explorer(urls: SiteUrls, here: str, field_name: str | None = None) -> str:
+    """The explorer's mount point: hidden until the script fills it, so a reader without
+    JavaScript (or a printer) sees the static diagram that follows it."""
+    page_url = urls.url(here)
+    return str(html(
+        '<div class="pkb-explorer" data-pkb-explorer data-src="{}" data-root="{}"{} hidden '
+        'data-search-exclude></div>\n',
+        relative_url(page_url, GRAPH_DATA_URI), relative_url(page_url, ""),
+        html(' data-field="{}"', field_name) if field_name is not None else ""))
 
 
 def _rel(from_src: str, to_src: str) -> str:
@@ -53,23 +67,30 @@ class GraphPages:
                 f'{_plural(view.total_edges, "citation")} between them.</p>\n')
 
     def _cut(self, view: GraphView, here: str, where: str, index_src: str, index_name: str) -> str:
-        """What a cut graph left out, and where the whole list is."""
+        """What a cut diagram left out, and where the whole list is (HTML: it sits in the
+        static block with the diagram, which no Markdown reads)."""
         if not view.omitted_nodes:
             return ""
-        return (
-            f'!!! note "Showing the {len(view.nodes)} most-cited of {view.total_nodes} notes"\n'
-            f"    This graph is too large to read as one diagram, so it shows the {len(view.nodes)} most-cited "
-            f"notes{where} and the {_plural(len(view.edges), 'citation')} among them. "
-            f"Left out: {_plural(view.omitted_nodes, 'note')} and {_plural(view.omitted_edges, 'citation')}. "
-            f"All notes are listed in [{md_text(index_name)}]({_rel(here, index_src)}).\n\n"
-        )
+        shown = len(view.nodes)
+        return str(html(
+            '<div class="admonition note"><p class="admonition-title">Showing the {} most-cited of {} notes</p>'
+            "<p>This diagram would be too large to read as one picture, so it shows the {} most-cited notes{} and "
+            "the {} among them. Left out: {} and {}. All notes are listed in <a href=\"{}\">{}</a>; the "
+            "interactive graph above shows them all.</p></div>\n",
+            shown, view.total_nodes, shown, where, _plural(len(view.edges), "citation"),
+            _plural(view.omitted_nodes, "note"), _plural(view.omitted_edges, "citation"),
+            self.site.urls.href(here, index_src), index_name))
+
+    def _static(self, view: GraphView, here: str, where: str, index_src: str, index_name: str, subject: str) -> str:
+        """The static diagram (no JavaScript, print) as one raw HTML block."""
+        return ('<div class="pkb-static-graph">\n' + self._cut(view, here, where, index_src, index_name)
+                + self._diagram(view, here, subject, self.site.urls) + "</div>\n")
 
     def site_page(self) -> GeneratedPage:
         here = self.site.graph_page(None)
         view = self.views.site(self.max_nodes)
-        parts = ["# Citation graph\n", self._summary(view),
-                 self._cut(view, here, "", self.site.overview_page("field"), "the field index"),
-                 self._diagram(view, here, "all notes", self.site.urls)]
+        parts = ["# Citation graph\n", self._summary(view), explorer(self.site.urls, here),
+                 self._static(view, here, "", self.site.overview_page("field"), "the field index", "all notes")]
         fields = sorted((f for f in self.site.graph_pages if f is not None),
                         key=lambda f: (-self._field_size(f), str(f).lower()))
         if fields:
@@ -91,7 +112,7 @@ class GraphPages:
             self._summary(view),
             f"Notes of this field and the citations between them. [All notes in {md_text(field_name)}]"
             f"({_rel(here, index)}) · [Whole graph]({_rel(here, self.site.graph_page(None))})\n",
-            self._cut(view, here, f" in {md_text(field_name)}", index, f"the {field_name} index"),
-            self._diagram(view, here, field_name, self.site.urls),
+            explorer(self.site.urls, here, field_name),
+            self._static(view, here, f" in {field_name}", index, f"the {field_name} index", field_name),
         ]
         return GeneratedPage(here, title, "\n".join(parts), hide=WIDE)

@@ -20,6 +20,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 import zlib
+from contextlib import contextmanager, nullcontext
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,7 @@ from ..core.user_key import keyed_digest, signing_key
 from .graph_dot import BACKSLASH_STAND_IN
 
 # Bump when inline_svg changes what it writes: old cache entries then stop matching.
-POSTPROCESS_VERSION = "4"
-MIN_SCALE = 0.8  # of the natural size, where 10 pt labels are 13 px: never smaller than ~11 px
+POSTPROCESS_VERSION = "5"
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _SVG = f"{{{SVG_NS}}}"
@@ -62,28 +62,64 @@ def cache_key(dot: str, label: str, version: str) -> str:
 _context = None
 
 
-def layout_svg(dot: str) -> str:
-    """Graphviz's SVG for ``dot`` (``dot`` layout), from one Graphviz context per process."""
+def graphviz_context():
+    """One Graphviz context per process (its first text measurement muted, see below)."""
     global _context
-    import pygraphviz
     from pygraphviz import graphviz as gv
 
     if _context is None:
         _context = gv.gvContextWithBuiltins()
         _warm_up_quietly(_context)
+    return _context
+
+
+def layout_svg(dot: str) -> str:
+    """Graphviz's SVG for ``dot`` (``dot`` layout), from one Graphviz context per process."""
+    import pygraphviz
+
+    graphviz_context()  # muted warm-up before the first text measurement
     try:
         graph = pygraphviz.AGraph(string=dot)
     except Exception as exc:  # pygraphviz raises DotError / ValueError with Graphviz's message
         raise GraphRenderError(f"Graphviz could not read the diagram: {exc}") from exc
-    if gv.gvLayout(_context, graph.handle, b"dot") != 0:
-        raise GraphRenderError("Graphviz could not lay out the diagram")
+    return run_graphviz(graph, b"dot", b"svg", subject="the diagram", output="SVG")
+
+
+def run_graphviz(graph, engine: bytes, output_format: bytes, *, subject: str, output: str, quiet: bool = False) -> str:
+    """Lay ``graph`` (a pygraphviz AGraph) out with ``engine`` and write it as ``output_format``,
+    in this process's Graphviz context; ``quiet`` mutes the notices Graphviz prints meanwhile."""
+    from pygraphviz import graphviz as gv
+
+    context = graphviz_context()
+    with muted_stderr() if quiet else nullcontext():
+        failed = gv.gvLayout(context, graph.handle, engine) != 0
+    if failed:
+        raise GraphRenderError(f"Graphviz could not lay out {subject}")
     try:
-        err, data = gv.gvRenderData(_context, graph.handle, b"svg")
+        err, data = gv.gvRenderData(context, graph.handle, output_format)
         if err:
-            raise GraphRenderError(f"Graphviz could not write SVG: {err}")
+            raise GraphRenderError(f"Graphviz could not write {output}: {err}")
     finally:
-        gv.gvFreeLayout(_context, graph.handle)
+        gv.gvFreeLayout(context, graph.handle)
     return data.decode("utf-8") if isinstance(data, bytes) else str(data)
+
+
+@contextmanager
+def muted_stderr():
+    """C-level stderr sent to /dev/null for a moment: Graphviz prints notices there that are
+    noise for the user (see _warm_up_quietly, sfdp's overlap notice in graph_layout.py)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _warm_up_quietly(context) -> None:
@@ -93,19 +129,10 @@ def _warm_up_quietly(context) -> None:
     import pygraphviz
     from pygraphviz import graphviz as gv
 
-    try:
-        saved = os.dup(2)
-    except OSError:
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            graph = pygraphviz.AGraph(string='digraph { a [label="a"]; }')
-            if gv.gvLayout(context, graph.handle, b"dot") == 0:
-                gv.gvFreeLayout(context, graph.handle)
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+    with muted_stderr():
+        graph = pygraphviz.AGraph(string='digraph { a [label="a"]; }')
+        if gv.gvLayout(context, graph.handle, b"dot") == 0:
+            gv.gvFreeLayout(context, graph.handle)
 
 
 def _register_namespaces() -> None:
@@ -116,8 +143,8 @@ def _register_namespaces() -> None:
 def inline_svg(raw_svg: str, label: str) -> str:
     """Graphviz SVG made fit to inline in an HTML page, and about half as large.
 
-    Drops the XML prolog, doctype and comments; scales to the column width between MIN_SCALE
-    and its natural size; gives it ``role="img"`` and an ``aria-label``; removes element ids
+    Drops the XML prolog, doctype and comments; scales down to the column width (never above
+    its natural size; the page's zoom control enlarges it); gives it ``role="img"`` and an ``aria-label``; removes element ids
     (several diagrams may share a page); turns each node's ``<title>`` into its tooltip (the
     title, not a node id) and each edge's into its role; draws node boxes as ``<rect>``
     instead of 20-point paths; leaves fonts to the stylesheet; restores backslashes."""
@@ -131,10 +158,11 @@ def inline_svg(raw_svg: str, label: str) -> str:
         root.attrib.pop(name, None)
     root.set("width", "100%")
     if width:
-        # Shrinks to the column down to MIN_SCALE of its natural size, no further: labels stay
-        # readable and a wider diagram scrolls sideways in its canvas.
+        # Shrinks to fit the column (nothing clipped, the year axis in view); the zoom control
+        # of paperkb-graph.js enlarges it from there, and the canvas then scrolls.
         natural = float(width.group(1))
-        root.set("style", f"max-width:{natural:g}pt;min-width:{natural * MIN_SCALE:.0f}pt;height:auto")
+        root.set("style", f"max-width:{natural:g}pt;height:auto")
+        root.set("data-pkb-width", f"{natural:g}")
     root.set("role", "img")
     root.set("aria-label", label)
     root.set("class", "pkb-graph__svg")
@@ -166,6 +194,8 @@ def inline_svg(raw_svg: str, label: str) -> str:
 def _compact_node(group: ET.Element) -> None:
     """A note: its title becomes the tooltip; its rounded box a ``rect``."""
     title = group.find(f"{_SVG}title")
+    if title is not None and title.text and "pkb-node" in group.get("class", ""):
+        group.set("data-pkb-key", title.text)
     for parent in list(group.iter()):
         for child in list(parent):
             if child.tag == f"{_SVG}a" and child.get(_XLINK_TITLE):
@@ -192,6 +222,11 @@ def _box(path: ET.Element) -> ET.Element:
 def _compact_edge(group: ET.Element, classes: list[str]) -> None:
     """A citation: its ``<title>`` names the role ("builds on"), not the two node ids."""
     title = group.find(f"{_SVG}title")
+    if title is not None and title.text and ">" in title.text:
+        # DOT draws "A cites B" as "B -> A" (see graph_dot.py); keys hold no ">".
+        cited, citing = title.text.split(">", 1)
+        group.set("data-pkb-from", citing)
+        group.set("data-pkb-to", cited[:-1] if cited.endswith("-") else cited)
     role = next((c[len("pkb-role--"):] for c in classes if c.startswith("pkb-role--")), None)
     if title is not None and role:
         title.text = role.replace("-", " ")
@@ -368,6 +403,16 @@ class GraphRenderer:
         if self.disk:
             self.disk.put(key, svg)
         return svg
+
+    def run(self, job, *args) -> Future | None:
+        """Run ``job(*args)`` in a worker process (a long layout overlapping the page rendering);
+        None when there are no workers: the caller runs it itself."""
+        if self.workers < 1:
+            return None
+        try:
+            return self._ensure_pool().submit(job, *args)
+        except (BrokenExecutor, RuntimeError, OSError):
+            return None
 
     def close(self) -> None:
         for future, _dot, _label in self._futures.values():

@@ -124,7 +124,8 @@ class IndexPages:
         if graph:
             count += f"\n\n[Citation graph of this field]({_rel(here, graph)})"
         body = f"# {md_text(heading)}\n\n{count}\n\n{self.table.render(notes, here)}\n"
-        return GeneratedPage(here, heading, body)
+        # A table page has no headings to list: the table gets the width of the table of contents.
+        return GeneratedPage(here, heading, body, hide=("toc",))
 
     def insights(self) -> GeneratedPage:
         here = self.site.insights

@@ -11,6 +11,7 @@ from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
 from .bib_html import LABELLED_STYLES, ref_anchor, reference_html, reference_list
+from .card import link_title
 from .escape import md_text
 from .site_map import SiteMap
 
@@ -49,13 +50,15 @@ class PandocCiteRenderer:
         else:
             cited.add(cite.key)
             text = ref.year_label() if cite.suppress_author else f"{ref.author_label()}, {ref.year_label()}"
+            title = ""
             if ref.note is not None:
                 target = _rel(here, ref.note.src_uri)
+                title = f' "{md_text(link_title(ref.note))}"'
             elif self.site.bibliography:
                 target = f"{_rel(here, self.site.bibliography)}#{ref_anchor(ref.key)}"
             else:
                 target = None
-            label = f"[{md_text(text)}](<{target}>)" if target else md_text(text)
+            label = f"[{md_text(text)}](<{target}>{title})" if target else md_text(text)
         prefix = f"{cite.prefix} " if cite.prefix else ""
         suffix = cite.suffix
         if suffix and not re.match(r"^[,.;:)]", suffix):

@@ -27,11 +27,11 @@ from ..core.bib.entry import BibEntry
 from ..core.projects import (
     GROUP_LABELS, STATUS_LABELS, Project, ProjectPaper, grouped_papers, relation_of, unread_papers,
 )
-from .escape import Markup, escape, html, html_join, md_text, neutralize_html, one_line
+from .escape import Markup, escape, html, html_join, md_text, neutralize_html, one_line_html
 from .index_pages import GeneratedPage, insights_markdown
 from .plain_text import PlainText
 from .site_map import SiteMap
-from .tables import NoteTable
+from .tables import NoteTable, prose_cell
 
 Hold = Callable[[str], str]  # finished HTML -> what stands for it in the page's Markdown
 # (project, page) -> the figure of its citation diagram, or None (diagrams off, no citations)
@@ -139,7 +139,7 @@ class ProjectPage:
                 item = str(html("<li>{}{}</li>", entry.title or entry.key, f" ({entry.year})" if entry.year else ""))
             if paper.why:
                 item = item[:-len("</li>")] + str(html(' <span class="pkb-unread__why">— {}</span></li>',
-                                                       one_line(paper.why, 300)))
+                                                       one_line_html(paper.why, 300)))
             items.append(item)
         return f'<ul class="pkb-unread" data-pkb-unread="{len(items)}">{"".join(items)}</ul>'
 
@@ -162,14 +162,14 @@ class ProjectPage:
             parts.append(html('<p class="pkb-compact__byline">{}</p>', html_join(byline, " · ")))
         if paper.why:
             why = self.plain.inline(paper.why, here)
-            parts.append(html('<p class="pkb-compact__why">{}</p>', why if why is not None else one_line(paper.why, 400)))
+            parts.append(html('<p class="pkb-compact__why">{}</p>', why if why is not None else one_line_html(paper.why, 400)))
         elif note.problem:
-            parts.append(html('<p class="pkb-compact__problem">{}</p>', one_line(note.problem)))
+            parts.append(html('<p class="pkb-compact__problem">{}</p>', one_line_html(note.problem)))
         return html('<div class="pkb-compact" data-pkb-key="{}">{}</div>', note.key, Markup("").join(parts))
 
     def comparison(self, peers: list[Note], here: str) -> Markup:
         table = NoteTable(self.site, self.library)
-        table.cells["results"] = ("Results", lambda n, h: escape(one_line(n.results, RESULTS_CELL_LIMIT)))
+        table.cells["results"] = ("Results", lambda n, h: prose_cell(n.results, RESULTS_CELL_LIMIT))
         ordered = sorted(peers, key=lambda n: (n.year is None, n.year or 0, n.title.casefold()))
         return table.render(ordered, here, COMPARISON_COLUMNS)
 
@@ -188,7 +188,7 @@ def projects_index(library: Library, site: SiteMap) -> GeneratedPage | None:
         rows.append(html('<tr data-pkb-project="{}"><td><a href="{}">{}</a></td><td>{}</td><td class="pkb-count">{}</td>'
                          "<td class=\"pkb-date\">{}</td><td>{}</td></tr>",
                          project.key, site.urls.href(here, project.src_uri), project.title, status_badge(project),
-                         papers, project.last_change().isoformat(), one_line(project.question)))
+                         papers, project.last_change().isoformat(), one_line_html(project.question)))
     table = html('<div class="md-typeset__table pkb-table"><table data-pkb-table="projects"><thead><tr>'
                  "<th>Project</th><th>Status</th><th>Papers</th><th>Last change</th><th>Question</th></tr></thead>"
                  "<tbody>\n{}\n</tbody></table></div>", Markup("\n").join(rows))
@@ -203,7 +203,7 @@ def note_projects(library: Library, site: SiteMap, note: Note) -> str:
     items = []
     for project, paper in library.projects_of(note.key):
         role = {"peer": " (a peer)", "upstream": " (upstream)"}.get(relation_of(paper, note) or "", "")
-        why = html(": {}", one_line(paper.why, 300)) if paper.why else ""
+        why = html(": {}", one_line_html(paper.why, 300)) if paper.why else ""
         items.append(html('<li><a href="{}">{}</a>{} {}{}</li>', site.urls.href(here, project.src_uri),
                           project.title, role, status_badge(project), why))
     return str(html('<ul class="pkb-note-projects">{}</ul>', Markup("").join(items)))

@@ -17,12 +17,11 @@ so the text is also safe inside a ``<script>`` element."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from ..core.library import Library, newest_first
 from ..core.note_filters import NOTE_FACETS
-from .escape import one_line
+from .escape import one_line, script_json
 from .site_map import SiteMap
 
 SITE_DATA_URI = "assets/paperkb/notes.json"
@@ -30,7 +29,6 @@ VERSION = 1
 PROBLEM_LENGTH = 200
 # Facets with one value per note are stored as one index, the others as a list of indexes.
 _SINGLE = frozenset({"venue", "type", "level"})
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def authors_short(authors: list[str]) -> str:
@@ -69,8 +67,7 @@ def site_data(library: Library, site: SiteMap) -> dict:
 
 
 def site_data_json(data: dict) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.translate(_SCRIPT_SAFE)
+    return script_json(data)
 
 
 def facet_labels(record: dict, data: dict, name: str) -> list[str]:

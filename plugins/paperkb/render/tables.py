@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 
 from ..core.library import Library
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
-from .escape import Markup, escape, html, one_line
+from .card import link_title
+from .escape import Markup, escape, html, one_line_html
 from .site_map import SiteMap
 
 Cell = Callable[[Note, str], Markup]
@@ -39,9 +40,9 @@ class NoteTable:
             "tags": ("Tags", lambda n, h: escape(", ".join(n.tags))),
             "datasets": ("Datasets", lambda n, h: escape(", ".join(n.datasets))),
             "metrics": ("Metrics", lambda n, h: escape(", ".join(n.metrics))),
-            "problem": ("Problem", lambda n, h: escape(one_line(n.problem))),
-            "method": ("Method", lambda n, h: escape(one_line(n.method))),
-            "results": ("Results", lambda n, h: escape(one_line(n.results))),
+            "problem": ("Problem", lambda n, h: prose_cell(n.problem)),
+            "method": ("Method", lambda n, h: prose_cell(n.method)),
+            "results": ("Results", lambda n, h: prose_cell(n.results)),
             "cited_by": ("Cited by", lambda n, h: escape(self.library.cited_by_count(n.key) if self.library else "")),
         }
 
@@ -50,7 +51,8 @@ class NoteTable:
         return tuple(self.cells)
 
     def _title(self, note: Note, here: str) -> Markup:
-        return Markup(f'<a href="{escape(self.site.urls.href(here, note.src_uri))}">{escape(note.title)}</a>')
+        return Markup(f'<a href="{escape(self.site.urls.href(here, note.src_uri))}" title="{escape(link_title(note))}">'
+                      f'{escape(note.title)}</a>')
 
     def render(self, notes: Iterable[Note], here: str, columns: Iterable[str] = DEFAULT_COLUMNS) -> Markup:
         columns = [c for c in columns if c in self.cells]
@@ -59,9 +61,10 @@ class NoteTable:
         cols = Markup("").join(html('<col class="pkb-col--{}">', c) for c in columns)
         # Rows by f-string over escaped cells: Markup.format runs a Python-level formatter per
         # cell, which at 2000 notes was most of the time the ~50 index pages took.
-        cells = [self.cells[c][1] for c in columns]
+        # data-label: a narrow screen shows each row as a card of "label: value" lines (paperkb.css).
+        cells = [(f'<td data-label="{escape(self.cells[c][0])}" class="pkb-cell--{c}">', self.cells[c][1]) for c in columns]
         rows = [
-            f'<tr data-pkb-key="{escape(note.key)}">{"".join(f"<td>{escape(cell(note, here))}</td>" for cell in cells)}</tr>'
+            f'<tr data-pkb-key="{escape(note.key)}">{"".join(f"{td}{escape(cell(note, here))}</td>" for td, cell in cells)}</tr>'
             for note in notes
         ]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
@@ -69,6 +72,13 @@ class NoteTable:
         return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
                       "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>",
             cols, head, Markup("\n".join(rows)))
+
+
+def prose_cell(markdown: str | None, limit: int = 160) -> Markup:
+    """A prose cell's text (``one_line_html``) in one element: on phones a cell is a grid of its
+    label and its content, and a formula beside bare text would make a grid item of its own."""
+    text = one_line_html(markdown, limit)
+    return html('<span class="pkb-cell__prose">{}</span>', text) if text else text
 
 
 def _authors_short(authors: list[str]) -> str:

@@ -156,7 +156,9 @@ def url_from_latex(value: str) -> str:
 # quotes, or the braced text alone (the style's own italics carry no meaning a reader misses).
 _COMMAND_CHARACTERS = {"hyphen": "-", "nbhy": "-", "slash": "/", "textslash": "/", "addcolon": ":",
                        "addsemicolon": ";", "addcomma": ",", "adddot": ".", "addperiod": ".", "addspace": " ",
-                       "addnbspace": "~", "addthinspace": " ", "addabbrvspace": " ", "hyphenate": ""}
+                       "addnbspace": "~", "addthinspace": " ", "addabbrvspace": " ", "hyphenate": "",
+                       # what paperkb's own BibTeX (note_entry) writes for "<" and ">" in a title
+                       "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_"}
 _QUOTING_COMMANDS = ("mkbibquote", "enquote", "textquote")
 _TEXT_COMMANDS = ("emph", "mkbibemph", "textit", "textbf", "mkbibbold", "textsc", "texttt", "textrm", "textsf",
                   "textup", "textmd", "textnormal", "textsl", "mbox", "autocap", "mkbibitalic", "NoCaseChange")

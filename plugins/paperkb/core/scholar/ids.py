@@ -1,8 +1,9 @@
 """Which Semantic Scholar ids a note names, in the order they are tried, and title matching.
 
 A note names its paper with an ``s2`` key (a paperId or ``CorpusId:N``), a ``doi``, an
-``arxiv`` id, or an arXiv / DOI / Semantic Scholar URL in ``links``; failing those, its title
-is looked up and accepted only when the normalised titles are equal."""
+``arxiv`` id, or an arXiv / DOI / Semantic Scholar URL in ``links`` (or ``url`` / ``urls``, as
+vaults generated from Semantic Scholar write them); failing those, its title is looked up and
+accepted only when the normalised titles are equal."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def paper_refs(note: Note) -> list[PaperRef]:
         refs.append(PaperRef("doi", f"DOI:{clean_doi(note.doi)}"))
     if note.arxiv:
         refs.append(PaperRef("arxiv", f"ARXIV:{clean_arxiv(note.arxiv)}"))
-    for url in note.links.values():
+    for url in [*note.links.values(), *_extra_urls(note)]:
         if not isinstance(url, str):
             continue
         if found := s2_url_id(url):
@@ -95,6 +96,17 @@ def paper_refs(note: Note) -> list[PaperRef]:
     if note.title.strip():
         unique.append(PaperRef("title", " ".join(note.title.split())))
     return unique
+
+
+def _extra_urls(note: Note) -> list[str]:
+    """URLs under ``url`` / ``urls`` (vaults generated from Semantic Scholar write ``urls: [...]``)."""
+    found: list[str] = []
+    for name in ("url", "urls"):
+        value = note.extra.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip().lower().startswith(("http://", "https://")):
+                found.append(item.strip())
+    return found
 
 
 def seed_ref(text: str) -> PaperRef | None:

@@ -1,0 +1,87 @@
+"""Build-time layout of the interactive citation graph: Graphviz ``sfdp`` through pygraphviz.
+
+The explorer opens already laid out: node positions travel in its JSON, the browser only
+draws. ``sfdp`` (multilevel force-directed, in the Graphviz library the pygraphviz wheels
+bundle) takes seconds at 10,000 notes, so a layout is cached on disk under the digest of the
+graph's *structure* (node keys and citations, not titles): editing a note's text never lays
+the graph out again, and the cache file is signed like every other cache (core/cache_file.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
+from ..core.user_key import keyed_digest
+
+LAYOUT_VERSION = "1"
+Positions = list[tuple[float, float]]
+
+
+def structure_digest(keys: Sequence[str], edges: Sequence[tuple[int, int]]) -> str:
+    return keyed_digest("sfdp", LAYOUT_VERSION, "\n".join(keys), ";".join(f"{a},{b}" for a, b in edges))
+
+
+def sfdp_positions(count: int, edges: Sequence[tuple[int, int]]) -> Positions:
+    """Positions of ``count`` nodes (named by index) joined by ``edges``, laid out by sfdp.
+
+    Nodes are points (labels are the browser's job), overlap is allowed (removing it needs a
+    Graphviz build with triangulation, and sigma draws overlapping dots fine) and no splines
+    are routed: only positions are read back, from Graphviz's "plain" output."""
+    if count == 0:
+        return []
+    if count == 1:
+        return [(0.0, 0.0)]
+    import pygraphviz
+
+    from .graph_svg import run_graphviz
+
+    lines = ['graph g { graph [overlap=true, splines=false, outputorder=edgesfirst, K=0.6];',
+             ' node [shape=point, width=0.05, label=""];']
+    lines += [f" {i};" for i in range(count)]
+    lines += [f" {a} -- {b};" for a, b in edges if a != b]
+    lines.append("}")
+    # quiet: sfdp says "remove_overlap: Graphviz not built with triangulation library" on stderr
+    text = run_graphviz(pygraphviz.AGraph(string="\n".join(lines)), b"sfdp", b"plain",
+                        subject="the citation graph", output="the layout", quiet=True)
+    positions: Positions = [(0.0, 0.0)] * count
+    for line in text.splitlines():
+        parts = line.split(" ", 4)
+        if parts[0] == "node" and len(parts) >= 4:
+            positions[int(parts[1])] = (round(float(parts[2]), 2), round(float(parts[3]), 2))
+    return positions
+
+
+class LayoutCache:
+    """Layouts on disk as ``<dir>/<digest>.json``, signed; ``None`` directory: nothing kept."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    def _path(self, digest: str) -> Path | None:
+        return self.directory / f"{digest}.json" if self.directory else None
+
+    def get(self, digest: str, count: int) -> Positions | None:
+        path = self._path(digest)
+        data = read_signed_cache_file(path, digest) if path else None
+        if data is None:
+            return None
+        try:
+            positions = [(float(x), float(y)) for x, y in json.loads(data)]
+        except (ValueError, TypeError):
+            return None
+        return positions if len(positions) == count else None
+
+    def put(self, digest: str, positions: Positions) -> None:
+        path = self._path(digest)
+        if path:
+            write_signed_cache_file(path, json.dumps(positions, separators=(",", ":")).encode(), digest)
+
+
+def layout_and_store(count: int, edges: Sequence[tuple[int, int]], cache_dir: str | None, digest: str) -> Positions:
+    """Worker job: lay out and keep the result on disk for the next build."""
+    positions = sfdp_positions(count, edges)
+    LayoutCache(Path(cache_dir) if cache_dir else None).put(digest, positions)
+    return positions
