@@ -62,6 +62,17 @@ def test_projects_index_gives_the_question_a_readable_measure(phone):
     page = phone("projects/")
     question = page.locator('table[data-pkb-table="projects"] tbody tr td').last
     assert question.bounding_box()["width"] >= 150  # not a word per line
+    # like a notes table on a phone, each project is a card: the question is read without scrolling
+    wrap = page.locator('div.pkb-table:has(table[data-pkb-table="projects"])').first
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    box = question.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + SLACK
+    # the values line up (the title cell's larger font once pushed its value right)
+    title = page.locator('table[data-pkb-table="projects"] td.pkb-cell--title a').bounding_box()
+    papers = page.locator('table[data-pkb-table="projects"] td.pkb-count')
+    start = papers.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td); "
+                            "return r.getBoundingClientRect().left; }")
+    assert abs(title["x"] - start) <= 1.5
 
 
 def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone):
@@ -79,3 +90,13 @@ def test_an_inline_formula_wider_than_the_column_gets_a_line_that_scrolls(phone)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function("!document.querySelector('span.arithmatex.pkb-math--wide')", timeout=5_000)
 
+
+
+def test_project_comparison_on_a_desktop_gives_the_lists_room(reader):
+    reader.open("projects/few-step-latent-video/")
+    row = reader.page.locator('h2#comparison-of-peers ~ div.pkb-table tr[data-pkb-key="rombach2022ldm"]').first
+    cells = row.locator("td")
+    datasets, metrics = cells.nth(3).bounding_box(), cells.nth(4).bounding_box()
+    # eight datasets: about two a line, not one word per line (they had ~75 px beside a 28% title)
+    assert datasets["width"] >= 100 and metrics["width"] >= 80
+    assert row.bounding_box()["height"] < 260

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+
+import yaml
 
 from paperkb.core.loader import NoteCache, load_library
 
@@ -69,3 +72,36 @@ def test_cache_reparses_only_changed_files(tmp_path):
     library = load_library(notes, cache=cache)
     assert (cache.hits, cache.misses) == (3, 3)
     assert library.notes["b"].title == "B changed, longer title"
+
+
+def test_a_port_in_use_is_one_line_suggesting_another(tmp_path):
+    notes = tmp_path / "notes"
+    write_tree(notes, {"papers/first2020.md": note("First paper", year=2020)})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "paperkb", "serve", str(notes), "-a", f"127.0.0.1:{port}"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"paperkb serve: 127.0.0.1:{port} is already in use; serve on another port with -a 127.0.0.1:{port + 1}"]
+
+
+def test_no_mkdocs_2_notice_in_paperkb_output(tmp_path):
+    notes = tmp_path / "notes"
+    write_tree(notes, {"papers/first2020.md": note("First paper", year=2020)})
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    done = subprocess.run([sys.executable, "-m", "paperkb", "build", str(notes)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "NO_MKDOCS_2_WARNING" not in done.stderr + done.stdout
+    assert "end of life" not in done.stderr + done.stdout
+    # The notice is mkdocs-material's, printed when its templates load: plain MkDocs shows it.
+    from paperkb.default_config import default_config
+
+    config = default_config(notes, tmp_path / "plain-site")
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert "NO_MKDOCS_2_WARNING" in plain.stderr

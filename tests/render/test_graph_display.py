@@ -334,6 +334,15 @@ def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):
     assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no temp files
 
 
+def test_a_worker_sends_back_only_what_it_could_not_store(tmp_path):
+    from paperkb.render.graph_svg import _render_and_store
+
+    dot, key = 'digraph g { a -> b; }\n', "k" * 64
+    assert _render_and_store(dot, "one", str(tmp_path / "cache"), key) is None  # the page reads it from disk
+    assert SvgDiskCache(tmp_path / "cache").get(key) == render_svg(dot, "one")
+    assert _render_and_store(dot, "one", None, key) == render_svg(dot, "one")  # no cache: sent back
+
+
 def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
     dot = 'digraph g { a -> b; }\n'

@@ -238,6 +238,7 @@ def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, se
     # Most edits were shown without a full build (blog front-matter or nav changes may need one).
     assert updated >= len(kinds) - 4, f"only {updated} of {len(kinds)} edits were incremental"
 
+    engine.plugin.search.wait()  # Pagefind indexes in the background after an edit
     fresh = root / "fresh"
     _build(config_file, fresh, "build")  # (the fixture shuts the plugins down)
     served_files, fresh_files = _site_files(site), _site_files(fresh)
@@ -273,3 +274,19 @@ def test_a_body_edit_rerenders_only_its_own_page(served):
     rewritten = sorted(p.relative_to(site).as_posix() for p, t in stamps.items() if p.stat().st_mtime_ns != t)
     assert rewritten == ["papers/paper9/index.html"]
     assert "A new sentence." in (site / "papers" / "paper9" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_post_that_shows_an_edited_note_is_made_again_from_its_text(served):
+    engine, root, config_file, site, state = served
+    path = root / "notes" / "papers" / "paper3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Paper number 3", "The third paper, retitled"),
+                    encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    post = "blog/2024/02/01/notes-of-the-month/index.html"
+    fresh = root / "fresh"
+    _build(config_file, fresh, "build")
+    served_html, fresh_html = (site / post).read_text(encoding="utf-8"), (fresh / post).read_text(encoding="utf-8")
+    assert "The third paper, retitled" in served_html
+    assert served_html.count("pkb-cite") == fresh_html.count("pkb-cite") and served_html == fresh_html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import os
 import sys
 
 from .. import __version__
@@ -24,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # mkdocs-material prints a notice about MkDocs 2.0 when its templates load; paperkb pins
+    # MkDocs below 2 (pyproject.toml), so the notice does not concern its users.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import logging
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -115,6 +117,40 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    busy = address_in_use(args.dev_addr)
+    if busy:  # before the first build, which takes a while on a large site
+        print(f"paperkb serve: {busy}", file=sys.stderr)
+        return 1
     _setup_logging(False)
-    return _with_config("serve", args.notes_dir, None, args.site_url, lambda config_file, overrides: serve(
-        config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides))
+
+    def run(config_file: str, overrides: dict) -> None:
+        try:
+            serve(config_file=config_file, dev_addr=args.dev_addr, strict=args.strict, **overrides)
+        except OSError as exc:  # taken meanwhile by another program
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise SystemExit(f"paperkb serve: {address_in_use(args.dev_addr) or exc}") from None
+
+    return _with_config("serve", args.notes_dir, None, args.site_url, run)
+
+
+def address_in_use(dev_addr: str) -> str | None:
+    """One line saying ``dev_addr`` (host:port) is taken and which ``-a`` to try; None when free."""
+    host, _, port_text = dev_addr.rpartition(":")
+    try:
+        port = int(port_text)
+    except ValueError:
+        return None  # MkDocs reports a malformed address itself
+    host = host.strip("[]") or "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                return None
+        else:
+            return None
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    return f"{shown}:{port} is already in use; serve on another port with -a {shown}:{port + 1}"

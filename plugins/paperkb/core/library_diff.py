@@ -68,3 +68,13 @@ class LibraryChange:
 def _graph_data(note: Note) -> tuple:
     """What a diagram shows of a note."""
     return (note.title, note.year, tuple(note.fields), note.src_uri)
+
+
+def within_two_links(library: Library, keys: Iterable[str]) -> set[str]:
+    """``keys`` and the notes one or two links (either way, citations or mentions) from them."""
+    found = set(keys)
+    frontier = set(found)
+    for _ in range(2):
+        frontier = {n for key in frontier if key in library.notes for n in neighbours(library, key)} - found
+        found |= frontier
+    return found

@@ -72,12 +72,19 @@ class NoteCache:
     hits: int = 0
     misses: int = 0
     _seen: set[str] = field(default_factory=set)
+    # Files a watcher saw no change of since they were parsed (`serve`): their record is taken
+    # without reading them again (at 10,000 notes, reading and hashing every file takes a while).
+    unchanged: frozenset[str] = frozenset()
 
     def parse(self, path: Path, src_uri: str, shown_as: str) -> _Parsed:
+        cached = self.entries.get(str(path))
+        if cached is not None and str(path) in self.unchanged and (cached.src_uri, cached.shown_as) == (src_uri, shown_as):
+            self._seen.add(str(path))
+            self.hits += 1
+            return cached
         raw = path.read_bytes()  # hashed and parsed: an edit in between cannot mix the two
         digest = hashlib.sha1(raw).digest()
         self._seen.add(str(path))
-        cached = self.entries.get(str(path))
         if cached is not None and (cached.digest, cached.src_uri, cached.shown_as) == (digest, src_uri, shown_as):
             self.hits += 1
             return cached

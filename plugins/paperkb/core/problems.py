@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -48,7 +50,12 @@ class ProblemLog:
 def display_path(path: Path, root: Path | None = None) -> str:
     """Name ``path`` relative to the working directory when it lies below it (a terminal or an
     editor opens ``path:line`` from there), else relative to ``root``, else as it is."""
-    return _shown_relative(path.resolve(), path, root)
+    return _display_path(str(path), str(root) if root is not None else None, os.getcwd())
+
+
+@lru_cache(maxsize=1 << 16)  # every note is named on every load (`serve` loads after each edit)
+def _display_path(path: str, root: str | None, _cwd: str) -> str:
+    return _shown_relative(Path(path).resolve(), Path(path), Path(root) if root is not None else None)
 
 
 def link_display_path(link: Path, root: Path | None = None) -> str:

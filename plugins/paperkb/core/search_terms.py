@@ -78,40 +78,59 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 17)  # `serve` writes the index after every edit: unchanged entries cost a lookup
-def _entry_words(title: str, text: str) -> tuple[frozenset[str], frozenset[str], list[str]]:
-    """An entry's English words, Chinese words and all its tokens in order."""
+def _entry_words(title: str, text: str) -> tuple[frozenset[str], frozenset[str], list[str], frozenset[str]]:
+    """An entry's English words, Chinese words, all its tokens in order and its words' stems."""
     plain = _plain_text(f"{title} {text}")
     latin, han = frozenset(_latin_words(plain)), frozenset(_han_words(plain))
-    return latin, han, sorted(latin | han)
+    return latin, han, sorted(latin | han), frozenset(_stem(word) for word in latin)
+
+
+class _LastRun:
+    """What the previous call computed: `serve` enriches the whole index after every edit, and
+    an entry's forms change only with its text or with the forms of its words' stems."""
+
+    forms_of: dict[str, frozenset[str]] = {}
+    extra: dict[tuple[str, str], str] = {}  # (title, text) -> the entry's forms ("" for none)
 
 
 def add_word_forms(index: dict) -> None:
     """Add the ``forms`` field to every entry that needs one."""
     docs = index.get("docs") or []
-    words = [_entry_words(str(d.get("title", "")), str(d.get("text", ""))) for d in docs]
+    keys = [(str(d.get("title", "")), str(d.get("text", ""))) for d in docs]
+    words = [_entry_words(*key) for key in keys]
 
     # First pass: which forms of each stem occur on the site.
-    forms_of: dict[str, set[str]] = defaultdict(set)
-    for latin, _han, _tokens in words:
+    grown: dict[str, set[str]] = defaultdict(set)
+    for latin, _han, _tokens, _stems in words:
         for word in latin:
-            forms_of[_stem(word)].add(word)
+            grown[_stem(word)].add(word)
+    forms_of = {stem: frozenset(forms) for stem, forms in grown.items()}
+    last = _LastRun.forms_of
+    changed = {stem for stem in forms_of.keys() | last.keys() if forms_of.get(stem) != last.get(stem)}
 
     # Second pass: per entry, the forms and sub-words a prefix query would miss.
     added_any = False
-    stem = _stem
-    for doc, (latin, han, tokens) in zip(docs, words):
-        extra: set[str] = set()
-        for word in latin:
-            for form in forms_of[stem(word)]:
-                if form != word and not _prefix_reached(form, tokens):
-                    extra.add(form)
-        for word in han:
-            for sub in subwords(word):
-                if not _prefix_reached(sub, tokens):
-                    extra.add(sub)
-        if extra:
-            doc[FIELD] = " ".join(sorted(extra))
+    extras: dict[tuple[str, str], str] = {}
+    for doc, key, (latin, han, tokens, stems) in zip(docs, keys, words):
+        found = _LastRun.extra.get(key)
+        if found is None or (changed and not changed.isdisjoint(stems)):
+            extra: set[str] = set()
+            for word in latin:
+                for form in forms_of[_stem(word)]:
+                    if form != word and not _prefix_reached(form, tokens):
+                        extra.add(form)
+            for word in han:
+                for sub in subwords(word):
+                    if not _prefix_reached(sub, tokens):
+                        extra.add(sub)
+            found = " ".join(sorted(extra))
+        extras[key] = found
+        if found:
+            doc[FIELD] = found
             added_any = True
+        else:
+            doc.pop(FIELD, None)
+    _LastRun.forms_of, _LastRun.extra = forms_of, extras
 
     if added_any:
         index.setdefault("config", {}).setdefault("fields", {}).setdefault(FIELD, {"boost": FIELD_BOOST})

@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..core.library import Library
+from ..core.library_diff import within_two_links
 from ..core.model import Note
 from ..render.cites_lists import CitesLists
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
@@ -85,18 +86,29 @@ class CitationDisplay(Feature):
         if build.same_graph and self.enabled and self.renderer is not None and self._planned is not None:
             self._add_assets(files, config, self._planned[1])  # the same diagrams and graph pages
             return self._planned[0]
+        # `serve` after an edit: a diagram shows notes up to two links away, so only those near
+        # what changed can differ; the others keep their plan (and their SVG, kept in memory).
+        kept: dict[str, tuple[GraphView, str]] = {}
+        if build.previous is not None and self._planned is not None:
+            near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
+            kept = {src: figure for src, figure in self.note_figures.items()
+                    if (note := library.by_src_uri.get(src)) is not None and note.key not in near}
         self.note_figures = {}
         self._planned = None
         self.views = None
         if not self.enabled or self.renderer is None:
             return []
-        self.renderer.begin_build()
+        if build.previous is None:
+            self.renderer.begin_build()
         views = self.views = GraphViews(library)
         # Submit in the order MkDocs builds the pages, so early pages find their SVG ready.
         for file in files.documentation_pages():
             note = library.by_src_uri.get(file.src_uri)
             if note is not None:
-                self._plan_note(note, views)
+                if note.src_uri in kept:
+                    self.note_figures[note.src_uri] = kept[note.src_uri]
+                else:
+                    self._plan_note(note, views)
         pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)

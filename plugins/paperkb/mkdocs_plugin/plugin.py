@@ -197,7 +197,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files))
-        if self.notes_cache_file:
+        if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
             self.cache.save(self.notes_cache_file)
         report(self.library.problems)
         self.change = None
@@ -222,7 +222,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering.clear()
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
-                      same_notes=bool(self.change and self.change.same_notes and not bib_edited))
+                      same_notes=bool(self.change and self.change.same_notes and not bib_edited),
+                      previous=previous if self.change is not None else None,
+                      touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
         pages = [page for feature in self.features for page in feature.start(build)]
         if previous_site is not None and edited is not None:
             # A full build learns where pages that moved (blog posts) went as it renders them,
@@ -389,5 +391,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.command == "serve" and self.notes_cache_file and self.cache.entries:
+            self.cache.save(self.notes_cache_file)
         for feature in self.features:
             feature.close()

@@ -30,6 +30,7 @@ class SearchAdditions(Feature):
         self.enabled = False
         self.forms = True
         self.enriched_in_memory = False
+        self.json = IndexJson()
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         # Pagefind (pagefind_search.py) builds its own index; material's is not written then.
@@ -65,10 +66,34 @@ class SearchAdditions(Feature):
                     "docs": entries}
             enrich_search_index(data, forms=self.forms)
             self.enriched_in_memory = True
-            return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+            return self.json.dumps(data)
 
         generate_enriched.paperkb_original = generate  # type: ignore[attr-defined]
         index.generate_search_index = generate_enriched
+
+
+class IndexJson:
+    """The index as the compact JSON ``json.dumps`` writes, each entry's text kept until the
+    entry changes: `serve` writes the whole index after every edit, with one page's entries new."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[tuple, str]] = {}  # id(entry) -> (its items, its JSON)
+
+    def dumps(self, data: dict) -> str:
+        kept: dict[int, tuple[tuple, str]] = {}
+        parts = []
+        for entry in data["docs"]:
+            items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in entry.items())
+            known = self._entries.get(id(entry))
+            text = known[1] if known is not None and known[0] == items else _compact(entry)
+            kept[id(entry)] = (items, text)
+            parts.append(text)
+        self._entries = kept
+        return '{"config":' + _compact(data["config"]) + ',"docs":[' + ",".join(parts) + "]}"
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def enrich_site_search(site_dir: str, *, forms: bool = True) -> None:

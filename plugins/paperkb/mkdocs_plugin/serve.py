@@ -66,7 +66,7 @@ class LiveBuild:
     env: Any = None
     reads: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)  # src -> (keys, every note)
     post_fronts: dict[str, str] = field(default_factory=dict)  # blog post src -> its front-matter as loaded
-    post_bodies: dict[str, str] = field(default_factory=dict)  # blog post src -> its text after an update
+    post_bodies: dict[str, str] = field(default_factory=dict)  # blog post src -> its Markdown (below the front-matter)
     search_entries: dict[str, list[dict]] = field(default_factory=dict)  # src -> its search index entries
     _search_seen: int = 0
 
@@ -90,11 +90,11 @@ class LiveBuild:
         for file in files.documentation_pages():
             if file.page is not None and _is_blog_page(file.page) and hasattr(file.page, "excerpt"):
                 try:
-                    front, _body = _split_post(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))
+                    front, body = _split_post(Path(file.abs_src_path).read_text(encoding="utf-8-sig"))
                 except OSError:
                     continue
-                if front is not None:
-                    self.post_fronts[file.src_uri] = front
+                if front is not None:  # (a post's Markdown is replaced by its rendering: keep the text)
+                    self.post_fronts[file.src_uri], self.post_bodies[file.src_uri] = front, body
 
 
 def _search_index(config: MkDocsConfig) -> Any:
@@ -200,10 +200,13 @@ class IncrementalServe:
         old_library, old_nav = plugin.library, config.nav
         old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
         config.plugins._current_plugin = self.name  # File.generated names its maker
+        touched_paths = {raw for raw in changed} | {str(Path(raw).resolve()) for raw in changed}
+        plugin.cache.unchanged = frozenset(plugin.cache.entries.keys() - touched_paths)
         try:
             planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed)
         finally:
             config.plugins._current_plugin = None
+            plugin.cache.unchanged = frozenset()
         if config.nav != old_nav:
             raise NeedsFullBuild("the navigation changed")
         live.source_files = list(sources.values())
@@ -249,8 +252,11 @@ class IncrementalServe:
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
         self._write_search_index(doc_files, config)
-        # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./")
-        plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir)
+        if not change.same_notes:  # the graph explorer's data lists every note (title, field, year)
+            plugin.citations.post_build(config)
+        # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./"):
+        # it indexes every page again, so in the background, after the edited pages are shown.
+        plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir, later=True)
         return len(pages)
 
     # -- steps ------------------------------------------------------------------------------------
@@ -525,6 +531,6 @@ def _quiet_livereload_script(server: Any) -> None:
     def quiet(content: bytes, epoch: int) -> bytes:
         out = inject(content, epoch)
         return out.replace(b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            poll();',
-                           b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            timeout = setTimeout(poll, 700);', 1)
+                           b'window.addEventListener("load", function() {\n        if (document.visibilityState === "visible") {\n            timeout = setTimeout(poll, 1500);', 1)
 
     server._inject_js_into_html = quiet

@@ -257,16 +257,18 @@ class SvgDiskCache:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def put(self, key: str, svg: str) -> None:
+    def put(self, key: str, svg: str) -> bool:
         """Store ``svg``; a cache folder that cannot be written only costs the next build time."""
-        write_signed_cache_file(self.path(key), svg.encode("utf-8"), key)
+        return write_signed_cache_file(self.path(key), svg.encode("utf-8"), key)
 
 
-def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str:
-    """Worker job: lay out, post-process, store; the SVG goes back to the build too."""
+def _render_and_store(dot: str, label: str, cache_dir: str | None, key: str) -> str | None:
+    """Worker job: lay out, post-process, store. The SVG goes back to the build only when it could
+    not be stored: workers run ahead of the pages, and finished SVGs waiting in the build's memory
+    for their page would add up to ~35 KB a note (the page reads it from the disk cache instead)."""
     svg = render_svg(dot, label)
-    if cache_dir:
-        SvgDiskCache(cache_dir).put(key, svg)
+    if cache_dir and SvgDiskCache(cache_dir).put(key, svg):
+        return None
     return svg
 
 
@@ -375,6 +377,8 @@ class GraphRenderer:
                     svg = future.result()
                 except BrokenExecutor:  # a worker died (killed, out of memory): draw it here
                     svg = self._render_here(key, dot, label)
+                if svg is None:  # the worker stored it: read back (drawn here if it is unusable now)
+                    svg = (self.disk.get(key) if self.disk is not None else None) or self._render_here(key, dot, label)
         elif key in self._queued:
             dot, label = self._queued.pop(key)
             svg = self._render_here(key, dot, label)
