@@ -16,6 +16,7 @@ from __future__ import annotations
 import html as html_text
 import json
 import re
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ class PagefindSearch(Feature):
         self.bundle: PagefindBundle | None = None
         self.rendered: set[str] = set()  # page URLs with a document from this build
         self._material_config: Any = None
+        self.indexer = BackgroundIndexer()  # `serve`: the index follows an edit in the background
 
     # -- configuration -------------------------------------------------------------------------
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -151,14 +153,22 @@ class PagefindSearch(Feature):
         if self.bundle is not None:
             self.bundle.remove(url)
 
-    def refresh(self, page_urls: set[str], site_dir: str) -> None:
+    def refresh(self, page_urls: set[str], site_dir: str, *, later: bool = False) -> None:
         """After `serve` re-rendered some pages (their documents were replaced on the way):
-        drop the documents of pages that are gone and index again."""
+        drop the documents of pages that are gone and index again; ``later``: in the background,
+        from a snapshot of the documents, so the page shows before the whole site is indexed again."""
         if not self.enabled or self.bundle is None:
             return
         for url in self.bundle.urls - page_urls:
             self.bundle.remove(url)
-        self.write(site_dir)
+        if not later:
+            self.write(site_dir)
+            return
+        self.indexer.submit(self.bundle.snapshot(), site_dir, self._write_bundle)
+
+    def wait(self) -> None:
+        """Until the background indexing asked for so far is done."""
+        self.indexer.wait()
 
     # -- after the build ------------------------------------------------------------------------
     def write(self, site_dir: str) -> None:
@@ -166,8 +176,12 @@ class PagefindSearch(Feature):
         index it loads at start (the worker answers from Pagefind)."""
         if not self.enabled or self.bundle is None:
             return
+        self.indexer.wait()  # (a background run of `serve` must not land after this one)
+        self._write_bundle(self.bundle, site_dir)
+
+    def _write_bundle(self, bundle: PagefindBundle, site_dir: str) -> None:
         try:
-            pages = self.bundle.write(Path(site_dir) / BUNDLE_DIR)
+            pages = bundle.write(Path(site_dir) / BUNDLE_DIR)
         except PagefindUnavailable as exc:
             log.error(f"paperkb: the search index was not written: {exc}")
             return
@@ -181,9 +195,48 @@ class PagefindSearch(Feature):
         path.write_text(json.dumps(stub, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     def close(self) -> None:
+        self.indexer.wait()
         if self.bundle is not None:
             self.bundle.close()
             self.bundle = None
+
+
+class BackgroundIndexer:
+    """One Pagefind run at a time, in a thread; a newer request replaces one not started yet
+    (a burst of saves is indexed once, from the last snapshot)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._pending: tuple[PagefindBundle, str, Any] | None = None
+        self._running = False
+
+    def submit(self, bundle: PagefindBundle, site_dir: str, write) -> None:
+        with self._cond:
+            if self._pending is not None:
+                self._pending[0].close()
+            self._pending = (bundle, site_dir, write)
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="paperkb-search-index", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._pending is None:
+                    self._running = False
+                    self._cond.notify_all()
+                    return
+                (bundle, site_dir, write), self._pending = self._pending, None
+            try:
+                write(bundle, site_dir)
+            except Exception:  # noqa: BLE001 - `serve` goes on; the next edit indexes again
+                log.warning("paperkb: the search index could not be updated", exc_info=True)
+            finally:
+                bundle.close()
+
+    def wait(self) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._running)
 
 
 def _searchable(page: Page) -> bool:
