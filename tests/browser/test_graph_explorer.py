@@ -232,3 +232,19 @@ def _artifact(name: str):
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def test_hovering_an_at_key_citation_shows_the_cited_note(reader):
+    reader.open("blog/")
+    page = reader.page
+    page.locator("article a", has_text="From DDPM to Latent Diffusion").first.click()
+    page.wait_for_load_state("load")
+    citation = page.locator(".pkb-cite a", has_text="Ho et al").first
+    assert "(2020, NeurIPS)" in citation.get_attribute("title")
+    citation.scroll_into_view_if_needed()
+    citation.hover()
+    page.wait_for_function("document.querySelector('.pkb-preview:not([hidden]) .pkb-card[data-pkb-key=\"ho2020ddpm\"]')")
+    assert "Problem." in page.locator(".pkb-preview").inner_text()
+    assert citation.get_attribute("title") is None  # the browser's own tooltip does not cover the preview
+    reader.screenshot("explore-preview-citation")
+    _clean(reader)

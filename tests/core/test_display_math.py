@@ -18,6 +18,7 @@ from paperkb.core.display_math import normalise_display_math
     ("> Step 1.\n> $$\n> x\n> $$\n> Step 2.", "> Step 1.\n>\n> $$\n> x\n> $$\n>\n> Step 2."),  # in a quote
     ("text\n$$\na \\\\\n   \nb\n$$", "text\n\n$$\na \\\\\nb\n$$"),  # a blank spacer row inside (Typora)
     ("  Friis:\n  $$\n  P = 1\n  $$\n  more", "  Friis:\n\n$$\nP = 1\n$$\n\n  more"),  # indented text, no list
+    ("1. $$\n   a = b\n   $$\n2. $$\n   c\n   $$", "1. $$\n    a = b\n    $$\n2. $$\n    c\n    $$"),  # the item's text
 ])
 def test_blocks_get_blank_lines_and_list_indentation(written, read):
     assert normalise_display_math(written) == read

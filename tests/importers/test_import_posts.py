@@ -345,3 +345,7 @@ def test_jekyll_kramdown_post(tmp_path):
     assert any(m.startswith("2017-6-5-policy-gradient-notes.md:22: link '/assets/pg-slides.pdf' is a site-root path")
                for m in found)
     assert not any("no date" in m for m in found)
+    # Jekyll's {% highlight python linenos %} ... {% endhighlight %}: a fenced block, no warning
+    assert '```python\ndef reinforce(episode, theta, alpha=0.01):\n    note = "$$G_t$$ stays as written in code"' in body
+    assert "{% highlight" not in body and "{% endhighlight" not in body
+    assert not any("highlight" in m for m in found)

@@ -238,6 +238,7 @@ def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, se
     # Most edits were shown without a full build (blog front-matter or nav changes may need one).
     assert updated >= len(kinds) - 4, f"only {updated} of {len(kinds)} edits were incremental"
 
+    engine.plugin.search.wait()  # Pagefind indexes in the background after an edit
     fresh = root / "fresh"
     _build(config_file, fresh, "build")  # (the fixture shuts the plugins down)
     served_files, fresh_files = _site_files(site), _site_files(fresh)

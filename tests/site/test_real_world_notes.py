@@ -224,7 +224,7 @@ def test_hide_that_is_no_list_warns_and_the_page_is_published(tmp_path):
         "papers/sutskever2014seq2seq.md": "---\ntitle: Seq2seq\nyear: 2014\nhide: toc\n---\n## Method\nSeq2seq words.\n",
         "blog/index.md": "# Blog\n",
         "blog/posts/hidden.md": "---\ntitle: A hidden Hexo post\ndate: 2022-03-26\ncategories:\n- Notes\n"
-                                "hide: true\n---\nThe hidden post words.\n",
+                                "hide: true\ndescription: <i>Hexo</i>\n---\nThe hidden post words.\n",
         "blog/posts/no-toc.md": "---\ntitle: No toc\ndate: 2022-03-27\nhide: toc, footer\n---\n## Part\nNo toc words.\n",
     }
     site = build_site(tmp_path, files, plugins=["search", "tags", {"blog": dict(BLOG_OPTIONS)}, "paperkb"])
@@ -233,6 +233,8 @@ def test_hide_that_is_no_list_warns_and_the_page_is_published(tmp_path):
     assert any("notes/about.md:3: 'hide' lists the parts of the page to hide" in w for w in warnings), warnings
     assert any("notes/blog/posts/hidden.md:6: 'hide' lists the parts" in w for w in warnings), warnings
     assert len([w for w in warnings if "'hide'" in w]) == 2
+    # the post's other warnings name its file, not the copy the blog plugin read
+    assert any("notes/blog/posts/hidden.md:7: the post's description holds HTML markup" in w for w in warnings), warnings
     assert "The about page words." in site.html("about/")
     posts = {p.parent.name: p.read_text(encoding="utf-8") for p in (site.site_dir / "blog" / "2022").rglob("index.html")}
     assert "The hidden post words." in posts["a-hidden-hexo-post"]
@@ -263,3 +265,14 @@ def test_vault_links_in_another_case_and_to_headings_by_their_text(tmp_path):
     assert '<a href="#3-e-step">the E step</a>' in page and 'id="3-e-step"' in page
     assert '<a href="../1%20Maximum%20Likelihood/">again</a>' in page
     assert not [m for m in site.messages if "anchor" in m or "not found" in m]
+
+
+def test_a_formula_that_is_a_list_items_text(tmp_path):
+    """Typora users number formulas as list items (`1. $$` … `   $$`): each renders in its item."""
+    page = ("# Proof\n\n1. $$\n   \\mathbf v \\cdot (\\mathbf u \\times \\mathbf v) = 0\n   $$\n"
+            "2. $$\n   \\mathbf u \\cdot (\\mathbf u \\times \\mathbf v) = 0\n   $$\n\nBoth hold.\n")
+    site = build_site(tmp_path, {"algebra/proof.md": page}, strict=True)
+    assert site.ok, site.messages
+    items = re.findall(r"<li>(.*?)</li>", _article(site.html("algebra/proof/")), flags=re.S)
+    assert len(items) == 2 and all('<div class="arithmatex"' in item for item in items), items
+    assert "$$" not in re.sub(r'<div class="arithmatex".*?</div>', "", "".join(items), flags=re.S)

@@ -18,6 +18,7 @@ from .body_scan import iter_prose_lines
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+\S")
 _QUOTE = re.compile(r"^ {0,3}> ?")
+_ITEM_OPENING_MATH = re.compile(r"^(?P<marker>(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+)\$\$")  # `1. $$` (Typora)
 _MAX_BLOCK_LINES = 200  # a `$$` never closed is text, not the start of a formula eating the page
 _TAB_WIDTH = 4  # Python-Markdown's tab_length
 
@@ -65,6 +66,8 @@ def _needs_work(lines: list[str]) -> bool:
     in_block = False
     for index, line in enumerate(lines):
         text = line.strip()
+        if not in_block and _ITEM_OPENING_MATH.match(line):
+            return True
         if not in_block and text.startswith("$$"):
             if line[0] in " \t" or (index and lines[index - 1].strip()):
                 return True
@@ -92,6 +95,18 @@ def normalise_display_math(markdown: str) -> str:
     index = 0
     while index < len(lines):
         written = lines[index]
+        item = _ITEM_OPENING_MATH.match(written) if index in prose else None
+        if item is not None:
+            end = _closing_line([*lines[:index], written[len(item.group("marker")):], *lines[index + 1:]], index)
+            if end is not None and end > index:
+                # a formula that is the item's text: its other lines go to the item's content column
+                column = len(item.group("indent")) // _TAB_WIDTH * _TAB_WIDTH + _TAB_WIDTH
+                out.append(written)
+                out += [" " * column + b.strip() for b in lines[index + 1:end + 1] if b.strip()]
+                if end + 1 < len(lines) and lines[end + 1].strip() and not _LIST_ITEM.match(lines[end + 1]):
+                    out.append("")
+                index = end + 1
+                continue
         line = _spaces_for_tabs(written)  # Obsidian and Typora indent with tabs
         stripped = line.lstrip(" ")
         end = _closing_line(lines, index) if index in prose and stripped.startswith("$$") else None

@@ -9,6 +9,7 @@ documents of the pages it rebuilt (``put`` / ``remove``) and re-indexes (``write
 from __future__ import annotations
 
 import asyncio
+import os
 import posixpath
 import shutil
 import tempfile
@@ -43,8 +44,25 @@ class PagefindBundle:
     def put(self, url: str, document: str) -> None:
         path = self._path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(document, encoding="utf-8")
+        # A new file, not the old one rewritten: a snapshot (hard links) keeps the old text.
+        part = path.with_name(path.name + ".part")
+        part.write_text(document, encoding="utf-8")
+        os.replace(part, path)
         self.urls.add(url)
+
+    def snapshot(self) -> "PagefindBundle":
+        """A copy of the documents as they are now (hard links: instant, and untouched by
+        later ``put``), to index in the background while pages go on changing."""
+        copy = PagefindBundle(self.language)
+        for path in self.folder.rglob("*.html"):
+            target = copy.folder / path.relative_to(self.folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+        copy.urls = set(self.urls)
+        return copy
 
     def remove(self, url: str) -> None:
         self._path(url).unlink(missing_ok=True)

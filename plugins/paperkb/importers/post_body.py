@@ -82,3 +82,44 @@ def warn_missing_relative_links(body: str, body_line: int, log: ProblemLog, *, o
             log.warning(body_line + index,
                         f"{what} '{target}' is relative to {written_beside}, and "
                         f"{display_path(out_dir / path, root)} does not exist: copy the file there or write its full address")
+
+
+# Code blocks as Jekyll ({% highlight python linenos %} ... {% endhighlight %}) and Hexo
+# ({% codeblock lang:python %} ... {% endcodeblock %}) write them, each tag on a line of its own.
+_CODE_TAG_OPEN = re.compile(r"^(?P<indent>\s*)\{%-?\s*(?P<tag>highlight|codeblock)\b(?P<args>[^%]*?)-?%\}\s*$")
+_CODE_TAG_CLOSE = {"highlight": re.compile(r"^\s*\{%-?\s*endhighlight\s*-?%\}\s*$"),
+                   "codeblock": re.compile(r"^\s*\{%-?\s*endcodeblock\s*-?%\}\s*$")}
+
+
+def _code_language(tag: str, args: str) -> str:
+    words = args.split()
+    if tag == "codeblock":
+        return next((w[len("lang:"):] for w in words if w.startswith("lang:")), "")
+    return words[0] if words and re.fullmatch(r"[\w+#.-]+", words[0]) else ""
+
+
+def code_tags_to_fences(body: str) -> tuple[str, int]:
+    """Jekyll's and Hexo's code-block tags as fenced code blocks (the language kept; options such
+    as ``linenos`` dropped); the line count stays, so warnings keep their lines. Returns the
+    body and how many blocks."""
+    if "{%" not in body:
+        return body, 0
+    lines = body.split("\n")
+    count = 0
+    index = 0
+    while index < len(lines):
+        opening = _CODE_TAG_OPEN.match(lines[index])
+        closing = None
+        if opening:
+            closes = _CODE_TAG_CLOSE[opening.group("tag")]
+            closing = next((i for i in range(index + 1, len(lines)) if closes.match(lines[i])), None)
+        if opening is None or closing is None:
+            index += 1
+            continue
+        indent = opening.group("indent")
+        fence = "~~~~" if any(line.lstrip().startswith("```") for line in lines[index + 1:closing]) else "```"
+        lines[index] = indent + fence + _code_language(opening.group("tag"), opening.group("args"))
+        lines[closing] = indent + fence
+        count += 1
+        index = closing + 1
+    return "\n".join(lines), count

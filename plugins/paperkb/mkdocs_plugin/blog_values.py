@@ -65,7 +65,7 @@ def escape_blog_values(config: MkDocsConfig, project_root: Path) -> list[Problem
 def _escape_posts(plugin: BlogPlugin, project_root: Path) -> list[Problem]:
     problems: list[Problem] = []
     for post in plugin.blog.posts:
-        path = post.file.abs_src_path
+        path = getattr(post.file, "paperkb_written_path", post.file.abs_src_path)  # not a copy made for `hide`
         shown = display_path(Path(path), project_root) if path else post.file.src_uri
         lines = _Lines.of(path) if path else _Lines({}, {})
         meta: dict[str, Any] = post.meta

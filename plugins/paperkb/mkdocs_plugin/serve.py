@@ -252,8 +252,11 @@ class IncrementalServe:
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
         self._write_search_index(doc_files, config)
-        # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./")
-        plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir)
+        if not change.same_notes:  # the graph explorer's data lists every note (title, field, year)
+            plugin.citations.post_build(config)
+        # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./"):
+        # it indexes every page again, so in the background, after the edited pages are shown.
+        plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir, later=True)
         return len(pages)
 
     # -- steps ------------------------------------------------------------------------------------

@@ -185,10 +185,12 @@ def projects_index(library: Library, site: SiteMap) -> GeneratedPage | None:
     for project in projects:
         papers = sum(1 for paper in project.papers if paper.key in library.notes) + len(
             unread_papers(project, library.notes, library.drafts, library.bibliography))
-        rows.append(html('<tr data-pkb-project="{}"><td><a href="{}">{}</a></td><td>{}</td><td class="pkb-count">{}</td>'
-                         "<td class=\"pkb-date\">{}</td><td>{}</td></tr>",
+        # data-label: on a phone each row is a card of "label  value" lines, like a notes table's
+        rows.append(html('<tr data-pkb-project="{}"><td data-label="Project" class="pkb-cell--title"><a href="{}">{}</a></td>'
+                         '<td data-label="Status">{}</td><td data-label="Papers" class="pkb-count">{}</td>'
+                         '<td data-label="Last change" class="pkb-date">{}</td><td data-label="Question">{}</td></tr>',
                          project.key, site.urls.href(here, project.src_uri), project.title, status_badge(project),
-                         papers, project.last_change().isoformat(), one_line_html(project.question)))
+                         papers, project.last_change().isoformat(), prose_cell(project.question)))
     table = html('<div class="md-typeset__table pkb-table"><table data-pkb-table="projects"><thead><tr>'
                  "<th>Project</th><th>Status</th><th>Papers</th><th>Last change</th><th>Question</th></tr></thead>"
                  "<tbody>\n{}\n</tbody></table></div>", Markup("\n").join(rows))
