@@ -5,7 +5,14 @@ cells are typeset, not shown as ``$...$``."""
 
 from __future__ import annotations
 
+import functools
+import threading
+from http.server import ThreadingHTTPServer
+
 import pytest
+
+from ..conftest import build_site, note
+from .conftest import _QuietHandler
 
 PHONE = {"width": 390, "height": 844}
 # the width the document may scroll to beyond the viewport (scroll bars, rounding)
@@ -100,3 +107,35 @@ def test_project_comparison_on_a_desktop_gives_the_lists_room(reader):
     # eight datasets: about two a line, not one word per line (they had ~75 px beside a 28% title)
     assert datasets["width"] >= 100 and metrics["width"] >= 80
     assert row.bounding_box()["height"] < 260
+
+
+LONG_TITLE = "Supercalifragilisticexpialidociouslylongunbrokenidentifier_for_a_model_v2_final: a study"
+LONG_URL = "https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all/in/the/middle"
+
+
+def test_long_unbroken_words_wrap_inside_a_phones_table_cards(browser, tmp_path):
+    """Real notes hold model names and URLs with no break in them: in a field's notes table, shown
+    as cards on a phone, they wrap inside the card instead of running off its edge."""
+    built = build_site(tmp_path, {
+        "papers/long.md": note(LONG_TITLE, year=2021, fields=["Vision"], problem=f"See {LONG_URL} for the data."),
+        "papers/short.md": note("A short one", year=2020, fields=["Vision"], problem="Short."),
+    })
+    assert built.ok, built.messages
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built.site_dir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/fields/vision/")
+        page.wait_for_load_state("load")
+        row = page.locator('tr[data-pkb-key="long"]')
+        card = row.bounding_box()
+        assert card["x"] + card["width"] <= PHONE["width"] + SLACK
+        for cell in (row.locator("td.pkb-cell--title a"), row.locator("td.pkb-cell--problem")):
+            box = cell.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el); "
+                                "const b = r.getBoundingClientRect(); return [b.left, b.right]; }")
+            assert box[1] <= card["x"] + card["width"] + SLACK, f"{box} runs off the card {card}"
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

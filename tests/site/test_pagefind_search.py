@@ -44,6 +44,10 @@ def test_note_entries_hold_text_chinese_words_and_every_facet(site_builder):
     # No permalink signs, formulas or zero-width spaces in what results show.
     assert "¶" not in sac["content"] and "alpha" not in sac["content"] and "\u200b" not in sac["content"]
     assert pages["about/"]["filters"] == {"kind": ["Page"]}
+    # The panel's menus: every value with its number of pages, from a small file.
+    values = json.loads((site.site_dir / "pagefind" / "paperkb-filters.json").read_text(encoding="utf-8"))
+    assert values["field"] == {"RL": 1, "Vision": 1} and values["level"] == {"Deep read": 1}
+    assert values["kind"]["Note"] == 2 and values["kind"]["Page"] >= 5 and "zanzibarword" not in json.dumps(values)
     # Drafts appear nowhere; index pages are found by title, not by the rows they list.
     assert "papers/secret/" not in pages
     assert "zanzibarword" not in json.dumps(pages, ensure_ascii=False)

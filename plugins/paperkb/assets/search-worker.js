@@ -12,7 +12,10 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;  // material shows ten results before the reader scrolls
+// A query waits this long for the next keystroke: each search runs to its end in Pagefind, and
+// the first letters of a word ("t", "tr") match most of a large site.
+const DEBOUNCE_MS = 120;
 const HAN_RUN = /\p{Script=Han}+/gu;
 const SPACE_BETWEEN_HAN = /(\p{Script=Han}(?:<\/mark>)?)[ \u00a0]+(?=(?:<mark>)?\p{Script=Han})/gu;
 const segmenter = typeof Intl === "object" && typeof Intl.Segmenter === "function"
@@ -27,14 +30,18 @@ let sequence = 0;
 function pagefind() {
   if (!loading) {
     const url = new URL("../../pagefind/pagefind.js", self.location.href).href;
-    // The filter values are loaded before the first search: Pagefind counts a search's results
-    // per filter value only over the filter chunks it has.
+    // The panel's menus come from the small file paperkb writes, not from Pagefind's filters():
+    // that would load every filter chunk, and Pagefind counts each search's results per value of
+    // every loaded filter (seconds at 10,000 notes). Pagefind loads a filter when it is chosen.
     loading = import(url).then(async (module) => {
       await module.options({ excerptLength: 26 });
       await module.init();
-      self.postMessage({ type: "pkb-filters", data: await module.filters() });
       return module;
     });
+    fetch(new URL("../../pagefind/paperkb-filters.json", self.location.href).href)
+      .then((response) => (response.ok ? response.json() : {}))
+      .then((values) => self.postMessage({ type: "pkb-filters", data: values }))
+      .catch(() => {});
   }
   return loading;
 }
@@ -98,13 +105,17 @@ async function run(text) {
   const id = ++sequence;
   const filtered = Object.keys(activeFilters()).length > 0;
   let term = segment(text, false);
+  if (term.length === 1 && !/\p{Script=Han}/u.test(term)) term = "";  // one Latin letter finds everything
   if (!term && !filtered) {
     state = null;
     self.postMessage({ type: RESULT, data: { items: [] } });
     self.postMessage({ type: "pkb-facets", data: { query: text, total: 0, shown: 0, filters: null } });
     return;
   }
+  await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+  if (id !== sequence) return;  // another keystroke came
   const module = await pagefind();
+  if (id !== sequence) return;
   const options = { filters: activeFilters() };
   if (!term) options.sort = { year: "desc" };
   let search = await module.search(term || null, options);

@@ -37,7 +37,8 @@ def _spaced_html(html: str, extra: set[str]) -> str:
 
 
 def search_document(*, title: str, content_html: str, language: str,
-                    filters: Mapping[str, Sequence[str]], meta: Mapping[str, str]) -> str:
+                    filters: Mapping[str, Sequence[str]], meta: Mapping[str, str],
+                    sort: Mapping[str, str] | None = None) -> str:
     """A whole HTML document for Pagefind. ``content_html`` is the page's rendered content (trusted
     HTML from Markdown); ``title``, filter values and metadata are plain text and escaped here."""
     extra: set[str] = set()
@@ -54,6 +55,8 @@ def search_document(*, title: str, content_html: str, language: str,
     all_meta["title"] = spaced_title  # searched with a boost; not repeated in the excerpt text
     facts += [f'<span data-pagefind-meta="{escape(name)}">{escape(value)}</span>'
               for name, value in all_meta.items() if value]
+    facts += [f'<span data-pagefind-sort="{escape(name)}">{escape(value)}</span>'
+              for name, value in (sort or {}).items() if value]
     return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title></head><body>"
             f'<div hidden>{"".join(facts)}</div>'
