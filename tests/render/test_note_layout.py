@@ -4,7 +4,6 @@ anchors other pages can link to, and the note's own headings keep their ids."""
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from pathlib import Path

@@ -62,8 +62,8 @@ def site_and_notes(tmp_path_factory):
 @pytest.mark.parametrize("after", AFTER)
 def test_the_indexer_reads_the_twin_as_the_card(site_and_notes, show_tags, after):
     site, library_notes = site_and_notes
-    for note in library_notes:
-        card = str(render_card(note, site, show_tags=show_tags))
+    for each in library_notes:
+        card = str(render_card(each, site, show_tags=show_tags))
         twin = search_twin(card)
         assert twin is not None, card
         assert len(twin) < len(card) and twin.count("<") <= card.count("<") / 2
