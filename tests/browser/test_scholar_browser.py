@@ -60,3 +60,25 @@ def test_card_abstract_opens_on_click(frontier_reader):
     assert text.is_visible() and "novel-view synthesis" in text.inner_text()
     assert reader.page.locator(".pkb-card a.pkb-link--s2").get_attribute("href").startswith(
         "https://www.semanticscholar.org/paper/")
+
+
+def test_frontier_rows_are_cards_on_a_phone(frontier_reader):
+    reader = frontier_reader
+    reader.page.set_viewport_size({"width": 390, "height": 844})
+    reader.open("frontier/")
+    page = reader.page
+    row = page.locator(f'tr[data-pkb-paper="{MIPSPLAT}"]')
+    assert row.locator("td").first.evaluate("td => getComputedStyle(td).display") == "grid"
+    labels = row.locator("td").evaluate_all("tds => tds.map(td => getComputedStyle(td, '::before').content)")
+    assert '"Title"' in labels and '"Your notes"' in labels
+    # each cell is a label and one value: the BibTeX disclosure and the notes' commas stay in the value column
+    columns = row.locator("td").evaluate_all(
+        "tds => tds.filter(td => getComputedStyle(td).display === 'grid').map(td => td.children.length)")
+    assert columns and all(n <= 1 for n in columns), columns  # text alone, or one element
+    for scroll, client in page.locator('table[data-pkb-table="frontier"]').evaluate_all(
+            "ts => ts.map(t => [t.parentElement.scrollWidth, t.parentElement.clientWidth])"):
+        assert scroll <= client + 1, f"a Frontier table scrolls sideways on a phone ({scroll} px > {client} px)"
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1] + 1
+    assert not page.locator('table[data-pkb-table="frontier"] thead').first.is_visible()  # the labels say it
+    reader.screenshot("frontier-phone")

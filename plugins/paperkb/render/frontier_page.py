@@ -44,11 +44,15 @@ class FrontierPage:
         count = paper.get("citationCount")
         bib = paper_bibtex(paper).rstrip()
         return html(
-            '<tr data-pkb-paper="{}"><td>{}</td><td><a href="{}">{}</a>'
+            # data-label: on a phone each row is a card of "label: value" lines (paperkb.css), as notes tables are
+            '<tr data-pkb-paper="{}"><td data-label="Year">{}</td>'
+            # (a cell's content is one element: the card's grid puts each child in a cell of its own)
+            '<td data-label="Title" class="pkb-cell--title"><div><a href="{}">{}</a>'
             '<details class="pkb-frontier__bib"><summary>BibTeX</summary>'
-            '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div></details></td>'
-            '<td>{}</td><td class="pkb-frontier__count">{}</td><td class="pkb-frontier__count">{}</td>'
-            '<td class="pkb-frontier__notes">{}</td></tr>',
+            '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div></details></div></td>'
+            '<td data-label="Venue">{}</td><td data-label="Citations" class="pkb-frontier__count">{}</td>'
+            '<td data-label="Connects" class="pkb-frontier__count">{}</td>'
+            '<td data-label="Your notes" class="pkb-frontier__notes"><span>{}</span></td></tr>',
             row.paper_id, paper.get("year") or "", href, title, bib, paper.get("venue") or "",
             f"{count:,}" if isinstance(count, int) else "", len(row.notes), notes)
 
