@@ -156,7 +156,7 @@ def edits(notes_dir: Path, plan: list, rounds: int) -> list[Edit]:
         bib_title = f"Probing Served Sites, Edition {r}"
         out.append(Edit(".bib", lambda t=bib_title: (notes_dir / "refs.bib").write_text(  # the post cites it
             BIB.replace("Probing Served Sites", t), encoding="utf-8"), "blog/2024/01/15/what-i-read-this-month/",
-            lambda h, t=bib_title: bool(h) and t in h))
+            lambda h, t=bib_title: bool(h) and t.lower() in h.lower()))  # the style sets titles in sentence case
         marker = f"post-probe-{r}"
         post = notes_dir / "blog" / "posts" / "2024-01-15-month.md"
         out.append(Edit("blog post", lambda m=marker, post=post: post.write_text(POST.replace("{marker}", m), encoding="utf-8"),
