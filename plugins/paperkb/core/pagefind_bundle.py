@@ -31,7 +31,7 @@ class PagefindBundle:
         self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
         self.urls: set[str] = set()
 
-    def _path(self, url: str) -> Path:
+    def document_path(self, url: str) -> Path:
         """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
         into the URL (``papers/x/index.html`` -> ``/papers/x/``)."""
         clean = posixpath.normpath("/" + url).lstrip("/")
@@ -42,13 +42,14 @@ class PagefindBundle:
         return self.folder / (clean if clean.endswith(".html") else clean + "/index.html")
 
     def put(self, url: str, document: str) -> None:
-        path = self._path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A new file, not the old one rewritten: a snapshot (hard links) keeps the old text.
-        part = path.with_name(path.name + ".part")
-        part.write_text(document, encoding="utf-8")
-        os.replace(part, path)
+        write_document(self.document_path(url), document)
         self.urls.add(url)
+
+    def adopt(self, url: str) -> Path:
+        """Where the document of ``url`` goes when someone else writes it (render/
+        search_document_process.py); the page counts as having one from now on."""
+        self.urls.add(url)
+        return self.document_path(url)
 
     def snapshot(self) -> "PagefindBundle":
         """A copy of the documents as they are now (hard links: instant, and untouched by
@@ -65,7 +66,7 @@ class PagefindBundle:
         return copy
 
     def remove(self, url: str) -> None:
-        self._path(url).unlink(missing_ok=True)
+        self.document_path(url).unlink(missing_ok=True)
         self.urls.discard(url)
 
     def clear(self) -> None:
@@ -104,6 +105,15 @@ class PagefindBundle:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_document(path: Path, document: str) -> None:
+    """Write one document. A new file, not the old one rewritten: a snapshot (hard links) keeps
+    the old text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_text(document, encoding="utf-8")
+    os.replace(part, path)
 
 
 def _run_async(make_coroutine):

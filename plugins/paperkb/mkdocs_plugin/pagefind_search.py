@@ -31,6 +31,7 @@ from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
 from ..render.index_pages import GeneratedPage
 from ..render.search_document import search_document
+from ..render.search_document_process import DocumentProcess, DocumentProcessFailed
 from .assets import ASSETS_DIR
 from .config import PaperKBConfig
 from .feature import Build, Feature, PageRender
@@ -62,6 +63,10 @@ class PagefindSearch(Feature):
         self.filters: dict[str, dict[str, list[str]]] = {}  # page URL -> its filters
         self._material_config: Any = None
         self.indexer = BackgroundIndexer()  # `serve`: the index follows an edit in the background
+        # A full build makes the documents in a child process (jieba's ~60 MB dictionary stays
+        # out of the build); `serve` makes them itself (plugin.on_startup says which).
+        self.separate_process = False
+        self.documents = DocumentProcess()
 
     # -- configuration -------------------------------------------------------------------------
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -140,10 +145,13 @@ class PagefindSearch(Feature):
                 filters["tag"] = [str(t) for t in tags]
             meta = {"year": str(year or ""), KIND: KIND_LABELS[kind]}
         sort = {"year": meta["year"]} if meta.get("year") else {}
-        document = search_document(title=str(title), content_html=page.content or "" if html is None else html,
-                                   language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        parts = dict(title=str(title), content_html=page.content or "" if html is None else html,
+                     language=self.bundle.language, filters=filters, meta=meta, sort=sort)
         self.filters[url] = filters
-        self.bundle.put(url, document)
+        if self.separate_process:
+            self.documents.put(self.bundle.adopt(url), **parts)
+        else:
+            self.bundle.put(url, search_document(**parts))
         self.rendered.add(url)
 
     def place_panel_script(self, html: str) -> str:
@@ -190,6 +198,11 @@ class PagefindSearch(Feature):
         if not self.enabled or self.bundle is None:
             return
         self.indexer.wait()  # (a background run of `serve` must not land after this one)
+        try:
+            self.documents.finish()  # every document written, and the process gone before Pagefind
+        except DocumentProcessFailed as exc:
+            log.error(f"paperkb: the search index was not written: {exc}")
+            return
         self._write_bundle(self.bundle, site_dir, dict(self.filters))
 
     def _write_bundle(self, bundle: PagefindBundle, site_dir: str, page_filters: dict) -> None:
@@ -216,6 +229,7 @@ class PagefindSearch(Feature):
         path.write_text(json.dumps(stub, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     def close(self) -> None:
+        self.documents.close()
         self.indexer.wait()
         if self.bundle is not None:
             self.bundle.close()

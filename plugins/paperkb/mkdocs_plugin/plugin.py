@@ -35,7 +35,9 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
   (mkdocs-material's search plugin indexes the page; the theme renders its template)
 on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
                   Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
-                  then every feature's ``finished_page`` (script_urls.py checks the whole page).
+                  then every feature's ``finished_page`` (script_urls.py checks the whole page);
+                  a full build then lets go of a note's or generated page's Markdown and HTML
+                  (page_memory.py).
 on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
                   index gains word forms (search.py, search_engine: material); feeds written again,
                   every value escaped once (blog.py, feeds.py).
@@ -79,6 +81,7 @@ from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
 from .note_layout import NoteLayout
+from .page_memory import release_page
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
@@ -148,6 +151,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
         self.citations.keep_drawn = command == "serve"
+        self.search.separate_process = command != "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.live = LiveBuild(config=config)
@@ -351,6 +355,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             output = feature.page_output(render, output)
         for feature in self.features:
             output = feature.finished_page(render, output)
+        if self.command != "serve":
+            release_page(render)
         return output
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
@@ -378,6 +384,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published.fail()
+        self.search.documents.close()
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         return self.search.place_panel_script(output_content)  # 404.html has the search box too
