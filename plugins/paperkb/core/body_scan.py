@@ -355,6 +355,20 @@ def _link_target(match: re.Match[str]) -> str:
     return match.group("bare") or match.group("angled")
 
 
+def is_relative_target(target: str) -> bool:
+    """A link target naming a file of the site (not a URL, a mail address or an absolute path)."""
+    return not _NOT_RELATIVE.match(target)
+
+
+def relative_link_targets(line: str) -> Iterator[tuple[str, bool]]:
+    """(target as written, is an image) of the inline links and images on ``line`` that point
+    at a file of the site (not a URL, a mail address or an absolute path)."""
+    for match in _ANY_INLINE_LINK.finditer(line):
+        target = _link_target(match)
+        if not _NOT_RELATIVE.match(target):
+            yield target, match.group(1).startswith("!")
+
+
 def _ref_label(label: str) -> str:
     """Reference labels match case-insensitively, with runs of white space as one space."""
     return " ".join(label.split()).casefold()
