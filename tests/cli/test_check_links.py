@@ -43,9 +43,10 @@ def test_check_reports_missing_link_targets_with_line_and_hint(tmp_path, capsys)
     body_line = 6  # the note's body starts after its three front-matter lines and a blank one
     assert found == {
         "link 'missing.md': no file 'papers/missing.md' in the notes folder": str(body_line),
-        "image 'img/fig1.png': no file 'papers/img/fig1.png' in the notes folder; did you mean '../assets/fig1.png'?":
+        "image 'img/fig1.png': no file 'papers/img/fig1.png' in the notes folder. Did you mean '../assets/fig1.png'?":
             str(body_line),
-        "link '..\\index.md' uses backslashes; write the path with '/' (as '../index.md')": str(body_line + 2),
+        "link '..\\index.md': no file 'papers/..\\index.md' in the notes folder. Write the path with '/': '../index.md'.":
+            str(body_line + 2),
         "link 'Other Note.md': no file 'papers/Other Note.md' in the notes folder": str(body_line + 3),
         "link '../nothing.md': no file 'blog/nothing.md' in the notes folder": "7",
     }
@@ -62,6 +63,17 @@ def test_check_agrees_with_strict_build_on_which_targets_are_missing(tmp_path, c
     assert main(["check", str(tmp_path / "notes")]) == 0
     checked = set(re.findall(r"(?:link|image) '([^']+)'", capsys.readouterr().out))
     assert strict == checked == {"missing.md", "img/fig1.png", "..\\index.md", "Other Note.md", "../nothing.md"}
+
+
+def test_strict_build_names_the_line_of_a_missing_link_and_hints(tmp_path):
+    site = build_site(tmp_path, FILES, strict=True)
+    warnings = "\n".join(site.warnings())
+    assert "notes/papers/a2020.md:6: Doc file 'papers/a2020.md' contains a link 'img/fig1.png'" in warnings
+    assert "Did you mean '../assets/fig1.png'?" in warnings
+    assert "notes/papers/a2020.md:8: Doc file 'papers/a2020.md' contains a link '..\\index.md'" in warnings
+    assert "Write the path with '/': '../index.md'." in warnings
+    assert "notes/blog/posts/hello.md:7: Doc file 'blog/posts/hello.md'" in warnings
+    assert "ABORT: Aborted with 5 warnings in strict mode!" in site.messages  # each still counted once
 
 
 def test_formulas_are_not_links(tmp_path, capsys):

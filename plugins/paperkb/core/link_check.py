@@ -82,30 +82,29 @@ def missing_targets(text: str, first_line: int, src_uri: str, display_path: str,
         spaced = [(m.group("target").strip(), bool(m.group("bang"))) for m in _SPACED_TARGET.finditer(line)
                   if is_relative_target(m.group("target").strip())]
         for target, image in [*relative_link_targets(_SPACED_TARGET.sub("", line) if spaced else line), *spaced]:
-            written, _, _fragment = target.partition("#")
+            written = target.partition("#")[0]
             if not written:
                 continue  # a link to a heading of this page
-            if "\\" in written:
-                problems.append(_warning(display_path, first_line + index, f"link '{target}' uses backslashes; "
-                                         f"write the path with '/' (as '{written.replace(chr(92), '/')}')"))
-                continue
             path = posixpath.normpath(posixpath.join(base, unquote(written)))
             page_link = not image and (is_extensionless(written) or written.lower().endswith(PAGE_SUFFIXES))
-            if path.startswith("../") or path == "..":
-                problems.append(_warning(display_path, first_line + index,
-                                         f"link '{target}' leaves the notes folder; the site cannot show its target"))
-                continue
             if targets.exists(path, page_link=page_link):
                 continue
-            kind = "image" if image else "link"
-            message = f"{kind} '{target}': no file '{path}' in the notes folder"
-            others = targets.elsewhere(path)
-            if others:
-                relative = posixpath.relpath(others[0], base or ".")
-                message += f"; did you mean '{relative}'?"
-            problems.append(_warning(display_path, first_line + index, message))
+            message = f"{'image' if image else 'link'} '{target}': no file '{path}' in the notes folder"
+            hint = link_hint(target, path, base, targets)
+            problems.append(Problem(display_path, first_line + index, Severity.WARNING,
+                                    f"{message}. {hint}" if hint else message))
     return problems
 
 
-def _warning(path: str, line: int, message: str) -> Problem:
-    return Problem(path, line, Severity.WARNING, message)
+def link_hint(target: str, path: str, base: str, targets: LinkTargets) -> str | None:
+    """A sentence for a link whose file is missing: the usual slips (``path``: the target
+    resolved against ``base``, the folder of the page that links)."""
+    written = target.partition("#")[0]
+    if "\\" in written:
+        return f"Write the path with '/': '{written.replace(chr(92), '/')}'."
+    if path == ".." or path.startswith("../"):
+        return "The site holds only the notes folder's files: copy the file into it."
+    others = targets.elsewhere(path)
+    if others:
+        return f"Did you mean '{posixpath.relpath(others[0], base or '.')}'?"
+    return None

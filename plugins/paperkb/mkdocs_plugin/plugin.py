@@ -14,6 +14,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
+                  MkDocs' warnings about links to missing files will name the line and give a hint
+                  (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
@@ -75,6 +77,7 @@ from .feature import Build, Feature, PageRender, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
+from .link_messages import LinkMessages
 from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
@@ -125,6 +128,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.features: tuple[Feature, ...] = (
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
+            LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
