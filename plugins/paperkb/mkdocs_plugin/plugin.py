@@ -27,7 +27,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
+                  ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
+                  (callouts.py), display math (math.py).
   (MkDocs turns the Markdown into HTML)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -78,6 +79,7 @@ from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
 from .link_messages import LinkMessages
+from .lists import Lists
 from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
@@ -130,6 +132,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             SafeMeta(),  # titles made from headings kept escaped in <title>
             LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
+            Lists(),  # lists nested by two or three spaces (Typora, Obsidian, Prettier) nest; sane_lists
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
