@@ -55,7 +55,7 @@ See [[b2019#^block1]], [[b2019#Related Work|its related work]] and ==the highlig
 
 ^lone-id
 
-`#not-touched ^kept` in code.
+`#not-touched ^kept` in code. Named with its extension: [[b2019.md]].
 """
 
 
@@ -79,3 +79,5 @@ def test_block_ids_tags_highlights_and_image_sizes(site_builder):
     assert '<img alt="" height="200" src="../../assets/fig.png" width="300" />' in body
     assert "<code>#not-touched ^kept</code>" in body
     assert 'A paragraph. <a id="^block1"></a>' in site.html("papers/b2019/")
+    assert body.count('href="../b2019/"') >= 1  # [[b2019.md]] is the note b2019, as in Obsidian
+    assert "../a2020/" in site.html("papers/b2019/")  # and it shows where it is mentioned
