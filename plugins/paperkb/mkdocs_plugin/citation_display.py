@@ -206,8 +206,13 @@ class CitationDisplay(Feature):
         return sections
 
     def page_output(self, page: PageRender, output: str) -> str:
-        """Diagrams go in last: they were laid out while the other pages were rendered."""
-        return self.fill(page.src, output, keep=self.keep_drawn)
+        """Diagrams go in last: they were laid out while the other pages were rendered. A build
+        not followed by another (unlike `serve`) lets the note's diagram plan go afterwards
+        (its placed nodes and edges: ~6 KB a note)."""
+        output = self.fill(page.src, output, keep=self.keep_drawn)
+        if not self.keep_drawn:
+            self.note_figures.pop(page.src, None)
+        return output
 
     def fill(self, page_src: str, html: str, *, keep: bool = True) -> str:
         """Put the finished SVGs where the page holds their markers; ``keep=False`` lets them

@@ -17,6 +17,7 @@ class Indexes(Feature):
         self.layout = layout  # its plain-prose renderer writes the insights' text
         self.home_intro = ""
         self._pages: list[GeneratedPage] | None = None
+        self.keep_pages = False  # `serve`: the next plan reuses them when only a body changed
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.home_intro = options.home_intro
@@ -26,4 +27,7 @@ class Indexes(Feature):
         if not (build.same_notes and self._pages is not None):  # (serve: only a body changed)
             self._pages = IndexPages(build.library, build.site, site_name=build.config.site_name,
                                      plain=self.layout.plain).all_pages(self.home_intro)
-        return self._pages
+        pages = self._pages
+        if not self.keep_pages:  # their text lives on in the generated files until written
+            self._pages = None
+        return pages

@@ -133,6 +133,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
+        self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
         self.features: tuple[Feature, ...] = (
             ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
@@ -148,7 +149,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             TextLinks(),  # [[key]], ![[key]], links to drafts
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
-            Indexes(self.layout),  # home, statistics, insights, tag and facet pages
+            self.indexes,
             Explore(),  # the Explore table and the compact per-note JSON for the browser
             self.bib,
             InsightMarks(),  # [idea] badges
@@ -163,6 +164,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.command, self.dirty = command, dirty
         self.citations.keep_drawn = command == "serve"
         self.search.separate_process = command != "serve"
+        self.indexes.keep_pages = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.live = LiveBuild(config=config)
@@ -359,7 +361,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         render = self.rendering.pop(page.file.src_uri, None)
-        self.live.page_rendered(page.file.src_uri, render, config)
+        if self.command == "serve":  # (what a page read, for the edits to come)
+            self.live.page_rendered(page.file.src_uri, render, config)
         if render is None:
             return output
         for feature in self.features:

@@ -88,7 +88,7 @@ def legend(view: GraphView) -> Markup:
     return _legend(tuple(view.roles), tuple(view.fields), view.has_mentions, view.has_derived)
 
 
-@lru_cache(maxsize=4096)  # many diagrams share their roles and fields
+@lru_cache(maxsize=256)  # many diagrams share their roles and fields (a bigger cache held ~4 KB a note)
 def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bool, derived: bool = False) -> Markup:
     items = [_role_item(role) for role in roles] + [_field_item(name) for name in fields]
     how = "Columns are years; an arrow points from a note to a note it cites"
