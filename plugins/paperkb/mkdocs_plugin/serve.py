@@ -106,6 +106,22 @@ def _search_index(config: MkDocsConfig) -> Any:
     return None
 
 
+class Steps:
+    """How long each step of an update took (the log line after it)."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.took: list[tuple[str, float]] = []
+
+    def done(self, step: str) -> None:
+        now = time.monotonic()
+        self.took.append((step, now - self.last))
+        self.last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.took)
+
+
 class NeedsFullBuild(Exception):
     """The edit reaches beyond what single pages can show (navigation, blog views...)."""
 
@@ -119,6 +135,7 @@ class IncrementalServe:
         self._lock = threading.Lock()
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
+        self.steps = Steps()
         self.name = next((name for name, p in config.plugins.items() if p is plugin), "paperkb") if config else "paperkb"
 
     # -- set-up --------------------------------------------------------------------------------
@@ -152,6 +169,7 @@ class IncrementalServe:
         with self._lock:
             changed, self._changes = self._changes, set()
         started = time.monotonic()
+        self.steps = Steps()
         try:
             count = self.update(changed)
         except NeedsFullBuild as reason:
@@ -159,7 +177,7 @@ class IncrementalServe:
         except Exception:  # a bug here must never stop `serve`: the full build is the safe way
             log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
         else:
-            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s")
+            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
             return
         self.full_builder()
 
@@ -207,6 +225,7 @@ class IncrementalServe:
         finally:
             config.plugins._current_plugin = None
             plugin.cache.unchanged = frozenset()
+        self.steps.done("plan")
         if config.nav != old_nav:
             raise NeedsFullBuild("the navigation changed")
         live.source_files = list(sources.values())
@@ -245,15 +264,19 @@ class IncrementalServe:
                       and _is_blog_page(f.page) and f.src_uri not in posts]
         for src, text in posts.items():
             live.post_bodies[src] = text
+        self.steps.done("find pages")
         self._render(pages, files, doc_files, config, tags_before)
+        self.steps.done("render")
         if pages_added_or_removed:
             from mkdocs.commands.build import _build_theme_template
 
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
         self._write_search_index(doc_files, config)
+        self.steps.done("search index")
         if not change.same_notes:  # the graph explorer's data lists every note (title, field, year)
             plugin.citations.post_build(config)
+            self.steps.done("graph data")
         # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./"):
         # it indexes every page again, so in the background, after the edited pages are shown.
         plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir, later=True)

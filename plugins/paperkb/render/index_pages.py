@@ -12,7 +12,7 @@ from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
 from .escape import Markup, escape, html, md_text, neutralize_html
 from .plain_text import PlainText
 from .site_map import FACETS, SiteMap
-from .tables import NoteTable, count_table
+from .tables import NoteTable, RowCache, count_table
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,12 @@ def _facet_order(facet: str, values) -> list:
 
 class IndexPages:
     def __init__(self, library: Library, site: SiteMap, *, site_name: str = "Paper notes",
-                 plain: PlainText | None = None) -> None:
+                 plain: PlainText | None = None, rows: RowCache | None = None) -> None:
         self.library = library
         self.site = site
         self.plain = plain or PlainText(library, site.urls)  # plain insights skip Markdown
         self.site_name = site_name
-        self.table = NoteTable(site, library)
+        self.table = NoteTable(site, library, rows)
         self.groups = {facet: library.groups(values_of) for facet, (_f, _t, values_of) in FACETS.items()}
 
     def all_pages(self, extra_home_markdown: str = "") -> list[GeneratedPage]:
