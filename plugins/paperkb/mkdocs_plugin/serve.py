@@ -132,6 +132,7 @@ class IncrementalServe:
         self.server = server
         self.full_builder = full_builder
         self._changes: set[str] = set()
+        self._later: set[str] = set()  # pages left to render by an update a new save interrupted
         self._lock = threading.Lock()
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
@@ -235,6 +236,14 @@ class IncrementalServe:
         files = live.files
         affected: set[str] = set(changed_srcs)
         pages_added_or_removed = self._sync_files(files, planned, config, affected, changed_srcs)
+        # Shown first: the edited pages, pages that came, generated pages whose text changed
+        # (indexes, bibliography), the notes at the other end of a changed link (their Cites or
+        # Cited by list), pages citing a changed .bib entry. The rest (pages that only show a
+        # changed note's title or card, diagrams two links away, blog views) follow.
+        urgent = {src for src in affected if not _big_generated(files.get_file_from_path(src))}
+        relinked = {_src(library, k) or _src(old_library, k) for k in change.relinked}
+        if len(relinked) <= URGENT_NEIGHBOURS:
+            urgent |= relinked
 
         # Who shows what changed: pages that read a note whose shown data changed (its title in a
         # list, its card in an embed), its neighbours, the notes at either end of a changed link.
@@ -243,10 +252,12 @@ class IncrementalServe:
         for key in change.shown:
             for lib in (old_library, library):
                 affected |= {_src(library, k) or _src(old_library, k) for k in neighbours(lib, key)}
-        affected |= {_src(library, k) or _src(old_library, k) for k in change.relinked}
+        affected |= relinked
         if bib_changed:  # [@key] and cited entries that have no note
             before, after = old_library.bibliography, library.bibliography
-            shown |= {e.key for e in [*before, *after] if before.get(e.key) != after.get(e.key)}
+            entries = {e.key for e in [*before, *after] if before.get(e.key) != after.get(e.key)}
+            shown |= entries
+            urgent |= {src for src, (keys, _every) in live.reads.items() if not keys.isdisjoint(entries)}
         anything = bool(change.shown or change.relinked or bib_changed)
         for src, (keys, every) in live.reads.items():
             if (every and anything) or not keys.isdisjoint(shown):
@@ -256,6 +267,8 @@ class IncrementalServe:
             for src in old_figures.keys() | new_figures.keys():
                 if old_figures.get(src) != new_figures.get(src):
                     affected.add(src)
+        affected |= self._later  # pages an earlier update left for later (a save came meanwhile)
+        self._later = set()
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         pages = [f.page for f in doc_files if f.src_uri in affected and f.page is not None]
@@ -264,10 +277,23 @@ class IncrementalServe:
                       and _is_blog_page(f.page) and f.src_uri not in posts]
         for src, text in posts.items():
             live.post_bodies[src] = text
+        first = [page for page in pages if page.file.src_uri in urgent]
+        rest = [page for page in pages if page.file.src_uri not in urgent]
         self.steps.done("find pages")
-        self._render(pages, files, doc_files, config, tags_before)
-        self.steps.done("render")
-        if pages_added_or_removed:
+        self._render(first, files, doc_files, config, tags_before)
+        self.steps.done(f"render {len(first)}")
+        self._show()  # the browser reloads now; what follows is written while it does
+
+        # Then the rest, a few pages at a time: a new save stops it, and the next update
+        # renders what is left with its own pages.
+        for at in range(0, len(rest), LATER_BATCH):
+            if self._saved_meanwhile():
+                self._later |= {page.file.src_uri for page in rest[at:]}
+                break
+            self._render(rest[at:at + LATER_BATCH], files, doc_files, config, _tag_mappings(_tags_plugin(config)))
+        if rest:
+            self.steps.done(f"then {len(rest)}")
+        if pages_added_or_removed:  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
             for template in config.theme.static_templates:
@@ -280,7 +306,33 @@ class IncrementalServe:
         # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./"):
         # it indexes every page again, so in the background, after the edited pages are shown.
         plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir, later=True)
+        if rest and not self._later:
+            self._reload_again()
         return len(pages)
+
+    def _show(self) -> None:
+        """Let the server answer and the browsers reload now, before the build function returns
+        (MkDocs' LiveReloadServer holds every request until the epoch it builds is visible)."""
+        server = self.server
+        cond = getattr(server, "_epoch_cond", None)
+        if cond is None or not hasattr(server, "_wanted_epoch"):
+            return
+        with cond:
+            server._visible_epoch = server._wanted_epoch
+            cond.notify_all()
+
+    def _reload_again(self) -> None:
+        """Pages were written after the browsers reloaded: a newer epoch, so that a browser
+        showing one of them reloads once more when the build function returns."""
+        if hasattr(self.server, "_wanted_epoch") and hasattr(self.server, "_epoch_cond"):
+            from mkdocs.livereload import _timestamp
+
+            with self.server._epoch_cond:
+                self.server._wanted_epoch = _timestamp()
+
+    def _saved_meanwhile(self) -> bool:
+        with self._lock:
+            return bool(self._changes)
 
     # -- steps ------------------------------------------------------------------------------------
     def _changed_posts(self, changed_srcs: set[str], config: MkDocsConfig) -> dict[str, str]:
@@ -480,6 +532,12 @@ def _tag_mappings(tags: Any) -> dict[str, tuple]:
             for url, m in tags.mappings.data.items()}
 
 
+def _big_generated(file: File | None) -> bool:
+    """A generated page listing much of the library (the bibliography, the insights, a large
+    field's index): rendered after the browser reloaded, as pages that only read the edit are."""
+    return file is not None and file.generated_by is not None and len(file.content_bytes) > BIG_PAGE
+
+
 def _src(library, key: str) -> str:
     note = library.notes.get(key)
     return note.src_uri if note is not None else ""
@@ -509,6 +567,10 @@ def _delete_output(file: File, config: MkDocsConfig) -> None:
             break
         parent = parent.parent
 
+
+URGENT_NEIGHBOURS = 20  # at most this many notes at the other end of changed links are shown first
+LATER_BATCH = 8
+BIG_PAGE = 200_000  # bytes of Markdown  # pages rendered between two looks for a new save
 
 READ_EVENTS = frozenset({"opened", "closed_no_write"})  # inotify's reports of a file being read
 
