@@ -63,7 +63,7 @@ from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
-from ..render.tables import RowCache
+from ..core.note_memo import NoteMemo
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
 from .blog import Feeds
@@ -122,6 +122,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
+        self.explore = Explore()  # the Explore table and the compact per-note JSON for the browser
         self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
@@ -137,7 +138,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             self.indexes,  # home, statistics, insights, tag and facet pages
-            Explore(),  # the Explore table and the compact per-note JSON for the browser
+            self.explore,  # the Explore table and the compact per-note JSON for the browser
             self.bib,
             InsightMarks(),  # [idea] badges
             self.citations,
@@ -150,7 +151,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
         self.citations.keep_drawn = command == "serve"
-        self.indexes.rows = RowCache() if command == "serve" else None
+        # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
+        self.indexes.memo = NoteMemo() if command == "serve" else None
+        self.explore.memo = NoteMemo() if command == "serve" else None
+        self.bib.memo = NoteMemo() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.live = LiveBuild(config=config)

@@ -110,8 +110,11 @@ class Steps:
     """How long each step of an update took (the log line after it)."""
 
     def __init__(self) -> None:
-        self.last = time.monotonic()
+        self.started = self.last = time.monotonic()
         self.took: list[tuple[str, float]] = []
+
+    def shown(self) -> None:
+        self.took.append(("shown after", time.monotonic() - self.started))
 
     def done(self, step: str) -> None:
         now = time.monotonic()
@@ -283,6 +286,7 @@ class IncrementalServe:
         self._render(first, files, doc_files, config, tags_before)
         self.steps.done(f"render {len(first)}")
         self._show()  # the browser reloads now; what follows is written while it does
+        self.steps.shown()
 
         # Then the rest, a few pages at a time: a new save stops it, and the next update
         # renders what is left with its own pages.

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from ..core.library import Library
+from ..core.note_memo import NoteMemo
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
 from .card import link_title
 from .escape import Markup, escape, html, one_line_html
@@ -25,7 +26,7 @@ TABLE_BLOCK = re.compile(
 class NoteTable:
     """Renders notes as a table linked relative to the page ``here``."""
 
-    def __init__(self, site: SiteMap, library: Library | None = None, rows: RowCache | None = None) -> None:
+    def __init__(self, site: SiteMap, library: Library | None = None, rows: NoteMemo[str] | None = None) -> None:
         self.site = site
         self.library = library
         self.rows = rows
@@ -71,37 +72,13 @@ class NoteTable:
         if self.rows is None or "cited_by" in columns:  # (a count other notes change)
             rows = [row(note) for note in notes]
         else:
-            rows = [self.rows.row(note, (self.site.urls.href(here, note.src_uri), *columns), row) for note in notes]
+            rows = [self.rows.get(note, lambda note=note: row(note), self.site.urls.href(here, note.src_uri), *columns)
+                    for note in notes]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
         # data-search-exclude: a search should find the note, not every index page that lists it.
         return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
                       "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>\n{}\n</tbody></table></div>",
             cols, head, Markup("\n".join(rows)))
-
-
-class RowCache:
-    """Table rows kept between the builds of `serve`, by note and by what else a row shows (the
-    link to the note, as seen from the page, and the columns): after an edit, the index pages
-    listing 2,000 notes are made again from the rows already made, but for the edited note's."""
-
-    def __init__(self) -> None:
-        self._rows: dict[tuple, tuple[Note, str]] = {}
-        self._used: set[tuple] = set()
-
-    def row(self, note: Note, shown: tuple, make: Callable[[Note], str]) -> str:
-        key = (note.key, *shown)
-        self._used.add(key)
-        cached = self._rows.get(key)
-        if cached is not None and (cached[0] is note or cached[0] == note):
-            return cached[1]
-        made = make(note)
-        self._rows[key] = (note, made)
-        return made
-
-    def forget_unused(self) -> None:
-        """Drop the rows the last build did not show (notes gone or moved to other pages)."""
-        self._rows = {key: value for key, value in self._rows.items() if key in self._used}
-        self._used = set()
 
 
 def prose_cell(markdown: str | None, limit: int = 160) -> Markup:

@@ -140,6 +140,8 @@ class ReferenceFormatter:
         # The style's sorting key of each entry formatted last (by content): a note added in
         # `serve` sorts among the others without parsing them all into pybtex's model again.
         self._sort_keys: dict[str, object] = {}
+        self._contents: dict[int, tuple[BibEntry, str]] = {}  # the last entries formatted: id -> (entry, _content)
+        self._digests: dict[str, str] = {}  # their cache keys, by content
         self._used: set[str] = set()
         self._dirty = False
         # No user key: digests anyone could compute, so no file (see core/user_key.py).
@@ -182,7 +184,10 @@ class ReferenceFormatter:
     def format_all(self, entries: Sequence[BibEntry]) -> dict[str, FormattedReference]:
         """Every entry formatted; alpha labels are made unique over ``entries`` (VSP+17a, VSP+17b)."""
         by_key = {e.key: e for e in entries}
-        contents = {e.key: _content(e) for e in entries}
+        known = self._contents  # (`serve` formats the same entry objects again after an edit)
+        self._contents = {id(e): known[id(e)] if id(e) in known and known[id(e)][0] is e else (e, _content(e))
+                          for e in entries}
+        contents = {e.key: self._contents[id(e)][1] for e in entries}
         set_digest = keyed_digest(*sorted(contents.values()))
         if self._order[0] == set_digest:  # the same entries as last time: the same order and labels
             order = self._order[1]
@@ -194,7 +199,11 @@ class ReferenceFormatter:
                 labels = [str(i) for i in range(1, len(ordered) + 1)]
             order = [(entry.key, label) for label, entry in zip(labels, ordered)]
             self._order, self._dirty = (set_digest, order), True
-        return {key: self._format(label, by_key[key], contents[key]) for key, label in order}
+        formatted = {key: self._format(label, by_key[key], contents[key]) for key, label in order}
+        current = set(contents.values())
+        if len(self._digests) > 2 * len(current):  # only the current entries' keys stay
+            self._digests = {c: d for c, d in self._digests.items() if c in current}
+        return formatted
 
     def _sorted(self, entries: Sequence[BibEntry], contents: dict[str, str]) -> list[BibEntry]:
         """``entries`` in the style's order: what ``style.sort`` gives, with each entry's sorting
@@ -218,7 +227,8 @@ class ReferenceFormatter:
         return self._format(label, entry)
 
     def _format(self, label: str, entry: BibEntry, content: str | None = None) -> FormattedReference:
-        cache_key = _digest(content if content is not None else _content(entry))
+        content = content if content is not None else _content(entry)
+        cache_key = self._digests.get(content) or self._digests.setdefault(content, _digest(content))
         self._used.add(cache_key)
         cached = self._cache.get(cache_key)
         if cached is not None:
