@@ -135,7 +135,9 @@ class IncrementalServe:
         self.server = server
         self.full_builder = full_builder
         self._changes: set[str] = set()
-        self._later: set[str] = set()  # pages left to render by an update a new save interrupted
+        # What an update a new save interrupted left for the next one: pages, and files listing every page.
+        self._later: set[str] = set()
+        self._templates_stale = self._graph_stale = False
         self._lock = threading.Lock()
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
@@ -289,7 +291,7 @@ class IncrementalServe:
         self.steps.shown()
 
         # Then the rest, a few pages at a time: a new save stops it, and the next update
-        # renders what is left with its own pages.
+        # renders what is left with its own pages (and the files below).
         for at in range(0, len(rest), LATER_BATCH):
             if self._saved_meanwhile():
                 self._later |= {page.file.src_uri for page in rest[at:]}
@@ -297,20 +299,26 @@ class IncrementalServe:
             self._render(rest[at:at + LATER_BATCH], files, doc_files, config, _tag_mappings(_tags_plugin(config)))
         if rest:
             self.steps.done(f"then {len(rest)}")
-        if pages_added_or_removed:  # 404.html, sitemap.xml
+        self._templates_stale |= pages_added_or_removed
+        self._graph_stale |= not change.same_notes
+        if self._later:
+            return len(pages)
+        if self._templates_stale:  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
+            self._templates_stale = False
         self._write_search_index(doc_files, config)
         self.steps.done("search index")
-        if not change.same_notes:  # the graph explorer's data lists every note (title, field, year)
+        if self._graph_stale:  # the graph explorer's data lists every note (title, field, year)
             plugin.citations.post_build(config)
+            self._graph_stale = False
             self.steps.done("graph data")
         # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./"):
         # it indexes every page again, so in the background, after the edited pages are shown.
         plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir, later=True)
-        if rest and not self._later:
+        if rest:
             self._reload_again()
         return len(pages)
 
@@ -573,8 +581,8 @@ def _delete_output(file: File, config: MkDocsConfig) -> None:
 
 
 URGENT_NEIGHBOURS = 20  # at most this many notes at the other end of changed links are shown first
-LATER_BATCH = 8
-BIG_PAGE = 200_000  # bytes of Markdown  # pages rendered between two looks for a new save
+LATER_BATCH = 8  # pages rendered between two looks for a new save
+BIG_PAGE = 64_000  # bytes of Markdown (a page listing about a hundred notes)
 
 READ_EVENTS = frozenset({"opened", "closed_no_write"})  # inotify's reports of a file being read
 
