@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
 from .readme_entries import (
-    EntryLine, is_delimiter_row, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
+    EntryLine, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
 )
 
 _SECTION = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
@@ -266,8 +266,8 @@ class _Parser:
         self.entry = entry
 
     def _holds_papers(self, index: int) -> bool:
-        """Does the text under a plain ``### Name`` hold papers (a table of them, paper list items)?
-        Then it is a section, else an entry of the ``###`` format."""
+        """Does the text under a plain ``### Name`` hold papers (a table of them, paper list items,
+        links to them elsewhere in the README)? Then it is a section, else an entry of the ``###`` format."""
         fence = None
         for probe in range(index + 1, len(self.lines)):
             line = self.lines[probe]
@@ -282,8 +282,8 @@ class _Parser:
                 return False
             if self._table_header(probe) is not None:
                 return True
-            if _paper_item(line) is not None:
-                return True
+            if _paper_item(line) is not None or is_navigation(line):
+                return True  # papers, or an index leading to them: a section either way
         return False
 
     # -- tables ----------------------------------------------------------------------------------

@@ -101,6 +101,16 @@ def find_links(line: str, start: int = 0, end: int | None = None) -> list[Link]:
     return found
 
 
+def is_navigation(line: str) -> bool:
+    """``- [Name](#anchor)`` / ``- [Name](other.md)``: a list item leading to a part of the repository."""
+    match = _BULLET.match(line)
+    if match is None:
+        return False
+    links = find_links(line, match.start("text"))
+    return bool(links) and links[0].label[0] - 1 == match.start("text") and not is_external(
+        line[links[0].url[0]:links[0].url[1]])
+
+
 def is_external(url: str) -> bool:
     return bool(re.match(r"(?i)^(?:https?:)?//", url.strip()))
 
@@ -239,6 +249,9 @@ def _mask_urls(line: str, start: int, end: int) -> str:
 # -- list items --------------------------------------------------------------------------------------
 _BULLET = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+)(?P<text>\S.*)$")
 _LEAD = re.compile(r"(?:[^\w\s\[*\"“'(<`]|\[(?:[A-Z][a-z]{2,8}\.? )?(?:19|20)\d{2}(?:[./-]\d{1,2})?\](?!\()|[ \t])+")
+_BRACKET_TITLE = re.compile(r"\[([^\[\]]{8,})\](?![(\[])")
+_INSIGHT_MARK = re.compile(r"^(?:想法|idea|来自|from|new|NEW|updated?)", re.IGNORECASE)
+_PLAIN_VENUE = re.compile(r"[,.，]\s+(?P<venue>[A-Z][^,.\[\]*\d]{1,38}?)[,.\s]+\(?(?:19|20)\d{2}\b")
 _AUTHORS_SPLIT = re.compile(r"\s*(?:,|;|，|、|\band\b|&)\s*")
 
 
@@ -258,6 +271,7 @@ def parse_item(line: str) -> EntryLine | None:
     links = find_links(line, pos, end)
     used: set[int] = set()
     title_end = None
+    weak = False  # a title in plain words: a paper only when a paper link, a year or a venue follows
 
     bold = re.match(r"(\*\*|__)(.+?)\1", line[pos:end])
     link_first = next((l for l in links if l.label[0] - 1 == pos or (bold and l.label[0] - 1 == pos + 2)), None)
@@ -267,6 +281,8 @@ def parse_item(line: str) -> EntryLine | None:
         if link_word(label) or not is_external(url) or not plain_text(label):
             return None  # `[[code]](...)`, `[LLM](#llm)`, `[notes](docs/x.md)`: no paper
         inner = _strip_wrappers(line, link_first.label[0], link_first.label[1])
+        if line[inner[0]] == "[" and line[inner[1] - 1] == "]":  # `[[Name, #tag]](url)`
+            inner = (inner[0] + 1, inner[1] - 1)
         entry.title = plain_text(line[inner[0]:inner[1]])
         if line[inner[0]:inner[1]] == entry.title:
             spans.append((inner[0], inner[1], "title"))
@@ -287,12 +303,19 @@ def parse_item(line: str) -> EntryLine | None:
         else:
             title_end = after
         inner_start, inner_end = _strip_wrappers(line, inner_start, inner_end)
+        weak = True  # `- **utils.py**`: bold words alone are no paper
         entry.title = plain_text(line[inner_start:inner_end]).rstrip(".。 ")
         core_end = inner_start + len(line[inner_start:inner_end].rstrip(".。 "))
         if line[inner_start:core_end] == entry.title:
             spans.append((inner_start, core_end, "title"))
         else:
             entry.fixed["title"] = entry.title
+    elif (bracket := _BRACKET_TITLE.match(line, pos, end)) and not _INSIGHT_MARK.match(bracket.group(1)):
+        inner_start, inner_end = bracket.start(1), bracket.end(1)  # `[Title] - Authors, ICCV2017. [[code]](url)`
+        title_end = bracket.end()
+        entry.title = plain_text(line[inner_start:inner_end]).rstrip(".。 ")
+        _title_span(line, (inner_start, inner_start + len(entry.title)), entry, spans)
+        weak = True
     else:
         quoted = re.match(r"[\"“](.+?)[\"”]", line[pos:end])
         resource = next((l for l in links if not l.image and link_word(line[l.label[0]:l.label[1]])
@@ -308,6 +331,7 @@ def parse_item(line: str) -> EntryLine | None:
             title_end = inner_end
         else:
             return None  # words without a paper link: a note of the list, not a paper
+        weak = True
         entry.title = plain_text(line[inner_start:inner_end]).rstrip(".。 ")
         core_end = inner_start + len(line[inner_start:inner_end].rstrip(".。 "))
         if line[inner_start:core_end] == entry.title:
@@ -322,10 +346,15 @@ def parse_item(line: str) -> EntryLine | None:
         entry.url = line[paper.url[0]:paper.url[1]]
         spans.append((paper.url[0], paper.url[1], "url"))
     _year_and_venue(line, title_end, end, spans, entry)
+    if entry.venue is None and (match := _PLAIN_VENUE.match(line, title_end, end)):  # `Title, Neural Computation, 1997`
+        entry.venue = match.group("venue").strip()
+        spans.append((match.start("venue"), match.start("venue") + len(entry.venue), "venue"))
     if entry.year is None and lead and (match := YEAR.search(line, start, pos)):  # `[Aug 2023] **Title**`
         entry.year = int(match.group())
         spans.append((match.start(), match.end(), "year"))
-    entry.authors = _authors(line, title_end, end)
+    if weak and not (entry.url or entry.year or entry.venue):
+        return None  # `代码 [code](url)`: words and a code link
+    entry.authors = [name for name in _authors(line, title_end, end) if name != entry.venue]
     entry.template = make_template(line, spans)
     return entry
 
@@ -346,7 +375,7 @@ def _title_stop(line: str, start: int, stop: int) -> int:
     text = line[start:stop]
     for match in re.finditer(r"[,.，。]\s+|\s+[-–—]\s+", text):
         rest = text[match.end():]
-        if VENUE.match(rest) or YEAR.match(rest) or re.match(r"\(?\s*(?:19|20)\d{2}", rest):
+        if VENUE.match(rest) or re.match(r"(?:[^,.\[\]]{1,40}?[,.\s]+)?\(?(?:19|20)\d{2}\W*$", rest):
             return start + match.start()
     return start + len(text.rstrip(" ,.-–—"))
 
@@ -473,6 +502,9 @@ def parse_row(line: str, columns: list[str]) -> EntryLine | None:
         break
     if not entry.title or entry.title in ("-", "—", "–") or len(entry.title) < 2:
         return None
+    if paper_link is None and not any(plain_text(line[s:e]).strip("-—– ") or find_links(line, s, e)
+                                      for role, (s, e) in role_cells if role != title_role):
+        return None  # `|  | **Transformers** |  |`: a row naming a group of the rows below
     for role, (start, end) in role_cells:
         value = plain_text(line[start:end])
         if role == "year":
@@ -492,9 +524,9 @@ def parse_row(line: str, columns: list[str]) -> EntryLine | None:
                 if paper_link is not None and paper_link is not found:
                     entry.links.pop(re.sub(r"[^\w]+", "-", plain_text(line[paper_link.label[0]:paper_link.label[1]])
                                            .casefold()).strip("-") or "link", None)
-            if entry.venue is None and candidates:  # `[[ECCV'22]](https://arxiv.org/...)`
+            if entry.venue is None and candidates:  # `[[ECCV'22]](https://arxiv.org/...)`, not `[arXiv](...)`
                 label = line[candidates[0].label[0]:candidates[0].label[1]]
-                if match := VENUE.search(label):
+                if not link_word(label) and (match := VENUE.search(label)):
                     entry.venue = canonical_venue(match.group("venue"))
                     entry.fixed["venue"] = entry.venue
         elif role in ("code", "project"):

@@ -204,6 +204,8 @@ def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | Non
             and "year" not in layout.fixed):
         year = None  # the section (`## 2025`) says it, as in the README imported
     url = paper_url(note)
+    if kind != HEADING and layout is not None and "{url}" not in layout.heading:
+        url = note.links.get("paper")  # a code or project link is no paper URL for the row's template
     values = dict(title=note.title, year=year, url=url, venue=note.venue,
                   fixed=layout.fixed if layout else None)
     template = layout.heading if layout else None
