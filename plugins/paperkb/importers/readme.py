@@ -279,7 +279,10 @@ class _Parser:
                 fence = match.group(1)
                 continue
             if (heading := _HEADING_LINE.match(line)) and len(heading.group("hashes")) <= 3:
-                return False
+                name = _strip_closing_hashes(heading.group("text") or "")
+                if len(heading.group("hashes")) < 3 or not name or _ENTRY_SHAPE.match(name):
+                    return False
+                continue  # a plain sibling `### Name`: sections come in families, look under it too
             if self._table_header(probe) is not None:
                 return True
             if _paper_item(line) is not None or is_navigation(line):
