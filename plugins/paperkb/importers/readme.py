@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
 from .readme_entries import (
-    EntryLine, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
+    EntryLine, canonical_venue, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
 )
 
 _SECTION = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
@@ -440,8 +440,12 @@ def render_heading(template: str | None, *, title: str, year: int | None, url: s
     """The entry's line from ``template`` when it holds exactly the values the note has, else
     ``fallback`` (a list item's or table row's own shape), else the canonical ``### 2022 - [Title](url)``
     (with the template's indentation)."""
-    if template is not None and template_fits(template, fixed or {}, title=title, year=year, url=url, venue=venue):
-        return template.format(year=year, title=title, url=url, venue=venue)
+    values = {"title": title, "year": year, "url": url, "venue": venue}
+    fixed = fixed or {}
+    if template is not None and template_fits(template, fixed, **values):
+        # a value written otherwise in the README (`arxiv` for the library's `arXiv`) stays as written
+        written = {k: fixed[k] if k in fixed and _same(k, fixed[k], v) else v for k, v in values.items()}
+        return template.format(**written)
     if fallback is not None:
         return fallback
     indent = re.match(r"^ {0,3}", template or "").group(0)
@@ -453,15 +457,27 @@ def template_fits(template: str, fixed: dict, **values: object) -> bool:
     """A value the template holds literally must be the note's; a placeholder needs a value; a
     template without a year or URL stands for an entry without one."""
     for name, value in values.items():
-        if name in fixed:
-            if value != fixed[name]:
-                return False
-        elif "{" + name + "}" in template:
+        if "{" + name + "}" in template:
             if value is None:
+                return False
+        elif name in fixed:
+            if not _same(name, fixed[name], value):
                 return False
         elif name in ("year", "url") and value is not None:
             return False
     return True
+
+
+def _same(name: str, written: object, value: object) -> bool:
+    """``written`` in the README says ``value``: alike up to case and spaces, or a venue's other name (NIPS)."""
+    if name == "venue" and isinstance(written, str):
+        return _fold(written) == _fold(value) or _fold(canonical_venue(written)) == _fold(value)
+    return _fold(written) == _fold(value)
+
+
+def _fold(value: object) -> object:
+    """Values that differ only in case or spaces are one (the library spells a venue one way)."""
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
 
 # -- bullets -----------------------------------------------------------------------------------

@@ -227,10 +227,8 @@ def _year_and_venue(line: str, start: int, end: int, spans: list, entry: EntryLi
             entry.fixed["year"] = entry.year
     if want_venue and entry.venue is None and (match := VENUE.search(masked, start, end)):
         entry.venue = canonical_venue(match.group("venue"))
-        if entry.venue == match.group("venue"):
-            spans.append((match.start(), match.end(), "venue"))
-        else:
-            entry.fixed["venue"] = entry.venue
+        spans.append((match.start(), match.end(), "venue"))
+        entry.fixed["venue"] = match.group("venue")  # as written: `NIPS` stays `NIPS`
 
 
 def _mask_urls(line: str, start: int, end: int) -> str:
@@ -347,7 +345,7 @@ def parse_item(line: str) -> EntryLine | None:
         spans.append((paper.url[0], paper.url[1], "url"))
     _year_and_venue(line, title_end, end, spans, entry)
     if entry.venue is None and (match := _PLAIN_VENUE.match(line, title_end, end)):  # `Title, Neural Computation, 1997`
-        entry.venue = match.group("venue").strip()
+        entry.venue = entry.fixed["venue"] = match.group("venue").strip()
         spans.append((match.start("venue"), match.start("venue") + len(entry.venue), "venue"))
     if entry.year is None and lead and (match := YEAR.search(line, start, pos)):  # `[Aug 2023] **Title**`
         entry.year = int(match.group())
@@ -387,7 +385,7 @@ def _authors(line: str, start: int, end: int) -> list[str]:
     italic = re.search(r"(?<!\*)\*(?!\*)([^*]+?)\*(?!\*)", text)
     candidate = italic.group(1) if italic and not YEAR.search(italic.group(1)) else None
     if candidate is None:
-        match = re.match(r"[\s.:,]*(?:[-–—]\s+)?([^()\[\]*]*?)\s*[,.]?\s*(?=" + VENUE.pattern + r"|(?:19|20)\d{2})",
+        match = re.match(r"[\s.:,]*(?:[-–—]\s+)?([^()\[\]*]*?)\s*[,.]?\s*(?=\*?(?:" + VENUE.pattern + r"|(?:19|20)\d{2}))",
                          text)
         candidate = match.group(1) if match else None
     if not candidate:
@@ -509,13 +507,16 @@ def parse_row(line: str, columns: list[str]) -> EntryLine | None:
         value = plain_text(line[start:end])
         if role == "year":
             _year_and_venue(line, start, end, spans, entry, want_venue=False)
-        elif role == "venue" and value not in ("", "-", "—", "–"):
-            _year_and_venue(line, start, end, spans, entry, want_year=entry.year is None and "year" not in columns)
-            if entry.venue is None:
-                venue = re.sub(r"\s+", " ", YEAR.sub("", value.split(",")[0])).strip(" ,.'’")
-                if venue:
-                    entry.venue = venue
-                    entry.fixed["venue"] = venue
+        elif role == "venue" and value not in ("", "-", "—", "–"):  # `CVPR 2022`, `NeurIPS Workshop`, `FAST '25, Best Paper`
+            if entry.year is None and "year" not in columns:
+                _year_and_venue(line, start, end, spans, entry, want_venue=False)
+            venue = re.sub(r"\s+", " ", _SHORT_YEAR.sub("", YEAR.sub("", value.split(",")[0]))).strip(" ,.'’()")
+            if venue and entry.venue is None:
+                entry.venue = venue
+                at = _mask_urls(line, start, end).find(venue, start, end)
+                if at >= 0:
+                    spans.append((at, at + len(venue), "venue"))
+                entry.fixed["venue"] = venue
         elif role == "link":
             found = _collect_links(line, find_links(line, start, end), entry.links, set())
             candidates = [l for l in find_links(line, start, end) if not l.image and is_external(line[l.url[0]:l.url[1]])]

@@ -134,7 +134,10 @@ def _section_of(note: Note) -> str | None:
 def _belongs(note: Note, section_field: str | None) -> bool:
     """A note stays in the section it was imported from while its first field is the section's
     (none for a section named by a year, ``## 2025``)."""
-    return _section_of(note) == section_field
+    field_name = _section_of(note)
+    if field_name is None or section_field is None:
+        return field_name == section_field
+    return " ".join(field_name.split()).casefold() == " ".join(section_field.split()).casefold()
 
 
 def _has_text(lines: list[str]) -> bool:
@@ -150,14 +153,20 @@ def _newest_first(note: Note) -> tuple:
 
 
 def _merge_by_year(slots: list[_Slot], arrivals: list[_Slot]) -> list[_Slot]:
-    """``arrivals`` (newest first) merged into ``slots``: each before the first entry of an older
-    year, the order of ``slots`` kept; arrivals without a year at the end. One pass."""
+    """``arrivals`` (newest first) merged into ``slots`` in the order the slots go by year (newest
+    first, unless they go oldest first, as many tables do): each before the first entry it comes
+    before, the order of ``slots`` kept; arrivals without a year at the end. One pass."""
+    years = [slot.note.year for slot in slots if slot.note.year is not None]
+    oldest_first = len(years) >= 3 and len(set(years)) > 1 and years == sorted(years)  # two make no order
+    if oldest_first:
+        dated = [a for a in arrivals if a.note.year is not None][::-1]
+        arrivals = dated + [a for a in arrivals if a.note.year is None]
     merged: list[_Slot] = []
     waiting = 0
     for slot in slots:
         year = slot.note.year
         while (year is not None and waiting < len(arrivals) and arrivals[waiting].note.year is not None
-               and arrivals[waiting].note.year > year):
+               and (arrivals[waiting].note.year < year if oldest_first else arrivals[waiting].note.year > year)):
             merged.append(arrivals[waiting])
             waiting += 1
         merged.append(slot)
@@ -219,7 +228,7 @@ def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | Non
         details = " ".join(str(v) for v in (note.venue, year) if v)
         fallback = f"{marker}{text}" + (f" - {details}" if details else "")
         first = render_heading(template, **values, fallback=fallback)
-        indent = layout.indent if layout else " " * len(marker.lstrip())
+        indent = (layout.indent if layout else "") or marker[:len(marker) - len(marker.lstrip())] + " " * len(marker.lstrip())
         lead, trail = (layout.lead, layout.trail) if layout else (0, 0)
         body = _body_with_insights(note, layout, lead, trail, default_prefix="- ")
         return [first] + [indent + line if line.strip() else line for line in body]
