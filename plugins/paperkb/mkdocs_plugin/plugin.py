@@ -19,6 +19,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
+                  Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
+                  being headings (obsidian_syntax.py),
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
@@ -27,7 +29,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
+                  ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
+                  (callouts.py), display math (math.py).
   (MkDocs turns the Markdown into HTML)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -78,9 +81,11 @@ from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
 from .link_messages import LinkMessages
+from .lists import Lists
 from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
@@ -126,10 +131,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
+            ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
             LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
+            Lists(),  # lists nested by two or three spaces (Typora, Obsidian, Prettier) nest; sane_lists
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
