@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
@@ -19,20 +18,14 @@ from paperkb.importers.readme_import import import_readme
 from paperkb.importers.readme_state import load_state
 
 from ..conftest import note
+from .test_import_readme import front_and_body as _front_and_body, normalise
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import_readme" / "awesome-video.md"
 
 
 def front_and_body(path: Path) -> tuple[dict, str]:
-    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
-    return yaml.safe_load(front), body.strip("\n")
-
-
-def normalise(text: str) -> list[str]:
-    lines = [re.sub(r"(Total Count[:：])\s*\d+", r"\1 N", line).rstrip() for line in text.split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
+    front, body = _front_and_body(path)
+    return front, body.strip("\n")
 
 
 @pytest.fixture

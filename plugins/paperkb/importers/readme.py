@@ -14,6 +14,12 @@ The format, as people write it::
 Entry headings may be indented by up to three spaces, the year may be missing and the heading
 may be written in other shapes; each heading is kept as a *template* (``{year}``, ``{title}``,
 ``{url}`` standing where the values were) so an export writes it back exactly as it was.
+
+Most public lists write their papers as table rows or awesome-style list items instead, under
+``##`` / ``###`` / ``####`` section headings (readme_entries reads one such line); a plain
+``### Name`` over such papers is a section, not an entry. Every line of the README lands in one
+place: the intro, a section's head, an entry's own lines, or the README text after an entry
+(the end of a table or list), so the export can give each back.
 """
 
 from __future__ import annotations
@@ -166,6 +172,7 @@ class _Parser:
         self.item_indent = 0
         self.columns: list[str] | None = None  # inside a table of papers
         self.stack: list[Section] = []  # enclosing section headings
+        self.verdicts: dict[int, bool] = {}  # plain `###` heading line -> is a section
 
     def keep(self, line: str) -> None:
         entry = self.entry
@@ -268,6 +275,14 @@ class _Parser:
     def _holds_papers(self, index: int) -> bool:
         """Does the text under a plain ``### Name`` hold papers (a table of them, paper list items,
         links to them elsewhere in the README)? Then it is a section, else an entry of the ``###`` format."""
+        if index in self.verdicts:
+            return self.verdicts[index]
+        siblings = [index]
+        verdict = self._scan_for_papers(index, siblings)
+        self.verdicts.update(dict.fromkeys(siblings, verdict))  # one scan per family of `###` headings
+        return verdict
+
+    def _scan_for_papers(self, index: int, siblings: list[int]) -> bool:
         fence = None
         for probe in range(index + 1, len(self.lines)):
             line = self.lines[probe]
@@ -282,6 +297,7 @@ class _Parser:
                 name = _strip_closing_hashes(heading.group("text") or "")
                 if len(heading.group("hashes")) < 3 or not name or _ENTRY_SHAPE.match(name):
                     return False
+                siblings.append(probe)
                 continue  # a plain sibling `### Name`: sections come in families, look under it too
             if self._table_header(probe) is not None:
                 return True

@@ -152,8 +152,12 @@ def link_word(label: str) -> str | None:
     word = re.sub(r"[\[\]*_`]+", "", label).strip().strip(":").casefold()
     if word in _LINK_WORDS:
         return _LINK_WORDS[word]
-    first = word.split(" ")[0] if word else ""
-    return _LINK_WORDS.get(first) if first in ("code", "paper", "pdf", "project", "arxiv", "official") else None
+    first, _, rest = word.partition(" ")
+    if first not in ("code", "paper", "pdf", "project", "arxiv", "official"):
+        return None
+    # `[Code (PyTorch)]`, `[paper link]`: a resource; `[Paper Copilot]`, a title
+    plain = re.sub(r"[\[\]*_`]+", "", label).strip()
+    return _LINK_WORDS[first] if rest.startswith(("(", "（")) or plain.partition(" ")[2].islower() else None
 
 
 def plain_text(markdown: str) -> str:
@@ -302,17 +306,11 @@ def parse_item(line: str) -> EntryLine | None:
             title_end = after
         inner_start, inner_end = _strip_wrappers(line, inner_start, inner_end)
         weak = True  # `- **utils.py**`: bold words alone are no paper
-        entry.title = plain_text(line[inner_start:inner_end]).rstrip(".。 ")
-        core_end = inner_start + len(line[inner_start:inner_end].rstrip(".。 "))
-        if line[inner_start:core_end] == entry.title:
-            spans.append((inner_start, core_end, "title"))
-        else:
-            entry.fixed["title"] = entry.title
+        _sentence_title(line, inner_start, inner_end, entry, spans)
     elif (bracket := _BRACKET_TITLE.match(line, pos, end)) and not _INSIGHT_MARK.match(bracket.group(1)):
         inner_start, inner_end = bracket.start(1), bracket.end(1)  # `[Title] - Authors, ICCV2017. [[code]](url)`
         title_end = bracket.end()
-        entry.title = plain_text(line[inner_start:inner_end]).rstrip(".。 ")
-        _title_span(line, (inner_start, inner_start + len(entry.title)), entry, spans)
+        _sentence_title(line, inner_start, inner_end, entry, spans)
         weak = True
     else:
         quoted = re.match(r"[\"“](.+?)[\"”]", line[pos:end])
@@ -330,12 +328,7 @@ def parse_item(line: str) -> EntryLine | None:
         else:
             return None  # words without a paper link: a note of the list, not a paper
         weak = True
-        entry.title = plain_text(line[inner_start:inner_end]).rstrip(".。 ")
-        core_end = inner_start + len(line[inner_start:inner_end].rstrip(".。 "))
-        if line[inner_start:core_end] == entry.title:
-            spans.append((inner_start, core_end, "title"))
-        else:
-            entry.fixed["title"] = entry.title
+        _sentence_title(line, inner_start, inner_end, entry, spans)
     if not entry.title or len(entry.title) < 2:
         return None
 
@@ -547,6 +540,12 @@ def parse_row(line: str, columns: list[str]) -> EntryLine | None:
         spans.append((paper_link.url[0], paper_link.url[1], "url"))
     entry.template = make_template(line, spans)
     return entry
+
+
+def _sentence_title(line: str, start: int, end: int, entry: EntryLine, spans: list) -> None:
+    """The title written between ``start`` and ``end``, without the full stop that ends it."""
+    entry.title = plain_text(line[start:end]).rstrip(".。 ")
+    _title_span(line, (start, start + len(line[start:end].rstrip(".。 "))), entry, spans)
 
 
 def _title_span(line: str, span: Span, entry: EntryLine, spans: list) -> None:
