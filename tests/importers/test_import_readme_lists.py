@@ -276,3 +276,43 @@ def test_someone_elses_html_in_a_row_is_neutralised_with_its_line(tmp_path):
     assert any(str(p).startswith("README.md:5: warning:") and "script" in str(p) for p in report.problems)
     _, body = front_and_body(notes / "papers" / "a-paper.md")
     assert "<script>" not in body and "alert(1)" in body
+
+
+def test_an_items_nested_metadata_bullets_fill_what_its_line_lacks(tmp_path):
+    """The GUI-agents style: the item is a bare link; authors, date and publisher are nested bullets."""
+    source = textwrap.dedent("""\
+        ## All Papers (from most recent to oldest)
+
+        - [OS-Copilot: Towards Generalist Computer Agents with Self-Improvement](https://arxiv.org/abs/2402.07456)
+            - Zhiyong Wu, Chengcheng Han, Zichen Ding, Tse-Hsun (Peter) Chen
+            - 🏛️ Institutions: Shanghai AI Lab
+            - 📅 Date: February 12, 2024
+            - 📑 Publisher: ICLR 2024 Workshop
+            - 🔑 Key: [framework], [self-improvement]
+            - 📖 TLDR: 一个能操作整个操作系统的通用 agent 框架，FRIDAY 会积累技能。
+        """)
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    front, body = front_and_body(notes / "papers" / "os-copilot-towards-generalist-computer-agents.md")
+    assert (front["year"], front["venue"], front["authors"]) == (
+        2024, "ICLR Workshop", ["Zhiyong Wu", "Chengcheng Han", "Zichen Ding", "Tse-Hsun Chen"])
+    assert body.split("\n")[2] == "- 📅 Date: February 12, 2024"  # the bullets stay as the note's body
+    library = load_library(notes)
+    assert library.problems == []
+    assert normalise(export_readme(library, load_state(notes))) == normalise(source)
+
+
+def test_by_year_sorts_rows_and_items_and_keeps_each_table_whole(imported):
+    notes, _ = imported
+    text = export_readme(load_library(notes), load_state(notes), by_year=True)
+    lines = text.split("\n")
+    header = lines.index("| Year | Venue | Title | Code |")
+    rows = lines[header + 2:header + 6]
+    assert [row.split("|")[1].strip() for row in rows] == ["'21", "2019", "2018", "2017"]
+    assert lines[header + 6] == ""  # the table ends; its text follows, every line of it
+    for kept in ("The table above is sorted by year.", "|      |       | **Transformers** |   |",
+                 "Two-stream and 3D networks. 按年份排列。"):
+        assert kept in lines
+    assert sorted(normalise(text)) == sorted(normalise(FIXTURE.read_text(encoding="utf-8")))  # nothing lost

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
 from .readme_entries import (
-    EntryLine, canonical_venue, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
+    EntryLine, canonical_venue, fill_from_nested, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
 )
 
 _SECTION = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
@@ -372,6 +372,7 @@ class _Parser:
                     prefix = prefix[:-1]
             entry.indent = prefix
             entry.lines = [line[len(prefix):] if line.strip() else line for line in entry.lines]
+            fill_from_nested(entry.heading, entry.lines)
 
 
 _ENTRY_SHAPE = re.compile(r".*\]\(|^(?:19|20)\d{2}(?:[ \t]*[-–—:：|·,][ \t]*|[ \t]+)\S")  # a link, or `2022 - Title`

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -599,3 +600,35 @@ def render_row(columns: list[str], *, title: str, url: str | None, year: int | N
             return notes
         return ""
     return "| " + " | ".join(cell(r).replace("|", "\\|").replace("\n", " ") for r in columns) + " |"
+
+
+# -- what an item's nested bullets say ---------------------------------------------------------------
+_LABELLED = re.compile(r"^[-*+][ \t]+(?:[^\w\s]+[ \t]*)?(?P<label>[A-Za-z\u4e00-\u9fff ]{2,20}?)[ \t]*[:：][ \t]*"
+                       r"(?P<value>\S.*)$")
+_LABELS = {"date": "year", "published": "year", "year": "year", "time": "year", "日期": "year", "年份": "year",
+           "publisher": "venue", "venue": "venue", "conference": "venue", "journal": "venue", "published in": "venue",
+           "会议": "venue", "期刊": "venue", "author": "authors", "authors": "authors", "作者": "authors"}
+
+
+def fill_from_nested(entry: "EntryLine | Any", lines: list[str]) -> None:  # an EntryLine or readme.Heading
+    """Year, venue and authors from an item's nested bullets when its own line lacks them
+    (``- 📅 Date: March 27, 2026``, ``- 📑 Publisher: CVPR 2026``, a first bullet of names). The
+    line's template holds none of them: they are recorded as written literally."""
+    for index, line in enumerate(lines):
+        if match := _LABELLED.match(line.strip()):
+            role, value = _LABELS.get(match.group("label").strip().casefold()), plain_text(match.group("value"))
+        elif index == 0 and re.match(r"^[-*+][ \t]", line.strip()):
+            role, value = "authors", plain_text(line.strip()[2:])
+        else:
+            continue
+        if role == "year" and entry.year is None and (year := YEAR.search(value)):
+            entry.year = entry.fixed["year"] = int(year.group())
+        elif role == "venue" and entry.venue is None:
+            venue = re.sub(r"\s+", " ", YEAR.sub("", value)).strip(" ,.()")
+            if venue and venue.casefold() not in ("unknown", "n/a", "-"):
+                entry.venue = entry.fixed["venue"] = venue
+        elif role == "authors" and not entry.authors:
+            value = re.sub(r"\bet al\.?|\s*[(（][^)）]*[)）]", "", value)  # `Tse-Hsun (Peter) Chen`
+            names = [n.strip(" .") for n in _AUTHORS_SPLIT.split(value) if n.strip(" .")]
+            if names and all(re.fullmatch(r"[A-Z][\w.'\- ]{0,40}|[\u4e00-\u9fff·]{2,8}", n) for n in names):
+                entry.authors = names

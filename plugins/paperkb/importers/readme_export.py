@@ -95,36 +95,51 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
     lines = _intro(state.intro if state else None, title, count)
     ends_as_imported = True  # the last lines come from the layout: keep their blank lines as they were
     for section in sections:
-        if section.new:
+        if section.new or not ends_as_imported:
             _blank_before(lines)
         lines += section.head
         ends_as_imported = not section.new
-        pending: list[str] = []  # README text after the previous entry: the end of its list or table
-        previous_kind = None
-        for slot in section.slots:
-            shape = slot.layout or section.like
-            kind = shape.kind if shape else HEADING
-            entry = _entry_lines(slot.note, slot.layout, section.year, like=section.like)
-            own = slot.layout.after if slot.layout else []
-            if slot.moved and kind != HEADING and kind == previous_kind:  # into the run of rows or items
-                if not _has_text(pending):
-                    lines += pending  # the blank lines between the items of a loose list
-                lines += entry
-                if _has_text(own):  # text that followed this entry where it stood: after the run
-                    pending = (pending if _has_text(pending) else []) + own
-            else:
-                lines += pending
-                if slot.moved and kind == HEADING:
-                    _blank_before(lines)
-                lines += entry
-                pending = list(own)
-            previous_kind = kind
-            ends_as_imported = not slot.moved
-        lines += pending
+        lines += _section_entries(section)
+        if section.slots:
+            ends_as_imported = not any(slot.moved for slot in section.slots)
     if not ends_as_imported or layout is None:
         del lines[len(lines) - _trailing_blanks(lines):]
     text = "\n".join(lines)
     return text + "\n" if not layout or layout.final_newline else text
+
+
+def _section_entries(section: _Section) -> list[str]:
+    """The section's entries with the README text after them. Rows and list items that were moved
+    or added join the run of their kind; text that stood after one of them (the end of a table or
+    list) waits for the end of the run, so a table stays one table."""
+    lines: list[str] = []
+    waiting: list[str] = []  # README text after the last entry in its place: it comes before the next one
+    deferred: list[str] = []  # README text after entries that moved: it comes after the run
+    recorded = [slot.layout.after for slot in section.slots if slot.layout and not slot.moved]
+    separator = recorded[0] if len(recorded) > 1 and not _has_text(recorded[0]) else []  # a loose list's blank line
+    previous_kind = None
+    for slot in section.slots:
+        shape = slot.layout or section.like
+        kind = shape.kind if shape else HEADING
+        entry = _entry_lines(slot.note, slot.layout, section.year, like=section.like)
+        own = slot.layout.after if slot.layout else []
+        if slot.moved and kind != HEADING and kind == previous_kind:  # joins the run of rows or items
+            lines += (separator if kind == ITEM else []) + entry
+            if _has_text(own):
+                deferred += ([""] if deferred and deferred[-1].strip() else []) + own
+        elif not slot.moved:
+            lines += waiting + entry
+            waiting = list(own)
+        else:
+            lines += waiting + deferred
+            waiting, deferred = list(own), []
+            if kind == HEADING:
+                _blank_before(lines)
+            lines += entry
+        previous_kind = kind
+    if deferred and waiting and waiting[-1].strip():
+        waiting.append("")
+    return lines + waiting + deferred
 
 
 def _section_of(note: Note) -> str | None:
