@@ -147,9 +147,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
             Explore(),  # the Explore table and the compact per-note JSON for the browser
+            # Before the references: a cold build's diagrams go to the workers while pybtex
+            # formats every reference (1-2 ms an entry) in this process.
+            self.citations,
             self.bib,
             InsightMarks(),  # [idea] badges
-            self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in material's search index (search_engine: material)
