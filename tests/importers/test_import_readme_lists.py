@@ -316,3 +316,27 @@ def test_by_year_sorts_rows_and_items_and_keeps_each_table_whole(imported):
                  "Two-stream and 3D networks. 按年份排列。"):
         assert kept in lines
     assert sorted(normalise(text)) == sorted(normalise(FIXTURE.read_text(encoding="utf-8")))  # nothing lost
+
+
+def test_a_table_right_under_the_title_is_read_when_no_section_holds_papers(tmp_path):
+    source = textwrap.dedent("""\
+        # 我的论文清单 My papers
+
+        [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)
+
+        | Title | Year | Notes |
+        |---|---|---|
+        | [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385) | 2016 | 残差连接 |
+
+        ## License
+
+        - [CC0](https://creativecommons.org/publicdomain/zero/1.0/)
+        """)
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    assert [(p.entry.heading.title, p.entry.field, p.entry.heading.year) for p in report.notes] == [
+        ("Deep Residual Learning for Image Recognition", None, 2016)]
+    assert report.problems == []
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)

@@ -150,20 +150,27 @@ def split_lines(text: str) -> tuple[list[str], bool]:
 _HEADING_LINE = re.compile(r"^ {0,3}(?P<hashes>#{2,6})(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 SHAPES = ("'### 2022 - [Title](url)' headings, Markdown tables with a Title or Paper column, "
           "and list items such as '- [Title](url) - Venue 2021' or '* **Title**. Authors. *CVPR 2020*. [[paper](url)]', "
-          "each under a '##' (or deeper) section heading")
+          "under section headings or right under the title")
 
 
 def parse_readme(text: str, log: ProblemLog) -> ReadmeDoc:
     lines, final_newline = split_lines(text)
-    return _Parser(lines, log).run(final_newline)
+    trial = ProblemLog(log.display_path)
+    doc = _Parser(lines, trial).run(final_newline)
+    if not doc.entries:  # `# My papers` and a table or list right under it, no section heading
+        trial = ProblemLog(log.display_path)
+        doc = _Parser(lines, trial, papers_in_intro=True).run(final_newline)
+    log.problems.extend(trial.problems)
+    return doc
 
 
 class _Parser:
     """One pass over the lines; every line lands in exactly one place (intro, a section's head,
     an entry's own lines or the README text after an entry), so an export can give it back."""
 
-    def __init__(self, lines: list[str], log: ProblemLog) -> None:
+    def __init__(self, lines: list[str], log: ProblemLog, *, papers_in_intro: bool = False) -> None:
         self.lines, self.log = lines, log
+        self.papers_in_intro = papers_in_intro  # read tables and lists above the first section too
         self.intro: list[str] = []
         self.sections: list[Section] = []
         self.section: Section | None = None
@@ -312,7 +319,15 @@ class _Parser:
             return None
         return table_columns(line)
 
+    def _intro_section(self, index: int) -> None:
+        """With ``papers_in_intro``: papers above any section get a section without a name (no field)."""
+        if self.section is None and self.papers_in_intro:
+            self.section = Section(None, index + 1, [])
+            self.sections.append(self.section)
+
     def _table_line(self, index: int, line: str) -> bool:
+        if self.section is None and self._table_header(index) is not None:
+            self._intro_section(index)
         if self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING):
             return False
         if self.columns is not None:
@@ -333,6 +348,8 @@ class _Parser:
 
     # -- list items ------------------------------------------------------------------------------
     def _list_line(self, index: int, line: str) -> bool:
+        if self.section is None and _paper_item(line) is not None:
+            self._intro_section(index)
         if self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING):
             return False
         if self.item_open:
