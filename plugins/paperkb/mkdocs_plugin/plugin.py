@@ -33,9 +33,10 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template)
-on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
-                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
-                  then every feature's ``finished_page`` (script_urls.py checks the whole page).
+on_post_page      first what the theme wrote around the content is checked for javascript:
+                  links (script_urls.py); generated pages' tables (html_slots.py); after a
+                  note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
+                  (bibtex.py); diagrams' SVG last; then every feature's ``finished_page``.
 on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
                   index gains word forms (search.py, search_engine: material); feeds written again,
                   every value escaped once (blog.py, feeds.py).
