@@ -27,7 +27,8 @@ from ..render.graph_dot import GraphView, GraphViews, to_dot
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
 from ..render.graph_pages import GRAPH_DATA_URI, GraphPages
-from ..render.graph_svg import GraphRenderer, GraphRenderError
+from ..render.graph_renderer import GraphRenderer
+from ..render.graph_svg import GraphRenderError
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR

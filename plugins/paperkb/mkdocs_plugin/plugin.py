@@ -14,9 +14,12 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
+                  MkDocs' warnings about links to missing files will name the line and give a hint
+                  (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
+                  Obsidian's %% comments %% dropped (comments.py),
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
@@ -25,7 +28,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
+                  ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
+                  (callouts.py), display math (math.py).
   (MkDocs turns the Markdown into HTML)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -70,12 +74,15 @@ from .blog import Feeds
 from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
+from .comments import ObsidianComments
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
+from .link_messages import LinkMessages
+from .lists import Lists
 from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
@@ -124,9 +131,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
+            ObsidianComments(),  # first: %% comments %% reach no other feature, no page, no index
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
+            LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
+            Lists(),  # lists nested by two or three spaces (Typora, Obsidian, Prettier) nest; sane_lists
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
