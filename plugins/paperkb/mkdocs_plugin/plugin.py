@@ -19,7 +19,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
-                  Obsidian's %% comments %% dropped (comments.py),
+                  Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
+                  being headings (obsidian_syntax.py),
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
@@ -76,7 +77,6 @@ from .blog import Feeds
 from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
-from .comments import ObsidianComments
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
@@ -88,6 +88,7 @@ from .lists import Lists
 from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
@@ -135,7 +136,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
-            ObsidianComments(),  # first: %% comments %% reach no other feature, no page, no index
+            ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
             LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
