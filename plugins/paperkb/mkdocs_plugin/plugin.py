@@ -31,7 +31,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
                   (callouts.py), display math (math.py).
-  (MkDocs turns the Markdown into HTML)
+  (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
+   page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
@@ -64,7 +65,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import chain, map_prose
+from ..core.body_scan import chain, map_prose, strip_obsidian_comments
 from ..core.library import Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -93,6 +94,7 @@ from .note_layout import NoteLayout
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
+from .render_guard import guard_render
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
@@ -152,9 +154,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
             Explore(),  # the Explore table and the compact per-note JSON for the browser
+            # Before the references: a cold build's diagrams go to the workers while pybtex
+            # formats every reference (1-2 ms an entry) in this process.
+            self.citations,
             self.bib,
             InsightMarks(),  # [idea] badges
-            self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in material's search index (search_engine: material)
@@ -314,6 +318,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
+        # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
+        guard_render(page, strip_obsidian_comments(markdown), shown_as, self.config.page_render_timeout)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
