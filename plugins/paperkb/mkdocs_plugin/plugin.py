@@ -38,10 +38,13 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
-  (mkdocs-material's search plugin indexes the page; the theme renders its template)
-on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
-                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
-                  then every feature's ``finished_page`` (script_urls.py checks the whole page).
+  (mkdocs-material's search plugin indexes the page; the theme renders its template, with
+   the navigation and tabs rendered once per folder of pages outside the navigation:
+   shared_partials.py, installed on_env)
+on_post_page      first what the theme wrote around the content is checked for javascript:
+                  links (script_urls.py); generated pages' tables (html_slots.py); after a
+                  note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
+                  (bibtex.py); diagrams' SVG last; then every feature's ``finished_page``.
 on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
                   index gains word forms (search.py, search_engine: material); feeds written again,
                   every value escaped once (blog.py, feeds.py).
@@ -97,6 +100,7 @@ from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
@@ -120,6 +124,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
+        self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -235,6 +240,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.generated_uris = frozenset(self.site.generated_uris())
         self.rendering.clear()
+        self.partials.clear()
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
@@ -376,6 +382,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(-100)  # the files and Jinja environment as every plugin left them (serve.py)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # the navigation rendered once for the pages that show it alike
+            self.partials.install(env, config.theme.custom_dir)
         self.live.env, self.live.files = env, files
         if self.command == "serve":
             self.live.remember_posts(files)
