@@ -15,9 +15,8 @@ from paperkb.render.graph_dot import (
     BACKSLASH_STAND_IN, GraphEdge, GraphNode, GraphView, dot_text, relative_url, to_dot, wrap_label,
 )
 from paperkb.render.graph_html import aria_label
-from paperkb.render.graph_svg import (
-    GraphRenderer, GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg,
-)
+from paperkb.render.graph_renderer import GraphRenderer
+from paperkb.render.graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg
 
 from ..conftest import build_site, note
 
@@ -334,13 +333,25 @@ def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):
     assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no temp files
 
 
-def test_a_worker_sends_back_only_what_it_could_not_store(tmp_path):
-    from paperkb.render.graph_svg import _render_and_store
+def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_could_not_store(tmp_path, monkeypatch):
+    import multiprocessing
 
-    dot, key = 'digraph g { a -> b; }\n', "k" * 64
-    assert _render_and_store(dot, "one", str(tmp_path / "cache"), key) is None  # the page reads it from disk
-    assert SvgDiskCache(tmp_path / "cache").get(key) == render_svg(dot, "one")
-    assert _render_and_store(dot, "one", None, key) == render_svg(dot, "one")  # no cache: sent back
+    from paperkb.render import diagram_workers
+    from paperkb.render.diagram_workers import BUILD, PENDING, SENT, STORED, Claims, draw_batch
+
+    claims = Claims(multiprocessing.Lock(), multiprocessing.RawArray("B", 8))
+    monkeypatch.setattr(diagram_workers, "_claims", claims)
+    dots = [f"digraph g {{ a{i} -> b{i}; }}\n" for i in range(3)] + ["digraph g { a -> ; }\n"]
+    items = [(i, f"{i}" * 64, dot, f"d{i}") for i, dot in enumerate(dots)]
+    claims.set(1, BUILD)  # the build took this one: a page needed it before the worker got there
+    cache = SvgDiskCache(tmp_path / "cache")
+    assert draw_batch(items, str(tmp_path / "cache")) == {}  # stored: the page reads it from disk
+    assert [claims.get(i) for i in range(4)] == [STORED, BUILD, STORED, SENT]  # the broken one: the build reports it
+    assert cache.get(items[0][1]) == render_svg(dots[0], "d0") and cache.get(items[1][1]) is None
+    for i in range(4):
+        claims.set(i, PENDING)
+    assert draw_batch(items[:1], None) == {items[0][1]: render_svg(dots[0], "d0")}  # no cache: sent back
+    assert claims.get(0) == SENT
 
 
 def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
@@ -408,17 +419,25 @@ def test_a_diagram_that_fails_fails_on_every_page_and_an_unwritable_cache_is_no_
     assert "<svg" in blocked.svg(blocked.submit("digraph g { a -> b; }\n", "fine"))
 
 
-def test_renderer_draws_in_process_what_no_worker_started(tmp_path):
+def test_renderer_draws_in_process_what_no_worker_started_and_nothing_twice(tmp_path):
+    from paperkb.render.diagram_workers import BUILD, STORED
+
     renderer = GraphRenderer(tmp_path / "cache", workers=1)
-    dots = [f'digraph g {{ n{i} [label="{i}"]; }}\n' for i in range(40)]
+    dots = [f'digraph g {{ n{i} [label="{i}"]; }}\n' for i in range(120)]
     try:
         keys = [renderer.submit(d, str(i)) for i, d in enumerate(dots)]
+        assert renderer._sent  # the first batches left while the rest was still being planned
         renderer.start()
         last_first = [renderer.svg(k) for k in reversed(keys)]
+        # Each diagram has one owner: the worker stored it, or the build took and drew it.
+        slots = [renderer._pool.claims.get(s) for s in range(len(dots))]
     finally:
         renderer.close()
-    assert [ET.fromstring(s).get("aria-label") for s in last_first] == [str(i) for i in reversed(range(40))]
-    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 40
+    assert [ET.fromstring(s).get("aria-label") for s in last_first] == [str(i) for i in reversed(range(120))]
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 120
+    assert set(slots) <= {STORED, BUILD}
+    assert slots.count(BUILD) == renderer.stats.drawn_here > 0  # asked for last-first: the build drew some
+    assert renderer.stats.rendered == 120
 
 
 # -- graph pages -----------------------------------------------------------------------------------
@@ -512,18 +531,42 @@ def test_self_citations_are_no_edges_anywhere(tmp_path):
 
     files = {"papers/me.md": note("Self Citing", "I build on [[me]] and [my own page](me.md).\n", year=2020,
                                   cites=["me", "other"]),
-             "papers/other.md": note("Other", year=2019)}
+             "papers/other.md": note("Other", year=2019, cites=["third"]),
+             "papers/third.md": note("Third", year=2018)}
     built = build_site(tmp_path, files)
     assert built.ok and not built.warnings(), built.warnings()
     html = built.html("papers/me/")
     assert "Self Citing" not in section(html, "cites") and "Self Citing" not in section(html, "cited-by")
     assert "No note of this collection cites this one yet." in section(html, "cited-by")
     (svg,) = svgs(html)
-    edges = [g for g in svg.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "").split()]
-    assert len(edges) == 1 and set(node_links(svg)) == {"./", "../other/"}  # me -> other, no loop
+    edges = {(g.get("data-pkb-from"), g.get("data-pkb-to")) for g in svg.iter(f"{SVG}g")
+             if "pkb-edge" in g.get("class", "").split()}
+    assert edges == {("me", "other"), ("other", "third")}  # no loop
+    assert set(node_links(svg)) == {"./", "../other/", "../third/"}
     library = load_library(tmp_path / "notes", project_root=tmp_path)
     assert library.cited_by_count("me") == 0 and [e.target for e in library.cites("me")] == ["other"]
     assert [n.key for n in evaluate(library, Query.from_mapping({"descendants": "me"})).notes] == []
+
+
+def test_a_note_linked_to_one_note_and_nothing_further_gets_its_lists_but_no_diagram(tmp_path):
+    """Two notes and one arrow say nothing the Cites / Cited by lists do not: no diagram, no
+    layout. One more note anywhere in the neighbourhood and the diagram is back."""
+    files = {"papers/a.md": note("Alone Together", year=2021, cites=["b"]),
+             "papers/b.md": note("Bare Pair", year=2019),
+             "papers/c.md": note("Cited Twice", year=2018),
+             "papers/d.md": note("Double Citer", year=2022, cites=["c", "e"]),
+             "papers/e.md": note("Else", year=2020)}
+    built = build_site(tmp_path, files)
+    assert built.ok and not built.warnings(), built.warnings()
+    for url, listed in (("papers/a/", ("cites", "Bare Pair")), ("papers/b/", ("cited-by", "Alone Together"))):
+        html = built.html(url)
+        assert listed[1] in section(html, listed[0])
+        assert not svgs(html) and 'id="citation-graph"' not in html
+    assert 'id="citation-graph"' in built.html("papers/d/")
+    (svg,) = svgs(built.html("papers/d/"))  # two neighbours: a diagram
+    assert set(node_links(svg)) == {"./", "../c/", "../e/"}
+    (svg,) = svgs(built.html("papers/c/"))  # one neighbour, which links on to another note
+    assert set(node_links(svg)) == {"./", "../d/", "../e/"}
 
 
 def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
@@ -532,7 +575,7 @@ def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
     import hashlib
 
     from paperkb.core import user_key
-    from paperkb.render import graph_svg
+    from paperkb.render import graph_renderer, graph_svg
 
     dot, version = "digraph g { a -> b; }\n", graphviz_version()
     plain = hashlib.sha256()
@@ -543,7 +586,7 @@ def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
     key = renderer.submit(dot, "l")
     assert key != plain.hexdigest() and "<script>" not in renderer.svg(key)
-    monkeypatch.setattr(graph_svg, "signing_key", lambda: None)
+    monkeypatch.setattr(graph_renderer, "signing_key", lambda: None)
     assert GraphRenderer(tmp_path / "cache", workers=0).disk is None
     assert user_key.signing_key() is not None  # the tests' private cache home has one
 

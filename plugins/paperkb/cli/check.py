@@ -6,11 +6,16 @@ import argparse
 import json
 import sys
 
+from ..core.frontmatter_source import split_front_matter
 from ..core.library import Library
-from ..core.problems import Problem, Severity
+from ..core.link_check import LinkTargets, docs_files, missing_targets
+from ..core.loader import iter_markdown
+from ..core.problems import Problem, Severity, display_path
 from ..core.scholar.derived import derived_notes
-from .sources import load_workspace_library
-from .workspace import find_workspace
+from ..core.urls import SiteUrls
+from ..render.site_map import SiteMap
+from .sources import load_workspace_library, workspace_link_guard
+from .workspace import Workspace, find_workspace, plugin_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,13 +37,37 @@ def cycle_problems(library: Library) -> list[Problem]:
     return problems
 
 
+def link_problems(workspace: Workspace, library: Library) -> list[Problem]:
+    """Links and images in the site's pages whose target is missing (what `build --strict` fails on)."""
+    prefix = str(plugin_options(workspace.config_file, "paperkb").get("pages_dir") or "").strip("/")
+    site = SiteMap.for_library(library, SiteUrls(True), prefix=f"{prefix}/" if prefix else "", graphs=True)
+    targets = LinkTargets(docs_files(workspace.notes_dir) | set(site.generated_uris()))
+    notes = {n.src_uri: n for n in [*library, *library.projects.values()]}
+    drafts = {n.src_uri for n in [*library.drafts.values(), *library.project_drafts.values()]}
+    problems: list[Problem] = []
+    for path, src in iter_markdown(workspace.notes_dir, exclude=(), guard=workspace_link_guard(workspace)):
+        if src in drafts:
+            continue  # not published: its links are not checked by a build either
+        note = notes.get(src)
+        if note is not None:
+            text, first_line, shown = note.body, note.body_line, note.display_path
+        else:  # another page of the site (a blog post, the home page)
+            try:
+                _front, text, _fm_line, first_line = split_front_matter(path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):
+                continue  # reported where the notes are loaded
+            shown = display_path(path, workspace.root)
+        problems += missing_targets(text, first_line, src, shown, targets)
+    return problems
+
+
 def run(args: argparse.Namespace) -> int:
     workspace = find_workspace(args.notes_dir)
     if not workspace.notes_dir.is_dir():
         print(f"paperkb check: no notes folder at {workspace.notes_dir}", file=sys.stderr)
         return 2
     library = load_workspace_library(workspace)
-    problems = library.problems + cycle_problems(library)
+    problems = library.problems + cycle_problems(library) + link_problems(workspace, library)
     # Citations Semantic Scholar knows (paperkb enrich) that a note's cites leaves out: notes, not warnings.
     problems += derived_notes(library, library.scholar) if library.scholar else []
     if args.format == "json":

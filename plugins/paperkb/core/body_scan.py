@@ -125,6 +125,35 @@ def iter_prose_lines(text: str) -> Iterator[tuple[int, str]]:
         yield index, line
 
 
+def strip_obsidian_comments(text: str) -> str:
+    """``text`` without Obsidian's ``%% comments %%`` (inline, or across lines; one never closed
+    runs to the end, as Obsidian hides it), which Obsidian shows only while editing: never
+    published. ``%%`` in code is text. Line breaks stay, so every line keeps its number."""
+    if "%%" not in text:
+        return text
+    lines = _lines(text)
+    code_spans = {index: spans for index, _line, spans in _prose_lines(text)}
+    hidden = False
+    for index, line in enumerate(lines):
+        spans = code_spans.get(index)
+        if spans is None:  # a line of a code block
+            lines[index] = "" if hidden else line
+            continue
+        kept, start, position = [], 0, 0
+        while (found := line.find("%%", position)) >= 0:
+            inside = next((end for begin, end in spans if begin <= found < end), None)
+            if inside is not None:  # in inline code or an HTML comment: text
+                position = inside
+                continue
+            if not hidden:
+                kept.append(line[start:found])
+            hidden, start, position = not hidden, found + 2, found + 2
+        if not hidden:
+            kept.append(line[start:])
+        lines[index] = "".join(kept)
+    return "\n".join(lines)
+
+
 LineTransform = Callable[[str, int], str]  # (a line of prose, its 0-based index) -> its new text
 
 
@@ -353,6 +382,20 @@ def rebase_links(markdown: str, from_src: str, to_src: str) -> str:
 
 def _link_target(match: re.Match[str]) -> str:
     return match.group("bare") or match.group("angled")
+
+
+def is_relative_target(target: str) -> bool:
+    """A link target naming a file of the site (not a URL, a mail address or an absolute path)."""
+    return not _NOT_RELATIVE.match(target)
+
+
+def relative_link_targets(line: str) -> Iterator[tuple[str, bool]]:
+    """(target as written, is an image) of the inline links and images on ``line`` that point
+    at a file of the site (not a URL, a mail address or an absolute path)."""
+    for match in _ANY_INLINE_LINK.finditer(line):
+        target = _link_target(match)
+        if not _NOT_RELATIVE.match(target):
+            yield target, match.group(1).startswith("!")
 
 
 def _ref_label(label: str) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 import frontmatter
 import yaml
 
+from .body_scan import strip_obsidian_comments
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML_HANDLER = frontmatter.YAMLHandler()
 
@@ -200,8 +202,10 @@ def _folded_list_items(node: yaml.Node, lines: list[str], fm_line: int,
 
 
 def parse_front_matter(text: str) -> FrontMatter:
-    """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors."""
+    """Parse ``text``; raise FrontMatterError (with a file line) on YAML syntax errors.
+    The body comes without Obsidian's %% comments %%: nothing read from it may publish them."""
     fm, body, fm_line, body_line = split_front_matter(text)
+    body = strip_obsidian_comments(body)
     if fm is None:
         return FrontMatter({}, body, body_line, present=False, misplaced=_misplaced(text))
     # ``fm`` starts with the newline that ends the opening '---' line, so YAML line 0 is file line fm_line.

@@ -100,11 +100,13 @@ class Library:
                 aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
                 for alias in (stem, posixpath.basename(stem), *(a for a in aliases if isinstance(a, str))):
                     self._names.setdefault(" ".join(alias.split()).casefold(), candidate)
-        return self._names.get(" ".join(name.split()).casefold())
+        folded = " ".join(name.split()).casefold()
+        return self._names.get(folded) or self._names.get(_without_page_suffix(folded))
 
     def page_named(self, name: str) -> str | None:
-        """src_uri of the plain page ``[[name]]`` points at, if any."""
-        return self.pages.get(name.strip().casefold())
+        """src_uri of the plain page ``[[name]]`` (or ``[[name.md]]``) points at, if any."""
+        folded = name.strip().casefold()
+        return self.pages.get(folded) or self.pages.get(_without_page_suffix(folded))
 
     def add_pages(self, src_uris: Iterable[str]) -> None:
         """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
@@ -273,3 +275,11 @@ def find_cycles(library: Library) -> list[list[str]]:
                 if len(component) > 1:
                     components.append(sorted(component))
     return sorted(components)
+
+
+def _without_page_suffix(name: str) -> str:
+    """``[[note.md]]`` names the note ``note``, as in Obsidian."""
+    for suffix in (".md", ".markdown"):
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return name

@@ -27,7 +27,8 @@ from ..render.graph_dot import GraphView, GraphViews, to_dot
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
 from ..render.graph_pages import GRAPH_DATA_URI, GraphPages
-from ..render.graph_svg import GraphRenderer, GraphRenderError
+from ..render.graph_renderer import GraphRenderer
+from ..render.graph_svg import GraphRenderError
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
 from .assets import ASSETS_DIR
@@ -172,7 +173,9 @@ class CitationDisplay(Feature):
     def _plan_note(self, note: Note, views: GraphViews) -> None:
         assert self.site is not None and self.renderer is not None
         view = views.local(note.key, self.options.local_graph_max_nodes)
-        if not view.edges:
+        if len(view.nodes) <= 2:
+            # The note alone, or with the one note it cites or is cited by and nothing further:
+            # the Cites / Cited by list says all such a diagram would.
             return
         key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)

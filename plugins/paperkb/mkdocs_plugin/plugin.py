@@ -14,9 +14,13 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
+                  MkDocs' warnings about links to missing files will name the line and give a hint
+                  (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
+                  Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
+                  being headings (obsidian_syntax.py),
                   javascript: links in a page's source warned about (script_urls.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
@@ -25,17 +29,22 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  ``after_prose``: Obsidian callouts (callouts.py), display math (math.py).
-  (MkDocs turns the Markdown into HTML)
+                  ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
+                  (callouts.py), display math (math.py).
+  (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
+   page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
-  (mkdocs-material's search plugin indexes the page; the theme renders its template)
-on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
-                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
-                  then every feature's ``finished_page`` (script_urls.py checks the whole page).
+  (mkdocs-material's search plugin indexes the page; the theme renders its template, with
+   the navigation and tabs rendered once per folder of pages outside the navigation:
+   shared_partials.py, installed on_env)
+on_post_page      first what the theme wrote around the content is checked for javascript:
+                  links (script_urls.py); generated pages' tables (html_slots.py); after a
+                  note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
+                  (bibtex.py); diagrams' SVG last; then every feature's ``finished_page``.
 on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
                   index gains word forms (search.py, search_engine: material); feeds written again,
                   every value escaped once (blog.py, feeds.py).
@@ -56,7 +65,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import chain, map_prose
+from ..core.body_scan import chain, map_prose, strip_obsidian_comments
 from ..core.library import Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -76,18 +85,23 @@ from .feature import Build, Feature, PageRender, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
+from .link_messages import LinkMessages
+from .lists import Lists
 from .math import Math
 from .messages import PageWarner, log, report
 from .nav import build_nav
+from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
+from .render_guard import guard_render
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
@@ -111,6 +125,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
+        self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -126,9 +141,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
+            ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
             SafeMeta(),  # titles made from headings kept escaped in <title>
+            LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
+            Lists(),  # lists nested by two or three spaces (Typora, Obsidian, Prettier) nest; sane_lists
             Callouts(),  # Obsidian callouts as admonitions
             Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
@@ -139,9 +157,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             self.indexes,  # home, statistics, insights, tag and facet pages
             self.explore,  # the Explore table and the compact per-note JSON for the browser
+            # Before the references: a cold build's diagrams go to the workers while pybtex
+            # formats every reference (1-2 ms an entry) in this process.
+            self.citations,
             self.bib,
             InsightMarks(),  # [idea] badges
-            self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in material's search index (search_engine: material)
@@ -227,6 +247,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.generated_uris = frozenset(self.site.generated_uris())
         self.rendering.clear()
+        self.partials.clear()
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
@@ -304,6 +325,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
+        # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
+        guard_render(page, strip_obsidian_comments(markdown), shown_as, self.config.page_render_timeout)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
@@ -366,6 +389,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(-100)  # the files and Jinja environment as every plugin left them (serve.py)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # the navigation rendered once for the pages that show it alike
+            self.partials.install(env, config.theme.custom_dir)
         self.live.env, self.live.files = env, files
         if self.command == "serve":
             self.live.remember_posts(files)

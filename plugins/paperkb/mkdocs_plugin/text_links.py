@@ -26,9 +26,11 @@ class TextLinks(Feature):
         self.draft_uris: set[str] = set()
         self.page_uris: set[str] = set()  # every published documentation page, by src_uri
         self.attachments: dict[str, str] = {}
+        self.sized_images = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.show_tags = not tags_plugin_on(config)
+        self.sized_images = "attr_list" in config.markdown_extensions  # ![[figure.png|300]]: width 300
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self.library, self.site = build.library, build.site
@@ -49,7 +51,7 @@ class TextLinks(Feature):
         if "[[" in markdown and self.site is not None:
             transforms.append(wikilink_transform(page.src, self.library, self.site, page.text_warn,
                                                  show_tags=self.show_tags, attachments=self.attachments,
-                                                 attachment_warn=page.warn))
+                                                 attachment_warn=page.warn, sized_images=self.sized_images))
         if "](" in markdown:  # Obsidian / Quartz links without an extension: [x](other-note)
             transforms.append(extensionless_transform(page.src, self.page_uris))
         if self.draft_uris and ".md" in markdown:

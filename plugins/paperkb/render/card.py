@@ -174,13 +174,15 @@ def link_title(note: Note) -> str:
     return f"{title} ({meta})" if meta else title
 
 
-def wikilink_markdown(note: Note, from_src: str, label: str | None = None) -> str:
-    """A Markdown link to ``note`` from the page of ``from_src`` (MkDocs validates and rewrites it),
-    titled with ``link_title`` (as entities: Markdown keeps them as they are in a link title)."""
+def wikilink_markdown(note: Note, from_src: str, label: str | None = None, anchor: str = "") -> str:
+    """A Markdown link to ``note`` (at ``#anchor`` of its page, if given) from the page of
+    ``from_src`` (MkDocs validates and rewrites it), titled with ``link_title`` (as entities:
+    Markdown keeps them as they are in a link title)."""
     import posixpath
 
     rel = posixpath.relpath(note.src_uri, posixpath.dirname(from_src) or ".")
-    return f'[{md_text(label if label is not None else note.title)}](<{rel}> "{md_text(link_title(note))}")'
+    fragment = f"#{anchor}" if anchor else ""
+    return f'[{md_text(label if label is not None else note.title)}](<{rel}{fragment}> "{md_text(link_title(note))}")'
 
 
 _LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S[^\n]*)\n=+[ \t]*)(?:\n|$)")

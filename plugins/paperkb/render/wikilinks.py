@@ -6,7 +6,8 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 
-from ..core.body_scan import IMAGE_SUFFIXES, WIKILINK, LineTransform, heading_anchor, is_attachment
+from ..core.body_scan import IMAGE_SUFFIXES, WIKILINK, LineTransform, is_attachment
+from ..core.obsidian_syntax import block_or_heading_anchor
 from ..core.library import Library
 from .card import render_card, wikilink_markdown
 from .escape import md_text
@@ -15,10 +16,12 @@ from .site_map import SiteMap
 _EMBED_LINE = re.compile(r"^\s{0,3}!\[\[([^\[\]|#\n]+?)\]\]\s*$")
 
 
-def attachment_markdown(match: re.Match[str], here: str, attachments: Mapping[str, str]) -> str | None:
+def attachment_markdown(match: re.Match[str], here: str, attachments: Mapping[str, str], *,
+                        sized: bool = False) -> str | None:
     """``![[figure.png]]`` / ``![[figure.png|300]]`` as an image, ``[[paper.pdf]]`` as a link to
     the file, found as Obsidian finds it: by its path, else by its file name anywhere in the
-    notes folder. None when there is no such file."""
+    notes folder. None when there is no such file. ``sized``: attr_list is on, so Obsidian's
+    ``|300`` / ``|300x200`` become the image's width and height."""
     bang, target, label = match.group(1), match.group(2).strip(), (match.group(4) or "").strip()
     found = attachments.get(posixpath.normpath(posixpath.join(posixpath.dirname(here), target)).casefold()) \
         or attachments.get(target.casefold()) or attachments.get(posixpath.basename(target).casefold())
@@ -26,14 +29,19 @@ def attachment_markdown(match: re.Match[str], here: str, attachments: Mapping[st
         return None
     path = posixpath.relpath(found, posixpath.dirname(here) or ".")
     if bang and posixpath.splitext(found)[1].lower() in IMAGE_SUFFIXES:
-        alt = "" if re.fullmatch(r"\d+(?:x\d+)?", label) else md_text(label)  # `|300` is Obsidian's width
-        return f"![{alt}](<{path}>)"
+        size = re.fullmatch(r"(\d+)(?:x(\d+))?", label)  # `|300` is Obsidian's width, `|300x200` both
+        alt = "" if size else md_text(label)
+        attributes = ""
+        if size and sized:
+            attributes = f'{{: width="{size.group(1)}"' + (f' height="{size.group(2)}"' if size.group(2) else "") + " }"
+        return f"![{alt}](<{path}>){attributes}"
     return f"[{md_text(label or posixpath.basename(target))}](<{path}>)"
 
 
 def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callable[[int, str], None], *,
                        show_tags: bool = True, attachments: Mapping[str, str] | None = None,
-                       attachment_warn: Callable[[int, str], None] | None = None) -> LineTransform:
+                       attachment_warn: Callable[[int, str], None] | None = None,
+                       sized_images: bool = False) -> LineTransform:
     """A line transform (body_scan.map_prose) replacing wikilinks with Markdown links and embed
     lines with cards; ``warn(line_index, message)`` for unknown keys. ``attachments``: the
     site's other files by docs-relative path and by file name, case-folded (for ``![[x.png]]``);
@@ -58,7 +66,7 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
         def replace(match: re.Match[str]) -> str:
             key, fragment, label = match.group(2).strip(), match.group(3), match.group(4)
             if is_attachment(key):
-                written = attachment_markdown(match, here, attachments or {})
+                written = attachment_markdown(match, here, attachments or {}, sized=sized_images)
                 if written is None:
                     attachment_warn(index, f"attachment '{key}' is not in the notes folder")
                     return md_text(label if label else key)
@@ -67,16 +75,14 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
             page = library.page_named(key) if note is None else None
             if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does
                 path = posixpath.relpath(page, posixpath.dirname(here) or ".")  # MkDocs resolves the file
-                anchor = f"#{heading_anchor(fragment.strip())}" if fragment and fragment.strip() else ""
+                anchor = f"#{block_or_heading_anchor(fragment.strip())}" if fragment and fragment.strip() else ""
                 return f"[{md_text(label.strip() if label else key)}](<{path}{anchor}>)"
             if note is None:
                 if key not in library.drafts:
                     warn(index, f"unknown citation '{key}' in wikilink [[{key}]]")
                 return md_text(label if label else key)
-            link = wikilink_markdown(note, here, label.strip() if label else None)
-            if fragment:
-                link = link[:-2] + f"#{fragment.strip()}>)"
-            return link
+            anchor = block_or_heading_anchor(fragment.strip()) if fragment and fragment.strip() else ""
+            return wikilink_markdown(note, here, label.strip() if label else None, anchor)
 
         return WIKILINK.sub(replace, line)
 

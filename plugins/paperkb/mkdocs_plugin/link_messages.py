@@ -1,0 +1,88 @@
+"""MkDocs' warning about a link whose target is missing names the page by its docs path and
+no line ("Doc file 'papers/x.md' contains a link 'fig.png', but the target ... is not found").
+Here the same warning (still one warning, so `--strict` counts it once) names the file as the
+terminal opens it, the line the link is on, and a hint for the usual slips (core/link_check.py).
+
+MkDocs is the one that finds such links (in every page, in every link form Markdown has);
+paperkb only makes its message say where and why."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from ..core.link_check import LinkTargets, link_hint
+from ..core.problems import display_path
+from ..render.index_pages import GeneratedPage
+from .config import PaperKBConfig
+from .feature import Build, Feature
+
+_MKDOCS_LINK_WARNING = re.compile(
+    r"^Doc file '(?P<src>[^']+)' contains (?:a link|an unrecognized relative link) '(?P<url>[^']+)'")
+
+
+class _WhereLinksAre(logging.Filter):
+    """Rewrites MkDocs' link warnings as they are logged (a filter on MkDocs' pages logger)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: dict[str, Path] = {}  # src path -> the file it was read from
+        self.targets = LinkTargets(())
+        self.project_root = Path.cwd()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not isinstance(record.msg, str):
+            return True
+        match = _MKDOCS_LINK_WARNING.match(record.msg)
+        path = self.sources.get(match.group("src")) if match else None
+        if match is None or path is None:
+            return True
+        url, src = match.group("url"), match.group("src")
+        line = _line_of(path, url)
+        where = display_path(path, self.project_root) + (f":{line}" if line else "")
+        message = f"{where}: {record.msg}"
+        if "Did you mean" not in record.msg:
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), url.partition("#")[0]))
+            hint = link_hint(url, resolved, posixpath.dirname(src), self.targets)
+            message += f" {hint}" if hint else ""
+        record.msg, record.args = message, ()
+        return True
+
+
+_FILTER = _WhereLinksAre()  # one for the process: builds replace its state, never stack filters
+
+
+class LinkMessages(Feature):
+    def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
+        _FILTER.project_root = project_root
+        logger = logging.getLogger("mkdocs.structure.pages")
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+
+    def start(self, build: Build) -> list[GeneratedPage]:
+        _FILTER.sources = {f.src_uri: Path(f.abs_src_path) for f in build.files
+                           if f.abs_src_path and not f.generated_by and f.is_documentation_page()}
+        _FILTER.targets = LinkTargets([*build.files.src_uris, *build.site.generated_uris()])
+        return []
+
+    def close(self) -> None:
+        logging.getLogger("mkdocs.structure.pages").removeFilter(_FILTER)
+
+
+def _line_of(path: Path, url: str) -> int | None:
+    """The first line of the file that holds ``url`` as a link's target, as written or with
+    its spaces escaped."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+    except OSError:
+        return None
+    written = (url, url.replace(" ", "%20"), url.replace("%20", " "))
+    for marks in (("(", "<", ": "), ("",)):  # a link's target first, then anywhere
+        for number, line in enumerate(lines, start=1):
+            if any(f"{mark}{w}" in line for mark in marks for w in written):
+                return number
+    return None

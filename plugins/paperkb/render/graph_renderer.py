@@ -1,0 +1,193 @@
+"""The diagrams of a build: which come from memory or the disk cache, which are laid out, where.
+
+``submit`` answers from memory or the disk cache at once and queues the rest; queued diagrams
+go to worker processes (diagram_workers.py) in batches as soon as there are enough of them, so
+the workers start while the build still plans; ``svg`` hands a page its diagram when the page is
+written. A diagram no worker has started by then is drawn by the build itself (never queued
+behind the others). Kept across `mkdocs serve` rebuilds: SVGs of the last build stay in memory.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.user_key import signing_key
+from .diagram_workers import SENT, STORED, Batched, DiagramWorkers, available_cpus
+from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg
+
+# Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
+POOL_THRESHOLD = 24
+# Diagrams per worker job (see diagram_workers.py: the build sends one job per batch).
+BATCH_SIZE = 48
+
+
+@dataclass
+class RenderStats:
+    requested: int = 0  # diagrams asked for
+    rendered: int = 0  # laid out by Graphviz (the rest came from memory or disk)
+    disk_hits: int = 0
+    memory_hits: int = 0
+    drawn_here: int = 0  # of those laid out, how many the build drew itself (a page needed it first)
+    waited_s: float = 0.0  # time the build spent waiting for a worker to finish a diagram
+
+
+class GraphRenderer:
+    """Hands out SVGs for DOT sources: ``submit`` early, ``svg`` when the page is written."""
+
+    def __init__(self, cache_dir: Path | str | None, workers: int | None = None) -> None:
+        # No user key: cache names anyone could compute, so no disk cache (see core/user_key.py).
+        self.disk = SvgDiskCache(cache_dir) if cache_dir and signing_key() else None
+        # One core stays with MkDocs, which renders pages meanwhile (it is the longer task);
+        # on one core everything is drawn in-process.
+        self.workers = workers if workers is not None else available_cpus() - 1
+        self.stats = RenderStats()
+        self._version: str | None = None
+        self._memory: dict[str, str] = {}
+        self._previous: dict[str, str] = {}
+        self._queued: dict[str, tuple[str, str]] = {}
+        self._on_disk: dict[str, tuple[bytes, str]] = {}  # cached on disk, read when a page needs it
+        self._sent: dict[str, tuple[Batched, str, str]] = {}  # with the workers: (batch, dot, label)
+        self._released: set[str] = set()
+        self._failed: dict[str, GraphRenderError] = {}
+        self._pool: DiagramWorkers | None = None
+        self._sending = False  # this build's queue goes to the workers as it fills
+
+    @property
+    def version(self) -> str:
+        if self._version is None:
+            self._version = graphviz_version()
+        return self._version
+
+    def begin_build(self) -> None:
+        """Start a build: forget SVGs no page used in the last build, reset the counters."""
+        self._previous, self._memory = self._memory, {}
+        self._released, self._failed, self._on_disk = set(), {}, {}
+        self.stats = RenderStats()
+        self._sending = False
+
+    def submit(self, dot: str, label: str) -> str:
+        """Ask for the SVG of ``dot``; returns its key for ``svg``."""
+        key = cache_key(dot, label, self.version)
+        self.stats.requested += 1
+        if key in self._memory or key in self._queued or key in self._sent or key in self._on_disk:
+            self.stats.memory_hits += 1
+            return key
+        if key in self._previous:
+            self._memory[key] = self._previous.pop(key)
+            self.stats.memory_hits += 1
+            return key
+        if self.disk is not None and self.disk.has(key):
+            # Read when its page is written, not now: ~35 KB a diagram would otherwise wait in
+            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays, compressed
+            # (~1 KB), in case the file turns out unusable (not signed by this user) by then.
+            self._on_disk[key] = (zlib.compress(dot.encode("utf-8"), 1), label)
+            self.stats.disk_hits += 1
+            return key
+        self._queued[key] = (dot, label)
+        if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
+            self._send()
+        return key
+
+    def start(self) -> None:
+        """Every diagram is planned: what is still queued goes to the workers, if that pays;
+        else ``svg`` draws on demand."""
+        if self._sending or len(self._queued) >= POOL_THRESHOLD:
+            self._send()
+        self._sending = False
+
+    def _send(self) -> None:
+        if self.workers < 1 or not self._queued:
+            return
+        if self._pool is None:
+            self._pool = DiagramWorkers(self.workers)
+        self._sending = True
+        items = [(key, dot, label) for key, (dot, label) in self._queued.items()]
+        cache_dir = str(self.disk.directory) if self.disk else None
+        for key, batched in self._pool.send(items, cache_dir, BATCH_SIZE).items():
+            dot, label = self._queued[key]
+            self._sent[key] = (batched, dot, label)
+        self.stats.rendered += len(items)
+        self._queued.clear()
+
+    def svg(self, key: str) -> str:
+        """The finished SVG for ``key`` (raises GraphRenderError when Graphviz fails, for every
+        page that shows that diagram)."""
+        found = self._memory.get(key)
+        if found is not None:
+            return found
+        if key in self._failed:
+            raise self._failed[key]
+        try:
+            svg = self._finish(key)
+        except GraphRenderError as exc:
+            self._failed[key] = exc
+            raise
+        self._memory[key] = svg
+        return svg
+
+    def _finish(self, key: str) -> str:
+        """The SVG of a key not in memory: from a worker, drawn here, or read back."""
+        sent = self._sent.pop(key, None)
+        if sent is not None:
+            batched, dot, label = sent
+            assert self._pool is not None
+            began = time.perf_counter()
+            state, svg = self._pool.collect(key, batched)
+            self.stats.waited_s += time.perf_counter() - began
+            if state == STORED and self.disk is not None:
+                svg = self.disk.get(key)
+            if svg is None:  # no worker had started it, or its result is unusable: drawn here
+                if state not in (STORED, SENT):
+                    self.stats.drawn_here += 1
+                svg = self._render_here(key, dot, label)
+        elif key in self._queued:
+            dot, label = self._queued.pop(key)
+            svg = self._render_here(key, dot, label)
+            self.stats.rendered += 1
+            self.stats.drawn_here += 1
+        elif key in self._on_disk:
+            packed, label = self._on_disk.pop(key)
+            svg = self.disk.get(key) if self.disk is not None else None
+            if svg is None:  # gone or not signed by this user since the build began: draw it again
+                svg = self._render_here(key, zlib.decompress(packed).decode("utf-8"), label)
+                self.stats.rendered += 1
+                self.stats.drawn_here += 1
+        elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
+            pass  # asked for again after ``release``: read back from the disk cache
+        else:
+            raise KeyError(key)
+        return svg
+
+    def release(self, key: str) -> None:
+        """Drop a finished SVG from memory when the disk cache holds it (a one-off build need
+        not keep ~40 KB per note page until the end: ~400 MB at 10,000 notes)."""
+        if self.disk is not None and key in self._memory and self.disk.has(key):
+            del self._memory[key]
+            self._released.add(key)
+
+    def _render_here(self, key: str, dot: str, label: str) -> str:
+        svg = render_svg(dot, label)
+        if self.disk:
+            self.disk.put(key, svg)
+        return svg
+
+    def run(self, job, *args) -> Future | None:
+        """Run ``job(*args)`` in a worker process (a long layout overlapping the page rendering);
+        None when there are no workers: the caller runs it itself."""
+        if self.workers < 1:
+            return None
+        if self._pool is None:
+            self._pool = DiagramWorkers(self.workers)
+        return self._pool.run(job, *args)
+
+    def close(self) -> None:
+        for batched, _dot, _label in self._sent.values():
+            batched.future.cancel()
+        self._sent.clear()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

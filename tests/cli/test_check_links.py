@@ -1,0 +1,87 @@
+"""`paperkb check` finds the links and images that make `build --strict` fail, with their line."""
+
+from __future__ import annotations
+
+import re
+
+from paperkb.cli import main
+
+from ..conftest import build_site, note
+
+BODY = """\
+Intro with a [missing page](missing.md) and ![a figure](img/fig1.png).
+
+A [Windows path](..\\index.md), a [spaced name](My Note.md) that exists,
+a [spaced missing](Other Note.md), [extension-less](b2019) and [another case](B2019.md).
+[Home](../index.md), [a heading](#intro), [the web](https://example.org/x y), [mail](mailto:a@b.c).
+[Year page](../years/2019.md) and ![fine](../assets/fig1.png).
+
+```
+[in code](nowhere.md)
+```
+"""
+
+FILES = {
+    "index.md": "# Home\n",
+    "assets/fig1.png": b"\x89PNG\r\n\x1a\n",
+    "papers/a2020.md": note("A", BODY, year=2020),
+    "papers/b2019.md": note("B", year=2019),
+    "papers/My Note.md": "# A page with spaces\n",
+    "papers/draft.md": note("Draft", "[gone](gone.md)\n", year=2021, draft=True),
+    "blog/posts/hello.md": "---\ndate: 2024-01-01\n---\n\n# Hello\n\nSee [that](../nothing.md).\n",
+}
+
+
+def test_check_reports_missing_link_targets_with_line_and_hint(tmp_path, capsys):
+    from ..conftest import write_tree
+
+    write_tree(tmp_path / "notes", FILES)
+    assert main(["check", str(tmp_path / "notes")]) == 0  # warnings only
+    out = capsys.readouterr().out
+    found = {line.split(": warning: ", 1)[1]: line.split(":")[1]
+             for line in out.splitlines() if ": warning: " in line}
+    body_line = 6  # the note's body starts after its three front-matter lines and a blank one
+    assert found == {
+        "link 'missing.md': no file 'papers/missing.md' in the notes folder": str(body_line),
+        "image 'img/fig1.png': no file 'papers/img/fig1.png' in the notes folder. Did you mean '../assets/fig1.png'?":
+            str(body_line),
+        "link '..\\index.md': no file 'papers/..\\index.md' in the notes folder. Write the path with '/': '../index.md'.":
+            str(body_line + 2),
+        "link 'Other Note.md': no file 'papers/Other Note.md' in the notes folder": str(body_line + 3),
+        "link '../nothing.md': no file 'blog/nothing.md' in the notes folder": "7",
+    }
+    assert "notes/blog/posts/hello.md:7: warning" in out
+    assert "gone.md" not in out and "nowhere.md" not in out  # drafts and code are not pages' links
+
+
+def test_check_agrees_with_strict_build_on_which_targets_are_missing(tmp_path, capsys):
+    """Every target MkDocs' strict build fails on is one `check` names, and no other."""
+    site = build_site(tmp_path, FILES, strict=True)
+    assert not site.ok
+    strict = {m.group(1) for m in map(re.compile(r"contains a link '([^']+)', but the target").search,
+                                      site.messages) if m}
+    assert main(["check", str(tmp_path / "notes")]) == 0
+    checked = set(re.findall(r"(?:link|image) '([^']+)'", capsys.readouterr().out))
+    assert strict == checked == {"missing.md", "img/fig1.png", "..\\index.md", "Other Note.md", "../nothing.md"}
+
+
+def test_strict_build_names_the_line_of_a_missing_link_and_hints(tmp_path):
+    site = build_site(tmp_path, FILES, strict=True)
+    warnings = "\n".join(site.warnings())
+    assert "notes/papers/a2020.md:6: Doc file 'papers/a2020.md' contains a link 'img/fig1.png'" in warnings
+    assert "Did you mean '../assets/fig1.png'?" in warnings
+    assert "notes/papers/a2020.md:8: Doc file 'papers/a2020.md' contains a link '..\\index.md'" in warnings
+    assert "Write the path with '/': '../index.md'." in warnings
+    assert "notes/blog/posts/hello.md:7: Doc file 'blog/posts/hello.md'" in warnings
+    assert "ABORT: Aborted with 5 warnings in strict mode!" in site.messages  # each still counted once
+
+
+def test_formulas_are_not_links(tmp_path, capsys):
+    from ..conftest import write_tree
+
+    body = "Loss $S[\\pi_\\theta](s_t)$ inline.\n\n$$\nc_2 S[\\pi_\\theta](s_t)\n$$\n\nBut [this](gone.md) is a link.\n"
+    write_tree(tmp_path / "notes", {"papers/a2020.md": note("A", body, year=2020)})
+    assert main(["check", str(tmp_path / "notes")]) == 0
+    out = capsys.readouterr().out
+    assert "s_t" not in out
+    assert "notes/papers/a2020.md:12: warning: link 'gone.md'" in out
