@@ -138,6 +138,7 @@ class IncrementalServe:
         # What an update a new save interrupted left for the next one: pages, and files listing every page.
         self._later: set[str] = set()
         self._templates_stale = self._graph_stale = False
+        self._tags_before: dict | None = None
         self._lock = threading.Lock()
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
@@ -220,7 +221,8 @@ class IncrementalServe:
             changed_srcs.add(src)
         posts = self._changed_posts(changed_srcs, config)
 
-        tags_before = _tag_mappings(_tags_plugin(config))
+        # (as the last update that remade the tags listings left them)
+        tags_before = self._tags_before if self._tags_before is not None else _tag_mappings(_tags_plugin(config))
         old_library, old_nav = plugin.library, config.nav
         old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
         config.plugins._current_plugin = self.name  # File.generated names its maker
@@ -285,7 +287,7 @@ class IncrementalServe:
         first = [page for page in pages if page.file.src_uri in urgent]
         rest = [page for page in pages if page.file.src_uri not in urgent]
         self.steps.done("find pages")
-        self._render(first, files, doc_files, config, tags_before)
+        self._render(first, files, doc_files, config)
         self.steps.done(f"render {len(first)}")
         self._show()  # the browser reloads now; what follows is written while it does
         self.steps.shown()
@@ -296,13 +298,16 @@ class IncrementalServe:
             if self._saved_meanwhile():
                 self._later |= {page.file.src_uri for page in rest[at:]}
                 break
-            self._render(rest[at:at + LATER_BATCH], files, doc_files, config, _tag_mappings(_tags_plugin(config)))
+            self._render(rest[at:at + LATER_BATCH], files, doc_files, config)
         if rest:
             self.steps.done(f"then {len(rest)}")
         self._templates_stale |= pages_added_or_removed
         self._graph_stale |= not change.same_notes
         if self._later:
+            self._tags_before = tags_before
             return len(pages)
+        self._render([], files, doc_files, config, listings_since=tags_before)  # the tags index, if tags changed
+        self._tags_before = None
         if self._templates_stale:  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
@@ -417,8 +422,10 @@ class IncrementalServe:
         files._src_uris = _follow_plan(files._src_uris, planned, self.name)
         return added_or_removed
 
-    def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig, before: dict) -> None:
-        """MkDocs' own page pipeline, page by page: every plugin's page events and the theme."""
+    def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig,
+                listings_since: dict | None = None) -> None:
+        """MkDocs' own page pipeline, page by page: every plugin's page events and the theme;
+        ``listings_since``: the tags plugin's listings made again if the tags differ from these."""
         from mkdocs.commands.build import _build_page, _populate_page
 
         live = self.plugin.live
@@ -438,7 +445,7 @@ class IncrementalServe:
         if tags is not None:  # in the order of the pages, as a full build adds them
             order = {f.page.url: i for i, f in enumerate(doc_files) if f.page is not None}
             tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
-        if tags is not None and _tag_mappings(tags) != before:
+        if tags is not None and listings_since is not None and _tag_mappings(tags) != listings_since:
             # The pages listing tags (a tags index) list every tagged page: made again, and tags.json.
             listing_pages = list({id(lp): lp for lp in (listing.page for listing in tags.listings.data)
                                   if all(lp is not page for page in pages)}.values())
