@@ -86,3 +86,31 @@ def test_without_material_search_there_is_no_search(site_builder):
     assert site.ok, site.messages
     assert not (site.site_dir / "pagefind").exists()
     assert not re.search(r"search-panel\.js", site.html("papers/a/"))
+
+
+def test_documents_stay_in_the_cache_and_only_changed_ones_are_written(site_builder, tmp_path):
+    """A warm build rewrites only the search documents that changed; a page that is gone loses its
+    document, and a document altered on disk is replaced by the one the build made."""
+    files = {**_notes(), "guide.md": "# Guide\n\nHow to read these notes.\n"}
+    site = site_builder(files, plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    folder = tmp_path / ".paperkb-cache" / "search" / "en"
+    docs = {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
+    assert {"papers/sac/index.html", "papers/a/index.html", "about/index.html"} <= docs.keys()
+    assert not any(p.name.endswith(".part") for p in folder.rglob("*"))
+
+    (tmp_path / "notes" / "papers" / "a.md").unlink()
+    tampered = folder / "about" / "index.html"
+    tampered.write_text(tampered.read_text(encoding="utf-8").replace("reading notes", "quokkaword"), encoding="utf-8")
+    changed = dict(files)
+    del changed["papers/a.md"]
+    changed["papers/sac.md"] = changed["papers/sac.md"].replace("exploration", "wombatword")
+    site = site_builder(changed, plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    after = {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
+    assert "papers/a/index.html" not in after  # the page is gone: so is its document
+    assert after["guide/index.html"] == docs["guide/index.html"]  # the same document: not written again
+    assert after["papers/sac/index.html"] != docs["papers/sac/index.html"]
+    pages = pagefind_pages(site.site_dir)
+    assert "papers/a/" not in pages and "wombatword" in pages["papers/sac/"]["content"]
+    assert "quokkaword" not in json.dumps(pages) and "reading notes" in pages["about/"]["content"]

@@ -4,7 +4,14 @@ Pagefind's Python API drives the ``pagefind`` binary (shipped inside the ``pagef
 package) as a service. Its client reads one reply per 0.1 s, so a page at a time would cost
 minutes at 10,000 pages: the documents go to a folder instead and the service indexes the
 folder in one call. The folder outlives a build, so ``mkdocs serve`` replaces only the
-documents of the pages it rebuilt (``put`` / ``remove``) and re-indexes (``write``)."""
+documents of the pages it rebuilt (``put`` / ``remove``) and re-indexes (``write``).
+
+With a cache folder (``keep_in``) the documents stay there between builds: a build rewrites
+only the documents that changed and removes those of pages that are gone. Files are what a
+build costs most on some disks (removing 2,000 of them took 4-13 s here, against ~0.5 s to
+write them); a document on disk is used only when it holds exactly the bytes the build made,
+so nothing read from the cache reaches the index unchecked. A second build of the same project
+at the same time (a lock says so) works in a temporary folder instead."""
 
 from __future__ import annotations
 
@@ -26,10 +33,21 @@ class PagefindUnavailable(RuntimeError):
 
 
 class PagefindBundle:
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", keep_in: Path | None = None) -> None:
         self.language = language
-        self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
+        self.keep_in = keep_in
+        self._lock = _lock_folder(keep_in) if keep_in is not None else None
+        if self._lock is not None:
+            self.folder = keep_in
+        else:
+            self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
         self.urls: set[str] = set()
+        self._unconfirmed: set[Path] = set()  # documents on disk no page of this build has put yet
+
+    @property
+    def kept(self) -> bool:
+        """The documents stay in a cache folder after ``close``."""
+        return self._lock is not None
 
     def _path(self, url: str) -> Path:
         """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
@@ -41,14 +59,26 @@ class PagefindBundle:
             return self.folder / clean / "index.html"
         return self.folder / (clean if clean.endswith(".html") else clean + "/index.html")
 
+    def begin(self) -> None:
+        """A full build starts: every document on disk waits for its page to put it again;
+        those no page puts are removed before indexing (``write``)."""
+        self.urls = set()
+        self._unconfirmed = set(self.folder.rglob("*.html"))
+
     def put(self, url: str, document: str) -> None:
         path = self._path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        data = document.encode("utf-8")
+        self._unconfirmed.discard(path)
+        self.urls.add(url)
+        try:
+            if path.read_bytes() == data:  # the same document as last time: no file written
+                return
+        except OSError:  # no document yet
+            path.parent.mkdir(parents=True, exist_ok=True)
         # A new file, not the old one rewritten: a snapshot (hard links) keeps the old text.
         part = path.with_name(path.name + ".part")
-        part.write_text(document, encoding="utf-8")
+        part.write_bytes(data)
         os.replace(part, path)
-        self.urls.add(url)
 
     def snapshot(self) -> "PagefindBundle":
         """A copy of the documents as they are now (hard links: instant, and untouched by
@@ -68,9 +98,10 @@ class PagefindBundle:
         self._path(url).unlink(missing_ok=True)
         self.urls.discard(url)
 
-    def clear(self) -> None:
-        for url in list(self.urls):
-            self.remove(url)
+    def _drop_unconfirmed(self) -> None:
+        for path in self._unconfirmed:
+            path.unlink(missing_ok=True)
+        self._unconfirmed = set()
 
     def write(self, output: Path) -> int:
         """Index every document and write the bundle into ``output`` (replaced whole); the number
@@ -82,6 +113,7 @@ class PagefindBundle:
             raise PagefindUnavailable(f"the pagefind package is not installed ({exc})") from exc
         if get_executable() is None:
             raise PagefindUnavailable("no pagefind binary (pip install 'pagefind[extended]')")
+        self._drop_unconfirmed()  # pages of an earlier build that this one did not make
         staging = output.with_name(output.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -103,7 +135,31 @@ class PagefindBundle:
         return pages
 
     def close(self) -> None:
+        if self._lock is not None:  # the documents stay for the next build
+            self._lock.close()
+            self._lock = None
+            return
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _lock_folder(folder: Path):
+    """An open lock file that holds ``folder`` for this process; None when another process
+    holds it (or locks are not available here)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: every build gets a temporary folder
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / ".lock", "a+b")
+    except OSError:
+        return None
+    try:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        return None
+    return lock
 
 
 def _run_async(make_coroutine):

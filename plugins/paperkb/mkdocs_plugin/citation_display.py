@@ -173,7 +173,9 @@ class CitationDisplay(Feature):
     def _plan_note(self, note: Note, views: GraphViews) -> None:
         assert self.site is not None and self.renderer is not None
         view = views.local(note.key, self.options.local_graph_max_nodes)
-        if not view.edges:
+        if len(view.nodes) <= 2:
+            # The note alone, or with the one note it cites or is cited by and nothing further:
+            # the Cites / Cited by list says all such a diagram would.
             return
         key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)

@@ -7,7 +7,9 @@ them after the build (core/pagefind_bundle.py) and ships a search worker that sp
 theme's worker protocol and answers from Pagefind (assets/search-worker.js), plus the filter
 panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
 
-A full build (on_config) starts from no documents. `mkdocs serve`'s quick update (serve.py)
+A full build (on_config) counts every document as gone until its page puts it again (they
+stay in paperkb's cache folder between builds; only changed ones are written: see
+core/pagefind_bundle.py). `mkdocs serve`'s quick update (serve.py)
 re-renders some pages, whose documents ``page_html`` replaces, then calls ``refresh`` with the
 site's pages: documents of pages that are gone are dropped and Pagefind indexes again."""
 
@@ -32,7 +34,7 @@ from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
 from ..render.index_pages import GeneratedPage
 from ..render.search_document import search_document
 from .assets import ASSETS_DIR
-from .config import PaperKBConfig
+from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature, PageRender
 from .messages import log
 
@@ -78,10 +80,12 @@ class PagefindSearch(Feature):
         if PANEL_SCRIPT not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(PANEL_SCRIPT)
         language = str(config.theme.get("language") or "en").split("-")[0].lower() or "en"
-        if self.bundle is None or self.bundle.language != language:
+        caches = cache_root(options, project_root)
+        keep_in = caches / "search" / language if caches else None  # documents kept between builds
+        if self.bundle is None or self.bundle.language != language or self.bundle.keep_in != keep_in:
             if self.bundle is not None:
                 self.bundle.close()
-            self.bundle = PagefindBundle(language)
+            self.bundle = PagefindBundle(language, keep_in=keep_in)
         # A full build (its on_config) starts from no documents; serve's quick updates plan again
         # (start) without configuring, and keep the documents of the pages they do not render.
         self.begin_build(full=True)
@@ -108,7 +112,7 @@ class PagefindSearch(Feature):
     def begin_build(self, *, full: bool = True) -> None:
         """A full build indexes the pages it renders, nothing left from the previous one."""
         if self.enabled and self.bundle is not None and full:
-            self.bundle.clear()
+            self.bundle.begin()
             self.filters.clear()
         self.rendered = set()
 

@@ -31,16 +31,20 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
                   (callouts.py), display math (math.py).
-  (MkDocs turns the Markdown into HTML)
+  (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
+   page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
-  (mkdocs-material's search plugin indexes the page; the theme renders its template)
-on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
-                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
-                  then every feature's ``finished_page`` (script_urls.py checks the whole page).
+  (mkdocs-material's search plugin indexes the page; the theme renders its template, with
+   the navigation and tabs rendered once per folder of pages outside the navigation:
+   shared_partials.py, installed on_env)
+on_post_page      first what the theme wrote around the content is checked for javascript:
+                  links (script_urls.py); generated pages' tables (html_slots.py); after a
+                  note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
+                  (bibtex.py); diagrams' SVG last; then every feature's ``finished_page``.
 on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
                   index gains word forms (search.py, search_engine: material); feeds written again,
                   every value escaped once (blog.py, feeds.py).
@@ -61,7 +65,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import chain, map_prose
+from ..core.body_scan import chain, map_prose, strip_obsidian_comments
 from ..core.library import Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -90,11 +94,13 @@ from .note_layout import NoteLayout
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
+from .render_guard import guard_render
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
@@ -118,6 +124,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
+        self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -147,9 +154,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             Indexes(self.layout),  # home, statistics, insights, tag and facet pages
             Explore(),  # the Explore table and the compact per-note JSON for the browser
+            # Before the references: a cold build's diagrams go to the workers while pybtex
+            # formats every reference (1-2 ms an entry) in this process.
+            self.citations,
             self.bib,
             InsightMarks(),  # [idea] badges
-            self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in material's search index (search_engine: material)
@@ -231,6 +240,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.generated_uris = frozenset(self.site.generated_uris())
         self.rendering.clear()
+        self.partials.clear()
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
@@ -308,6 +318,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
+        # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
+        guard_render(page, strip_obsidian_comments(markdown), shown_as, self.config.page_render_timeout)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
@@ -370,6 +382,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(-100)  # the files and Jinja environment as every plugin left them (serve.py)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # the navigation rendered once for the pages that show it alike
+            self.partials.install(env, config.theme.custom_dir)
         self.live.env, self.live.files = env, files
         if self.command == "serve":
             self.live.remember_posts(files)
