@@ -195,6 +195,42 @@ def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
         assert "$$" in code and "arithmatex" not in code
 
 
+OBSIDIAN_MATH = """\
+# Greybox fuzzing
+
+Let $$T_f$$ be the functions such that $$\\forall n \\in N(m), R(n, T_f) \\neq \\emptyset$$.
+
+- (identity) $$e \\cdot x = x$$ for all $$x$$
+
+>[!def] shift
+> 1. shift variables
+ >   $$\\uparrow_c^d(k) = k + d$$
+> 2. shift abstractions
+ >   $$\\uparrow_c^d(\\lambda . t) = \\lambda . \\uparrow_{c+1}^d(t)$$
+
+$$alone = 1$$
+
+Code stays: `$$x$$ in code`.
+"""
+
+
+def test_display_math_inside_text_and_callout_lists_as_obsidian_writes_it(tmp_path):
+    """`$$x$$` inside a sentence or a list item (Obsidian shows it as a formula, not `$` signs
+    around one) and `$$` lines under the numbered items of a callout (Obsidian vaults)."""
+    site = build_site(tmp_path, {"fuzzing.md": OBSIDIAN_MATH}, strict=True)
+    assert site.ok, site.warnings()
+    article = _article(site.html("fuzzing/"))
+    assert "$<span" not in article and "</span>$" not in article
+    inline = re.findall(r'<span class="arithmatex"[^>]*>(.*?)</span>', article)
+    assert "\\(\\displaystyle T_f\\)" in inline and "\\(\\displaystyle e \\cdot x = x\\)" in inline
+    assert any("\\forall n \\in N(m)" in i for i in inline)
+    callout = article[article.index('<div class="admonition def">'):]
+    items = re.findall(r"<li>(.*?)</li>", callout, flags=re.S)
+    assert len(items) == 2 and all('<div class="arithmatex"' in i for i in items), items
+    assert '<div class="arithmatex" data-search-exclude>\\[alone = 1\\]</div>' in article
+    assert "<code>$$x$$ in code</code>" in article
+
+
 def test_a_missing_obsidian_attachment_is_one_warning_not_a_citation(tmp_path):
     files = {"papers/x.md": "---\ntitle: X\nyear: 2020\n---\nThe PDF: [[x-paper.pdf]], a figure:\n\n![[fig 1.png]]\n"}
     library = load_library(_write(tmp_path, files))
