@@ -340,3 +340,59 @@ def test_a_table_right_under_the_title_is_read_when_no_section_holds_papers(tmp_
         ("Deep Residual Learning for Image Recognition", None, 2016)]
     assert report.problems == []
     assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
+
+
+PARAGRAPHS_AND_TICKS = """\
+# Awesome Diffusion, categorized
+
+A list sectioned with `#` headings; each paper a paragraph.
+
+# Image Editing
+
+**Prompt-to-Prompt Image Editing with Cross Attention Control** \\
+*Amir Hertz, Ron Mokady* \\
+[[ICLR 2023](https://arxiv.org/abs/2208.01626)]
+[[Project](https://prompt-to-prompt.github.io/)]
+[[Code](https://github.com/google/prompt-to-prompt)]
+
+**InstructPix2Pix: Learning to Follow Image Editing Instructions** \\
+[[Website](https://arxiv.org/abs/2211.09800)]
+[[Code](https://github.com/timothybrooks/instruct-pix2pix)]
+
+Some words that are no paper.
+
+# 精读 Close reading
+
+- [x] [BERT](./notes/002_bert.md)
+- [x] [LoRA](https://arxiv.org/abs/2106.09685)
+- [ ] Latent Consistency Models
+"""
+
+
+def test_paragraph_entries_ticked_items_and_hash_sections(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(PARAGRAPHS_AND_TICKS, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    found = [(p.entry.kind, p.entry.heading.title, p.entry.field) for p in report.notes]
+    assert found == [
+        ("paragraph", "Prompt-to-Prompt Image Editing with Cross Attention Control", "Image Editing"),
+        ("paragraph", "InstructPix2Pix: Learning to Follow Image Editing Instructions", "Image Editing"),
+        ("item", "BERT", "精读 Close reading"),
+        ("item", "LoRA", "精读 Close reading"),
+        ("item", "Latent Consistency Models", "精读 Close reading"),
+    ]
+    front, body = front_and_body(notes / "papers" / "prompt-to-prompt-image-editing-with.md")
+    assert (front["year"], front["venue"], front["authors"], front["arxiv"]) == (
+        2023, "ICLR", ["Amir Hertz", "Ron Mokady"], "2208.01626")
+    assert front["links"] == {"paper": "https://arxiv.org/abs/2208.01626", "project": "https://prompt-to-prompt.github.io/",
+                              "code": "https://github.com/google/prompt-to-prompt"}
+    assert body.startswith("*Amir Hertz, Ron Mokady* \\\n[[ICLR 2023]")
+    front, _ = front_and_body(notes / "papers" / "instructpix2pix-learning-to-follow-image-editing.md")
+    assert front["links"]["paper"] == "https://arxiv.org/abs/2211.09800"  # a 'Website' link to arXiv is the paper
+    assert [str(p) for p in report.problems] == [
+        "README.md:21: warning: link './notes/002_bert.md' is relative to the README's folder, and "
+        "notes/papers/notes/002_bert.md does not exist: copy the file there or write its full address"]
+    library = load_library(notes)
+    assert [p for p in library.problems if p.severity.name == "ERROR"] == []
+    assert normalise(export_readme(library, load_state(notes))) == normalise(PARAGRAPHS_AND_TICKS)

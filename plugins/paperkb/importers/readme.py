@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
 from .readme_entries import (
-    EntryLine, canonical_venue, fill_from_nested, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
+    EntryLine, canonical_venue, fill_from_nested, fill_from_paragraph, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
 )
 
 _SECTION = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
@@ -71,7 +71,7 @@ class InsightBlock:
     line: int  # line of the README
 
 
-HEADING, ITEM, ROW = "heading", "item", "row"  # the shapes of an entry
+HEADING, ITEM, ROW, PARAGRAPH = "heading", "item", "row", "paragraph"  # the shapes of an entry
 
 
 @dataclass
@@ -147,6 +147,7 @@ def split_lines(text: str) -> tuple[list[str], bool]:
     return lines, final_newline
 
 
+_TITLE_LINE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<text>.*?)[ \t]*$")
 _HEADING_LINE = re.compile(r"^ {0,3}(?P<hashes>#{2,6})(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 SHAPES = ("'### 2022 - [Title](url)' headings, Markdown tables with a Title or Paper column, "
           "and list items such as '- [Title](url) - Venue 2021' or '* **Title**. Authors. *CVPR 2020*. [[paper](url)]', "
@@ -176,6 +177,8 @@ class _Parser:
         self.section: Section | None = None
         self.entry: Entry | None = None
         self.item_open = False  # the current list item takes indented lines
+        self.paragraph_open = False  # the current paragraph entry takes the lines up to a blank one
+        self.seen_title = False  # the first `# Title` is the README's title; later `#` headings are sections
         self.item_indent = 0
         self.columns: list[str] | None = None  # inside a table of papers
         self.stack: list[Section] = []  # enclosing section headings
@@ -183,7 +186,7 @@ class _Parser:
 
     def keep(self, line: str) -> None:
         entry = self.entry
-        if entry is not None and (entry.kind == HEADING or self.item_open):
+        if entry is not None and (entry.kind == HEADING or self.item_open or self.paragraph_open):
             entry.lines.append(line)
         elif entry is not None:
             entry.after.append(line)
@@ -210,7 +213,9 @@ class _Parser:
                 continue
             if (heading := _HEADING_LINE.match(line)) and self._heading(index, line, heading):
                 continue
-            if self._table_line(index, line) or self._list_line(index, line):
+            if (title := _TITLE_LINE.match(line)) and self._title(index, line, title):
+                continue
+            if self._paragraph_line(index, line) or self._table_line(index, line) or self._list_line(index, line):
                 continue
             self.keep(line)
         self._close_item()
@@ -312,6 +317,39 @@ class _Parser:
                 return True  # papers, or an index leading to them: a section either way
         return False
 
+    def _title(self, index: int, line: str, match: re.Match) -> bool:
+        """The first ``# Title`` stays in the intro; a later one is a section (lists sectioned with ``#``)."""
+        if not self.seen_title or (self.entry is not None and self.entry.kind == HEADING):
+            self.seen_title = True
+            return False
+        self._open_section(index, line, _strip_closing_hashes(match.group("text") or "") or None, 1)
+        return True
+
+    # -- paragraph entries -------------------------------------------------------------------------
+    def _paragraph_line(self, index: int, line: str) -> bool:
+        """``**Title** \\`` with the paper's links on the next lines, a paragraph to itself."""
+        if self.paragraph_open:
+            if line.strip():
+                self.keep(line)
+                return True
+            self.paragraph_open = False
+            return False
+        if (self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING)
+                or (index and self.lines[index - 1].strip() and not _HEADING_LINE.match(self.lines[index - 1]))):
+            return False
+        found = parse_item(line, paragraph=True)
+        if found is None:
+            return False
+        end = index + 1
+        while end < len(self.lines) and self.lines[end].strip() and not _HEADING_LINE.match(self.lines[end]):
+            end += 1
+        if not fill_from_paragraph(found, self.lines[index + 1:end]):
+            return False
+        self._close_item()
+        self._add(Entry(_as_heading(found), index + 1, self.section.name), PARAGRAPH)
+        self.paragraph_open = True
+        return True
+
     # -- tables ----------------------------------------------------------------------------------
     def _table_header(self, index: int) -> list[str] | None:
         line = self.lines[index]
@@ -376,6 +414,7 @@ class _Parser:
     def _close_item(self) -> None:
         """The item's lines lose their common indentation (kept in ``indent``): its nested bullets
         are the note's own bullets, not code blocks."""
+        self.paragraph_open = False
         entry = self.entry
         if not self.item_open or entry is None:
             self.item_open = False

@@ -212,11 +212,18 @@ def _collect_links(line: str, links: list[Link], found: dict[str, str], skip: se
         kind = link_word(label)
         if kind == "paper" and paper is None:
             paper = link
-        elif kind and kind != "paper":
-            found.setdefault(kind, url)
-        elif kind is None:
-            found.setdefault(re.sub(r"[^\w]+", "-", plain_text(label).casefold()).strip("-") or "link", url)
+        else:
+            found.setdefault(link_key(kind, label), url)
     return paper
+
+
+def link_key(kind: str | None, label: str) -> str:
+    """The key of a resource link in a note's ``links``: its kind (code, project, ...), else its
+    label as a slug (a second paper link: ``pdf``, ``openreview``), never ``paper`` itself."""
+    if kind and kind != "paper":
+        return kind
+    key = re.sub(r"[^\w]+", "-", plain_text(label).casefold()).strip("-") or "link"
+    return "paper-link" if key == "paper" else key
 
 
 def _year_and_venue(line: str, start: int, end: int, spans: list, entry: EntryLine, *, want_year: bool = True,
@@ -252,19 +259,33 @@ def _mask_urls(line: str, start: int, end: int) -> str:
 # -- list items --------------------------------------------------------------------------------------
 _BULLET = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+)(?P<text>\S.*)$")
 _LEAD = re.compile(r"(?:[^\w\s\[*\"“'(<`]|\[(?:[A-Z][a-z]{2,8}\.? )?(?:19|20)\d{2}(?:[./-]\d{1,2})?\](?!\()|[ \t])+")
+_CHECKBOX = re.compile(r"\[[ xX]\][ \t]+")
 _BRACKET_TITLE = re.compile(r"\[([^\[\]]{8,})\](?![(\[])")
 _INSIGHT_MARK = re.compile(r"^(?:想法|idea|来自|from|new|NEW|updated?)", re.IGNORECASE)
 _PLAIN_VENUE = re.compile(r"[,.，]\s+(?P<venue>[A-Z][^,.\[\]*\d]{1,38}?)[,.\s]+\(?(?:19|20)\d{2}\b")
 _AUTHORS_SPLIT = re.compile(r"\s*(?:,|;|，|、|\band\b|&)\s*")
 
 
-def parse_item(line: str) -> EntryLine | None:
+def parse_item(line: str, *, paragraph: bool = False) -> EntryLine | None:
     """The paper of a list item, or None when the item is no paper (a table of contents line,
-    plain words, a link to a section or another file of the repository)."""
-    bullet = _BULLET.match(line)
-    if bullet is None:
-        return None
-    start, end = bullet.start("text"), len(line.rstrip())
+    plain words, a link to a section or another file of the repository). With ``paragraph``, the
+    first line of a paragraph entry (``**Title** \\``, its links on the next lines): no bullet,
+    and the caller decides whether the rest of the paragraph makes it a paper."""
+    if paragraph:
+        start = len(line) - len(line.lstrip())
+        if not line.startswith(("**", "__", "[**"), start):
+            return None
+    else:
+        bullet = _BULLET.match(line)
+        if bullet is None:
+            return None
+        start = bullet.start("text")
+    end = len(line.rstrip())
+    if paragraph and line[:end].endswith("\\"):  # a hard line break
+        end = len(line[:end - 1].rstrip())
+    checkbox = _CHECKBOX.match(line, start)  # `- [x] [BERT](notes/bert.md)`: a reading list's own item
+    if checkbox:
+        start = checkbox.end()
     lead = _LEAD.match(line, start)
     pos = lead.end() if lead else start
     if pos >= end:
@@ -281,8 +302,13 @@ def parse_item(line: str) -> EntryLine | None:
     if link_first is not None and not link_first.image:
         label = line[link_first.label[0]:link_first.label[1]]
         url = line[link_first.url[0]:link_first.url[1]]
-        if link_word(label) or not is_external(url) or not plain_text(label):
+        if link_word(label) or not plain_text(label) or (not is_external(url) and not checkbox):
             return None  # `[[code]](...)`, `[LLM](#llm)`, `[notes](docs/x.md)`: no paper
+        if not is_external(url):  # a ticked item's own notes file: the title, no paper URL
+            entry.title = plain_text(label)
+            _title_span(line, link_first.label, entry, spans)
+            entry.template = make_template(line, spans)
+            return entry
         inner = _strip_wrappers(line, link_first.label[0], link_first.label[1])
         if line[inner[0]] == "[" and line[inner[1] - 1] == "]":  # `[[Name, #tag]](url)`
             inner = (inner[0] + 1, inner[1] - 1)
@@ -326,9 +352,12 @@ def parse_item(line: str) -> EntryLine | None:
                 stop -= 1
             inner_start, inner_end = pos, _title_stop(line, pos, stop)
             title_end = inner_end
+        elif checkbox:  # `- [ ] Latent Consistency Models`: a paper still to read
+            inner_start, inner_end = pos, end
+            title_end = end
         else:
             return None  # words without a paper link: a note of the list, not a paper
-        weak = True
+        weak = not checkbox
         _sentence_title(line, inner_start, inner_end, entry, spans)
     if not entry.title or len(entry.title) < 2:
         return None
@@ -344,7 +373,7 @@ def parse_item(line: str) -> EntryLine | None:
     if entry.year is None and lead and (match := YEAR.search(line, start, pos)):  # `[Aug 2023] **Title**`
         entry.year = int(match.group())
         spans.append((match.start(), match.end(), "year"))
-    if weak and not (entry.url or entry.year or entry.venue):
+    if weak and not paragraph and not (entry.url or entry.year or entry.venue):
         return None  # `代码 [code](url)`: words and a code link
     entry.authors = [name for name in _authors(line, title_end, end) if name != entry.venue]
     entry.template = make_template(line, spans)
@@ -517,8 +546,8 @@ def parse_row(line: str, columns: list[str]) -> EntryLine | None:
             if paper_link is None:
                 paper_link = found or (candidates[0] if candidates else None)
                 if paper_link is not None and paper_link is not found:
-                    entry.links.pop(re.sub(r"[^\w]+", "-", plain_text(line[paper_link.label[0]:paper_link.label[1]])
-                                           .casefold()).strip("-") or "link", None)
+                    label = line[paper_link.label[0]:paper_link.label[1]]
+                    entry.links.pop(link_key(link_word(label), label), None)
             if entry.venue is None and candidates:  # `[[ECCV'22]](https://arxiv.org/...)`, not `[arXiv](...)`
                 label = line[candidates[0].label[0]:candidates[0].label[1]]
                 if not link_word(label) and (match := VENUE.search(label)):
@@ -632,3 +661,43 @@ def fill_from_nested(entry: "EntryLine | Any", lines: list[str]) -> None:  # an 
             names = [n.strip(" .") for n in _AUTHORS_SPLIT.split(value) if n.strip(" .")]
             if names and all(re.fullmatch(r"[A-Z][\w.'\- ]{0,40}|[\u4e00-\u9fff·]{2,8}", n) for n in names):
                 entry.authors = names
+
+
+def fill_from_paragraph(entry: "EntryLine | Any", lines: list[str]) -> bool:
+    """The links, venue and year on the lines after a paragraph entry's title
+    (``[[CVPR 2024](https://arxiv.org/abs/...)]``, ``[[Project](...)]``, ``*Authors* \\``); True when
+    they make it a paper (a link to it, or a venue or year)."""
+    for line in lines:
+        for link in find_links(line):
+            url = line[link.url[0]:link.url[1]]
+            if link.image or not is_external(url):
+                continue
+            label = plain_text(line[link.label[0]:link.label[1]])
+            kind = link_word(label)
+            named = VENUE.search(label) or YEAR.search(label)
+            if named and not kind:  # `[CVPR 2024](arxiv...)`: the paper, at that venue
+                if entry.url is None:
+                    entry.url = url
+                if entry.year is None and (year := YEAR.search(label)):
+                    entry.year = entry.fixed["year"] = int(year.group())
+                if entry.venue is None and (venue := re.sub(r"\s+", " ", YEAR.sub("", label)).strip(" ,.'’")):
+                    entry.venue = entry.fixed["venue"] = canonical_venue(venue)
+            elif entry.url is None and (kind == "paper" or link_info_kind(url) == "paper"):
+                entry.url = url  # `[[Website](https://arxiv.org/...)]` is the paper all the same
+            else:
+                entry.links.setdefault(link_key(kind, label), url)
+        if not entry.authors and (italic := re.fullmatch(r"\s*\*([^*]+)\*\s*\\?\s*", line)):
+            names = [n.strip(" .") for n in _AUTHORS_SPLIT.split(re.sub(r"\bet al\.?", "", italic.group(1))) if n.strip(" .")]
+            if names and all(re.fullmatch(r"[A-Z][\w.'\- ]{0,40}|[\u4e00-\u9fff·]{2,8}", n) for n in names):
+                entry.authors = names
+    if entry.url is not None:
+        entry.fixed["url"] = entry.url
+    return bool(entry.url or entry.year or entry.venue)
+
+
+def link_info_kind(url: str) -> str | None:
+    """``paper`` for a link to arXiv, a DOI or a proceedings page, whatever its label says."""
+    host = re.sub(r"^(?:https?:)?//", "", url.strip().casefold()).split("/")[0]
+    papers = ("arxiv.org", "doi.org", "openreview.net", "thecvf.com", "aclanthology.org", "proceedings.mlr.press",
+              "papers.nips.cc", "proceedings.neurips.cc", "dl.acm.org", "ieeexplore.ieee.org", "link.springer.com")
+    return "paper" if any(host == h or host.endswith("." + h) for h in papers) else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..core.body_scan import iter_prose_lines
 from ..core.library import Library
 from ..core.model import Note
-from .readme import HEADING, ITEM, ROW, bullet_prefix, render_heading, replace_count
+from .readme import HEADING, ITEM, PARAGRAPH, ROW, bullet_prefix, render_heading, replace_count
 from .readme_entries import render_row
 from .readme_state import EntryLayout, ReadmeState
 
@@ -124,7 +124,7 @@ def _section_entries(section: _Section) -> list[str]:
         entry = _entry_lines(slot.note, slot.layout, section.year, like=section.like)
         own = slot.layout.after if slot.layout else []
         if slot.moved and kind != HEADING and kind == previous_kind:  # joins the run of rows or items
-            lines += (separator if kind == ITEM else []) + entry
+            lines += {ITEM: separator, PARAGRAPH: [""]}.get(kind, []) + entry
             if _has_text(own):
                 deferred += ([""] if deferred and deferred[-1].strip() else []) + own
         elif not slot.moved:
@@ -247,6 +247,11 @@ def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | Non
         lead, trail = (layout.lead, layout.trail) if layout else (0, 0)
         body = _body_with_insights(note, layout, lead, trail, default_prefix="- ")
         return [first] + [indent + line if line.strip() else line for line in body]
+    if kind == PARAGRAPH:  # `**Title** \` and the paper's links on the lines after it
+        fallback = f"**[{note.title}]({url})**" if url else f"**{note.title}**"
+        heading = render_heading(template, **values, fallback=fallback)
+        lead, trail = (layout.lead, layout.trail) if layout else (0, 0)
+        return [heading] + _body_with_insights(note, layout, lead, trail, default_prefix="- ")
     heading = render_heading(template, **values)
     lead, trail = (layout.lead, layout.trail) if layout else (0, 1)
     return [heading] + _body_with_insights(note, layout, lead, trail, default_prefix=None)

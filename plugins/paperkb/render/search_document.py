@@ -25,6 +25,9 @@ _SEARCH_EXCLUDE = re.compile(r"\sdata-search-exclude(?=[\s>/=])")
 # one word "FieldsLLM".
 _TAG_AFTER_TAG = re.compile(r">(?=<)")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+# Comments are no text to search; paperkb's markers in them change from build to build, and the
+# document of an unchanged page must stay the same (core/pagefind_bundle.py writes only changes).
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _spaced_html(html: str, extra: set[str]) -> str:
@@ -44,7 +47,7 @@ def search_document(*, title: str, content_html: str, language: str,
     extra: set[str] = set()
     spaced_title, found = spaced(title)
     extra |= found
-    body = _SEARCH_EXCLUDE.sub(" data-pagefind-ignore", _HEADERLINK.sub("", content_html))
+    body = _SEARCH_EXCLUDE.sub(" data-pagefind-ignore", _HEADERLINK.sub("", _COMMENT.sub("", content_html)))
     body = _spaced_html(_TAG_AFTER_TAG.sub("> ", body), extra)
     # Filters and metadata sit outside the indexed body: their words are no excerpt text.
     facts = [f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>'
