@@ -124,14 +124,21 @@ class PagefindBundle:
         """A copy of the documents as they are now (hard links: instant, and untouched by
         later ``put``), to index in the background while pages go on changing."""
         copy = PagefindBundle(self.language)
-        for path in self.folder.rglob("*.html"):
-            target = copy.folder / path.relative_to(self.folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
         copy.urls = set(self.urls)
+        for folder, _dirs, names in os.walk(self.folder):
+            pages = [name for name in names if name.endswith(".html")]
+            if not pages:
+                continue
+            target = copy.folder / os.path.relpath(folder, self.folder)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in pages:
+                try:
+                    try:
+                        os.link(os.path.join(folder, name), target / name)
+                    except OSError:
+                        shutil.copyfile(os.path.join(folder, name), target / name)
+                except FileNotFoundError:  # removed meanwhile (`serve` goes on while this runs)
+                    pass
         return copy
 
     def _name(self, path: Path) -> str:
