@@ -33,7 +33,7 @@ from ..core.model import Note
 from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
 from ..render.index_pages import GeneratedPage
-from ..render.search_document import search_document
+from ..render.search_document import document_digest, search_document
 from .assets import ASSETS_DIR
 from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature, PageRender
@@ -145,10 +145,12 @@ class PagefindSearch(Feature):
                 filters["tag"] = [str(t) for t in tags]
             meta = {"year": str(year or ""), KIND: KIND_LABELS[kind]}
         sort = {"year": meta["year"]} if meta.get("year") else {}
-        document = search_document(title=str(title), content_html=page.content or "" if html is None else html,
-                                   language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        inputs = dict(title=str(title), content_html=page.content or "" if html is None else html,
+                      language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        made_from = document_digest(**inputs)
         self.filters[url] = filters
-        self.bundle.put(url, document)
+        if not self.bundle.reuse(url, made_from):  # (the same page as in the last build: its document is kept)
+            self.bundle.put(url, search_document(**inputs), made_from)
         self.rendered.add(url)
 
     def place_panel_script(self, html: str) -> str:

@@ -9,9 +9,15 @@ takes the spaces between Han characters out again before it shows a title or an 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
+from ..core import chinese_words
 from ..core.chinese_words import spaced
 from .escape import escape
 
@@ -64,3 +70,23 @@ def search_document(*, title: str, content_html: str, language: str,
             f"<title>{escape(title)}</title></head><body>"
             f'<div hidden>{"".join(facts)}</div>'
             f"<main data-pagefind-body>\n{body}\n</main></body></html>")
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """What documents depend on besides their inputs: this module, the word splitter, jieba."""
+    try:
+        jieba_version = version("jieba")
+    except PackageNotFoundError:
+        jieba_version = "?"
+    files = (Path(__file__), Path(chinese_words.__file__))
+    return repr([(f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files] + [jieba_version])
+
+
+def document_digest(*, title: str, content_html: str, language: str, filters: Mapping[str, Sequence[str]],
+                    meta: Mapping[str, str], sort: Mapping[str, str] | None = None) -> str:
+    """A digest of everything ``search_document`` makes a document from (the same arguments), and
+    of its code: equal digests, equal documents."""
+    inputs = [_code_stamp(), title, content_html, language, {k: list(v) for k, v in filters.items()},
+              dict(meta), dict(sort or {})]
+    return hashlib.sha1(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

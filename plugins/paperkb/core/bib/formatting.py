@@ -29,7 +29,7 @@ from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import biblatex_for_pybtex, url_from_latex
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
-_CACHE_VERSION = f"5/pybtex-{pybtex_version}"
+_CACHE_VERSION = f"6/pybtex-{pybtex_version}"  # 6: names and \url commands read like other fields
 # Below this many references formatting takes a fraction of a second: no cache file is written.
 DISK_CACHE_MIN_ENTRIES = 200
 
@@ -89,7 +89,8 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
     persons: dict[str, list[Person]] = {}
     for item in entry.published_fields():
         if item.name in PERSON_FIELDS:
-            persons.setdefault(item.name, [Person(n) for n in split_name_list(item.value) if n.strip()])
+            persons.setdefault(item.name, [Person(biblatex_for_pybtex(name))
+                                           for name in split_name_list(item.value) if name.strip()])
         elif item.enclosing == "no-enclosing" and item.name == "month":
             fields.append((item.name, _MONTHS.get(item.value.strip().lower()[:3], item.value)))
         elif item.name == "url" and not _is_safe_url(url_from_latex(item.value)):
