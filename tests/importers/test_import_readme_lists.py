@@ -396,3 +396,15 @@ def test_paragraph_entries_ticked_items_and_hash_sections(tmp_path):
     library = load_library(notes)
     assert [p for p in library.problems if p.severity.name == "ERROR"] == []
     assert normalise(export_readme(library, load_state(notes))) == normalise(PARAGRAPHS_AND_TICKS)
+
+
+def test_ticked_items_under_the_title_are_papers_beside_sections(tmp_path):
+    source = "# paper-reading-note\n\n李沐论文精读笔记\n\n- [x] [ViT](./notes/003_vit.md)\n- [ ] CLIP improve\n\n" \
+             "## LLM\n- [x] [GPT](https://openai.com/research/language-unsupervised)\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    assert [(p.entry.heading.title, p.entry.field) for p in report.notes] == [
+        ("ViT", None), ("CLIP improve", None), ("GPT", "LLM")]
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
