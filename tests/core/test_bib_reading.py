@@ -268,6 +268,13 @@ def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
     assert formatted["web2020"].text.startswith("A web page. 2020. URL: https://example.org")
 
 
+def test_spacing_accents_of_zotero_go_on_their_letter():
+    from paperkb.core.bib.latex import latex_to_text
+
+    written = r"Huba{\textasciicaron}cek, Ond{\textasciicaron}rej and Z{\textasciicaron}elezny, Filip"
+    assert latex_to_text(written) == "Hubaček, Ondřej and Železny, Filip"
+
+
 @pytest.mark.parametrize("written, for_pybtex", [
     (r"methodology\hyphen independent", "methodology-independent"),  # a control word eats the space
     (r"\mkbibquote{Intention} und", "``Intention'' und"),
@@ -275,6 +282,10 @@ def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
     (r"a\slash b, \"{o} \c{c} {GPT}", r'a/b, \"{o} \c{c} {GPT}'),  # accents and braces: pybtex reads them
     (r"\emph", ""),
     (r"\textless{}script\textgreater{} a\textless{}b", "<script> a<b"),  # paperkb's own "<" (pybtex escapes it)
+    # Zotero: an accent that PDF metadata had beside its letter; \url outside the url field
+    (r"Huba{\textasciicaron}cek, S{\textasciicaron}ourek", r"Huba\v{c}ek, \v{S}ourek"),
+    (r"x\textasciicaron{} y", "xˇ y"),
+    (r"\url{https://homotopytypetheory.org/book}", "{https://homotopytypetheory.org/book}"),
 ])
 def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
     from paperkb.core.bib.latex import biblatex_for_pybtex

@@ -10,18 +10,25 @@ With a cache folder (``keep_in``) the documents stay there between builds: a bui
 only the documents that changed and removes those of pages that are gone. Files are what a
 build costs most on some disks (removing 2,000 of them took 4-13 s here, against ~0.5 s to
 write them); a document on disk is used only when it holds exactly the bytes the build made,
-so nothing read from the cache reaches the index unchecked. A second build of the same project
-at the same time (a lock says so) works in a temporary folder instead."""
+so nothing read from the cache reaches the index unchecked. Making a document (jieba's words of
+every Chinese sentence) costs too: a signed manifest names, per document, a digest of what it was
+made from and of its bytes, so a page whose inputs are the same (``reuse``) keeps its document
+once the file is found to hold those bytes. A second build of the same project at the same time
+(a lock says so) works in a temporary folder instead."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import os
 import posixpath
 import shutil
 import tempfile
 import threading
 from pathlib import Path
+
+from .cache_file import read_signed_cache_file, write_signed_cache_file
 
 # What the search page needs from Pagefind's output; its own UIs are not shipped.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -43,6 +50,12 @@ class PagefindBundle:
             self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
         self.urls: set[str] = set()
         self._unconfirmed: set[Path] = set()  # documents on disk no page of this build has put yet
+        # document path (relative) -> (digest of what it was made from, digest of its bytes)
+        self._made_from: dict[str, tuple[str, str]] = {}
+
+    @property
+    def _manifest(self) -> Path:
+        return self.folder / "manifest.json"
 
     @property
     def kept(self) -> bool:
@@ -64,12 +77,39 @@ class PagefindBundle:
         those no page puts are removed before indexing (``write``)."""
         self.urls = set()
         self._unconfirmed = set(self.folder.rglob("*.html"))
+        self._made_from = {}
+        if self.kept:
+            try:
+                data = json.loads(read_signed_cache_file(self._manifest, "search documents") or b"{}")
+                self._made_from = {str(k): (str(v[0]), str(v[1])) for k, v in data.items()}
+            except (ValueError, TypeError, IndexError, AttributeError):  # unreadable: documents are made again
+                self._made_from = {}
 
-    def put(self, url: str, document: str) -> None:
+    def reuse(self, url: str, made_from: str) -> bool:
+        """Keep the document of ``url`` if it was made from ``made_from`` (a digest of the
+        page's text and facets) and its file still holds the bytes it was written with."""
+        path = self._path(url)
+        known = self._made_from.get(self._name(path))
+        if known is None or known[0] != made_from:
+            return False
+        try:
+            if hashlib.sha1(path.read_bytes()).hexdigest() != known[1]:
+                return False
+        except OSError:
+            return False
+        self._unconfirmed.discard(path)
+        self.urls.add(url)
+        return True
+
+    def put(self, url: str, document: str, made_from: str | None = None) -> None:
         path = self._path(url)
         data = document.encode("utf-8")
         self._unconfirmed.discard(path)
         self.urls.add(url)
+        if made_from is None:
+            self._made_from.pop(self._name(path), None)
+        else:
+            self._made_from[self._name(path)] = (made_from, hashlib.sha1(data).hexdigest())
         try:
             if path.read_bytes() == data:  # the same document as last time: no file written
                 return
@@ -84,24 +124,40 @@ class PagefindBundle:
         """A copy of the documents as they are now (hard links: instant, and untouched by
         later ``put``), to index in the background while pages go on changing."""
         copy = PagefindBundle(self.language)
-        for path in self.folder.rglob("*.html"):
-            target = copy.folder / path.relative_to(self.folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
         copy.urls = set(self.urls)
+        for folder, _dirs, names in os.walk(self.folder):
+            pages = [name for name in names if name.endswith(".html")]
+            if not pages:
+                continue
+            target = copy.folder / os.path.relpath(folder, self.folder)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in pages:
+                try:
+                    try:
+                        os.link(os.path.join(folder, name), target / name)
+                    except OSError:
+                        shutil.copyfile(os.path.join(folder, name), target / name)
+                except FileNotFoundError:  # removed meanwhile (`serve` goes on while this runs)
+                    pass
         return copy
 
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
     def remove(self, url: str) -> None:
-        self._path(url).unlink(missing_ok=True)
+        path = self._path(url)
+        path.unlink(missing_ok=True)
+        self._made_from.pop(self._name(path), None)
         self.urls.discard(url)
 
     def _drop_unconfirmed(self) -> None:
         for path in self._unconfirmed:
             path.unlink(missing_ok=True)
+            self._made_from.pop(self._name(path), None)
         self._unconfirmed = set()
+        if self.kept:
+            write_signed_cache_file(self._manifest, json.dumps(self._made_from, sort_keys=True).encode("utf-8"),
+                                    "search documents")
 
     def write(self, output: Path) -> int:
         """Index every document and write the bundle into ``output`` (replaced whole); the number

@@ -10,6 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
+from ..core.note_memo import NoteMemo
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
 from ..core.model import Note
@@ -33,6 +34,7 @@ class BibTeXGlue(Feature):
         self.renderer: PandocCiteRenderer | None = None
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
+        self.memo: NoteMemo | None = None  # `serve`: each note's Reference kept between builds (plugin.on_startup)
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
         self._planned: tuple[list[GeneratedPage], str] | None = None
@@ -70,7 +72,9 @@ class BibTeXGlue(Feature):
         self.site = site
         reuse = build.same_notes and self._planned is not None and self.references is not None
         if not reuse:  # (serve: only a note's body changed, the references are the same)
-            self.references = References(library)
+            self.references = References(library, self.memo)
+            if self.memo is not None:
+                self.memo.forget_unused()
             self.formatted = self.formatter.format_all([r.entry for r in self.references])
             self.formatter.save()
         self.renderer = PandocCiteRenderer(self.references, site)

@@ -20,6 +20,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from ..core.model import Note
 from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
 from ..render.index_pages import GeneratedPage
-from ..render.search_document import search_document
+from ..render.search_document import document_digest, search_document
 from .assets import ASSETS_DIR
 from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature, PageRender
@@ -144,10 +145,12 @@ class PagefindSearch(Feature):
                 filters["tag"] = [str(t) for t in tags]
             meta = {"year": str(year or ""), KIND: KIND_LABELS[kind]}
         sort = {"year": meta["year"]} if meta.get("year") else {}
-        document = search_document(title=str(title), content_html=page.content or "" if html is None else html,
-                                   language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        inputs = dict(title=str(title), content_html=page.content or "" if html is None else html,
+                      language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        made_from = document_digest(**inputs)
         self.filters[url] = filters
-        self.bundle.put(url, document)
+        if not self.bundle.reuse(url, made_from):  # (the same page as in the last build: its document is kept)
+            self.bundle.put(url, search_document(**inputs), made_from)
         self.rendered.add(url)
 
     def place_panel_script(self, html: str) -> str:
@@ -179,8 +182,8 @@ class PagefindSearch(Feature):
         if not later:
             self.write(site_dir)
             return
-        filters = dict(self.filters)  # as they are now: the index is made from this snapshot
-        self.indexer.submit(self.bundle.snapshot(), site_dir,
+        filters = dict(self.filters)  # as they are now (a newer edit submits newer ones)
+        self.indexer.submit(self.bundle.snapshot, site_dir,
                             lambda bundle, folder: self._write_bundle(bundle, folder, filters))
 
     def wait(self) -> None:
@@ -228,18 +231,22 @@ class PagefindSearch(Feature):
 
 class BackgroundIndexer:
     """One Pagefind run at a time, in a thread; a newer request replaces one not started yet
-    (a burst of saves is indexed once, from the last snapshot)."""
+    (a burst of saves is indexed once). The thread waits until the saves pause (``settle``)
+    before it copies the documents (``snapshot``) and runs Pagefind: the page an edit changed is
+    rendered and shown first, without a search index being made beside it on the same cores."""
 
-    def __init__(self) -> None:
+    def __init__(self, settle: float = 1.0) -> None:
+        self.settle = settle
         self._cond = threading.Condition()
-        self._pending: tuple[PagefindBundle, str, Any] | None = None
+        self._pending: tuple[Callable[[], PagefindBundle], str, Any] | None = None
+        self._submitted = 0.0
         self._running = False
 
-    def submit(self, bundle: PagefindBundle, site_dir: str, write) -> None:
+    def submit(self, snapshot: Callable[[], PagefindBundle], site_dir: str, write) -> None:
         with self._cond:
-            if self._pending is not None:
-                self._pending[0].close()
-            self._pending = (bundle, site_dir, write)
+            self._pending = (snapshot, site_dir, write)
+            self._submitted = time.monotonic()
+            self._cond.notify_all()
             if not self._running:
                 self._running = True
                 threading.Thread(target=self._run, name="paperkb-search-index", daemon=True).start()
@@ -247,17 +254,22 @@ class BackgroundIndexer:
     def _run(self) -> None:
         while True:
             with self._cond:
+                while self._pending is not None and (quiet := time.monotonic() - self._submitted) < self.settle:
+                    self._cond.wait(self.settle - quiet)
                 if self._pending is None:
                     self._running = False
                     self._cond.notify_all()
                     return
-                (bundle, site_dir, write), self._pending = self._pending, None
+                (snapshot, site_dir, write), self._pending = self._pending, None
+            bundle = None
             try:
+                bundle = snapshot()
                 write(bundle, site_dir)
             except Exception:  # noqa: BLE001 - `serve` goes on; the next edit indexes again
                 log.warning("paperkb: the search index could not be updated", exc_info=True)
             finally:
-                bundle.close()
+                if bundle is not None:
+                    bundle.close()
 
     def wait(self) -> None:
         with self._cond:

@@ -72,6 +72,7 @@ from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
+from ..core.note_memo import NoteMemo
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
 from .blog import Feeds
@@ -136,6 +137,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
+        self.explore = Explore()  # the Explore table and the compact per-note JSON for the browser
+        self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
             ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
@@ -152,8 +155,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             TextLinks(),  # [[key]], ![[key]], links to drafts
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
-            Indexes(self.layout),  # home, statistics, insights, tag and facet pages
-            Explore(),  # the Explore table and the compact per-note JSON for the browser
+            self.indexes,  # home, statistics, insights, tag and facet pages
+            self.explore,  # the Explore table and the compact per-note JSON for the browser
             # Before the references: a cold build's diagrams go to the workers while pybtex
             # formats every reference (1-2 ms an entry) in this process.
             self.citations,
@@ -168,6 +171,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
         self.citations.keep_drawn = command == "serve"
+        # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
+        self.indexes.memo = NoteMemo() if command == "serve" else None
+        self.explore.memo = NoteMemo() if command == "serve" else None
+        self.bib.memo = NoteMemo() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.live = LiveBuild(config=config)

@@ -12,6 +12,7 @@ from pybtex.database import Person
 
 from ..library import Library
 from ..model import Note
+from ..note_memo import NoteMemo
 from .entry import BibEntry
 from .writer import note_entry, write_bibtex
 
@@ -78,14 +79,19 @@ def author_label(names: list[str], author_count: int, title: str) -> str:
 
 
 class References:
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, memo: NoteMemo | None = None) -> None:
+        """``memo``: `serve` keeps each note's Reference (its entry, its parsed names) while the note is the same."""
         self.library = library
         drafts = library.drafts
         refs: dict[str, Reference] = {}
         bib = library.bibliography
         for note in library.notes.values():
-            entry = bib.get(note.key) or note_entry(note)
-            refs[note.key] = Reference(note.key, entry, note)
+            if memo is None:
+                refs[note.key] = Reference(note.key, bib.get(note.key) or note_entry(note), note)
+            else:  # (by the .bib entry too: an edited .bib makes a new one)
+                entry = bib.get(note.key)
+                refs[note.key] = memo.get(note, lambda note=note, entry=entry: Reference(
+                    note.key, entry or note_entry(note), note), "reference", id(entry))
         for entry in bib:
             if entry.key not in refs and entry.key not in drafts:
                 refs[entry.key] = Reference(entry.key, entry, None)
