@@ -396,3 +396,31 @@ def test_paragraph_entries_ticked_items_and_hash_sections(tmp_path):
     library = load_library(notes)
     assert [p for p in library.problems if p.severity.name == "ERROR"] == []
     assert normalise(export_readme(library, load_state(notes))) == normalise(PARAGRAPHS_AND_TICKS)
+
+
+def test_ticked_items_under_the_title_are_papers_beside_sections(tmp_path):
+    source = "# paper-reading-note\n\n李沐论文精读笔记\n\n- [x] [ViT](./notes/003_vit.md)\n- [ ] CLIP improve\n\n" \
+             "## LLM\n- [x] [GPT](https://openai.com/research/language-unsupervised)\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    assert [(p.entry.heading.title, p.entry.field) for p in report.notes] == [
+        ("ViT", None), ("CLIP improve", None), ("GPT", "LLM")]
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
+
+
+def test_a_field_spelled_in_another_case_joins_its_section(tmp_path):
+    source = "# R\n\n## LLM\n\n- [Scaling Laws for Neural Language Models](https://arxiv.org/abs/2001.08361) - 2020\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    (notes / "papers" / "gpt3.md").write_text(note("Language Models are Few-Shot Learners", year=2020, field="llm ",
+                                                   links={"paper": "https://arxiv.org/abs/2005.14165"}),
+                                              encoding="utf-8")
+    lines = export_readme(load_library(notes), load_state(notes)).split("\n")
+    assert lines.count("## LLM") == 1 and not any(line.startswith("## llm") for line in lines)
+    assert lines[lines.index("## LLM") + 2:lines.index("## LLM") + 4] == [
+        "- [Scaling Laws for Neural Language Models](https://arxiv.org/abs/2001.08361) - 2020",
+        "- [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165) - 2020"]
