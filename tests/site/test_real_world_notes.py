@@ -212,6 +212,9 @@ Let $$T_f$$ be the functions such that $$\\forall n \\in N(m), R(n, T_f) \\neq \
 
 $$alone = 1$$
 
+> [!note] Diagrams
+> - We pick a *functor* $$D: \\mathscr I \\to \\mathscr C$$ and call it a diagram.
+
 Code stays: `$$x$$ in code`.
 """
 
@@ -228,8 +231,9 @@ def test_display_math_inside_text_and_callout_lists_as_obsidian_writes_it(tmp_pa
     assert any("\\forall n \\in N(m)" in i for i in inline)
     callout = article[article.index('<div class="admonition def">'):]
     items = re.findall(r"<li>(.*?)</li>", callout, flags=re.S)
-    assert len(items) == 2 and all('<div class="arithmatex"' in i for i in items), items
+    assert len(items) == 3 and all('<div class="arithmatex"' in i for i in items[:2]), items
     assert '<div class="arithmatex" data-search-exclude>\\[alone = 1\\]</div>' in article
+    assert "\\(\\displaystyle D: \\mathscr I \\to \\mathscr C\\)" in inline  # in a callout's list
     assert "<code>$$x$$ in code</code>" in article
 
 
