@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -424,3 +425,15 @@ def test_a_field_spelled_in_another_case_joins_its_section(tmp_path):
     assert lines[lines.index("## LLM") + 2:lines.index("## LLM") + 4] == [
         "- [Scaling Laws for Neural Language Models](https://arxiv.org/abs/2001.08361) - 2020",
         "- [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165) - 2020"]
+
+
+def test_a_title_of_one_endless_word_still_fits_a_file_name(tmp_path):
+    source = "## T\n\n| Title | Year |\n|---|---|\n| " + "x" * 5000 + " | 2018 |\n| [Short](https://example.org/s) | 2019 |\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    keys = [p.key for p in report.notes]
+    assert len(keys[0]) <= 100 and re.fullmatch(r"x+-[0-9a-f]{8}", keys[0]) and keys[1] == "short"
+    assert all(p.result and p.result.path.is_file() for p in report.notes)
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
