@@ -14,6 +14,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
+                  A first build's new diagrams leave for worker processes as they are planned
+                  (render/graph_renderer.py), which also format a share of its new references.
                   MkDocs' warnings about links to missing files will name the line and give a hint
                   (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
