@@ -42,6 +42,12 @@ math = true
 ## 复杂度
 
 每块内右指针单调，总移动 $O(n\\sqrt{n})$。
+
+{{< admonition tip "参考代码" false >}}
+```cpp
+int block = sqrt(n);  // {{< not a shortcode >}}
+```
+{{< /admonition >}}
 """,
     "content/post/draft-notes.md": '+++\ntitle = "Unfinished"\ndate = 2021-03-04\ndraft = true\n+++\nNot yet.\n',
     "content/post/broken.md": '+++\ntitle = "Broken"\ndate = 2021-03-04\ntags = ["a", \n+++\nbody\n',
@@ -69,6 +75,8 @@ def test_hugo_posts_are_imported(tmp_path):
     assert post.data["params"] == {"math": True}
     assert "draft" not in post.data
     assert "<!-- more -->" in post.body and "$O(n\\sqrt{n})$" in post.body
+    # the themes' admonition shortcode is a collapsible admonition, its code block inside it
+    assert '??? tip "参考代码"\n    ```cpp\n    int block = sqrt(n);' in post.body
     draft = parse_front_matter((notes / "blog" / "posts" / "draft-notes.md").read_text(encoding="utf-8"))
     assert draft.data["draft"] is True
 
@@ -79,6 +87,7 @@ def test_hugo_posts_are_imported(tmp_path):
     # the shortcode stays as text, with its line
     assert "Hugo shortcode '{{< figure src=\"/img/mo.png\" title=\"Pointer moves\" >}}'" \
         in problems[("莫队算法详解.md", 19)]
+    assert not any("admonition" in m or "not a shortcode" in m for m in problems.values()), problems
 
 
 def test_imported_hugo_blog_builds(tmp_path, capsys):
@@ -91,4 +100,6 @@ def test_imported_hugo_blog_builds(tmp_path, capsys):
     assert site.ok, site.messages
     post = site.html("blog/2019/07/15/莫队算法详解/")
     assert "莫队把询问按块排序" in post and "每块内右指针单调" in post
+    details = post[post.index('<details class="tip">'):post.index("</details>")]
+    assert "参考代码" in details and "sqrt" in details and "<code" in details
     assert "Unfinished" not in site.all_text()  # the draft

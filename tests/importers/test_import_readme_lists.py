@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -396,3 +397,43 @@ def test_paragraph_entries_ticked_items_and_hash_sections(tmp_path):
     library = load_library(notes)
     assert [p for p in library.problems if p.severity.name == "ERROR"] == []
     assert normalise(export_readme(library, load_state(notes))) == normalise(PARAGRAPHS_AND_TICKS)
+
+
+def test_ticked_items_under_the_title_are_papers_beside_sections(tmp_path):
+    source = "# paper-reading-note\n\n李沐论文精读笔记\n\n- [x] [ViT](./notes/003_vit.md)\n- [ ] CLIP improve\n\n" \
+             "## LLM\n- [x] [GPT](https://openai.com/research/language-unsupervised)\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    assert [(p.entry.heading.title, p.entry.field) for p in report.notes] == [
+        ("ViT", None), ("CLIP improve", None), ("GPT", "LLM")]
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
+
+
+def test_a_field_spelled_in_another_case_joins_its_section(tmp_path):
+    source = "# R\n\n## LLM\n\n- [Scaling Laws for Neural Language Models](https://arxiv.org/abs/2001.08361) - 2020\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    (notes / "papers" / "gpt3.md").write_text(note("Language Models are Few-Shot Learners", year=2020, field="llm ",
+                                                   links={"paper": "https://arxiv.org/abs/2005.14165"}),
+                                              encoding="utf-8")
+    lines = export_readme(load_library(notes), load_state(notes)).split("\n")
+    assert lines.count("## LLM") == 1 and not any(line.startswith("## llm") for line in lines)
+    assert lines[lines.index("## LLM") + 2:lines.index("## LLM") + 4] == [
+        "- [Scaling Laws for Neural Language Models](https://arxiv.org/abs/2001.08361) - 2020",
+        "- [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165) - 2020"]
+
+
+def test_a_title_of_one_endless_word_still_fits_a_file_name(tmp_path):
+    source = "## T\n\n| Title | Year |\n|---|---|\n| " + "x" * 5000 + " | 2018 |\n| [Short](https://example.org/s) | 2019 |\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(source, encoding="utf-8")
+    notes = tmp_path / "notes"
+    report = import_readme(readme, notes_dir=notes, project_root=tmp_path)
+    keys = [p.key for p in report.notes]
+    assert len(keys[0]) <= 100 and re.fullmatch(r"x+-[0-9a-f]{8}", keys[0]) and keys[1] == "short"
+    assert all(p.result and p.result.path.is_file() for p in report.notes)
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)

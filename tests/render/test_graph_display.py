@@ -640,3 +640,15 @@ def test_sfdp_layout_is_cached_by_structure_and_signed(tmp_path):
     data = path.read_bytes()
     path.write_bytes(data[:-3] + b"9]]")  # an edited file is not used
     assert cache.get(digest, 5) is None
+
+
+def test_closing_the_renderer_stops_the_workers_batches_at_once(tmp_path):
+    """A build that ends early (an error, Ctrl-C) does not wait for the workers to finish the
+    diagrams they were sent: what no worker has started is left undrawn."""
+    renderer = GraphRenderer(tmp_path / "cache", workers=1)
+    dots = [f'digraph g {{ n{i} -> m{i} -> o{i}; }}\n' for i in range(400)]
+    for i, dot in enumerate(dots):
+        renderer.submit(dot, str(i))
+    renderer.start()
+    renderer.close()
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) < 24  # not even half of the batch under way

@@ -10,6 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatter, FrontMatterError
 
 _TOML_BLOCK = re.compile(r"\A\ufeff?\+{3}[ \t]*\r?\n(?P<toml>.*?)(?:\r?\n)?^\+{3}[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -59,3 +60,54 @@ def hugo_site(path: Path) -> Path | None:
             if any((root / name).is_file() for name in _CONFIG_FILES) or (root / "config").is_dir():
                 return root
     return None
+
+
+# The admonition shortcode of Hugo's LoveIt / DoIt / FixIt themes, as a block of its own:
+# {{< admonition type="tip" title="A title" open=false >}} or {{% admonition tip "A title" false %}}
+_ADMONITION_OPEN = re.compile(r"^(?P<indent>[ \t]*)\{\{[<%]-?\s*admonition\b(?P<args>[^\n]*?)-?[%>]\}\}[ \t]*$")
+_ADMONITION_CLOSE = re.compile(r"^[ \t]*\{\{[<%]-?\s*/admonition\s*-?[%>]\}\}[ \t]*$")
+_ARGUMENT = re.compile(r'(?:(?P<name>\w+)=)?(?:"(?P<quoted>[^"]*)"|`(?P<raw>[^`]*)`|(?P<bare>[^\s"`]+))')
+
+
+def _admonition_head(args: str) -> str:
+    """``??? tip "A title"`` from the shortcode's arguments (positional: type, title, open)."""
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for match in _ARGUMENT.finditer(args):
+        value = next(v for v in (match.group("quoted"), match.group("raw"), match.group("bare")) if v is not None)
+        if match.group("name"):
+            named[match.group("name")] = value
+        else:
+            positional.append(value)
+    names = ("type", "title", "open")
+    for name, value in zip(names, positional):
+        named.setdefault(name, value)
+    kind = re.sub(r"[^\w-]", "", named.get("type", "note")) or "note"
+    title = named.get("title", "").replace('"', "&quot;")
+    is_open = named.get("open", "true").strip().lower() != "false"  # the themes open it by default
+    return f"???{'+' if is_open else ''} {kind}" + (f' "{title}"' if title else "")
+
+
+def admonition_shortcodes(body: str) -> tuple[str, int]:
+    """``{{< admonition >}}`` ... ``{{< /admonition >}}`` blocks as collapsible admonitions
+    (pymdownx.details), nested ones too, outside code; returns the body and how many. A body
+    whose openings and closings do not pair up is left as written (the shortcode warning names
+    the lines)."""
+    lines = body.split("\n")
+    prose = {index for index, _ in iter_prose_lines(body)}
+    openings = [i for i in prose if _ADMONITION_OPEN.match(lines[i])]
+    closings = [i for i in prose if _ADMONITION_CLOSE.match(lines[i])]
+    if not openings or len(openings) != len(closings):
+        return body, 0
+    out: list[str] = []
+    depth = 0
+    for index, line in enumerate(lines):
+        if index in prose and (opening := _ADMONITION_OPEN.match(line)) is not None:
+            out.append("    " * depth + _admonition_head(opening.group("args")))
+            depth += 1
+        elif index in prose and depth and _ADMONITION_CLOSE.match(line):
+            depth -= 1
+            out.append("")
+        else:
+            out.append("    " * depth + line if line.strip() else "")
+    return "\n".join(out), len(openings)

@@ -40,7 +40,7 @@ from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, ProblemLog, Severity, display_path
 from ..core.text_encoding import not_utf8
-from .hugo import SHORTCODE, has_toml_front_matter, hugo_site, parse_toml_front_matter
+from .hugo import SHORTCODE, admonition_shortcodes, has_toml_front_matter, hugo_site, parse_toml_front_matter
 from .post_authors import AuthorBook
 from .post_body import code_tags_to_fences, kramdown_inline_math, warn_old_site_links
 from .writer import SafeWriter, WriteResult, markdown_file
@@ -272,7 +272,10 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     body, _fenced = code_tags_to_fences(body)  # {% highlight python %} ... {% endhighlight %}
     if kind == "jekyll":  # kramdown's inline $$x$$
         body, _converted = kramdown_inline_math(body)
-    _warn_template_tags(code_tags_to_fences(fm.body)[0], fm.body_line, kind, log, mdx=path.suffix == ".mdx")
+    if kind == "hugo":  # {{< admonition >}} of the LoveIt-style themes
+        body, _converted = admonition_shortcodes(body)
+    _warn_template_tags(admonition_shortcodes(code_tags_to_fences(fm.body)[0])[0], fm.body_line, kind, log,
+                        mdx=path.suffix == ".mdx")
     body, _ = neutralize_active_html(body)  # someone else's blog: its HTML shows, never runs
     for at, what in neutralize_active_html(fm.body, fm.body_line)[1]:
         log.warning(at, active_html_message(what))

@@ -147,6 +147,7 @@ def split_lines(text: str) -> tuple[list[str], bool]:
     return lines, final_newline
 
 
+_TICKED = re.compile(r"^ {0,3}[-*+][ \t]+\[[ xX]\][ \t]")
 _TITLE_LINE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<text>.*?)[ \t]*$")
 _HEADING_LINE = re.compile(r"^ {0,3}(?P<hashes>#{2,6})(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 SHAPES = ("'### 2022 - [Title](url)' headings, Markdown tables with a Title or Paper column, "
@@ -357,15 +358,16 @@ class _Parser:
             return None
         return table_columns(line)
 
-    def _intro_section(self, index: int) -> None:
-        """With ``papers_in_intro``: papers above any section get a section without a name (no field)."""
-        if self.section is None and self.papers_in_intro:
+    def _intro_section(self, index: int, *, surely: bool = False) -> None:
+        """Papers above any section get a section without a name (no field): a table of papers or
+        ticked items (``- [x] [BERT](...)``) always, other list items when no section holds papers."""
+        if self.section is None and (self.papers_in_intro or surely):
             self.section = Section(None, index + 1, [])
             self.sections.append(self.section)
 
     def _table_line(self, index: int, line: str) -> bool:
         if self.section is None and self._table_header(index) is not None:
-            self._intro_section(index)
+            self._intro_section(index, surely=True)
         if self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING):
             return False
         if self.columns is not None:
@@ -387,7 +389,7 @@ class _Parser:
     # -- list items ------------------------------------------------------------------------------
     def _list_line(self, index: int, line: str) -> bool:
         if self.section is None and _paper_item(line) is not None:
-            self._intro_section(index)
+            self._intro_section(index, surely=bool(_TICKED.match(line)))
         if self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING):
             return False
         if self.item_open:

@@ -64,7 +64,7 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
     arrivals: dict[int, list[_Slot]] = {}  # id(section) -> new slots, newest first
     for note in sorted((n for n in library if n.key not in placed), key=_newest_first):
         name = _section_of(note)
-        same = [s for s in sections if s.field == name]
+        same = [s for s in sections if _same_field(s.field, name)]
         target = next((s for s in same if s.year is not None and s.year == note.year), None)
         if target is None and name is None:
             target = next((s for s in same if s.name is None), None)
@@ -72,7 +72,7 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
             target = next((s for s in same if s.year is None), same[0] if same else None)
         if target is None:
             name = name or OTHERS
-            target = next((s for s in sections if s.field == name), None) or new_sections.get(name)
+            target = next((s for s in sections if _same_field(s.field, name)), None) or new_sections.get(name)
         if target is None:
             target = new_sections[name] = _Section(name, [f"## {name}", ""], new=True, field=name)
         arrivals.setdefault(id(target), []).append(_Slot(note, recorded_entries.get(note.key), moved=True))
@@ -149,10 +149,14 @@ def _section_of(note: Note) -> str | None:
 def _belongs(note: Note, section_field: str | None) -> bool:
     """A note stays in the section it was imported from while its first field is the section's
     (none for a section named by a year, ``## 2025``)."""
-    field_name = _section_of(note)
-    if field_name is None or section_field is None:
-        return field_name == section_field
-    return " ".join(field_name.split()).casefold() == " ".join(section_field.split()).casefold()
+    return _same_field(_section_of(note), section_field)
+
+
+def _same_field(a: str | None, b: str | None) -> bool:
+    """Fields alike up to case and spaces are one (the library spells each field one way)."""
+    if a is None or b is None:
+        return a == b
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _has_text(lines: list[str]) -> bool:

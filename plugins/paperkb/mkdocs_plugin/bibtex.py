@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from ..core.bib.formatting import FormattedReference, ReferenceFormatter
+from ..core.bib.formatting import FormattedReference, ReferenceFormatter, WorkerRun
 from ..core.note_memo import NoteMemo
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
@@ -30,6 +30,7 @@ from .messages import log
 class BibTeXGlue(Feature):
     def __init__(self) -> None:
         self.formatter: ReferenceFormatter | None = None  # kept across `mkdocs serve` rebuilds (its cache)
+        self.worker: WorkerRun | None = None  # a worker process of the build's, for a first build's references
         self.references: References | None = None
         self.renderer: PandocCiteRenderer | None = None
         self.formatted: dict[str, FormattedReference] = {}
@@ -75,7 +76,7 @@ class BibTeXGlue(Feature):
             self.references = References(library, self.memo)
             if self.memo is not None:
                 self.memo.forget_unused()
-            self.formatted = self.formatter.format_all([r.entry for r in self.references])
+            self.formatted = self.formatter.format_all([r.entry for r in self.references], worker=self.worker)
             self.formatter.save()
         self.renderer = PandocCiteRenderer(self.references, site)
         if not len(self.references):

@@ -118,6 +118,13 @@ class CitationDisplay(Feature):
         self._planned = (pages, palette)
         return pages
 
+    def run_in_worker(self, job, *args) -> Future | None:
+        """``job(*args)`` in a diagram worker process, started first if need be; None without
+        workers (diagrams off, or one core)."""
+        if not self.enabled or self.renderer is None:
+            return None
+        return self.renderer.run(job, *args)
+
     @staticmethod
     def _add_assets(files: Files, config: MkDocsConfig, palette: str) -> None:
         files.append(File.generated(config, FIELD_CSS_URI, content=palette))

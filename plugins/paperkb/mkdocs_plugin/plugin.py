@@ -14,6 +14,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
+                  A first build's new diagrams leave for worker processes as they are planned
+                  (render/graph_renderer.py), which also format a share of its new references.
                   MkDocs' warnings about links to missing files will name the line and give a hint
                   (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
@@ -137,6 +139,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
+        self.bib.worker = self.citations.run_in_worker
         self.explore = Explore()  # the Explore table and the compact per-note JSON for the browser
         self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
@@ -157,11 +160,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             self.indexes,  # home, statistics, insights, tag and facet pages
             self.explore,  # the Explore table and the compact per-note JSON for the browser
-            # Before the references: a cold build's diagrams go to the workers while pybtex
-            # formats every reference (1-2 ms an entry) in this process.
-            self.citations,
-            self.bib,
+            self.bib,  # a first build's references are formatted in part by the diagrams' workers
             InsightMarks(),  # [idea] badges
+            self.citations,
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in material's search index (search_engine: material)
