@@ -149,7 +149,7 @@ def edits(notes_dir: Path, plan: list, rounds: int) -> list[Edit]:
             f"papers/{new}/", lambda h, r=r: bool(h) and f"New probe note {r}" in h))
         out.append(Edit("deleted note", lambda new=new: (papers / f"{new}.md").unlink(),
                         f"papers/{new}/", lambda h: h is None or "404" in h[:2000] and "New probe" not in h))
-        c = keys[10 + 3 * r]
+        c = keys[len(keys) // 2 + r]  # (from the middle: never a note that a later round's edits name)
         renamed = f"{c}-renamed"
         out.append(Edit("renamed note", lambda c=c, renamed=renamed: (papers / f"{c}.md").rename(papers / f"{renamed}.md"),
                         f"papers/{renamed}/", lambda h: bool(h) and "pkb-card" in h))

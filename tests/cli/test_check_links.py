@@ -85,3 +85,31 @@ def test_formulas_are_not_links(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "s_t" not in out
     assert "notes/papers/a2020.md:12: warning: link 'gone.md'" in out
+
+
+VAULT = {
+    "Concepts/register.md": "# Register\n\nA word of storage.\n",
+    "Compiler/assembly.md": "# Assembly\n\nRegisters: [[register]] and ![[register]].\n\n"
+                            "Unwritten yet: [[calling convention]].\n\n![[stack frame]]\n\n"
+                            "A figure ![[frame.png]] and the paper [[sysv-abi.pdf]].\n\n`[[in code]]`\n",
+    "attachments/frame.png": b"\x89PNG\r\n\x1a\n",
+    "papers/a2020.md": note("A", "Cites [[b2019]] and [[nobody2000]].\n", year=2020),
+    "papers/b2019.md": note("B", year=2019),
+}
+
+
+def test_check_reports_the_wikilinks_of_plain_pages_as_the_build_does(tmp_path, capsys):
+    """A vault's pages that are no paper notes: `check` passed their [[...]] that name nothing, which
+    the build warned about (and `--strict` failed on)."""
+    site = build_site(tmp_path, VAULT, strict=True)
+    assert not site.ok
+    built = sorted(re.sub(r"^WARNING: notes/", "", m) for m in site.warnings())
+    assert main(["check", str(tmp_path / "notes")]) == 0
+    checked = sorted(re.sub(r"^notes/(.*?:\d+): warning: ", r"\1: ", line)
+                     for line in capsys.readouterr().out.splitlines() if ": warning: " in line)
+    assert checked == built == sorted([
+        "Compiler/assembly.md:5: unknown citation 'calling convention' in wikilink [[calling convention]]",
+        "Compiler/assembly.md:7: unknown note 'stack frame' in embed ![[...]]",
+        "Compiler/assembly.md:9: attachment 'sysv-abi.pdf' is not in the notes folder",
+        "papers/a2020.md:6: unknown citation 'nobody2000' in wikilink [[nobody2000]]",
+    ])

@@ -268,6 +268,13 @@ def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
     assert formatted["web2020"].text.startswith("A web page. 2020. URL: https://example.org")
 
 
+def test_spacing_accents_of_zotero_go_on_their_letter():
+    from paperkb.core.bib.latex import latex_to_text
+
+    written = r"Huba{\textasciicaron}cek, Ond{\textasciicaron}rej and Z{\textasciicaron}elezny, Filip"
+    assert latex_to_text(written) == "Hubaček, Ondřej and Železny, Filip"
+
+
 @pytest.mark.parametrize("written, for_pybtex", [
     (r"methodology\hyphen independent", "methodology-independent"),  # a control word eats the space
     (r"\mkbibquote{Intention} und", "``Intention'' und"),
@@ -275,8 +282,49 @@ def test_biblatex_entries_from_better_bibtex_are_understood(tmp_path):
     (r"a\slash b, \"{o} \c{c} {GPT}", r'a/b, \"{o} \c{c} {GPT}'),  # accents and braces: pybtex reads them
     (r"\emph", ""),
     (r"\textless{}script\textgreater{} a\textless{}b", "<script> a<b"),  # paperkb's own "<" (pybtex escapes it)
+    # Zotero: an accent that PDF metadata had beside its letter; \url outside the url field
+    (r"Huba{\textasciicaron}cek, S{\textasciicaron}ourek", r"Huba\v{c}ek, \v{S}ourek"),
+    (r"x\textasciicaron{} y", "xˇ y"),
+    (r"\url{https://homotopytypetheory.org/book}", "{https://homotopytypetheory.org/book}"),
 ])
 def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
     from paperkb.core.bib.latex import biblatex_for_pybtex
 
     assert biblatex_for_pybtex(written) == for_pybtex
+
+
+def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, monkeypatch):
+    """A first build hands a share of its references to a diagram worker (another process:
+    the entries travel pickled) and formats the rest meanwhile; the result is what one process
+    formats alone, and a worker that fails only means formatting its share here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from paperkb.core.bib import formatting
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}} \\& more}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
+                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(30))
+    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    alone = ReferenceFormatter("alpha").format_all(entries)
+    monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
+    sent: list[int] = []
+    with ProcessPoolExecutor(1) as pool:
+        def worker(job, *args):
+            sent.append(len(args[1]))
+            return pool.submit(job, *args)
+        here = ReferenceFormatter("alpha")
+        formatted_here: list[str] = []
+        format_entry = here.style.format_entry
+        here.style.format_entry = lambda label, entry: formatted_here.append(entry.key) or format_entry(label, entry)
+        shared = here.format_all(entries, worker=worker)
+    assert sent == [int(30 * formatting.WORKER_SHARE)]
+    assert len(formatted_here) == 30 - sent[0]  # the worker's share was not formatted again
+    assert shared == alone and "Müller" in shared["k001"].text
+
+    def failing(job, *args):
+        from concurrent.futures import Future
+        future = Future()
+        future.set_exception(RuntimeError("worker died"))
+        return future
+    assert ReferenceFormatter("alpha").format_all(entries, worker=failing) == alone
+    assert ReferenceFormatter("alpha").format_all(entries, worker=lambda job, *args: None) == alone

@@ -98,3 +98,13 @@ def test_tabs_count_as_four_columns():
 
 def test_sibling_at_less_than_the_text_column_is_not_nested():
     assert shape("- A\n  - B\n - C\n") == "<ul><li><ul><li></li></ul></li><li></li></ul>"
+
+
+@pytest.mark.parametrize("step", ["  ", "    "])
+def test_a_thousand_levels_are_capped_and_every_item_kept(step):
+    """Python-Markdown recurses per level (1,000 levels raise RecursionError): deeper items stay
+    at the deepest level allowed, none is lost."""
+    text = "".join(f"{step * i}- item {i}\n" for i in range(1000))
+    out = markdown.markdown(normalise_list_indent(text), extensions=EXTENSIONS)
+    assert out.count("<ul>") == 25
+    assert all(f"item {i}<" in out or f"item {i}\n" in out for i in range(1000))

@@ -103,7 +103,8 @@ def test_sanitize_html_option_cleans_every_page(site_builder):
                "- [x] done\n\n<script>alert(3)</script>\n")
     files = {
         "papers/a2020.md": note("Shared notes", hostile, year=2020, fields=["LLM"]),
-        "papers/b2021.md": note("Cites A", "See [[a2020]].\n", year=2021, fields=["LLM"], cites=["a2020"]),
+        "papers/b2021.md": note("Cites A", "See [[a2020]].\n", year=2021, fields=["LLM"], cites=["a2020", "c2019"]),
+        "papers/c2019.md": note("Older", year=2019, fields=["LLM"]),  # (two links: b2021 gets a diagram)
         "about.md": "# About\n\n" + hostile,
     }
     plain = site_builder(files)

@@ -531,18 +531,42 @@ def test_self_citations_are_no_edges_anywhere(tmp_path):
 
     files = {"papers/me.md": note("Self Citing", "I build on [[me]] and [my own page](me.md).\n", year=2020,
                                   cites=["me", "other"]),
-             "papers/other.md": note("Other", year=2019)}
+             "papers/other.md": note("Other", year=2019, cites=["third"]),
+             "papers/third.md": note("Third", year=2018)}
     built = build_site(tmp_path, files)
     assert built.ok and not built.warnings(), built.warnings()
     html = built.html("papers/me/")
     assert "Self Citing" not in section(html, "cites") and "Self Citing" not in section(html, "cited-by")
     assert "No note of this collection cites this one yet." in section(html, "cited-by")
     (svg,) = svgs(html)
-    edges = [g for g in svg.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "").split()]
-    assert len(edges) == 1 and set(node_links(svg)) == {"./", "../other/"}  # me -> other, no loop
+    edges = {(g.get("data-pkb-from"), g.get("data-pkb-to")) for g in svg.iter(f"{SVG}g")
+             if "pkb-edge" in g.get("class", "").split()}
+    assert edges == {("me", "other"), ("other", "third")}  # no loop
+    assert set(node_links(svg)) == {"./", "../other/", "../third/"}
     library = load_library(tmp_path / "notes", project_root=tmp_path)
     assert library.cited_by_count("me") == 0 and [e.target for e in library.cites("me")] == ["other"]
     assert [n.key for n in evaluate(library, Query.from_mapping({"descendants": "me"})).notes] == []
+
+
+def test_a_note_linked_to_one_note_and_nothing_further_gets_its_lists_but_no_diagram(tmp_path):
+    """Two notes and one arrow say nothing the Cites / Cited by lists do not: no diagram, no
+    layout. One more note anywhere in the neighbourhood and the diagram is back."""
+    files = {"papers/a.md": note("Alone Together", year=2021, cites=["b"]),
+             "papers/b.md": note("Bare Pair", year=2019),
+             "papers/c.md": note("Cited Twice", year=2018),
+             "papers/d.md": note("Double Citer", year=2022, cites=["c", "e"]),
+             "papers/e.md": note("Else", year=2020)}
+    built = build_site(tmp_path, files)
+    assert built.ok and not built.warnings(), built.warnings()
+    for url, listed in (("papers/a/", ("cites", "Bare Pair")), ("papers/b/", ("cited-by", "Alone Together"))):
+        html = built.html(url)
+        assert listed[1] in section(html, listed[0])
+        assert not svgs(html) and 'id="citation-graph"' not in html
+    assert 'id="citation-graph"' in built.html("papers/d/")
+    (svg,) = svgs(built.html("papers/d/"))  # two neighbours: a diagram
+    assert set(node_links(svg)) == {"./", "../c/", "../e/"}
+    (svg,) = svgs(built.html("papers/c/"))  # one neighbour, which links on to another note
+    assert set(node_links(svg)) == {"./", "../d/", "../e/"}
 
 
 def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
@@ -616,3 +640,15 @@ def test_sfdp_layout_is_cached_by_structure_and_signed(tmp_path):
     data = path.read_bytes()
     path.write_bytes(data[:-3] + b"9]]")  # an edited file is not used
     assert cache.get(digest, 5) is None
+
+
+def test_closing_the_renderer_stops_the_workers_batches_at_once(tmp_path):
+    """A build that ends early (an error, Ctrl-C) does not wait for the workers to finish the
+    diagrams they were sent: what no worker has started is left undrawn."""
+    renderer = GraphRenderer(tmp_path / "cache", workers=1)
+    dots = [f'digraph g {{ n{i} -> m{i} -> o{i}; }}\n' for i in range(400)]
+    for i, dot in enumerate(dots):
+        renderer.submit(dot, str(i))
+    renderer.start()
+    renderer.close()
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) < 24  # not even half of the batch under way

@@ -119,9 +119,11 @@ def _layout_notes() -> dict[str, str]:
             "Alpha", "## Method\n\nMy own method notes; see [my method](#method).\n\n## Cites\n\nMine too.\n",
             key="a", year=2020, fields=["Vision"], problem="Plain problem text, nothing special.",
             method="A method with *emphasis* and $x$.", results="Plain results.",
-            insights=["Plain insight.", "Links to [[b]]."], cites=["b"]),
+            insights=["Plain insight.", "Links to [[b]]."], cites=["b", "c"]),
         "papers/b.md": note("Beta", "See [alpha's cites](a.md#cites_1) and [its method](a.md#method_1).\n",
                             key="b", year=2019, fields=["Vision"], problem="Beta's problem."),
+        # (a second citation: a note linked to a single note gets no diagram, and the test reads its heading)
+        "papers/c.md": note("Gamma", key="c", year=2018, fields=["Vision"]),
     }
 
 

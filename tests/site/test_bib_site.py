@@ -287,6 +287,32 @@ def test_biblatex_commands_read_as_their_meaning_in_references(site_builder):
     assert refs and not any(re.search(r"\\[a-zA-Z]", ref) for ref in refs), [r for r in refs if "\\" in r]
 
 
+def test_zotero_export_quirks_read_as_text_in_references_and_notes(site_builder):
+    """A Zotero export writes an accent found beside its letter as {\\textasciicaron} and a
+    publisher as \\url{...}: references showed "\\textasciicaron" and "\\url"."""
+    zotero = (
+        "@article{hubacekScore2019,\n"
+        "  title = {Score-Based Soccer Match Outcome Modeling \\textendash{} an Experimental Review},\n"
+        "  author = {Huba{\\textasciicaron}cek, Ond{\\textasciicaron}rej and S{\\textasciicaron}ourek, Gustav},\n"
+        "  year = {2019}, journal = {Machine Learning}, volume = {108}, pages = {1--19},\n"
+        "  file = {/Users/someone/Zotero/storage/ABCD1234/Hubacek - 2019.pdf}\n}\n"
+        "@book{hottbook,\n  author = {The {Univalent Foundations Program}},\n"
+        "  title = {Homotopy Type Theory: Univalent Foundations of Mathematics},\n"
+        "  publisher = {\\url{https://homotopytypetheory.org/book}}, address = {Institute for Advanced Study},\n"
+        "  year = 2013}\n")
+    site = site_builder({"references.bib": zotero, "papers/hubacekScore2019.md": "---\nyear: 2019\n---\nRead.\n",
+                         "papers/hottbook.md": "---\nyear: 2013\n---\nRead.\n"})
+    assert site.ok, site.messages
+    bibliography = site.html("bibliography/")
+    page = text_of(bibliography)
+    assert "Ondřej Hubaček and Gustav Šourek" in page, page
+    assert "https://homotopytypetheory.org/book" in page
+    refs = re.findall(r'<p class="pkb-ref.*?</p>', bibliography, flags=re.S)
+    assert len(refs) == 2 and not any(re.search(r"\\[a-zA-Z]", ref) for ref in refs), refs
+    assert "Ondřej Hubaček" in site.html("papers/hubacekScore2019/")  # the card, from latex_to_text
+    assert "Zotero/storage" not in site.all_text()  # the file field is private
+
+
 def test_a_note_title_with_angle_brackets_reads_as_written_in_its_reference(site_builder):
     """The BibTeX made from a note writes "<" as \\textless{}; its formatted reference showed the command."""
     site = site_builder(files(**{"papers/tay2021.md": note(

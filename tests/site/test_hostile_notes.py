@@ -185,3 +185,26 @@ def test_unknown_key_card_value_is_bounded(site_builder):
     html = site.html("papers/big2020/")
     assert "99, …" in html and "4999" not in html
     assert "…" in html.split("deep")[1][:300]
+
+
+def test_a_note_of_one_huge_line_builds(site_builder):
+    """A 2 MB note on one line (a pasted PDF, a minified table): the regex that finds a body's
+    leading title backtracked quadratically on it, and the build ran for minutes."""
+    huge = "word " * 400_000
+    start = time.monotonic()
+    site = site_builder({"papers/huge2020.md": note("Huge", huge, year=2020),
+                         "papers/setext2020.md": note("Setext", "Setext title\n===\n\nBody text.\n", year=2020)})
+    assert time.monotonic() - start < 60  # a hang guard: the quadratic match took minutes
+    assert site.ok, site.messages
+    assert site.html("papers/huge2020/").count("word word") > 1000
+    assert "<h2" in site.html("papers/setext2020/") and "Setext title" in site.html("papers/setext2020/")
+
+
+@pytest.mark.parametrize("value, line, what", [("\"Nul\x00 title\"", 2, "a NUL byte"),
+                                               ("\"bell \x07\"", 2, "the control character U+0007")])
+def test_control_characters_in_front_matter_are_named_at_their_line(site_builder, value, line, what):
+    site = site_builder({"papers/ctl2020.md": f"---\ntitle: {value}\nyear: 2020\n---\nBody.\n",
+                         "papers/ok2020.md": note("Fine", year=2020)})
+    assert any(f"notes/papers/ctl2020.md:{line}: YAML error: {what} cannot stand in a front-matter" in m
+               for m in site.messages), site.messages
+    assert "Fine" in site.html("papers/ok2020/")

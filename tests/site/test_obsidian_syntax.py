@@ -3,6 +3,8 @@ search, insights, links, feeds), block IDs as anchors, #tag lines, ==highlights=
 
 from __future__ import annotations
 
+import html
+
 from ..conftest import note
 
 BODY = """\
@@ -81,3 +83,45 @@ def test_block_ids_tags_highlights_and_image_sizes(site_builder):
     assert 'A paragraph. <a id="^block1"></a>' in site.html("papers/b2019/")
     assert body.count('href="../b2019/"') >= 1  # [[b2019.md]] is the note b2019, as in Obsidian
     assert "../a2020/" in site.html("papers/b2019/")  # and it shows where it is mentioned
+
+
+EXCALIDRAW = """\
+---
+excalidraw-plugin: parsed
+tags: [excalidraw]
+---
+==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==
+
+# Text Elements
+task state ^a1b2c3
+
+%%
+# Drawing
+```json
+{"type": "excalidraw", "version": 2, "elements": []}
+```
+%%
+"""
+
+
+def test_embeds_of_plain_pages_and_excalidraw_drawings(site_builder):
+    """``![[page]]`` of a page that is no paper note, and ``![[drawing.excalidraw]]`` (the
+    Excalidraw plugin's ``drawing.excalidraw.md``, with or without an exported picture), as a
+    real vault writes them: links or pictures, never the raw ``![[...]]`` or a warning."""
+    site = site_builder({
+        "Blog/Tokio internals.md": "# Tokio internals\n\nThe task:\n\n![[tokio-task.excalidraw]]\n\n"
+                                   "Sized: ![[state.excalidraw|300]]\n\nRegisters:\n\n![[register]]\n",
+        "Compiler/Concepts/register.md": "# Register\n\nA register holds a word.\n",
+        "attachments/tokio-task.excalidraw.md": EXCALIDRAW,
+        "attachments/state.excalidraw.md": EXCALIDRAW,
+        "attachments/state.excalidraw.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    }, strict=True, config={"markdown_extensions": ["attr_list", "toc", {"pymdownx.arithmatex": {"generic": True}}]})
+    assert site.ok, site.warnings()
+    page = site.html("Blog/Tokio internals/")
+    article = html.unescape(page[page.index("<article"):page.index("</article>")])
+    assert "![[" not in article
+    assert '<a href="../../attachments/tokio-task.excalidraw/">tokio-task.excalidraw</a>' in article
+    assert '<img alt="" height' not in article and 'src="../../attachments/state.excalidraw.svg"' in article
+    assert 'width="300"' in article
+    assert '<a href="../../Compiler/Concepts/register/">register</a>' in article
+    assert "task state" in site.html("attachments/tokio-task.excalidraw/")  # the drawing's words

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from paperkb.mkdocs_plugin import pagefind_search
+
 from ..conftest import note, pagefind_pages
 
 
@@ -86,3 +88,40 @@ def test_without_material_search_there_is_no_search(site_builder):
     assert site.ok, site.messages
     assert not (site.site_dir / "pagefind").exists()
     assert not re.search(r"search-panel\.js", site.html("papers/a/"))
+
+
+def test_documents_stay_in_the_cache_and_only_changed_ones_are_written(site_builder, tmp_path, monkeypatch):
+    """A warm build rewrites only the search documents that changed; a page that is gone loses its
+    document, and a document altered on disk is replaced by the one the build made."""
+    files = {**_notes(), "guide.md": "# Guide\n\nHow to read these notes.\n",
+             "papers/kept.md": note("Kept paper", key="kept", year=2021, problem="Stays as it was.",
+                                    body="- [idea] an insight\n- [[sac]] is related.\n")}
+    site = site_builder(files, plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    folder = tmp_path / ".paperkb-cache" / "search" / "en"
+    docs = {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
+    assert {"papers/sac/index.html", "papers/a/index.html", "about/index.html"} <= docs.keys()
+    assert not any(p.name.endswith(".part") for p in folder.rglob("*"))
+
+    (tmp_path / "notes" / "papers" / "a.md").unlink()
+    tampered = folder / "about" / "index.html"
+    tampered.write_text(tampered.read_text(encoding="utf-8").replace("reading notes", "quokkaword"), encoding="utf-8")
+    changed = dict(files)
+    del changed["papers/a.md"]
+    changed["papers/sac.md"] = changed["papers/sac.md"].replace("exploration", "wombatword")
+    made: list[str] = []
+    make = pagefind_search.search_document
+    monkeypatch.setattr(pagefind_search, "search_document", lambda **kw: made.append(kw["title"]) or make(**kw))
+    site = site_builder(changed, plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    # Documents are made again only for pages whose text changed (or whose file was altered).
+    assert "Kept paper" not in made and "Guide" not in made and "About" in made
+    assert "Soft Actor-Critic <b>off-policy</b>" in made
+    after = {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
+    assert "papers/a/index.html" not in after  # the page is gone: so is its document
+    for same in ("guide/index.html", "papers/kept/index.html"):  # the same document: not written again
+        assert after[same] == docs[same], same
+    assert after["papers/sac/index.html"] != docs["papers/sac/index.html"]
+    pages = pagefind_pages(site.site_dir)
+    assert "papers/a/" not in pages and "wombatword" in pages["papers/sac/"]["content"]
+    assert "quokkaword" not in json.dumps(pages) and "reading notes" in pages["about/"]["content"]

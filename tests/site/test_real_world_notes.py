@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import re
 import shutil
 from pathlib import Path
@@ -195,6 +197,46 @@ def test_display_math_as_typora_and_obsidian_write_it(tmp_path):
         assert "$$" in code and "arithmatex" not in code
 
 
+OBSIDIAN_MATH = """\
+# Greybox fuzzing
+
+Let $$T_f$$ be the functions such that $$\\forall n \\in N(m), R(n, T_f) \\neq \\emptyset$$.
+
+- (identity) $$e \\cdot x = x$$ for all $$x$$
+
+>[!def] shift
+> 1. shift variables
+ >   $$\\uparrow_c^d(k) = k + d$$
+> 2. shift abstractions
+ >   $$\\uparrow_c^d(\\lambda . t) = \\lambda . \\uparrow_{c+1}^d(t)$$
+
+$$alone = 1$$
+
+> [!note] Diagrams
+> - We pick a *functor* $$D: \\mathscr I \\to \\mathscr C$$ and call it a diagram.
+
+Code stays: `$$x$$ in code`.
+"""
+
+
+def test_display_math_inside_text_and_callout_lists_as_obsidian_writes_it(tmp_path):
+    """`$$x$$` inside a sentence or a list item (Obsidian shows it as a formula, not `$` signs
+    around one) and `$$` lines under the numbered items of a callout (Obsidian vaults)."""
+    site = build_site(tmp_path, {"fuzzing.md": OBSIDIAN_MATH}, strict=True)
+    assert site.ok, site.warnings()
+    article = _article(site.html("fuzzing/"))
+    assert "$<span" not in article and "</span>$" not in article
+    inline = re.findall(r'<span class="arithmatex"[^>]*>(.*?)</span>', article)
+    assert "\\(\\displaystyle T_f\\)" in inline and "\\(\\displaystyle e \\cdot x = x\\)" in inline
+    assert any("\\forall n \\in N(m)" in i for i in inline)
+    callout = article[article.index('<div class="admonition def">'):]
+    items = re.findall(r"<li>(.*?)</li>", callout, flags=re.S)
+    assert len(items) == 3 and all('<div class="arithmatex"' in i for i in items[:2]), items
+    assert '<div class="arithmatex" data-search-exclude>\\[alone = 1\\]</div>' in article
+    assert "\\(\\displaystyle D: \\mathscr I \\to \\mathscr C\\)" in inline  # in a callout's list
+    assert "<code>$$x$$ in code</code>" in article
+
+
 def test_a_missing_obsidian_attachment_is_one_warning_not_a_citation(tmp_path):
     files = {"papers/x.md": "---\ntitle: X\nyear: 2020\n---\nThe PDF: [[x-paper.pdf]], a figure:\n\n![[fig 1.png]]\n"}
     library = load_library(_write(tmp_path, files))
@@ -276,3 +318,37 @@ def test_a_formula_that_is_a_list_items_text(tmp_path):
     items = re.findall(r"<li>(.*?)</li>", _article(site.html("algebra/proof/")), flags=re.S)
     assert len(items) == 2 and all('<div class="arithmatex"' in item for item in items), items
     assert "$$" not in re.sub(r'<div class="arithmatex".*?</div>', "", "".join(items), flags=re.S)
+
+
+def _zotero_vault_note(citekey: str, title: str, year: str, item_type: str, body: str) -> str:
+    """A literature note as Zotero's Obsidian integrations write one (their template's keys)."""
+    return (f"---\ncitekey: {citekey}\ntitle: \"{title}\"\nauthors: [\"Manzini, Paola\", \"Mariotti, Marco\"]\n"
+            f"year: {year}\ntype: {item_type}\ndoi: \"\"\nzotero: \"zotero://select/library/items/7T8EN6NA\"\n"
+            f"tags: [literature]\nkeywords: [bounded-rationality]\nrelated: []\nadded: 2026-05-30\n---\n\n"
+            f"> [!abstract] Abstract\n> (no abstract in Zotero)\n\n## Summary\n{body}\n")
+
+
+def test_a_zotero_vault_of_literature_notes(tmp_path):
+    """`type: journalArticle` (the item's type) and `year: ""`: every note of a real vault was an
+    error and the site had none; `[[@Manzini2007|Manzini (2007)]]` read as a pandoc citation."""
+    files = {
+        "literature/@Manzini2007.md": _zotero_vault_note(
+            "Manzini2007", "Sequentially Rationalizable Choice", "2007", "journalArticle", "Choice by rationales."),
+        "literature/@Manzini2012.md": _zotero_vault_note(
+            "Manzini2012", "Categorize Then Choose", "2012", "conferencePaper",
+            "Extends [[@Manzini2007|Manzini and Mariotti (2007)]] with categories."),
+        "literature/@Kramer.md": _zotero_vault_note("Kramer", "An Undated Working Paper", '""', "preprint", "Undated."),
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.messages
+    later = html.unescape(site.html("literature/@Manzini2012/"))
+    assert '<a href="../%40Manzini2007/" title="Sequentially Rationalizable Choice (2007)">Manzini and Mariotti (2007)</a>' \
+        in later
+    library = load_library(tmp_path / "notes")
+    assert sorted(library.notes) == ["Kramer", "Manzini2007", "Manzini2012"]  # keyed by their citekey
+    assert [e.target for e in library.cites("Manzini2012")] == ["Manzini2007"]
+    note = library.notes["Manzini2012"]
+    assert note.type is None and note.extra["item_type"] == "conferencePaper" and library.notes["Kramer"].year is None
+    assert "conferencePaper" in later  # shown in the card with the other keys
+    all_bib = (site.site_dir / "all.bib").read_text(encoding="utf-8")
+    assert "@inproceedings{Manzini2012," in all_bib and "@article{Manzini2007," in all_bib

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ..core.body_scan import attachment_index, map_prose
 from ..core.frontmatter_source import split_front_matter
 from ..core.library import Library
 from ..core.link_check import LinkTargets, docs_files, missing_targets
@@ -14,6 +15,7 @@ from ..core.problems import Problem, Severity, display_path
 from ..core.scholar.derived import derived_notes
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
+from ..render.wikilinks import wikilink_transform
 from .sources import load_workspace_library, workspace_link_guard
 from .workspace import Workspace, find_workspace, plugin_options
 
@@ -44,6 +46,7 @@ def link_problems(workspace: Workspace, library: Library) -> list[Problem]:
     targets = LinkTargets(docs_files(workspace.notes_dir) | set(site.generated_uris()))
     notes = {n.src_uri: n for n in [*library, *library.projects.values()]}
     drafts = {n.src_uri for n in [*library.drafts.values(), *library.project_drafts.values()]}
+    attachments = attachment_index(sorted(targets.files))
     problems: list[Problem] = []
     for path, src in iter_markdown(workspace.notes_dir, exclude=(), guard=workspace_link_guard(workspace)):
         if src in drafts:
@@ -57,8 +60,23 @@ def link_problems(workspace: Workspace, library: Library) -> list[Problem]:
             except (OSError, UnicodeDecodeError):
                 continue  # reported where the notes are loaded
             shown = display_path(path, workspace.root)
+            if "[[" in text:  # a note's wikilinks are checked when it is loaded
+                problems += _wikilink_problems(text, first_line, src, shown, library, site, attachments)
         problems += missing_targets(text, first_line, src, shown, targets)
     return problems
+
+
+def _wikilink_problems(text: str, first_line: int, src: str, shown: str, library: Library, site: SiteMap,
+                       attachments: dict[str, str]) -> list[Problem]:
+    """What the build warns about the ``[[...]]`` of a page that is no note (a vault's other pages):
+    names no note or page has, attachments that are not there."""
+    found: list[Problem] = []
+
+    def warn(index: int, message: str) -> None:
+        found.append(Problem(shown, first_line + index, Severity.WARNING, message))
+
+    map_prose(text, wikilink_transform(src, library, site, warn, attachments=attachments))
+    return found
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""`paperkb import posts DIR|FILE...`: Hexo, Astro and Jekyll posts as mkdocs-material blog posts."""
+"""`paperkb import posts DIR|FILE...`: Hexo, Hugo, Astro and Jekyll posts as mkdocs-material blog posts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .workspace import add_notes_option, find_workspace, plugin_options
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "posts", help="convert Hexo / Astro / Jekyll posts to blog posts (never overwrites a post)",
-        description="Convert Hexo, Astro and Jekyll posts (files, or folders such as a site's source/_posts, "
+        description="Convert Hexo, Hugo, Astro and Jekyll posts (files, or folders such as a site's source/_posts, "
                     "_posts or src/content) to mkdocs-material blog posts: the whole body and every unmapped "
                     "front-matter field are kept.")
     parser.add_argument("sources", nargs="+", metavar="DIR|FILE")

@@ -14,8 +14,10 @@ from .workspace import add_notes_option, find_workspace
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "readme", help="create a note for each '### year - [Title](url)' entry of a reading-list README",
-        description="Create one note per entry of a reading-list README (never overwrites a note). "
+        "readme", help="create a note for each paper of a reading-list README ('###' entries, table rows, list items)",
+        description="Create one note per paper of a reading-list README (never overwrites a note): "
+                    "'### 2022 - [Title](url)' headings, rows of Markdown tables with a Title or Paper column, "
+                    "and awesome-list items such as '- [Title](url) - Venue 2021'. "
                     "The README's intro and layout are kept in <notes>/.paperkb/ for `paperkb export readme`.")
     parser.add_argument("readme", metavar="FILE")
     parser.add_argument("--out", help="folder for new notes (default: <notes>/papers)")
@@ -34,7 +36,14 @@ def run(args: argparse.Namespace) -> int:
     report = import_readme(readme, notes_dir=workspace.notes_dir, out_dir=out, dry_run=args.dry_run,
                            project_root=workspace.root)
     print_report(report, dry_run=args.dry_run)
+    if report.doc is not None and not report.notes:
+        print(f"paperkb import readme: {report.readme}: no paper entries found, nothing imported "
+              "(the warning above says which shapes were looked for)", file=sys.stderr)
+        return 1
     return 1 if report.failed else 0
+
+
+_SHAPE_NAMES = {"heading": "'###' headings", "row": "table rows", "item": "list items"}
 
 
 def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
@@ -42,6 +51,9 @@ def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:
     if report.doc is not None:
         fields = report.entries_by_field
         print(f"{report.readme}: {len(report.notes)} entries in {len(fields)} fields, {report.insights} insights")
+        shapes = report.entries_by_shape
+        if shapes:
+            print("  shapes: " + ", ".join(f"{shapes[kind]} {_SHAPE_NAMES[kind]}" for kind in _SHAPE_NAMES if shapes[kind]))
         for name, count in fields.items():
             print(f"  {name}: {count}")
         for name, count in report.entries_by_year_section.items():

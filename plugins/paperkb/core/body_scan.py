@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote, unquote
 
 from .model import BodyLink, Insight, LinkKind
@@ -256,6 +256,17 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".
 def is_attachment(target: str) -> bool:
     """``![[Pasted image 20240101.png]]``: a file of the vault, not a note."""
     return posixpath.splitext(target.strip())[1].lower() in ATTACHMENT_SUFFIXES
+
+
+def attachment_index(src_uris: Iterable[str]) -> dict[str, str]:
+    """The vault's attachments among ``src_uris`` by path and by file name, case-folded, as
+    Obsidian finds ``![[figure.png]]`` (the first file of a name wins)."""
+    found: dict[str, str] = {}
+    for src in src_uris:
+        if is_attachment(src):
+            found.setdefault(src.casefold(), src)
+            found.setdefault(posixpath.basename(src).casefold(), src)
+    return found
 
 
 def is_extensionless(target: str) -> bool:

@@ -8,7 +8,12 @@ sees a block only after a blank line, and list content only at four spaces, so s
 would show as ``$$ … $$`` text. Each one gets the blank lines around it and, inside a list
 item, the item's content indentation (Python-Markdown nests lists by four spaces: an item
 indented by two is a first-level item). In a block quote, the quote's text is treated the same
-way. Code blocks and inline code are left alone."""
+way. Code blocks and inline code are left alone.
+
+A ``$$x$$`` that shares its line with text (``such that $$\\forall n$$.``) is display math to
+Obsidian and inline math to kramdown; arithmatex reads ``$$`` only as a block, so it would show
+as ``$`` signs around an inline formula. Notes get it in display style inside the line
+(``$\\displaystyle x$``), imported Jekyll posts as kramdown meant it (``$x$``)."""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ _QUOTE = re.compile(r"^ {0,3}> ?")
 _ITEM_OPENING_MATH = re.compile(r"^(?P<marker>(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+)\$\$")  # `1. $$` (Typora)
 _MAX_BLOCK_LINES = 200  # a `$$` never closed is text, not the start of a formula eating the page
 _TAB_WIDTH = 4  # Python-Markdown's tab_length
+# `$$ x $$` with text before or after it on its line (arithmatex wants no space inside `$...$`)
+_DOLLARS_IN_TEXT = re.compile(r"(?<![\\$])\$\$[ \t]*(?=[^\s$])(.+?)(?<=\S)(?<!\\)[ \t]*\$\$(?!\$)")
 
 
 def _spaces_for_tabs(line: str) -> str:
@@ -54,7 +61,7 @@ def _item_content_column(lines: list[str], before: int, indent: int) -> int | No
         line = lines[index]
         if not line.strip():
             return None
-        match = _LIST_ITEM.match(line)
+        match = _LIST_ITEM.match(_spaces_for_tabs(line))  # a callout's body is indented by a tab
         if match and len(match.group("indent")) < indent:
             return len(match.group("indent")) // _TAB_WIDTH * _TAB_WIDTH + _TAB_WIDTH
     return None
@@ -81,10 +88,34 @@ def _needs_work(lines: list[str]) -> bool:
     return False
 
 
+def dollars_in_text(markdown: str, *, display: bool) -> tuple[str, int]:
+    """``markdown`` with each ``$$x$$`` that shares its line with text as ``$x$`` (``display``:
+    ``$\\displaystyle x$``), outside code; returns it and how many there were. A formula alone on
+    its line is a display block and stays."""
+    lines = markdown.split("\n")
+    count = 0
+    for index, prose in iter_prose_lines(markdown):
+        if "$$" not in prose:
+            continue
+        matches = list(_DOLLARS_IN_TEXT.finditer(prose))  # prose has code spans blanked, same offsets
+        if not matches or len(matches) == 1 and not prose[:matches[0].start()].strip(" \t>") \
+                and not prose[matches[0].end():].strip():
+            continue
+        written = lines[index]
+        for match in reversed(matches):
+            tex = written[match.start(1):match.end(1)]
+            written = written[:match.start()] + ("$\\displaystyle " if display else "$") + tex + "$" \
+                + written[match.end():]
+            count += 1
+        lines[index] = written
+    return "\n".join(lines), count
+
+
 def normalise_display_math(markdown: str) -> str:
     """``markdown`` with every ``$$`` display block standing as a block arithmatex reads."""
     if "$$" not in markdown:
         return markdown
+    markdown, _ = dollars_in_text(markdown, display=True)
     if ">" in markdown:
         markdown = _within_quotes(markdown)
     lines = markdown.split("\n")

@@ -12,6 +12,9 @@ from .frontmatter_source import FrontMatter
 from .problems import ProblemLog
 from .slug import is_safe_key, key_from_text
 
+# The BibTeX key under the names Zotero integrations give it (`citekey: Manzini2007`).
+CITEKEY_ALIASES = ("citekey", "citationKey", "citation-key", "citation_key")
+
 
 class FrontMatterFields:
     """Typed accessors over the front-matter that log a message per wrong value."""
@@ -87,9 +90,13 @@ class FrontMatterFields:
         return title or ""
 
     def page_key(self, path: Path) -> str:
-        """``key`` as written, else the file name (its ASCII words when it is no safe key)."""
+        """``key`` as written, else a safe ``citekey`` (Zotero's Obsidian integrations write the
+        BibTeX key so), else the file name (its ASCII words when it is no safe key)."""
         explicit_key = self.text("key")
         if explicit_key is None:
+            cited_as = next((self.data[k] for k in CITEKEY_ALIASES if isinstance(self.data.get(k), str)), "").strip()
+            if is_safe_key(cited_as):
+                return cited_as
             return path.stem if is_safe_key(path.stem) else key_from_text(path.stem, max_words=12)
         if not is_safe_key(explicit_key):
             self.log.error(self.line("key"), f"key '{explicit_key}' is not a safe slug: use letters, digits and . _ - + : "

@@ -250,6 +250,12 @@ def parse_front_matter(text: str) -> FrontMatter:
             context = f" ({exc.context}{starts})"
         hint = _syntax_hint(fm.split("\n"), line - fm_line, problem)
         raise FrontMatterError(line, f"YAML syntax error: {problem}{context}{hint}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (a NUL byte, a control character)
+        line = fm_line + fm.count("\n", 0, exc.position)
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+        name = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+        raise FrontMatterError(line, f"YAML error: {name} cannot stand in a front-matter (remove it; an editor "
+                                     "may show it as a blank or nothing)") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(fm_line, f"YAML error: {exc}") from None
     except RecursionError:

@@ -18,6 +18,10 @@ _ITEM = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>[ ]{1
 _FENCE = re.compile(r"^[ ]*(?P<fence>`{3,}|~{3,})")
 _NEEDS_LOOK = re.compile(r"^[ ]{1,3}\S|^\t", re.M)  # a line indented by less than Python-Markdown's step
 STEP = 4  # Python-Markdown's tab_length
+MAX_DEPTH = 24  # deeper items stay at this level: Python-Markdown recurses per level (1,000 levels crash it)
+
+
+_TOO_DEEP = re.compile(r"^[ ]{%d,}(?:[-*+]|\d{1,9}[.)])[ ]" % (MAX_DEPTH * STEP + 1), re.M)
 
 
 @dataclass
@@ -28,8 +32,8 @@ class _Item:
 
 def normalise_list_indent(markdown: str) -> str:
     """``markdown`` with its list items nested by four spaces (see the module docstring)."""
-    if not _NEEDS_LOOK.search(markdown):
-        return markdown  # nothing nested below four spaces: no list needs a change
+    if not _NEEDS_LOOK.search(markdown) and not _TOO_DEEP.search(markdown):
+        return markdown  # nothing nested below four spaces, or too deep: no list needs a change
     out: list[str] = []
     stack: list[_Item] = []  # the open items, outermost first
     fence: str | None = None  # the fence of an open fenced block
@@ -54,7 +58,7 @@ def normalise_list_indent(markdown: str) -> str:
         if item and (stack or indent < STEP):
             while stack and indent < stack[-1].content:
                 stack.pop()
-            target = stack[-1].target + STEP if stack else 0
+            target = min(stack[-1].target + STEP, MAX_DEPTH * STEP) if stack else 0
             gap = item.group("gap")
             stack.append(_Item(content=indent + len(item.group("marker")) + max(len(gap), 1), target=target))
             shift = target - indent

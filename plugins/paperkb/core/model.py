@@ -8,6 +8,25 @@ from pathlib import Path
 from typing import Any
 
 PAPER_TYPES = ("application", "dataset", "analysis", "survey")
+# What Zotero, BibTeX / biblatex and CSL call the kind of publication: vaults made by Zotero's
+# Obsidian integrations write it as `type` (`type: journalArticle`). Such a value is the item's
+# type (kept as `item_type`, and the BibTeX entry type of the note), not a paperkb type.
+ITEM_TYPES: dict[str, str] = {  # folded name -> BibTeX entry type
+    **dict.fromkeys(("journalarticle", "article", "article-journal", "magazinearticle", "article-magazine",
+                     "newspaperarticle", "article-newspaper", "periodical"), "article"),
+    **dict.fromkeys(("conferencepaper", "inproceedings", "conference", "paper-conference"), "inproceedings"),
+    **dict.fromkeys(("book", "mvbook", "booklet"), "book"),
+    **dict.fromkeys(("booksection", "inbook", "incollection", "chapter", "encyclopediaarticle",
+                     "dictionaryentry", "entry-encyclopedia", "entry-dictionary"), "incollection"),
+    **dict.fromkeys(("proceedings", "collection"), "proceedings"),
+    **dict.fromkeys(("thesis", "phdthesis"), "phdthesis"),
+    "mastersthesis": "mastersthesis",
+    **dict.fromkeys(("report", "techreport"), "techreport"),
+    "manual": "manual",
+    **dict.fromkeys(("preprint", "manuscript", "unpublished", "document", "webpage", "online", "blogpost",
+                     "post-weblog", "post", "forumpost", "presentation", "computerprogram", "software",
+                     "patent", "standard", "misc", "letter", "interview", "podcast", "videorecording"), "misc"),
+}
 LEVELS = ("skim", "browse", "deep")
 LEVEL_ALIASES = {"deep read": "deep", "deep-read": "deep", "deepread": "deep", "skimmed": "skim"}
 RELATIONS = ("peer", "upstream")

@@ -12,8 +12,8 @@ from .front_matter_fields import FrontMatterFields, describe_kind
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
 from .projects import PROJECT_MARKER, Project, is_project_front_matter, project_from_front_matter
 from .model import (
-    DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS, ROLES,
-    BodyLink, Citation, Insight, LinkKind, Note,
+    DEFAULT_ROLE, ITEM_TYPES, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS,
+    ROLES, BodyLink, Citation, Insight, LinkKind, Note,
 )
 from .problems import ProblemLog
 from .script_links import find_script_links, script_link_message
@@ -84,6 +84,9 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         Insight(text, f.item_line("insights", i), in_body=False) for i, text in enumerate(f.text_list("insights"))
     ]
     draft = f.flag("draft")
+    written_type = f.text("type") or ""
+    # `type: journalArticle` (Zotero's vaults): the kind of publication, not a paperkb type
+    item_type = written_type if written_type.lower() in ITEM_TYPES.keys() - set(PAPER_TYPES) else None
 
     prose = list(iter_prose_lines(fm.body))  # one scan of the body for insights, links and citations
     note = Note(
@@ -96,7 +99,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         venue=f.text("venue") or None,
         authors=_authors(f),
         fields=fields,
-        type=f.choice("type", PAPER_TYPES),
+        type=None if item_type else f.choice("type", PAPER_TYPES),
         level=f.choice("level", LEVELS, LEVEL_ALIASES),
         relation=f.choice("relation", RELATIONS),
         links=links,
@@ -112,7 +115,8 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         cites=cites,
         insights=insights + find_insights(fm.body, fm.body_line, prose),
         draft=draft,
-        extra={k: v for k, v in fm.data.items() if k not in KNOWN_KEYS and k not in PAGE_KEYS},
+        extra={**({"item_type": item_type} if item_type else {}),
+               **{k: v for k, v in fm.data.items() if k not in KNOWN_KEYS and k not in PAGE_KEYS}},
         body=fm.body,
         body_line=fm.body_line,
         body_links=_front_matter_wikilinks(f) + find_links(fm.body, fm.body_line, src_uri, prose)
@@ -169,8 +173,8 @@ def _front_matter_wikilinks(f: FrontMatterFields) -> list:
 
 def _year(f: FrontMatterFields) -> int | None:
     value = f.data.get("year")
-    if value is None:
-        return None
+    if value is None or isinstance(value, str) and not value.strip():
+        return None  # `year: ""`: a template's field left empty (Zotero's, for an undated item)
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):

@@ -55,7 +55,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 @lru_cache(maxsize=1 << 16)  # every note is named on every load (`serve` loads after each edit)
 def _display_path(path: str, root: str | None, _cwd: str) -> str:
-    return _shown_relative(Path(path).resolve(), Path(path), Path(root) if root is not None else None)
+    return _shown_relative(Path(os.path.realpath(path)), Path(path), Path(root) if root is not None else None)
 
 
 def link_display_path(link: Path, root: Path | None = None) -> str:
@@ -64,11 +64,16 @@ def link_display_path(link: Path, root: Path | None = None) -> str:
 
 
 def _shown_relative(resolved: Path, path: Path, root: Path | None) -> str:
-    for base in (Path.cwd(), root):
+    for base in (os.getcwd(), root):
         if base is None:
             continue
         try:
-            return resolved.relative_to(base.resolve()).as_posix()
+            return resolved.relative_to(_resolved(str(base))).as_posix()
         except ValueError:
             continue
     return path.as_posix()
+
+
+@lru_cache(maxsize=64)  # the working directory and the project root, asked for every note
+def _resolved(base: str) -> Path:
+    return Path(os.path.realpath(base))

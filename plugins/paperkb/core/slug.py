@@ -31,8 +31,14 @@ def ascii_slug(text: str, max_words: int = 6, fallback: str = "note") -> str:
 def key_from_text(text: str, max_words: int = 6) -> str:
     """A note key made from a title or file name: its ASCII words, or for text without any
     (a Chinese title) a stable ``paper-<hash>``, so two such notes never share a key."""
-    return ascii_slug(text, max_words=max_words, fallback="") or (
-        "paper-" + hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:8])
+    slug = ascii_slug(text, max_words=max_words, fallback="")
+    digest = hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:8]
+    if len(slug) > MAX_KEY_CHARS:  # a 5,000-letter "word" in a table cell: the file name must fit
+        return f"{slug[:MAX_KEY_CHARS - 9].rstrip('-')}-{digest}"
+    return slug or f"paper-{digest}"
+
+
+MAX_KEY_CHARS = 100  # far above six real words; a file name holds 255 bytes
 
 
 # A page name longer than this is cut and given a hash of the whole value: a file name holds 255

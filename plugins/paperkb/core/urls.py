@@ -48,10 +48,16 @@ class SiteUrls:
         return relative_url(self.url(from_src), target_url)
 
 
+def url_folder(url: str) -> str:
+    """The folder a relative link from the page at site URL ``url`` starts from ("" at the root):
+    pages in one folder link to any page the same way."""
+    return url if url.endswith("/") or not url else url.rsplit("/", 1)[0] + "/" if "/" in url else ""
+
+
 def relative_url(from_url: str, to_url: str) -> str:
     """Link from the page at site URL ``from_url`` to site URL ``to_url`` (both as SiteUrls.url
     gives them). A string operation: posixpath.relpath asks the OS for the working directory."""
-    base = from_url if from_url.endswith("/") or not from_url else from_url.rsplit("/", 1)[0] + "/" if "/" in from_url else ""
+    base = url_folder(from_url)
     base_parts = base.split("/")[:-1]
     target_parts = to_url.split("/")
     common = 0

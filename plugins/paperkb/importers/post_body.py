@@ -10,11 +10,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..core.body_scan import iter_prose_lines
+from ..core.display_math import dollars_in_text
 from ..core.problems import ProblemLog, display_path
 
-# kramdown reads `$$...$$` as inline math when it shares its line with other text, and as a
-# display block only when it stands alone; arithmatex reads `$$` only as display math.
-_KRAMDOWN_MATH = re.compile(r"(?<![\\$])\$\$[ \t]*(?=[^\s$])(.+?)(?<=\S)(?<!\\)[ \t]*\$\$(?!\$)")
 _INLINE_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 # A web address without its scheme: a host name ending in a common top-level domain.
 _BARE_DOMAIN = re.compile(
@@ -23,23 +21,9 @@ _BARE_DOMAIN = re.compile(
 
 
 def kramdown_inline_math(body: str) -> tuple[str, int]:
-    """``$$x$$`` inside a line of text -> ``$x$``, outside code; returns the body and how many."""
-    lines = body.split("\n")
-    count = 0
-    for index, prose in iter_prose_lines(body):
-        if "$$" not in prose:
-            continue
-        matches = list(_KRAMDOWN_MATH.finditer(prose))  # prose has code spans blanked, same offsets
-        if not matches or prose[:matches[0].start()].strip() == "" and prose[matches[-1].end():].strip() == "" \
-                and len(matches) == 1:
-            continue  # a formula alone on its line: display math in kramdown too
-        original = lines[index]
-        for match in reversed(matches):  # `$$ \LaTeX $$` -> `$\LaTeX$`: arithmatex wants no space inside
-            original = original[:match.start()] + "$" + original[match.start(1):match.end(1)] + "$" \
-                + original[match.end():]
-            count += 1
-        lines[index] = original
-    return "\n".join(lines), count
+    """``$$x$$`` inside a line of text -> ``$x$`` (kramdown's inline math), outside code;
+    returns the body and how many."""
+    return dollars_in_text(body, display=False)
 
 
 def warn_old_site_links(body: str, body_line: int, log: ProblemLog, *, post_dir: str, notes_dir: str) -> None:

@@ -1,4 +1,4 @@
-"""`paperkb import posts`: Hexo, Astro and Jekyll posts as mkdocs-material blog posts.
+"""`paperkb import posts`: Hexo, Hugo, Astro and Jekyll posts as mkdocs-material blog posts.
 
 Each post keeps its whole body and every front-matter field that has no blog equivalent under its
 own name. What maps:
@@ -8,6 +8,7 @@ mkdocs-material        Hexo                            Astro / Jekyll
 =====================  ==============================  =========================================
 ``date.created``       ``date``                        ``pubDate`` / ``date`` or the file name
 ``date.updated``       ``updated``                     ``updatedDate`` / ``last_modified_at``
+                                                       (Hugo: ``date`` / ``lastmod``)
 ``categories``         ``categories`` (nested: flat)   ``category(ies)`` / ``categories``,
                                                        ``category`` and ``_posts`` parent folders
 ``tags``               ``tags``                        ``tags`` (Jekyll: also "a b" strings)
@@ -17,6 +18,9 @@ mkdocs-material        Hexo                            Astro / Jekyll
 ``<!-- more -->``      ``<!--more-->``                 Jekyll: ``excerpt_separator``, else after
                                                        the first paragraph (Jekyll's own excerpt)
 =====================  ==============================  =========================================
+
+Hugo's TOML front-matter (``+++``) is read as well as YAML (hugo.py); its shortcodes
+(``{{< figure >}}``) are kept as text, with a warning naming the line.
 """
 
 from __future__ import annotations
@@ -36,15 +40,16 @@ from ..core.body_scan import iter_prose_lines
 from ..core.frontmatter_source import FrontMatterError, parse_front_matter
 from ..core.problems import Problem, ProblemLog, Severity, display_path
 from ..core.text_encoding import not_utf8
+from .hugo import SHORTCODE, admonition_shortcodes, has_toml_front_matter, hugo_site, parse_toml_front_matter
 from .post_authors import AuthorBook
 from .post_body import code_tags_to_fences, kramdown_inline_math, warn_old_site_links
 from .writer import SafeWriter, WriteResult, markdown_file
 
-GENERATORS = ("hexo", "astro", "jekyll")
+GENERATORS = ("hexo", "hugo", "astro", "jekyll")
 POST_SUFFIXES = (".md", ".markdown", ".mdx")
 MORE = "<!-- more -->"
 _SKIP_DIRS = {"node_modules", "_site", "public", "dist", "themes", "scaffolds", "_layouts", "_includes", "_data",
-              "_sass", "layouts", "components", "vendor"}
+              "_sass", "layouts", "components", "vendor", "archetypes", "resources"}
 # Jekyll reads one-digit months and days too (2016-11-5-slug.md).
 _DATED_NAME = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})-(?P<slug>.+)$")
 _HEXO_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -106,7 +111,9 @@ def find_post_files(paths: list[Path]) -> list[Path]:
         in_posts = [f for f in files if {"_posts", "_drafts"} & set(f.relative_to(path).parts[:-1])]
         in_content = [f for f in files if "content" in f.relative_to(path).parts[:-1]
                       and "src" in f.relative_to(path).parts[:-1]]
-        found += in_posts or in_content or files
+        in_hugo = [f for f in files if f.relative_to(path).parts[:1] == ("content",)] \
+            if hugo_site(path / "content" / "x") is not None else []
+        found += in_posts or in_content or in_hugo or files
     return list(dict.fromkeys(found))
 
 
@@ -118,7 +125,9 @@ def _walk(folder: Path):
                 yield Path(dirpath, name)
 
 
-def detect_generator(path: Path, data: dict[str, Any], body: str) -> str | None:
+def detect_generator(path: Path, data: dict[str, Any], body: str, *, toml: bool = False) -> str | None:
+    if toml or hugo_site(path) is not None:
+        return "hugo"
     parts = [p.lower() for p in path.parts[:-1]]
     for index, part in enumerate(parts):
         if part in ("_posts", "_drafts"):
@@ -148,7 +157,7 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
         log.warning(line, f"{message}; not imported")
         return None
     try:
-        fm = parse_front_matter(text)
+        fm = parse_toml_front_matter(text) if has_toml_front_matter(text) else parse_front_matter(text)
     except FrontMatterError as exc:
         log.warning(exc.line, f"{exc.message}; not imported")
         return None
@@ -157,9 +166,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
         return None
     data = dict(fm.data)
     line = lambda key: fm.key_lines.get(key, 1)  # noqa: E731 - a local shorthand
-    detected = generator or detect_generator(path, data, fm.body)
+    detected = generator or detect_generator(path, data, fm.body, toml=has_toml_front_matter(text))
     if detected is None:
-        log.warning(1, "could not tell whether this is a Hexo, Astro or Jekyll post; took title, date, tags and "
+        log.warning(1, "could not tell whether this is a Hexo, Hugo, Astro or Jekyll post; took title, date, tags and "
                        "categories as they are (name the generator with --from)")
     kind = detected or "unknown"
     parts = [p.lower() for p in path.parts[:-1]]
@@ -263,7 +272,10 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
     body, _fenced = code_tags_to_fences(body)  # {% highlight python %} ... {% endhighlight %}
     if kind == "jekyll":  # kramdown's inline $$x$$
         body, _converted = kramdown_inline_math(body)
-    _warn_template_tags(code_tags_to_fences(fm.body)[0], fm.body_line, kind, log, mdx=path.suffix == ".mdx")
+    if kind == "hugo":  # {{< admonition >}} of the LoveIt-style themes
+        body, _converted = admonition_shortcodes(body)
+    _warn_template_tags(admonition_shortcodes(code_tags_to_fences(fm.body)[0])[0], fm.body_line, kind, log,
+                        mdx=path.suffix == ".mdx")
     body, _ = neutralize_active_html(body)  # someone else's blog: its HTML shows, never runs
     for at, what in neutralize_active_html(fm.body, fm.body_line)[1]:
         log.warning(at, active_html_message(what))
@@ -357,9 +369,9 @@ def _with_excerpt_separator(body: str, kind: str, jekyll_separator: str | None) 
 
 
 def _warn_template_tags(body: str, body_line: int, kind: str, log: ProblemLog, *, mdx: bool) -> None:
-    what = {"hexo": "Hexo tag", "jekyll": "Liquid tag"}.get(kind, "template tag")
+    what = {"hexo": "Hexo tag", "jekyll": "Liquid tag", "hugo": "Hugo shortcode"}.get(kind, "template tag")
     for index, line in iter_prose_lines(body):
-        if match := _TEMPLATE_TAG.search(line):
+        if match := _TEMPLATE_TAG.search(line) or SHORTCODE.search(line):
             log.warning(body_line + index, f"{what} '{match.group(0)}' is kept as text; rewrite it in Markdown")
         elif mdx and _MDX_LINE.match(line):
             log.warning(body_line + index, f"MDX line '{line.strip()[:60]}' is kept as text; rewrite it in Markdown")

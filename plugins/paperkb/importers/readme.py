@@ -14,6 +14,12 @@ The format, as people write it::
 Entry headings may be indented by up to three spaces, the year may be missing and the heading
 may be written in other shapes; each heading is kept as a *template* (``{year}``, ``{title}``,
 ``{url}`` standing where the values were) so an export writes it back exactly as it was.
+
+Most public lists write their papers as table rows or awesome-style list items instead, under
+``##`` / ``###`` / ``####`` section headings (readme_entries reads one such line); a plain
+``### Name`` over such papers is a section, not an entry. Every line of the README lands in one
+place: the intro, a section's head, an entry's own lines, or the README text after an entry
+(the end of a table or list), so the export can give each back.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
+from .readme_entries import (
+    EntryLine, canonical_venue, fill_from_nested, fill_from_paragraph, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
+)
 
 _SECTION = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 _ENTRY = re.compile(r"^ {0,3}###(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
@@ -39,10 +48,17 @@ _CLOSING_SEPARATORS = " \t-–—:：|·,(（*_"
 
 @dataclass
 class Heading:
+    """What the line that starts an entry says: a ``###`` heading, a list item or a table row."""
+
     title: str
     year: int | None
     url: str | None
-    template: str  # the heading line with {year} {title} {url} where the values stood; other braces doubled
+    template: str  # the line with {year} {title} {url} {venue} where the values stood; other braces doubled
+    venue: str | None = None
+    authors: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # code, project, ... besides the paper's URL
+    details: list[str] = field(default_factory=list)  # a table row's other cells, as body lines
+    fixed: dict[str, object] = field(default_factory=dict)  # values the template holds literally
 
 
 @dataclass
@@ -55,18 +71,35 @@ class InsightBlock:
     line: int  # line of the README
 
 
+HEADING, ITEM, ROW, PARAGRAPH = "heading", "item", "row", "paragraph"  # the shapes of an entry
+
+
 @dataclass
 class Entry:
     heading: Heading
-    line: int  # line of the heading in the README
+    line: int  # line of the heading (item, row) in the README
     section: str | None
-    lines: list[str] = field(default_factory=list)  # every line up to the next heading, verbatim
+    lines: list[str] = field(default_factory=list)  # the entry's own lines after its first, verbatim
+    kind: str = HEADING
+    after: list[str] = field(default_factory=list)  # README text after the entry (a list's or table's end)
+    indent: str = ""  # taken off the lines of a list item (nested bullets are the note's own bullets)
+    columns: list[str] | None = None  # a table row's column roles
+    source: str = ""  # the first line as written
+    section_year: int | None = None  # the nearest section heading named by a year
+    field: str | None = None  # the nearest section heading not named by a year (last: it hides dataclasses.field)
 
     def insight_blocks(self) -> list[InsightBlock]:
         return find_insight_blocks(self.lines, self.line + 1)
 
 
 _YEAR_SECTION = re.compile(r"^[\W_]*((?:1[89]|20)\d{2})[\W_]*$")
+# Sections whose lists are the README's own apparatus, never papers.
+_NOT_PAPERS = re.compile(
+    r"^[\W_]*(?:table of contents|contents|toc|目录|contribut\w*|how to contribute|license|licen[cs]e|citation|"
+    r"cite|cite us|acknowledge?ments?|致谢|引用|贡献|许可证?|star history|contact|联系|related (?:awesome )?lists?|"
+    r"changelog|news|updates?|更新|更新日志)\b",
+    re.IGNORECASE,
+)
 
 
 def section_year(name: str | None) -> int | None:
@@ -81,6 +114,10 @@ class Section:
     line: int
     head: list[str]  # the `## Field` line and every line up to the first entry, verbatim
     entries: list[Entry] = field(default_factory=list)
+    level: int = 2
+    field: str | None = None  # the notes' field: this heading's name, else the nearest enclosing one's
+    year: int | None = None  # the notes' year when no entry says one: the nearest heading named by a year
+    papers: bool = True  # False: a table of contents, licence, citation ... section (no entries read)
 
 
 @dataclass
@@ -110,60 +147,305 @@ def split_lines(text: str) -> tuple[list[str], bool]:
     return lines, final_newline
 
 
+_TICKED = re.compile(r"^ {0,3}[-*+][ \t]+\[[ xX]\][ \t]")
+_TITLE_LINE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<text>.*?)[ \t]*$")
+_HEADING_LINE = re.compile(r"^ {0,3}(?P<hashes>#{2,6})(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
+SHAPES = ("'### 2022 - [Title](url)' headings, Markdown tables with a Title or Paper column, "
+          "and list items such as '- [Title](url) - Venue 2021' or '* **Title**. Authors. *CVPR 2020*. [[paper](url)]', "
+          "under section headings or right under the title")
+
+
 def parse_readme(text: str, log: ProblemLog) -> ReadmeDoc:
     lines, final_newline = split_lines(text)
-    intro: list[str] = []
-    sections: list[Section] = []
-    section: Section | None = None
-    entry: Entry | None = None
-    fence: str | None = None
-
-    def keep(line: str) -> None:
-        if entry is not None:
-            entry.lines.append(line)
-        elif section is not None:
-            section.head.append(line)
-        else:
-            intro.append(line)
-
-    for number, line in enumerate(lines, start=1):
-        if fence is not None:  # inside fenced code nothing is a heading
-            if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
-                fence = None
-            keep(line)
-            continue
-        if match := _FENCE.match(line):
-            fence = match.group(1)
-            keep(line)
-            continue
-        if match := _SECTION.match(line):
-            name = _strip_closing_hashes(match.group("text") or "")
-            if not name:
-                log.warning(number, "section heading '##' has no name; its entries are imported without a field")
-            section = Section(name or None, number, [line])
-            sections.append(section)
-            entry = None
-            continue
-        if match := _ENTRY.match(line):
-            if section is None:
-                section = Section(None, number, [])
-                sections.append(section)
-            heading = parse_heading(line)
-            if not heading.title:
-                heading.title = f"Untitled entry (README line {number})"
-                log.warning(number, f"entry heading has no title; imported as '{heading.title}'")
-            entry = Entry(heading, number, section.name)
-            section.entries.append(entry)
-            continue
-        keep(line)
-
-    count_line = _find_count(intro)
-    doc = ReadmeDoc(intro, sections, count_line, final_newline)
-    found = len(doc.entries)
-    if count_line is not None and count_line.count != found:
-        where = ", ".join(f"{s.name or '(no section)'}: {len(s.entries)}" for s in sections if s.entries)
-        log.warning(count_line.line, f"the count line says {count_line.count} but {found} entries were found ({where})")
+    trial = ProblemLog(log.display_path)
+    doc = _Parser(lines, trial).run(final_newline)
+    if not doc.entries:  # `# My papers` and a table or list right under it, no section heading
+        trial = ProblemLog(log.display_path)
+        doc = _Parser(lines, trial, papers_in_intro=True).run(final_newline)
+    log.problems.extend(trial.problems)
     return doc
+
+
+class _Parser:
+    """One pass over the lines; every line lands in exactly one place (intro, a section's head,
+    an entry's own lines or the README text after an entry), so an export can give it back."""
+
+    def __init__(self, lines: list[str], log: ProblemLog, *, papers_in_intro: bool = False) -> None:
+        self.lines, self.log = lines, log
+        self.papers_in_intro = papers_in_intro  # read tables and lists above the first section too
+        self.intro: list[str] = []
+        self.sections: list[Section] = []
+        self.section: Section | None = None
+        self.entry: Entry | None = None
+        self.item_open = False  # the current list item takes indented lines
+        self.paragraph_open = False  # the current paragraph entry takes the lines up to a blank one
+        self.seen_title = False  # the first `# Title` is the README's title; later `#` headings are sections
+        self.item_indent = 0
+        self.columns: list[str] | None = None  # inside a table of papers
+        self.stack: list[Section] = []  # enclosing section headings
+        self.verdicts: dict[int, bool] = {}  # plain `###` heading line -> is a section
+
+    def keep(self, line: str) -> None:
+        entry = self.entry
+        if entry is not None and (entry.kind == HEADING or self.item_open or self.paragraph_open):
+            entry.lines.append(line)
+        elif entry is not None:
+            entry.after.append(line)
+        elif self.section is not None:
+            self.section.head.append(line)
+        else:
+            self.intro.append(line)
+
+    def run(self, final_newline: bool) -> ReadmeDoc:
+        fence: str | None = None
+        lines = self.lines
+        for index, line in enumerate(lines):
+            number = index + 1
+            if fence is not None:  # inside fenced code nothing is a heading
+                if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
+                    fence = None
+                self.keep(line)
+                continue
+            if match := _FENCE.match(line):
+                if self.item_open and not self._inside_item(line):
+                    self._close_item()
+                fence = match.group(1)
+                self.keep(line)
+                continue
+            if (heading := _HEADING_LINE.match(line)) and self._heading(index, line, heading):
+                continue
+            if (title := _TITLE_LINE.match(line)) and self._title(index, line, title):
+                continue
+            if self._paragraph_line(index, line) or self._table_line(index, line) or self._list_line(index, line):
+                continue
+            self.keep(line)
+        self._close_item()
+
+        count_line = _find_count(self.intro)
+        doc = ReadmeDoc(self.intro, self.sections, count_line, final_newline)
+        found = len(doc.entries)
+        if count_line is not None and count_line.count != found:
+            where = ", ".join(f"{s.name or '(no section)'}: {len(s.entries)}" for s in self.sections if s.entries)
+            self.log.warning(count_line.line, f"the count line says {count_line.count} but {found} entries were found"
+                                              + (f" ({where})" if where else ""))
+        if not found:
+            self.log.warning(1, f"no paper entries found in this README: looked for {SHAPES}; nothing is imported")
+        return doc
+
+    # -- headings ------------------------------------------------------------------------------
+    def _heading(self, index: int, line: str, match: re.Match) -> bool:
+        level = len(match.group("hashes"))
+        name = _strip_closing_hashes(match.group("text") or "")
+        if level == 2:
+            if not name:
+                self.log.warning(index + 1, "section heading '##' has no name; its entries are imported without a field")
+            self._open_section(index, line, name or None, level)
+            return True
+        if level == 3 and (_ENTRY_SHAPE.match(name) or not name or not self._holds_papers(index)):
+            self._open_entry(index, line)
+            return True
+        if level >= 4 and (self.entry is not None and self.entry.kind == HEADING or self.section is None):
+            return False  # a heading inside a long-form entry, or in the intro
+        self._open_section(index, line, name or None, level)
+        return True
+
+    def _open_section(self, index: int, line: str, name: str | None, level: int) -> None:
+        self._close_item()
+        self.columns = None
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        chain = [name] + [s.name for s in reversed(self.stack)]
+        field_name = next((n for n in chain if n and section_year(n) is None), None)
+        year = next((section_year(n) for n in chain if section_year(n) is not None), None)
+        papers = not (name and _NOT_PAPERS.match(name)) and all(s.papers for s in self.stack)
+        if level == 2:  # the format of old: a `##` section is the field (or the year) on its own
+            field_name = name if section_year(name) is None else None
+        section = Section(name, index + 1, [line], level=level, field=field_name, year=year, papers=papers)
+        self.sections.append(section)
+        self.stack.append(section)
+        self.section, self.entry = section, None
+
+    def _open_entry(self, index: int, line: str) -> None:
+        self._close_item()
+        self.columns = None
+        if self.section is None:
+            self.section = Section(None, index + 1, [])
+            self.sections.append(self.section)
+        heading = parse_heading(line)
+        if not heading.title:
+            heading.title = f"Untitled entry (README line {index + 1})"
+            self.log.warning(index + 1, f"entry heading has no title; imported as '{heading.title}'")
+        self._add(Entry(heading, index + 1, self.section.name), HEADING)
+
+    def _add(self, entry: Entry, kind: str) -> None:
+        section = self.section
+        assert section is not None
+        entry.kind, entry.field, entry.section_year = kind, section.field, section.year
+        entry.source = self.lines[entry.line - 1]
+        section.entries.append(entry)
+        self.entry = entry
+
+    def _holds_papers(self, index: int) -> bool:
+        """Does the text under a plain ``### Name`` hold papers (a table of them, paper list items,
+        links to them elsewhere in the README)? Then it is a section, else an entry of the ``###`` format."""
+        if index in self.verdicts:
+            return self.verdicts[index]
+        siblings = [index]
+        verdict = self._scan_for_papers(index, siblings)
+        self.verdicts.update(dict.fromkeys(siblings, verdict))  # one scan per family of `###` headings
+        return verdict
+
+    def _scan_for_papers(self, index: int, siblings: list[int]) -> bool:
+        fence = None
+        for probe in range(index + 1, len(self.lines)):
+            line = self.lines[probe]
+            if fence is not None:
+                if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
+                    fence = None
+                continue
+            if match := _FENCE.match(line):
+                fence = match.group(1)
+                continue
+            if (heading := _HEADING_LINE.match(line)) and len(heading.group("hashes")) <= 3:
+                name = _strip_closing_hashes(heading.group("text") or "")
+                if len(heading.group("hashes")) < 3 or not name or _ENTRY_SHAPE.match(name):
+                    return False
+                siblings.append(probe)
+                continue  # a plain sibling `### Name`: sections come in families, look under it too
+            if self._table_header(probe) is not None:
+                return True
+            if _paper_item(line) is not None or is_navigation(line):
+                return True  # papers, or an index leading to them: a section either way
+        return False
+
+    def _title(self, index: int, line: str, match: re.Match) -> bool:
+        """The first ``# Title`` stays in the intro; a later one is a section (lists sectioned with ``#``)."""
+        if not self.seen_title or (self.entry is not None and self.entry.kind == HEADING):
+            self.seen_title = True
+            return False
+        self._open_section(index, line, _strip_closing_hashes(match.group("text") or "") or None, 1)
+        return True
+
+    # -- paragraph entries -------------------------------------------------------------------------
+    def _paragraph_line(self, index: int, line: str) -> bool:
+        """``**Title** \\`` with the paper's links on the next lines, a paragraph to itself."""
+        if self.paragraph_open:
+            if line.strip():
+                self.keep(line)
+                return True
+            self.paragraph_open = False
+            return False
+        if (self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING)
+                or (index and self.lines[index - 1].strip() and not _HEADING_LINE.match(self.lines[index - 1]))):
+            return False
+        found = parse_item(line, paragraph=True)
+        if found is None:
+            return False
+        end = index + 1
+        while end < len(self.lines) and self.lines[end].strip() and not _HEADING_LINE.match(self.lines[end]):
+            end += 1
+        if not fill_from_paragraph(found, self.lines[index + 1:end]):
+            return False
+        self._close_item()
+        self._add(Entry(_as_heading(found), index + 1, self.section.name), PARAGRAPH)
+        self.paragraph_open = True
+        return True
+
+    # -- tables ----------------------------------------------------------------------------------
+    def _table_header(self, index: int) -> list[str] | None:
+        line = self.lines[index]
+        if not looks_like_row(line) or index + 1 >= len(self.lines) or not is_delimiter_row(self.lines[index + 1]):
+            return None
+        return table_columns(line)
+
+    def _intro_section(self, index: int, *, surely: bool = False) -> None:
+        """Papers above any section get a section without a name (no field): a table of papers or
+        ticked items (``- [x] [BERT](...)``) always, other list items when no section holds papers."""
+        if self.section is None and (self.papers_in_intro or surely):
+            self.section = Section(None, index + 1, [])
+            self.sections.append(self.section)
+
+    def _table_line(self, index: int, line: str) -> bool:
+        if self.section is None and self._table_header(index) is not None:
+            self._intro_section(index, surely=True)
+        if self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING):
+            return False
+        if self.columns is not None:
+            if not looks_like_row(line):
+                self.columns = None
+                return False
+            if not is_delimiter_row(line) and (found := parse_row(line, self.columns)):
+                self._add(Entry(_as_heading(found), index + 1, self.section.name, columns=self.columns), ROW)
+                return True
+            self.keep(line)
+            return True
+        if (columns := self._table_header(index)) is not None:
+            self._close_item()
+            self.columns = columns
+            self.keep(line)
+            return True
+        return False
+
+    # -- list items ------------------------------------------------------------------------------
+    def _list_line(self, index: int, line: str) -> bool:
+        if self.section is None and _paper_item(line) is not None:
+            self._intro_section(index, surely=bool(_TICKED.match(line)))
+        if self.section is None or not self.section.papers or (self.entry is not None and self.entry.kind == HEADING):
+            return False
+        if self.item_open:
+            if self._inside_item(line) or (not line.strip() and self._blank_inside_item(index)):
+                self.keep(line)
+                return True
+            self._close_item()
+        if (found := _paper_item(line)) is not None:
+            indent = _BULLET.match(line).group("indent")
+            self._add(Entry(_as_heading(found), index + 1, self.section.name), ITEM)
+            self.item_open, self.item_indent = True, _indent_width(indent)
+            return True
+        return False
+
+    def _inside_item(self, line: str) -> bool:
+        return bool(line.strip()) and _indent_width(line[:len(line) - len(line.lstrip())]) > self.item_indent
+
+    def _blank_inside_item(self, index: int) -> bool:
+        for probe in range(index + 1, len(self.lines)):
+            if self.lines[probe].strip():
+                return self._inside_item(self.lines[probe])
+        return False
+
+    def _close_item(self) -> None:
+        """The item's lines lose their common indentation (kept in ``indent``): its nested bullets
+        are the note's own bullets, not code blocks."""
+        self.paragraph_open = False
+        entry = self.entry
+        if not self.item_open or entry is None:
+            self.item_open = False
+            return
+        self.item_open = False
+        filled = [line for line in entry.lines if line.strip()]
+        if filled:
+            prefix = filled[0][:len(filled[0]) - len(filled[0].lstrip())]
+            for line in filled[1:]:
+                while prefix and not line.startswith(prefix):
+                    prefix = prefix[:-1]
+            entry.indent = prefix
+            entry.lines = [line[len(prefix):] if line.strip() else line for line in entry.lines]
+            fill_from_nested(entry.heading, entry.lines)
+
+
+_ENTRY_SHAPE = re.compile(r".*\]\(|^(?:19|20)\d{2}(?:[ \t]*[-–—:：|·,][ \t]*|[ \t]+)\S")  # a link, or `2022 - Title`
+
+
+def _paper_item(line: str) -> EntryLine | None:
+    match = _BULLET.match(line)
+    if match is None or _indent_width(match.group("indent")) > 3:
+        return None
+    return parse_item(line)
+
+
+def _as_heading(found: EntryLine) -> Heading:
+    return Heading(title=found.title, year=found.year, url=found.url, template=found.template, venue=found.venue,
+                   authors=found.authors, links=found.links, details=found.details, fixed=found.fixed)
 
 
 def _find_count(intro: list[str]) -> CountLine | None:
@@ -201,10 +483,10 @@ def parse_heading(line: str) -> Heading:
         pos = year_match.end()
 
     title, url = "", None
-    link = _link_at(line, pos) if pos < end else None
+    link = link_at(line, pos) if pos < end else None
     if link is None:  # `Title [pdf](url)`, `**[Title](url)**`: the first link anywhere
         for start in (i for i in range(pos, end) if line[i] == "["):
-            if link := _link_at(line, start):
+            if link := link_at(line, start):
                 break
     if link is not None:
         label, target = link
@@ -225,82 +507,52 @@ def parse_heading(line: str) -> Heading:
         spans.append((pos + lead, pos + lead + len(title), "title"))
     if not title:
         spans = [s for s in spans if s[2] != "title"]
-    return Heading(title=title, year=year, url=url or None, template=_template(line, spans))
+    return Heading(title=title, year=year, url=url or None, template=make_template(line, spans))
 
 
-def _template(line: str, spans: list[tuple[int, int, str]]) -> str:
-    out, last = [], 0
-    for start, stop, name in sorted(spans):
-        out.append(line[last:start].replace("{", "{{").replace("}", "}}"))
-        out.append("{" + name + "}")
-        last = stop
-    out.append(line[last:].replace("{", "{{").replace("}", "}}"))
-    return "".join(out).rstrip()
-
-
-def _link_at(text: str, start: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """Spans of (label, URL) of a Markdown link ``[label](url "title")`` starting at ``start``."""
-    if start >= len(text) or text[start] != "[":
-        return None
-    depth, i = 0, start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        i += 1
-    else:
-        return None
-    close = i
-    if close + 1 >= len(text) or text[close + 1] != "(":
-        return None
-    j = close + 2
-    while j < len(text) and text[j] in " \t":
-        j += 1
-    if j < len(text) and text[j] == "<":
-        url_start = j + 1
-        url_end = text.find(">", url_start)
-        if url_end < 0:
-            return None
-        j = url_end + 1
-    else:
-        url_start, parens = j, 0
-        while j < len(text) and not text[j].isspace():
-            if text[j] == "(":
-                parens += 1
-            elif text[j] == ")":
-                if parens == 0:
-                    break
-                parens -= 1
-            j += 1
-        url_end = j
-    rest = text[j:]
-    title_match = re.match(r"""[ \t]*(?:"[^"]*"|'[^']*')?[ \t]*\)""", rest)
-    if title_match is None or url_end == url_start:
-        return None
-    label_start, label_end = start + 1, close
-    inner = text[label_start:label_end]
-    label_start += len(inner) - len(inner.lstrip())
-    label_end -= len(inner) - len(inner.rstrip())
-    return (label_start, label_end), (url_start, url_end)
-
-
-def render_heading(template: str | None, *, title: str, year: int | None, url: str | None) -> str:
-    """The heading from ``template`` when it holds exactly the values the note has, else the
-    canonical ``### 2022 - [Title](url)`` (with the template's indentation)."""
-    if template is not None:
-        wants_year, wants_url = "{year}" in template, "{url}" in template
-        if wants_year == (year is not None) and wants_url == (url is not None):
-            return template.format(year=year, title=title, url=url)
+def render_heading(template: str | None, *, title: str, year: int | None, url: str | None, venue: str | None = None,
+                   fixed: dict | None = None, fallback: str | None = None) -> str:
+    """The entry's line from ``template`` when it holds exactly the values the note has, else
+    ``fallback`` (a list item's or table row's own shape), else the canonical ``### 2022 - [Title](url)``
+    (with the template's indentation)."""
+    values = {"title": title, "year": year, "url": url, "venue": venue}
+    fixed = fixed or {}
+    if template is not None and template_fits(template, fixed, **values):
+        # a value written otherwise in the README (`arxiv` for the library's `arXiv`) stays as written
+        written = {k: fixed[k] if k in fixed and _same(k, fixed[k], v) else v for k, v in values.items()}
+        return template.format(**written)
+    if fallback is not None:
+        return fallback
     indent = re.match(r"^ {0,3}", template or "").group(0)
     text = f"[{title}]({url})" if url else title
     return f"{indent}### {year} - {text}" if year is not None else f"{indent}### {text}"
+
+
+def template_fits(template: str, fixed: dict, **values: object) -> bool:
+    """A value the template holds literally must be the note's; a placeholder needs a value; a
+    template without a year or URL stands for an entry without one."""
+    for name, value in values.items():
+        if "{" + name + "}" in template:
+            if value is None:
+                return False
+        elif name in fixed:
+            if not _same(name, fixed[name], value):
+                return False
+        elif name in ("year", "url") and value is not None:
+            return False
+    return True
+
+
+def _same(name: str, written: object, value: object) -> bool:
+    """``written`` in the README says ``value``: alike up to case and spaces, or a venue's other name (NIPS)."""
+    if name == "venue" and isinstance(written, str):
+        return _fold(written) == _fold(value) or _fold(canonical_venue(written)) == _fold(value)
+    return _fold(written) == _fold(value)
+
+
+def _fold(value: object) -> object:
+    """Values that differ only in case or spaces are one (the library spells a venue one way)."""
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
 
 # -- bullets -----------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from ..core.body_scan import iter_prose_lines
 from ..core.library import Library
 from ..core.model import Note
-from .readme import bullet_prefix, render_heading, replace_count, section_year
+from .readme import HEADING, ITEM, PARAGRAPH, ROW, bullet_prefix, render_heading, replace_count
+from .readme_entries import render_row
 from .readme_state import EntryLayout, ReadmeState
 
 OTHERS = "Others"
@@ -38,6 +39,9 @@ class _Section:
     head: list[str]
     new: bool
     slots: list[_Slot] = field(default_factory=list)
+    year: int | None = None
+    like: EntryLayout | None = None  # the shape for notes added here: the section's last recorded entry
+    field: str | None = None  # last: it hides dataclasses.field
 
 
 def export_readme(library: Library, state: ReadmeState | None = None, *, title: str | None = None,
@@ -46,30 +50,31 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
     sections: list[_Section] = []
     placed: set[str] = set()
     for recorded in layout.sections if layout else []:
-        section = _Section(recorded.name, list(recorded.head), new=False)
+        section = _Section(recorded.name, list(recorded.head), new=False, year=recorded.year,
+                           like=recorded.entries[-1] if recorded.entries else None, field=recorded.field)
         for entry in recorded.entries:
             note = library.get(entry.key)
-            if note is not None and note.key not in placed and _belongs(note, recorded.name):
+            if note is not None and note.key not in placed and _belongs(note, recorded.field):
                 section.slots.append(_Slot(note, entry, moved=False))
                 placed.add(note.key)
         sections.append(section)
 
     recorded_entries = {e.key: e for s in (layout.sections if layout else []) for e in s.entries}
-    first_by_name: dict[str | None, _Section] = {}
-    for section in sections:
-        first_by_name.setdefault(section.name, section)
     new_sections: dict[str, _Section] = {}
     arrivals: dict[int, list[_Slot]] = {}  # id(section) -> new slots, newest first
-    year_sections = {section_year(s.name): s for s in reversed(sections) if section_year(s.name) is not None}
     for note in sorted((n for n in library if n.key not in placed), key=_newest_first):
         name = _section_of(note)
-        target = first_by_name.get(name) if name is not None else year_sections.get(note.year)
-        target = target or first_by_name.get(name)
+        same = [s for s in sections if _same_field(s.field, name)]
+        target = next((s for s in same if s.year is not None and s.year == note.year), None)
+        if target is None and name is None:
+            target = next((s for s in same if s.name is None), None)
+        elif target is None:
+            target = next((s for s in same if s.year is None), same[0] if same else None)
         if target is None:
             name = name or OTHERS
-            target = first_by_name.get(name) or new_sections.get(name)
+            target = next((s for s in sections if _same_field(s.field, name)), None) or new_sections.get(name)
         if target is None:
-            target = new_sections[name] = _Section(name, [f"## {name}", ""], new=True)
+            target = new_sections[name] = _Section(name, [f"## {name}", ""], new=True, field=name)
         arrivals.setdefault(id(target), []).append(_Slot(note, recorded_entries.get(note.key), moved=True))
     for section in [*sections, *new_sections.values()]:
         if id(section) in arrivals:
@@ -90,31 +95,72 @@ def export_readme(library: Library, state: ReadmeState | None = None, *, title: 
     lines = _intro(state.intro if state else None, title, count)
     ends_as_imported = True  # the last lines come from the layout: keep their blank lines as they were
     for section in sections:
-        if section.new:
+        if section.new or not ends_as_imported:
             _blank_before(lines)
         lines += section.head
         ends_as_imported = not section.new
-        for slot in section.slots:
-            if slot.moved:
-                _blank_before(lines)
-            lines += _entry_lines(slot.note, slot.layout, section_year(section.name))
-            ends_as_imported = not slot.moved
+        lines += _section_entries(section)
+        if section.slots:
+            ends_as_imported = not any(slot.moved for slot in section.slots)
     if not ends_as_imported or layout is None:
         del lines[len(lines) - _trailing_blanks(lines):]
     text = "\n".join(lines)
     return text + "\n" if not layout or layout.final_newline else text
 
 
+def _section_entries(section: _Section) -> list[str]:
+    """The section's entries with the README text after them. Rows and list items that were moved
+    or added join the run of their kind; text that stood after one of them (the end of a table or
+    list) waits for the end of the run, so a table stays one table."""
+    lines: list[str] = []
+    waiting: list[str] = []  # README text after the last entry in its place: it comes before the next one
+    deferred: list[str] = []  # README text after entries that moved: it comes after the run
+    recorded = [slot.layout.after for slot in section.slots if slot.layout and not slot.moved]
+    separator = recorded[0] if len(recorded) > 1 and not _has_text(recorded[0]) else []  # a loose list's blank line
+    previous_kind = None
+    for slot in section.slots:
+        shape = slot.layout or section.like
+        kind = shape.kind if shape else HEADING
+        entry = _entry_lines(slot.note, slot.layout, section.year, like=section.like)
+        own = slot.layout.after if slot.layout else []
+        if slot.moved and kind != HEADING and kind == previous_kind:  # joins the run of rows or items
+            lines += {ITEM: separator, PARAGRAPH: [""]}.get(kind, []) + entry
+            if _has_text(own):
+                deferred += ([""] if deferred and deferred[-1].strip() else []) + own
+        elif not slot.moved:
+            lines += waiting + entry
+            waiting = list(own)
+        else:
+            lines += waiting + deferred
+            waiting, deferred = list(own), []
+            if kind == HEADING:
+                _blank_before(lines)
+            lines += entry
+        previous_kind = kind
+    if deferred and waiting and waiting[-1].strip():
+        waiting.append("")
+    return lines + waiting + deferred
+
+
 def _section_of(note: Note) -> str | None:
     return note.fields[0] if note.fields else None
 
 
-def _belongs(note: Note, section: str | None) -> bool:
-    """A note stays in the section it was imported from: its field's, or a year's (``## 2025``)
-    when it has no field."""
-    if section_year(section) is not None:
-        return not note.fields
-    return _section_of(note) == section
+def _belongs(note: Note, section_field: str | None) -> bool:
+    """A note stays in the section it was imported from while its first field is the section's
+    (none for a section named by a year, ``## 2025``)."""
+    return _same_field(_section_of(note), section_field)
+
+
+def _same_field(a: str | None, b: str | None) -> bool:
+    """Fields alike up to case and spaces are one (the library spells each field one way)."""
+    if a is None or b is None:
+        return a == b
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _has_text(lines: list[str]) -> bool:
+    return any(line.strip() for line in lines)
 
 
 def _year_key(note: Note) -> tuple[bool, int]:
@@ -126,14 +172,20 @@ def _newest_first(note: Note) -> tuple:
 
 
 def _merge_by_year(slots: list[_Slot], arrivals: list[_Slot]) -> list[_Slot]:
-    """``arrivals`` (newest first) merged into ``slots``: each before the first entry of an older
-    year, the order of ``slots`` kept; arrivals without a year at the end. One pass."""
+    """``arrivals`` (newest first) merged into ``slots`` in the order the slots go by year (newest
+    first, unless they go oldest first, as many tables do): each before the first entry it comes
+    before, the order of ``slots`` kept; arrivals without a year at the end. One pass."""
+    years = [slot.note.year for slot in slots if slot.note.year is not None]
+    oldest_first = len(years) >= 3 and len(set(years)) > 1 and years == sorted(years)  # two make no order
+    if oldest_first:
+        dated = [a for a in arrivals if a.note.year is not None][::-1]
+        arrivals = dated + [a for a in arrivals if a.note.year is None]
     merged: list[_Slot] = []
     waiting = 0
     for slot in slots:
         year = slot.note.year
         while (year is not None and waiting < len(arrivals) and arrivals[waiting].note.year is not None
-               and arrivals[waiting].note.year > year):
+               and (arrivals[waiting].note.year < year if oldest_first else arrivals[waiting].note.year > year)):
             merged.append(arrivals[waiting])
             waiting += 1
         merged.append(slot)
@@ -169,16 +221,52 @@ def paper_url(note: Note) -> str | None:
     return next(iter(note.links.values()), None)
 
 
-def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | None = None) -> list[str]:
+def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | None = None,
+                 like: EntryLayout | None = None) -> list[str]:
+    """The note as its README entry: a ``###`` heading, a list item or a table row, the shape it was
+    imported in (``layout``), else the shape of its section's entries (``like``)."""
+    shape = layout or like
+    kind = shape.kind if shape else HEADING
     year = note.year
-    if year is not None and year == section_year and layout is not None and "{year}" not in layout.heading:
+    if (year is not None and year == section_year and layout is not None and "{year}" not in layout.heading
+            and "year" not in layout.fixed):
         year = None  # the section (`## 2025`) says it, as in the README imported
-    heading = render_heading(layout.heading if layout else None, title=note.title, year=year, url=paper_url(note))
+    url = paper_url(note)
+    if kind != HEADING and layout is not None and "{url}" not in layout.heading:
+        url = note.links.get("paper")  # a code or project link is no paper URL for the row's template
+    values = dict(title=note.title, year=year, url=url, venue=note.venue,
+                  fixed=layout.fixed if layout else None)
+    template = layout.heading if layout else None
+    if kind == ROW:
+        fallback = render_row(shape.columns or [], title=note.title, url=url, year=year, venue=note.venue,
+                              links=note.links, authors=list(note.authors), notes=_one_line(note))
+        return [render_heading(template, **values, fallback=fallback)]
+    if kind == ITEM:
+        marker = _item_marker(shape.heading)
+        text = f"[{note.title}]({url})" if url else f"**{note.title}**"
+        details = " ".join(str(v) for v in (note.venue, year) if v)
+        fallback = f"{marker}{text}" + (f" - {details}" if details else "")
+        first = render_heading(template, **values, fallback=fallback)
+        indent = (layout.indent if layout else "") or marker[:len(marker) - len(marker.lstrip())] + " " * len(marker.lstrip())
+        lead, trail = (layout.lead, layout.trail) if layout else (0, 0)
+        body = _body_with_insights(note, layout, lead, trail, default_prefix="- ")
+        return [first] + [indent + line if line.strip() else line for line in body]
+    if kind == PARAGRAPH:  # `**Title** \` and the paper's links on the lines after it
+        fallback = f"**[{note.title}]({url})**" if url else f"**{note.title}**"
+        heading = render_heading(template, **values, fallback=fallback)
+        lead, trail = (layout.lead, layout.trail) if layout else (0, 0)
+        return [heading] + _body_with_insights(note, layout, lead, trail, default_prefix="- ")
+    heading = render_heading(template, **values)
+    lead, trail = (layout.lead, layout.trail) if layout else (0, 1)
+    return [heading] + _body_with_insights(note, layout, lead, trail, default_prefix=None)
+
+
+def _body_with_insights(note: Note, layout: EntryLayout | None, lead: int, trail: int,
+                        default_prefix: str | None) -> list[str]:
     body = _body_lines(note)
     long_form = _has_headings(body)
     if long_form:
-        body = _summary(note, bullet_prefix([]))
-    lead, trail = (layout.lead, layout.trail) if layout else (0, 1)
+        body = _summary(note, default_prefix or bullet_prefix([]))
     lines = [""] * lead + body + [""] * trail
 
     # Front-matter insights go back where their bullets stood; new ones after the bullets.
@@ -189,10 +277,33 @@ def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | Non
             at = min(slot.at, len(lines))
             lines[at:at] = slot.lines
     if waiting:
-        prefix = bullet_prefix(body)
+        prefix = bullet_prefix(body) if default_prefix is None or _has_bullet(body) else default_prefix
         at = len(lines) - _trailing_blanks(lines)
         lines[at:at] = [line for text in waiting for line in _bullet(prefix, f"[想法] {text}")]
-    return [heading] + lines
+    return lines
+
+
+def _item_marker(template: str | None) -> str:
+    match = re.match(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)", template or "")
+    return match.group(1) if match else "- "
+
+
+def _has_bullet(lines: list[str]) -> bool:
+    return any(re.match(r"^[ \t]*[-*+][ \t]+", line) for line in lines)
+
+
+def _one_line(note: Note) -> str:
+    """A note's words for a table cell: its first paragraph, else its problem or method."""
+    body = [line.strip() for line in _body_lines(note)]
+    paragraph = []
+    for line in body:
+        if not line or line.startswith(("#", "- **", "```")):
+            if paragraph:
+                break
+            continue
+        paragraph.append(line)
+    text = " ".join(paragraph) or note.problem or note.method or ""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _body_lines(note: Note) -> list[str]:

@@ -22,7 +22,7 @@ from ..core.slug import key_from_text
 from ..core.text_encoding import not_utf8
 from ..core.paper_links import link_info
 from .post_body import warn_missing_relative_links
-from .readme import CountLine, Entry, ReadmeDoc, parse_readme, section_year
+from .readme import HEADING, ROW, CountLine, Entry, ReadmeDoc, parse_readme
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,
 )
@@ -51,12 +51,17 @@ class ReadmeImportReport:
 
     @property
     def entries_by_field(self) -> Counter:
-        return Counter(p.entry.section or "(no section)" for p in self.notes if section_year(p.entry.section) is None)
+        return Counter(p.entry.field or "(no section)" for p in self.notes
+                       if p.entry.field is not None or p.entry.section_year is None)
 
     @property
     def entries_by_year_section(self) -> Counter:
-        """Entries of sections named by a year (``## 🔥 2025``): their notes get that year, no field."""
-        return Counter(p.entry.section for p in self.notes if section_year(p.entry.section) is not None)
+        """Entries of sections named by a year (``## 🔥 2025``) and no field: they get that year."""
+        return Counter(p.entry.section for p in self.notes if p.entry.field is None and p.entry.section_year is not None)
+
+    @property
+    def entries_by_shape(self) -> Counter:
+        return Counter(p.entry.kind for p in self.notes)
 
     @property
     def insights(self) -> int:
@@ -92,7 +97,8 @@ def import_readme(readme: Path, *, notes_dir: Path, out_dir: Path | None = None,
         note.result = writer.write(note.path, note.text)
 
     report = ReadmeImportReport(log.display_path, doc, planned, writer, log.problems)
-    report.state = _write_state(doc, planned, Path(readme), notes_dir, root, writer, log)
+    if planned:  # a README without entries leaves the layout of the last import alone
+        report.state = _write_state(doc, planned, Path(readme), notes_dir, root, writer, log)
     return report
 
 
@@ -118,9 +124,11 @@ def plan_notes(doc: ReadmeDoc, out_dir: Path, existing: dict[str, Note], log: Pr
         if arxiv:
             by_arxiv.setdefault(arxiv, entry)
         body, _ = neutralize_active_html(_body(entry, layout))  # someone else's HTML: shown, never run
-        for line, what in neutralize_active_html("\n".join(entry.lines), entry.line + 1)[1]:
+        own = entry.lines if entry.kind == HEADING else [entry.source] + entry.lines
+        first = entry.line + 1 if entry.kind == HEADING else entry.line
+        for line, what in neutralize_active_html("\n".join(own), first)[1]:
             log.warning(line, active_html_message(what))
-        warn_missing_relative_links("\n".join(entry.lines), entry.line + 1, log, out_dir=out_dir, root=root,
+        warn_missing_relative_links("\n".join(own), first, log, out_dir=out_dir, root=root,
                                     written_beside="the README's folder")
         planned.append(PlannedNote(entry, key, path, markdown_file(front, body), insights, layout))
     return planned
@@ -155,15 +163,17 @@ def _note_parts(entry: Entry, key: str) -> tuple[dict[str, Any], EntryLayout, in
     info = link_info(heading.url) if heading.url else None
     blocks = entry.insight_blocks()
     front: dict[str, Any] = {"title": heading.title, "key": key}
-    year_section = section_year(entry.section)  # `## 🔥 2025`: the entries' year, not a field
-    if heading.year is not None or year_section is not None:
-        front["year"] = heading.year if heading.year is not None else year_section
-    if info and info.venue:
-        front["venue"] = info.venue
-    if entry.section and year_section is None:
-        front["field"] = entry.section
-    if heading.url:
-        front["links"] = {"paper": heading.url}
+    year = heading.year if heading.year is not None else entry.section_year  # `## 🔥 2025`: the entries' year
+    if year is not None:
+        front["year"] = year
+    if heading.venue or (info and info.venue):
+        front["venue"] = heading.venue or info.venue
+    if heading.authors:
+        front["authors"] = list(heading.authors)
+    if entry.field:
+        front["field"] = entry.field
+    if heading.url or heading.links:
+        front["links"] = ({"paper": heading.url} if heading.url else {}) | heading.links
     if info and info.arxiv:
         front["arxiv"] = info.arxiv
     if info and info.doi:
@@ -175,8 +185,12 @@ def _note_parts(entry: Entry, key: str) -> tuple[dict[str, Any], EntryLayout, in
     rest = [line for i, line in enumerate(entry.lines) if i not in inside]
     lead = _leading_blanks(rest)
     trail = _leading_blanks(rest[lead:][::-1])
+    fixed = dict(heading.fixed)
+    if heading.year is None and year is not None and "{year}" not in heading.template:
+        fixed.pop("year", None)  # the section says it; the export leaves it out of the line again
     layout = EntryLayout(key=key, heading=heading.template, lead=lead, trail=trail,
-                         insights=[InsightSlot(b.start, b.text, b.lines) for b in blocks])
+                         insights=[InsightSlot(b.start, b.text, b.lines) for b in blocks], kind=entry.kind,
+                         after=list(entry.after), indent=entry.indent, fixed=fixed, columns=entry.columns)
     return front, layout, len(blocks)
 
 
@@ -188,6 +202,8 @@ def _leading_blanks(lines: list[str]) -> int:
 
 
 def _body(entry: Entry, layout: EntryLayout) -> str:
+    if entry.kind == ROW:  # the row's notes and other cells
+        return "\n\n".join(entry.heading.details)
     inside = {i for s in layout.insights for i in range(s.at, s.at + len(s.lines))}
     rest = [line for i, line in enumerate(entry.lines) if i not in inside]
     return "\n".join(rest[layout.lead:len(rest) - layout.trail])
@@ -200,7 +216,8 @@ def _write_state(doc: ReadmeDoc, planned: list[PlannedNote], readme: Path, notes
     by_entry = {id(p.entry): p.layout for p in planned}
     layout = ReadmeLayout(
         source=display_path(Path(readme), root),
-        sections=[SectionLayout(s.name, s.head, [by_entry[id(e)] for e in s.entries]) for s in doc.sections],
+        sections=[SectionLayout(s.name, s.head, [by_entry[id(e)] for e in s.entries], field=s.field, year=s.year)
+                  for s in doc.sections],
         final_newline=doc.final_newline,
     )
     results = [writer.write(intro_path, intro_text(doc.intro))]

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from .readme import section_year
 from .writer import dump_yaml
 
 STATE_DIR = ".paperkb"
@@ -48,10 +49,15 @@ class InsightSlot:
 @dataclass
 class EntryLayout:
     key: str
-    heading: str  # template with {year} {title} {url}
+    heading: str  # template with {year} {title} {url} {venue}
     lead: int = 0  # blank lines between the heading and the note's body
     trail: int = 1  # blank lines after it
     insights: list[InsightSlot] = field(default_factory=list)
+    kind: str = "heading"  # heading (`###`), item (a list item) or row (a table row)
+    after: list[str] = field(default_factory=list)  # README text after the entry: the end of a list or table
+    indent: str = ""  # put back before each line of a list item's body
+    fixed: dict[str, Any] = field(default_factory=dict)  # values written literally in the template
+    columns: list[str] | None = None  # a table row's column roles, for rows of notes added later
 
 
 @dataclass
@@ -59,6 +65,8 @@ class SectionLayout:
     name: str | None
     head: list[str]  # the `## Field` line and the lines before the first entry
     entries: list[EntryLayout] = field(default_factory=list)
+    field: str | None = None  # the field of its notes (a `### Sub` section's: its own name, else its parent's)
+    year: int | None = None  # the year of its notes when the heading (or the enclosing one) names a year
 
 
 @dataclass
@@ -70,7 +78,7 @@ class ReadmeLayout:
     def to_yaml(self) -> str:
         data: dict[str, Any] = {"format": FORMAT, "source": self.source, "final_newline": self.final_newline}
         data["sections"] = [
-            {"name": s.name, "head": s.head, "entries": [_entry_data(e) for e in s.entries]} for s in self.sections
+            _section_data(s) for s in self.sections
         ]
         return _HEADER + dump_yaml(data)
 
@@ -84,17 +92,38 @@ class ReadmeLayout:
             raise LayoutError(f"not a format-{FORMAT} README layout")
         try:
             sections = [
-                SectionLayout(
-                    name=None if s.get("name") is None else str(s["name"]),
-                    head=[str(x) for x in s.get("head") or []],
-                    entries=[_entry_from(e) for e in s.get("entries") or []],
-                )
+                _section_from(s)
                 for s in data.get("sections") or []
             ]
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise LayoutError(f"malformed entry: {exc}") from None
         return cls(source=str(data.get("source", "")), sections=sections,
                    final_newline=bool(data.get("final_newline", True)))
+
+
+def _section_data(section: SectionLayout) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": section.name, "head": section.head}
+    if section.field != _default_field(section.name):
+        data["field"] = section.field
+    if section.year != section_year(section.name):
+        data["year"] = section.year
+    data["entries"] = [_entry_data(e) for e in section.entries]
+    return data
+
+
+def _default_field(name: str | None) -> str | None:
+    return name if section_year(name) is None else None
+
+
+def _section_from(data: dict) -> SectionLayout:
+    name = None if data.get("name") is None else str(data["name"])
+    return SectionLayout(
+        name=name,
+        head=[str(x) for x in data.get("head") or []],
+        entries=[_entry_from(e) for e in data.get("entries") or []],
+        field=str(data["field"]) if data.get("field") is not None else (None if "field" in data else _default_field(name)),
+        year=int(data["year"]) if data.get("year") is not None else (None if "year" in data else section_year(name)),
+    )
 
 
 def _entry_data(entry: EntryLayout) -> dict[str, Any]:
@@ -105,6 +134,16 @@ def _entry_data(entry: EntryLayout) -> dict[str, Any]:
         data["trail"] = entry.trail
     if entry.insights:
         data["insights"] = [{"at": s.at, "text": s.text, "lines": s.lines} for s in entry.insights]
+    if entry.kind != "heading":
+        data["kind"] = entry.kind
+    if entry.indent:
+        data["indent"] = entry.indent
+    if entry.fixed:
+        data["fixed"] = dict(entry.fixed)
+    if entry.columns:
+        data["columns"] = list(entry.columns)
+    if entry.after:
+        data["after"] = list(entry.after)
     return data
 
 
@@ -116,6 +155,11 @@ def _entry_from(data: dict) -> EntryLayout:
         trail=int(data.get("trail", 1)),
         insights=[InsightSlot(int(s["at"]), str(s["text"]), [str(x) for x in s["lines"]])
                   for s in data.get("insights") or []],
+        kind=str(data.get("kind", "heading")),
+        after=[str(x) for x in data.get("after") or []],
+        indent=str(data.get("indent", "")),
+        fixed=dict(data.get("fixed") or {}),
+        columns=[str(x) for x in data["columns"]] if data.get("columns") else None,
     )
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from ..core.bib.formatting import FormattedReference, ReferenceFormatter
+from ..core.bib.formatting import FormattedReference, ReferenceFormatter, WorkerRun
+from ..core.note_memo import NoteMemo
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
 from ..core.model import Note
@@ -29,10 +30,14 @@ from .messages import log
 class BibTeXGlue(Feature):
     def __init__(self) -> None:
         self.formatter: ReferenceFormatter | None = None  # kept across `mkdocs serve` rebuilds (its cache)
+        self.worker: WorkerRun | None = None  # a worker process of the build's, for a first build's references
         self.references: References | None = None
         self.renderer: PandocCiteRenderer | None = None
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
+        self.memo: NoteMemo | None = None  # `serve`: each note's Reference kept between builds (plugin.on_startup)
+        self._items: dict = {}  # `serve`: the bibliography pages' items, kept with what they were made of
+        self._bib_texts: dict = {}  # `serve`: all.bib's entries as text, by entry
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
         self._planned: tuple[list[GeneratedPage], str] | None = None
@@ -70,8 +75,10 @@ class BibTeXGlue(Feature):
         self.site = site
         reuse = build.same_notes and self._planned is not None and self.references is not None
         if not reuse:  # (serve: only a note's body changed, the references are the same)
-            self.references = References(library)
-            self.formatted = self.formatter.format_all([r.entry for r in self.references])
+            self.references = References(library, self.memo)
+            if self.memo is not None:
+                self.memo.forget_unused()
+            self.formatted = self.formatter.format_all([r.entry for r in self.references], worker=self.worker)
             self.formatter.save()
         self.renderer = PandocCiteRenderer(self.references, site)
         if not len(self.references):
@@ -81,11 +88,13 @@ class BibTeXGlue(Feature):
         if reuse:
             pages, all_bib = self._planned
         else:
-            pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name)
+            kept = self._items if self.memo is not None else None
+            pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name, kept)
             pages = [pages_maker.bibliography()]
             if site.to_read:
                 pages.append(pages_maker.to_read())
-            all_bib = self.references.all_bib()
+            all_bib = self.references.all_bib(self._bib_texts if self.memo is not None else None)
+            self._items = pages_maker.made
             self._planned = (pages, all_bib)
         if files.get_file_from_path(ALL_BIB) is not None:
             log.warning(f"paperkb: {ALL_BIB} exists in {config.docs_dir}; the generated {ALL_BIB} is not added")

@@ -47,6 +47,9 @@ class PaperKBConfig(Config):
     # Sanitise every page's HTML with nh3 (no <script>, on* handlers, <iframe>, javascript:
     # addresses), for collections written by several people; raw HTML that only shows is kept.
     sanitize_html = opt.Type(bool, default=False)
+    # Seconds one page may take to turn from Markdown into HTML; a page that fails or takes longer
+    # shows its text as written, with the error, and the rest of the site builds (0: no limit).
+    page_render_timeout = opt.Type((int, float), default=60)
 
 
 def cache_root(options: PaperKBConfig, project_root: Path) -> Path | None:

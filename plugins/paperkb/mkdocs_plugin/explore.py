@@ -8,6 +8,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from ..core.note_memo import NoteMemo
 from ..render.explore_page import explore_page
 from ..render.index_pages import GeneratedPage
 from ..render.site_data import SITE_DATA_URI, site_data, site_data_json
@@ -22,6 +23,7 @@ class Explore(Feature):
     def __init__(self) -> None:
         self.enabled = False
         self.data: dict = {}  # this build's site data (the graph and previews may read it too)
+        self.memo: NoteMemo | None = None  # `serve`: each note's record kept between builds (plugin.on_startup)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.enabled = options.enabled
@@ -31,7 +33,7 @@ class Explore(Feature):
     def start(self, build: Build) -> list[GeneratedPage]:
         if not self.enabled:
             return []
-        self.data = site_data(build.library, build.site)
+        self.data = site_data(build.library, build.site, self.memo, self.data if build.previous is not None else None)
         build.files.append(File.generated(build.config, SITE_DATA_URI, content=site_data_json(self.data)))
         build.files.append(File.generated(build.config, EXPLORE_SCRIPT, abs_src_path=str(ASSETS_DIR / "explore.js")))
         return [explore_page(build.site.explore, self.data, build.site)]

@@ -11,7 +11,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from ..core.display_math import normalise_display_math
+from ..core.display_math import dollars_in_text, normalise_display_math
 from ..render.index_pages import GeneratedPage
 from .assets import ASSETS_DIR
 from .config import PaperKBConfig
@@ -41,6 +41,11 @@ class Math(Feature):
         if self.enabled:
             add_math_files(build.files, build.config)
         return []
+
+    def page_markdown(self, page: PageRender, markdown: str) -> str:
+        """``$$x$$`` inside a line of text, before callouts indent their text (which would make it
+        read as code to the later passes); it keeps every line where it was."""
+        return dollars_in_text(markdown, display=True)[0] if self.enabled and "$$" in markdown else markdown
 
     def after_prose(self, page: PageRender, markdown: str) -> str:
         """Display math as Typora / Obsidian write it (last: it adds lines, which no line-numbered

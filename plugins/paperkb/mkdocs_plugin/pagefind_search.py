@@ -7,7 +7,9 @@ them after the build (core/pagefind_bundle.py) and ships a search worker that sp
 theme's worker protocol and answers from Pagefind (assets/search-worker.js), plus the filter
 panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
 
-A full build (on_config) starts from no documents. `mkdocs serve`'s quick update (serve.py)
+A full build (on_config) counts every document as gone until its page puts it again (they
+stay in paperkb's cache folder between builds; only changed ones are written: see
+core/pagefind_bundle.py). `mkdocs serve`'s quick update (serve.py)
 re-renders some pages, whose documents ``page_html`` replaces, then calls ``refresh`` with the
 site's pages: documents of pages that are gone are dropped and Pagefind indexes again."""
 
@@ -18,6 +20,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,10 +33,10 @@ from ..core.model import Note
 from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
 from ..render.index_pages import GeneratedPage
-from ..render.search_document import search_document
+from ..render.search_document import document_digest, search_document
 from ..render.search_document_process import DocumentProcess, DocumentProcessFailed
 from .assets import ASSETS_DIR
-from .config import PaperKBConfig
+from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature, PageRender
 from .messages import log
 
@@ -83,10 +86,12 @@ class PagefindSearch(Feature):
         if PANEL_SCRIPT not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(PANEL_SCRIPT)
         language = str(config.theme.get("language") or "en").split("-")[0].lower() or "en"
-        if self.bundle is None or self.bundle.language != language:
+        caches = cache_root(options, project_root)
+        keep_in = caches / "search" / language if caches else None  # documents kept between builds
+        if self.bundle is None or self.bundle.language != language or self.bundle.keep_in != keep_in:
             if self.bundle is not None:
                 self.bundle.close()
-            self.bundle = PagefindBundle(language)
+            self.bundle = PagefindBundle(language, keep_in=keep_in)
         # A full build (its on_config) starts from no documents; serve's quick updates plan again
         # (start) without configuring, and keep the documents of the pages they do not render.
         self.begin_build(full=True)
@@ -113,7 +118,7 @@ class PagefindSearch(Feature):
     def begin_build(self, *, full: bool = True) -> None:
         """A full build indexes the pages it renders, nothing left from the previous one."""
         if self.enabled and self.bundle is not None and full:
-            self.bundle.clear()
+            self.bundle.begin()
             self.filters.clear()
         self.rendered = set()
 
@@ -145,13 +150,16 @@ class PagefindSearch(Feature):
                 filters["tag"] = [str(t) for t in tags]
             meta = {"year": str(year or ""), KIND: KIND_LABELS[kind]}
         sort = {"year": meta["year"]} if meta.get("year") else {}
-        parts = dict(title=str(title), content_html=page.content or "" if html is None else html,
-                     language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        inputs = dict(title=str(title), content_html=page.content or "" if html is None else html,
+                      language=self.bundle.language, filters=filters, meta=meta, sort=sort)
+        made_from = document_digest(**inputs)
         self.filters[url] = filters
-        if self.separate_process:
-            self.documents.put(self.bundle.adopt(url), **parts)
+        if self.bundle.reuse(url, made_from):  # (the same page as in the last build: its document is kept)
+            pass
+        elif self.separate_process:
+            self.documents.put(self.bundle.adopt(url), made_from, **inputs)
         else:
-            self.bundle.put(url, search_document(**parts))
+            self.bundle.put(url, search_document(**inputs), made_from)
         self.rendered.add(url)
 
     def place_panel_script(self, html: str) -> str:
@@ -183,8 +191,8 @@ class PagefindSearch(Feature):
         if not later:
             self.write(site_dir)
             return
-        filters = dict(self.filters)  # as they are now: the index is made from this snapshot
-        self.indexer.submit(self.bundle.snapshot(), site_dir,
+        filters = dict(self.filters)  # as they are now (a newer edit submits newer ones)
+        self.indexer.submit(self.bundle.snapshot, site_dir,
                             lambda bundle, folder: self._write_bundle(bundle, folder, filters))
 
     def wait(self) -> None:
@@ -198,8 +206,9 @@ class PagefindSearch(Feature):
         if not self.enabled or self.bundle is None:
             return
         self.indexer.wait()  # (a background run of `serve` must not land after this one)
-        try:
-            self.documents.finish()  # every document written, and the process gone before Pagefind
+        try:  # every document written, and the process gone before Pagefind starts
+            for path, made_from, digest in self.documents.finish():
+                self.bundle.made(path, made_from, digest)
         except DocumentProcessFailed as exc:
             log.error(f"paperkb: the search index was not written: {exc}")
             return
@@ -238,18 +247,22 @@ class PagefindSearch(Feature):
 
 class BackgroundIndexer:
     """One Pagefind run at a time, in a thread; a newer request replaces one not started yet
-    (a burst of saves is indexed once, from the last snapshot)."""
+    (a burst of saves is indexed once). The thread waits until the saves pause (``settle``)
+    before it copies the documents (``snapshot``) and runs Pagefind: the page an edit changed is
+    rendered and shown first, without a search index being made beside it on the same cores."""
 
-    def __init__(self) -> None:
+    def __init__(self, settle: float = 1.0) -> None:
+        self.settle = settle
         self._cond = threading.Condition()
-        self._pending: tuple[PagefindBundle, str, Any] | None = None
+        self._pending: tuple[Callable[[], PagefindBundle], str, Any] | None = None
+        self._submitted = 0.0
         self._running = False
 
-    def submit(self, bundle: PagefindBundle, site_dir: str, write) -> None:
+    def submit(self, snapshot: Callable[[], PagefindBundle], site_dir: str, write) -> None:
         with self._cond:
-            if self._pending is not None:
-                self._pending[0].close()
-            self._pending = (bundle, site_dir, write)
+            self._pending = (snapshot, site_dir, write)
+            self._submitted = time.monotonic()
+            self._cond.notify_all()
             if not self._running:
                 self._running = True
                 threading.Thread(target=self._run, name="paperkb-search-index", daemon=True).start()
@@ -257,17 +270,22 @@ class BackgroundIndexer:
     def _run(self) -> None:
         while True:
             with self._cond:
+                while self._pending is not None and (quiet := time.monotonic() - self._submitted) < self.settle:
+                    self._cond.wait(self.settle - quiet)
                 if self._pending is None:
                     self._running = False
                     self._cond.notify_all()
                     return
-                (bundle, site_dir, write), self._pending = self._pending, None
+                (snapshot, site_dir, write), self._pending = self._pending, None
+            bundle = None
             try:
+                bundle = snapshot()
                 write(bundle, site_dir)
             except Exception:  # noqa: BLE001 - `serve` goes on; the next edit indexes again
                 log.warning("paperkb: the search index could not be updated", exc_info=True)
             finally:
-                bundle.close()
+                if bundle is not None:
+                    bundle.close()
 
     def wait(self) -> None:
         with self._cond:

@@ -14,6 +14,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   returns generated pages (indexes.py, bibtex.py, citation_display.py), added as
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
+                  A first build's new diagrams leave for worker processes as they are planned
+                  (render/graph_renderer.py), which also format a share of its new references.
                   MkDocs' warnings about links to missing files will name the line and give a hint
                   (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
@@ -31,16 +33,20 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
                   (callouts.py), display math (math.py).
-  (MkDocs turns the Markdown into HTML)
+  (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
+   page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py).
-  (mkdocs-material's search plugin indexes the page; the theme renders its template)
-on_post_page      generated pages' tables (html_slots.py); after a note's body: Cites, Cited by,
-                  Citation graph (citation_display.py), Cite (bibtex.py); diagrams' SVG last;
-                  then every feature's ``finished_page`` (script_urls.py checks the whole page);
+  (mkdocs-material's search plugin indexes the page; the theme renders its template, with
+   the navigation and tabs rendered once per folder of pages outside the navigation:
+   shared_partials.py, installed on_env)
+on_post_page      first what the theme wrote around the content is checked for javascript:
+                  links (script_urls.py); generated pages' tables (html_slots.py); after a
+                  note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
+                  (bibtex.py); diagrams' SVG last; then every feature's ``finished_page``;
                   a full build then lets go of a note's or generated page's Markdown and HTML
                   (page_memory.py).
 on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
@@ -63,13 +69,14 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import chain, map_prose
+from ..core.body_scan import chain, map_prose, strip_obsidian_comments
 from ..core.library import Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
+from ..core.note_memo import NoteMemo
 from .assets import ASSETS_DIR
 from .bibtex import BibTeXGlue, CiteBlocks
 from .blog import Feeds
@@ -93,11 +100,13 @@ from .page_memory import release_page
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
+from .render_guard import guard_render
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
@@ -121,6 +130,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
+        self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -132,8 +142,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.layout = NoteLayout(self.slots, card_extra=self.scholar.card)  # card and sections above the body, sections after
         self.bib = BibTeXGlue()  # .bib sources, [@key] citations, bibliography pages, all.bib
         self.citations = CitationDisplay(self.bib.reference_item)  # Cites / Cited by, diagrams, graph pages
-        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
+        self.bib.worker = self.citations.run_in_worker
+        self.explore = Explore()  # the Explore table and the compact per-note JSON for the browser
         self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
+        self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
         self.features: tuple[Feature, ...] = (
             ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
@@ -149,9 +161,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             TextLinks(),  # [[key]], ![[key]], links to drafts
             self.layout,
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
-            self.indexes,
-            Explore(),  # the Explore table and the compact per-note JSON for the browser
-            self.bib,
+            self.indexes,  # home, statistics, insights, tag and facet pages
+            self.explore,  # the Explore table and the compact per-note JSON for the browser
+            self.bib,  # a first build's references are formatted in part by the diagrams' workers
             InsightMarks(),  # [idea] badges
             self.citations,
             self.scholar,
@@ -165,6 +177,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.citations.keep_drawn = command == "serve"
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
+        # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
+        self.indexes.memo = NoteMemo() if command == "serve" else None
+        self.explore.memo = NoteMemo() if command == "serve" else None
+        self.bib.memo = NoteMemo() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.live = LiveBuild(config=config)
@@ -237,6 +253,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         )
         self.generated_uris = frozenset(self.site.generated_uris())
         self.rendering.clear()
+        self.partials.clear()
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
@@ -314,6 +331,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         shown_as = (display_path(Path(page.file.abs_src_path), self.project_root)
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
+        # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
+        guard_render(page, strip_obsidian_comments(markdown), shown_as, self.config.page_render_timeout)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
@@ -379,6 +398,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(-100)  # the files and Jinja environment as every plugin left them (serve.py)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled:  # the navigation rendered once for the pages that show it alike
+            self.partials.install(env, config.theme.custom_dir)
         self.live.env, self.live.files = env, files
         if self.command == "serve":
             self.live.remember_posts(files)

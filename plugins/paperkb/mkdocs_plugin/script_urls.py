@@ -1,6 +1,7 @@
 """Links that would run code when clicked (``javascript:``, ``vbscript:``, ``data:``): a warning
 naming the page's line (core/script_links.py), and inert HTML (render/url_guard.py) both before
-search, feeds and blog excerpts take a page's HTML and on the finished page. With the option
+search, feeds and blog excerpts take a page's HTML and on the page the theme wrote around it
+(paperkb's own sections and diagrams, escaped where they are made, go in after that check). With the option
 ``sanitize_html``, every page's content goes through nh3's safelist (core/active_html.py)
 instead: no script, handler or frame either."""
 
@@ -12,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..core.active_html import sanitize_html
 from ..core.script_links import find_script_links, script_link_message
-from ..render.url_guard import neutralize_script_urls
+from ..render.url_guard import neutralize_around, neutralize_script_urls
 from .config import PaperKBConfig
 from .feature import Feature, PageRender
 from .page_meta import sanitize_page_content
@@ -35,10 +36,11 @@ class ScriptUrlGuard(Feature):
         return sanitize_html(html) if self.sanitize else neutralize_script_urls(html)
 
     def page_output(self, page: PageRender, output: str) -> str:
-        """Blog indexes hold excerpts rendered apart from their posts: each page's content is
-        sanitised again before paperkb's own sections and diagrams go in."""
-        return sanitize_page_content(output) if self.sanitize else output
-
-    def finished_page(self, page: PageRender, output: str) -> str:
-        """Blog indexes hold excerpts rendered apart from their posts: every finished page is checked."""
-        return neutralize_script_urls(output)
+        """The page as the theme wrote it, before paperkb's own sections, lists and diagrams go in
+        (first of the features): blog indexes hold excerpts rendered apart from their posts, and
+        the theme prints page data, so what the template put around the content is checked too.
+        The content itself was checked at ``page_html``: when the template holds it unchanged,
+        only the rest is scanned (the content of a note page is most of its HTML)."""
+        if self.sanitize:
+            output = sanitize_page_content(output)
+        return neutralize_around(output, page.page.content or "")

@@ -106,6 +106,25 @@ def _search_index(config: MkDocsConfig) -> Any:
     return None
 
 
+class Steps:
+    """How long each step of an update took (the log line after it)."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.took: list[tuple[str, float]] = []
+
+    def shown(self) -> None:
+        self.took.append(("shown after", time.monotonic() - self.started))
+
+    def done(self, step: str) -> None:
+        now = time.monotonic()
+        self.took.append((step, now - self.last))
+        self.last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.took)
+
+
 class NeedsFullBuild(Exception):
     """The edit reaches beyond what single pages can show (navigation, blog views...)."""
 
@@ -116,9 +135,14 @@ class IncrementalServe:
         self.server = server
         self.full_builder = full_builder
         self._changes: set[str] = set()
+        # What an update a new save interrupted left for the next one: pages, and files listing every page.
+        self._later: set[str] = set()
+        self._templates_stale = self._graph_stale = False
+        self._tags_before: dict | None = None
         self._lock = threading.Lock()
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
+        self.steps = Steps()
         self.name = next((name for name, p in config.plugins.items() if p is plugin), "paperkb") if config else "paperkb"
 
     # -- set-up --------------------------------------------------------------------------------
@@ -152,6 +176,7 @@ class IncrementalServe:
         with self._lock:
             changed, self._changes = self._changes, set()
         started = time.monotonic()
+        self.steps = Steps()
         try:
             count = self.update(changed)
         except NeedsFullBuild as reason:
@@ -159,7 +184,7 @@ class IncrementalServe:
         except Exception:  # a bug here must never stop `serve`: the full build is the safe way
             log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
         else:
-            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s")
+            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
             return
         self.full_builder()
 
@@ -196,7 +221,8 @@ class IncrementalServe:
             changed_srcs.add(src)
         posts = self._changed_posts(changed_srcs, config)
 
-        tags_before = _tag_mappings(_tags_plugin(config))
+        # (as the last update that remade the tags listings left them)
+        tags_before = self._tags_before if self._tags_before is not None else _tag_mappings(_tags_plugin(config))
         old_library, old_nav = plugin.library, config.nav
         old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
         config.plugins._current_plugin = self.name  # File.generated names its maker
@@ -207,6 +233,7 @@ class IncrementalServe:
         finally:
             config.plugins._current_plugin = None
             plugin.cache.unchanged = frozenset()
+        self.steps.done("plan")
         if config.nav != old_nav:
             raise NeedsFullBuild("the navigation changed")
         live.source_files = list(sources.values())
@@ -216,6 +243,14 @@ class IncrementalServe:
         files = live.files
         affected: set[str] = set(changed_srcs)
         pages_added_or_removed = self._sync_files(files, planned, config, affected, changed_srcs)
+        # Shown first: the edited pages, pages that came, generated pages whose text changed
+        # (indexes, bibliography), the notes at the other end of a changed link (their Cites or
+        # Cited by list), pages citing a changed .bib entry. The rest (pages that only show a
+        # changed note's title or card, diagrams two links away, blog views) follow.
+        urgent = {src for src in affected if not _big_generated(files.get_file_from_path(src))}
+        relinked = {_src(library, k) or _src(old_library, k) for k in change.relinked}
+        if len(relinked) <= URGENT_NEIGHBOURS:
+            urgent |= relinked
 
         # Who shows what changed: pages that read a note whose shown data changed (its title in a
         # list, its card in an embed), its neighbours, the notes at either end of a changed link.
@@ -224,10 +259,12 @@ class IncrementalServe:
         for key in change.shown:
             for lib in (old_library, library):
                 affected |= {_src(library, k) or _src(old_library, k) for k in neighbours(lib, key)}
-        affected |= {_src(library, k) or _src(old_library, k) for k in change.relinked}
+        affected |= relinked
         if bib_changed:  # [@key] and cited entries that have no note
             before, after = old_library.bibliography, library.bibliography
-            shown |= {e.key for e in [*before, *after] if before.get(e.key) != after.get(e.key)}
+            entries = {e.key for e in [*before, *after] if before.get(e.key) != after.get(e.key)}
+            shown |= entries
+            urgent |= {src for src, (keys, _every) in live.reads.items() if not keys.isdisjoint(entries)}
         anything = bool(change.shown or change.relinked or bib_changed)
         for src, (keys, every) in live.reads.items():
             if (every and anything) or not keys.isdisjoint(shown):
@@ -237,6 +274,8 @@ class IncrementalServe:
             for src in old_figures.keys() | new_figures.keys():
                 if old_figures.get(src) != new_figures.get(src):
                     affected.add(src)
+        affected |= self._later  # pages an earlier update left for later (a save came meanwhile)
+        self._later = set()
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         pages = [f.page for f in doc_files if f.src_uri in affected and f.page is not None]
@@ -245,19 +284,72 @@ class IncrementalServe:
                       and _is_blog_page(f.page) and f.src_uri not in posts]
         for src, text in posts.items():
             live.post_bodies[src] = text
-        self._render(pages, files, doc_files, config, tags_before)
-        if pages_added_or_removed:
+        first = [page for page in pages if page.file.src_uri in urgent]
+        rest = [page for page in pages if page.file.src_uri not in urgent]
+        self.steps.done("find pages")
+        self._render(first, files, doc_files, config)
+        self.steps.done(f"render {len(first)}")
+        self._show()  # the browser reloads now; what follows is written while it does
+        self.steps.shown()
+
+        # Then the rest, a few pages at a time: a new save stops it, and the next update
+        # renders what is left with its own pages (and the files below).
+        for at in range(0, len(rest), LATER_BATCH):
+            if self._saved_meanwhile():
+                self._later |= {page.file.src_uri for page in rest[at:]}
+                break
+            self._render(rest[at:at + LATER_BATCH], files, doc_files, config)
+        if rest:
+            self.steps.done(f"then {len(rest)}")
+        self._templates_stale |= pages_added_or_removed
+        self._graph_stale |= not change.same_notes
+        if self._later:
+            self._tags_before = tags_before
+            return len(pages)
+        self._render([], files, doc_files, config, listings_since=tags_before)  # the tags index, if tags changed
+        self._tags_before = None
+        if self._templates_stale:  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
+            self._templates_stale = False
         self._write_search_index(doc_files, config)
-        if not change.same_notes:  # the graph explorer's data lists every note (title, field, year)
+        self.steps.done("search index")
+        if self._graph_stale:  # the graph explorer's data lists every note (title, field, year)
             plugin.citations.post_build(config)
+            self._graph_stale = False
+            self.steps.done("graph data")
         # Pagefind, when it is the engine (page URLs: the home page's is "", its file's "./"):
         # it indexes every page again, so in the background, after the edited pages are shown.
         plugin.search.refresh({f.page.url for f in doc_files if f.page is not None}, config.site_dir, later=True)
+        if rest:
+            self._reload_again()
         return len(pages)
+
+    def _show(self) -> None:
+        """Let the server answer and the browsers reload now, before the build function returns
+        (MkDocs' LiveReloadServer holds every request until the epoch it builds is visible)."""
+        server = self.server
+        cond = getattr(server, "_epoch_cond", None)
+        if cond is None or not hasattr(server, "_wanted_epoch"):
+            return
+        with cond:
+            server._visible_epoch = server._wanted_epoch
+            cond.notify_all()
+
+    def _reload_again(self) -> None:
+        """Pages were written after the browsers reloaded: a newer epoch, so that a browser
+        showing one of them reloads once more when the build function returns."""
+        if hasattr(self.server, "_wanted_epoch") and hasattr(self.server, "_epoch_cond"):
+            from mkdocs.livereload import _timestamp
+
+            with self.server._epoch_cond:
+                self.server._wanted_epoch = _timestamp()
+
+    def _saved_meanwhile(self) -> bool:
+        with self._lock:
+            return bool(self._changes)
 
     # -- steps ------------------------------------------------------------------------------------
     def _changed_posts(self, changed_srcs: set[str], config: MkDocsConfig) -> dict[str, str]:
@@ -330,8 +422,10 @@ class IncrementalServe:
         files._src_uris = _follow_plan(files._src_uris, planned, self.name)
         return added_or_removed
 
-    def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig, before: dict) -> None:
-        """MkDocs' own page pipeline, page by page: every plugin's page events and the theme."""
+    def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig,
+                listings_since: dict | None = None) -> None:
+        """MkDocs' own page pipeline, page by page: every plugin's page events and the theme;
+        ``listings_since``: the tags plugin's listings made again if the tags differ from these."""
         from mkdocs.commands.build import _build_page, _populate_page
 
         live = self.plugin.live
@@ -351,7 +445,7 @@ class IncrementalServe:
         if tags is not None:  # in the order of the pages, as a full build adds them
             order = {f.page.url: i for i, f in enumerate(doc_files) if f.page is not None}
             tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
-        if tags is not None and _tag_mappings(tags) != before:
+        if tags is not None and listings_since is not None and _tag_mappings(tags) != listings_since:
             # The pages listing tags (a tags index) list every tagged page: made again, and tags.json.
             listing_pages = list({id(lp): lp for lp in (listing.page for listing in tags.listings.data)
                                   if all(lp is not page for page in pages)}.values())
@@ -457,6 +551,12 @@ def _tag_mappings(tags: Any) -> dict[str, tuple]:
             for url, m in tags.mappings.data.items()}
 
 
+def _big_generated(file: File | None) -> bool:
+    """A generated page listing much of the library (the bibliography, the insights, a large
+    field's index): rendered after the browser reloaded, as pages that only read the edit are."""
+    return file is not None and file.generated_by is not None and len(file.content_bytes) > BIG_PAGE
+
+
 def _src(library, key: str) -> str:
     note = library.notes.get(key)
     return note.src_uri if note is not None else ""
@@ -486,6 +586,10 @@ def _delete_output(file: File, config: MkDocsConfig) -> None:
             break
         parent = parent.parent
 
+
+URGENT_NEIGHBOURS = 20  # at most this many notes at the other end of changed links are shown first
+LATER_BATCH = 8  # pages rendered between two looks for a new save
+BIG_PAGE = 64_000  # bytes of Markdown (a page listing about a hundred notes)
 
 READ_EVENTS = frozenset({"opened", "closed_no_write"})  # inotify's reports of a file being read
 

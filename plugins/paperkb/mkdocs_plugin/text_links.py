@@ -4,12 +4,11 @@ drafts turned into their plain text."""
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..core.body_scan import LineTransform, extensionless_transform, find_links, is_attachment, unlink_transform
+from ..core.body_scan import LineTransform, attachment_index, extensionless_transform, find_links, unlink_transform
 from ..core.library import Library
 from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
@@ -36,11 +35,9 @@ class TextLinks(Feature):
         self.library, self.site = build.library, build.site
         self.draft_uris = {n.src_uri for n in build.library.drafts.values()}
         self.page_uris = {f.src_uri for f in build.files.documentation_pages()}  # (generated pages come later)
-        self.attachments = {}  # the vault's other files, by path and by file name, for ![[figure.png]]
-        for file in build.files:
-            if file.abs_src_path and not file.is_documentation_page() and is_attachment(file.src_uri):
-                self.attachments.setdefault(file.src_uri.casefold(), file.src_uri)
-                self.attachments.setdefault(posixpath.basename(file.src_uri).casefold(), file.src_uri)
+        # the vault's other files, by path and by file name, for ![[figure.png]]
+        self.attachments = attachment_index(f.src_uri for f in build.files
+                                            if f.abs_src_path and not f.is_documentation_page())
         return []
 
     def prose_transforms(self, page: PageRender, markdown: str) -> list[LineTransform]:

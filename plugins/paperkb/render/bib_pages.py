@@ -18,16 +18,35 @@ def _by_year_then_author(ref: Reference) -> tuple:
     return (-(ref.year or 0), ref.author_label().casefold(), ref.title.casefold(), ref.key)
 
 
+def _held(block: str) -> str:
+    """A finished block the plugin keeps out of Markdown (render/tables.py TABLE_BLOCK) and puts
+    back after search read the page (the bibliography is not searched): 2,000 references are
+    HTML already, and Markdown's raw-HTML parser took a second over them."""
+    return f'<div class="pkb-held">{block}</div><!--/pkb-held-->\n'
+
+
 class BibliographyPages:
     def __init__(self, references: References, formatted: dict[str, FormattedReference], site: SiteMap,
-                 style: str) -> None:
+                 style: str, kept: dict[tuple[str, str], tuple] | None = None) -> None:
+        """``kept``: the items the last pages were made of (`serve`), ``made``: this one's."""
         self.references = references
         self.formatted = formatted
         self.site = site
         self.show_label = style in LABELLED_STYLES
+        self.kept = kept
+        self.made: dict[tuple[str, str], tuple] = {}
 
     def _item(self, ref: Reference, here: str):
-        return reference_html(ref, self.formatted[ref.key], self.site, here, show_label=self.show_label)
+        formatted = self.formatted[ref.key]
+        if self.kept is None:
+            return reference_html(ref, formatted, self.site, here, show_label=self.show_label)
+        kept = self.kept.get((ref.key, here))
+        if kept is not None and kept[0] is ref and kept[1] is formatted:  # the same note and reference
+            item = kept[2]
+        else:
+            item = reference_html(ref, formatted, self.site, here, show_label=self.show_label)
+        self.made[(ref.key, here)] = (ref, formatted, item)
+        return item
 
     def bibliography(self) -> GeneratedPage:
         here = self.site.bibliography
@@ -43,7 +62,7 @@ class BibliographyPages:
         ]
         for year, group in groupby(refs, key=lambda r: r.year):
             parts.append(f"## {year if year is not None else 'Undated'}\n")
-            parts.append(reference_list([self._item(r, here) for r in group], "pkb-references pkb-bibliography") + "\n")
+            parts.append(_held(reference_list([self._item(r, here) for r in group], "pkb-references pkb-bibliography")))
         return GeneratedPage(here, "Bibliography", "\n".join(parts), searchable=False)
 
     def to_read(self) -> GeneratedPage:

@@ -185,9 +185,11 @@ def wikilink_markdown(note: Note, from_src: str, label: str | None = None, ancho
     return f'[{md_text(label if label is not None else note.title)}](<{rel}{fragment}> "{md_text(link_title(note))}")'
 
 
-_LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S[^\n]*)\n=+[ \t]*)(?:\n|$)")
+# `[^\n]*\S[ \t\r]*\n` rather than `[^\n]*\S[^\n]*\n`: the latter backtracks quadratically on a long line
+# (a 2 MB one-line note took minutes).
+_LEADING_H1 = re.compile(r"\s*(?:#[ \t]+(?P<atx>.+?)(?:[ \t]+#+)?[ \t]*|(?P<setext>[^\n]*\S)[ \t\r]*\n=+[ \t]*)(?:\n|$)")
 # A body opening with a heading, after any HTML comments (a template's `<!-- started ... -->` line).
-STARTS_WITH_HEADING = re.compile(r"\s*(?:<!--[\s\S]*?-->\s*)*(?:#{1,6}[ \t]|[^\n]*\S[^\n]*\n(?:=+|-+)[ \t]*(?:\n|$))")
+STARTS_WITH_HEADING = re.compile(r"\s*(?:<!--[\s\S]*?-->\s*)*(?:#{1,6}[ \t]|[^\n]*\S[ \t\r]*\n(?:=+|-+)[ \t]*(?:\n|$))")
 
 
 def fit_leading_title(body: str, title: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.user_key import signing_key
-from .diagram_workers import SENT, STORED, Batched, DiagramWorkers, available_cpus
+from .diagram_workers import BUILD, SENT, STORED, Batched, DiagramWorkers, available_cpus
 from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg
 
 # Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
@@ -187,6 +187,8 @@ class GraphRenderer:
     def close(self) -> None:
         for batched, _dot, _label in self._sent.values():
             batched.future.cancel()
+            if self._pool is not None:  # a batch under way skips what is left of it
+                self._pool.claims.take(batched.slot, BUILD)
         self._sent.clear()
         if self._pool is not None:
             self._pool.close()

@@ -8,6 +8,7 @@ import yaml
 
 from ..core.body_scan import rebase_links
 from ..core.library import Library, by_level, newest_first
+from ..core.note_memo import NoteMemo
 from ..core.model import LEVEL_LABELS, LEVELS, PAPER_TYPES, TYPE_LABELS, Note
 from .escape import Markup, escape, html, md_text, neutralize_html
 from .plain_text import PlainText
@@ -56,12 +57,13 @@ def _facet_order(facet: str, values) -> list:
 
 class IndexPages:
     def __init__(self, library: Library, site: SiteMap, *, site_name: str = "Paper notes",
-                 plain: PlainText | None = None) -> None:
+                 plain: PlainText | None = None, memo: NoteMemo | None = None) -> None:
         self.library = library
         self.site = site
         self.plain = plain or PlainText(library, site.urls)  # plain insights skip Markdown
         self.site_name = site_name
-        self.table = NoteTable(site, library)
+        self.memo = memo  # `serve`: rows and insights made in the last build (core/note_memo.py)
+        self.table = NoteTable(site, library, memo)
         self.groups = {facet: library.groups(values_of) for facet, (_f, _t, values_of) in FACETS.items()}
 
     def all_pages(self, extra_home_markdown: str = "") -> list[GeneratedPage]:
@@ -145,7 +147,10 @@ class IndexPages:
             plain_run: list[tuple[Note, Markup]] = []
             for note in by_field[field_name]:
                 if note.key not in items:
-                    items[note.key] = self.plain.items([i.text for i in note.insights], here)
+                    make = lambda note=note: self.plain.items([i.text for i in note.insights], here)  # noqa: E731
+                    # (kept only without [[links]]: they show other notes' titles)
+                    alone = self.memo is None or any("[[" in i.text for i in note.insights)
+                    items[note.key] = make() if alone else self.memo.get(note, make, "insights", here)
                 held = items[note.key]
                 if held is not None:
                     plain_run.append((note, held))

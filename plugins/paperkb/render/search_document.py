@@ -9,9 +9,15 @@ takes the spaces between Han characters out again before it shows a title or an 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
+from ..core import chinese_words
 from ..core.chinese_words import spaced
 from .escape import escape
 
@@ -25,6 +31,9 @@ _SEARCH_EXCLUDE = re.compile(r"\sdata-search-exclude(?=[\s>/=])")
 # one word "FieldsLLM".
 _TAG_AFTER_TAG = re.compile(r">(?=<)")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+# Comments are no text to search; paperkb's markers in them change from build to build, and the
+# document of an unchanged page must stay the same (core/pagefind_bundle.py writes only changes).
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _spaced_html(html: str, extra: set[str]) -> str:
@@ -44,7 +53,7 @@ def search_document(*, title: str, content_html: str, language: str,
     extra: set[str] = set()
     spaced_title, found = spaced(title)
     extra |= found
-    body = _SEARCH_EXCLUDE.sub(" data-pagefind-ignore", _HEADERLINK.sub("", content_html))
+    body = _SEARCH_EXCLUDE.sub(" data-pagefind-ignore", _HEADERLINK.sub("", _COMMENT.sub("", content_html)))
     body = _spaced_html(_TAG_AFTER_TAG.sub("> ", body), extra)
     # Filters and metadata sit outside the indexed body: their words are no excerpt text.
     facts = [f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>'
@@ -61,3 +70,23 @@ def search_document(*, title: str, content_html: str, language: str,
             f"<title>{escape(title)}</title></head><body>"
             f'<div hidden>{"".join(facts)}</div>'
             f"<main data-pagefind-body>\n{body}\n</main></body></html>")
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """What documents depend on besides their inputs: this module, the word splitter, jieba."""
+    try:
+        jieba_version = version("jieba")
+    except PackageNotFoundError:
+        jieba_version = "?"
+    files = (Path(__file__), Path(chinese_words.__file__))
+    return repr([(f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files] + [jieba_version])
+
+
+def document_digest(*, title: str, content_html: str, language: str, filters: Mapping[str, Sequence[str]],
+                    meta: Mapping[str, str], sort: Mapping[str, str] | None = None) -> str:
+    """A digest of everything ``search_document`` makes a document from (the same arguments), and
+    of its code: equal digests, equal documents."""
+    inputs = [_code_stamp(), title, _COMMENT.sub("", content_html), language, {k: list(v) for k, v in filters.items()},
+              dict(meta), dict(sort or {})]
+    return hashlib.sha1(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

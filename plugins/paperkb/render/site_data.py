@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..core.library import Library, newest_first
+from ..core.model import Note
+from ..core.note_memo import NoteMemo
 from ..core.note_filters import NOTE_FACETS
 from .escape import one_line, script_json
 from .site_map import SiteMap
@@ -37,33 +39,45 @@ def authors_short(authors: list[str]) -> str:
     return " and ".join(authors)
 
 
-def site_data(library: Library, site: SiteMap) -> dict:
+def site_data(library: Library, site: SiteMap, memo: NoteMemo | None = None, previous: dict | None = None) -> dict:
+    """``memo``: `serve` keeps each note's record while the note, its counts and the facets'
+    value lists (records hold indexes into them; ``previous``: the last build's data) are the same."""
     notes = newest_first(library)
     facets = {f.name: f for f in NOTE_FACETS if f.name != "year"}
     values = {name: sorted({v for n in notes for v in facet.values(n)}, key=str.casefold)
               for name, facet in facets.items()}
     index = {name: {v: i for i, v in enumerate(vals)} for name, vals in values.items()}
-    records = []
-    for note in notes:
-        record: dict = {"key": note.key, "title": note.title, "url": site.urls.url(note.src_uri)}
-        if note.year is not None:
-            record["year"] = note.year
-        if note.authors:
-            record["authors"] = authors_short(note.authors)
-        for name, facet in facets.items():
-            ids = [index[name][v] for v in facet.values(note)]
-            if ids:
-                record[name] = ids[0] if name in _SINGLE else ids
-        cited_by, cites = library.cited_by_count(note.key), len(library.cites(note.key))
-        if cited_by:
-            record["cited_by"] = cited_by
-        if cites:
-            record["cites"] = cites
-        problem = one_line(note.problem, PROBLEM_LENGTH)
-        if problem:
-            record["problem"] = problem
-        records.append(record)
+    if memo is None:
+        records = [_record(note, library, site, facets, index) for note in notes]
+    else:
+        if previous is None or previous.get("facets") != values:
+            memo.clear()
+        records = [memo.get(note, lambda note=note: _record(note, library, site, facets, index), "record",
+                            library.cited_by_count(note.key), len(library.cites(note.key)))
+                   for note in notes]
+        memo.forget_unused()
     return {"version": VERSION, "facets": values, "notes": records}
+
+
+def _record(note: Note, library: Library, site: SiteMap, facets: dict, index: dict) -> dict:
+    record: dict = {"key": note.key, "title": note.title, "url": site.urls.url(note.src_uri)}
+    if note.year is not None:
+        record["year"] = note.year
+    if note.authors:
+        record["authors"] = authors_short(note.authors)
+    for name, facet in facets.items():
+        ids = [index[name][v] for v in facet.values(note)]
+        if ids:
+            record[name] = ids[0] if name in _SINGLE else ids
+    cited_by, cites = library.cited_by_count(note.key), len(library.cites(note.key))
+    if cited_by:
+        record["cited_by"] = cited_by
+    if cites:
+        record["cites"] = cites
+    problem = one_line(note.problem, PROBLEM_LENGTH)
+    if problem:
+        record["problem"] = problem
+    return record
 
 
 def site_data_json(data: dict) -> str:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Iterable
 
 from ..core.library import Library
+from ..core.note_memo import NoteMemo
+from ..core.urls import url_folder
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
 from .card import link_title
 from .escape import Markup, escape, html, one_line_html
@@ -25,9 +27,10 @@ TABLE_BLOCK = re.compile(
 class NoteTable:
     """Renders notes as a table linked relative to the page ``here``."""
 
-    def __init__(self, site: SiteMap, library: Library | None = None) -> None:
+    def __init__(self, site: SiteMap, library: Library | None = None, rows: NoteMemo[str] | None = None) -> None:
         self.site = site
         self.library = library
+        self.rows = rows
         self.cells: dict[str, tuple[str, Cell]] = {
             "year": ("Year", lambda n, h: escape(n.year if n.year is not None else "")),
             "title": ("Title", self._title),
@@ -63,10 +66,15 @@ class NoteTable:
         # cell, which at 2000 notes was most of the time the ~50 index pages took.
         # data-label: a narrow screen shows each row as a card of "label: value" lines (paperkb.css).
         cells = [(f'<td data-label="{escape(self.cells[c][0])}" class="pkb-cell--{c}">', self.cells[c][1]) for c in columns]
-        rows = [
-            f'<tr data-pkb-key="{escape(note.key)}">{"".join(f"{td}{escape(cell(note, here))}</td>" for td, cell in cells)}</tr>'
-            for note in notes
-        ]
+
+        def row(note: Note) -> str:
+            return f'<tr data-pkb-key="{escape(note.key)}">{"".join(f"{td}{escape(cell(note, here))}</td>" for td, cell in cells)}</tr>'
+
+        if self.rows is None or "cited_by" in columns:  # (a count other notes change)
+            rows = [row(note) for note in notes]
+        else:
+            folder = url_folder(self.site.urls.url(here))  # (what a row's link depends on of the page)
+            rows = [self.rows.get(note, lambda note=note: row(note), folder, *columns) for note in notes]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
         # data-search-exclude: a search should find the note, not every index page that lists it.
         return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'

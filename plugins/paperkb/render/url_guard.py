@@ -54,3 +54,16 @@ def neutralize_script_urls(html: str) -> str:
         return match.group(1)
 
     return _ADDRESS.sub(clean, html)
+
+
+def neutralize_around(html: str, checked: str) -> str:
+    """``html`` made inert like ``neutralize_script_urls``, where the part equal to ``checked``
+    (already made inert: a page's content inside the theme's template) is not scanned again."""
+    at = html.find(checked) if len(checked) > 256 else -1
+    if at < 0:
+        return neutralize_script_urls(html)
+    end = at + len(checked)
+    before, after = neutralize_script_urls(html[:at]), neutralize_script_urls(html[end:])
+    if len(before) == at and len(after) == len(html) - end:  # nothing removed: the common case
+        return html
+    return before + checked + after

@@ -38,6 +38,28 @@ def attachment_markdown(match: re.Match[str], here: str, attachments: Mapping[st
     return f"[{md_text(label or posixpath.basename(target))}](<{path}>)"
 
 
+def _page_link(key: str, page: str, here: str, fragment: str | None, label: str | None) -> str:
+    """A Markdown link to the plain page ``page`` (src path: MkDocs resolves the file)."""
+    path = posixpath.relpath(page, posixpath.dirname(here) or ".")
+    anchor = f"#{block_or_heading_anchor(fragment.strip())}" if fragment and fragment.strip() else ""
+    return f"[{md_text(label.strip() if label else key)}](<{path}{anchor}>)"
+
+
+def _excalidraw(match: re.Match[str], here: str, library: Library, attachments: Mapping[str, str],
+                sized: bool) -> str | None:
+    """``![[drawing.excalidraw]]``: the Excalidraw plugin keeps the drawing in
+    ``drawing.excalidraw.md`` and, with auto-export on, its picture in ``drawing.excalidraw.svg``
+    / ``.png``. The picture when there is one, else a link to the drawing's page."""
+    key = match.group(2).strip()
+    for suffix in (".svg", ".png"):
+        exported = re.match(WIKILINK, f"{match.group(1)}[[{key}{suffix}|{match.group(4) or ''}]]")
+        if exported is not None and (found := attachment_markdown(exported, here, attachments, sized=sized)):
+            return found
+    page = library.page_named(key)
+    label = match.group(4) if match.group(4) and not re.fullmatch(r"\s*\d+(?:x\d+)?\s*", match.group(4)) else None
+    return _page_link(key, page, here, None, label) if page is not None else None
+
+
 def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callable[[int, str], None], *,
                        show_tags: bool = True, attachments: Mapping[str, str] | None = None,
                        attachment_warn: Callable[[int, str], None] | None = None,
@@ -60,6 +82,9 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
                 return f'\n<div class="pkb-embed">\n{card}\n</div>\n'
             if key in library.drafts:  # a draft appears nowhere: its card is left out
                 return ""
+            page = library.page_named(key)
+            if page is not None:  # Obsidian shows a plain page's text here; the site links it
+                return _page_link(key, page, here, None, None)
             warn(index, f"unknown note '{key}' in embed ![[...]]")
             return line
 
@@ -67,6 +92,8 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
             key, fragment, label = match.group(2).strip(), match.group(3), match.group(4)
             if is_attachment(key):
                 written = attachment_markdown(match, here, attachments or {}, sized=sized_images)
+                if written is None and key.lower().endswith(".excalidraw"):
+                    written = _excalidraw(match, here, library, attachments or {}, sized_images)
                 if written is None:
                     attachment_warn(index, f"attachment '{key}' is not in the notes folder")
                     return md_text(label if label else key)
@@ -74,9 +101,7 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
             note = library.note_named(key)
             page = library.page_named(key) if note is None else None
             if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does
-                path = posixpath.relpath(page, posixpath.dirname(here) or ".")  # MkDocs resolves the file
-                anchor = f"#{block_or_heading_anchor(fragment.strip())}" if fragment and fragment.strip() else ""
-                return f"[{md_text(label.strip() if label else key)}](<{path}{anchor}>)"
+                return _page_link(key, page, here, fragment, label)
             if note is None:
                 if key not in library.drafts:
                     warn(index, f"unknown citation '{key}' in wikilink [[{key}]]")

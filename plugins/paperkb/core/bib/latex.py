@@ -63,12 +63,36 @@ def _decoder() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="text")
 
 
+# Zotero writes a spacing accent that PDF metadata has beside its letter ("Hubaˇcek", "Sˇourek")
+# as `{\textasciicaron}`. Text pulled from a PDF puts the accent before a small letter and after
+# a capital (the accent sits over the letter's middle): it belongs to that letter (Hubaček, Šourek).
+_ACCENT_NAMES = "caron|acute|grave|dieresis|macron|breve"
+_SPACING_ACCENT = re.compile(r"(?P<before>[A-Za-z]?)(?:\{\\textascii(?P<a>" + _ACCENT_NAMES + r")\}[ \t]*"
+                             r"|\\textascii(?P<b>" + _ACCENT_NAMES + r")(?:\{\}|[ \t]+))(?P<after>[A-Za-z]?)")
+_ACCENT_COMMANDS = {"caron": "v", "acute": "'", "grave": "`", "dieresis": '"', "macron": "=", "breve": "u"}
+
+
+def _accent_on_letter(match: re.Match[str]) -> str:
+    command = "\\" + _ACCENT_COMMANDS[match.group("a") or match.group("b")]
+    before, after = match.group("before"), match.group("after")
+    if before.isupper():
+        return f"{command}{{{before}}}{after}"
+    if after:
+        return f"{before}{command}{{{after}}}"
+    return match.group(0)
+
+
+def spacing_accents(value: str) -> str:
+    """``Huba{\\textasciicaron}cek`` -> ``Huba\\v{c}ek``: an accent written beside its letter, put on it."""
+    return _SPACING_ACCENT.sub(_accent_on_letter, value) if "textascii" in value else value
+
+
 @lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """``{\\"o}`` -> ö, ``\\&`` -> &, ``{GPT}`` -> GPT, ``--`` -> en dash; spaces collapsed."""
     if _NEEDS_DECODING.search(value):
         # An accent command over nothing is the character itself: `x\^{}2` is "x^2", `\~{}` a tilde.
-        value = _EMPTY_ACCENT.sub(lambda m: _EMPTY_ACCENTS[m.group(1)], value)
+        value = _EMPTY_ACCENT.sub(lambda m: _EMPTY_ACCENTS[m.group(1)], spacing_accents(value))
         try:
             value = _decoder().latex_to_text(value)
         except Exception:  # pylatexenc is tolerant; never let one odd value break a build
@@ -158,10 +182,14 @@ _COMMAND_CHARACTERS = {"hyphen": "-", "nbhy": "-", "slash": "/", "textslash": "/
                        "addsemicolon": ";", "addcomma": ",", "adddot": ".", "addperiod": ".", "addspace": " ",
                        "addnbspace": "~", "addthinspace": " ", "addabbrvspace": " ", "hyphenate": "",
                        # what paperkb's own BibTeX (note_entry) writes for "<" and ">" in a title
-                       "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_"}
+                       "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
+                       # a spacing accent with no letter beside it (see spacing_accents)
+                       "textasciicaron": "ˇ", "textasciiacute": "´", "textasciigrave": "`", "textasciidieresis": "¨",
+                       "textasciimacron": "¯", "textasciibreve": "˘"}
 _QUOTING_COMMANDS = ("mkbibquote", "enquote", "textquote")
 _TEXT_COMMANDS = ("emph", "mkbibemph", "textit", "textbf", "mkbibbold", "textsc", "texttt", "textrm", "textsf",
-                  "textup", "textmd", "textnormal", "textsl", "mbox", "autocap", "mkbibitalic", "NoCaseChange")
+                  "textup", "textmd", "textnormal", "textsl", "mbox", "autocap", "mkbibitalic", "NoCaseChange",
+                  "url")  # \url{...} outside the url field (a publisher, a note): the address as text
 _COMMAND = re.compile(r"\\(" + "|".join(sorted([*_COMMAND_CHARACTERS, *_QUOTING_COMMANDS, *_TEXT_COMMANDS],
                                                  key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s*)")
 
@@ -188,6 +216,7 @@ def biblatex_for_pybtex(value: str) -> str:
     ``\\emph{X}`` -> ``{X}``."""
     if "\\" not in value:
         return value
+    value = spacing_accents(value)
     out: list[str] = []
     position = 0
     for match in _COMMAND.finditer(value):

@@ -14,8 +14,9 @@ from ..model import LinkKind
 from ..problems import Problem, Severity
 
 # `[`...`]` without nested brackets, not escaped, not an image, not a link text or reference
-# label (followed by `(`, `[` or `:`), not the second half of `[text][label]`.
-_BRACKET = re.compile(r"(?<![\\!\]])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[:])")
+# label (followed by `(`, `[` or `:`), not the second half of `[text][label]`, not the inside of
+# a wikilink (`[[@Manzini2007|Manzini (2007)]]`: Zotero vaults name notes by `@citekey`).
+_BRACKET = re.compile(r"(?<![\\!\]\[])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[:\]])")
 # Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation.
 _PART = re.compile(r"^(?P<prefix>|.*?\s)(?P<minus>-?)@(?P<key>\w[\w:.#$%&+?<>~/-]*)(?P<suffix>.*)$", re.DOTALL)
 _TRAILING_PUNCT = ":.#$%&-+?<>~/"

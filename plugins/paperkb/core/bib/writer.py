@@ -10,7 +10,7 @@ import bibtexparser
 from bibtexparser import model as bpm
 from bibtexparser.middlewares import AddEnclosingMiddleware
 
-from ..model import Note
+from ..model import ITEM_TYPES, Note
 from .entry import ARXIV_ID, BibEntry, BibField
 from .latex import text_to_latex, title_to_latex, url_value
 
@@ -27,7 +27,11 @@ _PREPRINT = re.compile(r"^\s*(arxiv|corr|preprint|arxiv preprint.*|openreview)\s
 
 
 def entry_type_for(note: Note) -> str:
-    """@misc for preprints, @inproceedings for conferences and workshops, @article otherwise."""
+    """The entry type of the note's item type (``item_type: conferencePaper``); else @misc for
+    preprints, @inproceedings for conferences and workshops, @article otherwise."""
+    item_type = note.extra.get("item_type")
+    if isinstance(item_type, str) and item_type.lower() in ITEM_TYPES:
+        return ITEM_TYPES[item_type.lower()]
     venue = (note.venue or "").strip()
     if not venue or _PREPRINT.match(venue):
         return "misc"
@@ -108,5 +112,9 @@ def write_bibtex(entries: Iterable[BibEntry], header: str = "") -> str:
     unparse = [AddEnclosingMiddleware(allow_inplace_modification=True, default_enclosing="{",
                                       reuse_previous_enclosing=True, enclose_integers=True)]
     text = bibtexparser.write_string(library, unparse_stack=unparse, bibtex_format=fmt)
-    comment = "".join(f"% {line}\n" for line in header.splitlines()) + ("\n" if header else "")
-    return comment + text
+    return bibtex_comment(header) + text
+
+
+def bibtex_comment(header: str) -> str:
+    """``header`` as the comment lines a BibTeX file starts with (and a blank line)."""
+    return "".join(f"% {line}\n" for line in header.splitlines()) + ("\n" if header else "")

@@ -1,0 +1,74 @@
+"""One page whose Markdown cannot be turned into HTML never stops the site.
+
+Python-Markdown and its extensions can raise on strange input (a recursion limit, a bug of an
+extension) or take very long on it; MkDocs would then abort the whole build, or `serve` would
+stop updating. Each page's ``render`` is guarded here: on an exception, or after
+``page_render_timeout`` seconds (in the main thread, where a build runs; a timer signal stops
+the conversion), the page shows an error box and its text exactly as written (escaped), and the
+error is logged with the file's name, so ``--strict`` fails and the author can fix it."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+from markupsafe import Markup
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..render.escape import html
+from .messages import log
+
+
+class PageRenderTimeout(Exception):
+    pass
+
+
+def guard_render(page: Page, source: str, shown_as: str, timeout: float) -> None:
+    """Make ``page.render`` (MkDocs calls it right after on_page_markdown) fall back to
+    ``source`` (the page's text as written) when it fails or overruns ``timeout`` seconds."""
+    render = type(page).render.__get__(page)  # the class's method: never a guard around a guard
+
+    def guarded(config, files) -> None:
+        try:
+            with _time_limit(timeout):
+                render(config, files)
+        except (Exception, RecursionError) as error:  # noqa: BLE001 - any failure of any extension
+            reason = "took longer than {:g} s".format(timeout) if isinstance(error, PageRenderTimeout) \
+                else f"{type(error).__name__}: {error}"
+            log.error(f"{shown_as}: the page could not be made into HTML ({reason[:300]}); "
+                      "it shows its text as written")
+            page.content = str(fallback_html(source, reason))
+            page.toc = get_toc([])
+            page.present_anchor_ids = set()
+
+    page.render = guarded  # type: ignore[method-assign]
+
+
+def fallback_html(source: str, reason: str) -> Markup:
+    return html('<div class="admonition failure"><p class="admonition-title">This page could not be made '
+                "into HTML ({}): its text is shown as written</p></div><pre class=\"pkb-source\">{}</pre>",
+                reason[:300], source)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise PageRenderTimeout after ``seconds`` (main thread only, where signals arrive; elsewhere,
+    e.g. a `serve` rebuild thread, no limit)."""
+    usable = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if not usable or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None):
+        yield
+        return
+
+    def expire(_signum, _frame) -> None:
+        raise PageRenderTimeout()
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)

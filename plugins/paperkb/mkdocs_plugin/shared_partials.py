@@ -1,0 +1,131 @@
+"""The theme's navigation rendered once for every page that shows it the same way.
+
+mkdocs-material renders the whole navigation (``partials/nav.html``) and, with
+``navigation.tabs``, the tabs (``partials/tabs.html``) into every page: at 2,000 notes that is
+about as much time as the Markdown of the notes' bodies. For a page that is not in the
+navigation (every note, every index page but the overviews) no item is marked active, so the
+only thing that differs from page to page is the relative links, and those are the same for
+all pages whose addresses differ only in their last folder (``papers/a/`` and ``papers/b/``),
+as long as no navigation entry lies inside the page's own folder. A loader in front of the
+theme's answers these two partials with a call that renders the theme's own template once per
+such group and hands out the same HTML afterwards. Every other page (one in the navigation, a
+blog post attached to it, a page whose folder holds navigation entries) is rendered as before,
+and so is a partial that the site overrides in its ``custom_dir`` (it may show page data)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+CACHED = ("partials/nav.html", "partials/tabs.html")
+_THEMES = "paperkb-theme/"  # the theme's own template behind a cached name
+_CALL = "paperkb_shared_partial"
+
+
+class SharedPartials:
+    def __init__(self) -> None:
+        self._rendered: dict[tuple, str] = {}
+        self._nav_prefixes: set[tuple[str, ...]] = set()
+        self._nav = None
+
+    def clear(self) -> None:
+        """A new build (or `serve` re-planning after an edit): titles and entries may differ."""
+        self._rendered.clear()
+        self._nav = None
+
+    def install(self, env: jinja2.Environment, custom_dir: str | None) -> None:
+        """Put the loader in front of ``env``'s own (once per environment)."""
+        if isinstance(env.loader, _Loader) or env.loader is None:
+            return
+        env.loader = _Loader(env.loader, custom_dir)
+        env.globals[_CALL] = jinja2.pass_context(lambda context, name: self._render(context, name))
+        self.clear()
+
+    def _render(self, context, name: str) -> Markup:
+        env = context.environment
+        template = env.get_template(_THEMES + name)
+        key = self._key(context, name) if getattr(template, "paperkb_shared", False) else None
+        if key is None:
+            return Markup(template.render(context.get_all()))
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = template.render(context.get_all())
+        return Markup(found)
+
+    def _key(self, context, name: str) -> tuple | None:
+        """What the partial's HTML depends on for this page, or None when it depends on the page."""
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or getattr(page, "url", None) is None:
+            return None
+        if nav is not self._nav:
+            self._nav, self._nav_prefixes = nav, _prefixes(nav, context.get("config"))
+            self._rendered.clear()
+        if _any_active(nav.items) or page in nav.pages:
+            return None
+        parts = _base_parts(page.url)
+        if not parts or parts in self._nav_prefixes:  # a navigation entry inside the page's folder
+            return None
+        return (name, parts[:-1], len(parts))
+
+
+class _Loader(jinja2.BaseLoader):
+    """The theme's loader, but for the shared partials, which call back (see module docstring)."""
+
+    def __init__(self, inner: jinja2.BaseLoader, custom_dir: str | None) -> None:
+        self.inner = inner
+        self.custom_dir = Path(custom_dir).resolve() if custom_dir else None
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template in CACHED:
+            return f"{{{{ {_CALL}({template!r}) }}}}", None, lambda: True
+        if template.startswith(_THEMES):
+            return self.inner.get_source(environment, template[len(_THEMES):])
+        return self.inner.get_source(environment, template)
+
+    def load(self, environment: jinja2.Environment, name: str, globals=None) -> jinja2.Template:
+        template = super().load(environment, name, globals)
+        if name.startswith(_THEMES):
+            _source, filename, _ = self.inner.get_source(environment, name[len(_THEMES):])
+            overridden = bool(filename and self.custom_dir and Path(filename).resolve().is_relative_to(self.custom_dir))
+            template.paperkb_shared = not overridden  # type: ignore[attr-defined]
+        return template
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+def _base_parts(url: str) -> tuple[str, ...]:
+    """The folders a page's relative links start from (as MkDocs' get_relative_url sees them)."""
+    folder, _, last = url.rpartition("/")
+    if "." in last:
+        url = folder
+    path = posixpath.normpath("/" + url)[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+def _prefixes(nav, config) -> set[tuple[str, ...]]:
+    """Every folder that holds a navigation entry (or the logo the partial links)."""
+    urls = [p.url for p in nav.pages] + [getattr(i, "url", "") or "" for i in _items(nav.items)]
+    logo = getattr(getattr(config, "theme", None), "get", lambda _k: None)("logo") if config is not None else None
+    if logo:
+        urls.append(str(logo))
+    found: set[tuple[str, ...]] = set()
+    for url in urls:
+        parts = _base_parts(url.split("#", 1)[0].split("?", 1)[0])
+        for i in range(len(parts) + 1):
+            found.add(parts[:i])
+    return found
+
+
+def _items(items):
+    for item in items:
+        yield item
+        yield from _items(getattr(item, "children", None) or [])
+
+
+def _any_active(items) -> bool:
+    return any(getattr(item, "active", False) for item in _items(items))
