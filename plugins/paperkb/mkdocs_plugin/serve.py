@@ -32,6 +32,8 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -323,7 +325,7 @@ class IncrementalServe:
             self._templates_stale = False
         self._write_search_index(doc_files, config)
         self.steps.done("search index")
-        if self._graph_stale:  # the graph explorer's data lists every note (title, field, year)
+        if self._graph_stale and self._layout_ready():  # the graph explorer's data lists every note
             plugin.citations.post_build(config)
             self._graph_stale = False
             self.steps.done("graph data")
@@ -353,6 +355,16 @@ class IncrementalServe:
 
             with self.server._epoch_cond:
                 self.server._wanted_epoch = _timestamp()
+
+    def _layout_ready(self) -> bool:
+        """Wait for the graph explorer's layout (a worker lays out a changed graph) unless a new
+        save comes first: then the next update writes the graph data."""
+        positions = self.plugin.citations.positions
+        while isinstance(positions, Future) and not positions.done():
+            if self._saved_meanwhile():
+                return False
+            futures_wait([positions], timeout=0.1)
+        return True
 
     def _saved_meanwhile(self) -> bool:
         with self._lock:
