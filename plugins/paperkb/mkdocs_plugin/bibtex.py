@@ -36,6 +36,8 @@ class BibTeXGlue(Feature):
         self.formatted: dict[str, FormattedReference] = {}
         self.cite_blocks = True
         self.memo: NoteMemo | None = None  # `serve`: each note's Reference kept between builds (plugin.on_startup)
+        self._items: dict = {}  # `serve`: the bibliography pages' items, kept with what they were made of
+        self._bib_texts: dict = {}  # `serve`: all.bib's entries as text, by entry
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
         self._planned: tuple[list[GeneratedPage], str] | None = None
@@ -86,11 +88,13 @@ class BibTeXGlue(Feature):
         if reuse:
             pages, all_bib = self._planned
         else:
-            pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name)
+            kept = self._items if self.memo is not None else None
+            pages_maker = BibliographyPages(self.references, self.formatted, site, self.formatter.style_name, kept)
             pages = [pages_maker.bibliography()]
             if site.to_read:
                 pages.append(pages_maker.to_read())
-            all_bib = self.references.all_bib()
+            all_bib = self.references.all_bib(self._bib_texts if self.memo is not None else None)
+            self._items = pages_maker.made
             self._planned = (pages, all_bib)
         if files.get_file_from_path(ALL_BIB) is not None:
             log.warning(f"paperkb: {ALL_BIB} exists in {config.docs_dir}; the generated {ALL_BIB} is not added")

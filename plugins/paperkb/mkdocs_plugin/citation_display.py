@@ -90,10 +90,12 @@ class CitationDisplay(Feature):
         # `serve` after an edit: a diagram shows notes up to two links away, so only those near
         # what changed can differ; the others keep their plan (and their SVG, kept in memory).
         kept: dict[str, tuple[GraphView, str]] = {}
+        before: dict[str, tuple[GraphView, str]] = {}  # the others' last figures: kept if the view is the same
         if build.previous is not None and self._planned is not None:
             near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
             kept = {src: figure for src, figure in self.note_figures.items()
                     if (note := library.by_src_uri.get(src)) is not None and note.key not in near}
+            before = self.note_figures
         self.note_figures = {}
         self._planned = None
         self.views = None
@@ -109,7 +111,7 @@ class CitationDisplay(Feature):
                 if note.src_uri in kept:
                     self.note_figures[note.src_uri] = kept[note.src_uri]
                 else:
-                    self._plan_note(note, views)
+                    self._plan_note(note, views, before.get(note.src_uri))
         pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
@@ -177,12 +179,15 @@ class CitationDisplay(Feature):
         except OSError as exc:
             log.warning(f"paperkb: could not write {target}: {exc}")
 
-    def _plan_note(self, note: Note, views: GraphViews) -> None:
+    def _plan_note(self, note: Note, views: GraphViews, before: tuple[GraphView, str] | None = None) -> None:
         assert self.site is not None and self.renderer is not None
         view = views.local(note.key, self.options.local_graph_max_nodes)
         if len(view.nodes) <= 2:
             # The note alone, or with the one note it cites or is cited by and nothing further:
             # the Cites / Cited by list says all such a diagram would.
+            return
+        if before is not None and before[0] == view:  # (`serve`: a change two links away left it as it was)
+            self.note_figures[note.src_uri] = before
             return
         key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)

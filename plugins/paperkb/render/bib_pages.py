@@ -27,14 +27,26 @@ def _held(block: str) -> str:
 
 class BibliographyPages:
     def __init__(self, references: References, formatted: dict[str, FormattedReference], site: SiteMap,
-                 style: str) -> None:
+                 style: str, kept: dict[tuple[str, str], tuple] | None = None) -> None:
+        """``kept``: the items the last pages were made of (`serve`), ``made``: this one's."""
         self.references = references
         self.formatted = formatted
         self.site = site
         self.show_label = style in LABELLED_STYLES
+        self.kept = kept
+        self.made: dict[tuple[str, str], tuple] = {}
 
     def _item(self, ref: Reference, here: str):
-        return reference_html(ref, self.formatted[ref.key], self.site, here, show_label=self.show_label)
+        formatted = self.formatted[ref.key]
+        if self.kept is None:
+            return reference_html(ref, formatted, self.site, here, show_label=self.show_label)
+        kept = self.kept.get((ref.key, here))
+        if kept is not None and kept[0] is ref and kept[1] is formatted:  # the same note and reference
+            item = kept[2]
+        else:
+            item = reference_html(ref, formatted, self.site, here, show_label=self.show_label)
+        self.made[(ref.key, here)] = (ref, formatted, item)
+        return item
 
     def bibliography(self) -> GeneratedPage:
         here = self.site.bibliography

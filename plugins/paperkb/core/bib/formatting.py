@@ -267,7 +267,9 @@ class ReferenceFormatter:
         self._used.add(cache_key)
         cached = self._cache.get(cache_key)
         if cached is not None:
-            return cached if cached.label == label else dataclasses.replace(cached, label=label)
+            if cached.label != label:  # (kept relabelled: the same object next time, for `serve`'s reuse)
+                cached = self._cache[cache_key] = dataclasses.replace(cached, label=label)
+            return cached
         self._dirty = True
         try:
             text = self.style.format_entry(label, _pybtex_entry(entry)).text

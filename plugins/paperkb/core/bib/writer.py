@@ -112,5 +112,9 @@ def write_bibtex(entries: Iterable[BibEntry], header: str = "") -> str:
     unparse = [AddEnclosingMiddleware(allow_inplace_modification=True, default_enclosing="{",
                                       reuse_previous_enclosing=True, enclose_integers=True)]
     text = bibtexparser.write_string(library, unparse_stack=unparse, bibtex_format=fmt)
-    comment = "".join(f"% {line}\n" for line in header.splitlines()) + ("\n" if header else "")
-    return comment + text
+    return bibtex_comment(header) + text
+
+
+def bibtex_comment(header: str) -> str:
+    """``header`` as the comment lines a BibTeX file starts with (and a blank line)."""
+    return "".join(f"% {line}\n" for line in header.splitlines()) + ("\n" if header else "")
