@@ -3,6 +3,8 @@ search, insights, links, feeds), block IDs as anchors, #tag lines, ==highlights=
 
 from __future__ import annotations
 
+from html import unescape
+
 import html
 
 from ..conftest import note
@@ -125,3 +127,22 @@ def test_embeds_of_plain_pages_and_excalidraw_drawings(site_builder):
     assert 'width="300"' in article
     assert '<a href="../../Compiler/Concepts/register/">register</a>' in article
     assert "task state" in site.html("attachments/tokio-task.excalidraw/")  # the drawing's words
+
+
+def test_publish_false_and_drafts_of_plain_pages_are_published_nowhere(site_builder):
+    site = site_builder({
+        "papers/a2020.md": note("A", "See [[secret-page]], [the journal](../journal.md) and [[b2019]].\n", year=2020),
+        "papers/b2019.md": note("PRIVATE-NOTE-TITLE", "PRIVATE-NOTE-BODY\n", year=2019, publish=False),
+        "secret-page.md": "---\npublish: false\n---\n\n# PRIVATE-PAGE-TITLE\n\nPRIVATE-PAGE-BODY\n",
+        "journal.md": "---\ndraft: true\n---\n\n# Journal\n\nPRIVATE-JOURNAL\n",
+        "odd.md": "---\npublish: \"no\"\n---\n\n# Odd\n\nPRIVATE-ODD\n",
+        "about.md": "---\npublish: true\n---\n\n# About\n\nPublic about.\n",
+    })
+    everything = site.all_text()
+    for secret in ("PRIVATE-NOTE", "PRIVATE-PAGE", "PRIVATE-JOURNAL", "PRIVATE-ODD", "secret-page/", "journal/"):
+        assert secret not in everything, secret
+    assert not (site.site_dir / "secret-page").exists() and not (site.site_dir / "papers" / "b2019").exists()
+    assert "Public about." in site.html("about/")
+    assert "See secret-page, the journal and b2019." in unescape(site.html("papers/a2020/"))  # links made text
+    assert any("odd.md:2: 'publish' must be true or false" in w for w in site.warnings())
+    assert not [w for w in site.warnings() if "secret" in w or "journal" in w]  # as quiet as links to drafts

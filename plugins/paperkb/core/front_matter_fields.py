@@ -103,6 +103,15 @@ class FrontMatterFields:
                                              "(no spaces, slashes or '..')")
         return explicit_key
 
+    def unpublished(self) -> bool:
+        """``draft: true``, or Obsidian Publish's ``publish: false``: the page is published nowhere."""
+        publish = self.data.get("publish", True)
+        if not isinstance(publish, bool):
+            self.log.warning(self.line("publish"), f"'publish' must be true or false, got {describe_kind(publish)}; "
+                                                   "the page is not published")
+            publish = False
+        return self.flag("draft") or not publish
+
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):

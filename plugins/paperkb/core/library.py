@@ -63,6 +63,7 @@ class Library:
     spellings: FacetSpellings = field(default_factory=FacetSpellings)  # one spelling per field, venue, tag
     projects: dict[str, Project] = field(default_factory=dict)  # research project pages, by key
     project_drafts: dict[str, Project] = field(default_factory=dict)
+    unpublished_pages: set[str] = field(default_factory=set)  # pages neither notes nor projects, kept private
 
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
@@ -108,9 +109,16 @@ class Library:
         folded = name.strip().casefold()
         return self.pages.get(folded) or self.pages.get(_without_page_suffix(folded))
 
+    def is_unpublished_page(self, name: str) -> bool:
+        """``[[name]]`` names a page kept private (draft: true, publish: false): linked as text, silently."""
+        folded = _without_page_suffix(name.strip().casefold())
+        return any(folded in (posixpath.splitext(src)[0].casefold(), posixpath.basename(posixpath.splitext(src)[0]).casefold())
+                   for src in self.unpublished_pages)
+
     def add_pages(self, src_uris: Iterable[str]) -> None:
         """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
-        taken = {n.src_uri for n in self.notes.values()} | {n.src_uri for n in self.drafts.values()}
+        taken = {n.src_uri for n in self.notes.values()} | {n.src_uri for n in self.drafts.values()} \
+            | self.unpublished_pages
         for src in src_uris:
             if src in taken:
                 continue
@@ -198,7 +206,8 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
                 target = library.notes.get(link.target)
             elif link.kind is LinkKind.WIKILINK:
                 target = library.note_named(link.target)
-                if target is None and link.target not in library.drafts and library.page_named(link.target) is None:
+                if target is None and link.target not in library.drafts and library.page_named(link.target) is None \
+                        and not library.is_unpublished_page(link.target):
                     report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
             else:
                 page = resolve_page(link.target, by_src)

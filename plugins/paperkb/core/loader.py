@@ -74,12 +74,16 @@ def load_library(
     drafts: dict[str, Note] = {}
     projects: dict[str, Project] = {}
     project_drafts: dict[str, Project] = {}
+    unpublished_pages: set[str] = set()  # other pages marked draft: true or publish: false
     guard = guard or LinkGuard(notes_dir, project_root=root)
     if files is None:
         files = iter_markdown(notes_dir, exclude, guard)
     for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)
+        if parsed.unpublished_page:
+            unpublished_pages.add(src_uri)
+            continue
         if parsed.project is not None:
             problems.extend(_add_project(parsed.project, projects, project_drafts))
             continue
@@ -105,7 +109,7 @@ def load_library(
     problems.extend(check_paper_keys(projects.values(), published, drafts, bibliography))
     published, spellings = unify_facets(published, drafts.values())
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
-                      projects=projects, project_drafts=project_drafts)
+                      projects=projects, project_drafts=project_drafts, unpublished_pages=unpublished_pages)
     library.add_pages(src_uri for _, src_uri in files)
     problems.extend(unknown_pandoc_cite_problems(library))
 

@@ -53,7 +53,7 @@ KNOWN_KEYS = frozenset(
     }
 )
 # Page-only keys of MkDocs / mkdocs-material: not shown as unknown fields.
-PAGE_KEYS = frozenset({"hide", "template", "search", "status", "icon", "subtitle", "description", "comments"})
+PAGE_KEYS = frozenset({"hide", "template", "search", "status", "icon", "subtitle", "description", "comments", "publish"})
 # A front-matter holding any of these is a paper note (plain pages only set page keys).
 NOTE_MARKER_KEYS = KNOWN_KEYS - {"tags", "draft"}
 

@@ -28,7 +28,7 @@ import yaml
 from .bib.reader import BibFileCache
 from .cache_file import read_signed_cache_file, write_signed_cache_file
 from .model import Note
-from .note_parser import parse_page
+from .note_parser import UnpublishedPage, parse_page
 from .problems import Problem, ProblemLog
 from .projects import Project
 
@@ -44,6 +44,7 @@ class _Parsed:
     note: Note | None
     problems: list[Problem]
     project: Project | None = None  # a research project page (then ``note`` is None)
+    unpublished_page: bool = False  # another page, marked draft: true or publish: false
 
 
 def _version(distribution: str) -> str:
@@ -91,8 +92,10 @@ class NoteCache:
         self.misses += 1
         log = ProblemLog(shown_as)
         page = parse_page(path, src_uri, log, raw=raw)
-        note, project = (page, None) if isinstance(page, Note) else (None, page)
-        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project)
+        unpublished = isinstance(page, UnpublishedPage)
+        note = page if isinstance(page, Note) else None
+        project = page if isinstance(page, Project) else None
+        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project, unpublished)
         self.entries[str(path)] = parsed
         return parsed
 

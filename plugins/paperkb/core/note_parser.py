@@ -39,10 +39,18 @@ def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | No
         return None
 
 
+class UnpublishedPage:
+    """A page that is neither a note nor a project, marked ``draft: true`` or ``publish: false``."""
+
+
+UNPUBLISHED_PAGE = UnpublishedPage()
+
+
 def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               raw: bytes | None = None) -> Note | Project | None:
+               raw: bytes | None = None) -> Note | Project | UnpublishedPage | None:
     """Parse ``path`` (or ``raw``, the bytes read from it) into a paper note or a research project
-    page (``project: true``); None when it is neither or when it has errors (logged)."""
+    page (``project: true``), or UNPUBLISHED_PAGE for another page that must not be published;
+    None when it is another page or when it has errors (logged)."""
     text = read_text(path, log, raw)
     if text is None:
         return None
@@ -57,7 +65,7 @@ def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
     if is_project_front_matter(fm):
         return project_from_front_matter(fm, path, src_uri, log)
     if require_marker and not is_note_front_matter(fm):
-        return None
+        return UNPUBLISHED_PAGE if fm.present and FrontMatterFields(fm, log).unpublished() else None
     return note_from_front_matter(fm, path, src_uri, log)
 
 
@@ -83,7 +91,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
     insights = [
         Insight(text, f.item_line("insights", i), in_body=False) for i, text in enumerate(f.text_list("insights"))
     ]
-    draft = f.flag("draft")
+    draft = f.unpublished()
     written_type = f.text("type") or ""
     # `type: journalArticle` (Zotero's vaults): the kind of publication, not a paperkb type
     item_type = written_type if written_type.lower() in ITEM_TYPES.keys() - set(PAPER_TYPES) else None

@@ -114,7 +114,7 @@ def project_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Pr
         updated=_date(f, "updated"),
         logged=max((d for d in map(_iso_date, _LOG_DATE.findall(fm.body)) if d), default=None),
         tags=f.text_list("tags"),
-        draft=f.flag("draft"),
+        draft=f.unpublished(),
         body=fm.body,
         body_line=fm.body_line,
         key_lines=dict(fm.key_lines),

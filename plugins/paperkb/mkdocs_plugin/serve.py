@@ -11,9 +11,16 @@ server's builder is replaced: when only notes, ``.bib`` files or pages in docs_d
    (indexes, bibliography, graph pages) whose Markdown changed;
 3. only those go through MkDocs' page pipeline (``_populate_page`` / ``_build_page``: every
    plugin's page events, the theme's templates) with the config, files, navigation and Jinja
-   environment of the last build kept in memory; the search index is put together from the
-   entries each page gave, all.bib and the other generated files are rewritten when they
-   changed, the browser reloads.
+   environment of the last build kept in memory, in two rounds: first the edited pages, pages
+   that came, small generated pages whose text changed and the notes at the other end of a
+   changed link, then the browser reloads (the server answers again); then the pages that only
+   read the edit (a title in a list, a diagram two links away), big listings (bibliography,
+   insights), the tags index, sitemap, search index and graph data, and the browser reloads once
+   more. A new save stops the second round; the next update does what it left.
+
+Planning again is kept cheap by what unchanged notes keep: the reloaded library reuses their
+objects (core/note_cache.py), so what was made from them (index rows, insights, references,
+explore records, diagrams whose view is the same) is reused (core/note_memo.py).
 
 Anything else (mkdocs.yml, the theme, a change of the navigation, a blog post whose views would
 change) takes MkDocs' full build, as before. A save is seen at once through inotify where the
@@ -25,6 +32,8 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -316,7 +325,7 @@ class IncrementalServe:
             self._templates_stale = False
         self._write_search_index(doc_files, config)
         self.steps.done("search index")
-        if self._graph_stale:  # the graph explorer's data lists every note (title, field, year)
+        if self._graph_stale and self._layout_ready():  # the graph explorer's data lists every note
             plugin.citations.post_build(config)
             self._graph_stale = False
             self.steps.done("graph data")
@@ -346,6 +355,16 @@ class IncrementalServe:
 
             with self.server._epoch_cond:
                 self.server._wanted_epoch = _timestamp()
+
+    def _layout_ready(self) -> bool:
+        """Wait for the graph explorer's layout (a worker lays out a changed graph) unless a new
+        save comes first: then the next update writes the graph data."""
+        positions = self.plugin.citations.positions
+        while isinstance(positions, Future) and not positions.done():
+            if self._saved_meanwhile():
+                return False
+            futures_wait([positions], timeout=0.1)
+        return True
 
     def _saved_meanwhile(self) -> bool:
         with self._lock:

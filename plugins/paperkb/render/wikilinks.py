@@ -103,7 +103,7 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
             if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does
                 return _page_link(key, page, here, fragment, label)
             if note is None:
-                if key not in library.drafts:
+                if key not in library.drafts and not library.is_unpublished_page(key):
                     warn(index, f"unknown citation '{key}' in wikilink [[{key}]]")
                 return md_text(label if label else key)
             anchor = block_or_heading_anchor(fragment.strip()) if fragment and fragment.strip() else ""
