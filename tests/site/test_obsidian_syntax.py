@@ -137,9 +137,14 @@ def test_publish_false_and_drafts_of_plain_pages_are_published_nowhere(site_buil
         "journal.md": "---\ndraft: true\n---\n\n# Journal\n\nPRIVATE-JOURNAL\n",
         "odd.md": "---\npublish: \"no\"\n---\n\n# Odd\n\nPRIVATE-ODD\n",
         "about.md": "---\npublish: true\n---\n\n# About\n\nPublic about.\n",
-    })
+        "blog/index.md": "# Blog\n",
+        "blog/posts/private.md": "---\ndate: 2024-01-02\npublish: false\n---\n\n# PRIVATE-POST-TITLE\n\nPRIVATE-POST\n",
+        "blog/posts/public.md": "---\ndate: 2024-01-01\n---\n\n# Public post\n\nA public post.\n",
+    }, plugins=["tags", "blog", "paperkb"])
     everything = site.all_text()
-    for secret in ("PRIVATE-NOTE", "PRIVATE-PAGE", "PRIVATE-JOURNAL", "PRIVATE-ODD", "secret-page/", "journal/"):
+    assert "A public post." in everything
+    for secret in ("PRIVATE-NOTE", "PRIVATE-PAGE", "PRIVATE-JOURNAL", "PRIVATE-ODD", "secret-page/", "journal/",
+                   "PRIVATE-POST"):
         assert secret not in everything, secret
     assert not (site.site_dir / "secret-page").exists() and not (site.site_dir / "papers" / "b2019").exists()
     assert "Public about." in site.html("about/")

@@ -121,15 +121,36 @@ def normalise_hide(page: Page, shown_as: str) -> None:
         log.warning(f"{shown_as}:{key_line(page.file.abs_src_path, 'hide')}: {problem}")
 
 
+def _post_dirs(config: MkDocsConfig) -> tuple[str, ...]:
+    """The folders of mkdocs-material's blog posts (docs-relative, each ending in "/")."""
+    from material.plugins.blog.plugin import BlogPlugin  # only where the blog plugin is installed
+
+    return tuple(
+        posixpath.normpath(plugin.config.post_dir.format(blog=posixpath.normpath(plugin.config.blog_dir))) + "/"
+        for plugin in config.plugins.values() if isinstance(plugin, BlogPlugin) and plugin.config.enabled)
+
+
+def drop_unpublished_posts(files: Files, config: MkDocsConfig) -> None:
+    """Blog posts marked ``publish: false`` (Obsidian Publish's key; any value but true) leave
+    the site before the blog plugin reads them: published nowhere, like a draft."""
+    post_dirs = _post_dirs(config)
+    for file in list(files.documentation_pages()) if post_dirs else ():
+        source = getattr(file, "paperkb_written_path", file.abs_src_path)
+        if not source or not file.src_uri.startswith(post_dirs):
+            continue
+        try:
+            publish = parse_front_matter(Path(source).read_text(encoding="utf-8-sig")).data.get("publish", True)
+        except (OSError, UnicodeDecodeError, FrontMatterError):
+            continue  # the blog plugin names such a file itself
+        if publish is not True:
+            files.remove(file)
+
+
 def readable_post_hide(files: Files, config: MkDocsConfig, workdir: Path, project_root: Path) -> list[Problem]:
     """Blog posts whose ``hide`` is no list of names, given to the blog plugin as a copy where it
     is one. The blog plugin reads each post from its file before any page event, and stops the
     build on ``hide: true``; the post itself is published with its words, the warning names the line."""
-    from material.plugins.blog.plugin import BlogPlugin  # only where the blog plugin is installed
-
-    post_dirs = tuple(
-        posixpath.normpath(plugin.config.post_dir.format(blog=posixpath.normpath(plugin.config.blog_dir))) + "/"
-        for plugin in config.plugins.values() if isinstance(plugin, BlogPlugin) and plugin.config.enabled)
+    post_dirs = _post_dirs(config)
     problems: list[Problem] = []
     for file in files.documentation_pages() if post_dirs else ():
         # `serve` plans again with the same files: read the post as written, not an earlier copy.

@@ -97,7 +97,7 @@ from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_memory import release_page
-from .page_meta import SafeMeta, normalise_hide, normalise_tags, readable_post_hide
+from .page_meta import SafeMeta, drop_unpublished_posts, normalise_hide, normalise_tags, readable_post_hide
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
 from .render_guard import guard_render
@@ -220,6 +220,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
         report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
+        drop_unpublished_posts(files, config)
         report(readable_post_hide(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
