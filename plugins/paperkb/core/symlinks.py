@@ -31,12 +31,11 @@ class LinkGuard:
     def blocks(self, path: Path | str) -> bool:
         """True when a link on the way from ``root`` to ``path`` is not followed."""
         path = os.path.abspath(path)
-        try:
-            parts = Path(path).relative_to(self.root).parts
-        except ValueError:
+        root = str(self.root)
+        if path == root or not path.startswith(root.rstrip(os.sep) + os.sep):
             return False  # not below the notes folder: not ours to judge (e.g. a bib_files entry)
-        current = str(self.root)
-        for part in parts:
+        current = root
+        for part in path[len(root.rstrip(os.sep)) + 1:].split(os.sep):
             current = os.path.join(current, part)
             if self._verdict(current) is not None:
                 return True

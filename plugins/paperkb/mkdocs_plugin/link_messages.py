@@ -30,9 +30,29 @@ class _WhereLinksAre(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sources: dict[str, Path] = {}  # src path -> the file it was read from
-        self.targets = LinkTargets(())
+        self.build: Build | None = None  # the files of the build under way (looked at on a warning only)
+        self._sources: dict[str, Path] | None = None
+        self._targets: LinkTargets | None = None
         self.project_root = Path.cwd()
+
+    def begin(self, build: Build | None) -> None:
+        self.build, self._sources, self._targets = build, None, None
+
+    @property
+    def sources(self) -> dict[str, Path]:
+        """src path -> the file it was read from."""
+        if self._sources is None:
+            files = self.build.files if self.build is not None else ()
+            self._sources = {f.src_uri: Path(f.abs_src_path) for f in files
+                             if f.abs_src_path and not f.generated_by and f.is_documentation_page()}
+        return self._sources
+
+    @property
+    def targets(self) -> LinkTargets:
+        if self._targets is None:
+            build = self.build
+            self._targets = LinkTargets([*build.files.src_uris, *build.site.generated_uris()] if build else ())
+        return self._targets
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING or not isinstance(record.msg, str):
@@ -64,13 +84,12 @@ class LinkMessages(Feature):
             logger.addFilter(_FILTER)
 
     def start(self, build: Build) -> list[GeneratedPage]:
-        _FILTER.sources = {f.src_uri: Path(f.abs_src_path) for f in build.files
-                           if f.abs_src_path and not f.generated_by and f.is_documentation_page()}
-        _FILTER.targets = LinkTargets([*build.files.src_uris, *build.site.generated_uris()])
+        _FILTER.begin(build)  # (what the messages need is worked out at the first one)
         return []
 
     def close(self) -> None:
         logging.getLogger("mkdocs.structure.pages").removeFilter(_FILTER)
+        _FILTER.begin(None)
 
 
 def _line_of(path: Path, url: str) -> int | None:
