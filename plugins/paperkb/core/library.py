@@ -68,6 +68,7 @@ class Library:
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
         self._names: dict[str, Note] | None = None  # note_named's index, made on first use
+        self._unpublished_names = {name for src in self.unpublished_pages for name in _link_names(src)}
         self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
         uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
         for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
@@ -111,9 +112,7 @@ class Library:
 
     def is_unpublished_page(self, name: str) -> bool:
         """``[[name]]`` names a page kept private (draft: true, publish: false): linked as text, silently."""
-        folded = _without_page_suffix(name.strip().casefold())
-        return any(folded in (posixpath.splitext(src)[0].casefold(), posixpath.basename(posixpath.splitext(src)[0]).casefold())
-                   for src in self.unpublished_pages)
+        return _without_page_suffix(name.strip().casefold()) in self._unpublished_names
 
     def add_pages(self, src_uris: Iterable[str]) -> None:
         """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
@@ -122,9 +121,9 @@ class Library:
         for src in src_uris:
             if src in taken:
                 continue
-            stem = posixpath.splitext(src)[0]
-            for name in (stem, posixpath.basename(stem)):
-                self.pages.setdefault(name.casefold(), src)
+            for name in _link_names(src):
+                self.pages.setdefault(name, src)
+
 
     def cites(self, key: str) -> list[Edge]:
         return self.out_edges.get(key, [])
@@ -284,6 +283,12 @@ def find_cycles(library: Library) -> list[list[str]]:
                 if len(component) > 1:
                     components.append(sorted(component))
     return sorted(components)
+
+
+def _link_names(src_uri: str) -> tuple[str, str]:
+    """The names ``[[name]]`` finds a page by: its path and its file name, without the extension."""
+    stem = posixpath.splitext(src_uri)[0]
+    return stem.casefold(), posixpath.basename(stem).casefold()
 
 
 def _without_page_suffix(name: str) -> str:

@@ -130,29 +130,17 @@ def _post_dirs(config: MkDocsConfig) -> tuple[str, ...]:
         for plugin in config.plugins.values() if isinstance(plugin, BlogPlugin) and plugin.config.enabled)
 
 
-def drop_unpublished_posts(files: Files, config: MkDocsConfig) -> None:
-    """Blog posts marked ``publish: false`` (Obsidian Publish's key; any value but true) leave
-    the site before the blog plugin reads them: published nowhere, like a draft."""
-    post_dirs = _post_dirs(config)
-    for file in list(files.documentation_pages()) if post_dirs else ():
-        source = getattr(file, "paperkb_written_path", file.abs_src_path)
-        if not source or not file.src_uri.startswith(post_dirs):
-            continue
-        try:
-            publish = parse_front_matter(Path(source).read_text(encoding="utf-8-sig")).data.get("publish", True)
-        except (OSError, UnicodeDecodeError, FrontMatterError):
-            continue  # the blog plugin names such a file itself
-        if publish is not True:
-            files.remove(file)
+def prepare_posts(files: Files, config: MkDocsConfig, workdir: Path, project_root: Path) -> list[Problem]:
+    """Blog posts as the blog plugin may read them, each post's file read once:
 
-
-def readable_post_hide(files: Files, config: MkDocsConfig, workdir: Path, project_root: Path) -> list[Problem]:
-    """Blog posts whose ``hide`` is no list of names, given to the blog plugin as a copy where it
-    is one. The blog plugin reads each post from its file before any page event, and stops the
-    build on ``hide: true``; the post itself is published with its words, the warning names the line."""
+    - a post marked ``publish: false`` (Obsidian Publish's key; any value but true) leaves the
+      site before the blog plugin reads it: published nowhere, like a draft;
+    - a post whose ``hide`` is no list of names is given to the blog plugin as a copy where it is
+      one. The blog plugin reads each post from its file before any page event, and stops the
+      build on ``hide: true``; the post itself is published with its words, the warning names the line."""
     post_dirs = _post_dirs(config)
     problems: list[Problem] = []
-    for file in files.documentation_pages() if post_dirs else ():
+    for file in list(files.documentation_pages()) if post_dirs else ():
         # `serve` plans again with the same files: read the post as written, not an earlier copy.
         source = getattr(file, "paperkb_written_path", file.abs_src_path)
         if not source or not file.src_uri.startswith(post_dirs):
@@ -163,6 +151,9 @@ def readable_post_hide(files: Files, config: MkDocsConfig, workdir: Path, projec
             fm = parse_front_matter(text)
         except (OSError, UnicodeDecodeError, FrontMatterError):
             continue  # the blog plugin names such a file itself
+        if fm.data.get("publish", True) is not True:
+            files.remove(file)
+            continue
         if "hide" not in fm.data:
             continue
         names, problem = hide_list(fm.data["hide"])

@@ -69,7 +69,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import chain, map_prose, strip_obsidian_comments
+from ..core.body_scan import chain, map_prose
 from ..core.library import Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -97,7 +97,7 @@ from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_memory import release_page
-from .page_meta import SafeMeta, drop_unpublished_posts, normalise_hide, normalise_tags, readable_post_hide
+from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
 from .render_guard import guard_render
@@ -188,7 +188,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
         caches = cache_root(self.config, self.project_root)
         self.notes_cache_file = caches / "notes" / "parsed.pickle" if caches else None
-        # Copies of blog posts the blog plugin could not read as written (page_meta.readable_post_hide).
+        # Copies of blog posts the blog plugin could not read as written (page_meta.prepare_posts).
         self.posts_workdir = caches / "posts" if caches else Path(tempfile.gettempdir()) / f"paperkb-posts-{os.getpid()}"
         self.user_nav = config.nav
         if ASSET_URI not in config.extra_css:
@@ -220,8 +220,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
         report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
-        drop_unpublished_posts(files, config)
-        report(readable_post_hide(files, config, self.posts_workdir, self.project_root))
+        report(prepare_posts(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
             for f in files.documentation_pages()
@@ -334,7 +333,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
         # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
-        guard_render(page, strip_obsidian_comments(markdown), shown_as, self.config.page_render_timeout)
+        guard_render(page, markdown, shown_as, self.config.page_render_timeout)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from ..core.body_scan import strip_obsidian_comments
 from ..render.escape import html
 from .messages import log
 
@@ -28,7 +29,8 @@ class PageRenderTimeout(Exception):
 
 def guard_render(page: Page, source: str, shown_as: str, timeout: float) -> None:
     """Make ``page.render`` (MkDocs calls it right after on_page_markdown) fall back to
-    ``source`` (the page's text as written) when it fails or overruns ``timeout`` seconds."""
+    ``source`` (the page's text as written, its Obsidian comments left out when shown) when it
+    fails or overruns ``timeout`` seconds."""
     render = type(page).render.__get__(page)  # the class's method: never a guard around a guard
 
     def guarded(config, files) -> None:
@@ -40,7 +42,7 @@ def guard_render(page: Page, source: str, shown_as: str, timeout: float) -> None
                 else f"{type(error).__name__}: {error}"
             log.error(f"{shown_as}: the page could not be made into HTML ({reason[:300]}); "
                       "it shows its text as written")
-            page.content = str(fallback_html(source, reason))
+            page.content = str(fallback_html(strip_obsidian_comments(source), reason))
             page.toc = get_toc([])
             page.present_anchor_ids = set()
 
