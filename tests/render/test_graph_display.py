@@ -16,7 +16,7 @@ from paperkb.render.graph_dot import (
 )
 from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_renderer import GraphRenderer
-from paperkb.render.graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg
+from paperkb.render.graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_dot, render_svg
 
 from ..conftest import build_site, note
 
@@ -342,7 +342,7 @@ def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_coul
     claims = Claims(multiprocessing.Lock(), multiprocessing.RawArray("B", 8))
     monkeypatch.setattr(diagram_workers, "_claims", claims)
     dots = [f"digraph g {{ a{i} -> b{i}; }}\n" for i in range(3)] + ["digraph g { a -> ; }\n"]
-    items = [(i, f"{i}" * 64, dot, f"d{i}") for i, dot in enumerate(dots)]
+    items = [(i, f"{i}" * 64, pack_dot(dot), f"d{i}") for i, dot in enumerate(dots)]  # DOT travels packed
     claims.set(1, BUILD)  # the build took this one: a page needed it before the worker got there
     cache = SvgDiskCache(tmp_path / "cache")
     assert draw_batch(items, str(tmp_path / "cache")) == {}  # stored: the page reads it from disk

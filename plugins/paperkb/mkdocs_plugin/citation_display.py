@@ -162,8 +162,16 @@ class CitationDisplay(Feature):
         return positions
 
     def post_build(self, config: MkDocsConfig) -> None:
-        """The explorer's JSON, once the layout is done (after every page was written)."""
-        site_dir = config.site_dir
+        """The explorer's JSON, once the layout is done (after every page was written). A build
+        not followed by another (unlike `serve`) then ends its diagram workers: nothing is left
+        for them, and their memory would add to the search indexer's, which runs next."""
+        try:
+            self._write_graph_data(config.site_dir)
+        finally:
+            if not self.keep_drawn and self.renderer is not None:
+                self.renderer.close()
+
+    def _write_graph_data(self, site_dir: str) -> None:
         if not self.enabled or self.structure is None or self.site is None:
             return
         try:

@@ -86,6 +86,9 @@ class PageRender:
     cited: CitedKeys = field(default_factory=CitedKeys)  # [@key]s met so far: the References list
     read_keys: set[str] = field(default_factory=set)  # keys and src paths of notes whose data the page shows
     read_every_note: bool = False
+    # Only `serve` asks what a page read (to re-render it after an edit): a full build keeps no
+    # such set for every page (~650 bytes a note, held until the page is written).
+    tracks_reads: bool = True
     expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
     sections: list[Section] = field(default_factory=list)  # after a note's body (set at on_page_content)
 
@@ -99,7 +102,8 @@ class PageRender:
         return _ignore if self.note is not None else self.warn
 
     def reads(self, keys: Iterable[str]) -> None:
-        self.read_keys.update(keys)
+        if self.tracks_reads:
+            self.read_keys.update(keys)
 
     def reads_every_note(self) -> None:
         self.read_every_note = True

@@ -1,23 +1,71 @@
-"""What a full build lets go of once a page is written.
+"""What a full build lets go of as soon as nothing reads it any more.
 
-MkDocs keeps every page's Markdown and HTML (and a generated page's source text) until the
-build ends, though nothing reads them after the page is written: at 10,000 notes that is
-hundreds of megabytes held for nothing. A full build drops them for the pages paperkb makes or
-decorates (notes, projects, index pages); other pages (blog posts, which the blog plugin
-excerpts on its index pages) keep theirs. `mkdocs serve` keeps everything: it re-renders pages
-through the same objects (serve.py)."""
+MkDocs first turns every page into HTML, then writes them all, and keeps every page's
+Markdown and HTML (and a generated page's source text) until the build ends: at 10,000 notes
+that is hundreds of megabytes, and the largest part of it is held at once, between the two
+rounds. A full build drops, for the pages paperkb makes or decorates (notes, projects, index
+pages):
+
+- the Markdown and a generated page's source text once every plugin had the page's HTML
+  (``release_source``, the last on_page_content), the title MkDocs works out from the
+  Markdown kept first;
+- the HTML once the page is written (``release_page``, on_post_page);
+- then, before the search index is made (Pagefind, a process of its own), the freed memory
+  goes back to the system (``FreedMemory``): the C allocator keeps it for the process
+  otherwise, and the build's process would hold its peak while the indexer works.
+
+Other pages (blog posts, which the blog plugin excerpts on its index pages) keep theirs.
+`mkdocs serve` keeps everything: it re-renders pages through the same objects (serve.py)."""
 
 from __future__ import annotations
 
-from .feature import PageRender
+import ctypes
+import sys
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from .feature import Feature, PageRender
+
+
+def _paperkb_page(render: PageRender) -> bool:
+    return render.note is not None or render.generated
+
+
+def release_source(render: PageRender) -> None:
+    """Drop the rendered page's Markdown and, for a generated page, its source text."""
+    if not _paperkb_page(render):
+        return
+    page = render.page
+    # MkDocs' Page.title reads the Markdown (and is None without it): pinned to its value now.
+    page.title = page.title
+    page.markdown = None
+    if render.generated and page.file.generated_by:
+        page.file.content_string = ""
 
 
 def release_page(render: PageRender) -> None:
-    """Drop the written page's Markdown, HTML and, for a generated page, its source text."""
-    if render.note is None and not render.generated:
+    """Drop the written page's HTML (its Markdown went at ``release_source``)."""
+    if not _paperkb_page(render):
         return
     page = render.page
     page.markdown = None
     page.content = None
     if render.generated and page.file.generated_by:
         page.file.content_string = ""
+
+
+class FreedMemory(Feature):
+    """Listed just before the search feature: its ``post_build`` runs before Pagefind's."""
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        give_back_free_memory()
+
+
+def give_back_free_memory() -> None:
+    """Return the free pages of the C heap to the system (glibc's malloc_trim); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass

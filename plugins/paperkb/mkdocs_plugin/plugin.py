@@ -39,7 +39,8 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
-                  headings.py).
+                  headings.py); last, once every plugin had the HTML, a full build lets go of
+                  a note's or generated page's Markdown (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
    shared_partials.py, installed on_env)
@@ -47,9 +48,10 @@ on_post_page      first what the theme wrote around the content is checked for j
                   links (script_urls.py); generated pages' tables (html_slots.py); after a
                   note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
                   (bibtex.py); diagrams' SVG last; then every feature's ``finished_page``;
-                  a full build then lets go of a note's or generated page's Markdown and HTML
-                  (page_memory.py).
-on_post_build     Pagefind indexes every page's document (pagefind_search.py), or material's search
+                  a full build then lets go of the page's HTML (page_memory.py).
+on_post_build     the explorer's graph data written and, in a full build, the diagram workers ended
+                  (citation_display.py); the memory the pages freed given back to the system
+                  (page_memory.py); then Pagefind indexes every page's document (pagefind_search.py), or material's search
                   index gains word forms (search.py, search_engine: material); feeds written again,
                   every value escaped once (blog.py, feeds.py).
   The whole build writes into a folder beside site_dir, swapped in last (site_swap.py): a build
@@ -96,7 +98,7 @@ from .messages import PageWarner, log, report
 from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
-from .page_memory import release_page
+from .page_memory import FreedMemory, release_page, release_source
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
@@ -169,6 +171,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.scholar,
             CiteBlocks(self.bib),  # the Cite section, last on a note page
             SearchAdditions(),  # word forms in material's search index (search_engine: material)
+            FreedMemory(),  # what the pages freed goes back to the system before the search index is made
             self.search,  # last: each page's document for Pagefind is its HTML as the others left it
         )
 
@@ -340,7 +343,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
         render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
-                            warn=self._warner(page, note))
+                            warn=self._warner(page, note), tracks_reads=self.command == "serve")
         render.expand = lambda text: self._text_pass(render, text)
         self.rendering[src] = render
         if src in self.rejected:
@@ -369,7 +372,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return _ignore
 
     @event_priority(100)  # before other plugins (and search) read the page's HTML
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def _page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         render = self.rendering.get(page.file.src_uri)
         if render is None:  # the plugin is off
             return html
@@ -378,6 +381,15 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         for feature in self.features:
             html = feature.page_html(render, html)
         return html
+
+    @event_priority(-100)  # after every plugin had the page's HTML
+    def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        render = self.rendering.get(page.file.src_uri)
+        if render is not None and self.command != "serve":
+            release_source(render)  # a full build: the page's Markdown goes (page_memory.py)
+        return html
+
+    on_page_content = CombinedEvent(_page_content, _page_rendered)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         render = self.rendering.pop(page.file.src_uri, None)

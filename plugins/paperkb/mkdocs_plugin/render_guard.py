@@ -34,6 +34,9 @@ def guard_render(page: Page, source: str, shown_as: str, timeout: float) -> None
     render = type(page).render.__get__(page)  # the class's method: never a guard around a guard
 
     def guarded(config, files) -> None:
+        # One render per guard (on_page_markdown sets a new one each time): afterwards the page
+        # is a plain Page again and the source it kept (its Markdown as written) goes.
+        del page.render
         try:
             with _time_limit(timeout):
                 render(config, files)

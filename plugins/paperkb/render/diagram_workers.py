@@ -24,7 +24,7 @@ import time
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from .graph_svg import GraphRenderError, SvgDiskCache, render_svg
+from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_dot
 
 # A diagram's claim: not taken yet, being drawn by a worker, stored by the worker in the disk
 # cache, sent back with the batch's result (no usable disk cache, or Graphviz failed: the
@@ -71,18 +71,18 @@ def _start_worker(build_pid: int, claims: Claims) -> None:
     watch_parent(build_pid)
 
 
-def draw_batch(items: list[tuple[int, str, str, str]], cache_dir: str | None) -> dict[str, str]:
-    """Worker job: for each ``(slot, key, dot, label)`` still unclaimed, lay it out, post-process
-    and store it. Returns the SVGs it could not store, by key."""
+def draw_batch(items: list[tuple[int, str, bytes, str]], cache_dir: str | None) -> dict[str, str]:
+    """Worker job: for each ``(slot, key, packed DOT, label)`` still unclaimed, lay it out,
+    post-process and store it. Returns the SVGs it could not store, by key."""
     assert _claims is not None, "draw_batch runs in a worker started by DiagramWorkers"
     disk = SvgDiskCache(cache_dir) if cache_dir else None
     unstored: dict[str, str] = {}
-    for slot, key, dot, label in items:
+    for slot, key, packed, label in items:
         if _claims.take(slot, DRAWING) != PENDING:
             continue  # the build drew it (a page needed it first)
         state = SENT
         try:
-            svg = render_svg(dot, label)
+            svg = render_svg(unpack_dot(packed), label)
             if disk is not None and disk.put(key, svg):
                 state = STORED
             else:
@@ -112,16 +112,16 @@ class DiagramWorkers:
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                          initargs=(os.getpid(), self.claims))
 
-    def send(self, items: list[tuple[str, str, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
-        """Queue ``(key, dot, label)`` items for the workers, in this order, in batches."""
+    def send(self, items: list[tuple[str, bytes, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
+        """Queue ``(key, packed DOT, label)`` items for the workers, in this order, in batches."""
         sent: dict[str, Batched] = {}
         for start in range(0, len(items), batch_size):
             batch = []
-            for key, dot, label in items[start:start + batch_size]:
+            for key, packed, label in items[start:start + batch_size]:
                 slot = self._next_slot
                 self._next_slot = (slot + 1) % CLAIM_SLOTS
                 self.claims.set(slot, PENDING)
-                batch.append((slot, key, dot, label))
+                batch.append((slot, key, packed, label))
             future = self._pool.submit(draw_batch, batch, cache_dir)
             for slot, key, _dot, _label in batch:
                 sent[key] = Batched(future, slot)

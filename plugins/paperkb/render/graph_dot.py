@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from ..core.library import Library
+from ..core.library import Edge, Library
 from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
@@ -194,10 +194,24 @@ class GraphViews:
             -library.cited_by_count(k), -(library.notes[k].year or 0), k))
         self.rank = {k: i for i, k in enumerate(ordered)}
         self._neighbours: dict[str, set[str]] = {}
+        # Nodes and edges are shared by the views that show them (a build keeps every note's
+        # view until its page is written: one object per node of every diagram was ~4 KB a note).
+        self._nodes_made: dict[tuple[str, int], GraphNode] = {}
+        self._edges_made: dict[int, GraphEdge] = {}  # by id() of the library's edge, which outlives the views
 
     def _node(self, key: str, ring: int) -> GraphNode:
-        note = self.library.notes[key]
-        return GraphNode(key, note.title, note.year, note.fields[0] if note.fields else None, note.src_uri, ring)
+        node = self._nodes_made.get((key, ring))
+        if node is None:
+            note = self.library.notes[key]
+            node = self._nodes_made[key, ring] = GraphNode(
+                key, note.title, note.year, note.fields[0] if note.fields else None, note.src_uri, ring)
+        return node
+
+    def _edge(self, edge: Edge) -> GraphEdge:
+        made = self._edges_made.get(id(edge))
+        if made is None:
+            made = self._edges_made[id(edge)] = GraphEdge(edge.source, edge.target, edge.role, edge.via)
+        return made
 
     def neighbours(self, key: str) -> set[str]:
         """The notes ``key`` cites or is cited by (asked again for every diagram it is near: kept)."""
@@ -210,10 +224,7 @@ class GraphViews:
 
     def induced_edges(self, keys: Iterable[str]) -> list[GraphEdge]:
         chosen = set(keys)
-        return [
-            GraphEdge(e.source, e.target, e.role, e.via)
-            for k in sorted(chosen) for e in self.library.cites(k) if e.target in chosen
-        ]
+        return [self._edge(e) for k in sorted(chosen) for e in self.library.cites(k) if e.target in chosen]
 
     def count_induced_edges(self, keys: Iterable[str]) -> int:
         """``len(self.induced_edges(keys))`` without making them (the whole site's: every edge)."""

@@ -10,14 +10,13 @@ behind the others). Kept across `mkdocs serve` rebuilds: SVGs of the last build 
 from __future__ import annotations
 
 import time
-import zlib
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.user_key import signing_key
 from .diagram_workers import BUILD, SENT, STORED, Batched, DiagramWorkers, available_cpus
-from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, render_svg
+from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_dot, render_svg, unpack_dot
 
 # Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
 POOL_THRESHOLD = 24
@@ -48,9 +47,10 @@ class GraphRenderer:
         self._version: str | None = None
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
-        self._queued: dict[str, tuple[str, str]] = {}
-        self._on_disk: dict[str, tuple[bytes, str]] = {}  # cached on disk, read when a page needs it
-        self._sent: dict[str, tuple[Batched, str, str]] = {}  # with the workers: (batch, dot, label)
+        # DOT sources wait packed (graph_svg.pack_dot): (packed DOT, label) ...
+        self._queued: dict[str, tuple[bytes, str]] = {}  # ... to be laid out
+        self._on_disk: dict[str, tuple[bytes, str]] = {}  # ... cached on disk, read when a page needs it
+        self._sent: dict[str, tuple[Batched, bytes, str]] = {}  # ... with the workers: (batch, packed DOT, label)
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
         self._pool: DiagramWorkers | None = None
@@ -82,12 +82,12 @@ class GraphRenderer:
             return key
         if self.disk is not None and self.disk.has(key):
             # Read when its page is written, not now: ~35 KB a diagram would otherwise wait in
-            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays, compressed
-            # (~1 KB), in case the file turns out unusable (not signed by this user) by then.
-            self._on_disk[key] = (zlib.compress(dot.encode("utf-8"), 1), label)
+            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays in case the
+            # file turns out unusable (not signed by this user) by then.
+            self._on_disk[key] = (pack_dot(dot), label)
             self.stats.disk_hits += 1
             return key
-        self._queued[key] = (dot, label)
+        self._queued[key] = (pack_dot(dot), label)
         if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
             self._send()
         return key
@@ -105,11 +105,11 @@ class GraphRenderer:
         if self._pool is None:
             self._pool = DiagramWorkers(self.workers)
         self._sending = True
-        items = [(key, dot, label) for key, (dot, label) in self._queued.items()]
+        items = [(key, packed, label) for key, (packed, label) in self._queued.items()]
         cache_dir = str(self.disk.directory) if self.disk else None
         for key, batched in self._pool.send(items, cache_dir, BATCH_SIZE).items():
-            dot, label = self._queued[key]
-            self._sent[key] = (batched, dot, label)
+            packed, label = self._queued[key]
+            self._sent[key] = (batched, packed, label)
         self.stats.rendered += len(items)
         self._queued.clear()
 
@@ -133,7 +133,7 @@ class GraphRenderer:
         """The SVG of a key not in memory: from a worker, drawn here, or read back."""
         sent = self._sent.pop(key, None)
         if sent is not None:
-            batched, dot, label = sent
+            batched, packed, label = sent
             assert self._pool is not None
             began = time.perf_counter()
             state, svg = self._pool.collect(key, batched)
@@ -143,17 +143,17 @@ class GraphRenderer:
             if svg is None:  # no worker had started it, or its result is unusable: drawn here
                 if state not in (STORED, SENT):
                     self.stats.drawn_here += 1
-                svg = self._render_here(key, dot, label)
+                svg = self._render_here(key, packed, label)
         elif key in self._queued:
-            dot, label = self._queued.pop(key)
-            svg = self._render_here(key, dot, label)
+            packed, label = self._queued.pop(key)
+            svg = self._render_here(key, packed, label)
             self.stats.rendered += 1
             self.stats.drawn_here += 1
         elif key in self._on_disk:
             packed, label = self._on_disk.pop(key)
             svg = self.disk.get(key) if self.disk is not None else None
             if svg is None:  # gone or not signed by this user since the build began: draw it again
-                svg = self._render_here(key, zlib.decompress(packed).decode("utf-8"), label)
+                svg = self._render_here(key, packed, label)
                 self.stats.rendered += 1
                 self.stats.drawn_here += 1
         elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
@@ -169,8 +169,8 @@ class GraphRenderer:
             del self._memory[key]
             self._released.add(key)
 
-    def _render_here(self, key: str, dot: str, label: str) -> str:
-        svg = render_svg(dot, label)
+    def _render_here(self, key: str, packed: bytes, label: str) -> str:
+        svg = render_svg(unpack_dot(packed), label)
         if self.disk:
             self.disk.put(key, svg)
         return svg
@@ -185,7 +185,7 @@ class GraphRenderer:
         return self._pool.run(job, *args)
 
     def close(self) -> None:
-        for batched, _dot, _label in self._sent.values():
+        for batched, _packed, _label in self._sent.values():
             batched.future.cancel()
             if self._pool is not None:  # a batch under way skips what is left of it
                 self._pool.claims.take(batched.slot, BUILD)

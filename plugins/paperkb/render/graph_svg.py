@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import zlib
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -27,6 +28,17 @@ _PT = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
 
 class GraphRenderError(RuntimeError):
     pass
+
+
+def pack_dot(dot: str) -> bytes:
+    """A DOT source as it waits for its layout (in the build, and on its way to a worker):
+    compressed, ~1 KB instead of ~17 KB of text (and its UTF-8 copy, which pickling it for a
+    worker leaves cached in the string): ~260 MB at 10,000 notes, held until the pages are written."""
+    return zlib.compress(dot.encode("utf-8"), 1)
+
+
+def unpack_dot(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 def graphviz_version() -> str:
