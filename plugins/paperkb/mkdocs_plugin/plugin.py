@@ -24,6 +24,7 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
                   being headings (obsidian_syntax.py),
                   javascript: links in a page's source warned about (script_urls.py),
+                  ![[page]] / ![[page#Heading]] replaced by that page's text (transclusion.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
                   Insights above its body (note_layout.py, render/card.py), a project page's
@@ -110,6 +111,7 @@ from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
+from .transclusion import Transclusion
 
 
 ASSET_URI = "assets/paperkb/paperkb.css"
@@ -149,6 +151,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.features: tuple[Feature, ...] = (
             ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
+            Transclusion(),  # ![[page]] / ![[page#Heading]]: the other page's text, before any other text pass
             SafeMeta(),  # titles made from headings kept escaped in <title>
             LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
