@@ -32,8 +32,9 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
-                  (callouts.py), display math (math.py).
+                  ``after_prose``: lists nested by two spaces re-indented (lists.py), display math
+                  (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
+                  text the prose scan would read as code), Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
@@ -156,8 +157,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
             Lists(),  # lists nested by two or three spaces (Typora, Obsidian, Prettier) nest; sane_lists
+            Math(),  # KaTeX; Typora-style display math (in block quotes too, so before callouts); formulas out of search
             Callouts(),  # Obsidian callouts as admonitions
-            Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
             Feeds(),  # RSS of blog posts
             QueryFence(),  # paperkb-query blocks
