@@ -26,6 +26,7 @@ place: the intro, a section's head, an entry's own lines, or the README text aft
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
@@ -324,16 +325,7 @@ class _Parser:
         return verdict
 
     def _scan_for_papers(self, index: int, siblings: list[int]) -> bool:
-        fence = None
-        for probe in range(index + 1, len(self.lines)):
-            line = self.lines[probe]
-            if fence is not None:
-                if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
-                    fence = None
-                continue
-            if match := _FENCE.match(line):
-                fence = match.group(1)
-                continue
+        for probe, line in _unfenced(self.lines, index + 1):
             if probe in self.setext:
                 return False  # a `Section` / `-------` heading: a level above
             if (heading := _HEADING_LINE.match(line)) and len(heading.group("hashes")) <= 3:
@@ -507,12 +499,11 @@ _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _NOT_SETEXT_TEXT = re.compile(r"^(?: {4}|\t)|^\s*(?:[-*+>|#<]|\d+[.)]\s|```|~~~)")
 
 
-def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, bool]]:
-    """Lines of text underlined with ``===`` (level 1) or ``---`` (level 2), outside code: line ->
-    (level, text, read as a heading: set when it is)."""
-    found: dict[int, tuple[int, str, bool]] = {}
+def _unfenced(lines: list[str], start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, line) of the lines from ``start`` on that are outside fenced code (fences left out)."""
     fence: str | None = None
-    for index, line in enumerate(lines):
+    for index in range(start, len(lines)):
+        line = lines[index]
         if fence is not None:
             if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
                 fence = None
@@ -520,6 +511,14 @@ def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, bool]]:
         if match := _FENCE.match(line):
             fence = match.group(1)
             continue
+        yield index, line
+
+
+def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, bool]]:
+    """Lines of text underlined with ``===`` (level 1) or ``---`` (level 2), outside code: line ->
+    (level, text, read as a heading: set when it is)."""
+    found: dict[int, tuple[int, str, bool]] = {}
+    for index, line in _unfenced(lines):
         if (index + 1 < len(lines) and line.strip() and _SETEXT_UNDERLINE.match(lines[index + 1])
                 and not _NOT_SETEXT_TEXT.match(line) and (index == 0 or not lines[index - 1].strip()
                                                           or _HEADING_LINE.match(lines[index - 1]))):

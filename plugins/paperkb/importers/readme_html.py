@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .readme_entries import EntryLine, parse_row, table_columns
+from .readme_entries import EntryLine, make_template, parse_row, table_columns
 
 TABLE_START = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
@@ -152,7 +152,7 @@ def parse_html_row(lines: list[str], row: HtmlRow, columns: list[str]) -> EntryL
         fixed["year"] = found.year
     if found.venue is not None:
         fixed["venue"] = html.escape(found.venue, quote=False)
-    found.template = _template(source, spans)
+    found.template = make_template(source, spans)
     found.fixed = fixed
     return found
 
@@ -185,16 +185,6 @@ def _find_text(source: str, text: str) -> tuple[int, int] | None:
 
 def _overlaps(spans: list[tuple[int, int, str]], span: tuple[int, int]) -> bool:
     return any(start < span[1] and span[0] < end for start, end, _ in spans)
-
-
-def _template(source: str, spans: list[tuple[int, int, str]]) -> str:
-    out, last = [], 0
-    for start, stop, name in sorted(spans):
-        out.append(source[last:start].replace("{", "{{").replace("}", "}}"))
-        out.append("{" + name + "}")
-        last = stop
-    out.append(source[last:].replace("{", "{{").replace("}", "}}"))
-    return "".join(out).rstrip()
 
 
 RAW_URL = "raw_url"  # a layout's fixed value: the row's href holds a bare `&`
