@@ -37,6 +37,9 @@ function pagefind() {
       await module.options({ excerptLength: 26 });
       await module.init();
       return module;
+    }).catch((error) => {
+      loading = null;  // a request that failed (a dropped connection) is tried again by the next query
+      throw error;
     });
     fetch(new URL("../../pagefind/paperkb-filters.json", self.location.href).href)
       .then((response) => (response.ok ? response.json() : {}))
@@ -173,5 +176,6 @@ self.addEventListener("message", (event) => {
   }).catch((error) => {
     console.warn("paperkb search:", error);
     self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query, total: 0, shown: 0, filters: null, failed: true } });
   });
 });
