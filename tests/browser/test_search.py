@@ -116,3 +116,32 @@ def test_search_panel_screenshots(browser, base_url, width, scheme):
         assert box_right <= width + 1
     finally:
         context.close()
+
+
+def test_a_failed_index_load_is_named_and_the_next_query_loads_it_again(reader):
+    """A request of Pagefind's that fails (a dropped connection on a loaded machine or a flaky
+    network) fails that search, marked as such, and no longer every later search of the page."""
+    failed: list[str] = []
+    network_down = [True]
+
+    def drop_while_down(route) -> None:
+        if network_down[0]:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    reader.page.route("**/pagefind/pagefind.js", drop_while_down)
+    reader.open()
+    page = reader.page
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("residual")
+    box.press("End")
+    page.wait_for_function("document.querySelector('[data-md-component=search-result][data-pkb-answered=residual]')"
+                           "?.hasAttribute('data-pkb-failed')", timeout=SEARCH_TIMEOUT_MS)
+    assert failed and page.locator(".md-search-result__item").count() == 0
+    network_down[0] = False
+    items = reader.search("residual network")  # the next query loads Pagefind again
+    assert RESNET in items.locator("h1").all_inner_texts()
+    assert reader.remote_requests == []
