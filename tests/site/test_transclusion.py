@@ -158,3 +158,17 @@ def test_serve_renders_a_page_again_when_a_page_it_embeds_is_saved(tmp_path):
         assert full_builds == []
     finally:
         config.plugins.on_shutdown()
+
+
+def test_a_heading_with_inline_code_is_found(site_builder):
+    """A real vault embeds `![[Rust#`Box<T>`]]`: the heading's code span is part of its text."""
+    site = site_builder({
+        "Rust.md": "# Rust\n\n###   `Box<T>`\n\nA pointer to the heap.\n\n### `Rc<T>` counted\n\nShared.\n",
+        "Pointers.md": "# Pointers\n\n![[Rust#`Box<T>`]]\n\n![[Rust#`Rc<T>` counted]]\n",
+    }, strict=True)
+    assert site.ok, site.warnings()
+    heap, shared = _embeds(site.html("Pointers/"))
+    assert "A pointer to the heap." in heap and "Shared." not in heap and "Shared." in shared
+    assert '<a href="../Rust/#box">Rust › &#96;Box&#60;T&#62;&#96;</a>' in heap  # the heading as written, escaped
+    assert '<h3 id="box">' in site.html("Rust/")  # the caption's anchor is the heading's id
+    assert not [m for m in site.messages if "does not contain an anchor" in m]

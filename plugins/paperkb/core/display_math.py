@@ -174,9 +174,9 @@ def _within_quotes(markdown: str) -> str:
     index = 0
     while index < len(lines):
         quote = _QUOTE.match(lines[index]) if index in prose else None
-        lead = quote.group("lead") if quote else None
+        lead = _quote_lead(quote.group("lead")) if quote else None
         end = index
-        while end < len(lines) and end in prose and (q := _QUOTE.match(lines[end])) and q.group("lead") == lead:
+        while end < len(lines) and end in prose and (q := _QUOTE.match(lines[end])) and _quote_lead(q.group("lead")) == lead:
             end += 1
         if end == index:
             out.append(lines[index])
@@ -190,3 +190,9 @@ def _within_quotes(markdown: str) -> str:
         out += run if normalised == inner else [f"{lead}> {line}" if line else f"{lead}>" for line in normalised]
         index = end
     return "\n".join(out)
+
+
+def _quote_lead(indent: str) -> str:
+    """What goes before a quote's ``>``: nothing for a quote of the page (up to three spaces, as
+    ``>`` and `` >`` lines of one callout mix), the indentation of a quote nested in a list item."""
+    return indent if len(indent.expandtabs(_TAB_WIDTH)) >= _TAB_WIDTH else ""

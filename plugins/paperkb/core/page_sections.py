@@ -27,7 +27,9 @@ def headings(markdown: str) -> list[Heading]:
     """The ATX (``## Method``) and setext (``Method`` / ``------``) headings outside code."""
     found: list[Heading] = []
     previous: tuple[int, str] | None = None  # the prose line before, when it may be a paragraph's
-    for index, line in iter_prose_lines(markdown):
+    written = markdown.split("\n")
+    for index, _prose in iter_prose_lines(markdown):
+        line = written[index]  # as written: the prose scan blanks inline code (`Box<T>`)
         atx = _ATX.match(line)
         if atx:
             found.append(Heading(index, len(atx.group(1)), (atx.group(2) or "").strip(), index))
@@ -76,6 +78,8 @@ def block(markdown: str, fragment: str) -> str | None:
             continue
         lone = not line.strip().lstrip("^").replace(match.group(1), "", 1).strip()
         last = index - 1 if lone else index
+        while lone and last >= 0 and not lines[last].strip():
+            last -= 1  # the block above the ID's own line (a table, a list, a quote)
         if last < 0:
             return None
         item = _LIST_ITEM.match(lines[last])
@@ -94,11 +98,18 @@ def is_block_fragment(fragment: str) -> bool:
     return bool(_FRAGMENT_BLOCK.match(fragment.strip()))
 
 
+_TAG_LINE = re.compile(r"^[ \t]*(?:#[^\s#]\S*[ \t]*)+$")  # `#actor-model #concurrency`: Obsidian tags, no heading
+
+
 def without_leading_title(markdown: str) -> str:
-    """``markdown`` without a first line that is a level-1 heading (shown as the embed's caption)."""
-    stripped = markdown.lstrip("\n")
-    first, _, rest = stripped.partition("\n")
-    atx = _ATX.match(first)
-    if atx and len(atx.group(1)) == 1:
-        return rest.lstrip("\n")
+    """``markdown`` without its level-1 heading when it opens the text (after blank lines and
+    lines of tags only): the embed's caption names the page."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if not line.strip() or _TAG_LINE.match(line):
+            continue
+        atx = _ATX.match(line)
+        if atx and len(atx.group(1)) == 1:
+            return "\n".join(lines[:index] + lines[index + 1:]).strip("\n")
+        break
     return markdown
