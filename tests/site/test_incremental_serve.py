@@ -81,6 +81,9 @@ def _write_site(root: Path, rng: random.Random) -> Path:
     files["blog/posts/2024-02-01-month.md"] = POST.replace("{body}", "First words.")
     write_tree(notes, files)
     config = default_config(notes, root / "site", site_name="Serve test")
+    for plugin in config["plugins"]:  # the search index in slices of 8 pages: edits move pages between them
+        if isinstance(plugin, dict) and "paperkb" in plugin:
+            plugin["paperkb"]["search_slice_size"] = 8
     path = root / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
