@@ -50,18 +50,25 @@ def pagefind_pages(site_dir: Path) -> dict[str, dict]:
     """What Pagefind indexed, read back from the bundles of every slice the site lists: page URL ->
     its fragment (``content``, ``filters``, ``meta``, ``anchors``). A fragment is gzip of
     b"pagefind_dcd" + JSON. A page indexed twice fails the test."""
+    pages: dict[str, dict] = {}
+    for folder in pagefind_slices(site_dir).values():
+        for url, fragment in pagefind_pages_in(folder).items():
+            assert url not in pages, f"{url} is in two slices"
+            pages[url] = fragment
+    return pages
+
+
+def pagefind_pages_in(bundle: Path) -> dict[str, dict]:
+    """The pages of one Pagefind bundle (a slice): URL -> fragment."""
     import gzip
     import json
 
     pages = {}
-    for name, folder in pagefind_slices(site_dir).items():
-        for path in (folder / "fragment").glob("*.pf_fragment"):
-            data = gzip.decompress(path.read_bytes())
-            assert data.startswith(b"pagefind_dcd")
-            fragment = json.loads(data[len(b"pagefind_dcd"):])
-            url = fragment["url"].lstrip("/")
-            assert url not in pages, f"{url} is in two slices"
-            pages[url] = fragment
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        pages[fragment["url"].lstrip("/")] = fragment
     return pages
 
 

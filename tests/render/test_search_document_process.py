@@ -50,3 +50,31 @@ def test_a_child_that_fails_is_reported_and_a_stopped_one_leaves_no_process(tmp_
     child = stopped._child
     stopped.close()
     assert child is not None and child.poll() is not None
+
+
+def test_the_child_indexes_each_slice_once_its_pages_are_in(tmp_path):
+    """Slices come one after the other: each is indexed when the next begins, the last at the
+    end; a page for a slice already written (a page rendered twice) writes that slice again."""
+    import io
+    import json
+
+    from paperkb.render import search_document_process
+
+    output = tmp_path / "site" / "pagefind"
+    jobs = []
+    for i, number in enumerate([0, 0, 1, 1, 0, 2]):
+        path = tmp_path / "docs" / f"p{i}" / "index.html"
+        jobs.append({"url": f"p{i}/", "slice": number, "path": str(path), "made_from": f"m{i}",
+                     **_parts(f"Page {i}", f"<p>word{i}</p>")})
+    made = tmp_path / "made.jsonl"
+    lines = "".join(json.dumps(job) + "\n" for job in jobs)
+    assert search_document_process.main(str(made), str(output), "en", io.StringIO(lines)) == 1  # no "end": stopped
+    records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
+    assert [r["slice"] for r in records if isinstance(r, dict)] == [0, 1]  # slice 2 was not whole yet
+    assert not (output / "2").exists()
+    ended = search_document_process.main(str(made), str(output), "en", io.StringIO(lines + '{"end": true}\n'))
+    assert ended == 0
+    records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
+    indexed = [(r["slice"], r["pages"]) for r in records if isinstance(r, dict)]
+    assert indexed == [(0, 2), (1, 2), (0, 3), (2, 1)]  # slice 0 again with its late page
+    assert len(list((output / "0" / "fragment").glob("*.pf_fragment"))) == 3

@@ -25,6 +25,7 @@ const segmenter = typeof Intl === "object" && typeof Intl.Segmenter === "functio
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
 let loading = null;
+let siteValues = Promise.resolve({});  // every filter value of the site, with its number of pages
 let filters = {};
 let query = "";
 let state = null;  // {id, search, terms, items}
@@ -47,10 +48,10 @@ function pagefind() {
     // The panel's menus come from the small file paperkb writes, not from Pagefind's filters():
     // that would load every filter chunk, and Pagefind counts each search's results per value of
     // every loaded filter (seconds at 10,000 notes). Pagefind loads a filter when it is chosen.
-    fetch(new URL("paperkb-filters.json", base).href)
+    siteValues = fetch(new URL("paperkb-filters.json", base).href, { cache: "no-cache" })
       .then((response) => (response.ok ? response.json() : {}))
-      .then((values) => self.postMessage({ type: "pkb-filters", data: values }))
-      .catch(() => {});
+      .catch(() => ({}));
+    siteValues.then((values) => self.postMessage({ type: "pkb-filters", data: values }));
   }
   return loading;
 }
@@ -67,9 +68,13 @@ function ranked(search) {
  * per year (a year holds enough pages for a screen or more), pages without a year last. */
 async function newestFirst(module, filters) {
   const all = await module.search(null, { filters });
-  const years = Object.entries((all.filters && all.filters.year) || {})
-    .filter(([, count]) => count > 0).map(([year]) => year)
-    .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
+  let years = filters.year;
+  if (!years) {  // the years that have results: one search with any year loads and counts them
+    const known = Object.keys((await siteValues).year || {});
+    const dated = known.length ? await module.search(null, { filters: { ...filters, year: { any: known } } }) : null;
+    years = Object.entries((dated && dated.filters.year) || {}).filter(([, count]) => count > 0).map(([year]) => year);
+  }
+  years = [...years].sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   const ordered = [];
   const seen = new Set();
   const add = (results) => results.forEach((result) => {
@@ -183,7 +188,14 @@ async function run(text) {
   await more(id);
 }
 
-async function more(id) {
+function more(id) {
+  // One page of results after the other: a second click on "More results" waits for the first.
+  if (!state || state.id !== id) return Promise.resolve();
+  state.loading = (state.loading || Promise.resolve()).then(() => nextPage(id));
+  return state.loading;
+}
+
+async function nextPage(id) {
   if (!state || state.id !== id) return;
   const { results, terms, items } = state;
   const next = (await results.take(items.length + PAGE_SIZE)).slice(items.length);

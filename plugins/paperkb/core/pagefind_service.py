@@ -5,8 +5,10 @@ a time through it would take minutes at 10,000 pages. This client speaks the sam
 the same binary (found by the package: ``pagefind[extended]``, or ``PAGEFIND_BINARY_PATH``):
 each request is base64 of a JSON message followed by a comma, and so is each reply. Requests go
 out without waiting for replies (a thread reads them as they come), so pages stream into the
-index as fast as Pagefind takes them; ``write`` waits for every reply, writes the bundle and
-ends the process, which gives its memory back. The index lives in the process's memory only:
+index as fast as Pagefind takes them; ``write`` waits for every reply, asks for the bundle's
+files and writes them itself (Pagefind's own WriteFiles answers before its writes are done, and
+a process that ends then leaves files cut short) and ends the process, which gives its memory
+back. The index lives in the process's memory only:
 one service holds one bundle's pages (core/pagefind_slices.py cuts a site into several)."""
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import subprocess
 import tempfile
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +70,9 @@ class PagefindService:
         self._send({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None,
                     "file_contents": html})
 
-    def write(self, output: Path) -> int:
-        """Wait until every page is in, write the bundle into ``output`` and end the process;
-        the number of pages written."""
+    def write(self, output: Path, leave_out: Collection[str] = ()) -> int:
+        """Wait until every page is in, write the bundle's files (but those named in
+        ``leave_out``) into ``output`` and end the process; the number of pages written."""
         try:
             for message_id in range(2, self._sent + 1):  # (1 made the index)
                 reply = self._wait(message_id, fail=False)
@@ -77,7 +80,17 @@ class PagefindService:
                     self.failed.append(str(reply.get("message")))
                 else:
                     self.pages += 1
-            self._wait(self._send({"type": "WriteFiles", "index_id": self._index, "output_path": str(output)}))
+            reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
+            root = output.resolve()
+            for file in reply.get("files", []):
+                name = str(file["path"])
+                if name in leave_out:
+                    continue
+                path = (root / name).resolve()
+                if not path.is_relative_to(root):
+                    raise PagefindUnavailable(f"pagefind named a file outside its bundle: {name}")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(base64.b64decode(file["content"]))
             return self.pages
         finally:
             self.close()

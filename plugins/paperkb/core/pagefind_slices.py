@@ -50,13 +50,11 @@ def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[
     try:
         for url, html in pages:
             service.add(page_address(url), html)
-        count = service.write(staging)
+        count = service.write(staging, leave_out=_UNUSED)
     except BaseException:
         service.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    for name in _UNUSED:
-        (staging / name).unlink(missing_ok=True)
     final = output / str(number)
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
