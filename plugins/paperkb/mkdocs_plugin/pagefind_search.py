@@ -129,6 +129,7 @@ class PagefindSearch(Feature):
     def begin_build(self, *, full: bool = True) -> None:
         """A full build indexes the pages it renders, nothing left from the previous one."""
         if self.enabled and self.bundle is not None and full:
+            self.indexer.wait()  # (`serve`: a background run reads the slices begin() resets)
             self.bundle.begin()
             self.filters.clear()
         self.rendered = set()
