@@ -131,7 +131,7 @@ def test_a_failed_index_load_is_named_and_the_next_query_loads_it_again(reader):
         else:
             route.continue_()
 
-    reader.page.route("**/pagefind/pagefind.js", drop_while_down)
+    reader.page.route("**/pagefind/**/pagefind.js", drop_while_down)
     reader.open()
     page = reader.page
     box = page.locator("input.md-search__input")

@@ -23,10 +23,10 @@ from ..core.library_diff import within_two_links
 from ..core.model import Note
 from ..render.cites_lists import CitesLists
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
-from ..render.graph_dot import GraphView, GraphViews, to_dot
+from ..render.graph_dot import GraphView, GraphViews, diagram_source
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
-from ..render.graph_pages import GRAPH_DATA_URI, GraphPages
+from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
 from ..render.graph_renderer import GraphRenderer
 from ..render.graph_svg import GraphRenderError
 from ..render.index_pages import GeneratedPage
@@ -61,6 +61,8 @@ class CitationDisplay(Feature):
         self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
         self.layouts = LayoutCache(None)
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
+        self._field_pages: FieldPages = {}  # `serve`: the graph page of each field, kept where no edit reached
+        self._planned_before = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -91,6 +93,7 @@ class CitationDisplay(Feature):
         # what changed can differ; the others keep their plan (and their SVG, kept in memory).
         kept: dict[str, tuple[GraphView, str]] = {}
         before: dict[str, tuple[GraphView, str]] = {}  # the others' last figures: kept if the view is the same
+        self._planned_before = self._planned is not None
         if build.previous is not None and self._planned is not None:
             near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
             kept = {src: figure for src, figure in self.note_figures.items()
@@ -112,7 +115,12 @@ class CitationDisplay(Feature):
                     self.note_figures[note.src_uri] = kept[note.src_uri]
                 else:
                     self._plan_note(note, views, before.get(note.src_uri))
-        pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
+        kept = untouched_fields(self._field_pages, build.previous, library, set(build.touched)) \
+            if build.previous is not None and self._planned_before else None
+        graph_pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes,
+                                 kept=kept)
+        pages = graph_pages.all_pages()
+        self._field_pages = graph_pages.made if self.keep_drawn else {}
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
         self.renderer.start()
@@ -189,19 +197,19 @@ class CitationDisplay(Feature):
         if before is not None and before[0] == view:  # (`serve`: a change two links away left it as it was)
             self.note_figures[note.src_uri] = before
             return
-        key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)
 
-    def _submit_for_page(self, dot: str, label: str) -> str:
+    def _submit_for_page(self, source: str, label: str) -> str:
         assert self.renderer is not None
-        return self.renderer.submit(dot, label)
+        return self.renderer.submit(source, label)
 
     def diagram(self, view: GraphView, here: str, subject: str, *, note: str = "") -> str | None:
         """The figure of ``view`` for the page ``here`` (its SVG goes in with ``fill``); None
         when diagrams are off or ``view`` has no citation to draw."""
         if not self.enabled or self.renderer is None or self.site is None or not view.edges:
             return None
-        key = self.renderer.submit(to_dot(view, self.site.urls, here), aria_label(view, subject))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, here), aria_label(view, subject))
         return figure(view, key, kind="page", note=note)
 
     def after_body(self, page: PageRender) -> list[Section]:
