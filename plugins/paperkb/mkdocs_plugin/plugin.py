@@ -174,7 +174,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
-        self.citations.keep_drawn = command == "serve"
+        self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
         # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
@@ -269,7 +269,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 if page.src_uri != "index.md":
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
-            files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, page.src_uri, content=page.source, inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
         files.append(File.generated(config, PREVIEW_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-preview.js")))
