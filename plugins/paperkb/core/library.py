@@ -68,7 +68,7 @@ class Library:
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
         self._names: dict[str, Note] | None = None  # note_named's index, made on first use
-        self._unpublished_names = {name for src in self.unpublished_pages for name in _link_names(src)}
+        self._unpublished_names = {name for src in self.unpublished_pages for name in link_names(src)}
         self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
         uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
         for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
@@ -121,7 +121,7 @@ class Library:
         for src in src_uris:
             if src in taken:
                 continue
-            for name in _link_names(src):
+            for name in link_names(src):
                 self.pages.setdefault(name, src)
 
 
@@ -354,7 +354,7 @@ def find_cycles(library: Library) -> list[list[str]]:
     return sorted(components)
 
 
-def _link_names(src_uri: str) -> tuple[str, str]:
+def link_names(src_uri: str) -> tuple[str, str]:
     """The names ``[[name]]`` finds a page by: its path and its file name, without the extension."""
     stem = posixpath.splitext(src_uri)[0]
     return stem.casefold(), posixpath.basename(stem).casefold()

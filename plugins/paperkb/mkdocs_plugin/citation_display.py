@@ -23,7 +23,7 @@ from ..core.library_diff import within_two_links
 from ..core.model import Note
 from ..render.cites_lists import CitesLists
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
-from ..render.graph_dot import GraphView, GraphViews, to_dot
+from ..render.graph_dot import GraphView, GraphViews, diagram_source
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
 from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
@@ -227,19 +227,19 @@ class CitationDisplay(Feature):
         if before is not None and before[0] == view:  # (`serve`: a change two links away left it as it was)
             self.note_figures[note.src_uri] = before
             return
-        key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)
 
-    def _submit_for_page(self, dot: str, label: str) -> str:
+    def _submit_for_page(self, source: str, label: str) -> str:
         assert self.renderer is not None
-        return self.renderer.submit(dot, label)
+        return self.renderer.submit(source, label)
 
     def diagram(self, view: GraphView, here: str, subject: str, *, note: str = "") -> str | None:
         """The figure of ``view`` for the page ``here`` (its SVG goes in with ``fill``); None
         when diagrams are off or ``view`` has no citation to draw."""
         if not self.enabled or self.renderer is None or self.site is None or not view.edges:
             return None
-        key = self.renderer.submit(to_dot(view, self.site.urls, here), aria_label(view, subject))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, here), aria_label(view, subject))
         return figure(view, key, kind="page", note=note)
 
     def after_body(self, page: PageRender) -> list[Section]:

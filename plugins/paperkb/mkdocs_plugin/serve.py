@@ -45,9 +45,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
+from ..core.library import link_names
 from ..core.library_diff import neighbours
 from ..core.problems import Problem
 from ..render.escape import html
+from ..render.transclusion import embed_read
 from .blog import Feeds
 from .feature import PageRender
 from .search import SearchAdditions
@@ -302,8 +304,10 @@ class IncrementalServe:
             shown |= entries
             urgent |= {src for src, (keys, _every) in live.reads.items() if not keys.isdisjoint(entries)}
         anything = bool(change.shown or change.relinked or bib_changed)
+        # Pages showing the text of an edited page (embeds), or embedding a name a page now has or lost.
+        texts = changed_srcs | {embed_read(name) for src in changed_srcs for name in link_names(src)}
         for src, (keys, every) in live.reads.items():
-            if (every and anything) or not keys.isdisjoint(shown):
+            if (every and anything) or not keys.isdisjoint(shown) or not keys.isdisjoint(texts):
                 affected.add(src)
         if not change.same_graph:
             new_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
