@@ -72,7 +72,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
-from ..core.library import Library
+from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
@@ -127,6 +127,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.dirty = False
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
+        self.edge_memo: EdgeMemo | None = None
         self.library = Library()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
@@ -178,9 +179,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
-        self.citations.keep_drawn = command == "serve"
+        self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
+        self.edge_memo = EdgeMemo() if command == "serve" else None  # each note's links, for the next load
         # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
         self.indexes.memo = NoteMemo() if command == "serve" else None
         self.explore.memo = NoteMemo() if command == "serve" else None
@@ -233,7 +235,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.notes_cache_file and not self.cache.entries:  # the first build of this process
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
-                                    bib_files=self.bib.source_files(files))
+                                    bib_files=self.bib.source_files(files), edge_memo=self.edge_memo)
         if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
             self.cache.save(self.notes_cache_file)
         report(self.library.problems)
@@ -273,7 +275,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 if page.src_uri != "index.md":
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
-            files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, page.src_uri, content=page.source, inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
         files.append(File.generated(config, PREVIEW_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-preview.js")))

@@ -331,6 +331,11 @@ class IncrementalServe:
         self.steps.done(f"render {len(first)}")
         self._show()  # the browser reloads now; what follows is written while it does
         self.steps.shown()
+        redrawn = plugin.citations.settle()  # diagrams of notes two links from the edit
+        if redrawn:
+            planned = {page.file.src_uri for page in pages}
+            rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
+            self.steps.done(f"diagrams {len(redrawn)}")
 
         # Then the rest, a few pages at a time: a new save stops it, and the next update
         # renders what is left with its own pages (and the files below).
