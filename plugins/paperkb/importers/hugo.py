@@ -110,10 +110,11 @@ def _admonition_head(args: str) -> str:
     return f"???{'+' if is_open else ''} {kind}" + (f' "{title}"' if title else "")
 
 
-def admonition_shortcodes(body: str) -> tuple[str, int]:
+def admonition_shortcodes(body: str, *, indent: bool = True) -> tuple[str, int]:
     """``{{< admonition >}}`` ... ``{{< /admonition >}}`` blocks as collapsible admonitions
     (pymdownx.details), and the other box shortcodes (folds, notices) as admonitions, nested
-    ones too, outside code; returns the body and how many. A body
+    ones too, outside code; returns the body and how many. ``indent=False``: the boxes' own
+    lines blank and their text as it was (where the text's problems are looked for). A body
     whose openings and closings do not pair up is left as written (the shortcode warning names
     the lines)."""
     lines = body.split("\n")
@@ -125,7 +126,7 @@ def admonition_shortcodes(body: str) -> tuple[str, int]:
     count = 0
     for index, line in enumerate(lines):
         if index in prose and (opening := _ADMONITION_OPEN.match(line)) is not None:
-            out.append("    " * len(names) + _box_head(opening.group("name"), opening.group("args")))
+            out.append("    " * len(names) + _box_head(opening.group("name"), opening.group("args")) if indent else "")
             names.append(opening.group("name"))
             count += 1
         elif index in prose and (closing := _ADMONITION_CLOSE.match(line)) is not None:
@@ -133,5 +134,5 @@ def admonition_shortcodes(body: str) -> tuple[str, int]:
                 return body, 0  # openings and closings that do not pair up
             out.append("")
         else:
-            out.append("    " * len(names) + line if line.strip() else "")
+            out.append("    " * len(names) + line if line.strip() and indent else line)
     return ("\n".join(out), count) if not names else (body, 0)
