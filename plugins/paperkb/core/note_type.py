@@ -16,7 +16,8 @@ from .model import ITEM_TYPES, PAPER_TYPES, SCHOLARLY_MISC_TYPES
 READING_NOTE_KINDS = frozenset({
     "paper", "papers", "paper-note", "paper note", "papernote", "paper-notes", "literature", "literature-note",
     "literature note", "literaturenote", "lit-note", "litnote", "literature-review-note", "reading-note",
-    "reading note", "reading", "reference-note", "source-note", "论文", "论文笔记", "文献", "文献笔记", "阅读笔记",
+    "reading note", "reading", "reference-note", "source-note",
+    "论文", "论文笔记", "文献", "文献笔记", "阅读笔记",
 })
 
 
