@@ -40,10 +40,18 @@ function pagefind() {
       .then(async ({ slices }) => {
         if (!slices || !slices.length) return null;  // a site with no page to search
         const module = await import(new URL(`${slices[0]}/pagefind.js`, base).href);
-        await module.options({ excerptLength: 26 });
-        await module.init();
-        await Promise.all(slices.slice(1).map((name) => module.mergeIndex(new URL(`${name}/`, base).href)));
+        try {
+          await module.options({ excerptLength: 26 });
+          await module.init();
+          await Promise.all(slices.slice(1).map((name) => module.mergeIndex(new URL(`${name}/`, base).href)));
+        } catch (error) {
+          if (module.destroy) await module.destroy();  // the next try merges the slices afresh
+          throw error;
+        }
         return module;
+      }).catch((error) => {
+        loading = null;  // a request that failed (a dropped connection) is tried again by the next query
+        throw error;
       });
     // The panel's menus come from the small file paperkb writes, not from Pagefind's filters():
     // that would load every filter chunk, and Pagefind counts each search's results per value of
