@@ -129,4 +129,7 @@ def test_a_filter_alone_lists_notes_newest_first_across_slices(reader):
     years = _years(reader)
     expected = sorted((_year(i) for i in range(len(WORDS)) if i % 2), reverse=True)
     assert years == expected  # every RL note, newest first, though the slices hold them mixed
+    # The year menu counts the RL notes of each year, over all slices.
+    options = page.locator("select[data-facet=year] option:not([disabled])").all_inner_texts()
+    assert [o for o in options if "(" in o] == [f"{y} ({expected.count(y)})" for y in sorted(set(expected), reverse=True)]
     assert reader.errors == []
