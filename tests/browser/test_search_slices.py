@@ -40,10 +40,15 @@ def sliced_site(tmp_path_factory):
     return site.site_dir
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # (ten slices' files at once: the default backlog of 5 drops connections under load)
+    daemon_threads = True
+
+
 @pytest.fixture(scope="module")
 def sliced_url(sliced_site) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(sliced_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
