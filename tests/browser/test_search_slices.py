@@ -8,12 +8,11 @@ import functools
 import re
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from ..conftest import build_site, note, pagefind_slices
-from .conftest import _open_reader, _QuietHandler
+from .conftest import LocalServer, _open_reader, _QuietHandler
 
 WORDS = ["quetzal", "marimba", "obsidian", "tundra", "zephyr", "lagoon", "citadel", "fjord", "savanna", "glacier",
          "bayou", "mesa", "atoll", "canyon", "delta", "steppe", "taiga", "geyser", "oasis", "reef", "moraine",
@@ -40,15 +39,10 @@ def sliced_site(tmp_path_factory):
     return site.site_dir
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128  # (ten slices' files at once: the default backlog of 5 drops connections under load)
-    daemon_threads = True
-
-
 @pytest.fixture(scope="module")
 def sliced_url(sliced_site) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(sliced_site))
-    server = _Server(("127.0.0.1", 0), handler)
+    server = LocalServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -177,6 +177,7 @@ async function run(text) {
   if (!module) {
     state = null;
     self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query: text, total: 0, shown: 0, filters: null } });
     return;
   }
   const options = { filters: activeFilters() };
@@ -249,5 +250,6 @@ self.addEventListener("message", (event) => {
   }).catch((error) => {
     console.warn("paperkb search:", error);
     self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query, total: 0, shown: 0, filters: null, failed: true } });
   });
 });

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from ..core.library import Library
 from ..core.urls import SiteUrls, relative_url
 from .escape import html, md_text
-from .graph_dot import GraphView, GraphViews, to_dot
+from .graph_dot import GraphView, GraphViews, diagram_source
 from .graph_html import aria_label, figure
 from .index_pages import GeneratedPage
 from .site_map import SiteMap
 from .tables import count_table
 
 WIDE = ("navigation", "toc")  # a graph page gives the diagram the whole width
-# submit(dot, aria_label) -> key of the SVG the build inserts later
+# submit(diagram source, aria_label) -> key of the SVG the build inserts later
 Submit = Callable[[str, str], str]
 GRAPH_DATA_URI = "assets/paperkb/graph.json"  # the explorer's data (graph_data.py), one per build
 
@@ -63,7 +63,7 @@ class GraphPages:
         return pages
 
     def _diagram(self, view: GraphView, here: str, subject: str, urls: SiteUrls) -> str:
-        key = self.submit(to_dot(view, urls, here), aria_label(view, subject))
+        key = self.submit(diagram_source(view, urls, here), aria_label(view, subject))
         return figure(view, key, kind="page")
 
     def _summary(self, view: GraphView) -> str:
