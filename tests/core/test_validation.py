@@ -236,12 +236,15 @@ def test_front_matter_that_is_not_closed_or_starts_late_is_an_error_not_a_crash(
         "papers/late.md": "\n\n---\ntitle: Late\n---\nBody\n",
         "papers/only-dashes.md": "---\n",  # what an editor holds a moment after typing '---'
         "papers/rule.md": "---\n\nA page that opens with a horizontal rule.\n",
+        "papers/pandoc.md": "---\ntitle: \"Example PDF\"\nauthor: [Author]\n...\n\n# Body\n",  # pandoc's closing line
         "papers/good.md": GOOD,
     })
     assert list(library.notes) == ["good"]
     assert messages(library) == [
         "notes/papers/late.md:3: front-matter must start on the first line: remove the blank lines above '---'",
         "notes/papers/open.md:1: front-matter is not closed: add a line '---' after its last key",
+        "notes/papers/pandoc.md:4: front-matter ends with pandoc's '...' line, which MkDocs does not read: "
+        "write '---' there",
     ]
 
 

@@ -44,6 +44,7 @@ class FrontMatter:
 # What may be a front-matter that MkDocs does not read as one: an opening '---' line after blank
 # lines, or one that no '---' line closes. The `key:` lines under it tell whether it was meant.
 _OPENING = re.compile(r"\A(?P<blank>[ \t]*\r?\n(?:[ \t]*\r?\n)*)?-{3,}[ \t]*\r?\n")
+_PANDOC_END = re.compile(r"^\.\.\.[ \t]*\r?$", re.M)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?$)", re.M)
 
 
@@ -75,6 +76,10 @@ def _misplaced(text: str) -> tuple[int, str, frozenset[str]] | None:
     if opening.group("blank"):
         return (opening.group("blank").count("\n") + 1,
                 "front-matter must start on the first line: remove the blank lines above '---'", keys)
+    pandoc = _PANDOC_END.search(text, opening.end())
+    if pandoc is not None:  # pandoc's YAML block may end with `...`
+        return (text.count("\n", 0, pandoc.start()) + 1,
+                "front-matter ends with pandoc's '...' line, which MkDocs does not read: write '---' there", keys)
     return 1, "front-matter is not closed: add a line '---' after its last key", keys
 
 
