@@ -257,6 +257,15 @@ def test_yaml_errors_point_at_the_offending_line(tmp_path):
     assert found["quote.md"][0] == 2  # an unclosed quote is found where it opens
 
 
+def test_a_templates_placeholder_in_yaml_gets_a_hint(tmp_path):
+    """An Obsidian / Templater template in the notes folder: `title: {{title}}` is no YAML string."""
+    library = load(tmp_path, {"templates/Literature.md": "---\ntitle: {{title}}\nyear: 2020\n---\n"})
+    (problem,) = library.problems
+    assert problem.line == 2 and problem.message.endswith(
+        "; '{{title}}' is a template's placeholder, which YAML reads as a mapping: quote it (\"{{title}}\"), "
+        "or move the templates out of the notes folder")
+
+
 @pytest.mark.parametrize("value, message", [("yes", "'title' must be a string, got a boolean"),
                                             ("[A, B]", "'title' must be a string, got a list"),
                                             ("''", "'title' is empty"), ("", "'title' is empty")])

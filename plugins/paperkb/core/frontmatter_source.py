@@ -168,6 +168,9 @@ def _check_alias_expansion(key: str, value_node: yaml.Node, line: int, expansion
 _PLAIN_KEY_VALUE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[A-Za-z_][\w-]*):[ ]+(?P<value>[^\s\"'\[{|>&*!#].*?)\s*$")
 
 
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}|<%[^%\n]*%>")
+
+
 def _syntax_hint(lines: list[str], index: int, problem: str) -> str:
     """What the usual mistake behind a YAML error is, when the line shows it: a tab in the
     indentation, or a colon inside an unquoted value (``title: BERT: Pre-training ...``)."""
@@ -179,6 +182,10 @@ def _syntax_hint(lines: list[str], index: int, problem: str) -> str:
         value = match.group("value").replace("\\", "\\\\").replace('"', '\\"')
         return f'; a colon followed by a space cannot stand in an unquoted value: quote the value, ' \
                f'{match.group("key")}: "{value}"'
+    placeholder = _PLACEHOLDER.search(line)
+    if placeholder is not None:  # Templater's and Obsidian's templates: `title: {{title}}`
+        return (f"; '{placeholder.group(0)}' is a template's placeholder, which YAML reads as a mapping: "
+                f"quote it (\"{placeholder.group(0)}\"), or move the templates out of the notes folder")
     return ""
 
 
