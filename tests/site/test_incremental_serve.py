@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..conftest import note, pagefind_pages, write_tree
+from ..conftest import note, pagefind_pages, pagefind_pages_in, pagefind_slices, write_tree
 
 NOTES = 14
 BIB = """@article{smith2019survey,
@@ -81,6 +81,9 @@ def _write_site(root: Path, rng: random.Random) -> Path:
     files["blog/posts/2024-02-01-month.md"] = POST.replace("{body}", "First words.")
     write_tree(notes, files)
     config = default_config(notes, root / "site", site_name="Serve test")
+    for plugin in config["plugins"]:  # the search index in slices of 8 pages: edits move pages between them
+        if isinstance(plugin, dict) and "paperkb" in plugin:
+            plugin["paperkb"]["search_slice_size"] = 8
     path = root / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -278,6 +281,25 @@ def test_a_body_edit_rerenders_only_its_own_page(served):
     rewritten = sorted(p.relative_to(site).as_posix() for p, t in stamps.items() if p.stat().st_mtime_ns != t)
     assert rewritten == ["papers/paper9/index.html"]
     assert "A new sentence." in (site / "papers" / "paper9" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_body_edit_indexes_only_its_slice_again(served):
+    """The search index is in slices of 8 pages here: an edit that changes one page's text
+    re-indexes that page's slice, in the background, and leaves the others' bundles alone."""
+    engine, root, _config_file, site, state = served
+    slices = pagefind_slices(site)
+    assert len(slices) >= 3
+    before = {name: (folder / "pagefind-entry.json").stat().st_ino for name, folder in slices.items()}
+    slice_of = {url: name for name, folder in slices.items() for url in pagefind_pages_in(folder)}
+    path = root / "notes" / "papers" / "paper9.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence with quokkaword.\n", encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    engine.plugin.search.wait()
+    assert state["full_builds"] == 0
+    after = {name: (folder / "pagefind-entry.json").stat().st_ino for name, folder in pagefind_slices(site).items()}
+    assert [name for name in after if after[name] != before.get(name)] == [slice_of["papers/paper9/"]]
+    assert "quokkaword" in pagefind_pages(site)["papers/paper9/"]["content"]
 
 
 def test_a_post_that_shows_an_edited_note_is_made_again_from_its_text(served):

@@ -25,10 +25,10 @@ from ..core.model import Note
 from ..render.cites_lists import CitesLists
 from ..render.diagram_plans import DiagramPlans, Plans, graph_digest
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
-from ..render.graph_dot import GraphView, GraphViews, to_dot
+from ..render.graph_dot import GraphView, GraphViews, diagram_source
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
-from ..render.graph_pages import GRAPH_DATA_URI, GraphPages
+from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
 from ..render.graph_renderer import GraphRenderer
 from ..render.graph_svg import GraphRenderError
 from ..render.index_pages import GeneratedPage
@@ -66,6 +66,8 @@ class CitationDisplay(Feature):
         self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
         self.layouts = LayoutCache(None)
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
+        self._field_pages: FieldPages = {}  # `serve`: the graph page of each field, kept where no edit reached
+        self._planned_before = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -97,6 +99,7 @@ class CitationDisplay(Feature):
         # what changed can differ; the others keep their plan (and their SVG, kept in memory).
         kept: dict[str, tuple[GraphView, str]] = {}
         before: dict[str, tuple[GraphView, str]] = {}  # the others' last figures: kept if the view is the same
+        self._planned_before = self._planned is not None
         if build.previous is not None and self._planned is not None:
             near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
             kept = {src: figure for src, figure in self.note_figures.items()
@@ -127,7 +130,12 @@ class CitationDisplay(Feature):
                     self._plan_note(note, views, before.get(note.src_uri))
         if digest and not plans:
             self.plans.put(digest, self._plans_made(library))
-        pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
+        kept = untouched_fields(self._field_pages, build.previous, library, set(build.touched)) \
+            if build.previous is not None and self._planned_before else None
+        graph_pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes,
+                                 kept=kept)
+        pages = graph_pages.all_pages()
+        self._field_pages = graph_pages.made if self.keep_drawn else {}
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
         self.renderer.start()
@@ -204,7 +212,7 @@ class CitationDisplay(Feature):
         if before is not None and before[0] == view:  # (`serve`: a change two links away left it as it was)
             self.note_figures[note.src_uri] = before
             return
-        key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)
 
     def _adopt(self, note: Note, plans: Plans) -> bool:
@@ -216,17 +224,17 @@ class CitationDisplay(Feature):
             return True
         key, figure_html = plan
         assert self.renderer is not None
-        if not self.renderer.adopt(key, partial(self._dot_of, note)):
+        if not self.renderer.adopt(key, partial(self._source_of, note)):
             return False
         self.note_figures[note.src_uri] = (None, key)
         self.figure_html[note.src_uri] = figure_html
         return True
 
-    def _dot_of(self, note: Note) -> tuple[str, str]:
-        """The DOT source and label of ``note``'s diagram (an adopted SVG that became unusable)."""
+    def _source_of(self, note: Note) -> tuple[str, str]:
+        """The source and label of ``note``'s diagram (an adopted SVG that became unusable)."""
         assert self.views is not None and self.site is not None
         view = self.views.local(note.key, self.options.local_graph_max_nodes)
-        return to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title)
+        return diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title)
 
     def _plans_made(self, library: Library) -> Plans:
         """This build's plans, to keep: each figure is made now (and kept for its page)."""
@@ -239,16 +247,16 @@ class CitationDisplay(Feature):
                 plans[note.src_uri] = None
         return plans
 
-    def _submit_for_page(self, dot: str, label: str) -> str:
+    def _submit_for_page(self, source: str, label: str) -> str:
         assert self.renderer is not None
-        return self.renderer.submit(dot, label)
+        return self.renderer.submit(source, label)
 
     def diagram(self, view: GraphView, here: str, subject: str, *, note: str = "") -> str | None:
         """The figure of ``view`` for the page ``here`` (its SVG goes in with ``fill``); None
         when diagrams are off or ``view`` has no citation to draw."""
         if not self.enabled or self.renderer is None or self.site is None or not view.edges:
             return None
-        key = self.renderer.submit(to_dot(view, self.site.urls, here), aria_label(view, subject))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, here), aria_label(view, subject))
         return figure(view, key, kind="page", note=note)
 
     def after_body(self, page: PageRender) -> list[Section]:

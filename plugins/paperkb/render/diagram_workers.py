@@ -72,17 +72,17 @@ def _start_worker(build_pid: int, claims: Claims) -> None:
 
 
 def draw_batch(items: list[tuple[int, str, str, str]], cache_dir: str | None) -> dict[str, str]:
-    """Worker job: for each ``(slot, key, dot, label)`` still unclaimed, lay it out, post-process
+    """Worker job: for each ``(slot, key, source, label)`` still unclaimed, lay it out, write its SVG
     and store it. Returns the SVGs it could not store, by key."""
     assert _claims is not None, "draw_batch runs in a worker started by DiagramWorkers"
     disk = SvgDiskCache(cache_dir) if cache_dir else None
     unstored: dict[str, str] = {}
-    for slot, key, dot, label in items:
+    for slot, key, source, label in items:
         if _claims.take(slot, DRAWING) != PENDING:
             continue  # the build drew it (a page needed it first)
         state = SENT
         try:
-            svg = render_svg(dot, label)
+            svg = render_svg(source, label)
             if disk is not None and disk.put(key, svg):
                 state = STORED
             else:
@@ -113,17 +113,17 @@ class DiagramWorkers:
                                          initargs=(os.getpid(), self.claims))
 
     def send(self, items: list[tuple[str, str, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
-        """Queue ``(key, dot, label)`` items for the workers, in this order, in batches."""
+        """Queue ``(key, source, label)`` items for the workers, in this order, in batches."""
         sent: dict[str, Batched] = {}
         for start in range(0, len(items), batch_size):
             batch = []
-            for key, dot, label in items[start:start + batch_size]:
+            for key, source, label in items[start:start + batch_size]:
                 slot = self._next_slot
                 self._next_slot = (slot + 1) % CLAIM_SLOTS
                 self.claims.set(slot, PENDING)
-                batch.append((slot, key, dot, label))
+                batch.append((slot, key, source, label))
             future = self._pool.submit(draw_batch, batch, cache_dir)
-            for slot, key, _dot, _label in batch:
+            for slot, key, _source, _label in batch:
                 sent[key] = Batched(future, slot)
         return sent
 

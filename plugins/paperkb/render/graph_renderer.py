@@ -38,7 +38,7 @@ class RenderStats:
 
 
 class GraphRenderer:
-    """Hands out SVGs for DOT sources: ``submit`` early, ``svg`` when the page is written."""
+    """Hands out SVGs for diagram sources: ``submit`` early, ``svg`` when the page is written."""
 
     def __init__(self, cache_dir: Path | str | None, workers: int | None = None) -> None:
         # No user key: cache names anyone could compute, so no disk cache (see core/user_key.py).
@@ -51,10 +51,10 @@ class GraphRenderer:
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
         self._queued: dict[str, tuple[str, str]] = {}
-        # Cached on disk, read when a page needs it; each with what gives its DOT and label
+        # Cached on disk, read when a page needs it; each with what gives its source and label
         # should the file turn out unusable by then.
         self._on_disk: dict[str, Callable[[], tuple[str, str]]] = {}
-        self._sent: dict[str, tuple[Batched, str, str]] = {}  # with the workers: (batch, dot, label)
+        self._sent: dict[str, tuple[Batched, str, str]] = {}  # with the workers: (batch, source, label)
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
         self._pool: DiagramWorkers | None = None
@@ -73,23 +73,23 @@ class GraphRenderer:
         self.stats = RenderStats()
         self._sending = False
 
-    def submit(self, dot: str, label: str) -> str:
-        """Ask for the SVG of ``dot``; returns its key for ``svg``."""
-        key = cache_key(dot, label, self.version)
+    def submit(self, source: str, label: str) -> str:
+        """Ask for the SVG of ``source`` (graph_dot.diagram_source); returns its key for ``svg``."""
+        key = cache_key(source, label, self.version)
         # A cached SVG is read when its page is written, not now: ~35 KB a diagram would
-        # otherwise wait in memory for the whole build (~350 MB at 10,000 notes). The DOT stays,
-        # compressed (~1 KB), in case the file turns out unusable (not signed by this user) by then.
-        if self._reuse(key, lambda: partial(_unpack, zlib.compress(dot.encode("utf-8"), 1), label)):
+        # otherwise wait in memory for the whole build (~350 MB at 10,000 notes). The source
+        # stays, compressed (~1 KB), in case the file turns out unusable (not signed by this user) by then.
+        if self._reuse(key, lambda: partial(_unpack, zlib.compress(source.encode("utf-8"), 1), label)):
             return key
         self.stats.requested += 1
-        self._queued[key] = (dot, label)
+        self._queued[key] = (source, label)
         if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
             self._send()
         return key
 
     def adopt(self, key: str, redo: Callable[[], tuple[str, str]]) -> bool:
         """Take the key of a diagram an earlier build planned (render/diagram_plans.py), when its
-        SVG is in memory or the disk cache; ``redo`` gives its DOT and label should the file
+        SVG is in memory or the disk cache; ``redo`` gives its source and label should the file
         turn out unusable. False when it is in neither: the caller plans it again."""
         return self._reuse(key, lambda: redo)
 
@@ -122,11 +122,11 @@ class GraphRenderer:
         if self._pool is None:
             self._pool = DiagramWorkers(self.workers)
         self._sending = True
-        items = [(key, dot, label) for key, (dot, label) in self._queued.items()]
+        items = [(key, source, label) for key, (source, label) in self._queued.items()]
         cache_dir = str(self.disk.directory) if self.disk else None
         for key, batched in self._pool.send(items, cache_dir, BATCH_SIZE).items():
-            dot, label = self._queued[key]
-            self._sent[key] = (batched, dot, label)
+            source, label = self._queued[key]
+            self._sent[key] = (batched, source, label)
         self.stats.rendered += len(items)
         self._queued.clear()
 
@@ -150,7 +150,7 @@ class GraphRenderer:
         """The SVG of a key not in memory: from a worker, drawn here, or read back."""
         sent = self._sent.pop(key, None)
         if sent is not None:
-            batched, dot, label = sent
+            batched, source, label = sent
             assert self._pool is not None
             began = time.perf_counter()
             state, svg = self._pool.collect(key, batched)
@@ -160,10 +160,10 @@ class GraphRenderer:
             if svg is None:  # no worker had started it, or its result is unusable: drawn here
                 if state not in (STORED, SENT):
                     self.stats.drawn_here += 1
-                svg = self._render_here(key, dot, label)
+                svg = self._render_here(key, source, label)
         elif key in self._queued:
-            dot, label = self._queued.pop(key)
-            svg = self._render_here(key, dot, label)
+            source, label = self._queued.pop(key)
+            svg = self._render_here(key, source, label)
             self.stats.rendered += 1
             self.stats.drawn_here += 1
         elif key in self._on_disk:
@@ -186,8 +186,8 @@ class GraphRenderer:
             del self._memory[key]
             self._released.add(key)
 
-    def _render_here(self, key: str, dot: str, label: str) -> str:
-        svg = render_svg(dot, label)
+    def _render_here(self, key: str, source: str, label: str) -> str:
+        svg = render_svg(source, label)
         if self.disk:
             self.disk.put(key, svg)
         return svg
@@ -202,7 +202,7 @@ class GraphRenderer:
         return self._pool.run(job, *args)
 
     def close(self) -> None:
-        for batched, _dot, _label in self._sent.values():
+        for batched, _source, _label in self._sent.values():
             batched.future.cancel()
             if self._pool is not None:  # a batch under way skips what is left of it
                 self._pool.claims.take(batched.slot, BUILD)
