@@ -62,7 +62,6 @@ def test_cites_must_be_a_list(tmp_path):
 @pytest.mark.parametrize(
     "key, value, allowed",
     [
-        ("type", "method", "application, dataset, analysis, survey"),
         ("level", "thorough", "skim, browse, deep"),
         ("relation", "cousin", "peer, upstream"),
     ],
@@ -70,6 +69,56 @@ def test_cites_must_be_a_list(tmp_path):
 def test_enum_values_list_the_allowed_values(tmp_path, key, value, allowed):
     library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nyear: 2020\n{key}: {value}\n---\n"})
     assert messages(library) == [f"notes/papers/x.md:4: '{key}' is '{value}'; allowed values: {allowed}"]
+
+
+TYPE_HINT = ("one of paperkb's types (application, dataset, analysis, survey), a publication type (journalArticle, "
+             "conferencePaper, book, ...) or literature-note")
+
+
+def test_unknown_type_on_a_paper_note_is_a_warning_and_the_note_is_kept(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nyear: 2020\ntype: method\n---\n"})
+    assert messages(library) == [f"notes/papers/x.md:4: 'type' is 'method', not {TYPE_HINT}; the note is "
+                                 "published without a type (its card shows 'method')"]
+    assert [p.severity for p in library.problems] == [Severity.WARNING]
+    note = library.notes["x"]
+    assert note.type is None and note.extra == {"type": "method"}
+
+
+def test_misspelt_type_is_a_warning_with_the_type_meant(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\ntype: applicaton\n---\n"})
+    assert messages(library) == [f"notes/papers/x.md:3: 'type' is 'applicaton': did you mean 'application'? It should "
+                                 f"be {TYPE_HINT}; the note is published without a type"]
+    assert library.notes["x"].type is None and library.notes["x"].extra == {}
+
+
+@pytest.mark.parametrize("front_matter", [
+    "type: moc\ntitle: Diffusion MOC\ntags: [moc]\nstatus: evergreen",  # a map of content
+    "type: topic\naliases: [Diffusion]",
+    "type: \"[[Area]]\"\ncreated: 2024-01-02",  # Obsidian properties link their kind
+    "type: [area, hub]",
+    "type: event\ntitle: Lab meeting",  # an item type that is also a common word
+])
+def test_a_vaults_own_kind_of_page_stays_a_plain_page(tmp_path, front_matter):
+    library = load(tmp_path, {"topics/diffusion.md": f"---\n{front_matter}\n---\n# Diffusion\n"})
+    assert library.problems == [] and library.notes == {}
+    assert library.page_named("diffusion") == "topics/diffusion.md"  # still a page: [[diffusion]] finds it
+
+
+@pytest.mark.parametrize("front_matter, paper_type, extra", [
+    ("type: Survey", "survey", {}),
+    ("type: literature-note\nauthor: A. Writer\nsource_url: https://example.org/talk", None, {}),
+    ("type: \"[[Literature Note]]\"", None, {}),
+    ("type: 论文笔记", None, {}),
+    ("type: conferencePaper", None, {"item_type": "conferencePaper"}),
+    ("type: preprint", None, {"item_type": "preprint"}),
+    ("type: post\nauthors: [A. Writer]", None, {"item_type": "post"}),  # a common word, on a paper note
+    ("type: topic\ncitekey: writer2020", None, {"type": "topic"}),
+])
+def test_types_that_make_a_paper_note(tmp_path, front_matter, paper_type, extra):
+    library = load(tmp_path, {"papers/x.md": f"---\n{front_matter}\n---\n# A paper\n"})
+    assert [p.severity for p in library.problems] == ([Severity.WARNING] if "type" in extra else [])
+    (note,) = library.notes.values()
+    assert note.type == paper_type and {k: note.extra[k] for k in ("type", "item_type") if k in note.extra} == extra
 
 
 def test_level_accepts_deep_read_spelling(tmp_path):

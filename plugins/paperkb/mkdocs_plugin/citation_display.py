@@ -67,6 +67,8 @@ class CitationDisplay(Feature):
         self.layouts = LayoutCache(None)
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
         self._field_pages: FieldPages = {}  # `serve`: the graph page of each field, kept where no edit reached
+        self.defer_neighbours = False  # `serve`: diagrams of notes near an edit planned after the first pages
+        self._later: set[str] = set()  # keys of notes whose diagram ``settle`` plans
         self._planned_before = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -97,14 +99,21 @@ class CitationDisplay(Feature):
             return self._planned[0]
         # `serve` after an edit: a diagram shows notes up to two links away, so only those near
         # what changed can differ; the others keep their plan (and their SVG, kept in memory).
+        # Of those near, the changed notes' own diagrams are planned now (their pages show
+        # first); the others' (up to hundreds around a much-cited note) once the first pages
+        # are shown (``settle``).
         kept: dict[str, tuple[GraphView, str]] = {}
         before: dict[str, tuple[GraphView, str]] = {}  # the others' last figures: kept if the view is the same
         self._planned_before = self._planned is not None
+        later: set[str] = set()
         if build.previous is not None and self._planned is not None:
             near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
+            near |= self._later  # (left by an update that stopped before settling them)
+            later = (near - build.touched) if self.defer_neighbours else set()
             kept = {src: figure for src, figure in self.note_figures.items()
-                    if (note := library.by_src_uri.get(src)) is not None and note.key not in near}
+                    if (note := library.by_src_uri.get(src)) is not None and note.key not in near - later}
             before = self.note_figures
+        self._later = {key for key in later if key in library.notes}
         self.note_figures, self.figure_html = {}, {}
         self._planned = None
         self.views = None
@@ -126,6 +135,9 @@ class CitationDisplay(Feature):
             if note is not None:
                 if note.src_uri in kept:
                     self.note_figures[note.src_uri] = kept[note.src_uri]
+                elif note.key in self._later:  # (its last diagram, until ``settle``)
+                    if note.src_uri in before:
+                        self.note_figures[note.src_uri] = before[note.src_uri]
                 elif not self._adopt(note, plans):
                     self._plan_note(note, views, before.get(note.src_uri))
         if digest and not plans:
@@ -142,6 +154,24 @@ class CitationDisplay(Feature):
         self._start_layout(library)
         self._planned = (pages, palette)
         return pages
+
+    def settle(self) -> set[str]:
+        """Plan the diagrams ``start`` left for later (notes two links from an edit); returns
+        the pages whose diagram changed. Until then those pages keep their last diagram."""
+        later, self._later = self._later, set()
+        if not later or self.views is None or self.renderer is None:
+            return set()
+        changed: set[str] = set()
+        for key in sorted(later):
+            note = self.library.notes.get(key)
+            if note is None:
+                continue
+            before = self.note_figures.pop(note.src_uri, None)
+            self._plan_note(note, self.views, before)
+            if self.note_figures.get(note.src_uri) != before:
+                changed.add(note.src_uri)
+        self.renderer.start()
+        return changed
 
     def run_in_worker(self, job, *args) -> Future | None:
         """``job(*args)`` in a diagram worker process, started first if need be; None without
