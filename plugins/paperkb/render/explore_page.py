@@ -37,12 +37,21 @@ def _cells(record: dict, data: dict, href: str) -> str:
     return "".join(f'<td data-col="{name}">{cells[name]}</td>' for name, _h, _s in COLUMNS)
 
 
-def explore_page(src_uri: str, data: dict, site: SiteMap) -> GeneratedPage:
+def explore_page(src_uri: str, data: dict, site: SiteMap, kept: dict[int, tuple[dict, str]] | None = None) -> GeneratedPage:
+    """``kept``: `serve`'s table rows of the last build, by record (site_data's memo hands back
+    the same record while its note, and the facets' values it indexes, are the same)."""
     notes = data["notes"]
     shown = notes[:STATIC_ROWS]
-    rows = "\n".join(
-        f'<tr data-pkb-key="{escape(r["key"])}">{_cells(r, data, site.urls.relative(src_uri, r["url"]))}</tr>'
-        for r in shown)
+    made: dict[int, tuple[dict, str]] = {}
+    for r in shown:
+        known = kept.get(id(r)) if kept is not None else None
+        row = known[1] if known is not None and known[0] is r else \
+            f'<tr data-pkb-key="{escape(r["key"])}">{_cells(r, data, site.urls.relative(src_uri, r["url"]))}</tr>'
+        made[id(r)] = (r, row)
+    rows = "\n".join(row for _r, row in made.values())
+    if kept is not None:
+        kept.clear()
+        kept.update(made)
     head = "".join(
         f'<th data-col="{name}"' + (f' data-sort="{sort}"' if sort else "") + f">{escape(heading)}</th>"
         for name, heading, sort in COLUMNS)
