@@ -97,6 +97,7 @@ def test_misspelt_type_is_a_warning_with_the_type_meant(tmp_path):
     "type: \"[[Area]]\"\ncreated: 2024-01-02",  # Obsidian properties link their kind
     "type: [area, hub]",
     "type: event\ntitle: Lab meeting",  # an item type that is also a common word
+    "title: Admonition\ntype: [[Tool]]\nauthors:\nsummary:",  # a template's paper fields left empty
 ])
 def test_a_vaults_own_kind_of_page_stays_a_plain_page(tmp_path, front_matter):
     library = load(tmp_path, {"topics/diffusion.md": f"---\n{front_matter}\n---\n# Diffusion\n"})
@@ -109,6 +110,8 @@ def test_a_vaults_own_kind_of_page_stays_a_plain_page(tmp_path, front_matter):
     ("type: literature-note\nauthor: A. Writer\nsource_url: https://example.org/talk", None, {}),
     ("type: \"[[Literature Note]]\"", None, {}),
     ("type: 论文笔记", None, {}),
+    ("type: [[Literature]]", None, {}),  # an Obsidian link left unquoted: YAML reads a list in a list
+    ("type:\n  - \"[[Literature]]\"\n  - \"[[Tool]]\"", None, {}),  # several: the one naming a note
     ("type: conferencePaper", None, {"item_type": "conferencePaper"}),
     ("type: preprint", None, {"item_type": "preprint"}),
     ("type: post\nauthors: [A. Writer]", None, {"item_type": "post"}),  # a common word, on a paper note
@@ -320,3 +323,20 @@ def test_yaml_mistakes_get_a_hint(tmp_path):
         "the next token); YAML does not allow tabs: indent with spaces",
     ]
     assert library.notes["folded"].insights[0].text == "Scaling works - but data runs out"  # a warning, kept
+
+
+@pytest.mark.parametrize("front_matter, authors", [
+    ("authors:\n  - [[Jocelyne Piret]]\n  - [[Guy Boivin]]", ["Jocelyne Piret", "Guy Boivin"]),  # unquoted links
+    ("authors:\n  - [[Katherine Eaton\\|Eaton, K.]]", ["Eaton, K."]),  # YAML split `[[a\\|b, c]]` at the comma
+    ("authors:\n  - \"[[Leo Featherstone|L. Featherstone]]\"", ["L. Featherstone"]),
+    ("authors:\n  - name: [ [ Katherine Eaton ] ]\n    orcid: 0000-0001-6862-7756\n  - name: Hendrik Poinar",
+     ["Katherine Eaton", "Hendrik Poinar"]),  # pandoc's and Quarto's author records
+])
+def test_authors_written_as_obsidian_links_or_author_records(tmp_path, front_matter, authors):
+    library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nyear: 2021\n{front_matter}\n---\n"})
+    assert library.problems == [] and library.notes["x"].authors == authors
+
+
+def test_the_bibtex_key_seldon_writes_keys_the_note(tmp_path):
+    library = load(tmp_path, {"lit/@piret2021Pandemics.md": "---\ntitle: P\nbibtex: \"piret2021Pandemics\"\n---\n"})
+    assert list(library.notes) == ["piret2021Pandemics"]
