@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..core.note_filters import NOTE_FACETS
 from .escape import escape, html
 from .index_pages import GeneratedPage
-from .site_data import SITE_DATA_URI, facet_labels
+from .site_data import SITE_DATA_URI, facet_labels, texts_of_records
 from .site_map import SiteMap
 
 STATIC_ROWS = 500
@@ -42,16 +42,8 @@ def explore_page(src_uri: str, data: dict, site: SiteMap, kept: dict[int, tuple[
     the same record while its note, and the facets' values it indexes, are the same)."""
     notes = data["notes"]
     shown = notes[:STATIC_ROWS]
-    made: dict[int, tuple[dict, str]] = {}
-    for r in shown:
-        known = kept.get(id(r)) if kept is not None else None
-        row = known[1] if known is not None and known[0] is r else \
-            f'<tr data-pkb-key="{escape(r["key"])}">{_cells(r, data, site.urls.relative(src_uri, r["url"]))}</tr>'
-        made[id(r)] = (r, row)
-    rows = "\n".join(row for _r, row in made.values())
-    if kept is not None:
-        kept.clear()
-        kept.update(made)
+    rows = "\n".join(texts_of_records(shown, lambda r: f'<tr data-pkb-key="{escape(r["key"])}">'
+                                                 f'{_cells(r, data, site.urls.relative(src_uri, r["url"]))}</tr>', kept))
     head = "".join(
         f'<th data-col="{name}"' + (f' data-sort="{sort}"' if sort else "") + f">{escape(heading)}</th>"
         for name, heading, sort in COLUMNS)
