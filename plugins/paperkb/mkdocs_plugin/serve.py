@@ -159,6 +159,12 @@ class QuietHeap:
         gc.freeze()
 
 
+def thaw_heap() -> None:
+    """When serve stops: what QuietHeap froze is the collector's again (the process may go on,
+    as tests and scripts that serve in-process do)."""
+    gc.unfreeze()
+
+
 class NeedsFullBuild(Exception):
     """The edit reaches beyond what single pages can show (navigation, blog views...)."""
 
