@@ -35,7 +35,8 @@ def is_note_front_matter(fm: FrontMatter) -> bool:
     page_type = classify_type(fm.data["type"])
     if page_type is None or page_type.names_a_note:
         return True
-    return bool(markers - {"type", "title"}) or any(k in fm.data for k in CITEKEY_ALIASES)
+    paper_keys = (markers - {"type", "title"}) | set(CITEKEY_ALIASES)
+    return any(fm.data.get(k) not in (None, "", [], {}) for k in paper_keys)  # (a template's empty `authors:`: no)
 
 
 def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | None:

@@ -4,11 +4,11 @@ reading note, or the vault's own category of page (``type: moc``), which makes n
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .front_matter_fields import link_text
 from .model import ITEM_TYPES, PAPER_TYPES, SCHOLARLY_MISC_TYPES
 
 # What vaults and their templates call a note about something read (Zotero integrations,
@@ -16,7 +16,8 @@ from .model import ITEM_TYPES, PAPER_TYPES, SCHOLARLY_MISC_TYPES
 READING_NOTE_KINDS = frozenset({
     "paper", "papers", "paper-note", "paper note", "papernote", "paper-notes", "literature", "literature-note",
     "literature note", "literaturenote", "lit-note", "litnote", "literature-review-note", "reading-note",
-    "reading note", "reading", "reference-note", "source-note", "论文", "论文笔记", "文献", "文献笔记", "阅读笔记",
+    "reading note", "reading", "reference-note", "source-note",
+    "论文", "论文笔记", "文献", "文献笔记", "阅读笔记",
 })
 
 
@@ -44,19 +45,18 @@ class PageType:
         return self.kind is not TypeKind.OTHER
 
 
-_WIKILINK = re.compile(r"^\[\[([^\]|#]+)(?:[#|][^\]]*)?\]\]$")  # `type: "[[Literature Note]]"` (Obsidian properties)
-
-
 def classify_type(raw: Any) -> PageType | None:
     """How paperkb reads ``type: raw`` (None when the page has no type)."""
+    raw = link_text(raw)  # `type: [[Literature]]` (Obsidian's link, quoted or not)
     if raw is None or isinstance(raw, str) and not raw.strip():
         return None
+    if isinstance(raw, list) and raw and all(isinstance(item, (str, list)) for item in raw):
+        # `type: ["[[Literature]]", "[[Tool]]"]`: the value that makes a note, else the first
+        types = [t for item in raw if (t := classify_type(item)) is not None]
+        return next((t for t in types if t.names_a_note), types[0] if types else None)
     if not isinstance(raw, str):
         return PageType(TypeKind.OTHER, "")
     value = raw.strip()
-    link = _WIKILINK.match(value)
-    if link:
-        value = link.group(1).strip()
     folded = value.lower()
     if folded in PAPER_TYPES:
         return PageType(TypeKind.PAPER, folded)
