@@ -288,8 +288,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _remove_unpublished(self, files: Files) -> None:
         self.rejected = {}
         published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
-        drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]} \
-            | self.library.unpublished_pages
+        drafts = self.library.private_src_uris()
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
