@@ -236,12 +236,15 @@ def test_front_matter_that_is_not_closed_or_starts_late_is_an_error_not_a_crash(
         "papers/late.md": "\n\n---\ntitle: Late\n---\nBody\n",
         "papers/only-dashes.md": "---\n",  # what an editor holds a moment after typing '---'
         "papers/rule.md": "---\n\nA page that opens with a horizontal rule.\n",
+        "papers/pandoc.md": "---\ntitle: \"Example PDF\"\nauthor: [Author]\n...\n\n# Body\n",  # pandoc's closing line
         "papers/good.md": GOOD,
     })
     assert list(library.notes) == ["good"]
     assert messages(library) == [
         "notes/papers/late.md:3: front-matter must start on the first line: remove the blank lines above '---'",
         "notes/papers/open.md:1: front-matter is not closed: add a line '---' after its last key",
+        "notes/papers/pandoc.md:4: front-matter ends with pandoc's '...' line, which MkDocs does not read: "
+        "write '---' there",
     ]
 
 
@@ -252,6 +255,15 @@ def test_yaml_errors_point_at_the_offending_line(tmp_path):
     assert found["tab.md"][0] == 3 and "tab character" in found["tab.md"][1]
     assert "starts on line 2" in found["tab.md"][1]
     assert found["quote.md"][0] == 2  # an unclosed quote is found where it opens
+
+
+def test_a_templates_placeholder_in_yaml_gets_a_hint(tmp_path):
+    """An Obsidian / Templater template in the notes folder: `title: {{title}}` is no YAML string."""
+    library = load(tmp_path, {"templates/Literature.md": "---\ntitle: {{title}}\nyear: 2020\n---\n"})
+    (problem,) = library.problems
+    assert problem.line == 2 and problem.message.endswith(
+        "; '{{title}}' is a template's placeholder, which YAML reads as a mapping: quote it (\"{{title}}\"), "
+        "or move the templates out of the notes folder")
 
 
 @pytest.mark.parametrize("value, message", [("yes", "'title' must be a string, got a boolean"),

@@ -68,7 +68,7 @@ class Library:
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
         self._names: dict[str, Note] | None = None  # note_named's index, made on first use
-        self._unpublished_names = {name for src in self.unpublished_pages for name in link_names(src)}
+        self._unpublished_names = {name for src in self.private_src_uris() for name in link_names(src)}
         self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
         uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
         for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
@@ -111,13 +111,18 @@ class Library:
         return self.pages.get(folded) or self.pages.get(_without_page_suffix(folded))
 
     def is_unpublished_page(self, name: str) -> bool:
-        """``[[name]]`` names a page kept private (draft: true, publish: false): linked as text, silently."""
+        """``[[name]]`` names a page kept private (draft: true, publish: false; a note, a project or
+        another page): linked as text, silently."""
         return _without_page_suffix(name.strip().casefold()) in self._unpublished_names
+
+    def private_src_uris(self) -> set[str]:
+        """Every page kept out of the site: draft notes, draft projects and other pages marked
+        ``draft: true`` / ``publish: false``. None of them is a page a link or an embed may show."""
+        return {n.src_uri for n in self.drafts.values()} | {p.src_uri for p in self.project_drafts.values()} | self.unpublished_pages
 
     def add_pages(self, src_uris: Iterable[str]) -> None:
         """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
-        taken = {n.src_uri for n in self.notes.values()} | {n.src_uri for n in self.drafts.values()} \
-            | self.unpublished_pages
+        taken = {n.src_uri for n in self.notes.values()} | self.private_src_uris()
         for src in src_uris:
             if src in taken:
                 continue

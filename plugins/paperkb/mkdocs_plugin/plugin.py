@@ -85,6 +85,7 @@ from .blog import Feeds
 from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
+from .collector import build_ended, long_lived
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
@@ -216,7 +217,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if not self.config.enabled:
             return files
         self.live.source_files = list(files)  # as MkDocs found them: serve.py re-plans from these
-        return self.plan(files, config)
+        with long_lived(self.command != "serve"):  # what a build plans stays to its end (collector.py)
+            return self.plan(files, config)
 
     def plan(self, files: Files, config: MkDocsConfig, edited: set[str] | None = None,
              bib_edited: bool = False) -> Files:
@@ -286,8 +288,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _remove_unpublished(self, files: Files) -> None:
         self.rejected = {}
         published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
-        drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]} \
-            | self.library.unpublished_pages
+        drafts = self.library.private_src_uris()
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
@@ -421,10 +422,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     @event_priority(-100)  # last: every plugin has written its files
     def _publish_site(self, *, config: MkDocsConfig) -> None:
         self.published.finish(config)
+        build_ended()
 
     on_post_build = CombinedEvent(_features_post_build, _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
+        build_ended()
         self.published.fail()
         self.search.documents.close()
 
