@@ -108,7 +108,7 @@ from .query_fence import QueryFence
 from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
-from .serve import IncrementalServe, LiveBuild, rejected_note_banner, thaw_heap
+from .serve import IncrementalServe, LiveBuild, rejected_note_banner
 from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
@@ -443,8 +443,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return server
 
     def on_shutdown(self) -> None:
-        if self.command == "serve":
-            thaw_heap()
+        if self.command == "serve":  # what serve froze (collector.QuietHeap) is collectable again
+            build_ended()
         if self.command == "serve" and self.notes_cache_file and self.cache.entries:
             self.cache.save(self.notes_cache_file)
         for feature in self.features:
