@@ -8,12 +8,11 @@ import functools
 import re
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from ..conftest import build_site, note, pagefind_slices
-from .conftest import _open_reader, _QuietHandler
+from .conftest import LocalServer, _open_reader, _QuietHandler
 
 WORDS = ["quetzal", "marimba", "obsidian", "tundra", "zephyr", "lagoon", "citadel", "fjord", "savanna", "glacier",
          "bayou", "mesa", "atoll", "canyon", "delta", "steppe", "taiga", "geyser", "oasis", "reef", "moraine",
@@ -43,7 +42,7 @@ def sliced_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sliced_url(sliced_site) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(sliced_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = LocalServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -129,4 +128,7 @@ def test_a_filter_alone_lists_notes_newest_first_across_slices(reader):
     years = _years(reader)
     expected = sorted((_year(i) for i in range(len(WORDS)) if i % 2), reverse=True)
     assert years == expected  # every RL note, newest first, though the slices hold them mixed
+    # The year menu counts the RL notes of each year, over all slices.
+    options = page.locator("select[data-facet=year] option:not([disabled])").all_inner_texts()
+    assert [o for o in options if "(" in o] == [f"{y} ({expected.count(y)})" for y in sorted(set(expected), reverse=True)]
     assert reader.errors == []

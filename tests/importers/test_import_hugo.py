@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from paperkb.cli import main
@@ -49,6 +50,26 @@ int block = sqrt(n);  // {{< not a shortcode >}}
 ```
 {{< /admonition >}}
 """,
+    # a blog's own box shortcodes (its theme's layouts/shortcodes/fold.html, question.html)
+    "content/post/CF484E.md": """\
+---
+title: "CF484E Sign on Fence"
+date: 2020-04-20 16:03:21
+tags: [整体二分, 主席树]
+---
+
+{{% question %}}
+长度为 $n$ 的序列，$m$ 次询问区间 $[l, r]$ 中长度为 $w$ 的子区间最小值的最大值。
+
+{{% img problem jpg %}}
+{{% /question %}}
+
+{{% fold "整体二分 O((n+m)log^2n)" %}}
+```cpp
+solve(l, r, queries);  // {{% not a shortcode %}}
+```
+{{% /fold %}}
+""",
     "content/post/draft-notes.md": '+++\ntitle = "Unfinished"\ndate = 2021-03-04\ndraft = true\n+++\nNot yet.\n',
     "content/post/broken.md": '+++\ntitle = "Broken"\ndate = 2021-03-04\ntags = ["a", \n+++\nbody\n',
     "content/post/yaml-post.md": "---\ntitle: A YAML post on a Hugo site\ndate: 2018-05-06T08:00:00+08:00\n"
@@ -63,7 +84,7 @@ def test_hugo_posts_are_imported(tmp_path):
                           project_root=tmp_path)
     by_name = {p.name: p for p in report.posts}
     # content/ is where the posts are: the archetype (a template) is no post
-    assert sorted(by_name) == ["draft-notes.md", "yaml-post.md", "莫队算法详解.md"]
+    assert sorted(by_name) == ["CF484E.md", "draft-notes.md", "yaml-post.md", "莫队算法详解.md"]
     assert {p.generator for p in report.posts} == {"hugo"}
 
     post = parse_front_matter((notes / "blog" / "posts" / "莫队算法详解.md").read_text(encoding="utf-8"))
@@ -88,6 +109,9 @@ def test_hugo_posts_are_imported(tmp_path):
     assert "Hugo shortcode '{{< figure src=\"/img/mo.png\" title=\"Pointer moves\" >}}'" \
         in problems[("莫队算法详解.md", 19)]
     assert not any("admonition" in m or "not a shortcode" in m for m in problems.values()), problems
+    # a shortcode inside a box is still named, at its line (the box's own lines are not)
+    assert [(line, m.split(" is kept")[0]) for (name, line), m in problems.items() if name == "CF484E.md"] == [
+        (10, "Hugo shortcode '{{% img problem jpg %}}'")]
 
 
 def test_imported_hugo_blog_builds(tmp_path, capsys):
@@ -103,3 +127,9 @@ def test_imported_hugo_blog_builds(tmp_path, capsys):
     details = post[post.index('<details class="tip">'):post.index("</details>")]
     assert "参考代码" in details and "sqrt" in details and "<code" in details
     assert "Unfinished" not in site.all_text()  # the draft
+    # the blog's own boxes: {{% question %}} an admonition, {{% fold "Title" %}} a folded one
+    fence = site.html("blog/2020/04/20/cf484e-sign-on-fence/")
+    assert '<div class="admonition question">' in fence and "子区间最小值的最大值" in fence
+    fold = fence[fence.index('<details class="note">'):]
+    assert "<summary>整体二分 O((n+m)log^2n)</summary>" in fold and "solve" in fold[:fold.index("</details>")]
+    assert re.findall(r"\{\{%[^}]*%\}\}", fence) == ["{{% img problem jpg %}}", "{{% not a shortcode %}}"]  # (warned)

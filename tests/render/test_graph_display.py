@@ -3,16 +3,19 @@ the SVG disk cache, escaping of hostile titles, drafts nowhere."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+import zlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from paperkb.core.cache_file import read_signed_cache_file
 from paperkb.core.urls import SiteUrls
 from paperkb.render.graph_dot import (
-    GraphEdge, GraphNode, GraphView, diagram_source, layout_dot, relative_url, wrap_label,
+    GraphEdge, GraphNode, GraphView, GraphViews, diagram_source, layout_dot, relative_url, wrap_label,
 )
 from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_renderer import GraphRenderer
@@ -331,6 +334,36 @@ def test_disk_cache_second_build_renders_nothing_and_a_change_renders_only_affec
     # New files: those four note diagrams, the site graph and the Generative field graph
     # (the Vision graph does not contain ddpm).
     assert len(new) == 6, sorted(new)
+
+
+def test_a_rebuild_over_the_same_citation_graph_takes_the_last_builds_diagram_plans(tmp_path, monkeypatch):
+    files = kb()
+    first = build_site(tmp_path, files)
+    plan_file = tmp_path / ".paperkb-cache" / "graphs" / "plans" / "note-diagrams.json.z"
+    assert plan_file.is_file()
+    keys = ("attn", "ddpm", "fid", "resnet", "gpt3", "vit", "imagenet", "bert")
+    shown = {k: diagram_key(first, f"papers/{k}/") for k in keys}
+    planned: list[str] = []
+    local = GraphViews.local
+    monkeypatch.setattr(GraphViews, "local", lambda self, key, *a, **kw: planned.append(key) or local(self, key, *a, **kw))
+
+    files["papers/attn.md"] += "\nA sentence more: the text changed, the citation graph did not.\n"
+    second = build_site(tmp_path, files)
+    assert second.ok and planned == []  # every note diagram's plan taken from the first build
+    assert {k: diagram_key(second, f"papers/{k}/") for k in keys} == shown
+    assert second.html("papers/gpt3/") == first.html("papers/gpt3/")
+
+    svg_key = json.loads(zlib.decompress(read_signed_cache_file(plan_file, "diagram-plans")))["plans"]["papers/ddpm.md"][0]
+    (tmp_path / ".paperkb-cache" / "graphs" / svg_key[:2] / f"{svg_key}.svg").unlink()  # a cleaned cache
+    third = build_site(tmp_path, files)
+    assert planned == ["ddpm"]  # planned (and drawn) again, alone
+    assert diagram_key(third, "papers/ddpm/") == shown["ddpm"]
+
+    planned.clear()
+    files["papers/fid.md"] = files["papers/fid.md"].replace("FID:", "FID (v2):")  # a title other diagrams show
+    fourth = build_site(tmp_path, files)
+    assert set(planned) >= set(keys)  # the citation graph changed: every diagram planned again
+    assert "FID (v2)" in diagram_key(fourth, "papers/ddpm/")
 
 
 def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):

@@ -65,6 +65,7 @@ def _note_text(i: int, rng: random.Random, keys: list[str]) -> str:
         body += QUERY
     if i == 7 and earlier:
         body += f"\n![[{earlier[0]}]]\n"
+    body += f"\n## Summary\n\nSummary of paper {i}.\n"  # (embedded by topics/overview.md; edits append to it)
     return note(f"Paper number {i}", body, year=2010 + i % 9, fields=[rng.choice(FIELDS)],
                 tags=rng.sample(TAGS, rng.randint(0, 2)), cites=cites or None,
                 problem=f"What paper {i} asks.")
@@ -77,6 +78,7 @@ def _write_site(root: Path, rng: random.Random) -> Path:
     keys = [f"paper{i}" for i in range(1, NOTES + 1)]
     files = {f"papers/{k}.md": _note_text(int(k[5:]), rng, keys) for k in keys}
     files["refs.bib"] = BIB
+    files["topics/overview.md"] = "# Overview\n\n" + "\n\n".join(f"![[paper{i}#Summary]]" for i in (2, 3, 5, 8, 12)) + "\n"
     files["blog/index.md"] = "# Blog\n"
     files["blog/posts/2024-02-01-month.md"] = POST.replace("{body}", "First words.")
     write_tree(notes, files)

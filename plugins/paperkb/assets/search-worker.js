@@ -40,10 +40,18 @@ function pagefind() {
       .then(async ({ slices }) => {
         if (!slices || !slices.length) return null;  // a site with no page to search
         const module = await import(new URL(`${slices[0]}/pagefind.js`, base).href);
-        await module.options({ excerptLength: 26 });
-        await module.init();
-        await Promise.all(slices.slice(1).map((name) => module.mergeIndex(new URL(`${name}/`, base).href)));
+        try {
+          await module.options({ excerptLength: 26 });
+          await module.init();
+          await Promise.all(slices.slice(1).map((name) => module.mergeIndex(new URL(`${name}/`, base).href)));
+        } catch (error) {
+          if (module.destroy) await module.destroy();  // the next try merges the slices afresh
+          throw error;
+        }
         return module;
+      }).catch((error) => {
+        loading = null;  // a request that failed (a dropped connection) is tried again by the next query
+        throw error;
       });
     // The panel's menus come from the small file paperkb writes, not from Pagefind's filters():
     // that would load every filter chunk, and Pagefind counts each search's results per value of
@@ -68,11 +76,13 @@ function ranked(search) {
  * per year (a year holds enough pages for a screen or more), pages without a year last. */
 async function newestFirst(module, filters) {
   const all = await module.search(null, { filters });
+  const counts = { ...all.filters };
   let years = filters.year;
   if (!years) {  // the years that have results: one search with any year loads and counts them
     const known = Object.keys((await siteValues).year || {});
     const dated = known.length ? await module.search(null, { filters: { ...filters, year: { any: known } } }) : null;
-    years = Object.entries((dated && dated.filters.year) || {}).filter(([, count]) => count > 0).map(([year]) => year);
+    if (dated && dated.filters.year) counts.year = dated.filters.year;
+    years = Object.entries(counts.year || {}).filter(([, count]) => count > 0).map(([year]) => year);
   }
   years = [...years].sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   const ordered = [];
@@ -83,7 +93,7 @@ async function newestFirst(module, filters) {
   let rest = false;
   return {
     total: all.results.length,
-    filters: all.filters,
+    filters: counts,
     async take(count) {
       while (ordered.length < count && !rest) {
         if (years.length) add((await module.search(null, { filters: { ...filters, year: [years.shift()] } })).results);
@@ -167,6 +177,7 @@ async function run(text) {
   if (!module) {
     state = null;
     self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query: text, total: 0, shown: 0, filters: null } });
     return;
   }
   const options = { filters: activeFilters() };
@@ -239,5 +250,6 @@ self.addEventListener("message", (event) => {
   }).catch((error) => {
     console.warn("paperkb search:", error);
     self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query, total: 0, shown: 0, filters: null, failed: true } });
   });
 });

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Collection
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 
@@ -81,15 +81,18 @@ class PagefindService:
                 else:
                     self.pages += 1
             reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
-            root = output.resolve()
+            folders: set[Path] = set()
             for file in reply.get("files", []):
                 name = str(file["path"])
+                parts = PurePosixPath(name).parts
                 if name in leave_out:
                     continue
-                path = (root / name).resolve()
-                if not path.is_relative_to(root):
+                if not parts or name.startswith("/") or ".." in parts:
                     raise PagefindUnavailable(f"pagefind named a file outside its bundle: {name}")
-                path.parent.mkdir(parents=True, exist_ok=True)
+                path = output.joinpath(*parts)
+                if path.parent not in folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(path.parent)
                 path.write_bytes(base64.b64decode(file["content"]))
             return self.pages
         finally:

@@ -20,6 +20,7 @@ and an update indexes again only the slices it changed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from .pagefind_service import PagefindService
 
-SLICE_SIZE = 1000  # pages per slice: ~280 MB of indexer for long notes, ~10 slices at 10,000 notes
+SLICE_SIZE = 1000  # pages per slice: an indexer of ~300 MB for long notes (~95 MB short ones); 10 slices at 10,000
 SLICES_FILE = "paperkb-slices.json"
 # What the search page needs from Pagefind's output; its own UIs are not shipped.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -39,6 +40,13 @@ _SLICE_NAME = re.compile(r"^\d+$")
 def page_address(url: str) -> str:
     """The address Pagefind gives a page's results: the site path of its MkDocs URL."""
     return "/" + url.lstrip("/")
+
+
+@dataclass(frozen=True)
+class SliceResult:
+    number: int
+    pages: int  # pages in its bundle
+    failed: list[str]  # Pagefind's message for each page it refused
 
 
 def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[str, str]]) -> SliceResult:
@@ -61,13 +69,6 @@ def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[
     return SliceResult(number, count, service.failed)
 
 
-@dataclass(frozen=True)
-class SliceResult:
-    number: int
-    pages: int  # pages in its bundle
-    failed: list[str]  # Pagefind's message for each page it refused
-
-
 def write_slices_file(output: Path, slices: list[int]) -> None:
     """Name the bundles the browser loads (``slices``, in order) and remove the folders of
     slices that are no longer there (pages deleted while serving, an earlier `--dirty` build)."""
@@ -77,4 +78,6 @@ def write_slices_file(output: Path, slices: list[int]) -> None:
         if folder.is_dir() and _SLICE_NAME.match(folder.name.removesuffix(".tmp")) and (
                 folder.name not in names):
             shutil.rmtree(folder, ignore_errors=True)
-    (output / SLICES_FILE).write_text(json.dumps({"slices": names}), encoding="utf-8")
+    part = output / (SLICES_FILE + ".part")  # (`serve`: a reader loading meanwhile gets the old list or the new)
+    part.write_text(json.dumps({"slices": names}), encoding="utf-8")
+    os.replace(part, output / SLICES_FILE)

@@ -45,9 +45,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
+from ..core.library import link_names
 from ..core.library_diff import neighbours
 from ..core.problems import Problem
 from ..render.escape import html
+from ..render.transclusion import embed_read
 from .blog import Feeds
 from .feature import PageRender
 from .search import SearchAdditions
@@ -302,8 +304,10 @@ class IncrementalServe:
             shown |= entries
             urgent |= {src for src, (keys, _every) in live.reads.items() if not keys.isdisjoint(entries)}
         anything = bool(change.shown or change.relinked or bib_changed)
+        # Pages showing the text of an edited page (embeds), or embedding a name a page now has or lost.
+        texts = changed_srcs | {embed_read(name) for src in changed_srcs for name in link_names(src)}
         for src, (keys, every) in live.reads.items():
-            if (every and anything) or not keys.isdisjoint(shown):
+            if (every and anything) or not keys.isdisjoint(shown) or not keys.isdisjoint(texts):
                 affected.add(src)
         if not change.same_graph:
             new_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
@@ -327,6 +331,11 @@ class IncrementalServe:
         self.steps.done(f"render {len(first)}")
         self._show()  # the browser reloads now; what follows is written while it does
         self.steps.shown()
+        redrawn = plugin.citations.settle()  # diagrams of notes two links from the edit
+        if redrawn:
+            planned = {page.file.src_uri for page in pages}
+            rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
+            self.steps.done(f"diagrams {len(redrawn)}")
 
         # Then the rest, a few pages at a time: a new save stops it, and the next update
         # renders what is left with its own pages (and the files below).

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..core.user_key import signing_key
@@ -49,7 +51,9 @@ class GraphRenderer:
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
         self._queued: dict[str, tuple[str, str]] = {}
-        self._on_disk: dict[str, tuple[bytes, str]] = {}  # cached on disk, read when a page needs it
+        # Cached on disk, read when a page needs it; each with what gives its source and label
+        # should the file turn out unusable by then.
+        self._on_disk: dict[str, Callable[[], tuple[str, str]]] = {}
         self._sent: dict[str, tuple[Batched, str, str]] = {}  # with the workers: (batch, source, label)
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
@@ -72,25 +76,38 @@ class GraphRenderer:
     def submit(self, source: str, label: str) -> str:
         """Ask for the SVG of ``source`` (graph_dot.diagram_source); returns its key for ``svg``."""
         key = cache_key(source, label, self.version)
+        # A cached SVG is read when its page is written, not now: ~35 KB a diagram would
+        # otherwise wait in memory for the whole build (~350 MB at 10,000 notes). The source
+        # stays, compressed (~1 KB), in case the file turns out unusable (not signed by this user) by then.
+        if self._reuse(key, lambda: partial(_unpack, zlib.compress(source.encode("utf-8"), 1), label)):
+            return key
         self.stats.requested += 1
-        if key in self._memory or key in self._queued or key in self._sent or key in self._on_disk:
-            self.stats.memory_hits += 1
-            return key
-        if key in self._previous:
-            self._memory[key] = self._previous.pop(key)
-            self.stats.memory_hits += 1
-            return key
-        if self.disk is not None and self.disk.has(key):
-            # Read when its page is written, not now: ~35 KB a diagram would otherwise wait in
-            # memory for the whole build (~350 MB at 10,000 notes). The source stays, compressed
-            # (~1 KB), in case the file turns out unusable (not signed by this user) by then.
-            self._on_disk[key] = (zlib.compress(source.encode("utf-8"), 1), label)
-            self.stats.disk_hits += 1
-            return key
         self._queued[key] = (source, label)
         if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
             self._send()
         return key
+
+    def adopt(self, key: str, redo: Callable[[], tuple[str, str]]) -> bool:
+        """Take the key of a diagram an earlier build planned (render/diagram_plans.py), when its
+        SVG is in memory or the disk cache; ``redo`` gives its source and label should the file
+        turn out unusable. False when it is in neither: the caller plans it again."""
+        return self._reuse(key, lambda: redo)
+
+    def _reuse(self, key: str, redo: Callable[[], Callable[[], tuple[str, str]]]) -> bool:
+        """Count a request for ``key`` when its SVG is in memory, planned already or on disk
+        (then ``redo()`` is kept, to draw it should the file be unusable); False otherwise."""
+        if key in self._memory or key in self._queued or key in self._sent or key in self._on_disk:
+            self.stats.memory_hits += 1
+        elif key in self._previous:
+            self._memory[key] = self._previous.pop(key)
+            self.stats.memory_hits += 1
+        elif self.disk is not None and self.disk.has(key):
+            self._on_disk[key] = redo()
+            self.stats.disk_hits += 1
+        else:
+            return False
+        self.stats.requested += 1
+        return True
 
     def start(self) -> None:
         """Every diagram is planned: what is still queued goes to the workers, if that pays;
@@ -150,10 +167,10 @@ class GraphRenderer:
             self.stats.rendered += 1
             self.stats.drawn_here += 1
         elif key in self._on_disk:
-            packed, label = self._on_disk.pop(key)
+            redo = self._on_disk.pop(key)
             svg = self.disk.get(key) if self.disk is not None else None
             if svg is None:  # gone or not signed by this user since the build began: draw it again
-                svg = self._render_here(key, zlib.decompress(packed).decode("utf-8"), label)
+                svg = self._render_here(key, *redo())
                 self.stats.rendered += 1
                 self.stats.drawn_here += 1
         elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
@@ -193,3 +210,7 @@ class GraphRenderer:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+def _unpack(packed: bytes, label: str) -> tuple[str, str]:
+    return zlib.decompress(packed).decode("utf-8"), label

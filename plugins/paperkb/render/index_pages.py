@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import yaml
 
@@ -28,6 +29,7 @@ class GeneratedPage:
     # mkdocs-material's `hide` (navigation, toc): wide pages such as graphs get the whole width.
     hide: tuple[str, ...] = ()
 
+    @cached_property  # (`serve` keeps pages no edit reached: their text is made once)
     def source(self) -> str:
         """The page file's text. The title goes in the front-matter already HTML-escaped, because
         mkdocs-material writes ``page.meta.title`` into <title> and the nav without escaping it

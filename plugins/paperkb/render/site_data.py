@@ -80,8 +80,23 @@ def _record(note: Note, library: Library, site: SiteMap, facets: dict, index: di
     return record
 
 
-def site_data_json(data: dict) -> str:
-    return script_json(data)
+def site_data_json(data: dict, kept: dict[int, tuple[dict, str]] | None = None) -> str:
+    """The data as notes.json. ``kept``: `serve`'s record texts of the last build, by record
+    (site_data's memo hands back the same record while its note is the same): only the records
+    of changed notes are written again; ``kept`` is left holding this build's."""
+    if kept is None:
+        return script_json(data)
+    texts = []
+    made: dict[int, tuple[dict, str]] = {}
+    for record in data["notes"]:
+        known = kept.get(id(record))
+        text = known[1] if known is not None and known[0] is record else script_json(record)
+        made[id(record)] = (record, text)
+        texts.append(text)
+    kept.clear()
+    kept.update(made)
+    # (what script_json(data) writes: compact, keys in the data's order)
+    return f'{{"version":{script_json(data["version"])},"facets":{script_json(data["facets"])},"notes":[{",".join(texts)}]}}'
 
 
 def facet_labels(record: dict, data: dict, name: str) -> list[str]:

@@ -1,0 +1,83 @@
+"""Hostile embeds: what ``![[...]]`` must never bring into the site (drafts of every kind, files
+outside the notes folder, symbolic links leading out of it)."""
+
+from __future__ import annotations
+
+import os
+
+from ..conftest import note
+
+
+def test_a_draft_project_page_embeds_as_nothing(site_builder):
+    site = site_builder({
+        "host.md": "# Host\n\n![[plan]]\n\n![[plan#Secret]]\n",
+        "plan.md": "---\nproject: true\ntitle: Plan\ndraft: true\n---\n\n## Secret\n\nPROJECT-DRAFT-TEXT\n",
+    })
+    assert "PROJECT-DRAFT-TEXT" not in site.all_text()
+
+
+def test_an_embed_never_reads_outside_the_notes_folder(site_builder, tmp_path):
+    """A path climbing out of the notes folder, or a symbolic link leading out of it, finds no
+    page: the file's text is never read into the site."""
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Outside\n\n## Part\n\nOUTSIDE-TEXT\n", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    os.symlink(outside, tmp_path / "notes" / "link.md")
+    site = site_builder({
+        "host.md": "# Host\n\n![[../outside]]\n\n![[../outside.md#Part]]\n\n![[link]]\n\n![[link#Part]]\n",
+    })
+    assert "OUTSIDE-TEXT" not in site.all_text()
+
+
+def test_a_rejected_draft_paper_note_embeds_as_nothing(site_builder):
+    site = site_builder({
+        "host.md": "# Host\n\n![[Private Paper]]\n\n![[Private Paper#Idea]]\n\n![[papers/Private Paper#Idea]]\n",
+        "papers/Private Paper.md": note("Private", "## Idea\n\nDRAFT-NOTE-TEXT\n", year=2020, draft=True),
+    })
+    assert "DRAFT-NOTE-TEXT" not in site.all_text()
+
+
+def test_serve_drops_an_embedded_page_marked_draft_and_its_embeds_of_a_project_draft(tmp_path):
+    """Under serve, a page made a draft after another embedded it leaves that page at once."""
+    import yaml
+
+    from paperkb.default_config import default_config
+    from paperkb.mkdocs_plugin.serve import IncrementalServe
+
+    from ..conftest import write_tree
+    from .test_incremental_serve import _build
+
+    notes = tmp_path / "notes"
+    write_tree(notes, {
+        "host.md": "# Host\n\n![[concept#Definition]]\n\n![[plan]]\n",
+        "concept.md": "# Concept\n\n## Definition\n\nFIRST-DEFINITION\n",
+        "plan.md": "---\nproject: true\ntitle: Plan\n---\n\nPLAN-TEXT\n",
+        "papers/a2020.md": note("A", "Body.\n", year=2020),
+    })
+    config_file = tmp_path / "mkdocs.yml"
+    cfg = default_config(notes, tmp_path / "site")
+    cfg["nav"] = ["host.md"]  # the navigation stays: serve updates the pages in place
+    config_file.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    site = tmp_path / "site"
+    config = _build(config_file, site, "serve")
+
+    class Server:
+        builder = None
+        _watched_paths: dict = {}
+
+    full_builds: list[int] = []
+    engine = IncrementalServe(config.plugins["paperkb"], Server(), lambda: full_builds.append(1))
+    try:
+        host = site / "host" / "index.html"
+        assert "FIRST-DEFINITION" in host.read_text(encoding="utf-8")
+        concept = notes / "concept.md"
+        concept.write_text("---\npublish: false\n---\n# Concept\n\n## Definition\n\nSECOND-DEFINITION\n", encoding="utf-8")
+        plan = notes / "plan.md"
+        plan.write_text("---\nproject: true\ntitle: Plan\ndraft: true\n---\n\nPLAN-DRAFT-TEXT\n", encoding="utf-8")
+        engine._changes = {str(concept), str(plan)}
+        engine.build()
+        assert full_builds == []  # (a full build is not what this test checks)
+        text = host.read_text(encoding="utf-8")
+        assert "DEFINITION" not in text and "PLAN-DRAFT-TEXT" not in text
+    finally:
+        config.plugins.on_shutdown()
