@@ -709,3 +709,44 @@ def test_closing_the_renderer_stops_the_workers_batches_at_once(tmp_path):
     renderer.start()
     renderer.close()
     assert len(list((tmp_path / "cache").rglob("*.svg"))) < 24  # not even half of the batch under way
+
+
+def test_boxes_fit_their_text_and_arrowheads_touch_the_cited_note():
+    """Boxes are sized by Helvetica's widths (the font paperkb.css draws them in), text sits
+    inside its box, and each arrow's tip is on the cited note's box: Graphviz's coordinates
+    (y upwards, drawn in a flipped group) and the boxes' agree."""
+    from paperkb.render.text_metrics import text_width
+
+    nodes = [GraphNode("wide", "WWWWWWWWWWWWWWWWWWWW MMMMMMMMMMMMMMMM", 2010, None, "papers/wide.md", 1),
+             GraphNode("cjk", "注意力机制就是你所需要的一切", 2015, "视觉", "papers/cjk.md", 1),
+             GraphNode("thin", "iiii", 2016, None, "papers/thin.md", 1),
+             GraphNode("focus", "The focus note, drawn bold", 2020, None, "papers/focus.md", 0)]
+    edges = [GraphEdge("focus", "wide", "builds-on"), GraphEdge("focus", "cjk", "related"),
+             GraphEdge("thin", "wide", "baseline"), GraphEdge("focus", "thin", "background")]
+    svg = ET.fromstring(render_svg(diagram_source(GraphView("t", nodes, edges, 4, 4), SiteUrls(), "papers/focus.md"), "x"))
+    boxes = {}
+    for group in svg.iter(f"{SVG}g"):
+        if "pkb-node" not in group.get("class", "").split():
+            continue
+        rect = next(group.iter(f"{SVG}rect"))
+        x, y, w, h = (float(rect.get(a)) for a in ("x", "y", "width", "height"))
+        boxes[group.get("data-pkb-key")] = (x, y, w, h)
+        for text in group.iter(f"{SVG}text"):
+            size = float(text.get("font-size"))
+            assert w >= text_width(text.text, size) + 14, (text.text, w)
+            assert y < float(text.get("y")) < y + h and x < float(text.get("x")) < x + w
+    assert boxes["cjk"][2] > text_width("注意力机制", 10) > 45  # wide characters take a full em
+    assert boxes["thin"][2] == 54  # the minimum width
+    (flip,) = [g for g in svg.iter(f"{SVG}g") if g.get("transform")]
+    a, b, c, d, dx, top = (float(v) for v in flip.get("transform")[len("matrix("):-1].split())
+    assert (a, b, c, d, dx) == (1, 0, 0, -1, 4)
+    edge_groups = [g for g in flip.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "").split()]
+    assert len(edge_groups) == 4
+    for group in edge_groups:
+        polygon = group.find(f"{SVG}polygon")
+        tip_x, tip_y = (float(v) for v in polygon.get("points").split()[1].split(","))
+        tip_x, tip_y = tip_x + dx, top - tip_y
+        x, y, w, h = boxes[group.get("data-pkb-to")]
+        inside = x - 1.5 <= tip_x <= x + w + 1.5 and y - 1.5 <= tip_y <= y + h + 1.5
+        on_edge = min(abs(tip_x - x), abs(tip_x - x - w), abs(tip_y - y), abs(tip_y - y - h)) <= 1.5
+        assert inside and on_edge, (group.get("data-pkb-to"), tip_x, tip_y, (x, y, w, h))

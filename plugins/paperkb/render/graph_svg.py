@@ -178,8 +178,8 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
         out.append(
             f'<g class="node {_escape(classes)}" data-pkb-key="{_escape(key)}"><title>{_escape(tooltip)}</title>'
             f'<g><a xlink:href="{_escape(href)}" target="_top">'
-            f'<rect x="{_n(cx - box_w / 2)}" y="{_n(cy - box_h / 2)}" width="{_n(box_w)}" height="{_n(box_h)}" '
-            f'rx="4" fill="{NODE_FILL}" stroke="{NODE_LINE}"{stroke}/>'
+            + '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" ' % (cx - box_w / 2, cy - box_h / 2, box_w, box_h)
+            + f'rx="4" fill="{NODE_FILL}" stroke="{NODE_LINE}"{stroke}/>'
             + _text_lines(lines, cx, cy, size) + "</a></g></g>")
     out.append("</g></svg>")
     return "".join(out)
@@ -189,9 +189,9 @@ def _text_lines(lines, cx: float, cy: float, size: float) -> str:
     """Lines of text centred on (cx, cy): each baseline sits 0.35 em below its line's middle."""
     step = size * LINE_HEIGHT
     first = cy - step * len(lines) / 2 + step / 2 + 0.35 * size
-    x = _n(cx)
-    return "".join(f'<text text-anchor="middle" x="{x}" y="{_n(first + i * step)}" font-size="{size:g}">'
-                   f"{_escape(line)}</text>" for i, line in enumerate(lines))
+    start = '<text text-anchor="middle" x="%.1f" y="' % cx
+    end = f'" font-size="{size:g}">'
+    return "".join(f"{start}{first + i * step:.1f}{end}{_escape(line)}</text>" for i, line in enumerate(lines))
 
 
 @lru_cache(maxsize=256)  # a handful of roles and styles
@@ -226,18 +226,17 @@ def _arrowhead(tip: list[str], base: list[str], arrow: str, color: str, paint: s
     tx, ty, bx, by = float(tip[0]), float(tip[1]), float(base[0]), float(base[1])
     dx, dy = tx - bx, ty - by
     if arrow == "odot":
-        radius = _n(math.hypot(dx, dy) / 2)
-        return (f'<ellipse fill="none" {paint} cx="{_n((tx + bx) / 2)}" cy="{_n((ty + by) / 2)}" '
-                f'rx="{radius}" ry="{radius}"/>')
+        return ('<ellipse fill="none" %s cx="%.1f" cy="%.1f" rx="%.1f" ry="%.1f"/>'
+                % (paint, (tx + bx) / 2, (ty + by) / 2, math.hypot(dx, dy) / 2, math.hypot(dx, dy) / 2))
+    fill = "none" if arrow in HOLLOW_ARROWS else color
     if arrow == "odiamond":
         mx, my = (tx + bx) / 2, (ty + by) / 2
         wx, wy = -dy / 3, dx / 3  # a third of the length to each side
-        corners = [(bx, by), (mx + wx, my + wy), (tx, ty), (mx - wx, my - wy), (bx, by)]
-    else:
-        wx, wy = -dy * 0.35, dx * 0.35
-        corners = [(bx + wx, by + wy), (tx, ty), (bx - wx, by - wy), (bx + wx, by + wy)]
-    fill = "none" if arrow in HOLLOW_ARROWS else color
-    return f'<polygon fill="{fill}" {paint} points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>'
+        return ('<polygon fill="%s" %s points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f"/>'
+                % (fill, paint, bx, by, mx + wx, my + wy, tx, ty, mx - wx, my - wy, bx, by))
+    wx, wy = -dy * 0.35, dx * 0.35
+    return ('<polygon fill="%s" %s points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f"/>'
+            % (fill, paint, bx + wx, by + wy, tx, ty, bx - wx, by - wy, bx + wx, by + wy))
 
 
 # -- disk cache ----------------------------------------------------------------------------------

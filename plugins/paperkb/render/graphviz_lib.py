@@ -43,8 +43,10 @@ class _Graphviz:
         from .graph_svg import graphviz_context
 
         context = graphviz_context()  # pygraphviz's (its libraries are loaded from here on)
-        self.cgraph = ctypes.CDLL(_library_path("cgraph"))
-        self.gvc = ctypes.CDLL(_library_path("gvc"))
+        # PyDLL: calls keep the interpreter lock, as pygraphviz's do. Graphviz keeps global
+        # state, so two threads of one process (`serve`) must never be inside it at once.
+        self.cgraph = ctypes.PyDLL(_library_path("cgraph"))
+        self.gvc = ctypes.PyDLL(_library_path("gvc"))
         self.context = _P(int(context))
         cg, gvc = self.cgraph, self.gvc
         cg.agmemread.argtypes, cg.agmemread.restype = [ctypes.c_char_p], _P
@@ -109,7 +111,7 @@ def _library_path(name: str) -> str:
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
             for line in maps:
-                path = line.rsplit(" ", 1)[-1].strip()
+                path = line.split(None, 5)[-1].strip().removesuffix(" (deleted)")
                 if os.path.basename(path).startswith(f"lib{name}") and ".so" in path:
                     return path
     except OSError:  # not Linux
