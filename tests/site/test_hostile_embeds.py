@@ -81,3 +81,30 @@ def test_serve_drops_an_embedded_page_marked_draft_and_its_embeds_of_a_project_d
         assert "DEFINITION" not in text and "PLAN-DRAFT-TEXT" not in text
     finally:
         config.plugins.on_shutdown()
+
+
+def test_a_page_embedding_hundreds_of_sections_of_a_long_page_scans_it_once(site_builder, monkeypatch):
+    """A hostile (or generated) page with 300 embeds of sections and blocks of a long page: the
+    long page is scanned once, not once per embed (each scan of it cost 0.15 s: 300 of them were
+    a 65 s page), embeds past the limit are links, and the limit is a warning at its line."""
+    from paperkb.core import page_sections
+    from paperkb.render.transclusion import MAX_EMBEDS
+
+    long_page = "# Long\n\n" + "".join(f"## H{i}\n\nSECTION-{i} text.\n\nClaim {i}. ^b{i}\n\n" for i in range(3000))
+    scans: list[int] = []
+    scan = page_sections.iter_prose_lines
+
+    def counted(text: str):
+        if "SECTION-2999" in text:
+            scans.append(1)
+        return scan(text)
+
+    monkeypatch.setattr(page_sections, "iter_prose_lines", counted)
+    embeds = [f"![[long#H{i}]]" if i % 2 else f"![[long#^b{i}]]" for i in range(300)]
+    site = site_builder({"host.md": "# Host\n\n" + "\n\n".join(embeds) + "\n", "long.md": long_page})
+    assert len(scans) == 1
+    article = site.html("host/")
+    assert article.count('<div class="pkb-transclusion">') == MAX_EMBEDS
+    assert "SECTION-1 text." in article and f"Claim {MAX_EMBEDS - 2}." in article
+    assert "SECTION-299 text." not in article and '<a href="../long/#h299">Long › H299</a>' in article
+    assert any("host.md:" in m and "more than 200 embeds" in m for m in site.messages), site.messages

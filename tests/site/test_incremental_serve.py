@@ -318,3 +318,28 @@ def test_a_post_that_shows_an_edited_note_is_made_again_from_its_text(served):
     served_html, fresh_html = (site / post).read_text(encoding="utf-8"), (fresh / post).read_text(encoding="utf-8")
     assert "The third paper, retitled" in served_html
     assert served_html.count("pkb-cite") == fresh_html.count("pkb-cite") and served_html == fresh_html
+
+
+def test_diagrams_two_links_from_an_edit_are_drawn_after_the_edited_pages_show(served):
+    """The edited notes' diagrams are planned before the first round; those of notes two links
+    away after it (serve.py ``settle``), and the site still equals a full build (test above)."""
+    engine, root, _config_file, _site, _state = served
+    citations = engine.plugin.citations
+    shown_with: dict[str, set[str]] = {}
+    real_show = engine._show
+
+    def show() -> None:  # what was planned when the browser reloaded
+        shown_with["later"] = set(citations._later)
+        real_show()
+
+    engine._show = show
+    engine._saved_meanwhile = lambda: False
+    path = root / "notes" / "papers" / "paper9.md"
+    data, body = Edits(root / "notes", random.Random(1)).front(path)
+    data["cites"] = [*data.get("cites", []), {"key": "paper1", "role": "baseline"}]
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False) + "---\n" + body, encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert shown_with["later"] and "paper9" not in shown_with["later"]  # its own diagram came first
+    assert citations._later == set()  # all planned by the end of the update
+    assert "diagrams" in str(engine.steps)

@@ -1,10 +1,13 @@
 """The part of a page's Markdown that ``![[page#Heading]]`` or ``![[page#^block-id]]`` names:
-a heading's section or one block, found outside code as Obsidian finds them."""
+a heading's section or one block, found outside code as Obsidian finds them.
+
+A page is scanned once (``Outline``) however many of its sections other pages embed: a page
+embedding hundreds of sections of a long page costs one scan of it, not hundreds."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .body_scan import heading_anchor, iter_prose_lines
 
@@ -23,12 +26,30 @@ class Heading:
     last_index: int  # its last line (the underline of a setext heading)
 
 
+@dataclass
+class Outline:
+    """A page's Markdown scanned once: its lines, its lines outside code, its headings."""
+
+    markdown: str
+    lines: list[str] = field(init=False)
+    prose: list[tuple[int, str]] = field(init=False)  # (index, line) outside code, as iter_prose_lines
+    headings: list[Heading] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lines = self.markdown.split("\n")
+        self.prose = list(iter_prose_lines(self.markdown))
+        self.headings = _headings(self.lines, self.prose)
+
+
 def headings(markdown: str) -> list[Heading]:
     """The ATX (``## Method``) and setext (``Method`` / ``------``) headings outside code."""
+    return Outline(markdown).headings
+
+
+def _headings(written: list[str], prose: list[tuple[int, str]]) -> list[Heading]:
     found: list[Heading] = []
     previous: tuple[int, str] | None = None  # the prose line before, when it may be a paragraph's
-    written = markdown.split("\n")
-    for index, _prose in iter_prose_lines(markdown):
+    for index, _prose in prose:
         line = written[index]  # as written: the prose scan blanks inline code (`Box<T>`)
         atx = _ATX.match(line)
         if atx:
@@ -49,32 +70,33 @@ def _same_heading(text: str, wanted: str) -> bool:
     return folded == " ".join(wanted.split()).casefold() or heading_anchor(text) == heading_anchor(wanted)
 
 
-def heading_section(markdown: str, fragment: str) -> str | None:
+def heading_section(page: str | Outline, fragment: str) -> str | None:
     """The lines under the heading ``fragment`` names (its text, or Obsidian's path of headings
     ``Method#Losses``: the last one counts) up to the next heading of its level or above; None
     when the page has no such heading."""
     wanted = [part for part in fragment.split("#") if part.strip()]
     if not wanted:
         return None
-    found = headings(markdown)
+    outline = page if isinstance(page, Outline) else Outline(page)
+    found = outline.headings
     for position, heading in enumerate(found):
         if _same_heading(heading.text, wanted[-1]):
             end = next((h.index for h in found[position + 1:] if h.level <= heading.level), None)
-            lines = markdown.split("\n")
-            return "\n".join(lines[heading.last_index + 1:end]).strip("\n")
+            return "\n".join(outline.lines[heading.last_index + 1:end]).strip("\n")
     return None
 
 
-def block(markdown: str, fragment: str) -> str | None:
+def block(page: str | Outline, fragment: str) -> str | None:
     """The block ``^block-id`` marks: the paragraph (or list item) that ends with it, or the
     block above a line holding only the ID; None when no block has it."""
     match = _FRAGMENT_BLOCK.match(fragment.strip())
     if match is None:
         return None
     marker = re.compile(rf"(?:^|[ \t])\^{re.escape(match.group(1))}[ \t]*$")
-    lines = markdown.split("\n")
-    for index, line in iter_prose_lines(markdown):
-        if not marker.search(line):
+    outline = page if isinstance(page, Outline) else Outline(page)
+    lines = outline.lines
+    for index, line in outline.prose:
+        if "^" not in line or not marker.search(line):
             continue
         lone = not line.strip().lstrip("^").replace(match.group(1), "", 1).strip()
         last = index - 1 if lone else index

@@ -443,6 +443,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.command == "serve":  # what serve froze (collector.QuietHeap) is collectable again
+            build_ended()
         if self.command == "serve" and self.notes_cache_file and self.cache.entries:
             self.cache.save(self.notes_cache_file)
         for feature in self.features:

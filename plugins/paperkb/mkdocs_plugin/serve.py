@@ -28,7 +28,6 @@ platform has it (MkDocs polls every 0.5 s)."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -51,6 +50,7 @@ from ..core.problems import Problem
 from ..render.escape import html
 from ..render.transclusion import embed_read
 from .blog import Feeds
+from .collector import QuietHeap
 from .feature import PageRender
 from .search import SearchAdditions
 
@@ -135,28 +135,6 @@ class Steps:
 
     def __str__(self) -> str:
         return ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.took)
-
-
-class QuietHeap:
-    """Keeps Python's cycle collector off the site that serve holds in memory.
-
-    A served site of 2,000 notes is millions of objects (pages, the library, rendered HTML);
-    the collector's full passes walked them all, often during an update (0.3-1 s each). After a
-    build and after each update the surviving objects are frozen (``gc.freeze``: the collector
-    skips them), so its passes see only what the next update makes. What older updates left in
-    reference cycles is collected every ``COLLECT_EVERY`` updates, once the update is shown."""
-
-    COLLECT_EVERY = 25
-
-    def __init__(self) -> None:
-        self.updates = 0
-
-    def settle(self, *, full: bool = False) -> None:
-        self.updates += 1
-        if full or self.updates % self.COLLECT_EVERY == 0:
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
 
 
 class NeedsFullBuild(Exception):

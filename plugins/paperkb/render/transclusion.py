@@ -23,7 +23,7 @@ from ..core.frontmatter_source import FrontMatterError, parse_front_matter, spli
 from ..core.library import Library
 from ..core.note_parser import first_heading
 from ..core.obsidian_syntax import obsidian_to_markdown
-from ..core.page_sections import block, heading_section, headings, is_block_fragment, without_leading_title
+from ..core.page_sections import Outline, block, heading_section, is_block_fragment, without_leading_title
 from .escape import md_text
 
 MAX_DEPTH = 4  # pages embedded in embedded pages, at most
@@ -92,6 +92,8 @@ class Transcluder:
         self.library = library
         self.docs_dir = Path(docs_dir)
         self._pages: dict[str, EmbedSource | None] = {}
+        # by src: (its text, its outline): each page scanned once, however often it is embedded
+        self._outlines: dict[str, tuple[str, Outline]] = {}
 
     def expand(self, markdown: str, here: str) -> Expansion:
         """``markdown``, the text of the page ``here``, with the embeds on its own lines expanded."""
@@ -149,12 +151,16 @@ class Transcluder:
         if len(stack) > MAX_DEPTH:
             walk.report(f"{walk.written}: embeds nested more than {MAX_DEPTH} pages deep; the deeper ones are links")
             return self._link(source, here, fragment)
+        if walk.budget.embeds >= MAX_EMBEDS or walk.budget.chars > MAX_CHARS:  # spent: no more text is read
+            walk.report(f"more than {MAX_EMBEDS} embeds or {MAX_CHARS:,} characters of embedded text on this "
+                        "page; the rest are links")
+            return self._link(source, here, fragment)
         text = self._part(source, fragment, walk.report if len(stack) == 1 else _quiet)
         if text is None:
             return self._link(source, here, fragment)
         walk.budget.embeds += 1
         walk.budget.chars += len(text)
-        if walk.budget.embeds > MAX_EMBEDS or walk.budget.chars > MAX_CHARS:
+        if walk.budget.chars > MAX_CHARS:
             walk.report(f"more than {MAX_EMBEDS} embeds or {MAX_CHARS:,} characters of embedded text on this "
                         "page; the rest are links")
             return self._link(source, here, fragment)
@@ -179,18 +185,23 @@ class Transcluder:
 
     def _part(self, source: EmbedSource, fragment: str, report: Callable[[str], None]) -> str | None:
         """The whole text, or the heading's section, or the block; None (reported) when missing."""
-        text = strip_obsidian_comments(source.markdown)
+        known = self._outlines.get(source.src)
+        if known is not None and known[0] == source.markdown:
+            outline = known[1]
+        else:
+            outline = Outline(strip_obsidian_comments(source.markdown))
+            self._outlines[source.src] = (source.markdown, outline)
         if not fragment:
-            return without_leading_title(text)
+            return without_leading_title(outline.markdown)
         if is_block_fragment(fragment):
-            part = block(text, fragment)
+            part = block(outline, fragment)
             if part is None:
                 report(f"no block '{fragment}' in {source.src}; the embed links the page instead")
             return part
-        part = heading_section(text, fragment)
+        part = heading_section(outline, fragment)
         if part is None:
-            known = ", ".join(h.text for h in headings(text)[:8]) or "none"
-            report(f"no heading '{fragment}' in {source.src} (its headings: {known}); the embed links the page instead")
+            names = ", ".join(h.text for h in outline.headings[:8]) or "none"
+            report(f"no heading '{fragment}' in {source.src} (its headings: {names}); the embed links the page instead")
         return part
 
     # -- what a name finds ------------------------------------------------------------------------
