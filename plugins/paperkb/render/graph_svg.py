@@ -52,18 +52,20 @@ def cache_key(source: str, label: str, version: str) -> str:
     return keyed_digest(version, SVG_VERSION, label, source)
 
 
-# -- layout and post-processing (also run in worker processes) ---------------------------------
+# -- layout and SVG (also run in worker processes) ----------------------------------------------
 _context = None
 
 
 def graphviz_context():
-    """One Graphviz context per process (its first text measurement muted, see below)."""
+    """One Graphviz context per process. Nothing paperkb lays out has text for Graphviz to
+    measure (diagram boxes come sized, the explorer's nodes are points), so Graphviz never loads
+    the fontconfig bundled in the wheel, which warned about every newer syntax of the system's
+    font configuration and cost each process ~0.16 s."""
     global _context
     from pygraphviz import graphviz as gv
 
     if _context is None:
         _context = gv.gvContextWithBuiltins()
-        _warm_up_quietly(_context)
     return _context
 
 
@@ -89,7 +91,7 @@ def run_graphviz(graph, engine: bytes, output_format: bytes, *, subject: str, ou
 @contextmanager
 def muted_stderr():
     """C-level stderr sent to /dev/null for a moment: Graphviz prints notices there that are
-    noise for the user (see _warm_up_quietly, sfdp's overlap notice in graph_layout.py)."""
+    noise for the user (sfdp's overlap notice in graph_layout.py)."""
     try:
         saved = os.dup(2)
     except OSError:
@@ -104,19 +106,6 @@ def muted_stderr():
         os.close(saved)
 
 
-def _warm_up_quietly(context) -> None:
-    """Lay out one tiny graph with the C stderr muted. The first text measurement loads the
-    fontconfig bundled in the wheel, which warns about every newer syntax in the system's font
-    configuration ("unknown element reset-dirs"): noise for the user, harmless for the layout."""
-    import pygraphviz
-    from pygraphviz import graphviz as gv
-
-    with muted_stderr():
-        graph = pygraphviz.AGraph(string='digraph { a [label="a"]; }')
-        if gv.gvLayout(context, graph.handle, b"dot") == 0:
-            gv.gvFreeLayout(context, graph.handle)
-
-
 def render_svg(source: str, label: str) -> str:
     """The SVG of a diagram (``graph_dot.diagram_source``), ``label`` its accessible name."""
     try:
@@ -124,7 +113,6 @@ def render_svg(source: str, label: str) -> str:
         dot = layout_dot(diagram)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise GraphRenderError(f"the diagram's source is unreadable ({exc})") from exc
-    graphviz_context()  # pygraphviz's context, its first (muted) layout done
     try:
         placed = place(dot)
     except GraphvizError as exc:
