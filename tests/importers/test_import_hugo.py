@@ -133,3 +133,24 @@ def test_imported_hugo_blog_builds(tmp_path, capsys):
     fold = fence[fence.index('<details class="note">'):]
     assert "<summary>整体二分 O((n+m)log^2n)</summary>" in fold and "solve" in fold[:fold.index("</details>")]
     assert re.findall(r"\{\{%[^}]*%\}\}", fence) == ["{{% img problem jpg %}}", "{{% not a shortcode %}}"]  # (warned)
+
+
+def test_a_box_title_holding_markup_stays_the_boxs_title_text(tmp_path):
+    """A fold's or notice's title with markup in it (an end tag, a handler) is the title's text
+    on the site: it neither runs nor closes the box's summary early."""
+    write_tree(tmp_path / "src", {
+        "config.toml": 'title = "Blog"\n',
+        "content/post/boxes.md": '---\ntitle: "Boxes"\ndate: 2020-04-20 16:03:21\n---\n\n'
+                                 '{{% fold "a </summary></details> b <img src=x onerror=alert(1)>" %}}\nFOLDED\n{{% /fold %}}\n\n'
+                                 '{{< admonition tip "</p><script>alert(2)</script>" >}}\nTIP\n{{< /admonition >}}\n',
+    })
+    (tmp_path / "notes" / "blog").mkdir(parents=True)
+    (tmp_path / "notes" / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    assert main(["import", "posts", str(tmp_path / "src"), "--notes", str(tmp_path / "notes"), "--from", "hugo"]) == 0
+    site = build_site(tmp_path, {}, plugins=["blog", "tags", "paperkb"])
+    assert site.ok, site.messages
+    post = site.html("blog/2020/04/20/boxes/")
+    article = post[post.index("<article"):post.index("</article>")]
+    assert "<summary>a &lt;/summary&gt;&lt;/details&gt; b &lt;img src=x onerror=alert(1)&gt;</summary>" in article
+    assert "<script>" not in article and "&lt;/p&gt;&lt;script&gt;alert(2)&lt;/script&gt;</summary>" in article
+    assert article.count("<details") == article.count("</details>") == 2

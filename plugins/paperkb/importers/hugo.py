@@ -105,7 +105,9 @@ def _admonition_head(args: str) -> str:
     for name, value in zip(names, positional):
         named.setdefault(name, value)
     kind = re.sub(r"[^\w-]", "", named.get("type", "note")) or "note"
-    title = named.get("title", "").replace('"', "&quot;")
+    # The title is the box's text: a tag in it ("</summary>", which no sanitiser removes) would
+    # close the box's summary early; an entity already written ("&lt;") stays as written.
+    title = named.get("title", "").replace("<", "&lt;").replace('"', "&quot;")
     is_open = named.get("open", "true").strip().lower() != "false"  # the themes open it by default
     return f"???{'+' if is_open else ''} {kind}" + (f' "{title}"' if title else "")
 
