@@ -36,6 +36,7 @@ class Placed:
 
 
 _P = ctypes.c_void_p
+_AGNODE, _AGEDGE = 1, 2  # cgraph's object kinds (AGNODE, AGOUTEDGE)
 
 
 class _Graphviz:
@@ -55,6 +56,8 @@ class _Graphviz:
         for name in ("agnxtnode", "agfstout", "agnxtout"):
             getattr(cg, name).argtypes, getattr(cg, name).restype = [_P, _P], _P
         cg.agget.argtypes, cg.agget.restype = [_P, ctypes.c_char_p], ctypes.c_char_p
+        cg.agattr.argtypes, cg.agattr.restype = [_P, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p], _P
+        cg.agxget.argtypes, cg.agxget.restype = [_P, _P], ctypes.c_char_p
         cg.agnameof.argtypes, cg.agnameof.restype = [_P], ctypes.c_char_p
         gvc.gvLayout.argtypes, gvc.gvLayout.restype = [_P, _P, ctypes.c_char_p], ctypes.c_int
         gvc.gvFreeLayout.argtypes = [_P, _P]
@@ -70,19 +73,22 @@ class _Graphviz:
                 raise GraphvizError("Graphviz could not lay out the diagram")
             try:
                 gvc.attach_attrs(graph)
-                agget, name_of, next_out = cg.agget, cg.agnameof, cg.agnxtout
-                llx, lly, urx, ury = (float(v) for v in agget(graph, b"bb").split(b","))
+                xget, name_of, next_out = cg.agxget, cg.agnameof, cg.agnxtout
+                node_pos, edge_pos = cg.agattr(graph, _AGNODE, b"pos", None), cg.agattr(graph, _AGEDGE, b"pos", None)
+                if not node_pos:
+                    raise GraphvizError("Graphviz placed no node")
+                llx, lly, urx, ury = (float(v) for v in cg.agget(graph, b"bb").split(b","))
                 nodes: dict[str, tuple[float, float]] = {}
                 edges: dict[str, str] = {}
                 node = cg.agfstnode(graph)
                 while node:
-                    x, y = agget(node, b"pos").split(b",")
+                    x, y = xget(node, node_pos).split(b",")
                     nodes[name_of(node).decode("utf-8")] = (float(x), float(y))
-                    edge = cg.agfstout(graph, node)
+                    edge = cg.agfstout(graph, node) if edge_pos else None
                     while edge:
                         name = name_of(edge)
                         if name:
-                            edges[name.decode("utf-8")] = agget(edge, b"pos").decode("ascii")
+                            edges[name.decode("utf-8")] = xget(edge, edge_pos).decode("ascii")
                         edge = next_out(graph, edge)
                     node = cg.agnxtnode(graph, node)
             finally:
