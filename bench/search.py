@@ -12,7 +12,7 @@ then the same with a facet filter chosen. Targets (issue 12, at 10,000 notes): f
 --floor also builds the same notes with `search_engine: material` (mkdocs-material's lunr
 index, the engine paperkb replaced) and measures its first query the same way.
 
-    .venv/bin/python bench/search.py 10000 [--floor] [--json]
+    .venv/bin/python bench/search.py 10000 [--floor] [--json] [--slice-size N]
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ class CountingHandler(SimpleHTTPRequestHandler):
         outputfile.write(data)
 
 
-def build(notes_dir: Path, site_dir: Path, engine: str) -> float:
+def build(notes_dir: Path, site_dir: Path, engine: str, slice_size: int | None = None) -> float:
     from paperkb.cli.site import build_once
 
     config = default_config(notes_dir, site_dir, site_name="search bench")
+    options = {"graph": False, "search_engine": engine, **({"search_slice_size": slice_size} if slice_size else {})}
     config["plugins"] = [p if p != "paperkb" and not (isinstance(p, dict) and "paperkb" in p) else
-                         {"paperkb": {**(p.get("paperkb", {}) if isinstance(p, dict) else {}),
-                                      "graph": False, "search_engine": engine}}
+                         {"paperkb": {**(p.get("paperkb", {}) if isinstance(p, dict) else {}), **options}}
                          for p in config["plugins"]]
     config_file = notes_dir.parent / f"mkdocs-{engine}.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", action="store_true", help="also measure mkdocs-material's own search")
     parser.add_argument("--out", type=Path, help="work folder to keep (default: temporary, removed)")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    parser.add_argument("--slice-size", type=int, help="pages per slice of Pagefind's index (default: paperkb's)")
     args = parser.parse_args(argv)
 
     root = args.out or Path(tempfile.mkdtemp(prefix="paperkb-search-bench-"))
@@ -193,11 +194,16 @@ def main(argv: list[str] | None = None) -> int:
         engines = ["pagefind"] + (["material"] if args.floor else [])
         for engine in engines:
             site = root / f"site-{engine}"
-            seconds = build(notes, site, engine)
+            seconds = build(notes, site, engine, args.slice_size)
             index = site / ("pagefind" if engine == "pagefind" else "search")
             runs = run_browser(site, QUERIES, filters=engine == "pagefind")
             report[engine] = {"build_s": round(seconds, 1), "index_bytes": tree_bytes(index), "queries": runs}
-            print(f"\n{engine}: {args.n} notes, build {seconds:.1f} s, index on disk {tree_bytes(index) / 1e6:.1f} MB")
+            slices = ""
+            if (index / "paperkb-slices.json").is_file():
+                count = len(json.loads((index / "paperkb-slices.json").read_text(encoding="utf-8"))["slices"])
+                report[engine]["slices"] = count
+                slices = f" in {count} slice(s)"
+            print(f"\n{engine}: {args.n} notes, build {seconds:.1f} s, index on disk {tree_bytes(index) / 1e6:.1f} MB{slices}")
             print(f"  {'query':<14}{'first query':>14}{'results after':>15}  results")
             for r in runs:
                 print(f"  {r['query']:<14}{r['bytes'] / 1e3:>11.0f} kB{r['ms']:>12.0f} ms  {r['results']}")

@@ -47,18 +47,37 @@ def note(title: str, body: str = "", **front) -> str:
 
 
 def pagefind_pages(site_dir: Path) -> dict[str, dict]:
-    """What Pagefind indexed, read back from the bundle: page URL -> its fragment (``content``,
-    ``filters``, ``meta``, ``anchors``). A fragment is gzip of b"pagefind_dcd" + JSON."""
+    """What Pagefind indexed, read back from the bundles of every slice the site lists: page URL ->
+    its fragment (``content``, ``filters``, ``meta``, ``anchors``). A fragment is gzip of
+    b"pagefind_dcd" + JSON. A page indexed twice fails the test."""
+    pages: dict[str, dict] = {}
+    for folder in pagefind_slices(site_dir).values():
+        for url, fragment in pagefind_pages_in(folder).items():
+            assert url not in pages, f"{url} is in two slices"
+            pages[url] = fragment
+    return pages
+
+
+def pagefind_pages_in(bundle: Path) -> dict[str, dict]:
+    """The pages of one Pagefind bundle (a slice): URL -> fragment."""
     import gzip
     import json
 
     pages = {}
-    for path in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         fragment = json.loads(data[len(b"pagefind_dcd"):])
         pages[fragment["url"].lstrip("/")] = fragment
     return pages
+
+
+def pagefind_slices(site_dir: Path) -> dict[str, Path]:
+    """The bundles of the search index's slices the site lists (name -> folder), in order."""
+    import json
+
+    listed = json.loads((site_dir / "pagefind" / "paperkb-slices.json").read_text(encoding="utf-8"))["slices"]
+    return {name: site_dir / "pagefind" / name for name in listed}
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:

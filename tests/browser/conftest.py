@@ -23,6 +23,7 @@ from ..conftest import REPO
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SEARCH_TIMEOUT_MS = 60_000  # the answer to a query (on a quiet machine: under a second)
 
 
 @pytest.fixture(scope="session")
@@ -48,10 +49,20 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class LocalServer(ThreadingHTTPServer):
+    """The site's server. socketserver listens with a backlog of 5: a page's burst of requests
+    (Chromium opens six connections at once, Pagefind fetches its index and ten fragments) can
+    fill it while this process waits for the CPU, and a connection the kernel drops is tried
+    again only after 1 s, 3 s, 7 s: a search then outlasts any wait under load."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @pytest.fixture(scope="session")
 def base_url(example_site) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(example_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = LocalServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -98,15 +109,28 @@ class Reader:
         return path
 
     def search(self, query: str):
-        """Type ``query`` into material's search box and return the result items."""
+        """Type ``query`` into material's search box and return the result items, once the
+        list answers this query (the panel marks it): Pagefind loads its index and fragments
+        first, which takes a while on a loaded machine, so the wait is for the answer, not a time."""
         page = self.page
         box = page.locator("input.md-search__input")
         box.click()
         box.fill(query)
         box.press("End")  # material reads the query on keyup; fill() alone sends none
+        wait_for_answer(page, query)
         items = page.locator(".md-search-result__item")
-        items.first.wait_for(state="visible", timeout=10_000)
+        items.first.wait_for(state="visible", timeout=SEARCH_TIMEOUT_MS)
         return items
+
+
+def wait_for_answer(page, query: str) -> None:
+    """Until the search list answers ``query`` (search-panel.js marks the query it answers), and
+    that answer is no failure (a request of Pagefind's that failed)."""
+    page.wait_for_function(
+        "(query) => document.querySelector('[data-md-component=search-result]')"
+        "?.getAttribute('data-pkb-answered') === query", arg=query, timeout=SEARCH_TIMEOUT_MS)
+    assert page.locator("[data-md-component=search-result][data-pkb-failed]").count() == 0, \
+        f"the search for {query!r} failed"
 
 
 def _open_reader(browser, base_url: str, color_scheme: str) -> Iterator[Reader]:

@@ -12,7 +12,7 @@ from http.server import ThreadingHTTPServer
 import pytest
 
 from ..conftest import build_site, note
-from .conftest import _QuietHandler
+from .conftest import LocalServer, _QuietHandler
 
 PHONE = {"width": 390, "height": 844}
 # the width the document may scroll to beyond the viewport (scroll bars, rounding)
@@ -121,7 +121,7 @@ def test_long_unbroken_words_wrap_inside_a_phones_table_cards(browser, tmp_path)
         "papers/short.md": note("A short one", year=2020, fields=["Vision"], problem="Short."),
     })
     assert built.ok, built.messages
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built.site_dir)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built.site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     context = browser.new_context(viewport=PHONE)
     try:

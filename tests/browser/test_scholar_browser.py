@@ -12,7 +12,7 @@ from paperkb.cli import main
 
 from ..conftest import build_site, write_tree
 from ..scholar_fake import MIPSPLAT, radiance_notes, scholar, waits  # noqa: F401 (fixtures)
-from .conftest import _open_reader, _QuietHandler
+from .conftest import LocalServer, _open_reader, _QuietHandler
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def frontier_reader(browser, tmp_path, scholar):
     assert main(["enrich", "--notes", str(tmp_path / "notes"), "-q"]) == 0
     built = build_site(tmp_path, {})
     assert built.ok
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built.site_dir)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built.site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield from _open_reader(browser, f"http://127.0.0.1:{server.server_address[1]}/", "light")

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from .conftest import SEARCH_TIMEOUT_MS, wait_for_answer
+
 RESNET = "Deep Residual Learning for Image Recognition"
 DQN = "Human-level control through deep reinforcement learning"
 RL_POST = "从 DQN 到 RLHF：深度强化学习的一条阅读路线"
@@ -30,7 +32,7 @@ def _choose(reader, facet: str, value: str | None) -> None:
 def _wait_for_titles(reader, check) -> list[str]:
     reader.page.wait_for_function(
         "([check]) => { const t = [...document.querySelectorAll('.md-search-result__item h1')].map(e => e.innerText);"
-        " return t.length > 0 && new Function('t', check)(t); }", arg=[check], timeout=10_000)
+        " return t.length > 0 && new Function('t', check)(t); }", arg=[check], timeout=SEARCH_TIMEOUT_MS)
     return _titles(reader)
 
 
@@ -84,7 +86,8 @@ def test_keyboard_shortcut_opens_search_and_enter_opens_the_first_hit(reader):
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
     page.keyboard.type("residual", delay=20)  # material reads the box on keyup
-    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+    wait_for_answer(page, "residual")  # (not an answer to "resid", typed on the way)
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=SEARCH_TIMEOUT_MS)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"papers/he2016resnet/\?h=residual"))
     _clean(reader)
@@ -101,7 +104,8 @@ def test_search_panel_screenshots(browser, base_url, width, scheme):
         box = page.locator("input.md-search__input")
         box.fill("diffusion")
         box.press("End")
-        page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+        wait_for_answer(page, "diffusion")
+        page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=SEARCH_TIMEOUT_MS)
         page.locator("[data-pkb-search-filters] summary").click()
         page.locator("select[data-facet=year]").wait_for(state="visible")
         from .conftest import ARTIFACTS
@@ -112,3 +116,32 @@ def test_search_panel_screenshots(browser, base_url, width, scheme):
         assert box_right <= width + 1
     finally:
         context.close()
+
+
+def test_a_failed_index_load_is_named_and_the_next_query_loads_it_again(reader):
+    """A request of Pagefind's that fails (a dropped connection on a loaded machine or a flaky
+    network) fails that search, marked as such, and no longer every later search of the page."""
+    failed: list[str] = []
+    network_down = [True]
+
+    def drop_while_down(route) -> None:
+        if network_down[0]:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    reader.page.route("**/pagefind/**/pagefind.js", drop_while_down)
+    reader.open()
+    page = reader.page
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("residual")
+    box.press("End")
+    page.wait_for_function("document.querySelector('[data-md-component=search-result][data-pkb-answered=residual]')"
+                           "?.hasAttribute('data-pkb-failed')", timeout=SEARCH_TIMEOUT_MS)
+    assert failed and page.locator(".md-search-result__item").count() == 0
+    network_down[0] = False
+    items = reader.search("residual network")  # the next query loads Pagefind again
+    assert RESNET in items.locator("h1").all_inner_texts()
+    assert reader.remote_requests == []

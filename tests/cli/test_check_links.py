@@ -91,7 +91,10 @@ VAULT = {
     "Concepts/register.md": "# Register\n\nA word of storage.\n",
     "Compiler/assembly.md": "# Assembly\n\nRegisters: [[register]] and ![[register]].\n\n"
                             "Unwritten yet: [[calling convention]].\n\n![[stack frame]]\n\n"
-                            "A figure ![[frame.png]] and the paper [[sysv-abi.pdf]].\n\n`[[in code]]`\n",
+                            "A figure ![[frame.png]] and the paper [[sysv-abi.pdf]].\n\n`[[in code]]`\n\n"
+                            "![[register#Calling]]\n",
+    "Concepts/loop-a.md": "# Loop A\n\n![[loop-b]]\n",
+    "Concepts/loop-b.md": "# Loop B\n\n![[loop-a]]\n",
     "attachments/frame.png": b"\x89PNG\r\n\x1a\n",
     "papers/a2020.md": note("A", "Cites [[b2019]] and [[nobody2000]].\n", year=2020),
     "papers/b2019.md": note("B", year=2019),
@@ -100,7 +103,7 @@ VAULT = {
 
 def test_check_reports_the_wikilinks_of_plain_pages_as_the_build_does(tmp_path, capsys):
     """A vault's pages that are no paper notes: `check` passed their [[...]] that name nothing, which
-    the build warned about (and `--strict` failed on)."""
+    the build warned about (and `--strict` failed on); embeds of sections that are not there, loops."""
     site = build_site(tmp_path, VAULT, strict=True)
     assert not site.ok
     built = sorted(re.sub(r"^WARNING: notes/", "", m) for m in site.warnings())
@@ -111,5 +114,11 @@ def test_check_reports_the_wikilinks_of_plain_pages_as_the_build_does(tmp_path, 
         "Compiler/assembly.md:5: unknown citation 'calling convention' in wikilink [[calling convention]]",
         "Compiler/assembly.md:7: unknown note 'stack frame' in embed ![[...]]",
         "Compiler/assembly.md:9: attachment 'sysv-abi.pdf' is not in the notes folder",
+        "Compiler/assembly.md:13: no heading 'Calling' in Concepts/register.md (its headings: Register); "
+        "the embed links the page instead",
+        "Concepts/loop-a.md:3: ![[loop-b]] embeds this page in itself (loop-a.md → loop-b.md → loop-a.md); "
+        "a link stands there instead",
+        "Concepts/loop-b.md:3: ![[loop-a]] embeds this page in itself (loop-b.md → loop-a.md → loop-b.md); "
+        "a link stands there instead",
         "papers/a2020.md:6: unknown citation 'nobody2000' in wikilink [[nobody2000]]",
     ])

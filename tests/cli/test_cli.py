@@ -35,13 +35,13 @@ def test_check_text_reports_warnings_and_exits_zero(notes_dir, tmp_path):
 
 
 def test_check_exits_one_on_errors_and_json_format(notes_dir, tmp_path, capsys):
-    (notes_dir / "papers" / "bad.md").write_text("---\ntitle: Bad\ntype: applicaton\n---\n", encoding="utf-8")
+    (notes_dir / "papers" / "bad.md").write_text("---\ntitle: Bad\nlevel: deepest\n---\n", encoding="utf-8")
     assert main(["check", str(notes_dir), "--format", "json"]) == 1
     problems = json.loads(capsys.readouterr().out)
     assert {"path", "line", "severity", "message"} <= set(problems[0])
     bad = [p for p in problems if p["path"].endswith("bad.md")]
     assert bad == [{"path": bad[0]["path"], "line": 3, "severity": "error",
-                    "message": "'type' is 'applicaton'; allowed values: application, dataset, analysis, survey"}]
+                    "message": "'level' is 'deepest'; allowed values: skim, browse, deep"}]
 
 
 def test_check_lists_citation_cycles_as_warnings(tmp_path, capsys):

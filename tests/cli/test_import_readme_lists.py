@@ -55,7 +55,7 @@ def test_a_readme_without_papers_fails_loudly(tmp_path, capsys):
     assert main(["import", "readme", str(readme), "--notes", str(notes)]) == 1
     captured = capsys.readouterr()
     assert "LINKS.md:1: warning: no paper entries found in this README: looked for '### 2022 - [Title](url)' " \
-           "headings, Markdown tables with a Title or Paper column, and list items" in captured.out
+           "headings, Markdown or HTML (<table>) tables with a Title or Paper column, and list items" in captured.out
     assert "LINKS.md: no paper entries found, nothing imported" in captured.err
     assert list(notes.rglob("*")) == []
 

@@ -19,6 +19,11 @@ from paperkb.core.display_math import normalise_display_math
     ("text\n$$\na \\\\\n   \nb\n$$", "text\n\n$$\na \\\\\nb\n$$"),  # a blank spacer row inside (Typora)
     ("  Friis:\n  $$\n  P = 1\n  $$\n  more", "  Friis:\n\n$$\nP = 1\n$$\n\n  more"),  # indented text, no list
     ("1. $$\n   a = b\n   $$\n2. $$\n   c\n   $$", "1. $$\n    a = b\n    $$\n2. $$\n    c\n    $$"),  # the item's text
+    # in a quote (a callout's body) as Obsidian vaults write them: two spaces after `>`, a
+    # formula right under a code block of the quote, a quote indented under a list item
+    (">  Text\n>  $$\n>  x\n>  $$", ">  Text\n>\n> $$\n> x\n> $$"),
+    ("> ```py\n> a = 1\n> ```\n> $$\n> x\n> $$", "> ```py\n> a = 1\n> ```\n>\n> $$\n> x\n> $$"),
+    ("- item\n    > Text\n    > $$\n    > x\n    > $$", "- item\n    > Text\n    >\n    > $$\n    > x\n    > $$"),
 ])
 def test_blocks_get_blank_lines_and_list_indentation(written, read):
     assert normalise_display_math(written) == read
@@ -29,6 +34,7 @@ def test_blocks_get_blank_lines_and_list_indentation(written, read):
     "```\ntext\n$$\nx\n$$\n```",                 # code
     "```\n\t$$\n\tx\n\t$$\n```",                 # code indented with tabs keeps its tabs
     "```\n> $$\n> x\n> $$\n```",                  # a quote in code
+    "para\n\n    > $$\n    > x\n    > $$",      # an indented code block that looks like a quote
     "para\n$$\nx\n\ny $$",                        # blank line and no `$$` line closing: text
     "Price $$ 5 and\n\nnothing closes it",        # no closing `$$` before a blank line
     "inline $x$ only",

@@ -62,7 +62,6 @@ def test_cites_must_be_a_list(tmp_path):
 @pytest.mark.parametrize(
     "key, value, allowed",
     [
-        ("type", "method", "application, dataset, analysis, survey"),
         ("level", "thorough", "skim, browse, deep"),
         ("relation", "cousin", "peer, upstream"),
     ],
@@ -70,6 +69,59 @@ def test_cites_must_be_a_list(tmp_path):
 def test_enum_values_list_the_allowed_values(tmp_path, key, value, allowed):
     library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nyear: 2020\n{key}: {value}\n---\n"})
     assert messages(library) == [f"notes/papers/x.md:4: '{key}' is '{value}'; allowed values: {allowed}"]
+
+
+TYPE_HINT = ("one of paperkb's types (application, dataset, analysis, survey), a publication type (journalArticle, "
+             "conferencePaper, book, ...) or literature-note")
+
+
+def test_unknown_type_on_a_paper_note_is_a_warning_and_the_note_is_kept(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\nyear: 2020\ntype: method\n---\n"})
+    assert messages(library) == [f"notes/papers/x.md:4: 'type' is 'method', not {TYPE_HINT}; the note is "
+                                 "published without a type (its card shows 'method')"]
+    assert [p.severity for p in library.problems] == [Severity.WARNING]
+    note = library.notes["x"]
+    assert note.type is None and note.extra == {"type": "method"}
+
+
+def test_misspelt_type_is_a_warning_with_the_type_meant(tmp_path):
+    library = load(tmp_path, {"papers/x.md": "---\ntitle: X\ntype: applicaton\n---\n"})
+    assert messages(library) == [f"notes/papers/x.md:3: 'type' is 'applicaton': did you mean 'application'? It should "
+                                 f"be {TYPE_HINT}; the note is published without a type"]
+    assert library.notes["x"].type is None and library.notes["x"].extra == {}
+
+
+@pytest.mark.parametrize("front_matter", [
+    "type: moc\ntitle: Diffusion MOC\ntags: [moc]\nstatus: evergreen",  # a map of content
+    "type: topic\naliases: [Diffusion]",
+    "type: \"[[Area]]\"\ncreated: 2024-01-02",  # Obsidian properties link their kind
+    "type: [area, hub]",
+    "type: event\ntitle: Lab meeting",  # an item type that is also a common word
+    "title: Admonition\ntype: [[Tool]]\nauthors:\nsummary:",  # a template's paper fields left empty
+])
+def test_a_vaults_own_kind_of_page_stays_a_plain_page(tmp_path, front_matter):
+    library = load(tmp_path, {"topics/diffusion.md": f"---\n{front_matter}\n---\n# Diffusion\n"})
+    assert library.problems == [] and library.notes == {}
+    assert library.page_named("diffusion") == "topics/diffusion.md"  # still a page: [[diffusion]] finds it
+
+
+@pytest.mark.parametrize("front_matter, paper_type, extra", [
+    ("type: Survey", "survey", {}),
+    ("type: literature-note\nauthor: A. Writer\nsource_url: https://example.org/talk", None, {}),
+    ("type: \"[[Literature Note]]\"", None, {}),
+    ("type: 论文笔记", None, {}),
+    ("type: [[Literature]]", None, {}),  # an Obsidian link left unquoted: YAML reads a list in a list
+    ("type:\n  - \"[[Literature]]\"\n  - \"[[Tool]]\"", None, {}),  # several: the one naming a note
+    ("type: conferencePaper", None, {"item_type": "conferencePaper"}),
+    ("type: preprint", None, {"item_type": "preprint"}),
+    ("type: post\nauthors: [A. Writer]", None, {"item_type": "post"}),  # a common word, on a paper note
+    ("type: topic\ncitekey: writer2020", None, {"type": "topic"}),
+])
+def test_types_that_make_a_paper_note(tmp_path, front_matter, paper_type, extra):
+    library = load(tmp_path, {"papers/x.md": f"---\n{front_matter}\n---\n# A paper\n"})
+    assert [p.severity for p in library.problems] == ([Severity.WARNING] if "type" in extra else [])
+    (note,) = library.notes.values()
+    assert note.type == paper_type and {k: note.extra[k] for k in ("type", "item_type") if k in note.extra} == extra
 
 
 def test_level_accepts_deep_read_spelling(tmp_path):
@@ -184,12 +236,15 @@ def test_front_matter_that_is_not_closed_or_starts_late_is_an_error_not_a_crash(
         "papers/late.md": "\n\n---\ntitle: Late\n---\nBody\n",
         "papers/only-dashes.md": "---\n",  # what an editor holds a moment after typing '---'
         "papers/rule.md": "---\n\nA page that opens with a horizontal rule.\n",
+        "papers/pandoc.md": "---\ntitle: \"Example PDF\"\nauthor: [Author]\n...\n\n# Body\n",  # pandoc's closing line
         "papers/good.md": GOOD,
     })
     assert list(library.notes) == ["good"]
     assert messages(library) == [
         "notes/papers/late.md:3: front-matter must start on the first line: remove the blank lines above '---'",
         "notes/papers/open.md:1: front-matter is not closed: add a line '---' after its last key",
+        "notes/papers/pandoc.md:4: front-matter ends with pandoc's '...' line, which MkDocs does not read: "
+        "write '---' there",
     ]
 
 
@@ -200,6 +255,15 @@ def test_yaml_errors_point_at_the_offending_line(tmp_path):
     assert found["tab.md"][0] == 3 and "tab character" in found["tab.md"][1]
     assert "starts on line 2" in found["tab.md"][1]
     assert found["quote.md"][0] == 2  # an unclosed quote is found where it opens
+
+
+def test_a_templates_placeholder_in_yaml_gets_a_hint(tmp_path):
+    """An Obsidian / Templater template in the notes folder: `title: {{title}}` is no YAML string."""
+    library = load(tmp_path, {"templates/Literature.md": "---\ntitle: {{title}}\nyear: 2020\n---\n"})
+    (problem,) = library.problems
+    assert problem.line == 2 and problem.message.endswith(
+        "; '{{title}}' is a template's placeholder, which YAML reads as a mapping: quote it (\"{{title}}\"), "
+        "or move the templates out of the notes folder")
 
 
 @pytest.mark.parametrize("value, message", [("yes", "'title' must be a string, got a boolean"),
@@ -271,3 +335,20 @@ def test_yaml_mistakes_get_a_hint(tmp_path):
         "the next token); YAML does not allow tabs: indent with spaces",
     ]
     assert library.notes["folded"].insights[0].text == "Scaling works - but data runs out"  # a warning, kept
+
+
+@pytest.mark.parametrize("front_matter, authors", [
+    ("authors:\n  - [[Jocelyne Piret]]\n  - [[Guy Boivin]]", ["Jocelyne Piret", "Guy Boivin"]),  # unquoted links
+    ("authors:\n  - [[Katherine Eaton\\|Eaton, K.]]", ["Eaton, K."]),  # YAML split `[[a\\|b, c]]` at the comma
+    ("authors:\n  - \"[[Leo Featherstone|L. Featherstone]]\"", ["L. Featherstone"]),
+    ("authors:\n  - name: [ [ Katherine Eaton ] ]\n    orcid: 0000-0001-6862-7756\n  - name: Hendrik Poinar",
+     ["Katherine Eaton", "Hendrik Poinar"]),  # pandoc's and Quarto's author records
+])
+def test_authors_written_as_obsidian_links_or_author_records(tmp_path, front_matter, authors):
+    library = load(tmp_path, {"papers/x.md": f"---\ntitle: X\nyear: 2021\n{front_matter}\n---\n"})
+    assert library.problems == [] and library.notes["x"].authors == authors
+
+
+def test_the_bibtex_key_seldon_writes_keys_the_note(tmp_path):
+    library = load(tmp_path, {"lit/@piret2021Pandemics.md": "---\ntitle: P\nbibtex: \"piret2021Pandemics\"\n---\n"})
+    assert list(library.notes) == ["piret2021Pandemics"]

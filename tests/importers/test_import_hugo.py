@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from paperkb.cli import main
@@ -49,6 +50,26 @@ int block = sqrt(n);  // {{< not a shortcode >}}
 ```
 {{< /admonition >}}
 """,
+    # a blog's own box shortcodes (its theme's layouts/shortcodes/fold.html, question.html)
+    "content/post/CF484E.md": """\
+---
+title: "CF484E Sign on Fence"
+date: 2020-04-20 16:03:21
+tags: [整体二分, 主席树]
+---
+
+{{% question %}}
+长度为 $n$ 的序列，$m$ 次询问区间 $[l, r]$ 中长度为 $w$ 的子区间最小值的最大值。
+
+{{% img problem jpg %}}
+{{% /question %}}
+
+{{% fold "整体二分 O((n+m)log^2n)" %}}
+```cpp
+solve(l, r, queries);  // {{% not a shortcode %}}
+```
+{{% /fold %}}
+""",
     "content/post/draft-notes.md": '+++\ntitle = "Unfinished"\ndate = 2021-03-04\ndraft = true\n+++\nNot yet.\n',
     "content/post/broken.md": '+++\ntitle = "Broken"\ndate = 2021-03-04\ntags = ["a", \n+++\nbody\n',
     "content/post/yaml-post.md": "---\ntitle: A YAML post on a Hugo site\ndate: 2018-05-06T08:00:00+08:00\n"
@@ -63,7 +84,7 @@ def test_hugo_posts_are_imported(tmp_path):
                           project_root=tmp_path)
     by_name = {p.name: p for p in report.posts}
     # content/ is where the posts are: the archetype (a template) is no post
-    assert sorted(by_name) == ["draft-notes.md", "yaml-post.md", "莫队算法详解.md"]
+    assert sorted(by_name) == ["CF484E.md", "draft-notes.md", "yaml-post.md", "莫队算法详解.md"]
     assert {p.generator for p in report.posts} == {"hugo"}
 
     post = parse_front_matter((notes / "blog" / "posts" / "莫队算法详解.md").read_text(encoding="utf-8"))
@@ -88,6 +109,9 @@ def test_hugo_posts_are_imported(tmp_path):
     assert "Hugo shortcode '{{< figure src=\"/img/mo.png\" title=\"Pointer moves\" >}}'" \
         in problems[("莫队算法详解.md", 19)]
     assert not any("admonition" in m or "not a shortcode" in m for m in problems.values()), problems
+    # a shortcode inside a box is still named, at its line (the box's own lines are not)
+    assert [(line, m.split(" is kept")[0]) for (name, line), m in problems.items() if name == "CF484E.md"] == [
+        (10, "Hugo shortcode '{{% img problem jpg %}}'")]
 
 
 def test_imported_hugo_blog_builds(tmp_path, capsys):
@@ -103,3 +127,30 @@ def test_imported_hugo_blog_builds(tmp_path, capsys):
     details = post[post.index('<details class="tip">'):post.index("</details>")]
     assert "参考代码" in details and "sqrt" in details and "<code" in details
     assert "Unfinished" not in site.all_text()  # the draft
+    # the blog's own boxes: {{% question %}} an admonition, {{% fold "Title" %}} a folded one
+    fence = site.html("blog/2020/04/20/cf484e-sign-on-fence/")
+    assert '<div class="admonition question">' in fence and "子区间最小值的最大值" in fence
+    fold = fence[fence.index('<details class="note">'):]
+    assert "<summary>整体二分 O((n+m)log^2n)</summary>" in fold and "solve" in fold[:fold.index("</details>")]
+    assert re.findall(r"\{\{%[^}]*%\}\}", fence) == ["{{% img problem jpg %}}", "{{% not a shortcode %}}"]  # (warned)
+
+
+def test_a_box_title_holding_markup_stays_the_boxs_title_text(tmp_path):
+    """A fold's or notice's title with markup in it (an end tag, a handler) is the title's text
+    on the site: it neither runs nor closes the box's summary early."""
+    write_tree(tmp_path / "src", {
+        "config.toml": 'title = "Blog"\n',
+        "content/post/boxes.md": '---\ntitle: "Boxes"\ndate: 2020-04-20 16:03:21\n---\n\n'
+                                 '{{% fold "a </summary></details> b <img src=x onerror=alert(1)>" %}}\nFOLDED\n{{% /fold %}}\n\n'
+                                 '{{< admonition tip "</p><script>alert(2)</script>" >}}\nTIP\n{{< /admonition >}}\n',
+    })
+    (tmp_path / "notes" / "blog").mkdir(parents=True)
+    (tmp_path / "notes" / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    assert main(["import", "posts", str(tmp_path / "src"), "--notes", str(tmp_path / "notes"), "--from", "hugo"]) == 0
+    site = build_site(tmp_path, {}, plugins=["blog", "tags", "paperkb"])
+    assert site.ok, site.messages
+    post = site.html("blog/2020/04/20/boxes/")
+    article = post[post.index("<article"):post.index("</article>")]
+    assert "<summary>a &lt;/summary&gt;&lt;/details&gt; b &lt;img src=x onerror=alert(1)&gt;</summary>" in article
+    assert "<script>" not in article and "&lt;/p&gt;&lt;script&gt;alert(2)&lt;/script&gt;</summary>" in article
+    assert article.count("<details") == article.count("</details>") == 2

@@ -263,7 +263,7 @@ def test_a_readme_without_entries_says_so_and_keeps_the_last_layout(imported, tm
     assert report.notes == [] and report.state == []
     [problem] = report.problems
     assert str(problem).startswith("links.md:1: warning: no paper entries found in this README: looked for "
-                                   "'### 2022 - [Title](url)' headings, Markdown tables with a Title or Paper column")
+                                   "'### 2022 - [Title](url)' headings, Markdown or HTML (<table>) tables with a Title or Paper column")
     assert (notes / ".paperkb" / "readme-layout.yml").read_bytes() == layout
 
 
@@ -437,3 +437,88 @@ def test_a_title_of_one_endless_word_still_fits_a_file_name(tmp_path):
     assert len(keys[0]) <= 100 and re.fullmatch(r"x+-[0-9a-f]{8}", keys[0]) and keys[1] == "short"
     assert all(p.result and p.result.path.is_file() for p in report.notes)
     assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
+
+
+# -- HTML tables and setext headings ---------------------------------------------------------------
+HTML_FIXTURE = Path(__file__).parent / "fixtures" / "import_readme" / "awesome-html-tables.md"
+
+
+@pytest.fixture
+def imported_html(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    return notes, import_readme(HTML_FIXTURE, notes_dir=notes, project_root=tmp_path)
+
+
+def test_html_tables_under_setext_sections_are_read_row_by_row(imported_html):
+    """Awesome lists laid out as ``<table>``s (a row per line, or a cell per line) under
+    ``Section`` / ``-------`` headings: each row is a note, the table of badges is not."""
+    notes, report = imported_html
+    assert [(p.entry.line, p.entry.kind) for p in report.notes] == [
+        (27, "html-row"), (33, "html-row"), (42, "html-row"), (56, "html-row"), (57, "html-row"), (58, "html-row")]
+    assert report.count_line is not None and report.count_line.count == 6
+    assert [(p.line, p.message.split(";")[0]) for p in report.problems] == [
+        (58, "active HTML <script> (it could run code on the site)")]
+    library = load_library(notes)
+    longformer = library.get("longformer-the-long-document-transformer")
+    assert longformer.title == "Longformer: The Long-Document Transformer"
+    assert (longformer.year, longformer.venue, longformer.fields) == (2020, "arXiv", ["Sparse Attention"])
+    assert longformer.links == {"paper": "https://arxiv.org/abs/2004.05150", "code": "https://github.com/allenai/longformer"}
+    assert longformer.arxiv == "2004.05150"
+    rnn = library.get("transformers-are-rnns-fast-autoregressive-transformers")
+    assert (rnn.year, rnn.venue, rnn.fields) == (2020, "ICML", ["Linear Attention"])
+    assert "Kernel feature maps & causal prefix sums" in rnn.body  # the entity read as text
+    rfa = library.get("random-feature-attention")
+    assert rfa.links["paper"] == "https://openreview.net/forum?id=QtTKTdVrFBB&noteId=1"
+    assert "<script>" not in rfa.body
+    assert not any(n.fields == ["License"] for n in library)
+
+
+def test_html_tables_go_back_as_written_with_edits_in_place(imported_html):
+    notes, _ = imported_html
+    source = HTML_FIXTURE.read_text(encoding="utf-8")
+    assert normalise(export_readme(load_library(notes), load_state(notes))) == normalise(source)
+    papers = notes / "papers"
+    performer = papers / "rethinking-attention-with-performers.md"
+    performer.write_text(performer.read_text(encoding="utf-8").replace(
+        "title: Rethinking Attention with Performers", "title: Rethinking Attention with Performers (FAVOR+)"),
+        encoding="utf-8")
+    (papers / "linformer.md").write_text(note("Linformer: Self-Attention with Linear Complexity & <Low> Rank",
+                                              year=2020, field="Linear Attention",
+                                              links={"paper": "https://arxiv.org/abs/2006.04768"}), encoding="utf-8")
+    lines = export_readme(load_library(notes), load_state(notes)).split("\n")
+    assert '<tr><td><a href="https://arxiv.org/abs/2009.14794">Rethinking Attention with Performers (FAVOR+)</a></td>' \
+           "<td>ICLR 2021</td><td>FAVOR+ random features</td></tr>" in lines
+    new_row = ('<tr><td><a href="https://arxiv.org/abs/2006.04768">Linformer: Self-Attention with Linear Complexity '
+               '&amp; &lt;Low&gt; Rank</a></td><td></td><td></td></tr>')
+    assert new_row in lines and lines.index(new_row) < lines.index("</table>", lines.index(new_row))
+
+
+def test_setext_headings_are_the_title_and_sections():
+    text = textwrap.dedent("""\
+        My Reading List
+        ===============
+
+        Papers I read, by topic.
+
+        Language Models
+        ---------------
+
+        - [Attention Is All You Need](https://arxiv.org/abs/1706.03762) - NeurIPS 2017
+
+        Vision
+        ------
+        * **Deep Residual Learning for Image Recognition**. Kaiming He. *CVPR 2016*. [[paper](https://arxiv.org/abs/1512.03385)]
+
+        ```
+        Not a heading
+        -------------
+        ```
+        """)
+    doc = parse_readme(text, ProblemLog("README.md"))
+    assert doc.intro[:2] == ["My Reading List", "==============="]
+    assert [(s.name, s.head[:2], [e.heading.title for e in s.entries]) for s in doc.sections] == [
+        ("Language Models", ["Language Models", "---------------"], ["Attention Is All You Need"]),
+        ("Vision", ["Vision", "------"], ["Deep Residual Learning for Image Recognition"]),
+    ]
+    assert [e.field for e in doc.entries] == ["Language Models", "Vision"]

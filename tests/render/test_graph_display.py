@@ -3,20 +3,24 @@ the SVG disk cache, escaping of hostile titles, drafts nowhere."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+import zlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from paperkb.core.cache_file import read_signed_cache_file
 from paperkb.core.urls import SiteUrls
 from paperkb.render.graph_dot import (
-    BACKSLASH_STAND_IN, GraphEdge, GraphNode, GraphView, dot_text, relative_url, to_dot, wrap_label,
+    GraphEdge, GraphNode, GraphView, GraphViews, diagram_source, layout_dot, relative_url, wrap_label,
 )
 from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_renderer import GraphRenderer
-from paperkb.render.graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_dot, render_svg
+from paperkb.render.graph_svg import (GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_source,
+                                       render_svg)
 
 from ..conftest import build_site, note
 
@@ -68,6 +72,16 @@ def section(html: str, heading_id: str) -> str:
     start = html.index(f'id="{heading_id}"')
     end = html.find("<h2", start + 10)
     return html[start:end if end != -1 else len(html)]
+
+
+def tiny(i: int, title: str = "A") -> str:
+    """The source of a small diagram (two notes, one citation), different for each ``i``."""
+    nodes = [GraphNode(f"a{i}", title, 2020, None, f"papers/a{i}.md", 0),
+             GraphNode(f"b{i}", f"B {i}", 2021, None, f"papers/b{i}.md", 1)]
+    return diagram_source(GraphView("t", nodes, [GraphEdge(f"b{i}", f"a{i}", "related")], 2, 1), SiteUrls(), f"papers/a{i}.md")
+
+
+BROKEN = "not a diagram"
 
 
 def svgs(html: str) -> list[ET.Element]:
@@ -182,20 +196,31 @@ def test_hostile_title_is_escaped_in_lists_dot_and_svg(site):
             label = " ".join(t.text or "" for g in svg.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None
                              and g.find(f"{SVG}title").text.startswith("A \"quoted\"") for t in g.iter(f"{SVG}text"))
             assert label.startswith('A "quoted" <b>&{x}\\n'), label  # literal backslash-n, not a line break
-            assert BACKSLASH_STAND_IN not in ET.tostring(svg, encoding="unicode")
     # Escaped as text in the hostile note's own page (card title and lists).
     assert "A &#34;quoted&#34; &lt;b&gt;&amp;{x}" in site.html("papers/hostile/") or \
         "A &quot;quoted&quot; &lt;b&gt;&amp;{x}" in site.html("papers/hostile/")
 
 
-def test_dot_escaping_of_labels():
-    assert dot_text('a "b" <c> & {d}\n\\N') == f"a &quot;b&quot; &lt;c&gt; &amp; {{d}} {BACKSLASH_STAND_IN}N"
-    node = GraphNode("k1", HOSTILE, 2020, None, "papers/k1.md", 0)
-    dot = to_dot(GraphView("t", [node], [], 1, 0), SiteUrls(), "papers/k1.md")
-    assert "\\N" not in dot and "<" not in dot.split("URL")[0].split('label="')[1]
-    svg = ET.fromstring(render_svg(dot, 'label with "quotes" & <tags>'))
+def test_note_text_never_reaches_graphviz_and_is_escaped_in_the_svg():
+    import json
+
+    node = GraphNode('k"1', HOSTILE, 2020, None, "papers/k1.md", 0)
+    other = GraphNode("k2", "Other <i>", 2021, None, "papers/k2.md", 1)
+    source = diagram_source(GraphView("t", [node, other], [GraphEdge("k2", 'k"1', "related")], 2, 1),
+                            SiteUrls(), "papers/k1.md")
+    dot = layout_dot(json.loads(source))
+    # Graphviz sees numbered boxes of a measured size, no title, key or link of a note.
+    assert 'label=""' in dot and not any(text in dot for text in ("quoted", "script", "\\N", "Other", "k1", "k2", "<", "&"))
+    raw = render_svg(source, 'label with "quotes" & <tags>')
+    assert "<script" not in raw and "<b>" not in raw and "<i>" not in raw
+    svg = ET.fromstring(raw)
     assert svg.get("aria-label") == 'label with "quotes" & <tags>'
-    assert set(node_links(svg).values()) == {f"{HOSTILE_SHOWN} (2020)"}
+    assert set(node_links(svg).values()) == {f"{HOSTILE_SHOWN} (2020)", "Other <i> (2021)"}
+    keys = {g.get("data-pkb-key") for g in svg.iter(f"{SVG}g") if "pkb-node" in g.get("class", "")}
+    ends = {(g.get("data-pkb-from"), g.get("data-pkb-to")) for g in svg.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "")}
+    assert keys == {'k"1', "k2"} and ends == {("k2", 'k"1')}
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "Other <i>" in texts and any(t.startswith('A "quoted" <b>&{x}\\n') for t in texts)
 
 
 def test_control_characters_and_huge_titles_still_draw(tmp_path):
@@ -204,8 +229,8 @@ def test_control_characters_and_huge_titles_still_draw(tmp_path):
     huge = "word " * 5000
     nodes = [GraphNode("k1", control, 2020, None, "papers/k1.md", 0),
              GraphNode("k2", huge, 2021, None, "papers/k2.md", 0)]
-    dot = to_dot(GraphView("k1", nodes, [GraphEdge("k2", "k1", "related")], 2, 0), SiteUrls(), "papers/k1.md")
-    svg = ET.fromstring(render_svg(dot, aria_label(GraphView("k1", nodes, [], 2, 0), control)))
+    source = diagram_source(GraphView("k1", nodes, [GraphEdge("k2", "k1", "related")], 2, 0), SiteUrls(), "papers/k1.md")
+    svg = ET.fromstring(render_svg(source, aria_label(GraphView("k1", nodes, [], 2, 0), control)))
     tooltips = sorted(node_links(svg).values(), key=len)
     assert tooltips[0] == "Ctl char (2020)"
     assert tooltips[1].endswith("… (2021)") and len(tooltips[1]) < 400
@@ -259,9 +284,12 @@ def test_field_colours_css_is_generated_and_linked(site):
 def test_diagram_layout_runs_left_to_right_by_year():
     nodes = [GraphNode("old", "Old", 2010, None, "papers/old.md", 1),
              GraphNode("new", "New", 2020, None, "papers/new.md", 0)]
-    dot = to_dot(GraphView("t", nodes, [GraphEdge("new", "old", "builds-on")], 2, 1), SiteUrls(), "papers/new.md")
+    import json
+
+    source = diagram_source(GraphView("t", nodes, [GraphEdge("new", "old", "builds-on")], 2, 1), SiteUrls(), "papers/new.md")
+    dot = layout_dot(json.loads(source))
     assert "rankdir=LR" in dot and "rank=same" in dot
-    svg = ET.fromstring(render_svg(dot, "x"))
+    svg = ET.fromstring(render_svg(source, "x"))
     xs = {}
     for group in svg.iter(f"{SVG}g"):
         title = group.find(f"{SVG}title")
@@ -309,9 +337,39 @@ def test_disk_cache_second_build_renders_nothing_and_a_change_renders_only_affec
     assert len(new) == 6, sorted(new)
 
 
+def test_a_rebuild_over_the_same_citation_graph_takes_the_last_builds_diagram_plans(tmp_path, monkeypatch):
+    files = kb()
+    first = build_site(tmp_path, files)
+    plan_file = tmp_path / ".paperkb-cache" / "graphs" / "plans" / "note-diagrams.json.z"
+    assert plan_file.is_file()
+    keys = ("attn", "ddpm", "fid", "resnet", "gpt3", "vit", "imagenet", "bert")
+    shown = {k: diagram_key(first, f"papers/{k}/") for k in keys}
+    planned: list[str] = []
+    local = GraphViews.local
+    monkeypatch.setattr(GraphViews, "local", lambda self, key, *a, **kw: planned.append(key) or local(self, key, *a, **kw))
+
+    files["papers/attn.md"] += "\nA sentence more: the text changed, the citation graph did not.\n"
+    second = build_site(tmp_path, files)
+    assert second.ok and planned == []  # every note diagram's plan taken from the first build
+    assert {k: diagram_key(second, f"papers/{k}/") for k in keys} == shown
+    assert second.html("papers/gpt3/") == first.html("papers/gpt3/")
+
+    svg_key = json.loads(zlib.decompress(read_signed_cache_file(plan_file, "diagram-plans")))["plans"]["papers/ddpm.md"][0]
+    (tmp_path / ".paperkb-cache" / "graphs" / svg_key[:2] / f"{svg_key}.svg").unlink()  # a cleaned cache
+    third = build_site(tmp_path, files)
+    assert planned == ["ddpm"]  # planned (and drawn) again, alone
+    assert diagram_key(third, "papers/ddpm/") == shown["ddpm"]
+
+    planned.clear()
+    files["papers/fid.md"] = files["papers/fid.md"].replace("FID:", "FID (v2):")  # a title other diagrams show
+    fourth = build_site(tmp_path, files)
+    assert set(planned) >= set(keys)  # the citation graph changed: every diagram planned again
+    assert "FID (v2)" in diagram_key(fourth, "papers/ddpm/")
+
+
 def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=2)
-    dots = [f'digraph g {{ a{i} -> b{i} [class="pkb-edge"]; }}\n' for i in range(30)]
+    dots = [tiny(i) for i in range(30)]
     try:
         keys = [renderer.submit(d, f"diagram {i}") for i, d in enumerate(dots)]
         renderer.start()
@@ -341,8 +399,8 @@ def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_coul
 
     claims = Claims(multiprocessing.Lock(), multiprocessing.RawArray("B", 8))
     monkeypatch.setattr(diagram_workers, "_claims", claims)
-    dots = [f"digraph g {{ a{i} -> b{i}; }}\n" for i in range(3)] + ["digraph g { a -> ; }\n"]
-    items = [(i, f"{i}" * 64, pack_dot(dot), f"d{i}") for i, dot in enumerate(dots)]  # DOT travels packed
+    dots = [tiny(i) for i in range(3)] + [BROKEN]
+    items = [(i, f"{i}" * 64, pack_source(dot), f"d{i}") for i, dot in enumerate(dots)]  # sources travel packed
     claims.set(1, BUILD)  # the build took this one: a page needed it before the worker got there
     cache = SvgDiskCache(tmp_path / "cache")
     assert draw_batch(items, str(tmp_path / "cache")) == {}  # stored: the page reads it from disk
@@ -356,7 +414,7 @@ def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_coul
 
 def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
-    dot = 'digraph g { a -> b; }\n'
+    dot = tiny(0)
     renderer.begin_build()
     first = renderer.svg(renderer.submit(dot, "one"))
     assert renderer.stats.rendered == 1
@@ -371,7 +429,7 @@ def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
 
 
 def test_a_cached_svg_is_read_when_its_page_needs_it_not_when_planned(tmp_path):
-    dots = [f'digraph g {{ a{i} -> b{i}; }}\n' for i in range(3)]
+    dots = [tiny(i) for i in range(3)]
     first = GraphRenderer(tmp_path / "cache", workers=0)
     drawn = [first.svg(first.submit(d, f"d{i}")) for i, d in enumerate(dots)]
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
@@ -391,7 +449,7 @@ def test_a_cached_svg_is_read_when_its_page_needs_it_not_when_planned(tmp_path):
 
 def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
-    key = renderer.submit('digraph g { a -> b; }\n', "one")
+    key = renderer.submit(tiny(0), "one")
     drawn = renderer.svg(key)
     renderer.release(key)
     assert key not in renderer._memory
@@ -402,7 +460,7 @@ def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
     renderer.release(key)
     assert renderer.svg(key) == drawn_again
     memory_only = GraphRenderer(None, workers=0)
-    key = memory_only.submit('digraph g { c -> d; }\n', "two")
+    key = memory_only.submit(tiny(1), "two")
     memory_only.svg(key)
     memory_only.release(key)  # nothing on disk to come back from: it stays
     assert key in memory_only._memory
@@ -410,20 +468,20 @@ def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
 
 def test_a_diagram_that_fails_fails_on_every_page_and_an_unwritable_cache_is_no_error(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
-    key = renderer.submit("digraph g { a -> ; }\n", "broken")
+    key = renderer.submit(BROKEN, "broken")
     for _ in range(2):
         with pytest.raises(GraphRenderError):
             renderer.svg(key)
     (tmp_path / "readonly").write_text("a file where the cache folder should be", encoding="utf-8")
     blocked = GraphRenderer(tmp_path / "readonly", workers=0)
-    assert "<svg" in blocked.svg(blocked.submit("digraph g { a -> b; }\n", "fine"))
+    assert "<svg" in blocked.svg(blocked.submit(tiny(0), "fine"))
 
 
 def test_renderer_draws_in_process_what_no_worker_started_and_nothing_twice(tmp_path):
     from paperkb.render.diagram_workers import BUILD, STORED
 
     renderer = GraphRenderer(tmp_path / "cache", workers=1)
-    dots = [f'digraph g {{ n{i} [label="{i}"]; }}\n' for i in range(120)]
+    dots = [tiny(i) for i in range(120)]
     try:
         keys = [renderer.submit(d, str(i)) for i, d in enumerate(dots)]
         assert renderer._sent  # the first batches left while the rest was still being planned
@@ -577,9 +635,9 @@ def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
     from paperkb.core import user_key
     from paperkb.render import graph_renderer, graph_svg
 
-    dot, version = "digraph g { a -> b; }\n", graphviz_version()
+    dot, version = tiny(0), graphviz_version()
     plain = hashlib.sha256()
-    for part in (version, graph_svg.POSTPROCESS_VERSION, "l", dot):
+    for part in (version, graph_svg.SVG_VERSION, "l", dot):
         plain.update(part.encode() + b"\0")
     planted = SvgDiskCache(tmp_path / "cache")
     planted.put(plain.hexdigest(), "<svg><script>alert(1)</script></svg>")
@@ -646,9 +704,50 @@ def test_closing_the_renderer_stops_the_workers_batches_at_once(tmp_path):
     """A build that ends early (an error, Ctrl-C) does not wait for the workers to finish the
     diagrams they were sent: what no worker has started is left undrawn."""
     renderer = GraphRenderer(tmp_path / "cache", workers=1)
-    dots = [f'digraph g {{ n{i} -> m{i} -> o{i}; }}\n' for i in range(400)]
+    dots = [tiny(i) for i in range(400)]
     for i, dot in enumerate(dots):
         renderer.submit(dot, str(i))
     renderer.start()
     renderer.close()
     assert len(list((tmp_path / "cache").rglob("*.svg"))) < 24  # not even half of the batch under way
+
+
+def test_boxes_fit_their_text_and_arrowheads_touch_the_cited_note():
+    """Boxes are sized by Helvetica's widths (the font paperkb.css draws them in), text sits
+    inside its box, and each arrow's tip is on the cited note's box: Graphviz's coordinates
+    (y upwards, drawn in a flipped group) and the boxes' agree."""
+    from paperkb.render.text_metrics import text_width
+
+    nodes = [GraphNode("wide", "WWWWWWWWWWWWWWWWWWWW MMMMMMMMMMMMMMMM", 2010, None, "papers/wide.md", 1),
+             GraphNode("cjk", "注意力机制就是你所需要的一切", 2015, "视觉", "papers/cjk.md", 1),
+             GraphNode("thin", "iiii", 2016, None, "papers/thin.md", 1),
+             GraphNode("focus", "The focus note, drawn bold", 2020, None, "papers/focus.md", 0)]
+    edges = [GraphEdge("focus", "wide", "builds-on"), GraphEdge("focus", "cjk", "related"),
+             GraphEdge("thin", "wide", "baseline"), GraphEdge("focus", "thin", "background")]
+    svg = ET.fromstring(render_svg(diagram_source(GraphView("t", nodes, edges, 4, 4), SiteUrls(), "papers/focus.md"), "x"))
+    boxes = {}
+    for group in svg.iter(f"{SVG}g"):
+        if "pkb-node" not in group.get("class", "").split():
+            continue
+        rect = next(group.iter(f"{SVG}rect"))
+        x, y, w, h = (float(rect.get(a)) for a in ("x", "y", "width", "height"))
+        boxes[group.get("data-pkb-key")] = (x, y, w, h)
+        for text in group.iter(f"{SVG}text"):
+            size = float(text.get("font-size"))
+            assert w >= text_width(text.text, size) + 14, (text.text, w)
+            assert y < float(text.get("y")) < y + h and x < float(text.get("x")) < x + w
+    assert boxes["cjk"][2] > text_width("注意力机制", 10) > 45  # wide characters take a full em
+    assert boxes["thin"][2] == 54  # the minimum width
+    (flip,) = [g for g in svg.iter(f"{SVG}g") if g.get("transform")]
+    a, b, c, d, dx, top = (float(v) for v in flip.get("transform")[len("matrix("):-1].split())
+    assert (a, b, c, d, dx) == (1, 0, 0, -1, 4)
+    edge_groups = [g for g in flip.iter(f"{SVG}g") if "pkb-edge" in g.get("class", "").split()]
+    assert len(edge_groups) == 4
+    for group in edge_groups:
+        polygon = group.find(f"{SVG}polygon")
+        tip_x, tip_y = (float(v) for v in polygon.get("points").split()[1].split(","))
+        tip_x, tip_y = tip_x + dx, top - tip_y
+        x, y, w, h = boxes[group.get("data-pkb-to")]
+        inside = x - 1.5 <= tip_x <= x + w + 1.5 and y - 1.5 <= tip_y <= y + h + 1.5
+        on_edge = min(abs(tip_x - x), abs(tip_x - x - w), abs(tip_y - y), abs(tip_y - y - h)) <= 1.5
+        assert inside and on_edge, (group.get("data-pkb-to"), tip_x, tip_y, (x, y, w, h))

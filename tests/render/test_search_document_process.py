@@ -15,12 +15,21 @@ def _parts(title: str, content: str) -> dict:
                 meta={"year": "2018"}, sort={"year": "2018"})
 
 
-def test_the_child_writes_the_same_documents_the_build_would(tmp_path):
+def _process(tmp_path) -> DocumentProcess:
     process = DocumentProcess()
+    process.output = tmp_path / "site" / "pagefind"
+    return process
+
+
+def test_the_child_writes_the_same_documents_the_build_would(tmp_path):
+    process = _process(tmp_path)
     first, second = tmp_path / "papers" / "sac" / "index.html", tmp_path / "index.html"
-    process.put(first, "m1", **_parts("Soft Actor-Critic", "<p>无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。</p>"))
-    process.put(second, "m2", **_parts("Home <b>", "<p>Reading notes &amp; more</p>"))
-    made = process.finish()
+    process.put("papers/sac/", 0, first, "m1",
+                **_parts("Soft Actor-Critic", "<p>无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。</p>"))
+    process.put("", 0, second, "m2", **_parts("Home <b>", "<p>Reading notes &amp; more</p>"))
+    finished = process.finish()
+    made = finished.documents
+    assert finished.error is None and [(r.number, r.pages) for r in finished.slices] == [(0, 2)]
     assert [(path, made_from) for path, made_from, _ in made] == [(first, "m1"), (second, "m2")]
     assert made[0][2] == hashlib.sha1(first.read_bytes()).hexdigest()  # the digest the manifest keeps
     written = first.read_text(encoding="utf-8")
@@ -28,16 +37,44 @@ def test_the_child_writes_the_same_documents_the_build_would(tmp_path):
     assert "样本 效率" in written and "原因" in written  # jieba's words and sub-words, in the child
     assert "Home &lt;b&gt;" in second.read_text(encoding="utf-8")
     assert not list(tmp_path.rglob("*.part"))
-    assert process.finish() == []  # nothing left to wait for: no error, no new process
+    assert process.finish().documents == []  # nothing left to wait for: no error, no new process
 
 
 def test_a_child_that_fails_is_reported_and_a_stopped_one_leaves_no_process(tmp_path):
-    process = DocumentProcess()
-    process.put(tmp_path / "a.html", "m", title="A")  # not a document's parts: the child fails on it
+    process = _process(tmp_path)
+    process.put("a/", 0, tmp_path / "a.html", "m", title="A")  # not a document's parts: the child fails on it
     with pytest.raises(DocumentProcessFailed):
         process.finish()
-    stopped = DocumentProcess()
-    stopped.put(tmp_path / "b.html", "m", **_parts("B", "<p>b</p>"))
+    stopped = _process(tmp_path)
+    stopped.put("b/", 0, tmp_path / "b.html", "m", **_parts("B", "<p>b</p>"))
     child = stopped._child
     stopped.close()
     assert child is not None and child.poll() is not None
+
+
+def test_the_child_indexes_each_slice_once_its_pages_are_in(tmp_path):
+    """Slices come one after the other: each is indexed when the next begins, the last at the
+    end; a page for a slice already written (a page rendered twice) writes that slice again."""
+    import io
+    import json
+
+    from paperkb.render import search_document_process
+
+    output = tmp_path / "site" / "pagefind"
+    jobs = []
+    for i, number in enumerate([0, 0, 1, 1, 0, 2]):
+        path = tmp_path / "docs" / f"p{i}" / "index.html"
+        jobs.append({"url": f"p{i}/", "slice": number, "path": str(path), "made_from": f"m{i}",
+                     **_parts(f"Page {i}", f"<p>word{i}</p>")})
+    made = tmp_path / "made.jsonl"
+    lines = "".join(json.dumps(job) + "\n" for job in jobs)
+    assert search_document_process.main(str(made), str(output), "en", io.StringIO(lines)) == 1  # no "end": stopped
+    records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
+    assert [r["slice"] for r in records if isinstance(r, dict)] == [0, 1]  # slice 2 was not whole yet
+    assert not (output / "2").exists()
+    ended = search_document_process.main(str(made), str(output), "en", io.StringIO(lines + '{"end": true}\n'))
+    assert ended == 0
+    records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
+    indexed = [(r["slice"], r["pages"]) for r in records if isinstance(r, dict)]
+    assert indexed == [(0, 2), (1, 2), (0, 3), (2, 1)]  # slice 0 again with its late page
+    assert len(list((output / "0" / "fragment").glob("*.pf_fragment"))) == 3

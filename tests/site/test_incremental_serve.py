@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..conftest import note, pagefind_pages, write_tree
+from ..conftest import note, pagefind_pages, pagefind_pages_in, pagefind_slices, write_tree
 
 NOTES = 14
 BIB = """@article{smith2019survey,
@@ -65,6 +65,7 @@ def _note_text(i: int, rng: random.Random, keys: list[str]) -> str:
         body += QUERY
     if i == 7 and earlier:
         body += f"\n![[{earlier[0]}]]\n"
+    body += f"\n## Summary\n\nSummary of paper {i}.\n"  # (embedded by topics/overview.md; edits append to it)
     return note(f"Paper number {i}", body, year=2010 + i % 9, fields=[rng.choice(FIELDS)],
                 tags=rng.sample(TAGS, rng.randint(0, 2)), cites=cites or None,
                 problem=f"What paper {i} asks.")
@@ -77,10 +78,14 @@ def _write_site(root: Path, rng: random.Random) -> Path:
     keys = [f"paper{i}" for i in range(1, NOTES + 1)]
     files = {f"papers/{k}.md": _note_text(int(k[5:]), rng, keys) for k in keys}
     files["refs.bib"] = BIB
+    files["topics/overview.md"] = "# Overview\n\n" + "\n\n".join(f"![[paper{i}#Summary]]" for i in (2, 3, 5, 8, 12)) + "\n"
     files["blog/index.md"] = "# Blog\n"
     files["blog/posts/2024-02-01-month.md"] = POST.replace("{body}", "First words.")
     write_tree(notes, files)
     config = default_config(notes, root / "site", site_name="Serve test")
+    for plugin in config["plugins"]:  # the search index in slices of 8 pages: edits move pages between them
+        if isinstance(plugin, dict) and "paperkb" in plugin:
+            plugin["paperkb"]["search_slice_size"] = 8
     path = root / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -280,6 +285,25 @@ def test_a_body_edit_rerenders_only_its_own_page(served):
     assert "A new sentence." in (site / "papers" / "paper9" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_body_edit_indexes_only_its_slice_again(served):
+    """The search index is in slices of 8 pages here: an edit that changes one page's text
+    re-indexes that page's slice, in the background, and leaves the others' bundles alone."""
+    engine, root, _config_file, site, state = served
+    slices = pagefind_slices(site)
+    assert len(slices) >= 3
+    before = {name: (folder / "pagefind-entry.json").stat().st_ino for name, folder in slices.items()}
+    slice_of = {url: name for name, folder in slices.items() for url in pagefind_pages_in(folder)}
+    path = root / "notes" / "papers" / "paper9.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence with quokkaword.\n", encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    engine.plugin.search.wait()
+    assert state["full_builds"] == 0
+    after = {name: (folder / "pagefind-entry.json").stat().st_ino for name, folder in pagefind_slices(site).items()}
+    assert [name for name in after if after[name] != before.get(name)] == [slice_of["papers/paper9/"]]
+    assert "quokkaword" in pagefind_pages(site)["papers/paper9/"]["content"]
+
+
 def test_a_post_that_shows_an_edited_note_is_made_again_from_its_text(served):
     engine, root, config_file, site, state = served
     path = root / "notes" / "papers" / "paper3.md"
@@ -294,3 +318,28 @@ def test_a_post_that_shows_an_edited_note_is_made_again_from_its_text(served):
     served_html, fresh_html = (site / post).read_text(encoding="utf-8"), (fresh / post).read_text(encoding="utf-8")
     assert "The third paper, retitled" in served_html
     assert served_html.count("pkb-cite") == fresh_html.count("pkb-cite") and served_html == fresh_html
+
+
+def test_diagrams_two_links_from_an_edit_are_drawn_after_the_edited_pages_show(served):
+    """The edited notes' diagrams are planned before the first round; those of notes two links
+    away after it (serve.py ``settle``), and the site still equals a full build (test above)."""
+    engine, root, _config_file, _site, _state = served
+    citations = engine.plugin.citations
+    shown_with: dict[str, set[str]] = {}
+    real_show = engine._show
+
+    def show() -> None:  # what was planned when the browser reloaded
+        shown_with["later"] = set(citations._later)
+        real_show()
+
+    engine._show = show
+    engine._saved_meanwhile = lambda: False
+    path = root / "notes" / "papers" / "paper9.md"
+    data, body = Edits(root / "notes", random.Random(1)).front(path)
+    data["cites"] = [*data.get("cites", []), {"key": "paper1", "role": "baseline"}]
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False) + "---\n" + body, encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert shown_with["later"] and "paper9" not in shown_with["later"]  # its own diagram came first
+    assert citations._later == set()  # all planned by the end of the update
+    assert "diagrams" in str(engine.steps)

@@ -109,7 +109,7 @@ task state ^a1b2c3
 def test_embeds_of_plain_pages_and_excalidraw_drawings(site_builder):
     """``![[page]]`` of a page that is no paper note, and ``![[drawing.excalidraw]]`` (the
     Excalidraw plugin's ``drawing.excalidraw.md``, with or without an exported picture), as a
-    real vault writes them: links or pictures, never the raw ``![[...]]`` or a warning."""
+    real vault writes them: the page's text, links or pictures, never the raw ``![[...]]`` or a warning."""
     site = site_builder({
         "Blog/Tokio internals.md": "# Tokio internals\n\nThe task:\n\n![[tokio-task.excalidraw]]\n\n"
                                    "Sized: ![[state.excalidraw|300]]\n\nRegisters:\n\n![[register]]\n",
@@ -125,7 +125,9 @@ def test_embeds_of_plain_pages_and_excalidraw_drawings(site_builder):
     assert '<a href="../../attachments/tokio-task.excalidraw/">tokio-task.excalidraw</a>' in article
     assert '<img alt="" height' not in article and 'src="../../attachments/state.excalidraw.svg"' in article
     assert 'width="300"' in article
-    assert '<a href="../../Compiler/Concepts/register/">register</a>' in article
+    # ![[register]]: the page's text in place (md_in_html, which this site did not list, added for it)
+    assert '<p class="pkb-transclusion__source"><a href="../../Compiler/Concepts/register/">Register</a></p>\n' \
+           '<p>A register holds a word.</p>' in article
     assert "task state" in site.html("attachments/tokio-task.excalidraw/")  # the drawing's words
 
 

@@ -69,8 +69,10 @@ def test_material_keeps_its_search_box_but_builds_no_index(site_builder):
     assert panel < html.index('<script id="__config"') < html.index("bundle.")
     assert html.count("search-panel.js") == 1
     assert (site.site_dir / "assets" / "paperkb" / "search-worker.js").is_file()
-    assert (site.site_dir / "pagefind" / "pagefind.js").is_file()
-    assert not (site.site_dir / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own UI is not shipped
+    slices = json.loads((site.site_dir / "pagefind" / "paperkb-slices.json").read_text(encoding="utf-8"))["slices"]
+    assert slices == ["0"]  # a small site: one slice
+    assert (site.site_dir / "pagefind" / "0" / "pagefind.js").is_file()
+    assert not (site.site_dir / "pagefind" / "0" / "pagefind-ui.js").exists()  # Pagefind's own UI is not shipped
     assert "search-panel.js" in (site.site_dir / "404.html").read_text(encoding="utf-8")
 
 

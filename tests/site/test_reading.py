@@ -103,6 +103,49 @@ def test_obsidian_callouts_become_admonitions_on_notes_and_other_pages(site_buil
     assert '<div class="admonition info">' in site.html("about/")
 
 
+CALLOUT_MATH = """\
+> [!note] Two spaces after the marker
+>  The energy:
+>  $$
+>  E = mc^2
+>  $$
+
+> [!example] Code, then the formula it computes
+> ```python
+> loss = ((y - f(x)) ** 2).mean()
+> ```
+> $$
+> L = \\frac{1}{n}\\sum_i (y_i - f(x_i))^2
+> $$
+
+1. A step
+   > [!tip] A callout in the item
+   > Under text:
+   > $$
+   > \\nabla_\\theta L
+   > $$
+2. The next step
+"""
+
+
+def test_display_math_in_callouts_as_vaults_write_it(site_builder):
+    """Callout shapes whose ``$$`` blocks showed as text: an extra space after ``>``, a formula
+    right under a code block, a callout nested in a list item (which also swallowed the item
+    after it)."""
+    site = site_builder({"papers/a.md": note("Paper A", CALLOUT_MATH, year=2020), "about.md": "# About\n\n" + CALLOUT_MATH})
+    assert site.ok and not site.warnings(), site.messages
+    for page in (site.html("papers/a/"), site.html("about/")):
+        article = page[page.index("<article"):page.index("</article>")]
+        formulas = re.findall(r'<div class="arithmatex"[^>]*>(.*?)</div>', article, re.S)
+        assert [" ".join(f.split()) for f in formulas] == [
+            "\\[ E = mc^2 \\]", "\\[ L = \\frac{1}{n}\\sum_i (y_i - f(x_i))^2 \\]", "\\[ \\nabla_\\theta L \\]"]
+        assert "$$" not in re.sub(r'<div class="arithmatex".*?</div>', "", article, flags=re.S)
+        assert article.count('class="admonition ') == 3 and "!!!" not in article and "[!" not in article
+        tip = article[article.index('<div class="admonition tip">'):]
+        assert re.search(r"<li>\s*<p>A step</p>\s*<div class=\"admonition tip\">", article)  # inside its item
+        assert re.search(r"</li>\s*<li>\s*<p>The next step</p>\s*</li>\s*</ol>", tip)  # a sibling, not nested
+
+
 def test_code_tables_footnotes_and_relative_images(site_builder):
     body = """
     ```python

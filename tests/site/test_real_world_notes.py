@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 
 import re
 import shutil
@@ -352,3 +353,35 @@ def test_a_zotero_vault_of_literature_notes(tmp_path):
     assert "conferencePaper" in later  # shown in the card with the other keys
     all_bib = (site.site_dir / "all.bib").read_text(encoding="utf-8")
     assert "@inproceedings{Manzini2012," in all_bib and "@article{Manzini2007," in all_bib
+
+
+def test_a_vault_with_its_own_kinds_of_page(tmp_path):
+    """`type: MOC`, `type: concept`, `type: area` (the vault's own kinds of page) and
+    `type: literature-note` were errors that left the pages out (a template's empty `authors:`
+    makes no paper note). A page whose type is the vault's
+    own and that has no paper fields is a plain page; a literature note is a paper note; a paper
+    note of an unknown type is published, with a warning naming the line."""
+    shutil.copytree(FIXTURES / "topic_vault", tmp_path / "notes")
+    site = build_site(tmp_path, {})
+    assert site.ok, site.messages
+    assert site.warnings() == [
+        "WARNING: notes/Papers/Score-Based Generative Modeling.md:2: 'type' is 'method', not one of paperkb's types "
+        "(application, dataset, analysis, survey), a publication type (journalArticle, conferencePaper, book, ...) "
+        "or literature-note; the note is published without a type (its card shows 'method')"]
+    for plain in ("Maps/Diffusion MOC/", "Concepts/Noise schedule/", "Areas/Generative models/", "Concepts/Sampler/"):
+        page = site.html(plain)
+        assert "pkb-card" not in page[page.index("<article"):page.index("</article>")], plain
+    notes = json.loads((site.site_dir / "assets" / "paperkb" / "notes.json").read_text(encoding="utf-8"))
+    assert [n["title"] for n in notes["notes"]] == ["Improved Denoising Diffusion Probabilistic Models",
+                                                     "Denoising Diffusion Probabilistic Models",
+                                                     "Generative Modeling by Estimating Gradients of the Data Distribution"]
+    # Obsidian's links left unquoted in the front-matter (`- [[Alex Nichol]]`, YAML reads a list in
+    # a list; `type: [[Literature]]`) are their text; `bibtex:` gives the key as seldon writes it
+    improved = load_library(tmp_path / "notes").notes["nichol2021ImprovedDenoising"]
+    assert improved.authors == ["Alex Nichol", "Dhariwal, P."] and improved.type is None
+    assert "Alex Nichol" in site.html("Papers/@nichol2021ImprovedDenoising/")
+    ddpm = site.html("Papers/Denoising Diffusion Probabilistic Models/")
+    assert 'class="pkb-card"' in ddpm and "literature-note" not in ddpm  # (the kind of note, not a fact about it)
+    score = site.html("Papers/Score-Based Generative Modeling/")
+    assert "<dt>type</dt><dd>method</dd>" in score
+    assert not build_site(tmp_path, {}, strict=True).ok  # the unknown type fails --strict

@@ -41,7 +41,17 @@
       } else if (message.type === "pkb-facets") {
         counts = message.data.filters;
         totals = { total: message.data.total, shown: message.data.shown };
-        setTimeout(() => { render(); showTotal(); }, 0);  // after material rendered the list
+        setTimeout(() => {  // after material rendered the list
+          render();
+          showTotal();
+          // Which query the list now answers (and whether the search failed): for scripts and
+          // tests that wait for an answer rather than for a time.
+          const result = document.querySelector("[data-md-component=search-result]");
+          if (result) {
+            result.setAttribute("data-pkb-answered", message.data.query);
+            result.toggleAttribute("data-pkb-failed", Boolean(message.data.failed));
+          }
+        }, 0);
       }
     });
     // material creates the worker while the page's DOMContentLoaded runs: a listener added now

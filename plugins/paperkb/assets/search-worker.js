@@ -2,7 +2,10 @@
  *
  * material's script sends SETUP (its own index, empty here), waits for READY, then sends each
  * query (QUERY) and renders every RESULT it receives. Pagefind loads lazily: its script, WASM
- * and the index chunks a query needs. Besides material's messages, the filter panel
+ * and the index chunks a query needs. The index comes in slices, each a Pagefind bundle of its
+ * own (pagefind/paperkb-slices.json names them): the first is loaded, the others merged into
+ * it (mergeIndex), and every search runs on all of them, results ordered by score and filter
+ * counts added up. Besides material's messages, the filter panel
  * (search-panel.js) sends "pkb-warm" (start loading), "pkb-filter" (the chosen facet values) and
  * "pkb-more" (the next results); the worker tells it the facet counts of each answer.
  *
@@ -22,6 +25,7 @@ const segmenter = typeof Intl === "object" && typeof Intl.Segmenter === "functio
   ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
 
 let loading = null;
+let siteValues = Promise.resolve({});  // every filter value of the site, with its number of pages
 let filters = {};
 let query = "";
 let state = null;  // {id, search, terms, items}
@@ -29,21 +33,75 @@ let sequence = 0;
 
 function pagefind() {
   if (!loading) {
-    const url = new URL("../../pagefind/pagefind.js", self.location.href).href;
+    const base = new URL("../../pagefind/", self.location.href);
+    // (`serve` re-indexes slices while a reader searches: ask the server whether the list changed)
+    loading = fetch(new URL("paperkb-slices.json", base).href, { cache: "no-cache" })
+      .then((response) => (response.ok ? response.json() : { slices: [] }))
+      .then(async ({ slices }) => {
+        if (!slices || !slices.length) return null;  // a site with no page to search
+        const module = await import(new URL(`${slices[0]}/pagefind.js`, base).href);
+        try {
+          await module.options({ excerptLength: 26 });
+          await module.init();
+          await Promise.all(slices.slice(1).map((name) => module.mergeIndex(new URL(`${name}/`, base).href)));
+        } catch (error) {
+          if (module.destroy) await module.destroy();  // the next try merges the slices afresh
+          throw error;
+        }
+        return module;
+      }).catch((error) => {
+        loading = null;  // a request that failed (a dropped connection) is tried again by the next query
+        throw error;
+      });
     // The panel's menus come from the small file paperkb writes, not from Pagefind's filters():
     // that would load every filter chunk, and Pagefind counts each search's results per value of
     // every loaded filter (seconds at 10,000 notes). Pagefind loads a filter when it is chosen.
-    loading = import(url).then(async (module) => {
-      await module.options({ excerptLength: 26 });
-      await module.init();
-      return module;
-    });
-    fetch(new URL("../../pagefind/paperkb-filters.json", self.location.href).href)
+    siteValues = fetch(new URL("paperkb-filters.json", base).href, { cache: "no-cache" })
       .then((response) => (response.ok ? response.json() : {}))
-      .then((values) => self.postMessage({ type: "pkb-filters", data: values }))
-      .catch(() => {});
+      .catch(() => ({}));
+    siteValues.then((values) => self.postMessage({ type: "pkb-filters", data: values }));
   }
   return loading;
+}
+
+/* The results of a search, taken ten at a time: ``total``, the facet counts (``filters``) and
+ * ``take(count)``, the first ``count`` results in order. */
+function ranked(search) {
+  return { total: search.results.length, filters: search.filters, take: async (count) => search.results.slice(0, count) };
+}
+
+/* Filters and no words: every page that has the values, newest first. Pagefind sorts a search
+ * by year within each slice, but merged slices are ordered by score, which a sorted search sets
+ * to the page's place in its own slice: so the years are walked here, newest first, one search
+ * per year (a year holds enough pages for a screen or more), pages without a year last. */
+async function newestFirst(module, filters) {
+  const all = await module.search(null, { filters });
+  const counts = { ...all.filters };
+  let years = filters.year;
+  if (!years) {  // the years that have results: one search with any year loads and counts them
+    const known = Object.keys((await siteValues).year || {});
+    const dated = known.length ? await module.search(null, { filters: { ...filters, year: { any: known } } }) : null;
+    if (dated && dated.filters.year) counts.year = dated.filters.year;
+    years = Object.entries(counts.year || {}).filter(([, count]) => count > 0).map(([year]) => year);
+  }
+  years = [...years].sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
+  const ordered = [];
+  const seen = new Set();
+  const add = (results) => results.forEach((result) => {
+    if (!seen.has(result.id)) { seen.add(result.id); ordered.push(result); }
+  });
+  let rest = false;
+  return {
+    total: all.results.length,
+    filters: counts,
+    async take(count) {
+      while (ordered.length < count && !rest) {
+        if (years.length) add((await module.search(null, { filters: { ...filters, year: [years.shift()] } })).results);
+        else { rest = true; add(all.results); }
+      }
+      return ordered.slice(0, count);
+    },
+  };
 }
 
 function escapeHtml(text) {
@@ -116,31 +174,50 @@ async function run(text) {
   if (id !== sequence) return;  // another keystroke came
   const module = await pagefind();
   if (id !== sequence) return;
-  const options = { filters: activeFilters() };
-  if (!term) options.sort = { year: "desc" };
-  let search = await module.search(term || null, options);
-  if (id !== sequence) return;
-  if (search && !search.results.length && term && /\p{Script=Han}{3,}/u.test(term)) {
-    term = segment(text, true);
-    search = await module.search(term, options);
-    if (id !== sequence) return;
+  if (!module) {
+    state = null;
+    self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query: text, total: 0, shown: 0, filters: null } });
+    return;
   }
+  const options = { filters: activeFilters() };
+  let results;
+  if (!term) {
+    results = await newestFirst(module, options.filters);
+  } else {
+    let search = await module.search(term, options);
+    if (id !== sequence) return;
+    if (search && !search.results.length && /\p{Script=Han}{3,}/u.test(term)) {
+      term = segment(text, true);
+      search = await module.search(term, options);
+    }
+    results = ranked(search);
+  }
+  if (id !== sequence) return;
   const terms = term ? term.toLowerCase().split(" ") : [];
-  state = { id, search, terms, items: [] };
+  state = { id, results, terms, items: [] };
   await more(id);
 }
 
-async function more(id) {
+function more(id) {
+  // One page of results after the other: a second click on "More results" waits for the first.
+  if (!state || state.id !== id) return Promise.resolve();
+  state.loading = (state.loading || Promise.resolve()).then(() => nextPage(id));
+  return state.loading;
+}
+
+async function nextPage(id) {
   if (!state || state.id !== id) return;
-  const { search, terms, items } = state;
-  const next = search.results.slice(items.length, items.length + PAGE_SIZE);
+  const { results, terms, items } = state;
+  const next = (await results.take(items.length + PAGE_SIZE)).slice(items.length);
+  if (!state || state.id !== id || id !== sequence) return;
   const loaded = await Promise.all(next.map((result) => result.data()));
   if (!state || state.id !== id || id !== sequence) return;
   loaded.forEach((data) => items.push(toGroup(data, items.length, terms)));
   self.postMessage({ type: RESULT, data: { items: items.slice() } });
   self.postMessage({
     type: "pkb-facets",
-    data: { query, total: search.results.length, shown: items.length, filters: search.filters },
+    data: { query, total: results.total, shown: items.length, filters: results.filters },
   });
 }
 
@@ -173,5 +250,6 @@ self.addEventListener("message", (event) => {
   }).catch((error) => {
     console.warn("paperkb search:", error);
     self.postMessage({ type: RESULT, data: { items: [] } });
+    self.postMessage({ type: "pkb-facets", data: { query, total: 0, shown: 0, filters: null, failed: true } });
   });
 });

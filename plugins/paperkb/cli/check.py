@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ..core.body_scan import attachment_index, map_prose
+from ..core.body_scan import attachment_index, map_prose, strip_obsidian_comments
 from ..core.frontmatter_source import split_front_matter
 from ..core.library import Library
 from ..core.link_check import LinkTargets, docs_files, missing_targets
@@ -15,6 +15,7 @@ from ..core.problems import Problem, Severity, display_path
 from ..core.scholar.derived import derived_notes
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
+from ..render.transclusion import Transcluder
 from ..render.wikilinks import wikilink_transform
 from .sources import load_workspace_library, workspace_link_guard
 from .workspace import Workspace, find_workspace, plugin_options
@@ -47,6 +48,7 @@ def link_problems(workspace: Workspace, library: Library) -> list[Problem]:
     notes = {n.src_uri: n for n in [*library, *library.projects.values()]}
     drafts = {n.src_uri for n in [*library.drafts.values(), *library.project_drafts.values()]}
     attachments = attachment_index(sorted(targets.files))
+    transcluder = Transcluder(library, workspace.notes_dir)
     problems: list[Problem] = []
     for path, src in iter_markdown(workspace.notes_dir, exclude=(), guard=workspace_link_guard(workspace)):
         if src in drafts:
@@ -63,6 +65,9 @@ def link_problems(workspace: Workspace, library: Library) -> list[Problem]:
             if "[[" in text:  # a note's wikilinks are checked when it is loaded
                 problems += _wikilink_problems(text, first_line, src, shown, library, site, attachments)
         problems += missing_targets(text, first_line, src, shown, targets)
+        if "![[" in text:  # embeds of sections that are not there, loops
+            problems += [Problem(shown, first_line + index, Severity.WARNING, message)
+                         for index, message in transcluder.expand(strip_obsidian_comments(text), src).problems]
     return problems
 
 

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-_SHAPE_NAMES = {"heading": "'###' headings", "row": "table rows", "item": "list items"}
+_SHAPE_NAMES = {"heading": "'###' headings", "row": "table rows", "html-row": "HTML table rows", "item": "list items"}
 
 
 def print_report(report: ReadmeImportReport, *, dry_run: bool) -> None:

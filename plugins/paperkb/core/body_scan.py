@@ -286,10 +286,12 @@ def resolve_page(path: str, pages: "set[str] | dict[str, object]") -> str | None
 
 def heading_anchor(fragment: str) -> str:
     """Obsidian links to a heading by its text (``#Related Work``); the page's anchor is its slug."""
-    if fragment == fragment.lower() and " " not in fragment and "%20" not in fragment:
+    if fragment == fragment.lower() and not any(c in fragment for c in " `<") and "%20" not in fragment:
         return fragment
-    # As Python-Markdown's toc slugify makes it: punctuation and emphasis marks dropped, spaces as "-".
-    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", unquote(fragment)).strip().lower())
+    # As Python-Markdown's toc slugify makes it: what reads as a tag (`Box<T>` in a code span)
+    # dropped with the code marks, punctuation and emphasis marks dropped, spaces as "-".
+    text = re.sub(r"<[^<>]*>", "", unquote(fragment).replace("`", ""))
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", text).strip().lower())
 
 
 def extensionless_transform(src_uri: str, pages: "set[str]") -> LineTransform:

@@ -22,7 +22,7 @@ import re
 from .body_scan import iter_prose_lines
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+\S")
-_QUOTE = re.compile(r"^ {0,3}> ?")
+_QUOTE = re.compile(r"^(?P<lead>[ \t]*)> ?")  # (indented: a quote in a list item; code is no prose)
 _ITEM_OPENING_MATH = re.compile(r"^(?P<marker>(?P<indent>[ ]*)(?:[-*+]|\d+[.)])[ \t]+)\$\$")  # `1. $$` (Typora)
 _MAX_BLOCK_LINES = 200  # a `$$` never closed is text, not the start of a formula eating the page
 _TAB_WIDTH = 4  # Python-Markdown's tab_length
@@ -164,7 +164,8 @@ def normalise_display_math(markdown: str) -> str:
 
 def _within_quotes(markdown: str) -> str:
     """``markdown`` with the text of each block quote (outside code) normalised as Markdown of its
-    own: Obsidian renders a ``> $$`` block right under ``> text`` in a quote, too."""
+    own: Obsidian renders a ``> $$`` block right under ``> text`` in a quote, too, and in a quote
+    indented under a list item (a callout nested in the item)."""
     lines = markdown.split("\n")
     if not any(_QUOTE.match(line) and "$$" in line for line in lines):
         return markdown
@@ -172,8 +173,10 @@ def _within_quotes(markdown: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
+        quote = _QUOTE.match(lines[index]) if index in prose else None
+        lead = _quote_lead(quote.group("lead")) if quote else None
         end = index
-        while end < len(lines) and end in prose and _QUOTE.match(lines[end]):
+        while end < len(lines) and end in prose and (q := _QUOTE.match(lines[end])) and _quote_lead(q.group("lead")) == lead:
             end += 1
         if end == index:
             out.append(lines[index])
@@ -182,6 +185,14 @@ def _within_quotes(markdown: str) -> str:
         run = lines[index:end]
         inner = [line[_QUOTE.match(line).end():] for line in run]
         normalised = normalise_display_math("\n".join(inner)).split("\n")
-        out += run if normalised == inner else [f"> {line}" if line else ">" for line in normalised]
+        if index and _QUOTE.match(lines[index - 1]) and normalised[0].lstrip().startswith("$$"):
+            normalised.insert(0, "")  # a formula right under a code block of the quote (its fence ends the run)
+        out += run if normalised == inner else [f"{lead}> {line}" if line else f"{lead}>" for line in normalised]
         index = end
     return "\n".join(out)
+
+
+def _quote_lead(indent: str) -> str:
+    """What goes before a quote's ``>``: nothing for a quote of the page (up to three spaces, as
+    ``>`` and `` >`` lines of one callout mix), the indentation of a quote nested in a list item."""
+    return indent if len(indent.expandtabs(_TAB_WIDTH)) >= _TAB_WIDTH else ""

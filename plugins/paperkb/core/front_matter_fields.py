@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from .problems import ProblemLog
 from .slug import is_safe_key, key_from_text
 
 # The BibTeX key under the names Zotero integrations give it (`citekey: Manzini2007`).
-CITEKEY_ALIASES = ("citekey", "citationKey", "citation-key", "citation_key")
+CITEKEY_ALIASES = ("citekey", "citationKey", "citation-key", "citation_key", "bibtex")
 
 
 class FrontMatterFields:
@@ -32,7 +33,7 @@ class FrontMatterFields:
         return lines[index] if index < len(lines) else self.line(key)
 
     def text(self, key: str) -> str | None:
-        value = self.data.get(key)
+        value = link_text(self.data.get(key))
         if value is None:
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -41,7 +42,7 @@ class FrontMatterFields:
         return None
 
     def text_list(self, key: str) -> list[str]:
-        value = self.data.get(key)
+        value = link_text(self.data.get(key))
         if value is None:
             return []
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -51,6 +52,9 @@ class FrontMatterFields:
             return []
         items = []
         for index, item in enumerate(value):
+            item = link_text(item)
+            if isinstance(item, dict) and isinstance(link_text(item.get("name")), str):
+                item = link_text(item["name"])  # pandoc's and Quarto's `authors: [{name: ..., orcid: ...}]`
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 if str(item).strip():
                     items.append(str(item).strip())
@@ -110,7 +114,12 @@ class FrontMatterFields:
             self.log.warning(self.line("publish"), f"'publish' must be true or false, got {describe_kind(publish)}; "
                                                    "the page is not published")
             publish = False
-        return self.flag("draft") or not publish
+        draft = self.data.get("draft", False)
+        if draft is not None and not isinstance(draft, bool):  # `draft: "true"`, `draft: 1`: meant private
+            self.log.error(self.line("draft"), f"'draft' must be true or false, got {describe_kind(draft)}; "
+                                               "the page is not published")
+            draft = True
+        return bool(draft) or not publish
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
@@ -118,6 +127,20 @@ class FrontMatterFields:
             self.log.error(self.line(key), f"'{key}' must be true or false, got {describe_kind(value)}")
             return False
         return value
+
+
+_QUOTED_LINK = re.compile(r"^\[\[([^\[\]|#]+?)\\?(?:#[^\[\]|]*)?(?:\|([^\[\]]+))?\]\]$")  # (`\|` in tables)
+
+
+def link_text(value: Any) -> Any:
+    """A value written as an Obsidian link, as its text: ``[[Jocelyne Piret]]`` left unquoted (YAML
+    reads a list in a list: ``[["Jocelyne Piret"]]``), or quoted, ``"[[Piret|J. Piret]]"``."""
+    if (isinstance(value, list) and len(value) == 1 and isinstance(value[0], list) and value[0]
+            and all(isinstance(part, str) for part in value[0])):
+        value = f"[[{', '.join(value[0])}]]"  # (`[[Eaton\|Eaton, K.]]`: YAML split it at the comma)
+    if isinstance(value, str) and "[[" in value and (match := _QUOTED_LINK.match(value.strip())):
+        return (match.group(2) or match.group(1)).strip().rstrip("\\").strip()
+    return value
 
 
 def describe_kind(value: Any) -> str:

@@ -44,6 +44,7 @@ class FrontMatter:
 # What may be a front-matter that MkDocs does not read as one: an opening '---' line after blank
 # lines, or one that no '---' line closes. The `key:` lines under it tell whether it was meant.
 _OPENING = re.compile(r"\A(?P<blank>[ \t]*\r?\n(?:[ \t]*\r?\n)*)?-{3,}[ \t]*\r?\n")
+_PANDOC_END = re.compile(r"^\.\.\.[ \t]*\r?$", re.M)
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?$)", re.M)
 
 
@@ -75,6 +76,10 @@ def _misplaced(text: str) -> tuple[int, str, frozenset[str]] | None:
     if opening.group("blank"):
         return (opening.group("blank").count("\n") + 1,
                 "front-matter must start on the first line: remove the blank lines above '---'", keys)
+    pandoc = _PANDOC_END.search(text, opening.end())
+    if pandoc is not None:  # pandoc's YAML block may end with `...`
+        return (text.count("\n", 0, pandoc.start()) + 1,
+                "front-matter ends with pandoc's '...' line, which MkDocs does not read: write '---' there", keys)
     return 1, "front-matter is not closed: add a line '---' after its last key", keys
 
 
@@ -163,6 +168,9 @@ def _check_alias_expansion(key: str, value_node: yaml.Node, line: int, expansion
 _PLAIN_KEY_VALUE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[A-Za-z_][\w-]*):[ ]+(?P<value>[^\s\"'\[{|>&*!#].*?)\s*$")
 
 
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}|<%[^%\n]*%>")
+
+
 def _syntax_hint(lines: list[str], index: int, problem: str) -> str:
     """What the usual mistake behind a YAML error is, when the line shows it: a tab in the
     indentation, or a colon inside an unquoted value (``title: BERT: Pre-training ...``)."""
@@ -174,6 +182,10 @@ def _syntax_hint(lines: list[str], index: int, problem: str) -> str:
         value = match.group("value").replace("\\", "\\\\").replace('"', '\\"')
         return f'; a colon followed by a space cannot stand in an unquoted value: quote the value, ' \
                f'{match.group("key")}: "{value}"'
+    placeholder = _PLACEHOLDER.search(line)
+    if placeholder is not None:  # Templater's and Obsidian's templates: `title: {{title}}`
+        return (f"; '{placeholder.group(0)}' is a template's placeholder, which YAML reads as a mapping: "
+                f"quote it (\"{placeholder.group(0)}\"), or move the templates out of the notes folder")
     return ""
 
 

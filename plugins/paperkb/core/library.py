@@ -68,7 +68,7 @@ class Library:
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
         self._names: dict[str, Note] | None = None  # note_named's index, made on first use
-        self._unpublished_names = {name for src in self.unpublished_pages for name in _link_names(src)}
+        self._unpublished_names = {name for src in self.private_src_uris() for name in link_names(src)}
         self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
         uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
         for project in sorted(self.projects.values(), key=lambda p: (p.title.casefold(), p.key)):
@@ -111,17 +111,22 @@ class Library:
         return self.pages.get(folded) or self.pages.get(_without_page_suffix(folded))
 
     def is_unpublished_page(self, name: str) -> bool:
-        """``[[name]]`` names a page kept private (draft: true, publish: false): linked as text, silently."""
+        """``[[name]]`` names a page kept private (draft: true, publish: false; a note, a project or
+        another page): linked as text, silently."""
         return _without_page_suffix(name.strip().casefold()) in self._unpublished_names
+
+    def private_src_uris(self) -> set[str]:
+        """Every page kept out of the site: draft notes, draft projects and other pages marked
+        ``draft: true`` / ``publish: false``. None of them is a page a link or an embed may show."""
+        return {n.src_uri for n in self.drafts.values()} | {p.src_uri for p in self.project_drafts.values()} | self.unpublished_pages
 
     def add_pages(self, src_uris: Iterable[str]) -> None:
         """Remember the pages among ``src_uris`` that are not notes or drafts (for ``[[page]]``)."""
-        taken = {n.src_uri for n in self.notes.values()} | {n.src_uri for n in self.drafts.values()} \
-            | self.unpublished_pages
+        taken = {n.src_uri for n in self.notes.values()} | self.private_src_uris()
         for src in src_uris:
             if src in taken:
                 continue
-            for name in _link_names(src):
+            for name in link_names(src):
                 self.pages.setdefault(name, src)
 
 
@@ -180,45 +185,71 @@ def newest_first(notes: Iterable[Note]) -> list[Note]:
     return sorted(notes, key=lambda n: (-(n.year or 0), n.title.lower(), n.key))
 
 
-def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> None:
-    """Fill out/in edges from ``cites`` and body links; report citations to unknown keys."""
-    by_src = library.by_src_uri
+@dataclass
+class _NoteLinks:
+    """What ``build_edges`` made of one note: its edges, mentions, .bib citations and problems."""
+
+    targets: dict[str, Edge]  # cited note key -> edge (citations of ``cites`` first, then links)
+    mentions: dict[str, Edge]  # later notes its text links to
+    bib_cites: list[Citation]
+    problems: list[tuple[int, str]]  # (line, message) of citations to unknown keys
+    linked: tuple[str, ...]  # the notes its text links to ...
+    years: tuple  # ... and their years (a link to a later note is a mention)
+
+
+class EdgeMemo:
+    """Each note's links as the last ``build_edges`` resolved them, kept for the next one
+    (`serve` loads the library again after every edit): a note that is the same object, among
+    notes, drafts, pages and .bib keys of the same names, links to the same notes. Only the
+    edited notes are resolved again, unless a note came, went or was renamed."""
+
+    def __init__(self) -> None:
+        self.names: tuple | None = None
+        self.notes: dict[str, tuple[Note, _NoteLinks]] = {}
+
+    def lookup(self, library: Library, note: Note) -> _NoteLinks | None:
+        kept = self.notes.get(note.key)
+        if kept is None or kept[0] is not note:
+            return None
+        links = kept[1]
+        if tuple(library.notes[k].year for k in links.linked) != links.years:
+            return None
+        return links
+
+
+def _names(library: Library) -> tuple:
+    """Everything a note's links are resolved against: the names of notes, drafts, pages and
+    .bib entries."""
+    return (frozenset((n.key, n.src_uri, repr(n.extra.get("aliases"))) for n in library.notes.values()),
+            frozenset(library.drafts), frozenset(library.pages.items()), frozenset(library.unpublished_pages),
+            frozenset(e.key for e in library.bibliography))
+
+
+def build_edges(library: Library, report: Callable[[Note, int, str], None], memo: EdgeMemo | None = None) -> None:
+    """Fill out/in edges from ``cites`` and body links; report citations to unknown keys.
+    ``memo``: the links of unchanged notes as the last call made them (`serve`)."""
     library.bib_cites, library.mentions_out, library.mentions_in = {}, {}, {}
     out: dict[str, dict[str, Edge]] = {}
     mentions: dict[str, dict[str, Edge]] = {}
+    if memo is not None:
+        names = _names(library)
+        if names != memo.names:
+            memo.names, memo.notes = names, {}
+    made: dict[str, tuple[Note, _NoteLinks]] = {}
     for note in library.notes.values():
-        targets: dict[str, Edge] = {}
-        for cite in note.cites:
-            if cite.key == note.key:
-                continue  # self-citations carry no information
-            if cite.key not in library.notes:
-                if cite.key in library.drafts:
-                    continue
-                if cite.key in library.bibliography:
-                    library.bib_cites.setdefault(note.key, []).append(cite)
-                else:
-                    report(note, cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)")
-                continue
-            targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
-        for link in note.body_links:
-            if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
-                target = library.notes.get(link.target)
-            elif link.kind is LinkKind.WIKILINK:
-                target = library.note_named(link.target)
-                if target is None and link.target not in library.drafts and library.page_named(link.target) is None \
-                        and not library.is_unpublished_page(link.target):
-                    report(note, link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]")
-            else:
-                page = resolve_page(link.target, by_src)
-                target = by_src.get(page) if page else None
-            if target is None or target.key == note.key:
-                continue
-            edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind)
-            if note.year is not None and target.year is not None and target.year > note.year:
-                mentions.setdefault(note.key, {}).setdefault(target.key, edge)
-            else:
-                targets.setdefault(target.key, edge)
-        out[note.key] = targets
+        links = memo.lookup(library, note) if memo is not None else None
+        if links is None:
+            links = _note_links(library, note)
+        made[note.key] = (note, links)
+        for line, message in links.problems:
+            report(note, line, message)
+        if links.bib_cites:
+            library.bib_cites[note.key] = list(links.bib_cites)
+        if links.mentions:
+            mentions[note.key] = links.mentions
+        out[note.key] = links.targets
+    if memo is not None:
+        memo.notes = made
     for source, found in mentions.items():  # a later note also listed in `cites` stays a citation
         kept = [edge for target, edge in sorted(found.items()) if target not in out[source]]
         if kept:
@@ -234,6 +265,49 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None]) -> N
             incoming[edge.target].append(edge)
     library.in_edges = {k: sorted(v, key=lambda e: e.source) for k, v in incoming.items()}
     library.cycles = find_cycles(library)
+
+
+def _note_links(library: Library, note: Note) -> _NoteLinks:
+    """Resolve one note's ``cites`` and the links of its text against the library."""
+    by_src = library.by_src_uri
+    targets: dict[str, Edge] = {}
+    mentions: dict[str, Edge] = {}
+    bib_cites: list[Citation] = []
+    problems: list[tuple[int, str]] = []
+    linked: list[str] = []
+    for cite in note.cites:
+        if cite.key == note.key:
+            continue  # self-citations carry no information
+        if cite.key not in library.notes:
+            if cite.key in library.drafts:
+                continue
+            if cite.key in library.bibliography:
+                bib_cites.append(cite)
+            else:
+                problems.append((cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)"))
+            continue
+        targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
+    for link in note.body_links:
+        if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
+            target = library.notes.get(link.target)
+        elif link.kind is LinkKind.WIKILINK:
+            target = library.note_named(link.target)
+            if target is None and link.target not in library.drafts and library.page_named(link.target) is None \
+                    and not library.is_unpublished_page(link.target):
+                problems.append((link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]"))
+        else:
+            page = resolve_page(link.target, by_src)
+            target = by_src.get(page) if page else None
+        if target is None or target.key == note.key:
+            continue
+        linked.append(target.key)
+        edge = Edge(note.key, target.key, DEFAULT_ROLE, link.line, link.kind)
+        if note.year is not None and target.year is not None and target.year > note.year:
+            mentions.setdefault(target.key, edge)
+        else:
+            targets.setdefault(target.key, edge)
+    return _NoteLinks(targets, mentions, bib_cites, problems, tuple(linked),
+                      tuple(library.notes[k].year for k in linked))
 
 
 def find_cycles(library: Library) -> list[list[str]]:
@@ -285,7 +359,7 @@ def find_cycles(library: Library) -> list[list[str]]:
     return sorted(components)
 
 
-def _link_names(src_uri: str) -> tuple[str, str]:
+def link_names(src_uri: str) -> tuple[str, str]:
     """The names ``[[name]]`` finds a page by: its path and its file name, without the extension."""
     stem = posixpath.splitext(src_uri)[0]
     return stem.casefold(), posixpath.basename(stem).casefold()

@@ -11,7 +11,7 @@ from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
 from .facets import unify_facets
-from .library import Library, build_edges
+from .library import EdgeMemo, Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
 from .problems import Problem, Severity, display_path
@@ -59,13 +59,15 @@ def load_library(
     project_root: Path | None = None,
     bib_files: Sequence[Path] | None = None,
     guard: LinkGuard | None = None,
+    edge_memo: EdgeMemo | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
 
     Notes with errors are reported and left out; of two notes with the same key the first by
     path is kept and the second reported. Notes are completed from the entries of ``bib_files``
     (default: every .bib file below ``notes_dir``) with the same key. Symbolic links that
-    ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings."""
+    ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings.
+    ``edge_memo``: the links of the last load, for loading again after an edit (`serve`)."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
     cache = cache if cache is not None else NoteCache()
@@ -116,7 +118,7 @@ def load_library(
     def report(note: Note, line: int, message: str) -> None:
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))
 
-    build_edges(library, report)
+    build_edges(library, report, edge_memo)
     # Semantic Scholar's citations among the notes (stored by `paperkb enrich`; never fetched here).
     library.scholar = load_store_cached(notes_dir)
     if library.scholar.problem:

@@ -23,10 +23,23 @@ ITEM_TYPES: dict[str, str] = {  # folded name -> BibTeX entry type
     "mastersthesis": "mastersthesis",
     **dict.fromkeys(("report", "techreport"), "techreport"),
     "manual": "manual",
+    **dict.fromkeys(("bookinbook", "suppbook", "suppcollection", "inreference"), "incollection"),
+    **dict.fromkeys(("mvcollection", "mvproceedings"), "proceedings"),
+    "suppperiodical": "article",
     **dict.fromkeys(("preprint", "manuscript", "unpublished", "document", "webpage", "online", "blogpost",
                      "post-weblog", "post", "forumpost", "presentation", "computerprogram", "software",
-                     "patent", "standard", "misc", "letter", "interview", "podcast", "videorecording"), "misc"),
+                     "patent", "standard", "misc", "letter", "interview", "podcast", "videorecording",
+                     # the rest of Zotero's and CSL's item types
+                     "artwork", "audiorecording", "bill", "case", "email", "film", "hearing", "instantmessage",
+                     "map", "radiobroadcast", "statute", "tvbroadcast", "broadcast", "classic", "entry", "event",
+                     "figure", "graphic", "legal_case", "legislation", "motion_picture", "musical_score",
+                     "pamphlet", "performance", "personal_communication", "regulation", "review", "review-book",
+                     "song", "speech", "treaty", "electronic", "www"), "misc"),
 }
+# Item types that name a scholarly text: `type: preprint` alone makes a page a paper note, while
+# the generic ones (`type: post`, `event`, `map`, ...) are common words a vault uses for its own
+# kinds of page, read as an item type only on a page that is a paper note by its other keys.
+SCHOLARLY_MISC_TYPES = frozenset({"preprint", "manuscript", "unpublished", "patent"})
 LEVELS = ("skim", "browse", "deep")
 LEVEL_ALIASES = {"deep read": "deep", "deep-read": "deep", "deepread": "deep", "skimmed": "skim"}
 RELATIONS = ("peer", "upstream")

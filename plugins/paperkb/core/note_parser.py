@@ -8,11 +8,12 @@ from pathlib import Path
 
 from .bib.pandoc_cites import pandoc_cite_keys
 from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
-from .front_matter_fields import FrontMatterFields, describe_kind
+from .front_matter_fields import CITEKEY_ALIASES, FrontMatterFields, describe_kind
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
+from .note_type import TypeKind, accepted_types_hint, classify_type
 from .projects import PROJECT_MARKER, Project, is_project_front_matter, project_from_front_matter
 from .model import (
-    DEFAULT_ROLE, ITEM_TYPES, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, PAPER_TYPES, RELATIONS,
+    DEFAULT_ROLE, KNOWN_KEYS, LEVEL_ALIASES, LEVELS, NOTE_MARKER_KEYS, PAGE_KEYS, RELATIONS,
     ROLES, BodyLink, Citation, Insight, LinkKind, Note,
 )
 from .problems import ProblemLog
@@ -26,7 +27,16 @@ _MAX_YEAR = _dt.date.today().year + 2
 
 
 def is_note_front_matter(fm: FrontMatter) -> bool:
-    return bool(NOTE_MARKER_KEYS & fm.data.keys())
+    """A paper note sets one of paperkb's keys; a title and the vault's own kind of page alone
+    (`title: Diffusion models` / `type: moc`) make a plain page."""
+    markers = NOTE_MARKER_KEYS & fm.data.keys()
+    if "type" not in markers:
+        return bool(markers)
+    page_type = classify_type(fm.data["type"])
+    if page_type is None or page_type.names_a_note:
+        return True
+    paper_keys = (markers - {"type", "title"}) | set(CITEKEY_ALIASES)
+    return any(fm.data.get(k) not in (None, "", [], {}) for k in paper_keys)  # (a template's empty `authors:`: no)
 
 
 def read_text(path: Path, log: ProblemLog, raw: bytes | None = None) -> str | None:
@@ -92,9 +102,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         Insight(text, f.item_line("insights", i), in_body=False) for i, text in enumerate(f.text_list("insights"))
     ]
     draft = f.unpublished()
-    written_type = f.text("type") or ""
-    # `type: journalArticle` (Zotero's vaults): the kind of publication, not a paperkb type
-    item_type = written_type if written_type.lower() in ITEM_TYPES.keys() - set(PAPER_TYPES) else None
+    paper_type, type_extra = _paper_type(f)
 
     prose = list(iter_prose_lines(fm.body))  # one scan of the body for insights, links and citations
     note = Note(
@@ -107,7 +115,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         venue=f.text("venue") or None,
         authors=_authors(f),
         fields=fields,
-        type=None if item_type else f.choice("type", PAPER_TYPES),
+        type=paper_type,
         level=f.choice("level", LEVELS, LEVEL_ALIASES),
         relation=f.choice("relation", RELATIONS),
         links=links,
@@ -123,7 +131,7 @@ def note_from_front_matter(fm: FrontMatter, path: Path, src_uri: str, log: Probl
         cites=cites,
         insights=insights + find_insights(fm.body, fm.body_line, prose),
         draft=draft,
-        extra={**({"item_type": item_type} if item_type else {}),
+        extra={**type_extra,
                **{k: v for k, v in fm.data.items() if k not in KNOWN_KEYS and k not in PAGE_KEYS}},
         body=fm.body,
         body_line=fm.body_line,
@@ -177,6 +185,31 @@ def _front_matter_wikilinks(f: FrontMatterFields) -> list:
         if isinstance(text, str):
             links += find_wikilinks(text, f.item_line("insights", index))
     return links
+
+
+def _paper_type(f: FrontMatterFields) -> tuple[str | None, dict[str, str]]:
+    """The note's paperkb type, and what to show on its card of a ``type`` that is none: a
+    publication type (``type: journalArticle``, Zotero's vaults) as ``item_type``, the vault's own
+    kind (``type: method``) as ``type``, with a warning, since a paper note was meant."""
+    page_type = classify_type(f.data.get("type"))
+    if page_type is None or page_type.kind is TypeKind.READING_NOTE:
+        return None, {}
+    if page_type.kind is TypeKind.PAPER:
+        return page_type.value, {}
+    if page_type.kind is TypeKind.ITEM:
+        return None, {"item_type": page_type.value}
+    line = f.line("type")
+    if page_type.kind is TypeKind.TYPO:
+        f.log.warning(line, f"'type' is '{page_type.value}': did you mean '{page_type.suggestion}'? It should be "
+                            f"{accepted_types_hint()}; the note is published without a type")
+        return None, {}
+    if not page_type.value:
+        f.log.warning(line, f"'type' must be {accepted_types_hint()}, got {describe_kind(f.data['type'])}; "
+                            "the note is published without a type")
+        return None, {}
+    f.log.warning(line, f"'type' is '{page_type.value}', not {accepted_types_hint()}; the note is published "
+                        f"without a type (its card shows '{page_type.value}')")
+    return None, {"type": page_type.value}
 
 
 def _year(f: FrontMatterFields) -> int | None:

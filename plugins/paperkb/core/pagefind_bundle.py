@@ -1,10 +1,10 @@
-"""Pagefind's search bundle made from documents kept in a folder, one per page.
+"""The search documents of a site's pages, kept in a folder (one per page), and the slice of the
+search index each page belongs to.
 
-Pagefind's Python API drives the ``pagefind`` binary (shipped inside the ``pagefind[extended]``
-package) as a service. Its client reads one reply per 0.1 s, so a page at a time would cost
-minutes at 10,000 pages: the documents go to a folder instead and the service indexes the
-folder in one call. The folder outlives a build, so ``mkdocs serve`` replaces only the
-documents of the pages it rebuilt (``put`` / ``remove``) and re-indexes (``write``).
+Pagefind indexes the documents slice by slice (core/pagefind_slices.py). A page keeps its slice
+while it exists; a new page joins the last slice while it has room, else it opens a new one, so
+a full build fills the slices in the order the pages are rendered, and a `serve` update
+(``put`` / ``remove``) marks only the slices it changed to be indexed again (``take_changed``).
 
 With a cache folder (``keep_in``) the documents stay there between builds: a build rewrites
 only the documents that changed and removes those of pages that are gone. Files are what a
@@ -18,7 +18,6 @@ once the file is found to hold those bytes. A second build of the same project a
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -26,23 +25,18 @@ import posixpath
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from .cache_file import read_signed_cache_file, write_signed_cache_file
-
-# What the search page needs from Pagefind's output; its own UIs are not shipped.
-_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-
-
-class PagefindUnavailable(RuntimeError):
-    """The pagefind package or its binary is missing, or the binary failed."""
+from .pagefind_slices import SLICE_SIZE, SliceResult, write_slice
 
 
 class PagefindBundle:
-    def __init__(self, language: str = "en", keep_in: Path | None = None) -> None:
+    def __init__(self, language: str = "en", keep_in: Path | None = None, slice_size: int = SLICE_SIZE) -> None:
         self.language = language
         self.keep_in = keep_in
+        self.slice_size = max(1, slice_size)
         self._lock = _lock_folder(keep_in) if keep_in is not None else None
         if self._lock is not None:
             self.folder = keep_in
@@ -52,6 +46,12 @@ class PagefindBundle:
         self._unconfirmed: set[Path] = set()  # documents on disk no page of this build has put yet
         # document path (relative) -> (digest of what it was made from, digest of its bytes)
         self._made_from: dict[str, tuple[str, str]] = {}
+        # The slice of each page, in the order pages joined; slices whose bundle is out of date.
+        # (`serve` indexes in a background thread while the next update puts documents.)
+        self._slice_lock = threading.Lock()
+        self._slice_of: dict[str, int] = {}
+        self._slice_pages: dict[int, int] = {}
+        self._changed: set[int] = set()
 
     @property
     def _manifest(self) -> Path:
@@ -72,12 +72,17 @@ class PagefindBundle:
             return self.folder / clean / "index.html"
         return self.folder / (clean if clean.endswith(".html") else clean + "/index.html")
 
+    def document_path(self, url: str) -> Path:
+        return self._path(url)
+
     def begin(self) -> None:
         """A full build starts: every document on disk waits for its page to put it again;
         those no page puts are removed before indexing (``write``)."""
         self.urls = set()
         self._unconfirmed = set(self.folder.rglob("*.html"))
         self._made_from = {}
+        with self._slice_lock:
+            self._slice_of, self._slice_pages, self._changed = {}, {}, set()
         if self.kept:
             try:
                 data = json.loads(read_signed_cache_file(self._manifest, "search documents") or b"{}")
@@ -99,47 +104,95 @@ class PagefindBundle:
             return False
         self._unconfirmed.discard(path)
         self.urls.add(url)
+        self.slice_of(url)
         return True
 
     def put(self, url: str, document: str, made_from: str | None = None) -> None:
-        path = self.adopt(url)
+        path = self._path(url)
+        before = self._made_from.get(self._name(path))
+        self.adopt(url, changed=False)
         written = write_document(path, document)
         if made_from is not None:
             self.made(path, made_from, written)
+        if before is None or before[1] != written:  # (the same bytes: its slice's bundle holds them)
+            self._mark_changed(url)
 
-    def adopt(self, url: str) -> Path:
+    def adopt(self, url: str, *, changed: bool = True) -> Path:
         """Where the document of ``url`` goes, also when another process writes it (render/
         search_document_process.py: ``made`` records it then); the page has a document now."""
         path = self._path(url)
         self._unconfirmed.discard(path)
         self.urls.add(url)
         self._made_from.pop(self._name(path), None)
+        self.slice_of(url)
+        if changed:
+            self._mark_changed(url)
         return path
+
+    # -- slices ------------------------------------------------------------------------------------
+    def slice_of(self, url: str) -> int:
+        """The slice of the page at ``url``: its own, or the last one while it has room (a new
+        slice when it is full); a page that joins a slice changes it."""
+        with self._slice_lock:
+            number = self._slice_of.get(url)
+            if number is None:
+                number = max(self._slice_pages, default=0)
+                if self._slice_pages.get(number, 0) >= self.slice_size:
+                    number += 1
+                self._slice_of[url] = number
+                self._slice_pages[number] = self._slice_pages.get(number, 0) + 1
+                self._changed.add(number)
+            return number
+
+    def _mark_changed(self, url: str) -> None:
+        with self._slice_lock:
+            if url in self._slice_of:
+                self._changed.add(self._slice_of[url])
+
+    @property
+    def slices(self) -> list[int]:
+        """The slices that hold pages, in order."""
+        with self._slice_lock:
+            return sorted(n for n, count in self._slice_pages.items() if count)
+
+    def take_changed(self) -> dict[int, list[str]]:
+        """The slices changed since the last call, each with its pages in the order they joined
+        (an empty list: the slice has none left); they count as indexed from now on."""
+        with self._slice_lock:
+            changed, self._changed = self._changed, set()
+            members: dict[int, list[str]] = {n: [] for n in changed}
+            for url, number in self._slice_of.items():
+                if number in members:
+                    members[number].append(url)
+            return members
+
+    def mark_changed(self, slices: set[int]) -> None:
+        """Index these slices again next time (their indexing failed)."""
+        with self._slice_lock:
+            self._changed |= slices
+
+    def documents(self, urls: list[str]) -> Iterator[tuple[str, str]]:
+        """(url, document) of each page that has one on disk now."""
+        for url in urls:
+            try:
+                yield url, self._path(url).read_text(encoding="utf-8")
+            except OSError:  # removed meanwhile (`serve` goes on while this runs)
+                continue
+
+    def index(self, output: Path, slices: dict[int, list[str]]) -> list[SliceResult]:
+        """Write the bundle of each of ``slices`` (``take_changed``) into ``output``, one slice
+        after the other; a slice with no pages left keeps no bundle."""
+        results = []
+        for number, urls in sorted(slices.items()):
+            if urls:
+                results.append(write_slice(self.language, output, number, self.documents(urls)))
+            else:
+                shutil.rmtree(output / str(number), ignore_errors=True)
+        return results
 
     def made(self, path: Path, made_from: str, digest: str) -> None:
         """The document at ``path`` was made from ``made_from`` and its bytes have ``digest``."""
         self._made_from[self._name(path)] = (made_from, digest)
-
-    def snapshot(self) -> "PagefindBundle":
-        """A copy of the documents as they are now (hard links: instant, and untouched by
-        later ``put``), to index in the background while pages go on changing."""
-        copy = PagefindBundle(self.language)
-        copy.urls = set(self.urls)
-        for folder, _dirs, names in os.walk(self.folder):
-            pages = [name for name in names if name.endswith(".html")]
-            if not pages:
-                continue
-            target = copy.folder / os.path.relpath(folder, self.folder)
-            target.mkdir(parents=True, exist_ok=True)
-            for name in pages:
-                try:
-                    try:
-                        os.link(os.path.join(folder, name), target / name)
-                    except OSError:
-                        shutil.copyfile(os.path.join(folder, name), target / name)
-                except FileNotFoundError:  # removed meanwhile (`serve` goes on while this runs)
-                    pass
-        return copy
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
@@ -149,8 +202,15 @@ class PagefindBundle:
         path.unlink(missing_ok=True)
         self._made_from.pop(self._name(path), None)
         self.urls.discard(url)
+        with self._slice_lock:
+            number = self._slice_of.pop(url, None)
+            if number is not None:
+                self._slice_pages[number] -= 1
+                self._changed.add(number)
 
-    def _drop_unconfirmed(self) -> None:
+    def settle(self) -> None:
+        """A full build is over: the documents of pages it did not make go, and the manifest of
+        the others is saved (a kept folder)."""
         for path in self._unconfirmed:
             path.unlink(missing_ok=True)
             self._made_from.pop(self._name(path), None)
@@ -158,37 +218,6 @@ class PagefindBundle:
         if self.kept:
             write_signed_cache_file(self._manifest, json.dumps(self._made_from, sort_keys=True).encode("utf-8"),
                                     "search documents")
-
-    def write(self, output: Path) -> int:
-        """Index every document and write the bundle into ``output`` (replaced whole); the number
-        of pages indexed."""
-        try:
-            from pagefind.index import IndexConfig, PagefindIndex
-            from pagefind.service import get_executable
-        except ImportError as exc:  # pragma: no cover - a dependency of paperkb
-            raise PagefindUnavailable(f"the pagefind package is not installed ({exc})") from exc
-        if get_executable() is None:
-            raise PagefindUnavailable("no pagefind binary (pip install 'pagefind[extended]')")
-        self._drop_unconfirmed()  # pages of an earlier build that this one did not make
-        staging = output.with_name(output.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-
-        async def run() -> int:
-            config = IndexConfig(force_language=self.language, output_path=str(staging))
-            async with PagefindIndex(config=config) as index:
-                result = await index.add_directory(str(self.folder))
-            return int(result.get("page_count", 0))
-
-        try:
-            pages = _run_async(run)
-        except Exception as exc:  # the service reports its failures as plain exceptions
-            shutil.rmtree(staging, ignore_errors=True)
-            raise PagefindUnavailable(f"pagefind failed: {exc}") from exc
-        for name in _UNUSED:
-            (staging / name).unlink(missing_ok=True)
-        shutil.rmtree(output, ignore_errors=True)
-        staging.rename(output)
-        return pages
 
     def close(self) -> None:
         if self._lock is not None:  # the documents stay for the next build
@@ -206,7 +235,7 @@ def write_document(path: Path, document: str) -> str:
             return hashlib.sha1(data).hexdigest()
     except OSError:  # no document yet
         path.parent.mkdir(parents=True, exist_ok=True)
-    # A new file, not the old one rewritten: a snapshot (hard links) keeps the old text.
+    # A new file renamed over the old one: an indexer reading meanwhile gets one or the other whole.
     part = path.with_name(path.name + ".part")
     part.write_bytes(data)
     os.replace(part, path)
@@ -231,25 +260,3 @@ def _lock_folder(folder: Path):
         lock.close()
         return None
     return lock
-
-
-def _run_async(make_coroutine):
-    """Run a coroutine to its end from synchronous code, also when this thread runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coroutine())
-    box: dict = {}
-
-    def target() -> None:
-        try:
-            box["value"] = asyncio.run(make_coroutine())
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]

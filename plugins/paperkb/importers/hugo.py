@@ -63,10 +63,32 @@ def hugo_site(path: Path) -> Path | None:
 
 
 # The admonition shortcode of Hugo's LoveIt / DoIt / FixIt themes, as a block of its own:
-# {{< admonition type="tip" title="A title" open=false >}} or {{% admonition tip "A title" false %}}
-_ADMONITION_OPEN = re.compile(r"^(?P<indent>[ \t]*)\{\{[<%]-?\s*admonition\b(?P<args>[^\n]*?)-?[%>]\}\}[ \t]*$")
-_ADMONITION_CLOSE = re.compile(r"^[ \t]*\{\{[<%]-?\s*/admonition\s*-?[%>]\}\}[ \t]*$")
+# {{< admonition type="tip" title="A title" open=false >}} or {{% admonition tip "A title" false %}};
+# and the boxes themes and blogs define for themselves: folds ({{% fold "Title" %}}, details,
+# spoiler ...: collapsed) and notices ({{% notice tip %}}, {{% question %}} ...: open boxes).
+_FOLDS = ("fold", "details", "collapse", "spoiler", "expand", "toggle")
+_NOTICES = ("notice", "alert", "callout", "hint", "question", "answer", "note", "tip", "info", "warning",
+            "important", "caution", "danger")
+_BOX_NAMES = "|".join(("admonition", *_FOLDS, *_NOTICES))
+_ADMONITION_OPEN = re.compile(r"^(?P<indent>[ \t]*)\{\{[<%]-?\s*(?P<name>" + _BOX_NAMES
+                              + r")\b(?P<args>[^\n]*?)-?[%>]\}\}[ \t]*$")
+_ADMONITION_CLOSE = re.compile(r"^[ \t]*\{\{[<%]-?\s*/(?P<name>" + _BOX_NAMES + r")\s*-?[%>]\}\}[ \t]*$")
 _ARGUMENT = re.compile(r'(?:(?P<name>\w+)=)?(?:"(?P<quoted>[^"]*)"|`(?P<raw>[^`]*)`|(?P<bare>[^\s"`]+))')
+
+
+def _box_head(name: str, args: str) -> str:
+    """The admonition line of a box shortcode: ``admonition``'s own arguments; a fold's title
+    (collapsed); a notice's type (``notice``, ``alert``, ``callout``: its first argument) and title."""
+    if name == "admonition":
+        return _admonition_head(args)
+    positional = [next(v for v in (m.group("quoted"), m.group("raw"), m.group("bare")) if v is not None)
+                  for m in _ARGUMENT.finditer(args) if not m.group("name")]
+    if name in _FOLDS:
+        return _admonition_head(f'note "{positional[0] if positional else name.title()}" false')
+    if name in ("notice", "alert", "callout"):
+        return _admonition_head(" ".join(f'"{p}"' for p in positional[:2]) or "note").replace("???+", "!!!")
+    title = f'"{positional[0]}"' if positional else f'"{name.title()}"'
+    return _admonition_head(f"{name} {title}").replace("???+", "!!!")
 
 
 def _admonition_head(args: str) -> str:
@@ -83,31 +105,36 @@ def _admonition_head(args: str) -> str:
     for name, value in zip(names, positional):
         named.setdefault(name, value)
     kind = re.sub(r"[^\w-]", "", named.get("type", "note")) or "note"
-    title = named.get("title", "").replace('"', "&quot;")
+    # The title is the box's text: a tag in it ("</summary>", which no sanitiser removes) would
+    # close the box's summary early; an entity already written ("&lt;") stays as written.
+    title = named.get("title", "").replace("<", "&lt;").replace('"', "&quot;")
     is_open = named.get("open", "true").strip().lower() != "false"  # the themes open it by default
     return f"???{'+' if is_open else ''} {kind}" + (f' "{title}"' if title else "")
 
 
-def admonition_shortcodes(body: str) -> tuple[str, int]:
+def admonition_shortcodes(body: str, *, indent: bool = True) -> tuple[str, int]:
     """``{{< admonition >}}`` ... ``{{< /admonition >}}`` blocks as collapsible admonitions
-    (pymdownx.details), nested ones too, outside code; returns the body and how many. A body
+    (pymdownx.details), and the other box shortcodes (folds, notices) as admonitions, nested
+    ones too, outside code; returns the body and how many. ``indent=False``: the boxes' own
+    lines blank and their text as it was (where the text's problems are looked for). A body
     whose openings and closings do not pair up is left as written (the shortcode warning names
     the lines)."""
     lines = body.split("\n")
     prose = {index for index, _ in iter_prose_lines(body)}
-    openings = [i for i in prose if _ADMONITION_OPEN.match(lines[i])]
-    closings = [i for i in prose if _ADMONITION_CLOSE.match(lines[i])]
-    if not openings or len(openings) != len(closings):
+    if not any(_ADMONITION_OPEN.match(lines[i]) for i in prose):
         return body, 0
     out: list[str] = []
-    depth = 0
+    names: list[str] = []  # the open boxes, innermost last
+    count = 0
     for index, line in enumerate(lines):
         if index in prose and (opening := _ADMONITION_OPEN.match(line)) is not None:
-            out.append("    " * depth + _admonition_head(opening.group("args")))
-            depth += 1
-        elif index in prose and depth and _ADMONITION_CLOSE.match(line):
-            depth -= 1
+            out.append("    " * len(names) + _box_head(opening.group("name"), opening.group("args")) if indent else "")
+            names.append(opening.group("name"))
+            count += 1
+        elif index in prose and (closing := _ADMONITION_CLOSE.match(line)) is not None:
+            if not names or names.pop() != closing.group("name"):
+                return body, 0  # openings and closings that do not pair up
             out.append("")
         else:
-            out.append("    " * depth + line if line.strip() else "")
-    return "\n".join(out), len(openings)
+            out.append("    " * len(names) + line if line.strip() and indent else line)
+    return ("\n".join(out), count) if not names else (body, 0)

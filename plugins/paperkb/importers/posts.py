@@ -274,8 +274,9 @@ def convert_post(path: Path, log: ProblemLog, *, generator: str | None = None,
         body, _converted = kramdown_inline_math(body)
     if kind == "hugo":  # {{< admonition >}} of the LoveIt-style themes
         body, _converted = admonition_shortcodes(body)
-    _warn_template_tags(admonition_shortcodes(code_tags_to_fences(fm.body)[0])[0], fm.body_line, kind, log,
-                        mdx=path.suffix == ".mdx")
+    # (the boxes' own lines are no problem; a shortcode inside one is, at its line)
+    _warn_template_tags(admonition_shortcodes(code_tags_to_fences(fm.body)[0], indent=False)[0], fm.body_line, kind,
+                        log, mdx=path.suffix == ".mdx")
     body, _ = neutralize_active_html(body)  # someone else's blog: its HTML shows, never runs
     for at, what in neutralize_active_html(fm.body, fm.body_line)[1]:
         log.warning(at, active_html_message(what))
@@ -371,7 +372,7 @@ def _with_excerpt_separator(body: str, kind: str, jekyll_separator: str | None) 
 def _warn_template_tags(body: str, body_line: int, kind: str, log: ProblemLog, *, mdx: bool) -> None:
     what = {"hexo": "Hexo tag", "jekyll": "Liquid tag", "hugo": "Hugo shortcode"}.get(kind, "template tag")
     for index, line in iter_prose_lines(body):
-        if match := _TEMPLATE_TAG.search(line) or SHORTCODE.search(line):
+        if match := SHORTCODE.search(line) or _TEMPLATE_TAG.search(line):  # ({% ... %} is inside {{% ... %}})
             log.warning(body_line + index, f"{what} '{match.group(0)}' is kept as text; rewrite it in Markdown")
         elif mdx and _MDX_LINE.match(line):
             log.warning(body_line + index, f"MDX line '{line.strip()[:60]}' is kept as text; rewrite it in Markdown")

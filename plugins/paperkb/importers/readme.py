@@ -15,9 +15,10 @@ Entry headings may be indented by up to three spaces, the year may be missing an
 may be written in other shapes; each heading is kept as a *template* (``{year}``, ``{title}``,
 ``{url}`` standing where the values were) so an export writes it back exactly as it was.
 
-Most public lists write their papers as table rows or awesome-style list items instead, under
-``##`` / ``###`` / ``####`` section headings (readme_entries reads one such line); a plain
-``### Name`` over such papers is a section, not an entry. Every line of the README lands in one
+Most public lists write their papers as table rows (Markdown, or HTML: readme_html) or
+awesome-style list items instead, under ``##`` / ``###`` / ``####`` section headings, or
+``Section`` over a ``-------`` line (readme_entries reads one such line); a plain ``### Name``
+over such papers is a section, not an entry. Every line of the README lands in one
 place: the intro, a section's head, an entry's own lines, or the README text after an entry
 (the end of a table or list), so the export can give each back.
 """
@@ -25,9 +26,11 @@ place: the intro, a section's head, an entry's own lines, or the README text aft
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..core.problems import ProblemLog
+from .readme_html import TABLE_START, HtmlRow, HtmlTable, parse_html_row, read_table
 from .readme_entries import (
     EntryLine, canonical_venue, fill_from_nested, fill_from_paragraph, is_delimiter_row, is_navigation, link_at, looks_like_row, make_template, parse_item, parse_row, table_columns,
 )
@@ -72,6 +75,7 @@ class InsightBlock:
 
 
 HEADING, ITEM, ROW, PARAGRAPH = "heading", "item", "row", "paragraph"  # the shapes of an entry
+HTML_ROW = "html-row"  # a <tr> of an HTML table (readme_html)
 
 
 @dataclass
@@ -150,7 +154,7 @@ def split_lines(text: str) -> tuple[list[str], bool]:
 _TICKED = re.compile(r"^ {0,3}[-*+][ \t]+\[[ xX]\][ \t]")
 _TITLE_LINE = re.compile(r"^ {0,3}#(?!#)[ \t]+(?P<text>.*?)[ \t]*$")
 _HEADING_LINE = re.compile(r"^ {0,3}(?P<hashes>#{2,6})(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
-SHAPES = ("'### 2022 - [Title](url)' headings, Markdown tables with a Title or Paper column, "
+SHAPES = ("'### 2022 - [Title](url)' headings, Markdown or HTML (<table>) tables with a Title or Paper column, "
           "and list items such as '- [Title](url) - Venue 2021' or '* **Title**. Authors. *CVPR 2020*. [[paper](url)]', "
           "under section headings or right under the title")
 
@@ -184,6 +188,10 @@ class _Parser:
         self.columns: list[str] | None = None  # inside a table of papers
         self.stack: list[Section] = []  # enclosing section headings
         self.verdicts: dict[int, bool] = {}  # plain `###` heading line -> is a section
+        self.setext = _setext_headings(lines)  # heading line -> (level, text); its underline follows it
+        self.html_table: HtmlTable | None = None  # inside an HTML table of papers
+        self.html_rows: dict[int, tuple[HtmlRow, EntryLine]] = {}  # its rows of papers, by their first line
+        self.html_inside: set[int] = set()  # lines of those rows after their first (part of the row's template)
 
     def keep(self, line: str) -> None:
         entry = self.entry
@@ -212,6 +220,13 @@ class _Parser:
                 fence = match.group(1)
                 self.keep(line)
                 continue
+            if self._html_line(index, line):
+                continue
+            if index in self.setext and self._setext(index, line):
+                continue
+            if index - 1 in self.setext and self.setext[index - 1][2]:  # the underline of a heading read as one
+                self.keep(line)
+                continue
             if (heading := _HEADING_LINE.match(line)) and self._heading(index, line, heading):
                 continue
             if (title := _TITLE_LINE.match(line)) and self._title(index, line, title):
@@ -233,9 +248,23 @@ class _Parser:
         return doc
 
     # -- headings ------------------------------------------------------------------------------
+    def _setext(self, index: int, line: str) -> bool:
+        """``Title`` over ``=====`` (level 1) or ``Section`` over ``-----`` (level 2)."""
+        level, name, _ = self.setext[index]
+        if level == 1:
+            taken = self._title_named(index, line, name)
+        else:
+            self._section_heading(index, line, name, 2)
+            taken = True
+        self.setext[index] = (level, name, taken)
+        return taken
+
     def _heading(self, index: int, line: str, match: re.Match) -> bool:
         level = len(match.group("hashes"))
         name = _strip_closing_hashes(match.group("text") or "")
+        return self._section_heading(index, line, name, level)
+
+    def _section_heading(self, index: int, line: str, name: str, level: int) -> bool:
         if level == 2:
             if not name:
                 self.log.warning(index + 1, "section heading '##' has no name; its entries are imported without a field")
@@ -296,16 +325,9 @@ class _Parser:
         return verdict
 
     def _scan_for_papers(self, index: int, siblings: list[int]) -> bool:
-        fence = None
-        for probe in range(index + 1, len(self.lines)):
-            line = self.lines[probe]
-            if fence is not None:
-                if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
-                    fence = None
-                continue
-            if match := _FENCE.match(line):
-                fence = match.group(1)
-                continue
+        for probe, line in _unfenced(self.lines, index + 1):
+            if probe in self.setext:
+                return False  # a `Section` / `-------` heading: a level above
             if (heading := _HEADING_LINE.match(line)) and len(heading.group("hashes")) <= 3:
                 name = _strip_closing_hashes(heading.group("text") or "")
                 if len(heading.group("hashes")) < 3 or not name or _ENTRY_SHAPE.match(name):
@@ -319,11 +341,51 @@ class _Parser:
         return False
 
     def _title(self, index: int, line: str, match: re.Match) -> bool:
+        return self._title_named(index, line, _strip_closing_hashes(match.group("text") or ""))
+
+    def _title_named(self, index: int, line: str, name: str) -> bool:
         """The first ``# Title`` stays in the intro; a later one is a section (lists sectioned with ``#``)."""
         if not self.seen_title or (self.entry is not None and self.entry.kind == HEADING):
             self.seen_title = True
             return False
-        self._open_section(index, line, _strip_closing_hashes(match.group("text") or "") or None, 1)
+        self._open_section(index, line, name or None, 1)
+        return True
+
+    # -- HTML tables -------------------------------------------------------------------------------
+    def _html_line(self, index: int, line: str) -> bool:
+        """A line of an HTML table of papers: a row's first line starts its entry, its other lines
+        are part of the row (written back with it), the table's other lines are README text."""
+        table = self.html_table
+        if table is None:
+            if not TABLE_START.match(line):
+                return False
+            if self.section is None:
+                self._intro_section(index)
+            if self.section is None or not self.section.papers or (self.entry is not None
+                                                                     and self.entry.kind == HEADING):
+                return False
+            table = read_table(self.lines, index)
+            if table.columns is None:
+                return False  # a table of something else: its lines are text
+            self._close_item()
+            self.columns = None
+            self.html_table, self.html_rows, self.html_inside = table, {}, set()
+            for row in table.rows:
+                if row.first > (max(self.html_inside) if self.html_inside else -1) and \
+                        (found := parse_html_row(self.lines, row, table.columns)) is not None:
+                    self.html_rows[row.first] = (row, found)
+                    self.html_inside.update(range(row.first + 1, row.last + 1))
+        if index in self.html_inside:
+            pass  # in the row's template
+        elif index in self.html_rows:
+            row, found = self.html_rows[index]
+            entry = Entry(_as_heading(found), index + 1, self.section.name, columns=table.columns)
+            self._add(entry, HTML_ROW)
+            entry.source = "\n".join(self.lines[row.first:row.last + 1])
+        else:
+            self.keep(line)
+        if index >= table.last:
+            self.html_table = None
         return True
 
     # -- paragraph entries -------------------------------------------------------------------------
@@ -431,6 +493,37 @@ class _Parser:
             entry.indent = prefix
             entry.lines = [line[len(prefix):] if line.strip() else line for line in entry.lines]
             fill_from_nested(entry.heading, entry.lines)
+
+
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_NOT_SETEXT_TEXT = re.compile(r"^(?: {4}|\t)|^\s*(?:[-*+>|#<]|\d+[.)]\s|```|~~~)")
+
+
+def _unfenced(lines: list[str], start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, line) of the lines from ``start`` on that are outside fenced code (fences left out)."""
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if fence is not None:
+            if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
+                fence = None
+            continue
+        if match := _FENCE.match(line):
+            fence = match.group(1)
+            continue
+        yield index, line
+
+
+def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, bool]]:
+    """Lines of text underlined with ``===`` (level 1) or ``---`` (level 2), outside code: line ->
+    (level, text, read as a heading: set when it is)."""
+    found: dict[int, tuple[int, str, bool]] = {}
+    for index, line in _unfenced(lines):
+        if (index + 1 < len(lines) and line.strip() and _SETEXT_UNDERLINE.match(lines[index + 1])
+                and not _NOT_SETEXT_TEXT.match(line) and (index == 0 or not lines[index - 1].strip()
+                                                          or _HEADING_LINE.match(lines[index - 1]))):
+            found[index] = (1 if lines[index + 1].strip()[0] == "=" else 2, line.strip(), False)
+    return found
 
 
 _ENTRY_SHAPE = re.compile(r".*\]\(|^(?:19|20)\d{2}(?:[ \t]*[-–—:：|·,][ \t]*|[ \t]+)\S")  # a link, or `2022 - Title`

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from ..core.body_scan import iter_prose_lines
 from ..core.library import Library
 from ..core.model import Note
-from .readme import HEADING, ITEM, PARAGRAPH, ROW, bullet_prefix, render_heading, replace_count
+from .readme import HEADING, HTML_ROW, ITEM, PARAGRAPH, ROW, bullet_prefix, render_heading, replace_count
+from .readme_html import html_values, render_html_row
 from .readme_entries import render_row
 from .readme_state import EntryLayout, ReadmeState
 
@@ -237,9 +238,12 @@ def _entry_lines(note: Note, layout: EntryLayout | None, section_year: int | Non
     values = dict(title=note.title, year=year, url=url, venue=note.venue,
                   fixed=layout.fixed if layout else None)
     template = layout.heading if layout else None
-    if kind == ROW:
-        fallback = render_row(shape.columns or [], title=note.title, url=url, year=year, venue=note.venue,
-                              links=note.links, authors=list(note.authors), notes=_one_line(note))
+    if kind in (ROW, HTML_ROW):
+        render = render_html_row if kind == HTML_ROW else render_row
+        if kind == HTML_ROW and layout is not None:  # the note's values as the row's HTML writes them
+            values.update(html_values(layout.fixed, title=note.title, url=url, venue=note.venue))
+        fallback = render(shape.columns or [], title=note.title, url=url, year=year, venue=note.venue,
+                          links=note.links, authors=list(note.authors), notes=_one_line(note))
         return [render_heading(template, **values, fallback=fallback)]
     if kind == ITEM:
         marker = _item_marker(shape.heading)

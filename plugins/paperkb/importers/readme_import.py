@@ -22,7 +22,7 @@ from ..core.slug import key_from_text
 from ..core.text_encoding import not_utf8
 from ..core.paper_links import link_info
 from .post_body import warn_missing_relative_links
-from .readme import HEADING, ROW, CountLine, Entry, ReadmeDoc, parse_readme
+from .readme import HEADING, HTML_ROW, ROW, CountLine, Entry, ReadmeDoc, parse_readme
 from .readme_state import (
     EntryLayout, InsightSlot, LayoutError, ReadmeLayout, SectionLayout, intro_text, load_state, state_paths,
 )
@@ -202,7 +202,7 @@ def _leading_blanks(lines: list[str]) -> int:
 
 
 def _body(entry: Entry, layout: EntryLayout) -> str:
-    if entry.kind == ROW:  # the row's notes and other cells
+    if entry.kind in (ROW, HTML_ROW):  # the row's notes and other cells
         return "\n\n".join(entry.heading.details)
     inside = {i for s in layout.insights for i in range(s.at, s.at + len(s.lines))}
     rest = [line for i, line in enumerate(entry.lines) if i not in inside]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,11 +23,12 @@ from ..core.library import Library
 from ..core.library_diff import within_two_links
 from ..core.model import Note
 from ..render.cites_lists import CitesLists
+from ..render.diagram_plans import DiagramPlans, Plans, graph_digest
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
-from ..render.graph_dot import GraphView, GraphViews, to_dot
+from ..render.graph_dot import GraphView, GraphViews, diagram_source
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
 from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
-from ..render.graph_pages import GRAPH_DATA_URI, GraphPages
+from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
 from ..render.graph_renderer import GraphRenderer
 from ..render.graph_svg import GraphRenderError
 from ..render.index_pages import GeneratedPage
@@ -55,12 +57,19 @@ class CitationDisplay(Feature):
         self.library = Library()
         self.site: SiteMap | None = None
         self.lists: CitesLists | None = None
-        self.note_figures: dict[str, tuple[GraphView, str]] = {}  # note src_uri -> (view, SVG key)
+        # note src_uri -> (view, SVG key); the view is None for a plan kept from the last build
+        self.note_figures: dict[str, tuple[GraphView | None, str]] = {}
+        self.figure_html: dict[str, str] = {}  # note src_uri -> its figure, when made at planning
+        self.plans = DiagramPlans(None)  # the last build's plans (a build, not `serve`)
         self._planned: tuple[list[GeneratedPage], str] | None = None  # graph pages and field palette
         self.structure: GraphStructure | None = None  # the explorer's notes and citations
         self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
         self.layouts = LayoutCache(None)
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
+        self._field_pages: FieldPages = {}  # `serve`: the graph page of each field, kept where no edit reached
+        self.defer_neighbours = False  # `serve`: diagrams of notes near an edit planned after the first pages
+        self._later: set[str] = set()  # keys of notes whose diagram ``settle`` plans
+        self._planned_before = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.options = options
@@ -74,6 +83,7 @@ class CitationDisplay(Feature):
                 self.renderer.close()
             self.renderer = GraphRenderer(cache_dir)
         self.layouts = LayoutCache(cache_dir / "layouts" if cache_dir and self.renderer.disk else None)
+        self.plans = DiagramPlans(cache_dir / "plans" if cache_dir and self.renderer.disk else None)
         if FIELD_CSS_URI not in config.extra_css:
             config.extra_css.append(FIELD_CSS_URI)
         if GRAPH_JS_URI not in {str(s) for s in config.extra_javascript}:
@@ -89,14 +99,22 @@ class CitationDisplay(Feature):
             return self._planned[0]
         # `serve` after an edit: a diagram shows notes up to two links away, so only those near
         # what changed can differ; the others keep their plan (and their SVG, kept in memory).
+        # Of those near, the changed notes' own diagrams are planned now (their pages show
+        # first); the others' (up to hundreds around a much-cited note) once the first pages
+        # are shown (``settle``).
         kept: dict[str, tuple[GraphView, str]] = {}
         before: dict[str, tuple[GraphView, str]] = {}  # the others' last figures: kept if the view is the same
+        self._planned_before = self._planned is not None
+        later: set[str] = set()
         if build.previous is not None and self._planned is not None:
             near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
+            near |= self._later  # (left by an update that stopped before settling them)
+            later = (near - build.touched) if self.defer_neighbours else set()
             kept = {src: figure for src, figure in self.note_figures.items()
-                    if (note := library.by_src_uri.get(src)) is not None and note.key not in near}
+                    if (note := library.by_src_uri.get(src)) is not None and note.key not in near - later}
             before = self.note_figures
-        self.note_figures = {}
+        self._later = {key for key in later if key in library.notes}
+        self.note_figures, self.figure_html = {}, {}
         self._planned = None
         self.views = None
         if not self.enabled or self.renderer is None:
@@ -104,21 +122,56 @@ class CitationDisplay(Feature):
         if build.previous is None:
             self.renderer.begin_build()
         views = self.views = GraphViews(library)
+        # A one-off build (not `serve`, whose pages also record which notes a diagram shows)
+        # takes the last build's plans when the citation graph is the same (diagram_plans.py).
+        one_off = build.previous is None and not self.keep_drawn
+        digest = graph_digest(library, max_nodes=self.options.local_graph_max_nodes,
+                              use_directory_urls=site.urls.use_directory_urls,
+                              graphviz=self.renderer.version) if one_off and self.plans.path else None
+        plans = (self.plans.get(digest) if digest else None) or {}
         # Submit in the order MkDocs builds the pages, so early pages find their SVG ready.
         for file in files.documentation_pages():
             note = library.by_src_uri.get(file.src_uri)
             if note is not None:
                 if note.src_uri in kept:
                     self.note_figures[note.src_uri] = kept[note.src_uri]
-                else:
+                elif note.key in self._later:  # (its last diagram, until ``settle``)
+                    if note.src_uri in before:
+                        self.note_figures[note.src_uri] = before[note.src_uri]
+                elif not self._adopt(note, plans):
                     self._plan_note(note, views, before.get(note.src_uri))
-        pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes).all_pages()
+        if digest and not plans:
+            self.plans.put(digest, self._plans_made(library))
+        kept = untouched_fields(self._field_pages, build.previous, library, set(build.touched)) \
+            if build.previous is not None and self._planned_before else None
+        graph_pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes,
+                                 kept=kept)
+        pages = graph_pages.all_pages()
+        self._field_pages = graph_pages.made if self.keep_drawn else {}
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
         self.renderer.start()
         self._start_layout(library)
         self._planned = (pages, palette)
         return pages
+
+    def settle(self) -> set[str]:
+        """Plan the diagrams ``start`` left for later (notes two links from an edit); returns
+        the pages whose diagram changed. Until then those pages keep their last diagram."""
+        later, self._later = self._later, set()
+        if not later or self.views is None or self.renderer is None:
+            return set()
+        changed: set[str] = set()
+        for key in sorted(later):
+            note = self.library.notes.get(key)
+            if note is None:
+                continue
+            before = self.note_figures.pop(note.src_uri, None)
+            self._plan_note(note, self.views, before)
+            if self.note_figures.get(note.src_uri) != before:
+                changed.add(note.src_uri)
+        self.renderer.start()
+        return changed
 
     def run_in_worker(self, job, *args) -> Future | None:
         """``job(*args)`` in a diagram worker process, started first if need be; None without
@@ -197,19 +250,51 @@ class CitationDisplay(Feature):
         if before is not None and before[0] == view:  # (`serve`: a change two links away left it as it was)
             self.note_figures[note.src_uri] = before
             return
-        key = self.renderer.submit(to_dot(view, self.site.urls, note.src_uri), aria_label(view, note.title))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title))
         self.note_figures[note.src_uri] = (view, key)
 
-    def _submit_for_page(self, dot: str, label: str) -> str:
+    def _adopt(self, note: Note, plans: Plans) -> bool:
+        """Take ``note``'s plan from the last build, when it has one and its SVG is at hand."""
+        if note.src_uri not in plans:
+            return False
+        plan = plans[note.src_uri]
+        if plan is None:  # no diagram
+            return True
+        key, figure_html = plan
         assert self.renderer is not None
-        return self.renderer.submit(dot, label)
+        if not self.renderer.adopt(key, partial(self._source_of, note)):
+            return False
+        self.note_figures[note.src_uri] = (None, key)
+        self.figure_html[note.src_uri] = figure_html
+        return True
+
+    def _source_of(self, note: Note) -> tuple[str, str]:
+        """The source and label of ``note``'s diagram (an adopted SVG that became unusable)."""
+        assert self.views is not None and self.site is not None
+        view = self.views.local(note.key, self.options.local_graph_max_nodes)
+        return diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title)
+
+    def _plans_made(self, library: Library) -> Plans:
+        """This build's plans, to keep: each figure is made now (and kept for its page)."""
+        plans: Plans = {}
+        for note in library:
+            if note.src_uri in self.note_figures:
+                self.figure_html[note.src_uri] = self._note_figure(note)
+                plans[note.src_uri] = (self.note_figures[note.src_uri][1], self.figure_html[note.src_uri])
+            else:
+                plans[note.src_uri] = None
+        return plans
+
+    def _submit_for_page(self, source: str, label: str) -> str:
+        assert self.renderer is not None
+        return self.renderer.submit(source, label)
 
     def diagram(self, view: GraphView, here: str, subject: str, *, note: str = "") -> str | None:
         """The figure of ``view`` for the page ``here`` (its SVG goes in with ``fill``); None
         when diagrams are off or ``view`` has no citation to draw."""
         if not self.enabled or self.renderer is None or self.site is None or not view.edges:
             return None
-        key = self.renderer.submit(to_dot(view, self.site.urls, here), aria_label(view, subject))
+        key = self.renderer.submit(diagram_source(view, self.site.urls, here), aria_label(view, subject))
         return figure(view, key, kind="page", note=note)
 
     def after_body(self, page: PageRender) -> list[Section]:
@@ -223,7 +308,9 @@ class CitationDisplay(Feature):
         sections = [Section(Heading("cites", "Cites"), lambda: lists.cites(note, self.reference_item)),
                     Section(Heading("cited-by", "Cited by"), lambda: lists.cited_by(note))]
         if note.src_uri in self.note_figures:
-            page.reads(node.key for node in self.note_figures[note.src_uri][0].nodes)
+            view = self.note_figures[note.src_uri][0]
+            if view is not None:
+                page.reads(node.key for node in view.nodes)
             sections.append(Section(Heading("citation-graph", "Citation graph"), lambda: self._note_figure(note)))
         return sections
 
@@ -234,6 +321,7 @@ class CitationDisplay(Feature):
         output = self.fill(page.src, output, keep=self.keep_drawn)
         if not self.keep_drawn:
             self.note_figures.pop(page.src, None)
+            self.figure_html.pop(page.src, None)
         return output
 
     def fill(self, page_src: str, html: str, *, keep: bool = True) -> str:
@@ -258,7 +346,11 @@ class CitationDisplay(Feature):
         return MARKER_PATTERN.sub(svg, html)
 
     def _note_figure(self, note: Note) -> str:
+        made = self.figure_html.get(note.src_uri)
+        if made is not None:
+            return made
         view, key = self.note_figures[note.src_uri]
+        assert view is not None  # (a plan without its view came with its figure)
         cut = ""
         if view.omitted_nodes:
             cut = (f"Showing the {len(view.nodes) - 1} most-cited of {view.total_nodes - 1} linked notes; "

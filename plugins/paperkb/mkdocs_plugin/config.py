@@ -7,6 +7,8 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
+from ..core.pagefind_slices import SLICE_SIZE
+
 
 class PaperKBConfig(Config):
     enabled = opt.Type(bool, default=True)
@@ -31,6 +33,9 @@ class PaperKBConfig(Config):
     # The engine behind the search box: Pagefind (an index in small chunks, facet filters) or
     # mkdocs-material's own (one JSON file every reader downloads whole).
     search_engine = opt.Choice(("pagefind", "material"), default="pagefind")
+    # pagefind engine: pages per slice of the index. Each slice is indexed by its own Pagefind
+    # process (one at a time; its memory grows with the slice) and the browser merges them.
+    search_slice_size = opt.Type(int, default=SLICE_SIZE)
     # material engine: add word forms (train/trained) and Chinese sub-words (根本原因 -> 原因) to its index.
     search_forms = opt.Type(bool, default=True)
     # Citation diagrams on note pages and the graph pages (site-wide and per field).

@@ -24,6 +24,8 @@ class Explore(Feature):
         self.enabled = False
         self.data: dict = {}  # this build's site data (the graph and previews may read it too)
         self.memo: NoteMemo | None = None  # `serve`: each note's record kept between builds (plugin.on_startup)
+        self._texts: dict[int, tuple[dict, str]] = {}  # `serve`: each record's JSON text ...
+        self._rows: dict[int, tuple[dict, str]] = {}  # ... and its row in the Explore page's table
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.enabled = options.enabled
@@ -34,6 +36,7 @@ class Explore(Feature):
         if not self.enabled:
             return []
         self.data = site_data(build.library, build.site, self.memo, self.data if build.previous is not None else None)
-        build.files.append(File.generated(build.config, SITE_DATA_URI, content=site_data_json(self.data)))
+        text = site_data_json(self.data, self._texts if self.memo is not None else None)
+        build.files.append(File.generated(build.config, SITE_DATA_URI, content=text))
         build.files.append(File.generated(build.config, EXPLORE_SCRIPT, abs_src_path=str(ASSETS_DIR / "explore.js")))
-        return [explore_page(build.site.explore, self.data, build.site)]
+        return [explore_page(build.site.explore, self.data, build.site, self._rows if self.memo is not None else None)]

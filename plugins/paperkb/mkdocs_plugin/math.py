@@ -48,8 +48,9 @@ class Math(Feature):
         return dollars_in_text(markdown, display=True)[0] if self.enabled and "$$" in markdown else markdown
 
     def after_prose(self, page: PageRender, markdown: str) -> str:
-        """Display math as Typora / Obsidian write it (last: it adds lines, which no line-numbered
-        pass may see)."""
+        """Display math as Typora / Obsidian write it (after the line-numbered passes: it adds
+        lines; before callouts become admonitions: a callout's formula is normalised in its
+        quote, where a code block's end or an extra space after ``>`` is still plain to see)."""
         return normalise_display_math(markdown) if self.enabled and "$$" in markdown else markdown
 
     def page_html(self, page: PageRender, html: str) -> str:

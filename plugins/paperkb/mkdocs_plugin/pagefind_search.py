@@ -3,15 +3,19 @@
 mkdocs-material's search plugin stays in the configuration, so the theme renders its search
 box, keyboard shortcuts and result list as always; it no longer builds its index. paperkb
 writes one document per page for Pagefind (render/search_document.py), has Pagefind index
-them after the build (core/pagefind_bundle.py) and ships a search worker that speaks the
-theme's worker protocol and answers from Pagefind (assets/search-worker.js), plus the filter
-panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
+them in slices of ``search_slice_size`` pages (core/pagefind_slices.py: one indexer of bounded
+memory at a time) and ships a search worker that speaks the theme's worker protocol and
+answers from Pagefind, the slices merged into one search (assets/search-worker.js), plus the
+filter panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
 
 A full build (on_config) counts every document as gone until its page puts it again (they
 stay in paperkb's cache folder between builds; only changed ones are written: see
-core/pagefind_bundle.py). `mkdocs serve`'s quick update (serve.py)
-re-renders some pages, whose documents ``page_html`` replaces, then calls ``refresh`` with the
-site's pages: documents of pages that are gone are dropped and Pagefind indexes again."""
+core/pagefind_bundle.py). It makes and indexes them in a child process while MkDocs renders
+(render/search_document_process.py); each slice is indexed as soon as its pages are in.
+`mkdocs serve` makes documents itself and indexes after its first build; a quick update
+(serve.py) re-renders some pages, whose documents ``page_html`` replaces, then calls
+``refresh`` with the site's pages: documents of pages that are gone are dropped and Pagefind
+indexes again, in the background, only the slices whose pages changed."""
 
 from __future__ import annotations
 
@@ -31,7 +35,9 @@ from mkdocs.structure.pages import Page
 
 from ..core.model import Note
 from ..core.note_filters import KIND, KIND_LABELS, note_facets
-from ..core.pagefind_bundle import PagefindBundle, PagefindUnavailable
+from ..core.pagefind_bundle import PagefindBundle
+from ..core.pagefind_service import PagefindUnavailable
+from ..core.pagefind_slices import SliceResult, write_slices_file
 from ..render.index_pages import GeneratedPage
 from ..render.search_document import document_digest, search_document
 from ..render.search_document_process import DocumentProcess, DocumentProcessFailed
@@ -88,16 +94,21 @@ class PagefindSearch(Feature):
         language = str(config.theme.get("language") or "en").split("-")[0].lower() or "en"
         caches = cache_root(options, project_root)
         keep_in = caches / "search" / language if caches else None  # documents kept between builds
-        if self.bundle is None or self.bundle.language != language or self.bundle.keep_in != keep_in:
+        slice_size = options.search_slice_size
+        if (self.bundle is None or self.bundle.language != language or self.bundle.keep_in != keep_in
+                or self.bundle.slice_size != slice_size):
             if self.bundle is not None:
+                self.indexer.wait()
                 self.bundle.close()
-            self.bundle = PagefindBundle(language, keep_in=keep_in)
+            self.bundle = PagefindBundle(language, keep_in=keep_in, slice_size=slice_size)
+        self.documents.language = language
         # A full build (its on_config) starts from no documents; serve's quick updates plan again
         # (start) without configuring, and keep the documents of the pages they do not render.
         self.begin_build(full=True)
 
     def start(self, build: Build) -> list[GeneratedPage]:
         if self.enabled:
+            self.documents.output = Path(build.config.site_dir) / BUNDLE_DIR  # (the folder being built)
             for uri in (PANEL_SCRIPT, WORKER_SCRIPT):
                 build.files.append(File.generated(build.config, uri, abs_src_path=str(ASSETS_DIR / uri.rsplit("/", 1)[1])))
         return []
@@ -118,6 +129,7 @@ class PagefindSearch(Feature):
     def begin_build(self, *, full: bool = True) -> None:
         """A full build indexes the pages it renders, nothing left from the previous one."""
         if self.enabled and self.bundle is not None and full:
+            self.indexer.wait()  # (`serve`: a background run reads the slices begin() resets)
             self.bundle.begin()
             self.filters.clear()
         self.rendered = set()
@@ -155,9 +167,11 @@ class PagefindSearch(Feature):
         made_from = document_digest(**inputs)
         self.filters[url] = filters
         if self.bundle.reuse(url, made_from):  # (the same page as in the last build: its document is kept)
-            pass
+            if self.separate_process:
+                self.documents.keep(url, self.bundle.slice_of(url), self.bundle.document_path(url))
         elif self.separate_process:
-            self.documents.put(self.bundle.adopt(url), made_from, **inputs)
+            path = self.bundle.adopt(url)
+            self.documents.put(url, self.bundle.slice_of(url), path, made_from, **inputs)
         else:
             self.bundle.put(url, search_document(**inputs), made_from)
         self.rendered.add(url)
@@ -182,18 +196,18 @@ class PagefindSearch(Feature):
 
     def refresh(self, page_urls: set[str], site_dir: str, *, later: bool = False) -> None:
         """After `serve` re-rendered some pages (their documents were replaced on the way):
-        drop the documents of pages that are gone and index again; ``later``: in the background,
-        from a snapshot of the documents, so the page shows before the whole site is indexed again."""
+        drop the documents of pages that are gone and index again the slices that changed;
+        ``later``: in the background, so the page shows before the search index follows."""
         if not self.enabled or self.bundle is None:
             return
         for url in self.bundle.urls - page_urls:
             self.page_removed(url)
-        if not later:
-            self.write(site_dir)
-            return
         filters = dict(self.filters)  # as they are now (a newer edit submits newer ones)
-        self.indexer.submit(self.bundle.snapshot, site_dir,
-                            lambda bundle, folder: self._write_bundle(bundle, folder, filters))
+        if not later:
+            self.indexer.wait()
+            self._index_changes(site_dir, filters)
+            return
+        self.indexer.submit(lambda: self._index_changes(site_dir, filters))
 
     def wait(self) -> None:
         """Until the background indexing asked for so far is done."""
@@ -201,33 +215,57 @@ class PagefindSearch(Feature):
 
     # -- after the build ------------------------------------------------------------------------
     def write(self, site_dir: str) -> None:
-        """Index the documents into ``site_dir/pagefind`` and give material's script the empty
-        index it loads at start (the worker answers from Pagefind)."""
+        """Index the documents into ``site_dir/pagefind``, slice by slice, and give material's
+        script the empty index it loads at start (the worker answers from Pagefind)."""
         if not self.enabled or self.bundle is None:
             return
         self.indexer.wait()  # (a background run of `serve` must not land after this one)
-        try:  # every document written, and the process gone before Pagefind starts
-            for path, made_from, digest in self.documents.finish():
-                self.bundle.made(path, made_from, digest)
+        started = time.monotonic()
+        try:  # every document written and indexed, and the process gone
+            finished = self.documents.finish()
         except DocumentProcessFailed as exc:
             log.error(f"paperkb: the search index was not written: {exc}")
             return
-        self._write_bundle(self.bundle, site_dir, dict(self.filters))
+        for path, made_from, digest in finished.documents:
+            self.bundle.made(path, made_from, digest)
+        self.bundle.settle()
+        if finished.error:
+            log.error(f"paperkb: {finished.error}")
+            return
+        indexed = {result.number for result in finished.slices}
+        self._index_changes(site_dir, dict(self.filters), done=finished.slices, skip=indexed, started=started)
 
-    def _write_bundle(self, bundle: PagefindBundle, site_dir: str, page_filters: dict) -> None:
-        started = time.monotonic()
+    def _index_changes(self, site_dir: str, page_filters: dict, *, done: list[SliceResult] = (),
+                       skip: set[int] = frozenset(), started: float | None = None) -> None:
+        """Index the slices whose pages changed (those in ``skip`` were indexed already, giving
+        ``done``) and write what the browser loads besides Pagefind's bundles."""
+        bundle = self.bundle
+        assert bundle is not None
+        started = time.monotonic() if started is None else started
+        output = Path(site_dir) / BUNDLE_DIR
+        changed = {number: urls for number, urls in bundle.take_changed().items() if number not in skip}
         try:
-            pages = bundle.write(Path(site_dir) / BUNDLE_DIR)
+            results = list(done) + bundle.index(output, changed)
         except PagefindUnavailable as exc:
+            bundle.mark_changed(set(changed))
             log.error(f"paperkb: the search index was not written: {exc}")
             return
-        log.info(f"paperkb: search index: {pages} pages in {time.monotonic() - started:.1f} s")
+        except BaseException:
+            bundle.mark_changed(set(changed))  # (`serve`: the next update tries them again)
+            raise
+        for result in results:
+            for message in result.failed:
+                log.warning(f"paperkb: Pagefind could not index a page: {message}")
+        if results:
+            log.info(f"paperkb: search index: {sum(r.pages for r in results)} pages in {len(results)} "
+                     f"slice(s), {time.monotonic() - started:.1f} s")
+        write_slices_file(output, bundle.slices)
         counts: dict[str, dict[str, int]] = {}
         for filters in page_filters.values():
             for name, values in filters.items():
                 for value in values:
                     counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
-        (Path(site_dir) / BUNDLE_DIR / FILTER_VALUES).write_text(
+        (output / FILTER_VALUES).write_text(
             json.dumps(counts, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
         material = self._material_config
         stub = {"config": {"lang": list(material.lang or ["en"]), "separator": material.separator or r"[\s\-]+",
@@ -246,21 +284,21 @@ class PagefindSearch(Feature):
 
 
 class BackgroundIndexer:
-    """One Pagefind run at a time, in a thread; a newer request replaces one not started yet
-    (a burst of saves is indexed once). The thread waits until the saves pause (``settle``)
-    before it copies the documents (``snapshot``) and runs Pagefind: the page an edit changed is
+    """One indexing job at a time, in a thread; a newer request replaces one not started yet
+    (a burst of saves is indexed once: the job takes the slices changed by then). The thread
+    waits until the saves pause (``settle``) before it runs: the page an edit changed is
     rendered and shown first, without a search index being made beside it on the same cores."""
 
     def __init__(self, settle: float = 1.0) -> None:
         self.settle = settle
         self._cond = threading.Condition()
-        self._pending: tuple[Callable[[], PagefindBundle], str, Any] | None = None
+        self._pending: Callable[[], None] | None = None
         self._submitted = 0.0
         self._running = False
 
-    def submit(self, snapshot: Callable[[], PagefindBundle], site_dir: str, write) -> None:
+    def submit(self, job: Callable[[], None]) -> None:
         with self._cond:
-            self._pending = (snapshot, site_dir, write)
+            self._pending = job
             self._submitted = time.monotonic()
             self._cond.notify_all()
             if not self._running:
@@ -276,16 +314,11 @@ class BackgroundIndexer:
                     self._running = False
                     self._cond.notify_all()
                     return
-                (snapshot, site_dir, write), self._pending = self._pending, None
-            bundle = None
+                job, self._pending = self._pending, None
             try:
-                bundle = snapshot()
-                write(bundle, site_dir)
+                job()
             except Exception:  # noqa: BLE001 - `serve` goes on; the next edit indexes again
                 log.warning("paperkb: the search index could not be updated", exc_info=True)
-            finally:
-                if bundle is not None:
-                    bundle.close()
 
     def wait(self) -> None:
         with self._cond:

@@ -24,6 +24,7 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
                   being headings (obsidian_syntax.py),
                   javascript: links in a page's source warned about (script_urls.py),
+                  ![[page]] / ![[page#Heading]] replaced by that page's text (transclusion.py),
                   index tables held out of Markdown (html_slots.py), post dates (blog.py), query
                   blocks run (query_fence.py), the note's card and Problem / Method / Results /
                   Insights above its body (note_layout.py, render/card.py), a project page's
@@ -31,8 +32,9 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
                   (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
-                  ``after_prose``: lists nested by two spaces re-indented (lists.py), Obsidian callouts
-                  (callouts.py), display math (math.py).
+                  ``after_prose``: lists nested by two spaces re-indented (lists.py), display math
+                  (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
+                  text the prose scan would read as code), Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
@@ -72,7 +74,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
-from ..core.library import Library
+from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
@@ -85,6 +87,7 @@ from .blog import Feeds
 from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
+from .collector import build_ended, long_lived
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
@@ -112,6 +115,7 @@ from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
+from .transclusion import Transclusion
 
 
 ASSET_URI = "assets/paperkb/paperkb.css"
@@ -126,6 +130,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.dirty = False
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
+        self.edge_memo: EdgeMemo | None = None
         self.library = Library()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
@@ -151,12 +156,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.features: tuple[Feature, ...] = (
             ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html
+            Transclusion(),  # ![[page]] / ![[page#Heading]]: the other page's text, before any other text pass
             SafeMeta(),  # titles made from headings kept escaped in <title>
             LinkMessages(),  # MkDocs' "link target not found" warnings get the file's line and a hint
             BlogValues(),  # posts' and authors' values escaped, markup named
             Lists(),  # lists nested by two or three spaces (Typora, Obsidian, Prettier) nest; sane_lists
+            Math(),  # KaTeX; Typora-style display math (in block quotes too, so before callouts); formulas out of search
             Callouts(),  # Obsidian callouts as admonitions
-            Math(),  # KaTeX; Typora-style display math; formulas out of the search index
             self.slots,
             Feeds(),  # RSS of blog posts
             QueryFence(),  # paperkb-query blocks
@@ -177,9 +183,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
-        self.citations.keep_drawn = command == "serve"
+        self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
+        self.edge_memo = EdgeMemo() if command == "serve" else None  # each note's links, for the next load
         # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
         self.indexes.memo = NoteMemo() if command == "serve" else None
         self.explore.memo = NoteMemo() if command == "serve" else None
@@ -213,7 +220,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if not self.config.enabled:
             return files
         self.live.source_files = list(files)  # as MkDocs found them: serve.py re-plans from these
-        return self.plan(files, config)
+        with long_lived(self.command != "serve"):  # what a build plans stays to its end (collector.py)
+            return self.plan(files, config)
 
     def plan(self, files: Files, config: MkDocsConfig, edited: set[str] | None = None,
              bib_edited: bool = False) -> Files:
@@ -232,7 +240,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.notes_cache_file and not self.cache.entries:  # the first build of this process
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
-                                    bib_files=self.bib.source_files(files))
+                                    bib_files=self.bib.source_files(files), edge_memo=self.edge_memo)
         if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
             self.cache.save(self.notes_cache_file)
         report(self.library.problems)
@@ -272,7 +280,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 if page.src_uri != "index.md":
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
-            files.append(File.generated(config, page.src_uri, content=page.source(), inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, page.src_uri, content=page.source, inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
         files.append(File.generated(config, PREVIEW_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-preview.js")))
@@ -283,8 +291,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _remove_unpublished(self, files: Files) -> None:
         self.rejected = {}
         published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
-        drafts = {n.src_uri for n in [*self.library.drafts.values(), *self.library.project_drafts.values()]} \
-            | self.library.unpublished_pages
+        drafts = self.library.private_src_uris()
         for file in list(files.documentation_pages()):
             src = file.src_uri
             if src in published or file.generated_by or is_excluded(src, self.config.exclude):
@@ -427,10 +434,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     @event_priority(-100)  # last: every plugin has written its files
     def _publish_site(self, *, config: MkDocsConfig) -> None:
         self.published.finish(config)
+        build_ended()
 
     on_post_build = CombinedEvent(_features_post_build, _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
+        build_ended()
         self.published.fail()
         self.search.documents.close()
 
@@ -446,6 +455,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        if self.command == "serve":  # what serve froze (collector.QuietHeap) is collectable again
+            build_ended()
         if self.command == "serve" and self.notes_cache_file and self.cache.entries:
             self.cache.save(self.notes_cache_file)
         for feature in self.features:

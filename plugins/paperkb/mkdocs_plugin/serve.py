@@ -44,10 +44,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
+from ..core.library import link_names
 from ..core.library_diff import neighbours
 from ..core.problems import Problem
 from ..render.escape import html
+from ..render.transclusion import embed_read
 from .blog import Feeds
+from .collector import QuietHeap
 from .feature import PageRender
 from .search import SearchAdditions
 
@@ -149,6 +152,7 @@ class IncrementalServe:
         self._templates_stale = self._graph_stale = False
         self._tags_before: dict | None = None
         self._lock = threading.Lock()
+        self.heap = QuietHeap()
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
         self.steps = Steps()
@@ -157,6 +161,7 @@ class IncrementalServe:
     # -- set-up --------------------------------------------------------------------------------
     def install(self) -> None:
         self.server.builder = self.build
+        self.heap.settle()
         _prefer_inotify(self.server)
         _quiet_livereload_script(self.server)
         for path in list(self.server._watched_paths):  # docs_dir, mkdocs.yml, .bib files elsewhere
@@ -194,8 +199,10 @@ class IncrementalServe:
             log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
         else:
             log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
+            self.heap.settle()
             return
         self.full_builder()
+        self.heap.settle(full=True)
 
     def update(self, changed: set[str]) -> int:
         plugin, live = self.plugin, self.plugin.live
@@ -275,8 +282,10 @@ class IncrementalServe:
             shown |= entries
             urgent |= {src for src, (keys, _every) in live.reads.items() if not keys.isdisjoint(entries)}
         anything = bool(change.shown or change.relinked or bib_changed)
+        # Pages showing the text of an edited page (embeds), or embedding a name a page now has or lost.
+        texts = changed_srcs | {embed_read(name) for src in changed_srcs for name in link_names(src)}
         for src, (keys, every) in live.reads.items():
-            if (every and anything) or not keys.isdisjoint(shown):
+            if (every and anything) or not keys.isdisjoint(shown) or not keys.isdisjoint(texts):
                 affected.add(src)
         if not change.same_graph:
             new_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
@@ -300,6 +309,11 @@ class IncrementalServe:
         self.steps.done(f"render {len(first)}")
         self._show()  # the browser reloads now; what follows is written while it does
         self.steps.shown()
+        redrawn = plugin.citations.settle()  # diagrams of notes two links from the edit
+        if redrawn:
+            planned = {page.file.src_uri for page in pages}
+            rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
+            self.steps.done(f"diagrams {len(redrawn)}")
 
         # Then the rest, a few pages at a time: a new save stops it, and the next update
         # renders what is left with its own pages (and the files below).

@@ -33,7 +33,7 @@ class TextLinks(Feature):
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self.library, self.site = build.library, build.site
-        self.draft_uris = {n.src_uri for n in build.library.drafts.values()} | build.library.unpublished_pages
+        self.draft_uris = build.library.private_src_uris()
         self.page_uris = {f.src_uri for f in build.files.documentation_pages()}  # (generated pages come later)
         # the vault's other files, by path and by file name, for ![[figure.png]]
         self.attachments = attachment_index(f.src_uri for f in build.files

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_dot
+from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_source
 
 # A diagram's claim: not taken yet, being drawn by a worker, stored by the worker in the disk
 # cache, sent back with the batch's result (no usable disk cache, or Graphviz failed: the
@@ -72,8 +72,8 @@ def _start_worker(build_pid: int, claims: Claims) -> None:
 
 
 def draw_batch(items: list[tuple[int, str, bytes, str]], cache_dir: str | None) -> dict[str, str]:
-    """Worker job: for each ``(slot, key, packed DOT, label)`` still unclaimed, lay it out,
-    post-process and store it. Returns the SVGs it could not store, by key."""
+    """Worker job: for each ``(slot, key, packed source, label)`` still unclaimed, lay it out,
+    write its SVG and store it. Returns the SVGs it could not store, by key."""
     assert _claims is not None, "draw_batch runs in a worker started by DiagramWorkers"
     disk = SvgDiskCache(cache_dir) if cache_dir else None
     unstored: dict[str, str] = {}
@@ -82,7 +82,7 @@ def draw_batch(items: list[tuple[int, str, bytes, str]], cache_dir: str | None) 
             continue  # the build drew it (a page needed it first)
         state = SENT
         try:
-            svg = render_svg(unpack_dot(packed), label)
+            svg = render_svg(unpack_source(packed), label)
             if disk is not None and disk.put(key, svg):
                 state = STORED
             else:
@@ -113,7 +113,7 @@ class DiagramWorkers:
                                          initargs=(os.getpid(), self.claims))
 
     def send(self, items: list[tuple[str, bytes, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
-        """Queue ``(key, packed DOT, label)`` items for the workers, in this order, in batches."""
+        """Queue ``(key, packed source, label)`` items for the workers, in this order, in batches."""
         sent: dict[str, Batched] = {}
         for start in range(0, len(items), batch_size):
             batch = []
@@ -123,7 +123,7 @@ class DiagramWorkers:
                 self.claims.set(slot, PENDING)
                 batch.append((slot, key, packed, label))
             future = self._pool.submit(draw_batch, batch, cache_dir)
-            for slot, key, _dot, _label in batch:
+            for slot, key, _packed, _label in batch:
                 sent[key] = Batched(future, slot)
         return sent
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..core.note_filters import NOTE_FACETS
 from .escape import escape, html
 from .index_pages import GeneratedPage
-from .site_data import SITE_DATA_URI, facet_labels
+from .site_data import SITE_DATA_URI, facet_labels, texts_of_records
 from .site_map import SiteMap
 
 STATIC_ROWS = 500
@@ -37,12 +37,13 @@ def _cells(record: dict, data: dict, href: str) -> str:
     return "".join(f'<td data-col="{name}">{cells[name]}</td>' for name, _h, _s in COLUMNS)
 
 
-def explore_page(src_uri: str, data: dict, site: SiteMap) -> GeneratedPage:
+def explore_page(src_uri: str, data: dict, site: SiteMap, kept: dict[int, tuple[dict, str]] | None = None) -> GeneratedPage:
+    """``kept``: `serve`'s table rows of the last build, by record (site_data's memo hands back
+    the same record while its note, and the facets' values it indexes, are the same)."""
     notes = data["notes"]
     shown = notes[:STATIC_ROWS]
-    rows = "\n".join(
-        f'<tr data-pkb-key="{escape(r["key"])}">{_cells(r, data, site.urls.relative(src_uri, r["url"]))}</tr>'
-        for r in shown)
+    rows = "\n".join(texts_of_records(shown, lambda r: f'<tr data-pkb-key="{escape(r["key"])}">'
+                                                 f'{_cells(r, data, site.urls.relative(src_uri, r["url"]))}</tr>', kept))
     head = "".join(
         f'<th data-col="{name}"' + (f' data-sort="{sort}"' if sort else "") + f">{escape(heading)}</th>"
         for name, heading, sort in COLUMNS)

@@ -1,22 +1,21 @@
-"""DOT source for citation diagrams: a note's neighbourhood, one field, the whole site.
+"""Citation diagrams: which notes and edges each shows, and what it takes to draw them.
 
-Plain Python (no MkDocs, no Graphviz import). A *view* picks the notes and edges to draw;
-``to_dot`` writes them as a Graphviz digraph laid out left to right by year:
+Plain Python (no MkDocs, no Graphviz import). A *view* picks the notes and edges of a note's
+neighbourhood, one field or the whole site; ``diagram_source`` writes what the diagram needs
+(plain text and classes, as JSON: the cache key is its digest) and ``layout_dot`` the DOT that
+Graphviz places, left to right by year. graph_svg.py turns the two into the SVG.
 
-- every year present gets a column (a ``rank=same`` group anchored on a year label), notes
-  without a year go to a last "n.d." column;
-- an edge "A cites B" is declared ``B -> A`` with ``dir=back``: it runs forward in time, so
-  citations never fight the year columns, and its arrowhead still points at the cited note;
 - nodes carry CSS classes (``pkb-field--<slug>``, ``pkb-node--focus|near|far``) and edges
   ``pkb-role--<role>``: colours come from the site's CSS so diagrams read in light and dark
-  mode; the DOT's own colours are a neutral fallback;
-- node links are relative to the page the SVG lands on and open in the top window.
-
-The DOT source is deterministic (sorted nodes and edges): its hash is the diagram's cache key.
+  mode; the SVG's own colours are a neutral fallback;
+- node links are relative to the page the SVG lands on and open in the top window;
+- no note text ever reaches Graphviz: the DOT names nodes ``n<i>`` and sizes their boxes,
+  the text is measured here (text_metrics.py) and escaped by the SVG writer.
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,16 +27,18 @@ from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
 from ..core.urls import SiteUrls, relative_url
 from .escape import xml_text
-
-# Graphviz expands backslash escapes (\N, \G, \n, \l ...) inside label and tooltip strings,
-# even after an HTML entity: a note's backslashes travel as this private-use character and
-# graph_svg turns them back into "\" in the finished SVG.
-BACKSLASH_STAND_IN = "\ue05c"
+from .text_metrics import LINE_HEIGHT, text_width
 
 NO_YEAR = "n.d."
 LABEL_WIDTH = 24  # columns per label line (CJK characters count two)
 LABEL_LINES = 3
-TOOLTIP_MAX = 300  # characters of a node's tooltip: Graphviz rejects very long quoted strings
+TOOLTIP_MAX = 300  # characters of a node's tooltip
+# Note boxes (points): Graphviz's default minimum size and paperkb's margins around the text.
+BOX_MIN_WIDTH = 54.0
+BOX_MIN_HEIGHT = 21.6
+BOX_MARGIN_X = 7.2
+BOX_MARGIN_Y = 3.6
+BOLD_WIDTH = 1.08  # Helvetica Bold sets text about this much wider
 
 
 @dataclass(frozen=True)
@@ -58,31 +59,6 @@ ROLE_STYLES: dict[str, EdgeStyle] = {
 }
 NODE_FILL = "#e9ecef"
 NODE_LINE = "#868e96"
-
-
-# -- escaping ----------------------------------------------------------------------------------
-def dot_text(text: object) -> str:
-    """Note text made safe inside a DOT double-quoted label or tooltip.
-
-    Graphviz decodes HTML entities in these strings, so ``&``, ``<``, ``>`` and ``"`` travel as
-    entities; backslashes as a stand-in (see BACKSLASH_STAND_IN); whitespace runs, newlines
-    included, become one space; characters XML cannot hold are dropped."""
-    text = " ".join(xml_text(str(text)).replace(BACKSLASH_STAND_IN, "\ufffd").split())
-    return (
-        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\\", BACKSLASH_STAND_IN)
-    )
-
-
-def dot_id(text: str) -> str:
-    """A quoted DOT identifier or attribute value for text this module controls (keys, classes)."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-@lru_cache(maxsize=65536)  # relative links repeat across diagrams ("../x/")
-def dot_url(href: str) -> str:
-    """A relative URL percent-encoded to a DOT-safe alphabet."""
-    return dot_id(quote(href, safe="/#.-_~%"))
 
 
 def field_class(field_name: str | None) -> str:
@@ -304,77 +280,59 @@ class GraphViews:
         return self.top("site", list(self.library.notes), max_nodes)
 
 
-# -- DOT -----------------------------------------------------------------------------------------
+# -- the diagram's source -----------------------------------------------------------------------
+NOTE_FONT_SIZE = 10
+FOCUS_FONT_SIZE = 11
+YEAR_FONT_SIZE = 11
+
+
 @lru_cache(maxsize=16384)
 def _page_url_cached(use_directory_urls: bool, src_uri: str) -> str:
     return SiteUrls(use_directory_urls).url(src_uri)
 
 
-def _page_url(urls: SiteUrls, src_uri: str) -> str:
-    return _page_url_cached(urls.use_directory_urls, src_uri)
-
-
 @lru_cache(maxsize=16384)
-def _label(title: str) -> str:
-    """A wrapped DOT label (cached: a note appears in many diagrams)."""
-    return "\\n".join(dot_text(line) for line in wrap_label(title))
+def _lines(title: str) -> tuple[str, ...]:
+    """A note's wrapped label (cached: a note appears in many diagrams)."""
+    return tuple(wrap_label(plain_line(title)))
+
+
+def plain_line(text: object) -> str:
+    """Note text as one line of diagram text: characters XML cannot hold dropped, whitespace
+    runs (newlines included) made one space. Escaped where it lands (graph_svg.py)."""
+    return " ".join(xml_text(str(text)).split())
 
 
 def _tooltip(node: GraphNode) -> str:
     year = f" ({node.year})" if node.year is not None else ""
     title = node.title if len(node.title) <= TOOLTIP_MAX else node.title[:TOOLTIP_MAX - 1] + "…"
-    return dot_text(title + year)
+    return plain_line(title + year)
 
 
 @lru_cache(maxsize=65536)  # a note appears in the diagrams of all its neighbours
-def _node_statement(node: GraphNode) -> tuple[str, str]:
-    """A node's DOT statement, but for its URL (which depends on the page): what goes before and after it."""
+def _node_parts(node: GraphNode) -> tuple[str, tuple[str, ...], str, str]:
     ring = {0: "focus", 1: "near"}.get(node.ring, "far")
-    classes = f"pkb-node pkb-node--{ring} {field_class(node.field)}"
-    extra = ", penwidth=2.2, fontsize=11" if node.ring == 0 else ""
-    return (f'  {dot_id(node.key)} [label="{_label(node.title)}", tooltip="{_tooltip(node)}", URL=',
-            f', target="_top", class={dot_id(classes)}{extra}];')
+    return node.key, _lines(node.title), _tooltip(node), f"pkb-node pkb-node--{ring} {field_class(node.field)}"
 
 
-def _year_id(year: int | None) -> str:
-    # A space never occurs in a note key, so year labels cannot collide with notes.
-    return dot_id(f"year {year if year is not None else NO_YEAR}")
-
-
-def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "citations") -> str:
-    """DOT source of ``view`` for an SVG inlined into the page built from ``here``."""
+def diagram_source(view: GraphView, urls: SiteUrls, here: str) -> str:
+    """What graph_svg.py needs to draw ``view`` for the page built from ``here``, as JSON: the
+    year columns, each note (key, column, label lines, tooltip, link, classes, focus) and each
+    citation (cited, citing, classes, line style, width, arrowhead, colour, whether it may
+    place the columns). Plain text, not markup: escaped where it lands. Deterministic (sorted
+    nodes and edges): its digest is the diagram's cache key."""
     years = sorted({n.year for n in view.nodes if n.year is not None})
     columns: list[int | None] = [*years, *([None] if any(n.year is None for n in view.nodes) else [])]
+    column_of = {year: i for i, year in enumerate(columns)}
     here_url = urls.url(here)
-    lines = [
-        f"digraph {dot_id(graph_name)} {{",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.18, ranksep=0.5, newrank=true, '
-        'fontname="Helvetica,Arial,sans-serif", class="pkb-graph-root"];',
-        f'  node [shape=box, style="rounded,filled", fillcolor="{NODE_FILL}", color="{NODE_LINE}", '
-        'penwidth=1, fontname="Helvetica,Arial,sans-serif", fontsize=10, margin="0.10,0.05", '
-        'height=0.3];',
-        f'  edge [dir=back, arrowsize=0.6, color="{NODE_LINE}"];',
-    ]
-    # Year axis: one label per column, chained invisibly so the columns keep their order.
-    for year in columns:
-        label = str(year) if year is not None else NO_YEAR
-        lines.append(f'  {_year_id(year)} [label="{label}", shape=plaintext, style="", fontsize=11, '
-                     'class="pkb-year"];')
-    for before, after in zip(columns, columns[1:]):
-        lines.append(f"  {_year_id(before)} -> {_year_id(after)} [style=invis, weight=20];")
-
-    by_column: dict[int | None, list[GraphNode]] = {}
+    use_directory_urls = urls.use_directory_urls
+    nodes = []
     for node in view.nodes:
-        by_column.setdefault(node.year, []).append(node)
-    for year in columns:
-        members = " ".join(dot_id(n.key) for n in by_column.get(year, []))
-        lines.append(f"  {{ rank=same; {_year_id(year)} {members} }}")
-
-    for node in view.nodes:
-        before_url, after_url = _node_statement(node)
-        lines.append(before_url + dot_url(relative_url(here_url, _page_url(urls, node.src_uri))) + after_url)
-
+        key, lines, tooltip, classes = _node_parts(node)
+        href = quote(relative_url(here_url, _page_url_cached(use_directory_urls, node.src_uri)), safe="/#.-_~%")
+        nodes.append([key, column_of[node.year], lines, tooltip, href, classes, node.ring == 0])
     years_of = {n.key: n.year for n in view.nodes}
+    edges = []
     for edge in sorted(view.edges, key=lambda e: (e.target, e.source)):
         style = ROLE_STYLES.get(edge.role, ROLE_STYLES["related"])
         cited_year, citing_year = years_of.get(edge.target), years_of.get(edge.source)
@@ -383,14 +341,66 @@ def to_dot(view: GraphView, urls: SiteUrls, here: str, *, graph_name: str = "cit
         forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
         derived = edge.via is LinkKind.SCHOLAR
         mark = " pkb-edge--mention" if edge.via.in_text else " pkb-edge--derived" if derived else ""
-        # Derived (Semantic Scholar) edges: thin, with a hollow arrowhead, whatever their role.
-        attrs = (
-            f'class="pkb-edge pkb-role--{edge.role}{mark}", '
-            f'style={"dashed" if derived else style.style}, penwidth={0.8 if derived else style.penwidth}, '
-            f'arrowtail={"empty" if derived else style.arrow}, color="{style.color}"'
-        )
-        if not forward:
-            attrs += ", constraint=false"
-        lines.append(f"  {dot_id(edge.target)} -> {dot_id(edge.source)} [{attrs}];")
+        # Derived (Semantic Scholar) edges: thin, dashed, with a hollow arrowhead, whatever their role.
+        edges.append([edge.target, edge.source, f"pkb-edge pkb-role--{edge.role}{mark}",
+                      "dashed" if derived else style.style, 0.8 if derived else style.penwidth,
+                      "empty" if derived else style.arrow, style.color, forward])
+    labels = [str(year) if year is not None else NO_YEAR for year in columns]
+    return json.dumps({"columns": labels, "nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- DOT for the layout ----------------------------------------------------------------------------
+def box_size(lines: list[str] | tuple[str, ...], font_size: float, *, bold: bool = False) -> tuple[float, float]:
+    """A note box's width and height in points: its text in Helvetica (the focus note's is
+    bold, see paperkb.css) and the margins."""
+    widest = max((text_width(line, font_size) for line in lines), default=0.0)
+    width = widest * (BOLD_WIDTH if bold else 1.0) + 2 * BOX_MARGIN_X
+    height = len(lines) * font_size * LINE_HEIGHT + 2 * BOX_MARGIN_Y
+    return max(width, BOX_MIN_WIDTH), max(height, BOX_MIN_HEIGHT)
+
+
+def layout_dot(source: dict) -> str:
+    """DOT of a diagram's source (``json.loads(diagram_source(...))``) for Graphviz to place:
+    boxes of known size and no text at all (the SVG writer draws the text), laid out left to
+    right by year:
+
+    - every year present gets a column (a ``rank=same`` group anchored on a year label), notes
+      without a year go to a last "n.d." column;
+    - an edge "A cites B" is declared ``B -> A`` with ``dir=back``: it runs forward in time, so
+      citations never fight the year columns, and its arrowhead still points at the cited note.
+
+    Names are this function's own: ``y<i>`` the year columns, ``n<i>`` the notes and ``e<i>``
+    the citations (their ``key``), in the source's order."""
+    lines = [
+        "digraph {",
+        "  graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true];",
+        '  node [shape=box, fixedsize=true, label=""];',
+        "  edge [dir=back, arrowsize=0.6];",
+    ]
+    columns = source["columns"]
+    year_size = f"width={BOX_MIN_WIDTH / 72:.4f}, height={BOX_MIN_HEIGHT / 72:.4f}"
+    for i in range(len(columns)):
+        lines.append(f"  y{i} [shape=plaintext, {year_size}];")
+    for i in range(1, len(columns)):
+        lines.append(f"  y{i - 1} -> y{i} [style=invis, weight=20];")
+    by_column: list[list[str]] = [[] for _ in columns]
+    index: dict[str, int] = {}
+    for i, (key, column, label, _tooltip, _href, _classes, focus) in enumerate(source["nodes"]):
+        width, height = box_size(label, FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE, bold=focus)
+        index[key] = i
+        by_column[column].append(f"n{i}")
+        lines.append(f"  n{i} [width={width / 72:.4f}, height={height / 72:.4f}];")
+    for i, members in enumerate(by_column):
+        lines.append(f"  {{ rank=same; y{i} {' '.join(members)} }}")
+    for i, (cited, citing, _classes, _style, penwidth, arrow, _color, forward) in enumerate(source["edges"]):
+        if cited in index and citing in index:
+            extra = "" if forward else ", constraint=false"
+            lines.append(f"  n{index[cited]} -> n{index[citing]} [key=e{i}, arrowtail={_dot_word(arrow)}, "
+                         f"penwidth={float(penwidth):g}{extra}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_word(word: str) -> str:
+    """An arrowhead name as a DOT word (they are this module's own: normal, odiamond ...)."""
+    return word if word.isalnum() else "normal"

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from ..core.library import Library
 from ..core.urls import SiteUrls, relative_url
 from .escape import html, md_text
-from .graph_dot import GraphView, GraphViews, to_dot
+from .graph_dot import GraphView, GraphViews, diagram_source
 from .graph_html import aria_label, figure
 from .index_pages import GeneratedPage
 from .site_map import SiteMap
 from .tables import count_table
 
 WIDE = ("navigation", "toc")  # a graph page gives the diagram the whole width
-# submit(dot, aria_label) -> key of the SVG the build inserts later
+# submit(diagram source, aria_label) -> key of the SVG the build inserts later
 Submit = Callable[[str, str], str]
 GRAPH_DATA_URI = "assets/paperkb/graph.json"  # the explorer's data (graph_data.py), one per build
 
@@ -46,12 +46,16 @@ def _plural(count: int, word: str) -> str:
 
 class GraphPages:
     def __init__(self, library: Library, site: SiteMap, views: GraphViews, submit: Submit, *,
-                 max_nodes: int = 60) -> None:
+                 max_nodes: int = 60, kept: FieldPages | None = None) -> None:
         self.library = library
         self.site = site
         self.views = views
         self.submit = submit
         self.max_nodes = max_nodes
+        # `serve`: the field pages of the last plan that no edit reached (``kept``), and those of this one
+        self.kept: FieldPages = kept or {}
+        self.made: FieldPages = {}
+        self._sizes: dict[object, int] | None = None
 
     def all_pages(self) -> list[GeneratedPage]:
         pages = [self.site_page()]
@@ -59,7 +63,7 @@ class GraphPages:
         return pages
 
     def _diagram(self, view: GraphView, here: str, subject: str, urls: SiteUrls) -> str:
-        key = self.submit(to_dot(view, urls, here), aria_label(view, subject))
+        key = self.submit(diagram_source(view, urls, here), aria_label(view, subject))
         return figure(view, key, kind="page")
 
     def _summary(self, view: GraphView) -> str:
@@ -100,12 +104,21 @@ class GraphPages:
         return GeneratedPage(here, "Citation graph", "\n".join(parts), hide=WIDE)
 
     def _field_size(self, field_name: object) -> int:
-        return sum(1 for n in self.library if field_name in n.fields)
+        if self._sizes is None:
+            self._sizes = {}
+            for note in self.library:
+                for name in set(note.fields):
+                    self._sizes[name] = self._sizes.get(name, 0) + 1
+        return self._sizes.get(field_name, 0)
 
     def field_page(self, field_name: str) -> GeneratedPage:
         here = self.site.graph_page(field_name)
-        view = self.views.field(field_name, self.max_nodes)
         index = self.site.facet_page("field", field_name) or self.site.overview_page("field")
+        kept = self.kept.get(field_name)
+        if kept is not None and kept[0] == (here, index):
+            self.made[field_name] = kept
+            return kept[1]
+        view = self.views.field(field_name, self.max_nodes)
         title = f"Citation graph: {field_name}"
         parts = [
             f"# {md_text(title)}\n",
@@ -115,4 +128,18 @@ class GraphPages:
             explorer(self.site.urls, here, field_name),
             self._static(view, here, f" in {field_name}", index, f"the {field_name} index", field_name),
         ]
-        return GeneratedPage(here, title, "\n".join(parts), hide=WIDE)
+        page = GeneratedPage(here, title, "\n".join(parts), hide=WIDE)
+        self.made[field_name] = ((here, index), page)
+        return page
+
+
+FieldPages = dict  # field -> ((page, its index page), the graph page): what a field's graph page was made from
+
+
+def untouched_fields(pages: FieldPages, before: Library, after: Library, touched: set[str]) -> FieldPages:
+    """The field graph pages an edit left as they were: a field's diagram shows its notes, their
+    titles, years and the citations among them (ranked by how often they are cited), so only the
+    fields a changed note (its data or its links) had or has are drawn again."""
+    dirty = {name for key in touched for lib in (before, after)
+             if (note := lib.notes.get(key)) is not None for name in note.fields}
+    return {name: made for name, made in pages.items() if name not in dirty}

@@ -10,13 +10,15 @@ behind the others). Kept across `mkdocs serve` rebuilds: SVGs of the last build 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..core.user_key import signing_key
 from .diagram_workers import BUILD, SENT, STORED, Batched, DiagramWorkers, available_cpus
-from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_dot, render_svg, unpack_dot
+from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_source, render_svg, unpack_source
 
 # Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
 POOL_THRESHOLD = 24
@@ -35,7 +37,7 @@ class RenderStats:
 
 
 class GraphRenderer:
-    """Hands out SVGs for DOT sources: ``submit`` early, ``svg`` when the page is written."""
+    """Hands out SVGs for diagram sources: ``submit`` early, ``svg`` when the page is written."""
 
     def __init__(self, cache_dir: Path | str | None, workers: int | None = None) -> None:
         # No user key: cache names anyone could compute, so no disk cache (see core/user_key.py).
@@ -47,10 +49,12 @@ class GraphRenderer:
         self._version: str | None = None
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
-        # DOT sources wait packed (graph_svg.pack_dot): (packed DOT, label) ...
-        self._queued: dict[str, tuple[bytes, str]] = {}  # ... to be laid out
-        self._on_disk: dict[str, tuple[bytes, str]] = {}  # ... cached on disk, read when a page needs it
-        self._sent: dict[str, tuple[Batched, bytes, str]] = {}  # ... with the workers: (batch, packed DOT, label)
+        # Sources wait packed (graph_svg.pack_source): (packed source, label) to be laid out ...
+        self._queued: dict[str, tuple[bytes, str]] = {}
+        # ... cached on disk, read when a page needs it; each with what gives its source and
+        # label should the file turn out unusable by then ...
+        self._on_disk: dict[str, Callable[[], tuple[str, str]]] = {}
+        self._sent: dict[str, tuple[Batched, bytes, str]] = {}  # ... with the workers: (batch, packed source, label)
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
         self._pool: DiagramWorkers | None = None
@@ -69,28 +73,41 @@ class GraphRenderer:
         self.stats = RenderStats()
         self._sending = False
 
-    def submit(self, dot: str, label: str) -> str:
-        """Ask for the SVG of ``dot``; returns its key for ``svg``."""
-        key = cache_key(dot, label, self.version)
+    def submit(self, source: str, label: str) -> str:
+        """Ask for the SVG of ``source`` (graph_dot.diagram_source); returns its key for ``svg``."""
+        key = cache_key(source, label, self.version)
+        # A cached SVG is read when its page is written, not now: ~35 KB a diagram would
+        # otherwise wait in memory for the whole build (~350 MB at 10,000 notes). The source
+        # stays, packed, in case the file turns out unusable (not signed by this user) by then.
+        if self._reuse(key, lambda: partial(_unpack, pack_source(source), label)):
+            return key
         self.stats.requested += 1
-        if key in self._memory or key in self._queued or key in self._sent or key in self._on_disk:
-            self.stats.memory_hits += 1
-            return key
-        if key in self._previous:
-            self._memory[key] = self._previous.pop(key)
-            self.stats.memory_hits += 1
-            return key
-        if self.disk is not None and self.disk.has(key):
-            # Read when its page is written, not now: ~35 KB a diagram would otherwise wait in
-            # memory for the whole build (~350 MB at 10,000 notes). The DOT stays in case the
-            # file turns out unusable (not signed by this user) by then.
-            self._on_disk[key] = (pack_dot(dot), label)
-            self.stats.disk_hits += 1
-            return key
-        self._queued[key] = (pack_dot(dot), label)
+        self._queued[key] = (pack_source(source), label)
         if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
             self._send()
         return key
+
+    def adopt(self, key: str, redo: Callable[[], tuple[str, str]]) -> bool:
+        """Take the key of a diagram an earlier build planned (render/diagram_plans.py), when its
+        SVG is in memory or the disk cache; ``redo`` gives its source and label should the file
+        turn out unusable. False when it is in neither: the caller plans it again."""
+        return self._reuse(key, lambda: redo)
+
+    def _reuse(self, key: str, redo: Callable[[], Callable[[], tuple[str, str]]]) -> bool:
+        """Count a request for ``key`` when its SVG is in memory, planned already or on disk
+        (then ``redo()`` is kept, to draw it should the file be unusable); False otherwise."""
+        if key in self._memory or key in self._queued or key in self._sent or key in self._on_disk:
+            self.stats.memory_hits += 1
+        elif key in self._previous:
+            self._memory[key] = self._previous.pop(key)
+            self.stats.memory_hits += 1
+        elif self.disk is not None and self.disk.has(key):
+            self._on_disk[key] = redo()
+            self.stats.disk_hits += 1
+        else:
+            return False
+        self.stats.requested += 1
+        return True
 
     def start(self) -> None:
         """Every diagram is planned: what is still queued goes to the workers, if that pays;
@@ -143,17 +160,16 @@ class GraphRenderer:
             if svg is None:  # no worker had started it, or its result is unusable: drawn here
                 if state not in (STORED, SENT):
                     self.stats.drawn_here += 1
-                svg = self._render_here(key, packed, label)
+                svg = self._render_here(key, *_unpack(packed, label))
         elif key in self._queued:
-            packed, label = self._queued.pop(key)
-            svg = self._render_here(key, packed, label)
+            svg = self._render_here(key, *_unpack(*self._queued.pop(key)))
             self.stats.rendered += 1
             self.stats.drawn_here += 1
         elif key in self._on_disk:
-            packed, label = self._on_disk.pop(key)
+            redo = self._on_disk.pop(key)
             svg = self.disk.get(key) if self.disk is not None else None
             if svg is None:  # gone or not signed by this user since the build began: draw it again
-                svg = self._render_here(key, packed, label)
+                svg = self._render_here(key, *redo())
                 self.stats.rendered += 1
                 self.stats.drawn_here += 1
         elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
@@ -169,8 +185,8 @@ class GraphRenderer:
             del self._memory[key]
             self._released.add(key)
 
-    def _render_here(self, key: str, packed: bytes, label: str) -> str:
-        svg = render_svg(unpack_dot(packed), label)
+    def _render_here(self, key: str, source: str, label: str) -> str:
+        svg = render_svg(source, label)
         if self.disk:
             self.disk.put(key, svg)
         return svg
@@ -193,3 +209,7 @@ class GraphRenderer:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+def _unpack(packed: bytes, label: str) -> tuple[str, str]:
+    return unpack_source(packed), label

@@ -1,44 +1,44 @@
-"""DOT -> SVG in-process with pygraphviz, made fit to inline; the disk cache of finished SVGs.
+"""A diagram's SVG: Graphviz places the boxes and routes the citations, paperkb writes the SVG;
+the disk cache of finished SVGs.
 
-- Layout runs inside Python through the Graphviz library bundled in the pygraphviz wheels:
-  no `dot` program, no process per diagram.
-- The finished (post-processed) SVG is cached under ``cache_dir`` by a keyed digest of the DOT
-  source, the inline label and the Graphviz / post-processing versions, so an unchanged
-  diagram is never laid out twice, across builds and `mkdocs serve` rebuilds.
+- Layout runs inside Python through the Graphviz library bundled in the pygraphviz wheels
+  (graphviz_lib.py): no `dot` program, no process per diagram, no DOT file round trip.
+- The SVG is written here from the positions Graphviz read back, exactly as the page needs it
+  (no ids, no fonts, boxes as ``rect``, each note's title as its tooltip, the ends of each
+  citation for the interactive view): cheaper than Graphviz's SVG writer followed by editing
+  its output, and every value from a note is escaped here, where it lands.
+- The finished SVG is cached under ``cache_dir`` by a keyed digest of the diagram's source, the
+  inline label and the Graphviz / writer versions, so an unchanged diagram is never laid out
+  twice, across builds and `mkdocs serve` rebuilds.
 - Who draws what, when: graph_renderer.py (in the build) and diagram_workers.py (beside it).
 """
 
 from __future__ import annotations
 
-import html
+import json
+import math
 import os
-import re
 import zlib
 from contextlib import contextmanager, nullcontext
+from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest
-from .graph_dot import BACKSLASH_STAND_IN
+from .graph_dot import FOCUS_FONT_SIZE, NODE_FILL, NODE_LINE, NOTE_FONT_SIZE, YEAR_FONT_SIZE, box_size, layout_dot
+from .graphviz_lib import GraphvizError, Placed, place
+from .text_metrics import LINE_HEIGHT
 
-# Bump when inline_svg changes what it writes: old cache entries then stop matching.
-POSTPROCESS_VERSION = "6"
-_PT = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
+# Bump when write_svg changes what it writes: old cache entries then stop matching.
+SVG_VERSION = "7"
+PAD = 4.0  # points of room around the drawing
+DASHES = {"dashed": "5,2", "dotted": "1,5"}
+HOLLOW_ARROWS = {"odiamond", "odot", "empty"}
 
 
 class GraphRenderError(RuntimeError):
     pass
-
-
-def pack_dot(dot: str) -> bytes:
-    """A DOT source as it waits for its layout (in the build, and on its way to a worker):
-    compressed, ~1 KB instead of ~17 KB of text (and its UTF-8 copy, which pickling it for a
-    worker leaves cached in the string): ~260 MB at 10,000 notes, held until the pages are written."""
-    return zlib.compress(dot.encode("utf-8"), 1)
-
-
-def unpack_dot(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8")
 
 
 def graphviz_version() -> str:
@@ -47,37 +47,27 @@ def graphviz_version() -> str:
     return f"graphviz {pygraphviz.__graphviz_version__} / pygraphviz {pygraphviz.__version__}"
 
 
-def cache_key(dot: str, label: str, version: str) -> str:
-    """The name of a diagram's SVG: a digest of its DOT source under this user's key, so an SVG
+def cache_key(source: str, label: str, version: str) -> str:
+    """The name of a diagram's SVG: a digest of its source under this user's key, so an SVG
     file that came with someone else's cache folder never stands for one of this build's."""
-    return keyed_digest(version, POSTPROCESS_VERSION, label, dot)
+    return keyed_digest(version, SVG_VERSION, label, source)
 
 
-# -- layout and post-processing (also run in worker processes) ---------------------------------
+# -- layout and SVG (also run in worker processes) ----------------------------------------------
 _context = None
 
 
 def graphviz_context():
-    """One Graphviz context per process (its first text measurement muted, see below)."""
+    """One Graphviz context per process. Nothing paperkb lays out has text for Graphviz to
+    measure (diagram boxes come sized, the explorer's nodes are points), so Graphviz never loads
+    the fontconfig bundled in the wheel, which warned about every newer syntax of the system's
+    font configuration and cost each process ~0.16 s."""
     global _context
     from pygraphviz import graphviz as gv
 
     if _context is None:
         _context = gv.gvContextWithBuiltins()
-        _warm_up_quietly(_context)
     return _context
-
-
-def layout_svg(dot: str) -> str:
-    """Graphviz's SVG for ``dot`` (``dot`` layout), from one Graphviz context per process."""
-    import pygraphviz
-
-    graphviz_context()  # muted warm-up before the first text measurement
-    try:
-        graph = pygraphviz.AGraph(string=dot)
-    except Exception as exc:  # pygraphviz raises DotError / ValueError with Graphviz's message
-        raise GraphRenderError(f"Graphviz could not read the diagram: {exc}") from exc
-    return run_graphviz(graph, b"dot", b"svg", subject="the diagram", output="SVG")
 
 
 def run_graphviz(graph, engine: bytes, output_format: bytes, *, subject: str, output: str, quiet: bool = False) -> str:
@@ -102,7 +92,7 @@ def run_graphviz(graph, engine: bytes, output_format: bytes, *, subject: str, ou
 @contextmanager
 def muted_stderr():
     """C-level stderr sent to /dev/null for a moment: Graphviz prints notices there that are
-    noise for the user (see _warm_up_quietly, sfdp's overlap notice in graph_layout.py)."""
+    noise for the user (sfdp's overlap notice in graph_layout.py)."""
     try:
         saved = os.dup(2)
     except OSError:
@@ -117,105 +107,136 @@ def muted_stderr():
         os.close(saved)
 
 
-def _warm_up_quietly(context) -> None:
-    """Lay out one tiny graph with the C stderr muted. The first text measurement loads the
-    fontconfig bundled in the wheel, which warns about every newer syntax in the system's font
-    configuration ("unknown element reset-dirs"): noise for the user, harmless for the layout."""
-    import pygraphviz
-    from pygraphviz import graphviz as gv
-
-    with muted_stderr():
-        graph = pygraphviz.AGraph(string='digraph { a [label="a"]; }')
-        if gv.gvLayout(context, graph.handle, b"dot") == 0:
-            gv.gvFreeLayout(context, graph.handle)
+def pack_source(source: str) -> bytes:
+    """A diagram's source as it waits for its layout (in the build, and on its way to a worker):
+    compressed, ~2 KB instead of ~17 KB of text (and of its UTF-8 copy, which pickling it for a
+    worker leaves cached in the string): ~250 MB at 10,000 notes, held until the pages are written."""
+    return zlib.compress(source.encode("utf-8"), 1)
 
 
-# What the page does not need: comments, element ids (several diagrams share a page), fonts (the
-# stylesheet sets them), xml:space (labels are never reflowed), the line break after each tag.
-# Graphviz escapes "<", ">", "&", '"' and "-" in text and attribute values (see the tests), so
-# its SVG is edited as text: ~4x faster than an XML round trip, and nothing is ever unescaped.
-_ROOT = re.compile(r"<svg\b([^>]*)>\s*")
-_ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
-_COMMENT = re.compile(r"<!--[^>]*-->\n?")
-_NOISE_ATTR = re.compile(r' (?:id|xml:space|font-family)="[^"]*"')
-_GRAPH_TITLE = re.compile(r'(<g class="graph\b[^>]*>)<title>[^<]*</title>')
-_NOTE = re.compile(r'<g class="node pkb-node\b([^"]*)"><title>([^<]*)</title>'
-                   r'(<g><a\b[^>]*?) xlink:title="([^"]*)"([^>]*>)(<path\b[^>]*/>)')
-_EDGE = re.compile(r'<g class="edge ([^"]*)"><title>([^<]*)</title>')
-_PATH_D = re.compile(r' d="M([^"]*)"')
-_PAINT = re.compile(r' (?:fill|stroke|stroke-width)="[^"]*"')
+def unpack_source(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
-def inline_svg(raw_svg: str, label: str) -> str:
-    """Graphviz SVG made fit to inline in an HTML page, and about half as large.
-
-    Drops the XML prolog, doctype and comments; scales down to the column width (never above
-    its natural size; the page's zoom control enlarges it); gives it ``role="img"`` and an ``aria-label``; removes element ids
-    (several diagrams may share a page); turns each node's ``<title>`` into its tooltip (the
-    title, not a node id) and each edge's into its role; draws node boxes as ``<rect>``
-    instead of 20-point paths; leaves fonts to the stylesheet; restores backslashes."""
-    root = _ROOT.search(raw_svg)
-    if root is None or not raw_svg.rstrip().endswith("</svg>"):
-        raise GraphRenderError("Graphviz wrote no complete SVG")
-    attrs = dict(_ATTR.findall(root.group(1)))
-    width = _PT.match(attrs.pop("width", ""))
-    attrs.pop("height", None)
-    attrs["width"] = "100%"
-    if width:
-        # Shrinks to fit the column (nothing clipped, the year axis in view); the zoom control
-        # of paperkb-graph.js enlarges it from there, and the canvas then scrolls.
-        natural = float(width.group(1))
-        attrs["style"] = f"max-width:{natural:g}pt;height:auto"
-        attrs["data-pkb-width"] = f"{natural:g}"
-    label = _attribute(label)
-    attrs.update({"role": "img", "aria-label": label, "class": "pkb-graph__svg"})
-    body = _COMMENT.sub("", raw_svg[root.end():].replace("&#45;", "-"))
-    body = _NOISE_ATTR.sub("", body).replace(">\n", ">")
-    body = _GRAPH_TITLE.sub(lambda m: f"{m.group(1)}<title>{label}</title>", body, count=1)
-    body = _EDGE.sub(_edge, _NOTE.sub(_note, body))
-    svg = "<svg " + " ".join(f'{name}="{value}"' for name, value in attrs.items()) + ">" + body.rstrip()
-    return svg.replace(BACKSLASH_STAND_IN, "\\")
+def render_svg(source: str, label: str) -> str:
+    """The SVG of a diagram (``graph_dot.diagram_source``), ``label`` its accessible name."""
+    try:
+        diagram = json.loads(source)
+        dot = layout_dot(diagram)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise GraphRenderError(f"the diagram's source is unreadable ({exc})") from exc
+    try:
+        placed = place(dot)
+    except GraphvizError as exc:
+        raise GraphRenderError(str(exc)) from exc
+    return write_svg(diagram, placed, label)
 
 
-def _attribute(text: str) -> str:
-    return html.escape(text, quote=True)
+def _n(value: float) -> str:
+    """A coordinate: a tenth of a point is finer than any screen shows."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
-def _note(match: re.Match) -> str:
-    """A note: its key for the interactive view, its title as the tooltip, its box a ``rect``."""
-    classes, key, link_start, tooltip, link_end, path = match.groups()
-    return (f'<g class="node pkb-node{classes}" data-pkb-key="{key}"><title>{tooltip}</title>'
-            f"{link_start}{link_end}{_box(path)}")
+@lru_cache(maxsize=65536)  # titles, keys, links and classes recur in the diagrams of all neighbours
+def _escape(text: str) -> str:
+    return escape(text)
 
 
-def _box(path: str) -> str:
-    """A rounded box's 20-point path as a ``rect`` (its bounding box)."""
-    numbers = [float(n) for n in _PATH_D.search(path).group(1).replace("C", " ").replace(",", " ").split()]
-    xs, ys = numbers[0::2], numbers[1::2]
-    x, y = min(xs), min(ys)
-    paint = "".join(m.group() for m in _PAINT.finditer(path))
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(xs) - x:.1f}" height="{max(ys) - y:.1f}" rx="4"{paint}/>'
+def write_svg(diagram: dict, placed: Placed, label: str) -> str:
+    """The inline SVG of a laid-out diagram: scaled down to the column width (never above its
+    natural size; the page's zoom control enlarges it), ``role="img"`` with an ``aria-label``,
+    no element ids (several diagrams may share a page), fonts left to the stylesheet; each
+    note a link with its title as tooltip, each citation with its ends and its role.
+
+    Citations are drawn in Graphviz's own coordinates (y upwards) inside a group that flips
+    them: their splines are copied as Graphviz wrote them, not parsed and written again."""
+    width, height = placed.width + 2 * PAD, placed.height + 2 * PAD
+    top = placed.height + PAD  # Graphviz's y grows upwards, SVG's downwards
+    nodes, edges = placed.nodes, placed.edges
+    name = escape(label)
+    out = [f'<svg viewBox="0 0 {_n(width)} {_n(height)}" xmlns="http://www.w3.org/2000/svg" '
+           f'xmlns:xlink="http://www.w3.org/1999/xlink" width="100%" style="max-width:{_n(width)}pt;height:auto" '
+           f'data-pkb-width="{_n(width)}" role="img" aria-label="{name}" class="pkb-graph__svg">'
+           f'<g class="graph pkb-graph-root"><title>{name}</title>']
+    for i, year in enumerate(diagram["columns"]):
+        x, y = nodes[f"y{i}"]
+        out.append(f'<g class="node pkb-year"><title>{_escape(year)}</title>'
+                   + _text_lines((year,), x + PAD, top - y, YEAR_FONT_SIZE) + "</g>")
+    out.append(f'<g transform="matrix(1 0 0 -1 {PAD:g} {_n(top)})">')
+    for i, (cited, citing, classes, style, penwidth, arrow, color, _forward) in enumerate(diagram["edges"]):
+        pos = edges.get(f"e{i}")
+        if pos is not None:
+            out.append(_edge(pos, _escape(cited), _escape(citing), classes, style, float(penwidth), arrow, _escape(color)))
+    out.append("</g>")
+    for i, (key, _column, lines, tooltip, href, classes, focus) in enumerate(diagram["nodes"]):
+        x, y = nodes[f"n{i}"]
+        size = FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE
+        box_w, box_h = box_size(lines, size, bold=focus)
+        cx, cy = x + PAD, top - y
+        stroke = ' stroke-width="2.2"' if focus else ""
+        out.append(
+            f'<g class="node {_escape(classes)}" data-pkb-key="{_escape(key)}"><title>{_escape(tooltip)}</title>'
+            f'<g><a xlink:href="{_escape(href)}" target="_top">'
+            + '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" ' % (cx - box_w / 2, cy - box_h / 2, box_w, box_h)
+            + f'rx="4" fill="{NODE_FILL}" stroke="{NODE_LINE}"{stroke}/>'
+            + _text_lines(lines, cx, cy, size) + "</a></g></g>")
+    out.append("</g></svg>")
+    return "".join(out)
 
 
-def _edge(match: re.Match) -> str:
-    """A citation: its ends for the interactive view; its ``<title>`` names the role ("builds
-    on"), not the two node ids."""
-    classes, title = match.groups()
-    ends = ""
-    text = html.unescape(title)
-    if ">" in text:
-        # DOT draws "A cites B" as "B -> A" (see graph_dot.py); keys hold no ">".
-        cited, citing = text.split(">", 1)
-        cited = cited[:-1] if cited.endswith("-") else cited
-        ends = f' data-pkb-from="{_attribute(citing)}" data-pkb-to="{_attribute(cited)}"'
-    role = next((c[len("pkb-role--"):] for c in classes.split() if c.startswith("pkb-role--")), None)
-    if role:
-        title = _attribute(role.replace("-", " "))
-    return f'<g class="edge {classes}"{ends}><title>{title}</title>'
+def _text_lines(lines, cx: float, cy: float, size: float) -> str:
+    """Lines of text centred on (cx, cy): each baseline sits 0.35 em below its line's middle."""
+    step = size * LINE_HEIGHT
+    first = cy - step * len(lines) / 2 + step / 2 + 0.35 * size
+    start = '<text text-anchor="middle" x="%.1f" y="' % cx
+    end = f'" font-size="{size:g}">'
+    return "".join(f"{start}{first + i * step:.1f}{end}{_escape(line)}</text>" for i, line in enumerate(lines))
 
 
-def render_svg(dot: str, label: str) -> str:
-    return inline_svg(layout_svg(dot), label)
+@lru_cache(maxsize=256)  # a handful of roles and styles
+def _edge_parts(classes: str, style: str, penwidth: float, color: str) -> tuple[str, str, str]:
+    """An edge's group start (but for its ends), its paint and its line's paint."""
+    role = next((c[len("pkb-role--"):] for c in classes.split() if c.startswith("pkb-role--")), "")
+    paint = f'stroke="{color}"' + (f' stroke-width="{penwidth:g}"' if penwidth != 1 else "")
+    dash = DASHES.get(style)
+    return (f'<g class="edge {escape(classes)}"', f'<title>{escape(role.replace("-", " "))}</title>',
+            paint, paint + (f' stroke-dasharray="{dash}"' if dash else ""))
+
+
+def _edge(pos: str, cited: str, citing: str, classes: str, style: str, penwidth: float, arrow: str, color: str) -> str:
+    """A citation: Graphviz's spline (``[s,tip] p0 p1 ... pn``, y upwards) and, at the cited
+    note, its arrowhead between Graphviz's tip and where the spline starts."""
+    start, title, paint, line_paint = _edge_parts(classes, style, penwidth, color)
+    tip = None
+    if pos.startswith("s,"):
+        tip_text, pos = pos[2:].split(" ", 1)
+        tip = tip_text.split(",")
+    if pos.startswith("e,"):
+        pos = pos.split(" ", 1)[1]
+    first, rest = pos.split(" ", 1)
+    head = _arrowhead(tip, first.split(","), arrow, color, paint) if tip is not None else ""
+    return (f'{start} data-pkb-from="{citing}" data-pkb-to="{cited}">{title}'
+            f'<path fill="none" {line_paint} d="M{first}C{rest}"/>{head}</g>')
+
+
+def _arrowhead(tip: list[str], base: list[str], arrow: str, color: str, paint: str) -> str:
+    """Graphviz's arrowhead shapes between the tip and the spline's start: a triangle (normal;
+    hollow: empty), a hollow diamond (odiamond) or a hollow dot (odot)."""
+    tx, ty, bx, by = float(tip[0]), float(tip[1]), float(base[0]), float(base[1])
+    dx, dy = tx - bx, ty - by
+    if arrow == "odot":
+        return ('<ellipse fill="none" %s cx="%.1f" cy="%.1f" rx="%.1f" ry="%.1f"/>'
+                % (paint, (tx + bx) / 2, (ty + by) / 2, math.hypot(dx, dy) / 2, math.hypot(dx, dy) / 2))
+    fill = "none" if arrow in HOLLOW_ARROWS else color
+    if arrow == "odiamond":
+        mx, my = (tx + bx) / 2, (ty + by) / 2
+        wx, wy = -dy / 3, dx / 3  # a third of the length to each side
+        return ('<polygon fill="%s" %s points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f"/>'
+                % (fill, paint, bx, by, mx + wx, my + wy, tx, ty, mx - wx, my - wy, bx, by))
+    wx, wy = -dy * 0.35, dx * 0.35
+    return ('<polygon fill="%s" %s points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f"/>'
+            % (fill, paint, bx + wx, by + wy, tx, ty, bx - wx, by - wy, bx + wx, by + wy))
 
 
 # -- disk cache ----------------------------------------------------------------------------------

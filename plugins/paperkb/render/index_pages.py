@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import yaml
 
@@ -27,6 +29,7 @@ class GeneratedPage:
     # mkdocs-material's `hide` (navigation, toc): wide pages such as graphs get the whole width.
     hide: tuple[str, ...] = ()
 
+    @cached_property  # (`serve` keeps pages no edit reached: their text is made once)
     def source(self) -> str:
         """The page file's text. The title goes in the front-matter already HTML-escaped, because
         mkdocs-material writes ``page.meta.title`` into <title> and the nav without escaping it
@@ -65,9 +68,17 @@ class IndexPages:
         self.memo = memo  # `serve`: rows and insights made in the last build (core/note_memo.py)
         self.table = NoteTable(site, library, memo)
         self.groups = {facet: library.groups(values_of) for facet, (_f, _t, values_of) in FACETS.items()}
+        # `serve` (IndexPlan): pages the last plan made that no edit reached since, and the pages made now
+        self.kept: IndexPlan = IndexPlan()
+        self.made: IndexPlan = IndexPlan()
 
-    def all_pages(self, extra_home_markdown: str = "") -> list[GeneratedPage]:
-        pages = [self.home(extra_home_markdown), self.insights(), self.tags()]
+    def all_pages(self, extra_home_markdown: str = "", kept: IndexPlan | None = None) -> list[GeneratedPage]:
+        """Every index page; ``kept``: pages of the last plan still right (`serve`), taken as they are."""
+        self.kept = kept or IndexPlan()
+        self.made = IndexPlan()
+        insights = self.kept.insights or self.insights()
+        self.made.insights = insights
+        pages = [self.home(extra_home_markdown), insights, self.tags()]
         for facet in FACETS:
             pages.append(self.overview(facet))
             pages.extend(self.facet_page(facet, value) for value in self.groups[facet])
@@ -118,16 +129,22 @@ class IndexPages:
 
     def facet_page(self, facet: str, value: object) -> GeneratedPage:
         here = self.site.facet_page(facet, value)
+        graph = self.site.graph_page(value) if facet == "field" else None
+        kept = self.kept.facets.get((facet, value))
+        if kept is not None and kept[0] == (here, graph):
+            self.made.facets[(facet, value)] = kept
+            return kept[1]
         notes = newest_first(self.groups[facet][value])
         label = _facet_label(facet, value)
         heading = f"{FACETS[facet][1][:-1]}: {label}"
         count = f'<p class="pkb-count-line">{len(notes)} {"paper" if len(notes) == 1 else "papers"}</p>'
-        graph = self.site.graph_page(value) if facet == "field" else None
         if graph:
             count += f"\n\n[Citation graph of this field]({_rel(here, graph)})"
         body = f"# {md_text(heading)}\n\n{count}\n\n{self.table.render(notes, here)}\n"
         # A table page has no headings to list: the table gets the width of the table of contents.
-        return GeneratedPage(here, heading, body, hide=("toc",))
+        page = GeneratedPage(here, heading, body, hide=("toc",))
+        self.made.facets[(facet, value)] = ((here, graph), page)
+        return page
 
     def insights(self) -> GeneratedPage:
         here = self.site.insights
@@ -144,33 +161,73 @@ class IndexPages:
             # Notes whose insights are plain prose go out as finished HTML (held out of Markdown
             # by the plugin: ~1 MB of list Markdown at 2000 notes); the others stay Markdown
             # so their math, links and emphasis render.
-            plain_run: list[tuple[Note, Markup]] = []
+            plain_run: list[Markup] = []
             for note in by_field[field_name]:
                 if note.key not in items:
-                    make = lambda note=note: self.plain.items([i.text for i in note.insights], here)  # noqa: E731
-                    # (kept only without [[links]]: they show other notes' titles)
-                    alone = self.memo is None or any("[[" in i.text for i in note.insights)
-                    items[note.key] = make() if alone else self.memo.get(note, make, "insights", here)
+                    items[note.key] = self._insights_entry(note, here)
                 held = items[note.key]
                 if held is not None:
-                    plain_run.append((note, held))
+                    plain_run.append(held)
                     continue
-                parts += [self._insights_html(plain_run, here)] if plain_run else []
+                parts += [_held_list(plain_run)] if plain_run else []
                 plain_run = []
                 parts += ["", insights_markdown(note, here), ""]
-            parts += [self._insights_html(plain_run, here)] if plain_run else []
+            parts += [_held_list(plain_run)] if plain_run else []
             parts.append("")
         return GeneratedPage(here, "Insights", "\n".join(parts), searchable=False)
 
-    def _insights_html(self, notes: list[tuple[Note, Markup]], here: str) -> str:
-        entries = Markup("\n").join(
-            html('<li><a href="{}">{}</a>{}{}</li>',
-                self.site.urls.href(here, note.src_uri), note.title, f" ({note.year})" if note.year else "", items)
-            for note, items in notes)
-        return f'\n<div class="pkb-held"><ul>\n{entries}\n</ul></div><!--/pkb-held-->\n'
+    def _insights_entry(self, note: Note, here: str) -> Markup | None:
+        """The note's list item on the insights page as finished HTML, or None when its insights
+        need Markdown. `serve` keeps it while the note and what its [[links]] show are the same."""
+        texts = [i.text for i in note.insights]
+
+        def make() -> Markup | None:
+            items = self.plain.items(texts, here)
+            if items is None:
+                return None
+            return html('<li><a href="{}">{}</a>{}{}</li>', self.site.urls.href(here, note.src_uri), note.title,
+                        f" ({note.year})" if note.year else "", items)
+
+        return make() if self.memo is None else self.memo.get(note, make, "insights", here, self.plain.link_targets(texts))
 
     def tags(self) -> GeneratedPage:
         return GeneratedPage(self.site.tags, "Tags", "# Tags\n\n<!-- material/tags -->\n")
+
+
+@dataclass
+class IndexPlan:
+    """Index pages a plan made, to be kept by the next one (`serve`) where no edit reached them."""
+
+    facets: dict[tuple[str, object], tuple[tuple, GeneratedPage]] = field(default_factory=dict)  # (facet, value) -> ((page, graph page), page)
+    insights: GeneratedPage | None = None
+
+    def without(self, before: Library, after: Library, touched: Iterable[str]) -> IndexPlan:
+        """What still holds after an edit that changed the notes ``touched`` (their data or links):
+        the pages of every facet value they had or have are made again, and the insights page if
+        one of them has insights, or a note's insights link to notes and one of them came, went,
+        moved or changed its title."""
+        touched = set(touched)
+        notes = [n for key in touched for lib in (before, after) if (n := lib.notes.get(key)) is not None]
+        dirty = {(facet, value) for n in notes for facet, (_f, _t, values_of) in FACETS.items() for value in values_of(n)}
+        kept = IndexPlan({fv: made for fv, made in self.facets.items() if fv not in dirty}, self.insights)
+        if any(n.insights for n in notes) or (_names_changed(before, after, touched) and any(
+                "[[" in i.text for n in after for i in n.insights)):
+            kept.insights = None
+        return kept
+
+
+def _names_changed(before: Library, after: Library, keys: set[str]) -> bool:
+    """A note among ``keys`` came, went, moved or changed a name a [[link]] finds or shows it by."""
+    for key in keys:
+        a, b = before.notes.get(key), after.notes.get(key)
+        if a is None or b is None or (a.title, a.src_uri, a.extra.get("aliases")) != (b.title, b.src_uri, b.extra.get("aliases")):
+            return True
+    return False
+
+
+def _held_list(entries: list[Markup]) -> str:
+    """Finished list items, held out of Markdown by the plugin (html_slots.py)."""
+    return f'\n<div class="pkb-held"><ul>\n{Markup(chr(10)).join(entries)}\n</ul></div><!--/pkb-held-->\n'
 
 
 def insights_markdown(note: Note, here: str) -> str:

@@ -127,6 +127,17 @@ class PlainText:
         parts.append(escape(rest))
         return Markup("").join(parts)
 
+    def link_targets(self, texts: Iterable[str]) -> tuple:
+        """What the ``[[links]]`` in ``texts`` show of other notes (their file and title), for
+        keeping HTML made from the texts while none of that changes."""
+        found = []
+        for text in texts:
+            if "[[" in text:
+                for match in WIKILINK.finditer(text):
+                    note = self.library.note_named(match.group(2).strip())
+                    found.append((match.group(2), note.src_uri, note.title) if note is not None else (match.group(2),))
+        return tuple(found)
+
     def _wikilink(self, match: re.Match[str], here: str) -> Markup:
         """What render/wikilinks.py writes as Markdown, as HTML: a link titled with the note's
         title (or the label), or the bare label when there is no such note (its page warns)."""

@@ -1,11 +1,14 @@
-"""Search documents made by a separate process, so that jieba's dictionary stays out of the build.
+"""Search documents made and indexed by a separate process, while MkDocs renders the pages.
 
 Cutting Chinese text into words (render/search_document.py) loads jieba's dictionary: about
 60 MB in the process that holds it, for the rest of its life. A full build hands each page's
-document parts to a child process instead (one JSON line each, through a pipe); the child makes
-the documents, writes them where Pagefind reads them, lists each one's digest in a file, and
-ends before Pagefind starts. The build process never loads jieba, and the child works on the
-second core while MkDocs renders.
+document parts to a child process instead (one JSON line each, through a pipe), or only the
+path of the document kept from the last build; the child makes the documents, writes them,
+lists each one's digest in a file, and indexes them slice by slice (core/pagefind_slices.py):
+as soon as the pages of a slice are all in, one Pagefind process indexes it and writes its
+bundle while the build renders the next pages. The build process never loads jieba, the child
+and its indexer work on the second core while MkDocs renders, and only one indexer lives at a
+time. A thread reads the pipe all along, so the build never waits while a slice is indexed.
 
 ``mkdocs serve`` keeps making documents in its own process (serve.py re-renders a few pages at a
 time, and a process at every edit would cost more than the dictionary)."""
@@ -14,13 +17,18 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..core.pagefind_bundle import write_document
+from ..core.pagefind_service import PagefindUnavailable
+from ..core.pagefind_slices import SliceResult, write_slice
 from .search_document import search_document
 
 
@@ -28,44 +36,74 @@ class DocumentProcessFailed(RuntimeError):
     """The child process could not make every document."""
 
 
+@dataclass
+class Finished:
+    """What the child did: each new document's path, what it was made from and the digest of its
+    bytes; the slices it indexed; why it could not index them, if so."""
+
+    documents: list[tuple[Path, str, str]] = field(default_factory=list)
+    slices: list[SliceResult] = field(default_factory=list)
+    error: str | None = None
+
+
 class DocumentProcess:
-    """The child process making search documents; started by the first ``put``."""
+    """The child process making search documents and indexing them; started by the first page."""
 
     def __init__(self) -> None:
         self._child: subprocess.Popen | None = None
         self._made: Path | None = None  # where the child lists (path, made_from, digest) of each document
+        self.output: Path | None = None  # the site's search folder: slices' bundles go there
+        self.language = "en"
 
-    def put(self, path: Path, made_from: str, **parts: Any) -> None:
-        """Have the document of ``parts`` (``search_document``'s arguments) written to ``path``."""
+    def put(self, url: str, slice_number: int, path: Path, made_from: str, **parts: Any) -> None:
+        """Have the document of ``parts`` (``search_document``'s arguments) written to ``path``
+        and indexed in its slice as the page at ``url``."""
+        self._send({"url": url, "slice": slice_number, "path": str(path), "made_from": made_from, **parts})
+
+    def keep(self, url: str, slice_number: int, path: Path) -> None:
+        """Have the document already at ``path`` (kept from the last build) indexed in its slice."""
+        self._send({"url": url, "slice": slice_number, "path": str(path)})
+
+    def _send(self, job: dict[str, Any]) -> None:
         if self._child is None:
+            if self.output is None:
+                raise DocumentProcessFailed("no folder for the search index was given")
             handle, name = tempfile.mkstemp(prefix="paperkb-documents-", suffix=".jsonl")
             os.close(handle)
             self._made = Path(name)
-            self._child = subprocess.Popen([sys.executable, "-m", __name__, name],
+            self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language],
                                            stdin=subprocess.PIPE, text=True, encoding="utf-8")
         assert self._child.stdin is not None
         try:
-            self._child.stdin.write(json.dumps({"path": str(path), "made_from": made_from, **parts},
-                                               ensure_ascii=False) + "\n")
+            self._child.stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
         except (BrokenPipeError, OSError) as exc:
             raise DocumentProcessFailed(f"the search documents' process ended early ({exc})") from exc
 
-    def finish(self) -> list[tuple[Path, str, str]]:
-        """Wait until every document is written (the process ends): each one's path, what it was
-        made from and the digest of its bytes; raises if one was not written."""
+    def finish(self) -> Finished:
+        """Wait until every document is written and every slice indexed (the process ends);
+        raises if a document was not written."""
         child, made, self._child, self._made = self._child, self._made, None, None
         if child is None or made is None:
-            return []
+            return Finished()
         try:
             try:
                 if child.stdin is not None:
+                    child.stdin.write(json.dumps({"end": True}) + "\n")
                     child.stdin.close()
             except (BrokenPipeError, OSError):
                 pass
             if child.wait() != 0:
                 raise DocumentProcessFailed(f"the search documents' process failed (exit {child.returncode})")
-            lines = made.read_text(encoding="utf-8").splitlines()
-            return [(Path(p), m, d) for p, m, d in (json.loads(line) for line in lines)]
+            finished = Finished()
+            for line in made.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                if isinstance(record, list):
+                    finished.documents.append((Path(record[0]), record[1], record[2]))
+                elif record.get("error"):
+                    finished.error = record["error"]
+                else:
+                    finished.slices.append(SliceResult(record["slice"], record["pages"], record["failed"]))
+            return finished
         finally:
             made.unlink(missing_ok=True)
 
@@ -79,15 +117,60 @@ class DocumentProcess:
             made.unlink(missing_ok=True)
 
 
-def main(made_file: str, lines: IO[str] = sys.stdin) -> int:
+def _lines(stream: IO[str]) -> "queue.SimpleQueue[str | None]":
+    """The lines of ``stream`` as they come, read by a thread (None at its end)."""
+    lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, name="paperkb-document-jobs", daemon=True).start()
+    return lines
+
+
+def main(made_file: str, output: str, language: str, stream: IO[str] = sys.stdin) -> int:
+    """Make, write and index the documents the build sends; 1 if it stops without saying it ended."""
+    lines = _lines(stream)
+    pages: dict[int, dict[str, Path]] = {}  # slice -> its pages (url -> document), in order
+    written: set[int] = set()
+    again: set[int] = set()  # slices that got a page after their bundle was written
+    current: int | None = None
+    failure: list[str] = []  # once Pagefind failed, documents are still made but nothing is indexed
     with open(made_file, "w", encoding="utf-8") as made:
-        for line in lines:
+        def index(number: int) -> None:
+            written.add(number)
+            if failure:
+                return
+            documents = ((url, path.read_text(encoding="utf-8")) for url, path in pages[number].items())
+            try:
+                result = write_slice(language, Path(output), number, documents)
+            except (PagefindUnavailable, OSError) as exc:
+                failure.append(f"the search index was not written: {exc}")
+                made.write(json.dumps({"error": failure[0]}) + "\n")
+                return
+            made.write(json.dumps({"slice": number, "pages": result.pages, "failed": result.failed}) + "\n")
+
+        while (line := lines.get()) is not None:
             job = json.loads(line)
-            path, made_from = Path(job.pop("path")), job.pop("made_from")
-            digest = write_document(path, search_document(**job))
-            made.write(json.dumps([str(path), made_from, digest]) + "\n")
-    return 0
+            if job.get("end"):
+                for number in sorted({current} - {None} | again):
+                    index(number)
+                return 0
+            url, number, path = job.pop("url"), int(job.pop("slice")), Path(job.pop("path"))
+            if "made_from" in job:
+                made_from = job.pop("made_from")
+                digest = write_document(path, search_document(**job))
+                made.write(json.dumps([str(path), made_from, digest]) + "\n")
+            if current is not None and number != current and current not in written:
+                index(current)  # the pages of a slice come one after the other: this one is whole
+            if number in written:
+                again.add(number)
+            pages.setdefault(number, {})[url] = path
+            current = number
+    return 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:4]))

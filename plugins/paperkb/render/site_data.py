@@ -17,7 +17,7 @@ so the text is also safe inside a ``<script>`` element."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..core.library import Library, newest_first
 from ..core.model import Note
@@ -80,8 +80,29 @@ def _record(note: Note, library: Library, site: SiteMap, facets: dict, index: di
     return record
 
 
-def site_data_json(data: dict) -> str:
-    return script_json(data)
+def site_data_json(data: dict, kept: dict[int, tuple[dict, str]] | None = None) -> str:
+    """The data as notes.json. ``kept``: `serve`'s record texts of the last build, by record
+    (site_data's memo hands back the same record while its note is the same): only the records
+    of changed notes are written again; ``kept`` is left holding this build's."""
+    if kept is None:
+        return script_json(data)
+    texts = texts_of_records(data["notes"], script_json, kept)
+    # (what script_json(data) writes: compact, keys in the data's order)
+    return f'{{"version":{script_json(data["version"])},"facets":{script_json(data["facets"])},"notes":[{",".join(texts)}]}}'
+
+
+def texts_of_records(records: list[dict], make: Callable[[dict], str], kept: dict[int, tuple[dict, str]] | None) -> list[str]:
+    """``make(record)`` of each record; ``kept`` (`serve`): the texts of the last build by record,
+    taken while the record is the same object, and left holding this build's."""
+    if kept is None:
+        return [make(record) for record in records]
+    made: dict[int, tuple[dict, str]] = {}
+    for record in records:
+        known = kept.get(id(record))
+        made[id(record)] = (record, known[1] if known is not None and known[0] is record else make(record))
+    kept.clear()
+    kept.update(made)
+    return [text for _record, text in made.values()]
 
 
 def facet_labels(record: dict, data: dict, name: str) -> list[str]:

@@ -1,0 +1,68 @@
+"""Pagefind driven page by page (core/pagefind_service.py) and the slices of a site's documents
+(core/pagefind_bundle.py): which slice a page joins, and which slices an edit makes stale."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from paperkb.core.pagefind_bundle import PagefindBundle
+from paperkb.core.pagefind_service import PagefindService
+from paperkb.core.pagefind_slices import write_slice, write_slices_file
+
+
+def _document(title: str, text: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>'
+            f"<body><main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>")
+
+
+def _urls(folder) -> set[str]:
+    found = set()
+    for path in (folder / "fragment").glob("*.pf_fragment"):
+        found.add(json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["url"])
+    return found
+
+
+def test_pages_stream_into_one_bundle_and_a_refused_page_is_reported(tmp_path):
+    pages = [(f"papers/p{i}/", _document(f"P{i}", f"word{i} text")) for i in range(30)]
+    result = write_slice("en", tmp_path / "pagefind", 3, pages)
+    assert (result.number, result.pages, result.failed) == (3, 30, [])
+    assert _urls(tmp_path / "pagefind" / "3") == {f"/papers/p{i}/" for i in range(30)}
+    assert not (tmp_path / "pagefind" / "3.tmp").exists()
+    service = PagefindService("en")  # a request Pagefind refuses (no such index) among good ones
+    service.add("/a/", _document("A", "alpha"))
+    service._send({"type": "AddFile", "index_id": 99, "url": "/b/", "file_path": None, "file_contents": "x"})
+    service.add("/c/", _document("C", "gamma"))
+    assert service.write(tmp_path / "out") == 2 and len(service.failed) == 1
+    assert _urls(tmp_path / "out") == {"/a/", "/c/"}
+    assert service._process.poll() is not None  # the indexer is gone, its memory with it
+
+
+def test_pages_fill_slices_in_order_and_edits_mark_only_their_slice(tmp_path):
+    bundle = PagefindBundle("en", slice_size=3)
+    try:
+        bundle.begin()
+        for i in range(7):
+            bundle.put(f"p{i}/", _document(f"P{i}", f"text {i}"), made_from=f"m{i}")
+        assert [bundle.slice_of(f"p{i}/") for i in range(7)] == [0, 0, 0, 1, 1, 1, 2]
+        assert bundle.take_changed() == {0: ["p0/", "p1/", "p2/"], 1: ["p3/", "p4/", "p5/"], 2: ["p6/"]}
+        bundle.put("p4/", _document("P4", "text 4"), made_from="m4")  # the same document: no slice changed
+        assert bundle.take_changed() == {}
+        bundle.put("p4/", _document("P4", "new text"), made_from="m4b")
+        bundle.remove("p0/")
+        bundle.put("p7/", _document("P7", "new page"))  # joins the last slice, which has room
+        assert bundle.take_changed() == {0: ["p1/", "p2/"], 1: ["p3/", "p4/", "p5/"], 2: ["p6/", "p7/"]}
+        for i in (8, 9):  # the last slice is full at 3: a new one opens
+            bundle.put(f"p{i}/", _document(f"P{i}", "more"))
+        assert bundle.take_changed() == {2: ["p6/", "p7/", "p8/"], 3: ["p9/"]}
+        bundle.remove("p9/")
+        assert bundle.take_changed() == {3: []} and bundle.slices == [0, 1, 2]
+        output = tmp_path / "pagefind"
+        results = bundle.index(output, {0: ["p1/", "p2/"], 2: ["p6/", "p7/", "p8/"], 3: []})
+        assert [(r.number, r.pages) for r in results] == [(0, 2), (2, 3)]
+        (output / "3").mkdir()  # a slice of an earlier build
+        write_slices_file(output, bundle.slices)
+        assert json.loads((output / "paperkb-slices.json").read_text()) == {"slices": ["0", "1", "2"]}
+        assert not (output / "3").exists() and (output / "0").is_dir()
+    finally:
+        bundle.close()

@@ -1,0 +1,81 @@
+"""`serve` plans the index and graph pages again only where an edit reached (render/index_pages.py
+``IndexPlan``, render/graph_pages.py ``untouched_fields``): after each kind of edit, the pages it
+plans are exactly those a fresh plan makes, and pages of untouched facet values are kept."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from paperkb.core.library_diff import LibraryChange
+from paperkb.core.loader import NoteCache, load_library
+from paperkb.core.note_memo import NoteMemo
+from paperkb.core.urls import SiteUrls
+from paperkb.render.graph_dot import GraphViews
+from paperkb.render.graph_pages import GraphPages, untouched_fields
+from paperkb.render.index_pages import IndexPages
+from paperkb.render.site_map import SiteMap
+
+from ..conftest import write_tree
+from ..library_edits import EDITS, edit, markdown_files, notes
+
+
+def _site(library) -> SiteMap:
+    return SiteMap.for_library(library, SiteUrls(True), home="index.md", statistics="index.md", graphs=True)
+
+
+def _submit(dot: str, label: str) -> str:
+    return hashlib.sha256(f"{dot}\0{label}".encode()).hexdigest()[:16]
+
+
+def _texts(pages) -> dict[str, str]:
+    return {page.src_uri: page.source for page in pages}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_index_and_graph_pages_planned_again_after_an_edit_equal_a_fresh_plan(tmp_path, kind):
+    root = tmp_path / "notes"
+    write_tree(root, notes())
+    cache, memo = NoteCache(), NoteMemo()
+    before = load_library(root, files=markdown_files(root), cache=cache)
+    site = _site(before)
+    indexes = IndexPages(before, site, memo=memo)
+    first = indexes.all_pages()
+    graphs = GraphPages(before, site, GraphViews(before), _submit)
+    graphs.all_pages()
+
+    edit(root, kind)
+    after = load_library(root, files=markdown_files(root), cache=cache)
+    change = LibraryChange.between(before, after, set(), all_notes=True)
+    touched = change.shown | change.relinked
+    site = _site(after)
+    again = IndexPages(after, site, memo=memo)
+    planned = again.all_pages(kept=indexes.made.without(before, after, touched))
+    graph_pages = GraphPages(after, site, GraphViews(after), _submit,
+                             kept=untouched_fields(graphs.made, before, after, touched)).all_pages()
+
+    assert _texts(planned) == _texts(IndexPages(after, site).all_pages())
+    assert _texts(graph_pages) == _texts(GraphPages(after, site, GraphViews(after), _submit).all_pages())
+    if kind == "body":  # no note's listed data changed: every facet page is the one planned before
+        facet_pages = [(page, kept) for page, kept in zip(planned, first)
+                       if page.src_uri.startswith(("fields/", "years/")) and not page.src_uri.endswith("/index.md")]
+        assert facet_pages and all(page is kept for page, kept in facet_pages)
+
+
+def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
+    root = tmp_path / "notes"
+    write_tree(root, notes())
+    cache = NoteCache()
+    before = load_library(root, files=markdown_files(root), cache=cache)
+    indexes = IndexPages(before, _site(before))
+    first = {page.src_uri: page for page in indexes.all_pages()}
+    edit(root, "year")  # devlin2019: 2019 -> 2017
+    after = load_library(root, files=markdown_files(root), cache=cache)
+    touched = LibraryChange.between(before, after, {"devlin2019"}).shown
+    planned = {page.src_uri: page for page in IndexPages(after, _site(after)).all_pages(
+        kept=indexes.made.without(before, after, touched))}
+    assert planned["years/2018.md"] is first["years/2018.md"]  # no note of 2018 changed
+    assert "years/2019.md" not in planned  # devlin2019 was its only note
+    assert "devlin2019" in planned["years/2017.md"].markdown
+    assert planned["insights.md"] is first["insights.md"]  # devlin2019 has no insights; its names are the same
