@@ -1,4 +1,5 @@
-"""What a full build keeps in memory: the written pages' text is let go, jieba's dictionary
+"""What a full build keeps in memory: a rendered page's Markdown is let go before any page is
+written (when MkDocs holds every page at once), the written pages' text after, jieba's dictionary
 never loads in the build process, and the site and its search index are whole."""
 
 from __future__ import annotations
@@ -55,6 +56,43 @@ def test_written_pages_let_go_of_their_text_and_the_site_is_whole(tmp_path):
     assert "Proximal Policy Optimization" in (site / "index.html").read_text(encoding="utf-8")
     indexed = pagefind_pages(site)
     assert "样本 效率" in indexed["papers/sac/"]["content"] and indexed["papers/sac/"]["filters"]["field"] == ["RL"]
+
+
+def test_rendered_pages_let_go_of_their_markdown_before_any_page_is_written(tmp_path, monkeypatch):
+    """MkDocs renders every page before it writes the first: that is when a build's memory peaks.
+    By then (on_env) paperkb's pages hold neither their Markdown nor, through the render guard,
+    their source as written; their titles, which MkDocs derives from the Markdown, stay."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    seen: dict[str, tuple] = {}
+    on_env = PaperKBPlugin.on_env
+
+    def look(self, env, *, config, files):
+        for file in files.documentation_pages():
+            page = file.page
+            seen[file.src_uri] = (page.markdown, "render" in vars(page), page.title,
+                                  file.content_string if file.generated_by else None)
+        return on_env(self, env, config=config, files=files)
+
+    look.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    config = load_config(config_file=str(_project(tmp_path)))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+        generated = config.plugins["paperkb"].generated_uris
+    finally:
+        config.plugins.on_shutdown()
+    markdown, guarded, title, _ = seen["papers/sac.md"]
+    assert markdown is None and not guarded and title == "Soft Actor-Critic"
+    index_pages = [seen[src] for src in generated if src in seen]
+    assert len(index_pages) > 5 and all(m is None and not g and t and c == "" for m, g, t, c in index_pages)
+    assert seen["about.md"][0] is not None  # not a page paperkb makes: as MkDocs keeps it
+    html = (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Soft Actor-Critic - Memory test</title>" in html and "Entropy bonus keeps exploration alive." in html
 
 
 def test_the_build_process_never_loads_jiebas_dictionary(tmp_path):
