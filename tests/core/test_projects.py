@@ -175,7 +175,7 @@ def test_hostile_shapes_are_reported_not_crashed_on(tmp_path):
         "notes/projects/b.md:4: error: a query must be a mapping of query keys, got str 'descendants'",
         "notes/projects/b.md:5: error: 'updated' must be a date such as 2024-05-02, got str 'soon'",
         "notes/projects/b.md:6: error: 'status' must be a string, got a list",
-        "notes/projects/c.md:7: error: 'draft' must be true or false, got str 'maybe'",
+        "notes/projects/c.md:7: error: 'draft' must be true or false, got str 'maybe'; the page is not published",
         "notes/projects/d.md:3: error: 'title' must be a string, got a list",
     ):
         assert expected in found, (expected, found)

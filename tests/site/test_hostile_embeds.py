@@ -108,3 +108,23 @@ def test_a_page_embedding_hundreds_of_sections_of_a_long_page_scans_it_once(site
     assert "SECTION-1 text." in article and f"Claim {MAX_EMBEDS - 2}." in article
     assert "SECTION-299 text." not in article and '<a href="../long/#h299">Long › H299</a>' in article
     assert any("host.md:" in m and "more than 200 embeds" in m for m in site.messages), site.messages
+
+
+def test_a_draft_flag_that_is_no_boolean_keeps_the_page_private_and_a_left_out_page_embeds_nothing(site_builder):
+    """``draft: "true"`` (quoted), ``draft: 1``, ``draft: yes`` in quotes: the author meant the
+    page private, so it is (an error names the line); a page the build leaves out for its errors
+    (a project page with a bad field) is not shown through an embed either."""
+    shapes = ['"true"', "1", "'yes'", "[true]"]
+    files = {"host.md": "# Host\n\n" + "\n\n".join(
+        f"![[page{i}]]\n\n![[plan{i}]]\n\n![[paper{i}#Idea]]" for i in range(len(shapes))) + "\n\n![[broken]]\n"}
+    for i, shape in enumerate(shapes):
+        files[f"pages/page{i}.md"] = f"---\ndraft: {shape}\n---\n\n# Page {i}\n\nPRIVATE-PAGE-{i}\n"
+        files[f"projects/plan{i}.md"] = f"---\nproject: true\ntitle: Plan {i}\ndraft: {shape}\n---\n\nPRIVATE-PLAN-{i}\n"
+        files[f"papers/paper{i}.md"] = f"---\ntitle: Paper {i}\nyear: 2020\ndraft: {shape}\n---\n\n## Idea\n\nPRIVATE-NOTE-{i}\n"
+    files["projects/broken.md"] = "---\nproject: true\ntitle: Broken\nstatus: [not, a, status]\n---\n\nLEFT-OUT-TEXT\n"
+    site = site_builder(files)
+    text = site.all_text()
+    assert "PRIVATE-" not in text and "LEFT-OUT-TEXT" not in text
+    assert not (site.site_dir / "projects" / "broken").exists()
+    assert any("page0.md:2" in m and "'draft' must be true or false" in m and "not published" in m
+               for m in site.messages), site.messages

@@ -114,7 +114,12 @@ class FrontMatterFields:
             self.log.warning(self.line("publish"), f"'publish' must be true or false, got {describe_kind(publish)}; "
                                                    "the page is not published")
             publish = False
-        return self.flag("draft") or not publish
+        draft = self.data.get("draft", False)
+        if draft is not None and not isinstance(draft, bool):  # `draft: "true"`, `draft: 1`: meant private
+            self.log.error(self.line("draft"), f"'draft' must be true or false, got {describe_kind(draft)}; "
+                                               "the page is not published")
+            draft = True
+        return bool(draft) or not publish
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)

@@ -24,7 +24,8 @@ class Transclusion(Feature):
             config.markdown_extensions.append("md_in_html")  # the embedded text is Markdown inside a <div>
 
     def start(self, build: Build) -> list[GeneratedPage]:
-        self.transcluder = Transcluder(build.library, build.config.docs_dir)
+        published = {f.src_uri for f in build.files.documentation_pages()}  # (what the build left out goes nowhere)
+        self.transcluder = Transcluder(build.library, build.config.docs_dir, published)
         return []
 
     def page_markdown(self, page: PageRender, markdown: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,9 +88,13 @@ def _quiet(_message: str) -> None:
 class Transcluder:
     """Expands the embeds of the pages of one build (the pages' texts are read once each)."""
 
-    def __init__(self, library: Library, docs_dir: Path | str) -> None:
+    def __init__(self, library: Library, docs_dir: Path | str, published: Collection[str] | None = None) -> None:
+        """``published``: the src paths of the pages the build publishes, when it knows them; a
+        page it leaves out (reported with errors: a project page that failed, a duplicate key)
+        is never shown through an embed either."""
         self.library = library
         self.docs_dir = Path(docs_dir)
+        self.published = published
         self._pages: dict[str, EmbedSource | None] = {}
         # by src: (its text, its outline): each page scanned once, however often it is embedded
         self._outlines: dict[str, tuple[str, Outline]] = {}
@@ -210,7 +214,7 @@ class Transcluder:
 
     def _page_source(self, name: str) -> EmbedSource | None:
         src = self.library.page_named(name)
-        if src is None:
+        if src is None or (self.published is not None and src not in self.published):
             return None
         if src not in self._pages:
             self._pages[src] = self._read(src)
