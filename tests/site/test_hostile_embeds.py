@@ -42,10 +42,9 @@ def test_serve_drops_an_embedded_page_marked_draft_and_its_embeds_of_a_project_d
     import yaml
 
     from paperkb.default_config import default_config
-    from paperkb.mkdocs_plugin.serve import IncrementalServe
 
     from ..conftest import write_tree
-    from .test_incremental_serve import _build
+    from .test_incremental_serve import _build, serve_engine
 
     notes = tmp_path / "notes"
     write_tree(notes, {
@@ -61,12 +60,8 @@ def test_serve_drops_an_embedded_page_marked_draft_and_its_embeds_of_a_project_d
     site = tmp_path / "site"
     config = _build(config_file, site, "serve")
 
-    class Server:
-        builder = None
-        _watched_paths: dict = {}
-
     full_builds: list[int] = []
-    engine = IncrementalServe(config.plugins["paperkb"], Server(), lambda: full_builds.append(1))
+    engine = serve_engine(config, lambda: full_builds.append(1))
     try:
         host = site / "host" / "index.html"
         assert "FIRST-DEFINITION" in host.read_text(encoding="utf-8")

@@ -178,6 +178,21 @@ def _build(config_file: Path, site_dir: Path, command: str):
     return config
 
 
+class _StandInServer:
+    """What IncrementalServe uses of MkDocs' LiveReloadServer."""
+
+    builder = None
+    _watched_paths: dict = {}
+
+
+def serve_engine(config, full_builder):
+    """The serve engine of a site built with ``_build(..., "serve")``, driven in-process: a test sets
+    ``engine._changes`` and calls ``engine.build()``; ``full_builder`` stands for a full rebuild."""
+    from paperkb.mkdocs_plugin.serve import IncrementalServe
+
+    return IncrementalServe(config.plugins["paperkb"], _StandInServer(), full_builder)
+
+
 def _site_files(site: Path) -> dict[str, object]:
     """Every file of a built site, comparable: HTML and text as written, the search indexes parsed;
     files that carry the build's time (sitemaps, feeds) are left out."""
@@ -200,7 +215,6 @@ def _site_files(site: Path) -> dict[str, object]:
 @pytest.fixture
 def served(tmp_path):
     """A site built as `serve` builds it, with the plugin's incremental engine attached."""
-    from paperkb.mkdocs_plugin.serve import IncrementalServe
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     config_file = _write_site(tmp_path, random.Random(11))
@@ -216,12 +230,7 @@ def served(tmp_path):
         build(fresh)
         state["config"] = fresh
 
-    class Server:  # what IncrementalServe uses of MkDocs' LiveReloadServer
-        builder = None
-        _watched_paths: dict = {}
-
-    plugin = state["config"].plugins["paperkb"]
-    engine = IncrementalServe(plugin, Server(), full_builder)
+    engine = serve_engine(state["config"], full_builder)
     yield engine, tmp_path, config_file, site, state
     state["config"].plugins.on_shutdown()
 

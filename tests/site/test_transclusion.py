@@ -116,10 +116,9 @@ def test_embedded_text_is_escaped_sanitised_and_drafts_appear_nowhere(site_build
 
 
 def test_serve_renders_a_page_again_when_a_page_it_embeds_is_saved(tmp_path):
-    from .test_incremental_serve import _build
+    from .test_incremental_serve import _build, serve_engine
 
     from paperkb.default_config import default_config
-    from paperkb.mkdocs_plugin.serve import IncrementalServe
     import yaml
 
     from ..conftest import write_tree
@@ -136,11 +135,7 @@ def test_serve_renders_a_page_again_when_a_page_it_embeds_is_saved(tmp_path):
     config = _build(config_file, site, "serve")
     full_builds = []
 
-    class Server:
-        builder = None
-        _watched_paths: dict = {}
-
-    engine = IncrementalServe(config.plugins["paperkb"], Server(), lambda: full_builds.append(1))
+    engine = serve_engine(config, lambda: full_builds.append(1))
     try:
         host = site / "host" / "index.html"
         assert "FIRST-DEFINITION" in host.read_text(encoding="utf-8")
