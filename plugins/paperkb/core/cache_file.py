@@ -63,3 +63,10 @@ def read_signed_cache_file(path: Path, context: str = "") -> bytes | None:
 
 def _signed_part(context: str, data: bytes) -> bytes:
     return context.encode("utf-8") + b"\0" + data
+
+
+def code_stamps(package_dir: Path) -> list[tuple[str, int, int]]:
+    """Path, modification time and size of every module under ``package_dir``: part of the key
+    of a cache whose entries the code made (an upgrade or an edit of the code makes them stale)."""
+    return sorted((str(p.relative_to(package_dir)), p.stat().st_mtime_ns, p.stat().st_size)
+                  for p in package_dir.rglob("*.py"))

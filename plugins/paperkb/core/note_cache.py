@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from .bib.reader import BibFileCache
-from .cache_file import read_signed_cache_file, write_signed_cache_file
+from .cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
 from .model import Note
 from .note_parser import UnpublishedPage, parse_page
 from .problems import Problem, ProblemLog
@@ -58,10 +58,8 @@ def _version(distribution: str) -> str:
 def parser_fingerprint() -> str:
     """What the parsed records depend on besides the notes: the interpreter, the YAML reader
     and the parser's code."""
-    stamps = sorted((str(p.relative_to(CORE_DIR)), p.stat().st_mtime_ns, p.stat().st_size)
-                    for p in CORE_DIR.rglob("*.py"))
     return repr((sys.version_info[:2], yaml.__version__, _version("python-frontmatter"), datetime.date.today().year,
-                 stamps))
+                 code_stamps(CORE_DIR)))
 
 
 @dataclass

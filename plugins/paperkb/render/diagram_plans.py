@@ -19,7 +19,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
+from ..core.cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
 from ..core.library import Library
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -32,8 +32,7 @@ Plans = dict[str, "tuple[str, str] | None"]
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """The size and time of every module of paperkb (an upgrade or an edit makes plans stale)."""
-    stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in PACKAGE_DIR.rglob("*.py"))
-    return hashlib.sha256(repr(stamps).encode("utf-8")).hexdigest()
+    return hashlib.sha256(repr(code_stamps(PACKAGE_DIR)).encode("utf-8")).hexdigest()
 
 
 def graph_digest(library: Library, *, max_nodes: int, use_directory_urls: bool, graphviz: str) -> str:
