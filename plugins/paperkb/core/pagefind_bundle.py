@@ -115,7 +115,7 @@ class PagefindBundle:
         if made_from is not None:
             self.made(path, made_from, written)
         if before is None or before[1] != written:  # (the same bytes: its slice's bundle holds them)
-            self._mark_changed(url)
+            self._page_changed(url)
 
     def adopt(self, url: str, *, changed: bool = True) -> Path:
         """Where the document of ``url`` goes, also when another process writes it (render/
@@ -126,7 +126,7 @@ class PagefindBundle:
         self._made_from.pop(self._name(path), None)
         self.slice_of(url)
         if changed:
-            self._mark_changed(url)
+            self._page_changed(url)
         return path
 
     # -- slices ------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class PagefindBundle:
                 self._changed.add(number)
             return number
 
-    def _mark_changed(self, url: str) -> None:
+    def _page_changed(self, url: str) -> None:
         with self._slice_lock:
             if url in self._slice_of:
                 self._changed.add(self._slice_of[url])
@@ -166,7 +166,7 @@ class PagefindBundle:
                     members[number].append(url)
             return members
 
-    def mark_changed(self, slices: set[int]) -> None:
+    def index_again(self, slices: set[int]) -> None:
         """Index these slices again next time (their indexing failed)."""
         with self._slice_lock:
             self._changed |= slices

@@ -247,11 +247,11 @@ class PagefindSearch(Feature):
         try:
             results = list(done) + bundle.index(output, changed)
         except PagefindUnavailable as exc:
-            bundle.mark_changed(set(changed))
+            bundle.index_again(set(changed))
             log.error(f"paperkb: the search index was not written: {exc}")
             return
         except BaseException:
-            bundle.mark_changed(set(changed))  # (`serve`: the next update tries them again)
+            bundle.index_again(set(changed))  # (`serve`: the next update tries them again)
             raise
         for result in results:
             for message in result.failed:
