@@ -35,6 +35,9 @@ class Measurement:
     files: int
     returncode: int
     warnings: list[str] = field(default_factory=list)
+    # At the sample where the processes together peaked: each one's RSS in MB, by what it is
+    # ("build", "worker", "search documents", "pagefind", ...), largest first.
+    at_peak: list[tuple[str, float]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -74,23 +77,58 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def process_kind(pid: int, parent_kind: str) -> str:
+    """What a process of the build is, from its command line and its parent's kind: a diagram
+    worker (forked by multiprocessing's fork server, so it shows the server's command line), the
+    fork server itself, the search documents' child, a Pagefind indexer."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            words = [w.decode(errors="replace") for w in f.read().split(b"\0") if w]
+    except OSError:
+        return "?"
+    line = " ".join(words)
+    if "search_document_process" in line:
+        return "search documents"
+    if words and "pagefind" in Path(words[0]).name:
+        return "pagefind"
+    if "forkserver" in line:
+        return "worker" if parent_kind == "fork server" else "fork server"
+    if "resource_tracker" in line:
+        return "resource tracker"
+    if "multiprocessing" in line:
+        return "worker"
+    return Path(words[0]).name if words else "?"
+
+
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of a process and its descendants until stopped; keeps the peak."""
+    """Samples the summed RSS of a process and its descendants until stopped; keeps the peak
+    of the sum (the processes' memory at one moment, not the sum of each one's own peak) and
+    what each process held at that moment."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.at_peak: list[tuple[str, float]] = []  # (kind, MB) of each process at the peak
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
-            pending, total = [self.pid], 0
+            pending, total, sample = [(self.pid, 0)], 0, []
             while pending:
-                pid = pending.pop()
-                total += _rss(pid)
-                pending.extend(_children(pid))
-            self.peak = max(self.peak, total)
+                pid, parent = pending.pop()
+                rss = _rss(pid)
+                total += rss
+                sample.append((pid, parent, rss))
+                pending.extend((child, pid) for child in _children(pid))
+            if total > self.peak:
+                self.peak, self.at_peak = total, self._kinds(sample)
             self._done.wait(self.interval)
+
+    def _kinds(self, sample: list[tuple[int, int, int]]) -> list[tuple[str, float]]:
+        kinds = {self.pid: "build"}
+        for pid, parent, _rss in sample:  # (parents come before their children)
+            kinds.setdefault(pid, process_kind(pid, kinds.get(parent, "")))
+        return sorted(((kinds[pid], rss / 2**20) for pid, _parent, rss in sample if rss), key=lambda kv: -kv[1])
 
     def stop(self) -> int:
         self._done.set()
@@ -155,6 +193,7 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
         cpu_s=usage.ru_utime + usage.ru_stime + orphan_cpu,
         peak_rss_mb=max_rss_kib / 1024,  # Linux reports KiB
         tree_rss_mb=max(tree_peak / 2**20, max_rss_kib / 1024),
+        at_peak=sampler.at_peak if tree_peak >= max_rss_kib * 1024 else [],
         output_mb=size / 2**20,
         files=files,
         returncode=child.returncode,
@@ -170,6 +209,7 @@ def median(runs: list[Measurement]) -> Measurement:
         cpu_s=statistics.median(r.cpu_s for r in runs),
         peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
         tree_rss_mb=statistics.median(r.tree_rss_mb for r in runs),
+        at_peak=last.at_peak,
         output_mb=last.output_mb,
         files=last.files,
         returncode=max(r.returncode for r in runs),

@@ -241,8 +241,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo)
-        if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
-            self.cache.save(self.notes_cache_file)
+        if self.notes_cache_file and edited is None and self.command == "serve":
+            self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         report(self.library.problems)
         self.change = None
         if edited is not None:
@@ -433,6 +433,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(-100)  # last: every plugin has written its files
     def _publish_site(self, *, config: MkDocsConfig) -> None:
+        if self.command != "serve" and self.notes_cache_file:
+            # Saved once the pages are written and the search indexer is gone: pickling leaves a
+            # UTF-8 copy inside every non-ASCII string it writes (~1-3 KB a note), which would
+            # otherwise be held through the whole build, at its peak.
+            self.cache.save(self.notes_cache_file)
         self.published.finish(config)
         build_ended()
 
