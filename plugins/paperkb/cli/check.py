@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ..core.body_scan import attachment_index, map_prose, strip_obsidian_comments
 from ..core.frontmatter_source import split_front_matter
