@@ -106,9 +106,7 @@ class Library:
             self._names = {}
             for candidate in self.notes.values():
                 stem = posixpath.splitext(candidate.src_uri)[0]
-                aliases = candidate.extra.get("aliases")
-                aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
-                for alias in (stem, posixpath.basename(stem), *(a for a in aliases if isinstance(a, str))):
+                for alias in (stem, posixpath.basename(stem), *_aliases(candidate)):
                     self._names.setdefault(" ".join(alias.split()).casefold(), candidate)
         folded = " ".join(name.split()).casefold()
         return self._names.get(folded) or self._names.get(_without_page_suffix(folded))
@@ -127,9 +125,7 @@ class Library:
             self._spellings = defaultdict(list)
             written = [*self.notes, *(e.key for e in self.bibliography)]
             for note in self.notes.values():
-                aliases = note.extra.get("aliases")
-                aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
-                written += [posixpath.basename(posixpath.splitext(note.src_uri)[0]), *(a for a in aliases if isinstance(a, str))]
+                written += [posixpath.basename(posixpath.splitext(note.src_uri)[0]), *_aliases(note)]
             written += [posixpath.basename(posixpath.splitext(src)[0]) for src in set(self.pages.values())]
             seen: set[str] = set()
             for spelling in written:
@@ -367,6 +363,13 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
             targets.setdefault(target.key, edge)
     return _NoteLinks(targets, mentions, bib_cites, unwritten, problems, tuple(linked),
                       tuple(library.notes[k].year for k in linked))
+
+
+def _aliases(note: Note) -> list[str]:
+    """The note's ``aliases`` (Obsidian's other names for it: one string or a list)."""
+    aliases = note.extra.get("aliases")
+    aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
+    return [a for a in aliases if isinstance(a, str)]
 
 
 def _name_ends(folded: str) -> tuple[str, ...]:
