@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -112,6 +113,7 @@ from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
 from .shared_partials import SharedPartials
+from .stop_signal import stop_on_sigterm
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
@@ -128,6 +130,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command (on_startup): `serve` keeps what the next build reuses
         self.dirty = False
+        self.restore_sigterm: Callable[[], None] = lambda: None  # `serve`: SIGTERM's own handler, back at shutdown
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.edge_memo: EdgeMemo | None = None
@@ -183,6 +186,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        if command == "serve":  # SIGTERM shuts serve down (its diagram workers too), as Ctrl-C does
+            self.restore_sigterm = stop_on_sigterm()
         self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
@@ -461,3 +466,4 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.save(self.notes_cache_file)
         for feature in self.features:
             feature.close()
+        self.restore_sigterm()
