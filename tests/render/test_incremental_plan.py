@@ -18,7 +18,7 @@ from paperkb.render.index_pages import IndexPages
 from paperkb.render.site_map import SiteMap
 
 from ..conftest import write_tree
-from ..library_edits import EDITS, edit, markdown_files, notes
+from ..library_edits import EDITS, edit, markdown_files, note, notes
 
 
 def _site(library) -> SiteMap:
@@ -79,3 +79,34 @@ def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
     assert "years/2019.md" not in planned  # devlin2019 was its only note
     assert "devlin2019" in planned["years/2017.md"].markdown
     assert planned["insights.md"] is first["insights.md"]  # devlin2019 has no insights; its names are the same
+
+
+def test_the_insights_page_is_kept_unless_an_entry_on_it_changed(tmp_path):
+    """raffel2020 has an insight: a citation added to it leaves its entry on the insights page
+    as it was (the page is kept, equal to a fresh one); a new title changes the entry."""
+    root = tmp_path / "notes"
+    write_tree(root, notes())
+    cache = NoteCache()
+    before = load_library(root, files=markdown_files(root), cache=cache)
+    indexes = IndexPages(before, _site(before))
+    first = {page.src_uri: page for page in indexes.all_pages()}
+    path = root / "papers" / "raffel2020.md"
+    path.write_text(note("T5", "Text to text, after [@devlin2019].\n\n- [idea] Every task as text.\n", key="raffel2020",
+                         year=2020, fields=["NLP"], cites=["devlin2019", "radford2018", "nobody2000", "bahdanau2015"]),
+                    encoding="utf-8")
+    after = load_library(root, files=markdown_files(root), cache=cache)
+    assert any(e.target == "bahdanau2015" for e in after.cites("raffel2020"))
+    change = LibraryChange.between(before, after, {"raffel2020"})
+    planned = {page.src_uri: page for page in IndexPages(after, _site(after)).all_pages(
+        kept=indexes.made.without(before, after, change.shown | change.relinked))}
+    assert planned["insights.md"] is first["insights.md"]
+    assert planned["insights.md"].source == {p.src_uri: p for p in IndexPages(after, _site(after)).all_pages()}["insights.md"].source
+
+    path.write_text(note("T5, the text-to-text model", "Text to text, after [@devlin2019].\n\n- [idea] Every task as text.\n",
+                         key="raffel2020", year=2020, fields=["NLP"],
+                         cites=["devlin2019", "radford2018", "nobody2000", "bahdanau2015"]), encoding="utf-8")
+    retitled = load_library(root, files=markdown_files(root), cache=cache)
+    change = LibraryChange.between(after, retitled, {"raffel2020"})
+    planned = {page.src_uri: page for page in IndexPages(retitled, _site(retitled)).all_pages(
+        kept=IndexPages(after, _site(after)).made.without(after, retitled, change.shown | change.relinked))}
+    assert "T5, the text-to-text model" in planned["insights.md"].source

@@ -151,7 +151,8 @@ class CitationDisplay(Feature):
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
         self.renderer.start()
-        self._start_layout(library)
+        if not (build.same_links and self.structure is not None):  # (`serve`: the same notes and citations)
+            self._start_layout(library)
         self._planned = (pages, palette)
         return pages
 

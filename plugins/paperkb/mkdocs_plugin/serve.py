@@ -165,6 +165,9 @@ class IncrementalServe:
     # -- set-up --------------------------------------------------------------------------------
     def install(self) -> None:
         self.server.builder = self.build
+        # MkDocs waits for 0.1 s without file events before it builds; an editor's save is one
+        # burst of events within milliseconds (inotify reports them as they happen).
+        self.server.build_delay = min(getattr(self.server, "build_delay", QUIET_AFTER_SAVE), QUIET_AFTER_SAVE)
         self.heap.settle()
         _prefer_inotify(self.server)
         _quiet_livereload_script(self.server)
@@ -198,7 +201,8 @@ class IncrementalServe:
         self.steps = Steps()
         try:
             try:
-                count = self.update(changed)
+                with self.heap.paused():
+                    count = self.update(changed)
             except NeedsFullBuild as reason:
                 log.info(f"paperkb: full rebuild ({reason})")
             except Exception:  # a bug here must never stop `serve`: the full build is the safe way
@@ -635,6 +639,7 @@ def _delete_output(file: File, config: MkDocsConfig) -> None:
         parent = parent.parent
 
 
+QUIET_AFTER_SAVE = 0.03  # seconds without file events before an update starts
 URGENT_NEIGHBOURS = 20  # at most this many notes at the other end of changed links are shown first
 LATER_BATCH = 8  # pages rendered between two looks for a new save
 BIG_PAGE = 64_000  # bytes of Markdown (a page listing about a hundred notes)
