@@ -79,6 +79,7 @@ from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
+from ..core.symlinks import LinkGuard
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
 from ..core.note_memo import NoteMemo
@@ -134,6 +135,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.edge_memo: EdgeMemo | None = None
+        self.link_guard: LinkGuard | None = None  # symbolic links judged by the last plan (`serve` keeps them)
         self.library = Library()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
@@ -235,7 +237,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         since the last plan (then ``self.change`` says what that changed for other pages)."""
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
-        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
+        if edited is None or self.link_guard is None:  # (`serve`: the last verdicts, but on the paths that changed)
+            self.link_guard = LinkGuard(docs_dir, follow_outside=self.config.follow_symlinks_outside,
+                                        project_root=self.project_root)
+        else:
+            self.link_guard.forget(str(docs_dir / src) for src in edited)
+        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root,
+                                  self.link_guard))
         report(prepare_posts(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
@@ -273,6 +281,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
+                      same_links=bool(self.change and self.change.same_links),
                       previous=previous if self.change is not None else None,
                       touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
         pages = [page for feature in self.features for page in feature.start(build)]
