@@ -22,6 +22,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from timeline import ProcessTimeline, _command, process_kind
+
 _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 
 
@@ -36,12 +38,14 @@ class Measurement:
     returncode: int
     warnings: list[str] = field(default_factory=list)
     # At the sample where the processes together peaked: each one's RSS in MB, by what it is
-    # ("build", "worker", "search documents", "pagefind", ...), largest first.
+    # ("build", "diagram worker", "documents", "pagefind", ...: timeline.process_kind), largest first.
     at_peak: list[tuple[str, float]] = field(default_factory=list)
+    timeline: str = ""  # timeline.py's report, when asked for
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["warnings"] = len(self.warnings)
+        del data["timeline"]
         return data
 
 
@@ -77,29 +81,6 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def process_kind(pid: int, parent_kind: str) -> str:
-    """What a process of the build is, from its command line and its parent's kind: a diagram
-    worker (forked by multiprocessing's fork server, so it shows the server's command line), the
-    fork server itself, the search documents' child, a Pagefind indexer."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            words = [w.decode(errors="replace") for w in f.read().split(b"\0") if w]
-    except OSError:
-        return "?"
-    line = " ".join(words)
-    if "search_document_process" in line:
-        return "search documents"
-    if words and "pagefind" in Path(words[0]).name:
-        return "pagefind"
-    if "forkserver" in line:
-        return "worker" if parent_kind == "fork server" else "fork server"
-    if "resource_tracker" in line:
-        return "resource tracker"
-    if "multiprocessing" in line:
-        return "worker"
-    return Path(words[0]).name if words else "?"
-
-
 class TreeMemory(threading.Thread):
     """Samples the summed RSS of a process and its descendants until stopped; keeps the peak
     of the sum (the processes' memory at one moment, not the sum of each one's own peak) and
@@ -127,7 +108,7 @@ class TreeMemory(threading.Thread):
     def _kinds(self, sample: list[tuple[int, int, int]]) -> list[tuple[str, float]]:
         kinds = {self.pid: "build"}
         for pid, parent, _rss in sample:  # (parents come before their children)
-            kinds.setdefault(pid, process_kind(pid, kinds.get(parent, "")))
+            kinds.setdefault(pid, process_kind(_command(pid), kinds.get(parent)))
         return sorted(((kinds[pid], rss / 2**20) for pid, _parent, rss in sample if rss), key=lambda kv: -kv[1])
 
     def stop(self) -> int:
@@ -169,8 +150,9 @@ def reap_orphans(patience_s: float = 60.0) -> tuple[float, float, int]:
     return cpu, maxrss, count
 
 
-def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
-    """`python -m mkdocs build` for ``config_file`` in a child process; the site goes to ``site_dir``."""
+def run_build(config_file: Path, site_dir: Path, log_file: Path, timeline: bool = False) -> Measurement:
+    """`python -m mkdocs build` for ``config_file`` in a child process; the site goes to ``site_dir``.
+    ``timeline``: also sample which of its processes used the CPU when (timeline.py)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
                "--site-dir", str(site_dir)]
@@ -180,8 +162,13 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
         child = subprocess.Popen(command, cwd=config_file.parent, stdout=log, stderr=subprocess.STDOUT, env=env)
         sampler = TreeMemory(child.pid)
         sampler.start()
+        tracer = ProcessTimeline(child.pid) if timeline else None
+        if tracer is not None:
+            tracer.start()
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        if tracer is not None:
+            tracer.stop()
         orphan_cpu, orphan_rss, _orphans = reap_orphans()
         tree_peak = sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
@@ -198,6 +185,7 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
         files=files,
         returncode=child.returncode,
         warnings=[line for line in text.splitlines() if _LOG_LINE.match(line)],
+        timeline=tracer.report() if tracer is not None else "",
     )
 
 
@@ -214,4 +202,5 @@ def median(runs: list[Measurement]) -> Measurement:
         files=last.files,
         returncode=max(r.returncode for r in runs),
         warnings=last.warnings,
+        timeline=last.timeline,
     )
