@@ -15,7 +15,7 @@ from paperkb.default_config import default_config
 from ..conftest import note, pagefind_pages, write_tree
 
 NOTES = {
-    "papers/sac.md": note("Soft Actor-Critic", key="sac", year=2018, fields=["RL"], venue="ICML",
+    "papers/sac.md": note("Soft Actor-Critic", key="sac", year=2018, fields=["RL"], venue="ICML", tags=["entropy-bonus"],
                           problem="无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。",
                           body="## Notes\n\nEntropy bonus keeps exploration alive.\n"),
     "papers/ppo.md": note("Proximal Policy Optimization", key="ppo", year=2017, fields=["RL"], cites=["sac"],
@@ -163,3 +163,49 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
     shown = html[html.index('<figure class="pkb-graph'):]
     assert shown.startswith(figure.split("<!--pkb-graph:")[0]) and "<svg" in shown[:shown.index("</figure>")]
     assert figure[figure.index("<figcaption"):] in html  # the legend as made, whole
+
+
+def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch):
+    """Between MkDocs rendering every page and writing them (on_env), a note page's HTML waits
+    packed (MkDocs' page.content is empty) and the index pages' tables wait packed outside their
+    source; each page is written whole, and mkdocs-material's tags listing (which it fills in on
+    on_env) is on the Tags page."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    seen: dict[str, object] = {}
+    on_env = PaperKBPlugin.on_env
+
+    def look(self, env, *, config, files):
+        page = files.get_file_from_path("papers/sac.md").page
+        seen["content"], seen["packed"] = page.content, self.rendering["papers/sac.md"].packed_html
+        seen["held"] = [h for held in self.slots._pages.values() for h in held]
+        return on_env(self, env, config=config, files=files)
+
+    on_nav = PaperKBPlugin.on_nav
+
+    def planned(self, nav, *, config, files):  # (the generated pages' sources, before rendering)
+        seen["home source"] = files.get_file_from_path("index.md").content_string
+        return on_nav(self, nav, config=config, files=files)
+
+    look.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    monkeypatch.setattr(PaperKBPlugin, "on_nav", planned)
+    config = load_config(config_file=str(_project(tmp_path)))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert seen["content"] == "" and isinstance(seen["packed"], bytes) and b"Entropy" not in seen["packed"]
+    assert "<table" not in seen["home source"] and "pkb-slot-" in seen["home source"]
+    assert seen["held"] and all(isinstance(h, bytes) for h in seen["held"])
+    site = tmp_path / "site"
+    sac = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    assert "Entropy bonus keeps exploration alive." in sac and 'class="pkb-card' in sac and "Cited by" in sac
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<table" in home and "Proximal Policy Optimization" in home and "pkb-slot-" not in home
+    tags = next(site.rglob("tags/index.html")).read_text(encoding="utf-8")  # (material's listing, filled on_env)
+    assert "entropy-bonus" in tags and "Soft Actor-Critic" in tags
