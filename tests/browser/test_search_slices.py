@@ -132,3 +132,52 @@ def test_a_filter_alone_lists_notes_newest_first_across_slices(reader):
     options = page.locator("select[data-facet=year] option:not([disabled])").all_inner_texts()
     assert [o for o in options if "(" in o] == [f"{y} ({expected.count(y)})" for y in sorted(set(expected), reverse=True)]
     assert reader.errors == []
+
+
+def _filter_chunks(requests: list[str]) -> list[str]:
+    return [url for url in requests if re.search(r"/pagefind/\d+/filter/", url)]
+
+
+def test_opening_the_filters_fetches_every_slices_year_chunk_before_a_year_is_chosen(reader, sliced_site):
+    """Each slice keeps its own filter chunks, and a year chosen waited for all of them (one
+    request per slice) before it searched: the panel's small facets (year, type, level, kind; a
+    few values each) are fetched when it opens, so choosing a year fetches no filter chunk."""
+    requests: list[str] = []
+    reader.page.context.on("request", lambda request: requests.append(request.url))
+    reader.open()
+    page = reader.page
+    reader.search("sharedterm")
+    assert _filter_chunks(requests) == []  # a search with no filter loads none
+    page.locator("[data-pkb-search-filters] summary").click()
+    slices = len(pagefind_slices(sliced_site))
+    for _ in range(200):  # until every slice fetched its chunks (and no more come)
+        fetched = len(set(_filter_chunks(requests)))
+        page.wait_for_timeout(100)
+        if fetched >= slices and fetched == len(set(_filter_chunks(requests))):
+            break
+    before = set(_filter_chunks(requests))
+    assert {re.search(r"/pagefind/(\d+)/", url).group(1) for url in before} == {str(n) for n in range(slices)}
+    year = str(_year(3))
+    page.locator("select[data-facet=year]").select_option(value=year)
+    page.wait_for_function("(year) => { const items = [...document.querySelectorAll('.md-search-result__item "
+                           ".pkb-search-facts')]; return items.length && items.every(e => e.innerText.includes(year)); }",
+                           arg=year, timeout=10_000)
+    expected = sum(1 for i in range(len(WORDS)) if str(_year(i)) == year)
+    assert len(_titles(reader)) == expected
+    assert set(_filter_chunks(requests)) == before  # nothing more to fetch for the year
+    assert reader.errors == []
+
+
+def test_a_year_alone_lists_that_years_notes_of_every_slice(reader):
+    """A filter-only search for one year answers from its one search (it searched the year twice)."""
+    reader.open()
+    page = reader.page
+    page.locator("input.md-search__input").click()
+    page.locator("[data-pkb-search-filters] summary").click()
+    year = _year(1)
+    page.locator("select[data-facet=year]").select_option(value=str(year))
+    expected = sorted(f"Paper {WORDS[i].title()}" for i in range(len(WORDS)) if _year(i) == year)
+    page.wait_for_function("(n) => document.querySelectorAll('.md-search-result__item h1').length === n",
+                           arg=len(expected), timeout=10_000)
+    assert sorted(_titles(reader)) == expected and set(_years(reader)) == {year}
+    assert reader.errors == []

@@ -30,7 +30,7 @@ def notes_dir(tmp_path):
 def test_check_text_reports_warnings_and_exits_zero(notes_dir, tmp_path):
     result = run_cli("check", str(notes_dir), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "notes/papers/a2020.md:8: warning: unknown citation 'ghost' (no note or .bib entry has this key)" in result.stdout
+    assert "notes/papers/a2020.md:8: warning: unknown citation 'ghost' (no note or .bib entry has this key; a paper with no note yet can be cited as \"[[ghost]]\")" in result.stdout
     assert result.stdout.strip().endswith("2 notes, 0 drafts: 0 errors, 1 warnings")
 
 
@@ -132,9 +132,19 @@ def test_new_chinese_titles_get_distinct_keys(tmp_path):
     assert library.problems == [] and {n.title for n in library} == {"注意力就是一切", "扩散模型综述"}
 
 
-def test_check_of_a_missing_folder_fails(tmp_path):
-    result = run_cli("check", "no-such-folder", cwd=tmp_path)
-    assert result.returncode == 2 and "no notes folder" in result.stderr
+@pytest.mark.parametrize("name, args", [
+    ("check", ["no-such-folder"]), ("query", ["--since", "2020"]), ("export bib", []), ("export readme", []),
+    ("export table", ["--since", "2020"]), ("export related-work", ["--since", "2020"]), ("enrich", []),
+    ("discover", ["--dismiss", "CorpusId:1"]),
+])
+def test_a_command_reading_a_missing_notes_folder_fails(tmp_path, name, args):
+    """Every command that reads the notes says so in one line naming itself and the folder, exit 2
+    (`export bib` and `export readme` wrote an empty file for a mistyped --notes)."""
+    folder = [] if name == "check" else ["--notes", "no-such-folder"]
+    result = run_cli(*name.split(), *folder, *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"paperkb {name}: no notes folder at {tmp_path / 'no-such-folder'}"]
+    assert not result.stdout
 
 
 def test_check_names_files_from_the_working_directory(tmp_path):

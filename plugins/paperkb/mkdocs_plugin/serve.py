@@ -16,7 +16,9 @@ server's builder is replaced: when only notes, ``.bib`` files or pages in docs_d
    changed link, then the browser reloads (the server answers again); then the pages that only
    read the edit (a title in a list, a diagram two links away), big listings (bibliography,
    insights), the tags index, sitemap, search index and graph data, and the browser reloads once
-   more. A new save stops the second round; the next update does what it left.
+   more. A new save stops the second round at its next step; the next update does what it left.
+   From a save until its update is done, the search index being made in the background (Pagefind)
+   steps aside (core/foreground.py): its process is stopped, and goes on afterwards.
 
 Planning again is kept cheap by what unchanged notes keep: the reloaded library reuses their
 objects (core/note_cache.py), so what was made from them (index rows, insights, references,
@@ -123,10 +125,12 @@ class Steps:
 
     def __init__(self) -> None:
         self.started = self.last = time.monotonic()
+        self.cpu_started = time.thread_time()  # (the update's own CPU: a loaded machine stretches the wall time)
         self.took: list[tuple[str, float]] = []
 
     def shown(self) -> None:
         self.took.append(("shown after", time.monotonic() - self.started))
+        self.took.append(("CPU", time.thread_time() - self.cpu_started))
 
     def done(self, step: str) -> None:
         now = time.monotonic()
@@ -150,9 +154,13 @@ class IncrementalServe:
         # What an update a new save interrupted left for the next one: pages, and files listing every page.
         self._later: set[str] = set()
         self._templates_stale = self._graph_stale = False
-        self._tags_before: dict | None = None
+        # What the tags listings showed of each page re-rendered or removed since they were last
+        # made (its title and tags; None: not tagged): they are made again if one of these changed.
+        self._tags_before: dict[str, tuple | None] = {}
         self._lock = threading.Lock()
         self.heap = QuietHeap()
+        # Held from a save until its update is done: background work (the search index) waits.
+        self.foreground = plugin.search.indexer.foreground
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
         self.steps = Steps()
@@ -161,6 +169,9 @@ class IncrementalServe:
     # -- set-up --------------------------------------------------------------------------------
     def install(self) -> None:
         self.server.builder = self.build
+        # MkDocs waits for 0.1 s without file events before it builds; an editor's save is one
+        # burst of events within milliseconds (inotify reports them as they happen).
+        self.server.build_delay = min(getattr(self.server, "build_delay", QUIET_AFTER_SAVE), QUIET_AFTER_SAVE)
         self.heap.settle()
         _prefer_inotify(self.server)
         _quiet_livereload_script(self.server)
@@ -182,6 +193,7 @@ class IncrementalServe:
                     dest = getattr(event, "dest_path", "")
                     if dest:
                         engine._changes.add(os.fsdecode(dest))
+                    engine.foreground.hold()  # background indexing steps aside until it is shown
 
         self.server.observer.schedule(Recorder(), path, recursive=True)
 
@@ -192,17 +204,24 @@ class IncrementalServe:
         started = time.monotonic()
         self.steps = Steps()
         try:
-            count = self.update(changed)
-        except NeedsFullBuild as reason:
-            log.info(f"paperkb: full rebuild ({reason})")
-        except Exception:  # a bug here must never stop `serve`: the full build is the safe way
-            log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
-        else:
-            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
-            self.heap.settle()
-            return
-        self.full_builder()
-        self.heap.settle(full=True)
+            try:
+                with self.heap.paused():
+                    count = self.update(changed)
+            except NeedsFullBuild as reason:
+                log.info(f"paperkb: full rebuild ({reason})")
+            except Exception:  # a bug here must never stop `serve`: the full build is the safe way
+                log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
+            else:
+                log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
+                self.heap.settle()
+                return
+            self.full_builder()
+            self._tags_before = {}  # (the full build made the tags listings)
+            self.heap.settle(full=True)
+        finally:
+            with self._lock:
+                if not self._changes:  # (else the next update follows at once: the background waits on)
+                    self.foreground.release()
 
     def update(self, changed: set[str]) -> int:
         plugin, live = self.plugin, self.plugin.live
@@ -237,8 +256,6 @@ class IncrementalServe:
             changed_srcs.add(src)
         posts = self._changed_posts(changed_srcs, config)
 
-        # (as the last update that remade the tags listings left them)
-        tags_before = self._tags_before if self._tags_before is not None else _tag_mappings(_tags_plugin(config))
         old_library, old_nav = plugin.library, config.nav
         old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
         config.plugins._current_plugin = self.name  # File.generated names its maker
@@ -307,36 +324,39 @@ class IncrementalServe:
         self.steps.done("find pages")
         self._render(first, files, doc_files, config)
         self.steps.done(f"render {len(first)}")
+        self._templates_stale |= pages_added_or_removed
+        self._graph_stale |= not change.same_notes
         self._show()  # the browser reloads now; what follows is written while it does
         self.steps.shown()
-        redrawn = plugin.citations.settle()  # diagrams of notes two links from the edit
+
+        # Then what only reaches pages the edit did not name. A new save stops it at the next
+        # step (its edit is what the user wants to see first), and the next update does what
+        # is left: the pages (``_later``), the diagrams near the edit (the citation display
+        # keeps them), the tags index (``_tags_before``), the files listing every page (flags).
+        stopped = self._saved_meanwhile
+        redrawn = plugin.citations.settle(stop=stopped)  # diagrams of notes two links from the edit
         if redrawn:
             planned = {page.file.src_uri for page in pages}
             rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
             self.steps.done(f"diagrams {len(redrawn)}")
-
-        # Then the rest, a few pages at a time: a new save stops it, and the next update
-        # renders what is left with its own pages (and the files below).
-        for at in range(0, len(rest), LATER_BATCH):
-            if self._saved_meanwhile():
+        for at in range(0, len(rest), LATER_BATCH):  # a few pages at a time
+            if stopped():
                 self._later |= {page.file.src_uri for page in rest[at:]}
                 break
             self._render(rest[at:at + LATER_BATCH], files, doc_files, config)
         if rest:
             self.steps.done(f"then {len(rest)}")
-        self._templates_stale |= pages_added_or_removed
-        self._graph_stale |= not change.same_notes
-        if self._later:
-            self._tags_before = tags_before
+        if self._later or stopped():
             return len(pages)
-        self._render([], files, doc_files, config, listings_since=tags_before)  # the tags index, if tags changed
-        self._tags_before = None
-        if self._templates_stale:  # 404.html, sitemap.xml
+        self._render([], files, doc_files, config, listings=True)  # the tags index, if tags changed
+        if self._templates_stale and not stopped():  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
             self._templates_stale = False
+        if stopped():
+            return len(pages)
         self._write_search_index(doc_files, config)
         self.steps.done("search index")
         if self._graph_stale and self._layout_ready():  # the graph explorer's data lists every note
@@ -426,6 +446,7 @@ class IncrementalServe:
                     files.remove(old)
                     _delete_output(old, config)
                     if (tags := _tags_plugin(config)) is not None:
+                        self._tags_seen(tags, old.url)
                         tags.mappings.data.pop(old.url, None)
                     added_or_removed = added_or_removed or old.is_documentation_page()
                 continue
@@ -456,9 +477,9 @@ class IncrementalServe:
         return added_or_removed
 
     def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig,
-                listings_since: dict | None = None) -> None:
+                listings: bool = False) -> None:
         """MkDocs' own page pipeline, page by page: every plugin's page events and the theme;
-        ``listings_since``: the tags plugin's listings made again if the tags differ from these."""
+        ``listings``: the tags plugin's listings made again if a page's title or tags changed."""
         from mkdocs.commands.build import _build_page, _populate_page
 
         live = self.plugin.live
@@ -469,16 +490,17 @@ class IncrementalServe:
         tags = _tags_plugin(config)
         for page in pages:
             if tags is not None:  # the tags plugin adds the page's tags again (if it still has any)
+                self._tags_seen(tags, page.url)
                 tags.mappings.data.pop(page.url, None)
             if _is_blog_page(page) and hasattr(page, "authors"):
                 if page.file.src_uri in live.post_bodies:  # a post reads its text when the blog loads it
                     page.markdown = live.post_bodies[page.file.src_uri]
                 page.authors = []  # the blog plugin adds them again
             _populate_page(page, config, files)
-        if tags is not None:  # in the order of the pages, as a full build adds them
+        if tags is not None and pages:  # in the order of the pages, as a full build adds them
             order = {f.page.url: i for i, f in enumerate(doc_files) if f.page is not None}
             tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
-        if tags is not None and listings_since is not None and _tag_mappings(tags) != listings_since:
+        if tags is not None and listings and self._tags_changed(tags):
             # The pages listing tags (a tags index) list every tagged page: made again, and tags.json.
             listing_pages = list({id(lp): lp for lp in (listing.page for listing in tags.listings.data)
                                   if all(lp is not page for page in pages)}.values())
@@ -489,6 +511,8 @@ class IncrementalServe:
                 _populate_page(page, config, files)
             pages = [*pages, *listing_pages]
             tags.on_env(live.env, config=config, files=files)
+        if listings:
+            self._tags_before = {}
         for page in pages:
             _build_page(page, config, doc_files, live.nav, live.env)
         if feed is not None and any(_is_blog_page(page) for page in pages):
@@ -496,6 +520,15 @@ class IncrementalServe:
             for feature in self.plugin.features:
                 if isinstance(feature, Feeds):
                     feature.post_build(config)
+
+    def _tags_seen(self, tags: Any, url: str) -> None:
+        """The page at ``url`` is about to be rendered again or removed: what the listings show
+        of it, unless an earlier update since the listings were made recorded it."""
+        if url not in self._tags_before:
+            self._tags_before[url] = _tag_mapping(tags, url)
+
+    def _tags_changed(self, tags: Any) -> bool:
+        return any(_tag_mapping(tags, url) != before for url, before in self._tags_before.items())
 
     def _write_search_index(self, doc_files, config: MkDocsConfig) -> None:
         index = _search_index(config)
@@ -576,12 +609,12 @@ def _tags_plugin(config: MkDocsConfig) -> Any:
     return plugin if ok and hasattr(plugin, "mappings") and hasattr(plugin, "listings") else None
 
 
-def _tag_mappings(tags: Any) -> dict[str, tuple]:
-    """What the tags plugin's listings show: each tagged page's title and tags."""
-    if tags is None:
-        return {}
-    return {url: (getattr(m.item, "title", None), tuple(sorted(str(t) for t in m.tags)))
-            for url, m in tags.mappings.data.items()}
+def _tag_mapping(tags: Any, url: str) -> tuple | None:
+    """What the tags plugin's listings show of the page at ``url``: its title and tags."""
+    mapping = tags.mappings.data.get(url)
+    if mapping is None:
+        return None
+    return getattr(mapping.item, "title", None), tuple(sorted(str(t) for t in mapping.tags))
 
 
 def _big_generated(file: File | None) -> bool:
@@ -620,6 +653,7 @@ def _delete_output(file: File, config: MkDocsConfig) -> None:
         parent = parent.parent
 
 
+QUIET_AFTER_SAVE = 0.03  # seconds without file events before an update starts
 URGENT_NEIGHBOURS = 20  # at most this many notes at the other end of changed links are shown first
 LATER_BATCH = 8  # pages rendered between two looks for a new save
 BIG_PAGE = 64_000  # bytes of Markdown (a page listing about a hundred notes)
