@@ -20,7 +20,8 @@ and an update indexes again only the slices it changed.
 A full build with a cache folder keeps each slice's bundle there (``KeptSlices``): the next
 build, whose slice holds the same pages with the same documents (the usual warm build), copies
 the bundle instead of indexing it again (~3.4 s of Pagefind's CPU per 1,000 deep pages). A
-kept bundle is named by a digest of its pages' URLs and documents, Pagefind's binary and this
+kept bundle is named by a digest of its pages' URLs and documents, Pagefind's binary, paperkb's core
+code (which mends Pagefind's script: core/pagefind_script.py) and this
 format; a signed manifest lists the digest of every file, and a file that does not match sends
 the slice to Pagefind again."""
 
@@ -35,8 +36,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache_file import read_signed_cache_file, write_signed_cache_file
+from .cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
 from .foreground import IDLE, Foreground
+from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService, pagefind_executable
 
 SLICE_SIZE = 1000  # pages per slice: an indexer of ~300 MB for long notes (~95 MB short ones); 10 slices at 10,000
@@ -74,6 +76,7 @@ def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[
             service.add(page_address(url), html)
         foreground.wait_turn()
         count = service.write(staging, leave_out=_UNUSED)
+        mend_filter_only_search(staging)  # (no index chunks for a search with filters and no words)
     except BaseException:
         service.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -117,7 +120,9 @@ class KeptSlices:
         if self._binary is None:
             executable = pagefind_executable()
             stat = executable.stat()
-            self._binary = f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}"
+            # (and paperkb's code: it mends Pagefind's script, core/pagefind_script.py)
+            code = repr(code_stamps(Path(__file__).resolve().parent))
+            self._binary = f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}\0{code}"
         digest = hashlib.sha256(f"{KEPT_FORMAT}\0{self.language}\0{self._binary}\0{_UNUSED}".encode("utf-8"))
         try:
             for url, path in pages:
