@@ -35,7 +35,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), display math
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
-  (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
+  (MkDocs turns the Markdown into HTML, through one Python-Markdown instance kept for every
+   page: shared_markdown.py; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -111,6 +112,7 @@ from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .shared_markdown import SharedMarkdown
 from .shared_partials import SharedPartials
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
@@ -138,6 +140,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
+        self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -343,7 +346,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
         # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
-        guard_render(page, markdown, shown_as, self.config.page_render_timeout)
+        guard_render(page, markdown, shown_as, self.config.page_render_timeout, self.markdown.render)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
