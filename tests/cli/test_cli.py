@@ -132,9 +132,19 @@ def test_new_chinese_titles_get_distinct_keys(tmp_path):
     assert library.problems == [] and {n.title for n in library} == {"注意力就是一切", "扩散模型综述"}
 
 
-def test_check_of_a_missing_folder_fails(tmp_path):
-    result = run_cli("check", "no-such-folder", cwd=tmp_path)
-    assert result.returncode == 2 and "no notes folder" in result.stderr
+@pytest.mark.parametrize("name, args", [
+    ("check", ["no-such-folder"]), ("query", ["--since", "2020"]), ("export bib", []), ("export readme", []),
+    ("export table", ["--since", "2020"]), ("export related-work", ["--since", "2020"]), ("enrich", []),
+    ("discover", ["--dismiss", "CorpusId:1"]),
+])
+def test_a_command_reading_a_missing_notes_folder_fails(tmp_path, name, args):
+    """Every command that reads the notes says so in one line naming itself and the folder, exit 2
+    (`export bib` and `export readme` wrote an empty file for a mistyped --notes)."""
+    folder = [] if name == "check" else ["--notes", "no-such-folder"]
+    result = run_cli(*name.split(), *folder, *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"paperkb {name}: no notes folder at {tmp_path / 'no-such-folder'}"]
+    assert not result.stdout
 
 
 def test_check_names_files_from_the_working_directory(tmp_path):

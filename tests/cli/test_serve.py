@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,11 +11,13 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 import yaml
 
 from paperkb.core.loader import NoteCache, load_library
 
 from ..conftest import note, write_tree
+from ..process_tree import command_line, diagram_processes, has_proc, kill_all, marked, marker_env, wait_until
 
 
 def free_port() -> int:
@@ -105,3 +108,49 @@ def test_no_mkdocs_2_notice_in_paperkb_output(tmp_path):
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert "NO_MKDOCS_2_WARNING" in plain.stderr
+
+
+def _linked_notes(count: int) -> dict[str, str]:
+    """Notes each citing up to three earlier ones: ``count`` uncached diagrams, drawn by workers."""
+    notes = {}
+    for i in range(count):
+        cites = [f"paper{j}" for j in (i - 1, i - 2, i // 2) if 0 <= j < i]
+        notes[f"papers/paper{i}.md"] = note(f"Paper number {i}", year=2000 + i % 25, fields=["LLM"], cites=cites)
+    return notes
+
+
+@pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs /proc and two CPUs (one diagram worker)")
+@pytest.mark.parametrize("stop", ["SIGTERM to serve", "Ctrl-C to its process group"])
+def test_a_stopped_serve_shuts_its_diagram_workers_down(tmp_path, stop):
+    """SIGTERM (`kill`, systemd, `docker stop`) ended serve without its shut-down: the diagram
+    workers' pool was never closed (multiprocessing warned of "leaked semaphore objects") and the
+    temporary mkdocs.yml and site were left. Stopped either way, serve shuts down as on Ctrl-C, no
+    warning or traceback, no process of it left, its temporary folders gone."""
+    write_tree(tmp_path / "notes", _linked_notes(60))
+    (tmp_path / "tmp").mkdir()
+    env, mark = marker_env(XDG_CACHE_HOME=str(tmp_path / "cache-home"), TMPDIR=str(tmp_path / "tmp"))
+    port = free_port()
+    errors = tmp_path / "serve.err"
+    with errors.open("w") as stderr:
+        server = subprocess.Popen([sys.executable, "-m", "paperkb", "serve", "notes", "-a", f"127.0.0.1:{port}"],
+                                  cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                  start_new_session=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", "Total Count: 60", seconds=240)
+        assert wait_until(lambda: all(diagram_processes(mark)), 60), "serve started no diagram workers"
+        assert any((tmp_path / "tmp").iterdir())  # serve's mkdocs.yml and site are there while it runs
+        if stop == "SIGTERM to serve":
+            server.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(server.pid, signal.SIGINT)
+        assert server.wait(timeout=120) == 0
+        assert wait_until(lambda: not marked(mark), 60), [command_line(p) for p in marked(mark)]
+    finally:
+        if server.poll() is None:
+            server.kill()
+        kill_all(marked(mark))
+    log = errors.read_text()
+    assert "Shutting down..." in log
+    assert "leaked" not in log and "Traceback" not in log and "Error" not in log, log
+    assert not list((tmp_path / "tmp").iterdir())

@@ -18,7 +18,7 @@ from paperkb.render.index_pages import IndexPages
 from paperkb.render.site_map import SiteMap
 
 from ..conftest import write_tree
-from ..library_edits import EDITS, edit, markdown_files, notes
+from ..library_edits import EDITS, edit, markdown_files, note, notes
 
 
 def _site(library) -> SiteMap:
@@ -63,6 +63,14 @@ def test_index_and_graph_pages_planned_again_after_an_edit_equal_a_fresh_plan(tm
         assert facet_pages and all(page is kept for page, kept in facet_pages)
 
 
+def _replan(indexes: IndexPages, before, after, edited: set[str]) -> tuple[dict, IndexPages]:
+    """The index pages planned again after ``edited`` changed (``indexes``: the last plan), by src."""
+    change = LibraryChange.between(before, after, edited)
+    again = IndexPages(after, _site(after))
+    pages = again.all_pages(kept=indexes.made.without(before, after, change.shown | change.relinked))
+    return {page.src_uri: page for page in pages}, again
+
+
 def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
     root = tmp_path / "notes"
     write_tree(root, notes())
@@ -72,10 +80,36 @@ def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
     first = {page.src_uri: page for page in indexes.all_pages()}
     edit(root, "year")  # devlin2019: 2019 -> 2017
     after = load_library(root, files=markdown_files(root), cache=cache)
-    touched = LibraryChange.between(before, after, {"devlin2019"}).shown
-    planned = {page.src_uri: page for page in IndexPages(after, _site(after)).all_pages(
-        kept=indexes.made.without(before, after, touched))}
+    planned, _ = _replan(indexes, before, after, {"devlin2019"})
     assert planned["years/2018.md"] is first["years/2018.md"]  # no note of 2018 changed
     assert "years/2019.md" not in planned  # devlin2019 was its only note
     assert "devlin2019" in planned["years/2017.md"].markdown
     assert planned["insights.md"] is first["insights.md"]  # devlin2019 has no insights; its names are the same
+
+
+def test_the_insights_page_is_kept_unless_an_entry_on_it_changed(tmp_path):
+    """raffel2020 has an insight: a citation added to it leaves its entry on the insights page
+    as it was (the page is kept, equal to a fresh one); a new title changes the entry."""
+    root = tmp_path / "notes"
+    write_tree(root, notes())
+    cache = NoteCache()
+    before = load_library(root, files=markdown_files(root), cache=cache)
+    indexes = IndexPages(before, _site(before))
+    first = {page.src_uri: page for page in indexes.all_pages()}
+    path = root / "papers" / "raffel2020.md"
+    body = "Text to text, after [@devlin2019].\n\n- [idea] Every task as text.\n"
+    cites = ["devlin2019", "radford2018", "nobody2000", "bahdanau2015"]
+    path.write_text(note("T5", body, key="raffel2020", year=2020, fields=["NLP"], cites=cites), encoding="utf-8")
+    after = load_library(root, files=markdown_files(root), cache=cache)
+    assert any(e.target == "bahdanau2015" for e in after.cites("raffel2020"))
+    planned, indexes = _replan(indexes, before, after, {"raffel2020"})
+    assert planned["insights.md"] is first["insights.md"]
+    fresh = {page.src_uri: page for page in IndexPages(after, _site(after)).all_pages()}
+    assert planned["insights.md"].source == fresh["insights.md"].source
+
+    path.write_text(note("T5, the text-to-text model", body, key="raffel2020", year=2020, fields=["NLP"], cites=cites),
+                    encoding="utf-8")
+    retitled = load_library(root, files=markdown_files(root), cache=cache)
+    planned, _ = _replan(indexes, after, retitled, {"raffel2020"})
+    assert planned["insights.md"] is not first["insights.md"]
+    assert "T5, the text-to-text model" in planned["insights.md"].source

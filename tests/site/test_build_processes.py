@@ -1,4 +1,4 @@
-"""A build killed with `kill -9` leaves no diagram worker processes behind."""
+"""A build killed with `kill -9` leaves no diagram worker processes (nor any other) behind."""
 
 from __future__ import annotations
 
@@ -6,68 +6,48 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from ..conftest import note, write_tree
+from ..process_tree import command_line, diagram_processes, has_proc, kill_all, marked, marker_env, wait_until
 
 
-def children_of(pid: int) -> set[int]:
-    """Every live descendant of ``pid`` (read from /proc)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-@pytest.mark.skipif(not Path("/proc").is_dir() or len(os.sched_getaffinity(0)) < 2,
+@pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
                     reason="needs /proc and two CPUs (one diagram worker)")
 def test_kill_9_of_a_build_leaves_no_diagram_workers(tmp_path):
+    """The build is killed once a diagram worker runs; the fork server, every worker it forked and
+    every other process of the build end soon after, where a worker would otherwise wait for jobs
+    for good.
+
+    This once failed under load. It took "two descendants of the build" for the fork server and
+    a worker, but multiprocessing starts its resource tracker first, so those two could be the
+    tracker and a fork server still importing paperkb (it preloads the build's main module) before
+    it forked any worker: the build was killed before a worker existed, and a fork server that
+    took over 15 s to import on a busy machine was reported as a worker that outlived the build
+    (a worker forked after the snapshot was never checked at all). Now the processes are found by
+    an environment marker they inherit (tests/process_tree.py), also after the build's death
+    left them to init; the build is killed only once the fork server has forked a worker; and the
+    deadline is for a loaded machine, the property being that they end, not how fast."""
     notes = {}
     for i in range(160):  # 160 uncached diagrams: laid out in worker processes
         cites = [f"paper{j}" for j in (i - 1, i - 2, i // 2) if 0 <= j < i]
         notes[f"papers/paper{i}.md"] = note(f"Paper number {i}", year=2000 + i % 25, fields=["LLM"], cites=cites)
     write_tree(tmp_path / "notes", notes)
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache-home")}
+    env, mark = marker_env(XDG_CACHE_HOME=str(tmp_path / "cache-home"))
     build = subprocess.Popen([sys.executable, "-m", "paperkb", "build", "notes"], cwd=tmp_path, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    workers: set[int] = set()
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and build.poll() is None:
-            workers = children_of(build.pid)
-            if len(workers) >= 2:  # the fork server and at least one worker it forked
-                break
-            time.sleep(0.02)
-        assert len(workers) >= 2, "the build finished before it started diagram workers"
+        started = wait_until(lambda: build.poll() is not None or all(diagram_processes(mark)), 300, step=0.01)
+        servers, workers = diagram_processes(mark)
+        assert started and build.poll() is None and workers, "the build finished before it started diagram workers"
         os.kill(build.pid, signal.SIGKILL)
-        build.wait(timeout=10)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(alive(p) for p in workers):
-            time.sleep(0.1)
-        assert not [p for p in workers if alive(p)], "worker processes outlived the killed build"
+        build.wait(timeout=60)
+        assert wait_until(lambda: not any(diagram_processes(mark)), 120), \
+            f"diagram processes outlived the killed build: {diagram_processes(mark)} (first seen: {servers} {workers})"
+        assert wait_until(lambda: not marked(mark), 120), \
+            f"processes outlived the killed build: {[command_line(p) for p in marked(mark)]}"
     finally:
         if build.poll() is None:
             build.kill()
-        for pid in workers:  # never leave one behind, even when the test fails
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        kill_all(marked(mark))

@@ -385,3 +385,28 @@ def test_a_vault_with_its_own_kinds_of_page(tmp_path):
     score = site.html("Papers/Score-Based Generative Modeling/")
     assert "<dt>type</dt><dd>method</dd>" in score
     assert not build_site(tmp_path, {}, strict=True).ok  # the unknown type fails --strict
+
+
+def test_a_citekey_written_as_an_unquoted_obsidian_link(tmp_path):
+    """`bibtex: [[Key2020]]` unquoted (Obsidian users write the key as a link to the note; YAML
+    reads it as a list in a list, [['Key2020']]) is the note's key, as quoted ones are; so are
+    `citekey: "[[Smith2021|Smith (2021)]]"` (the link's target, not its label) and `"@Key"`."""
+    files = {
+        "Papers/Denoising Diffusion.md": "---\ntitle: Denoising Diffusion Probabilistic Models\nyear: 2020\n"
+                                         "bibtex: [[Ho2020]]\n---\nThe DDPM paper.\n",
+        "Papers/Score SDE.md": "---\ntitle: Score-Based Generative Modeling through SDEs\nyear: 2021\n"
+                               "citekey: \"[[Song2021|Song et al. (2021)]]\"\ncites: [Ho2020]\n---\n"
+                               "Builds on [[Ho2020]].\n",
+        "Papers/Latent Diffusion.md": "---\ntitle: High-Resolution Image Synthesis with Latent Diffusion Models\n"
+                                      "year: 2022\ncitationKey: \"@Rombach2022\"\ncites:\n  - Song2021\n---\nLDM.\n",
+    }
+    site = build_site(tmp_path, files, strict=True)
+    assert site.ok, site.messages
+    library = load_library(tmp_path / "notes")
+    assert sorted(library.notes) == ["Ho2020", "Rombach2022", "Song2021"]
+    assert [e.target for e in library.cites("Song2021")] == ["Ho2020"]
+    assert [e.target for e in library.cites("Rombach2022")] == ["Song2021"]
+    all_bib = (site.site_dir / "all.bib").read_text(encoding="utf-8")
+    assert all(f"{{{key}," in all_bib for key in ("Ho2020", "Song2021", "Rombach2022")), all_bib
+    score = html.unescape(site.html("Papers/Score SDE/"))
+    assert '<a href="../Denoising%20Diffusion/"' in score and "Ho2020" in score

@@ -9,6 +9,7 @@ import os
 import sys
 
 from .. import __version__
+from .workspace import NoNotesFolder
 
 # Verb modules, in the order `paperkb --help` lists them.
 VERB_MODULES = ("init", "site", "new", "check", "query", "enrich", "discover", "imports", "exports")
@@ -21,7 +22,18 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for name in VERB_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    _name_commands(parser)
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser) -> None:
+    """Each command's parser sets ``args.command`` to its name (``paperkb export bib``), by which
+    ``main`` names it in the messages it prints for every command."""
+    parser.set_defaults(command=parser.prog)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _name_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except NoNotesFolder as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return exc.code
     except BrokenPipeError:  # `paperkb query ... | head`
         return 0
     except OSError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ..core.body_scan import attachment_index, map_prose, strip_obsidian_comments
 from ..core.frontmatter_source import split_front_matter
@@ -18,7 +17,7 @@ from ..render.site_map import SiteMap
 from ..render.transclusion import Transcluder
 from ..render.wikilinks import wikilink_transform
 from .sources import load_workspace_library, workspace_link_guard
-from .workspace import Workspace, find_workspace, plugin_options
+from .workspace import Workspace, notes_workspace, plugin_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,10 +84,7 @@ def _wikilink_problems(text: str, first_line: int, src: str, shown: str, library
 
 
 def run(args: argparse.Namespace) -> int:
-    workspace = find_workspace(args.notes_dir)
-    if not workspace.notes_dir.is_dir():
-        print(f"paperkb check: no notes folder at {workspace.notes_dir}", file=sys.stderr)
-        return 2
+    workspace = notes_workspace(args.notes_dir)
     library = load_workspace_library(workspace)
     problems = library.problems + cycle_problems(library) + link_problems(workspace, library)
     # Citations Semantic Scholar knows (paperkb enrich) that a note's cites leaves out: notes, not warnings.

@@ -18,7 +18,7 @@ from ..core.scholar.discover import (DEFAULT_DISCOVER_CITATIONS, DiscoverQuery, 
 from ..core.scholar.ids import seed_ref
 from ..core.scholar.note_index import NoteIndex
 from ..core.scholar.store import ScholarStore, dismissed_path, read_dismissed, ref_name
-from .workspace import find_workspace
+from .workspace import notes_workspace
 from .scholar_session import CommandError, add_fetch_options, positive_int, run_guarded, session
 from .terminal_table import aligned, cell_text
 
@@ -145,9 +145,7 @@ def _bib_identities(library) -> set[str]:
 
 
 def dismiss(args: argparse.Namespace) -> int:
-    workspace = find_workspace(args.notes)
-    if not workspace.notes_dir.is_dir():
-        raise CommandError(f"no notes folder at {workspace.notes_dir}")
+    workspace = notes_workspace(args.notes)
     store = ScholarStore.load(workspace.notes_dir)
     lines = []
     known = read_dismissed(workspace.notes_dir)

@@ -10,7 +10,7 @@ from ..core.bib.references import References
 from ..core.problems import Severity
 from .output_file import refusal, write_atomically
 from .sources import load_workspace_library
-from .workspace import add_notes_option, find_workspace
+from .workspace import add_notes_option, notes_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    workspace = find_workspace(args.notes)
+    workspace = notes_workspace(args.notes)
     out = Path(args.output) if args.output else None
     refused = refusal(out, notes_dir=workspace.notes_dir, force=args.force) if out is not None else None
     if refused:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..importers.readme_export import export_readme
 from ..importers.readme_state import LayoutError, load_state
-from .workspace import add_notes_option, find_workspace
+from .workspace import add_notes_option, notes_workspace
 from .sources import load_workspace_library
 
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    workspace = find_workspace(args.notes)
+    workspace = notes_workspace(args.notes)
     library = load_workspace_library(workspace)
     for problem in library.errors:
         print(f"paperkb export readme: {problem} (note left out)", file=sys.stderr)

@@ -17,7 +17,7 @@ from ..core.query import QUERY_KEYS, QueryError, evaluate
 from ..render.draft_text import DraftText
 from .query import add_query_options, query_from_args
 from .sources import load_workspace_library
-from .workspace import Workspace, add_notes_option, find_workspace
+from .workspace import Workspace, add_notes_option, notes_workspace
 
 LEFT_OUT_QUERY_KEYS = ("columns", "sort")  # an export orders its papers itself
 
@@ -47,10 +47,7 @@ def add_selection_options(parser: argparse.ArgumentParser, *, output_help: str) 
 
 def load_selection(args: argparse.Namespace, command: str) -> tuple[Workspace, Library, Selection] | int:
     """The workspace, its library and the papers asked for; or the exit code after saying why not."""
-    workspace = find_workspace(args.notes)
-    if not workspace.notes_dir.is_dir():
-        print(f"{command}: no notes folder at {workspace.notes_dir}", file=sys.stderr)
-        return 2
+    workspace = notes_workspace(args.notes)
     library = load_workspace_library(workspace)
     try:
         selection = select_papers(args, library)

@@ -20,7 +20,7 @@ from ..core.urls import SiteUrls
 from ..render.query_blocks import query_columns
 from ..render.site_map import SiteMap
 from ..render.tables import NoteTable
-from .workspace import find_workspace
+from .workspace import notes_workspace
 from .sources import load_workspace_library
 from .terminal_table import aligned, cell_text
 
@@ -116,10 +116,7 @@ def run(args: argparse.Namespace) -> int:
         query = query_from_args(args, query_columns())
     except QueryError as error:
         return _fail(error)
-    workspace = find_workspace(args.notes)
-    if not workspace.notes_dir.is_dir():
-        print(f"paperkb query: no notes folder at {workspace.notes_dir}", file=sys.stderr)
-        return 2
+    workspace = notes_workspace(args.notes)
     library = load_workspace_library(workspace)
     try:
         result = evaluate(library, query)

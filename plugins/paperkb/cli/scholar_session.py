@@ -13,7 +13,7 @@ from ..core.library import Library
 from ..core.scholar.client import ScholarClient, ScholarError
 from ..core.scholar.fetch import DEFAULT_MAX_AGE, Fetcher
 from ..core.scholar.store import ScholarStore
-from .workspace import Workspace, find_workspace
+from .workspace import Workspace, notes_workspace
 from .sources import load_workspace_library
 
 
@@ -82,9 +82,7 @@ class Session:
 def session(args: argparse.Namespace, verb: str) -> Iterator[Session]:
     """Open the store and a client; on the way out save the store (also after an error or
     Ctrl-C: an interrupted run keeps what it fetched) and close the client."""
-    workspace = find_workspace(args.notes)
-    if not workspace.notes_dir.is_dir():
-        raise CommandError(f"no notes folder at {workspace.notes_dir}", 2)
+    workspace = notes_workspace(args.notes)
     library = load_workspace_library(workspace)
     store = ScholarStore.load(workspace.notes_dir)
     if store.problem:  # never overwrite what may be the user's data (a merge conflict, say)

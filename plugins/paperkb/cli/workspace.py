@@ -61,6 +61,25 @@ def add_notes_option(parser) -> None:
     parser.add_argument("--notes", help="notes folder (default: docs_dir of ./mkdocs.yml, else ./notes)")
 
 
+class NoNotesFolder(Exception):
+    """A command that reads the notes found no notes folder: one line on stderr, exit 2
+    (cli/__init__.py names the command)."""
+
+    code = 2
+
+    def __init__(self, notes_dir: Path) -> None:
+        super().__init__(f"no notes folder at {notes_dir}")
+
+
+def notes_workspace(notes_dir: str | None = None) -> Workspace:
+    """``find_workspace`` for a command that reads the notes: raises NoNotesFolder when the folder
+    is not there (a mistyped ``--notes`` would otherwise read as a folder with no notes)."""
+    workspace = find_workspace(notes_dir)
+    if not workspace.notes_dir.is_dir():
+        raise NoNotesFolder(workspace.notes_dir)
+    return workspace
+
+
 def find_workspace(notes_dir: str | None = None, cwd: Path | None = None) -> Workspace:
     """``notes_dir`` given: that folder, with the mkdocs.yml beside it that points at it.
     Not given: the docs_dir of ./mkdocs.yml, else ./notes, else the working directory."""

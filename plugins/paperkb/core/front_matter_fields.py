@@ -98,7 +98,7 @@ class FrontMatterFields:
         BibTeX key so), else the file name (its ASCII words when it is no safe key)."""
         explicit_key = self.text("key")
         if explicit_key is None:
-            cited_as = next((self.data[k] for k in CITEKEY_ALIASES if isinstance(self.data.get(k), str)), "").strip()
+            cited_as = self.citekey()
             if is_safe_key(cited_as):
                 return cited_as
             return path.stem if is_safe_key(path.stem) else key_from_text(path.stem, max_words=12)
@@ -106,6 +106,17 @@ class FrontMatterFields:
             self.log.error(self.line("key"), f"key '{explicit_key}' is not a safe slug: use letters, digits and . _ - + : "
                                              "(no spaces, slashes or '..')")
         return explicit_key
+
+    def citekey(self) -> str:
+        """The BibTeX key under one of its aliases, as written or as an Obsidian link to the note
+        (``bibtex: [[Key2020]]``, which YAML reads as a list in a list); a pandoc ``@`` before it
+        (``citekey: "@Key2020"``, the file name Zotero's integrations give the note) is no part of it."""
+        for alias in CITEKEY_ALIASES:
+            value = link_target(self.data.get(alias))
+            if isinstance(value, str) and value.strip():
+                value = value.strip()
+                return value[1:] if value.startswith("@") and is_safe_key(value[1:]) else value
+        return ""
 
     def unpublished(self) -> bool:
         """``draft: true``, or Obsidian Publish's ``publish: false``: the page is published nowhere."""
@@ -135,12 +146,26 @@ _QUOTED_LINK = re.compile(r"^\[\[([^\[\]|#]+?)\\?(?:#[^\[\]|]*)?(?:\|([^\[\]]+))
 def link_text(value: Any) -> Any:
     """A value written as an Obsidian link, as its text: ``[[Jocelyne Piret]]`` left unquoted (YAML
     reads a list in a list: ``[["Jocelyne Piret"]]``), or quoted, ``"[[Piret|J. Piret]]"``."""
+    parts = _link_parts(value)
+    return value if parts is None else (parts[1] or parts[0])
+
+
+def link_target(value: Any) -> Any:
+    """What a value written as an Obsidian link points at (``[[Key2020|Smith 2020]]`` → ``Key2020``),
+    quoted or not; any other value as it is. For values that name a page or key, not show a label."""
+    parts = _link_parts(value)
+    return value if parts is None else parts[0]
+
+
+def _link_parts(value: Any) -> tuple[str, str | None] | None:
+    """(target, label or None) of a value written as one Obsidian link, else None."""
     if (isinstance(value, list) and len(value) == 1 and isinstance(value[0], list) and value[0]
             and all(isinstance(part, str) for part in value[0])):
         value = f"[[{', '.join(value[0])}]]"  # (`[[Eaton\|Eaton, K.]]`: YAML split it at the comma)
     if isinstance(value, str) and "[[" in value and (match := _QUOTED_LINK.match(value.strip())):
-        return (match.group(2) or match.group(1)).strip().rstrip("\\").strip()
-    return value
+        label = match.group(2)
+        return match.group(1).strip().rstrip("\\").strip(), label.strip().rstrip("\\").strip() if label else None
+    return None
 
 
 def describe_kind(value: Any) -> str:

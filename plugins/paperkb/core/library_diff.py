@@ -46,6 +46,7 @@ class LibraryChange:
     relinked: set[str]  # keys at the other end of a link that came or went
     same_graph: bool  # notes, titles, years, fields, places and links as before: diagrams unchanged
     same_notes: bool  # every note's shown data and links as before: indexes unchanged
+    same_links: bool = False  # the same notes, every citation and link as before (titles may differ)
 
     @classmethod
     def between(cls, old: Library, new: Library, keys: set[str], *, all_notes: bool = False) -> "LibraryChange":
@@ -58,11 +59,11 @@ class LibraryChange:
                 shown.add(key)
             changed_links = links_of(old, key) ^ links_of(new, key)
             relinked |= {end for edge in changed_links for end in edge[:2]} - {key}
-        same_notes = not shown and not relinked and old.notes.keys() == new.notes.keys()
+        same_links = not relinked and old.notes.keys() == new.notes.keys()
+        same_notes = same_links and not shown
         same_graph = same_notes or (
-            old.notes.keys() == new.notes.keys() and not relinked
-            and all(_graph_data(old.notes[k]) == _graph_data(new.notes[k]) for k in shown))
-        return cls(shown, relinked, same_graph, same_notes)
+            same_links and all(_graph_data(old.notes[k]) == _graph_data(new.notes[k]) for k in shown))
+        return cls(shown, relinked, same_graph, same_notes, same_links)
 
 
 def _graph_data(note: Note) -> tuple:

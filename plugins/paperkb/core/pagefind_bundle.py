@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .cache_file import read_signed_cache_file, write_signed_cache_file
+from .foreground import IDLE, Foreground
 from .pagefind_slices import SLICE_SIZE, SliceResult, write_slice
 
 
@@ -179,13 +180,14 @@ class PagefindBundle:
             except OSError:  # removed meanwhile (`serve` goes on while this runs)
                 continue
 
-    def index(self, output: Path, slices: dict[int, list[str]]) -> list[SliceResult]:
+    def index(self, output: Path, slices: dict[int, list[str]], foreground: Foreground = IDLE) -> list[SliceResult]:
         """Write the bundle of each of ``slices`` (``take_changed``) into ``output``, one slice
-        after the other; a slice with no pages left keeps no bundle."""
+        after the other; a slice with no pages left keeps no bundle. ``foreground``: what the
+        indexing steps aside for (`serve`'s updates)."""
         results = []
         for number, urls in sorted(slices.items()):
             if urls:
-                results.append(write_slice(self.language, output, number, self.documents(urls)))
+                results.append(write_slice(self.language, output, number, self.documents(urls), foreground))
             else:
                 shutil.rmtree(output / str(number), ignore_errors=True)
         return results

@@ -22,6 +22,8 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .foreground import IDLE, Foreground
+
 
 class PagefindUnavailable(RuntimeError):
     """The pagefind package or its binary is missing, or the binary failed."""
@@ -41,7 +43,8 @@ def pagefind_executable() -> Path:
 class PagefindService:
     """A running ``pagefind --service`` with one index in it."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, foreground: Foreground = IDLE) -> None:
+        """``foreground``: the process is stopped while it is held (core/foreground.py)."""
         self._errors = tempfile.TemporaryFile()  # the binary's own messages, shown when it fails
         try:
             self._process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
@@ -49,6 +52,8 @@ class PagefindService:
         except OSError as exc:
             self._errors.close()
             raise PagefindUnavailable(f"pagefind could not start ({exc})") from exc
+        self._foreground = foreground
+        foreground.adopt(self._process)
         self._replies: dict[int, dict[str, Any]] = {}
         self._sent = 0
         self._ended = False  # the binary closed its output
@@ -101,6 +106,7 @@ class PagefindService:
     def close(self) -> None:
         """End the process (its index is dropped unless ``write`` wrote it)."""
         process = self._process
+        self._foreground.let_go(process)  # (a stopped process goes on, to end)
         if process.poll() is None:
             try:
                 if process.stdin is not None:

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .foreground import IDLE, Foreground
 from .pagefind_service import PagefindService
 
 SLICE_SIZE = 1000  # pages per slice: an indexer of ~300 MB for long notes (~95 MB short ones); 10 slices at 10,000
@@ -49,15 +50,19 @@ class SliceResult:
     failed: list[str]  # Pagefind's message for each page it refused
 
 
-def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[str, str]]) -> SliceResult:
+def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[str, str]],
+                foreground: Foreground = IDLE) -> SliceResult:
     """Index ``pages`` (MkDocs URL, search document) with one Pagefind process and write their
-    bundle into ``output/<number>`` (the site's ``pagefind`` folder), replacing the slice's old one."""
+    bundle into ``output/<number>`` (the site's ``pagefind`` folder), replacing the slice's old one.
+    ``foreground``: `serve`'s updates, which the indexing steps aside for (core/foreground.py)."""
     staging = output / f"{number}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
-    service = PagefindService(language)
+    service = PagefindService(language, foreground)
     try:
         for url, html in pages:
+            foreground.wait_turn()
             service.add(page_address(url), html)
+        foreground.wait_turn()
         count = service.write(staging, leave_out=_UNUSED)
     except BaseException:
         service.close()

@@ -26,7 +26,18 @@ class LinkGuard:
         self.follow_outside = follow_outside
         self.project_root = project_root or self.root.parent
         self._verdicts: dict[str, str | None] = {}  # a path on the way -> why it is not followed
-        self.problems: list[Problem] = []
+        self._problems: dict[str, Problem] = {}  # a link not followed -> its warning
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems.values())
+
+    def forget(self, paths) -> None:
+        """Judge these paths again when asked (`serve`: a watcher saw them change)."""
+        for path in paths:
+            path = os.path.abspath(path)
+            self._verdicts.pop(path, None)
+            self._problems.pop(path, None)
 
     def blocks(self, path: Path | str) -> bool:
         """True when a link on the way from ``root`` to ``path`` is not followed."""
@@ -48,7 +59,7 @@ class LinkGuard:
         self._verdicts[path] = reason
         if reason is not None:
             shown = link_display_path(Path(path), self.project_root)
-            self.problems.append(Problem(shown, 1, Severity.WARNING, reason))
+            self._problems[path] = Problem(shown, 1, Severity.WARNING, reason)
         return reason
 
     def _judge(self, link: str) -> str | None:

@@ -151,18 +151,24 @@ class CitationDisplay(Feature):
         palette = field_palette_css(fields_by_frequency(library))
         self._add_assets(files, config, palette)
         self.renderer.start()
-        self._start_layout(library)
+        if not (build.same_links and self.structure is not None):  # (`serve`: the same notes and citations)
+            self._start_layout(library)
         self._planned = (pages, palette)
         return pages
 
-    def settle(self) -> set[str]:
+    def settle(self, stop: Callable[[], bool] = lambda: False) -> set[str]:
         """Plan the diagrams ``start`` left for later (notes two links from an edit); returns
-        the pages whose diagram changed. Until then those pages keep their last diagram."""
+        the pages whose diagram changed. Until then those pages keep their last diagram.
+        When ``stop()`` says so (a new save), the notes not planned yet wait for the next plan."""
         later, self._later = self._later, set()
         if not later or self.views is None or self.renderer is None:
             return set()
         changed: set[str] = set()
-        for key in sorted(later):
+        waiting = sorted(later)
+        for at, key in enumerate(waiting):
+            if stop():
+                self._later = set(waiting[at:])
+                break
             note = self.library.notes.get(key)
             if note is None:
                 continue

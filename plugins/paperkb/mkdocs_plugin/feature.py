@@ -71,6 +71,7 @@ class Build:
     # `serve` after an edit: what the last build planned still holds for ...
     same_graph: bool = False  # ... diagrams and graph pages (no note, link, title, year or field changed)
     same_notes: bool = False  # ... everything listing notes (only bodies changed, no link)
+    same_links: bool = False  # ... the notes and the citations between them (titles may differ)
     previous: Library | None = None  # the library the last build planned with
     touched: frozenset[str] = frozenset()  # keys whose shown data or links changed, or that came or went
 

@@ -33,6 +33,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
+from ..core.foreground import IDLE, Foreground
 from ..core.model import Note
 from ..core.note_filters import KIND, KIND_LABELS, note_facets
 from ..core.pagefind_bundle import PagefindBundle
@@ -207,7 +208,7 @@ class PagefindSearch(Feature):
             self.indexer.wait()
             self._index_changes(site_dir, filters)
             return
-        self.indexer.submit(lambda: self._index_changes(site_dir, filters))
+        self.indexer.submit(lambda: self._index_changes(site_dir, filters, foreground=self.indexer.foreground))
 
     def wait(self) -> None:
         """Until the background indexing asked for so far is done."""
@@ -236,16 +237,18 @@ class PagefindSearch(Feature):
         self._index_changes(site_dir, dict(self.filters), done=finished.slices, skip=indexed, started=started)
 
     def _index_changes(self, site_dir: str, page_filters: dict, *, done: list[SliceResult] = (),
-                       skip: set[int] = frozenset(), started: float | None = None) -> None:
+                       skip: set[int] = frozenset(), started: float | None = None,
+                       foreground: Foreground = IDLE) -> None:
         """Index the slices whose pages changed (those in ``skip`` were indexed already, giving
-        ``done``) and write what the browser loads besides Pagefind's bundles."""
+        ``done``) and write what the browser loads besides Pagefind's bundles; ``foreground``:
+        what the indexing steps aside for (in the background of `serve`: its updates)."""
         bundle = self.bundle
         assert bundle is not None
         started = time.monotonic() if started is None else started
         output = Path(site_dir) / BUNDLE_DIR
         changed = {number: urls for number, urls in bundle.take_changed().items() if number not in skip}
         try:
-            results = list(done) + bundle.index(output, changed)
+            results = list(done) + bundle.index(output, changed, foreground)
         except PagefindUnavailable as exc:
             bundle.index_again(set(changed))
             log.error(f"paperkb: the search index was not written: {exc}")
@@ -287,10 +290,13 @@ class BackgroundIndexer:
     """One indexing job at a time, in a thread; a newer request replaces one not started yet
     (a burst of saves is indexed once: the job takes the slices changed by then). The thread
     waits until the saves pause (``settle``) before it runs: the page an edit changed is
-    rendered and shown first, without a search index being made beside it on the same cores."""
+    rendered and shown first, without a search index being made beside it on the same cores.
+    A job under way steps aside while ``foreground`` is held (serve.py holds it from a save
+    until its update is done: core/foreground.py)."""
 
     def __init__(self, settle: float = 1.0) -> None:
         self.settle = settle
+        self.foreground = Foreground()
         self._cond = threading.Condition()
         self._pending: Callable[[], None] | None = None
         self._submitted = 0.0
@@ -321,7 +327,7 @@ class BackgroundIndexer:
                 log.warning("paperkb: the search index could not be updated", exc_info=True)
 
     def wait(self) -> None:
-        with self._cond:
+        with self.foreground.lifted(), self._cond:  # (a job that stepped aside goes on meanwhile)
             self._cond.wait_for(lambda: not self._running)
 
 

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -79,6 +80,7 @@ from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
+from ..core.symlinks import LinkGuard
 from ..core.urls import SiteUrls
 from ..render.site_map import SiteMap
 from ..core.note_memo import NoteMemo
@@ -114,6 +116,7 @@ from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
 from .shared_markdown import SharedMarkdown
 from .shared_partials import SharedPartials
+from .stop_signal import stop_on_sigterm
 from .site_swap import PublishedSite
 from .symlinks import drop_blocked_links
 from .text_links import TextLinks
@@ -130,9 +133,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command (on_startup): `serve` keeps what the next build reuses
         self.dirty = False
+        self.restore_sigterm: Callable[[], None] = lambda: None  # `serve`: SIGTERM's own handler, back at shutdown
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.edge_memo: EdgeMemo | None = None
+        self.link_guard: LinkGuard | None = None  # symbolic links judged by the last plan (`serve` keeps them)
         self.library = Library()
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
@@ -186,6 +191,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        if command == "serve":  # SIGTERM shuts serve down (its diagram workers too), as Ctrl-C does
+            self.restore_sigterm = stop_on_sigterm()
         self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
@@ -233,7 +240,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         since the last plan (then ``self.change`` says what that changed for other pages)."""
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
-        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root))
+        if edited is None or self.link_guard is None:  # (`serve`: the last verdicts, but on the paths that changed)
+            self.link_guard = LinkGuard(docs_dir, follow_outside=self.config.follow_symlinks_outside,
+                                        project_root=self.project_root)
+        else:
+            self.link_guard.forget(str(docs_dir / src) for src in edited)
+        report(drop_blocked_links(files, docs_dir, self.config.follow_symlinks_outside, self.project_root,
+                                  self.link_guard))
         report(prepare_posts(files, config, self.posts_workdir, self.project_root))
         candidates = [
             (Path(f.abs_src_path), f.src_uri)
@@ -271,6 +284,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         build = Build(self.library, self.site, files, config, prefix,
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
+                      same_links=bool(self.change and self.change.same_links),
                       previous=previous if self.change is not None else None,
                       touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
         pages = [page for feature in self.features for page in feature.start(build)]
@@ -464,3 +478,4 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.save(self.notes_cache_file)
         for feature in self.features:
             feature.close()
+        self.restore_sigterm()

@@ -16,7 +16,9 @@ server's builder is replaced: when only notes, ``.bib`` files or pages in docs_d
    changed link, then the browser reloads (the server answers again); then the pages that only
    read the edit (a title in a list, a diagram two links away), big listings (bibliography,
    insights), the tags index, sitemap, search index and graph data, and the browser reloads once
-   more. A new save stops the second round; the next update does what it left.
+   more. A new save stops the second round at its next step; the next update does what it left.
+   From a save until its update is done, the search index being made in the background (Pagefind)
+   steps aside (core/foreground.py): its process is stopped, and goes on afterwards.
 
 Planning again is kept cheap by what unchanged notes keep: the reloaded library reuses their
 objects (core/note_cache.py), so what was made from them (index rows, insights, references,
@@ -153,6 +155,8 @@ class IncrementalServe:
         self._tags_before: dict | None = None
         self._lock = threading.Lock()
         self.heap = QuietHeap()
+        # Held from a save until its update is done: background work (the search index) waits.
+        self.foreground = plugin.search.indexer.foreground
         config = plugin.live.config
         # The name mkdocs.yml gives the plugin: MkDocs marks the files it generates with it.
         self.steps = Steps()
@@ -161,6 +165,9 @@ class IncrementalServe:
     # -- set-up --------------------------------------------------------------------------------
     def install(self) -> None:
         self.server.builder = self.build
+        # MkDocs waits for 0.1 s without file events before it builds; an editor's save is one
+        # burst of events within milliseconds (inotify reports them as they happen).
+        self.server.build_delay = min(getattr(self.server, "build_delay", QUIET_AFTER_SAVE), QUIET_AFTER_SAVE)
         self.heap.settle()
         _prefer_inotify(self.server)
         _quiet_livereload_script(self.server)
@@ -182,6 +189,7 @@ class IncrementalServe:
                     dest = getattr(event, "dest_path", "")
                     if dest:
                         engine._changes.add(os.fsdecode(dest))
+                    engine.foreground.hold()  # background indexing steps aside until it is shown
 
         self.server.observer.schedule(Recorder(), path, recursive=True)
 
@@ -192,17 +200,23 @@ class IncrementalServe:
         started = time.monotonic()
         self.steps = Steps()
         try:
-            count = self.update(changed)
-        except NeedsFullBuild as reason:
-            log.info(f"paperkb: full rebuild ({reason})")
-        except Exception:  # a bug here must never stop `serve`: the full build is the safe way
-            log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
-        else:
-            log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
-            self.heap.settle()
-            return
-        self.full_builder()
-        self.heap.settle(full=True)
+            try:
+                with self.heap.paused():
+                    count = self.update(changed)
+            except NeedsFullBuild as reason:
+                log.info(f"paperkb: full rebuild ({reason})")
+            except Exception:  # a bug here must never stop `serve`: the full build is the safe way
+                log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
+            else:
+                log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
+                self.heap.settle()
+                return
+            self.full_builder()
+            self.heap.settle(full=True)
+        finally:
+            with self._lock:
+                if not self._changes:  # (else the next update follows at once: the background waits on)
+                    self.foreground.release()
 
     def update(self, changed: set[str]) -> int:
         plugin, live = self.plugin, self.plugin.live
@@ -307,36 +321,41 @@ class IncrementalServe:
         self.steps.done("find pages")
         self._render(first, files, doc_files, config)
         self.steps.done(f"render {len(first)}")
+        self._templates_stale |= pages_added_or_removed
+        self._graph_stale |= not change.same_notes
         self._show()  # the browser reloads now; what follows is written while it does
         self.steps.shown()
-        redrawn = plugin.citations.settle()  # diagrams of notes two links from the edit
+
+        # Then what only reaches pages the edit did not name. A new save stops it at the next
+        # step (its edit is what the user wants to see first), and the next update does what
+        # is left: the pages (``_later``), the diagrams near the edit (the citation display
+        # keeps them), the tags index (``_tags_before``), the files listing every page (flags).
+        stopped = self._saved_meanwhile
+        redrawn = plugin.citations.settle(stop=stopped)  # diagrams of notes two links from the edit
         if redrawn:
             planned = {page.file.src_uri for page in pages}
             rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
             self.steps.done(f"diagrams {len(redrawn)}")
-
-        # Then the rest, a few pages at a time: a new save stops it, and the next update
-        # renders what is left with its own pages (and the files below).
-        for at in range(0, len(rest), LATER_BATCH):
-            if self._saved_meanwhile():
+        for at in range(0, len(rest), LATER_BATCH):  # a few pages at a time
+            if stopped():
                 self._later |= {page.file.src_uri for page in rest[at:]}
                 break
             self._render(rest[at:at + LATER_BATCH], files, doc_files, config)
         if rest:
             self.steps.done(f"then {len(rest)}")
-        self._templates_stale |= pages_added_or_removed
-        self._graph_stale |= not change.same_notes
-        if self._later:
-            self._tags_before = tags_before
+        self._tags_before = tags_before
+        if self._later or stopped():
             return len(pages)
         self._render([], files, doc_files, config, listings_since=tags_before)  # the tags index, if tags changed
         self._tags_before = None
-        if self._templates_stale:  # 404.html, sitemap.xml
+        if self._templates_stale and not stopped():  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
             for template in config.theme.static_templates:
                 _build_theme_template(template, live.env, files, config, live.nav)
             self._templates_stale = False
+        if stopped():
+            return len(pages)
         self._write_search_index(doc_files, config)
         self.steps.done("search index")
         if self._graph_stale and self._layout_ready():  # the graph explorer's data lists every note
@@ -620,6 +639,7 @@ def _delete_output(file: File, config: MkDocsConfig) -> None:
         parent = parent.parent
 
 
+QUIET_AFTER_SAVE = 0.03  # seconds without file events before an update starts
 URGENT_NEIGHBOURS = 20  # at most this many notes at the other end of changed links are shown first
 LATER_BATCH = 8  # pages rendered between two looks for a new save
 BIG_PAGE = 64_000  # bytes of Markdown (a page listing about a hundred notes)

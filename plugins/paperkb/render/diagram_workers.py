@@ -68,6 +68,9 @@ _claims: Claims | None = None  # in a worker: set when it starts
 def _start_worker(build_pid: int, claims: Claims) -> None:
     global _claims
     _claims = claims
+    # Ctrl-C reaches every process of the terminal's group: the build (or serve) shuts its pool
+    # down; a worker interrupted in the middle would print a traceback and break the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_parent(build_pid)
 
 

@@ -204,16 +204,26 @@ class IndexPlan:
     def without(self, before: Library, after: Library, touched: Iterable[str]) -> IndexPlan:
         """What still holds after an edit that changed the notes ``touched`` (their data or links):
         the pages of every facet value they had or have are made again, and the insights page if
-        one of them has insights, or a note's insights link to notes and one of them came, went,
-        moved or changed its title."""
+        the entry of one of them there changed (its insights, title, year, fields or place), or a
+        note's insights link to notes and one of them came, went, moved or changed its title."""
         touched = set(touched)
         notes = [n for key in touched for lib in (before, after) if (n := lib.notes.get(key)) is not None]
         dirty = {(facet, value) for n in notes for facet, (_f, _t, values_of) in FACETS.items() for value in values_of(n)}
         kept = IndexPlan({fv: made for fv, made in self.facets.items() if fv not in dirty}, self.insights)
-        if any(n.insights for n in notes) or (_names_changed(before, after, touched) and any(
-                "[[" in i.text for n in after for i in n.insights)):
+        if any(_insights_entry_changed(before.notes.get(key), after.notes.get(key)) for key in touched) or (
+                _names_changed(before, after, touched) and any("[[" in i.text for n in after for i in n.insights)):
             kept.insights = None
         return kept
+
+
+def _insights_entry_changed(before: Note | None, after: Note | None) -> bool:
+    """The note's entry on the insights page is not what it was (a tag or a citation leaves it)."""
+    def entry(note: Note | None) -> tuple | None:
+        if note is None or not note.insights:
+            return None
+        return (note.title, note.year, note.src_uri, tuple(note.fields), tuple(i.text for i in note.insights))
+
+    return entry(before) != entry(after)
 
 
 def _names_changed(before: Library, after: Library, keys: set[str]) -> bool:
