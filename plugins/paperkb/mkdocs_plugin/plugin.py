@@ -20,6 +20,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
+on_pre_page       a note's Markdown and front-matter as the note cache holds them, so MkDocs does
+                  not parse its YAML again (page_source.py, core/page_source.py).
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
                   Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
                   being headings (obsidian_syntax.py),
@@ -105,6 +107,7 @@ from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_memory import FreedMemory, release_page, release_source
+from .page_source import hand_over_source
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
@@ -351,6 +354,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return nav
 
     # -- pages: every feature's page stages, in the features' order ---------------------------
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if self.config.enabled:  # a note's front-matter as the loader found it: MkDocs need not parse it
+            hand_over_source(page, config, self.cache, keep=self.command == "serve")
+        return page
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.site is None:
             return markdown
