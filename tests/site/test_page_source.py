@@ -5,13 +5,12 @@ MkDocs reads it, and a note whose bytes changed since it was parsed is read agai
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 from mkdocs.structure import pages as mkdocs_pages
 
 from paperkb.mkdocs_plugin import plugin as plugin_module
 
-from ..conftest import REPO, build_site, note
+from ..conftest import assert_same_pages, build_site, example_notes, note
 
 
 def _files() -> dict[str, str]:
@@ -24,9 +23,6 @@ def _files() -> dict[str, str]:
         "plain.md": "# Plain\n\nNo front-matter.\n",
     }
 
-
-def _pages(site_dir: Path) -> dict[str, str]:
-    return {p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html")}
 
 
 def test_notes_are_not_parsed_again_and_pages_are_the_same(tmp_path, monkeypatch):
@@ -49,10 +45,7 @@ def test_notes_are_not_parsed_again_and_pages_are_the_same(tmp_path, monkeypatch
         patch.setattr(plugin_module, "hand_over_source", lambda *args, **kwargs: None)
         alone = build_site(tmp_path / "alone", _files())
     assert alone.ok, alone.messages
-    handed_pages, alone_pages = _pages(handed.site_dir), _pages(alone.site_dir)
-    assert handed_pages.keys() == alone_pages.keys() and "papers/a/index.html" in handed_pages
-    for uri, html in handed_pages.items():
-        assert html == alone_pages[uri], uri
+    assert_same_pages(handed, alone)
     assert "Body of A" in handed.html("papers/a/") and 'data-md-type="toc" hidden' in handed.html("papers/a/")
 
 
@@ -78,14 +71,9 @@ def test_a_note_saved_after_it_was_parsed_shows_what_was_saved(tmp_path):
 
 
 def test_the_example_site_is_the_same_as_when_mkdocs_reads_every_page(tmp_path, monkeypatch):
-    files = {p.relative_to(REPO / "notes").as_posix(): p.read_bytes()
-             for p in (REPO / "notes").rglob("*") if p.is_file()}
+    files = example_notes()
     handed = build_site(tmp_path / "handed", files)
     with monkeypatch.context() as patch:
         patch.setattr(plugin_module, "hand_over_source", lambda *args, **kwargs: None)
         alone = build_site(tmp_path / "alone", files)
-    assert handed.ok and alone.ok, handed.messages + alone.messages
-    handed_pages, alone_pages = _pages(handed.site_dir), _pages(alone.site_dir)
-    assert handed_pages.keys() == alone_pages.keys() and len(handed_pages) > 40
-    for uri, html in handed_pages.items():
-        assert html == alone_pages[uri], uri
+    assert_same_pages(handed, alone, at_least=40)

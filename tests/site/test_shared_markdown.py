@@ -4,7 +4,6 @@ page comes out byte for byte as with an instance of its own, as MkDocs makes it.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import markdown
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from paperkb.mkdocs_plugin import shared_markdown
 from paperkb.mkdocs_plugin.shared_markdown import SharedMarkdown
 
-from ..conftest import REPO, build_site, note
+from ..conftest import assert_same_pages, build_site, example_notes, note
 from .test_render_guard import trap_extension  # noqa: F401 - a fixture
 
 # Pages that leave state in a reused instance if it were not reset: footnotes, abbreviations,
@@ -77,9 +76,6 @@ def _files() -> dict[str, str]:
     return files
 
 
-def _pages(site_dir: Path) -> dict[str, str]:
-    return {p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html")}
-
 
 def _count_instances(monkeypatch) -> list[int]:
     made = [0]
@@ -110,10 +106,7 @@ def test_every_page_is_the_same_as_with_an_instance_of_its_own(tmp_path, monkeyp
         alone = build_site(tmp_path / "alone", _files(), plugins=["search", "tags", "paperkb"])
     assert alone.ok, alone.messages
     assert made[0] >= len(_files())
-    shared_pages, alone_pages = _pages(shared.site_dir), _pages(alone.site_dir)
-    assert shared_pages.keys() == alone_pages.keys()
-    for uri, html in shared_pages.items():
-        assert html == alone_pages[uri], uri
+    assert_same_pages(shared, alone)
     # What reset must clear: each page numbers its own footnotes, knows only its own
     # abbreviations, and gives its headings ids of its own.
     guide = shared.html("guide/")
@@ -125,17 +118,12 @@ def test_every_page_is_the_same_as_with_an_instance_of_its_own(tmp_path, monkeyp
 def test_the_example_site_is_the_same_as_with_an_instance_per_page(tmp_path, monkeypatch):
     """The example notes: blog posts (pages of the blog plugin's own classes), projects, math,
     query blocks, embeds."""
-    files = {p.relative_to(REPO / "notes").as_posix(): p.read_bytes()
-             for p in (REPO / "notes").rglob("*") if p.is_file()}
+    files = example_notes()
     shared = build_site(tmp_path / "shared", files)
     with monkeypatch.context() as patch:
         _alone(patch)
         alone = build_site(tmp_path / "alone", files)
-    assert shared.ok and alone.ok, shared.messages + alone.messages
-    shared_pages, alone_pages = _pages(shared.site_dir), _pages(alone.site_dir)
-    assert shared_pages.keys() == alone_pages.keys() and len(shared_pages) > 40
-    for uri, html in shared_pages.items():
-        assert html == alone_pages[uri], uri
+    assert_same_pages(shared, alone, at_least=40)
 
 
 def test_an_extension_not_known_to_reset_gets_an_instance_per_page(tmp_path, monkeypatch, trap_extension):
@@ -174,7 +162,4 @@ def test_a_page_that_fails_midway_leaves_the_next_pages_as_they_would_be(tmp_pat
         _alone(patch)
         alone = build_site(tmp_path / "alone", files, config=config)
     assert "could not be made into HTML" in shared.html("papers/p1/")
-    shared_pages, alone_pages = _pages(shared.site_dir), _pages(alone.site_dir)
-    assert shared_pages.keys() == alone_pages.keys()
-    for uri, html in shared_pages.items():
-        assert html == alone_pages[uri], uri
+    assert_same_pages(shared, alone)
