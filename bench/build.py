@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Build benchmark: paperkb against plain mkdocs-material on N synthetic notes.
 
-    bench/build.py N [--shape deep|skim] [--out DIR] [--seed S] [--repeat K] [--json] [--check] [--profile cold|warm]
+    bench/build.py N [--shape deep|skim] [--out DIR] [--seed S] [--repeat K] [--json] [--check] [--timeline]
+                   [--profile cold|warm]
 
 Writes a synthetic knowledge base of N notes (see synth.py; ``--shape skim`` for short notes:
 five citations and about ten one-line bullets, ~1 KB each), then builds it, each build in its
@@ -73,6 +74,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, metavar="K", help="report the median of K runs")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed or a build fails")
+    parser.add_argument("--timeline", action="store_true",
+                        help="print which of paperkb's processes used the CPU when, per build (timeline.py)")
     parser.add_argument("--profile", choices=("cold", "warm"),
                         help="afterwards, profile a paperkb build in-process with cProfile and print where time goes")
     args = parser.parse_args(argv)
@@ -100,7 +103,7 @@ def cache_files(cache_dir: Path) -> int:
     return sum(1 for p in cache_dir.rglob("*") if p.is_file()) if cache_dir.exists() else 0
 
 
-def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measurement], dict]:
+def run_all(layout: Layout, repeat: int, log: callable, timeline: bool = False) -> tuple[dict[str, Measurement], dict]:
     runs: dict[str, list[Measurement]] = {b: [] for b in BUILDS}
     cache = {"option": layout.cache_option, "dir": str(layout.cache_root), "after_cold": 0, "added_by_warm": 0}
     logs = layout.root / "logs"
@@ -116,7 +119,8 @@ def run_all(layout: Layout, repeat: int, log: callable) -> tuple[dict[str, Measu
             site_dir = layout.root / "site" / build
             clear(site_dir)
             log(f"  {build}{suffix} ...")
-            result = run_build(project.config_file, site_dir, logs / f"{build}{suffix}.log")
+            result = run_build(project.config_file, site_dir, logs / f"{build}{suffix}.log",
+                               timeline=timeline and build != "floor")
             runs[build].append(result)
             log(f" {result.wall_s:.1f} s\n")
             if build == "paperkb-cold":
@@ -273,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         if layout.cache_option is None:
             log("  note: the paperkb plugin has no `cache_dir` option: only its default cache folder "
                 f"{layout.cache_root.name} is cleared for the cold build\n")
-        results, cache = run_all(layout, args.repeat, log)
+        results, cache = run_all(layout, args.repeat, log, args.timeline)
         coverage = diagram_coverage(root / "site" / "paperkb-warm", layout.notes_dir)
 
         print(f"\npaperkb build benchmark: {args.n} {args.shape} notes, seed {args.seed}, "
@@ -292,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{build}: {len(m.warnings)} warning(s), first: {m.warnings[0]}")
         for build in failed:
             print(f"{build}: BUILD FAILED (exit {results[build].returncode}); see {root / 'logs'}")
+
+        for build, m in results.items():
+            if m.timeline:
+                print(f"\n{build}: CPU by process (sampled every 50 ms; last run)\n{m.timeline}")
 
         targets = evaluate_targets(results, args.n)
         print()

@@ -22,6 +22,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from timeline import ProcessTimeline
+
 _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 
 
@@ -35,10 +37,12 @@ class Measurement:
     files: int
     returncode: int
     warnings: list[str] = field(default_factory=list)
+    timeline: str = ""  # timeline.py's report, when asked for
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["warnings"] = len(self.warnings)
+        del data["timeline"]
         return data
 
 
@@ -131,8 +135,9 @@ def reap_orphans(patience_s: float = 60.0) -> tuple[float, float, int]:
     return cpu, maxrss, count
 
 
-def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
-    """`python -m mkdocs build` for ``config_file`` in a child process; the site goes to ``site_dir``."""
+def run_build(config_file: Path, site_dir: Path, log_file: Path, timeline: bool = False) -> Measurement:
+    """`python -m mkdocs build` for ``config_file`` in a child process; the site goes to ``site_dir``.
+    ``timeline``: also sample which of its processes used the CPU when (timeline.py)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
                "--site-dir", str(site_dir)]
@@ -142,8 +147,13 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
         child = subprocess.Popen(command, cwd=config_file.parent, stdout=log, stderr=subprocess.STDOUT, env=env)
         sampler = TreeMemory(child.pid)
         sampler.start()
+        tracer = ProcessTimeline(child.pid) if timeline else None
+        if tracer is not None:
+            tracer.start()
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        if tracer is not None:
+            tracer.stop()
         orphan_cpu, orphan_rss, _orphans = reap_orphans()
         tree_peak = sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
@@ -159,6 +169,7 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path) -> Measurement:
         files=files,
         returncode=child.returncode,
         warnings=[line for line in text.splitlines() if _LOG_LINE.match(line)],
+        timeline=tracer.report() if tracer is not None else "",
     )
 
 
@@ -174,4 +185,5 @@ def median(runs: list[Measurement]) -> Measurement:
         files=last.files,
         returncode=max(r.returncode for r in runs),
         warnings=last.warnings,
+        timeline=last.timeline,
     )

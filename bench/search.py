@@ -12,7 +12,7 @@ then the same with a facet filter chosen. Targets (issue 12, at 10,000 notes): f
 --floor also builds the same notes with `search_engine: material` (mkdocs-material's lunr
 index, the engine paperkb replaced) and measures its first query the same way.
 
-    .venv/bin/python bench/search.py 10000 [--floor] [--json] [--slice-size N]
+    .venv/bin/python bench/search.py 10000 [--floor] [--json] [--slice-size N] [--out DIR [--reuse]] [--repeat K]
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from synth import write_notes  # noqa: E402
 
 from paperkb.default_config import default_config  # noqa: E402
 
+ASSETS = Path(__file__).resolve().parent.parent / "plugins" / "paperkb" / "assets"
 TARGET_BYTES = 1_000_000
 TARGET_MS = 500
 # A Chinese word inside long sentences (in most synthetic notes), and two English words.
@@ -183,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="work folder to keep (default: temporary, removed)")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--slice-size", type=int, help="pages per slice of Pagefind's index (default: paperkb's)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --out: measure the site built there before, with paperkb's current browser "
+                             "scripts copied into it (to compare changes of the scripts on the same index)")
+    parser.add_argument("--repeat", type=int, default=1, help="readers per query (each with an empty cache)")
     args = parser.parse_args(argv)
 
     root = args.out or Path(tempfile.mkdtemp(prefix="paperkb-search-bench-"))
@@ -194,9 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         engines = ["pagefind"] + (["material"] if args.floor else [])
         for engine in engines:
             site = root / f"site-{engine}"
-            seconds = build(notes, site, engine, args.slice_size)
+            if args.reuse and (site / "index.html").is_file():
+                seconds = float("nan")
+                for script in ("search-worker.js", "search-panel.js"):
+                    shutil.copyfile(ASSETS / script, site / "assets" / "paperkb" / script)
+            else:
+                seconds = build(notes, site, engine, args.slice_size)
             index = site / ("pagefind" if engine == "pagefind" else "search")
-            runs = run_browser(site, QUERIES, filters=engine == "pagefind")
+            runs = run_browser(site, QUERIES * args.repeat, filters=engine == "pagefind")
             report[engine] = {"build_s": round(seconds, 1), "index_bytes": tree_bytes(index), "queries": runs}
             slices = ""
             if (index / "paperkb-slices.json").is_file():

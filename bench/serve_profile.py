@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 engine.build()
                 continue
             engine._changes = changed
+            engine.foreground.hold()  # (as serve's watcher does on a save: background indexing steps aside)
             plan_cpu.clear()
             parts.clear()
             gc_time[0] = 0.0

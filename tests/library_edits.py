@@ -32,7 +32,7 @@ def notes() -> dict[str, str]:
                                      key="devlin2019", year=2019, fields=["NLP"], aliases=["BERT paper"],
                                      cites=["vaswani2017attention", {"key": "radford2018", "role": "baseline"}]),
         "papers/radford2018.md": note("Improving Language Understanding by Generative Pre-Training",
-                                      "Compare [[BERT paper]] and [[missing-note]].\n",
+                                      "Compare [[BERT paper]], [[missing-note]] and [[devlin2091]].\n",
                                       key="radford2018", year=2018, fields=["NLP"], cites=["bahdanau2015"]),
         "papers/raffel2020.md": note("T5", "Text to text, after [@devlin2019].\n\n- [idea] Every task as text.\n", key="raffel2020", year=2020,
                                      fields=["NLP"], cites=["devlin2019", "radford2018", "nobody2000"]),
@@ -70,7 +70,7 @@ def edit(root: Path, kind: str) -> None:
                                                      cites=["cycle"]), encoding="utf-8")
     elif kind == "deleted note":
         (papers / "radford2018.md").unlink()
-    elif kind == "renamed note":  # the Markdown link to it now points nowhere
+    elif kind == "renamed note":  # the Markdown link to it now points nowhere; its typo's warning moves
         (papers / "radford2018.md").rename(papers / "gpt1.md")
     elif kind == "draft":
         text = notes()["papers/draft.md"].replace("draft: true", "draft: false")

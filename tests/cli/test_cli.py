@@ -30,7 +30,7 @@ def notes_dir(tmp_path):
 def test_check_text_reports_warnings_and_exits_zero(notes_dir, tmp_path):
     result = run_cli("check", str(notes_dir), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "notes/papers/a2020.md:8: warning: unknown citation 'ghost' (no note or .bib entry has this key)" in result.stdout
+    assert "notes/papers/a2020.md:8: warning: unknown citation 'ghost' (no note or .bib entry has this key; a paper with no note yet can be cited as \"[[ghost]]\")" in result.stdout
     assert result.stdout.strip().endswith("2 notes, 0 drafts: 0 errors, 1 warnings")
 
 

@@ -185,7 +185,17 @@ def test_unknown_citation_is_a_warning_and_the_note_is_kept(tmp_path):
     assert "x" in library.notes
     (problem,) = library.problems
     assert problem.severity is Severity.WARNING
-    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note or .bib entry has this key)"
+    assert str(problem) == "notes/papers/x.md:4: warning: unknown citation 'ghost2019' (no note or .bib entry has this key; a paper with no note yet can be cited as \"[[ghost2019]]\")"
+
+
+def test_a_cited_key_close_to_a_known_one_names_it(tmp_path):
+    library = load(tmp_path, {
+        "papers/vaswani2017attention.md": "---\ntitle: Attention Is All You Need\n---\n",
+        "papers/x.md": "---\ntitle: X\ncites:\n  - vaswani2017atention\n  - \"[[Vaswani2017Attention]]\"\n---\n"})
+    assert [str(p) for p in library.problems] == [
+        "notes/papers/x.md:4: warning: unknown citation 'vaswani2017atention' (no note or .bib entry has this key; "
+        "did you mean 'vaswani2017attention'?)"]
+    assert [e.target for e in library.cites("x")] == ["vaswani2017attention"]  # a link finds it in any case
 
 
 def test_plain_pages_without_note_keys_are_not_notes(tmp_path):

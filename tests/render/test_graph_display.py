@@ -751,3 +751,30 @@ def test_boxes_fit_their_text_and_arrowheads_touch_the_cited_note():
         inside = x - 1.5 <= tip_x <= x + w + 1.5 and y - 1.5 <= tip_y <= y + h + 1.5
         on_edge = min(abs(tip_x - x), abs(tip_x - x - w), abs(tip_y - y), abs(tip_y - y - h)) <= 1.5
         assert inside and on_edge, (group.get("data-pkb-to"), tip_x, tip_y, (x, y, w, h))
+
+
+def test_a_local_view_adds_the_best_connected_second_hop_notes_first(tmp_path):
+    """A note with few neighbours gets notes one hop further, up to half the cap: those linked
+    to most of its neighbours first, then the most cited; the rest are left out."""
+    from paperkb.core.loader import load_library
+    from ..conftest import write_tree
+
+    # focus cites a and b; x is linked to both, y and z to one each, z cited by w and v as well
+    # (more cited than y); a third hop (far) never shows.
+    files = {
+        "papers/focus.md": note("Focus", year=2020, cites=["a", "b"]),
+        "papers/a.md": note("A", year=2018),
+        "papers/b.md": note("B", year=2018, cites=["z"]),
+        "papers/x.md": note("X", year=2019, cites=["a", "b"]),
+        "papers/y.md": note("Y", year=2019, cites=["a"]),
+        "papers/z.md": note("Z", year=2017),
+        "papers/w.md": note("W", year=2019, cites=["z"]),
+        "papers/v.md": note("V", year=2019, cites=["z"]),
+        "papers/far.md": note("Far", year=2021, cites=["x"]),
+    }
+    write_tree(tmp_path / "notes", files)
+    views = GraphViews(load_library(tmp_path / "notes"))
+    rings = {n.key: n.ring for n in views.local("focus", max_nodes=10).nodes}  # half the cap: 5 notes
+    assert rings == {"focus": 0, "a": 1, "b": 1, "x": 2, "z": 2}
+    rings = {n.key: n.ring for n in views.local("focus", max_nodes=12).nodes}  # 6 notes: y comes next
+    assert rings == {"focus": 0, "a": 1, "b": 1, "x": 2, "z": 2, "y": 2}

@@ -107,7 +107,7 @@ cites_all: [vit, nosuchnote]
 since: [2020
 ```
 
-And [[nowhere]] after the blocks.
+And [[survy]] after the blocks.
 """
 
 
@@ -155,7 +155,7 @@ def test_malformed_blocks_show_an_error_and_warn_with_file_and_line(site_builder
         "expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)",
     ]
     # Line numbers of other warnings on the page are untouched by the blocks.
-    assert any(w.startswith(f"WARNING: notes/broken.md:{line_of(BROKEN, '[[nowhere]]')}: unknown citation 'nowhere'")
+    assert any(w.startswith(f"WARNING: notes/broken.md:{line_of(BROKEN, '[[survy]]')}: unknown citation 'survy'")
                for w in site.warnings())
     html = site.html("broken/")
     errors = re.findall(r'<div class="admonition failure pkb-query-error">.*?</div>', html, re.S)
@@ -218,7 +218,7 @@ def test_without_superfences_top_level_blocks_become_raw_html(site_builder):
                         config={"markdown_extensions": extensions})
     warnings = [w for w in site.warnings() if "paperkb-query" in w]
     assert len(warnings) == 3 and f"notes/broken.md:{line_of(BROKEN, 'colour: red')}:" in warnings[0]
-    assert any(f"notes/broken.md:{line_of(BROKEN, '[[nowhere]]')}: unknown citation 'nowhere'" in w
+    assert any(f"notes/broken.md:{line_of(BROKEN, '[[survy]]')}: unknown citation 'survy'" in w
                for w in site.warnings())
     html = site.html("reading/")
     divs = re.findall(r'<div class="pkb-query" data-pkb-query="\d+">.*?</div></div>', html, re.S)

@@ -1,4 +1,5 @@
-"""A build killed with `kill -9` leaves no diagram worker processes (nor any other) behind."""
+"""A build killed with `kill -9` leaves no diagram worker processes (nor any other) behind; the
+build's helper processes yield the CPU to it."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from ..conftest import note, write_tree
-from ..process_tree import command_line, diagram_processes, has_proc, kill_all, marked, marker_env, wait_until
+from ..process_tree import (FORK_SERVER_CODE, command_line, diagram_processes, has_proc, kill_all, marked, marker_env,
+                            wait_until)
 
 
 @pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
@@ -51,3 +55,47 @@ def test_kill_9_of_a_build_leaves_no_diagram_workers(tmp_path):
         if build.poll() is None:
             build.kill()
         kill_all(marked(mark))
+
+
+def niceness(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs /proc and two CPUs (one diagram worker)")
+def test_helper_processes_yield_the_cpu_to_the_build(tmp_path):
+    """The build renders every page itself: its diagram workers and the search documents'
+    process (with the Pagefind indexers it starts) run niced, so the build keeps a core while
+    they share the other (core/helper_priority.py)."""
+    notes = {}
+    for i in range(160):  # 160 uncached diagrams: laid out in worker processes
+        cites = [f"paper{j}" for j in (i - 1, i - 2, i // 2) if 0 <= j < i]
+        notes[f"papers/paper{i}.md"] = note(f"Paper number {i}", year=2000 + i % 25, fields=["LLM"], cites=cites)
+    write_tree(tmp_path / "notes", notes)
+    env, mark = marker_env(XDG_CACHE_HOME=str(tmp_path / "cache-home"))
+    build = subprocess.Popen([sys.executable, "-m", "paperkb", "build", "notes"], cwd=tmp_path, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    own = niceness(build.pid)
+    seen: dict[int, tuple[str, int]] = {}  # pid -> (command line, highest niceness seen)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and build.poll() is None:
+            for pid in marked(mark) - {build.pid}:
+                nice, cmd = niceness(pid), command_line(pid)
+                if nice is not None and cmd:  # (a process that just started runs its parent's command)
+                    seen[pid] = (cmd, max(nice, seen.get(pid, (cmd, nice))[1]))
+            time.sleep(0.01)
+        assert build.wait(timeout=60) == 0
+    finally:
+        if build.poll() is None:
+            build.kill()
+        kill_all(marked(mark))
+    assert own is not None
+    helper = min(own + 10, 19)
+    documents = [nice for cmd, nice in seen.values() if "search_document_process" in cmd]
+    workers = [nice for cmd, nice in seen.values() if FORK_SERVER_CODE in cmd and nice >= helper]
+    assert documents and all(nice >= helper for nice in documents), seen
+    assert workers, f"no diagram worker ran niced: {seen}"

@@ -98,7 +98,7 @@ def test_a_cites_key_found_only_in_a_bib_file_is_listed_with_its_reference(tmp_p
     (tmp_path / "notes/papers/vaswani2017attention.md").write_text(
         "---\ntitle: A\ncites: [sutskever2014seq2seq, nowhere2020]\n---\n", encoding="utf-8")
     assert [p.message for p in load_library(tmp_path / "notes").problems] == [
-        "unknown citation 'nowhere2020' (no note or .bib entry has this key)"]
+        "unknown citation 'nowhere2020' (no note or .bib entry has this key; a paper with no note yet can be cited as \"[[nowhere2020]]\")"]
 
 
 def test_a_body_link_to_a_later_note_is_a_mention_not_a_citation(tmp_path):
@@ -410,3 +410,51 @@ def test_a_citekey_written_as_an_unquoted_obsidian_link(tmp_path):
     assert all(f"{{{key}," in all_bib for key in ("Ho2020", "Song2021", "Rombach2022")), all_bib
     score = html.unescape(site.html("Papers/Score SDE/"))
     assert '<a href="../Denoising%20Diffusion/"' in score and "Ho2020" in score
+
+
+def test_papers_not_written_yet_are_a_reading_list_and_typos_are_warned(tmp_path):
+    """Obsidian users cite and link papers they have no note for yet (`- [[Neural Turing
+    Machines]]`): Obsidian shows such links, Publish greys them, Quartz renders them as text. Each
+    was an "unknown citation" warning, so `--strict` failed on most real vaults. A [[link]] in
+    `cites` to a paper with no note is listed under Cites by its name, unlinked, with no warning;
+    one in the text stays text. A name close to a known one is a likely typo: still a warning,
+    naming it."""
+    files = {
+        "Papers/Sequence to Sequence Learning.md": "---\nyear: 2014\nfield: NLP\n---\n# Sequence to Sequence Learning\n",
+        "Papers/Attention Is All You Need.md": (
+            "---\nyear: 2017\nfield: NLP\ncites:\n"
+            "  - [[Sequence to Sequence Learning]]\n"          # unquoted: YAML reads a list in a list
+            "  - \"[[Neural Turing Machines|NTM]]\"\n"         # no note yet
+            "  - {key: \"[[Layer Normalization]]\", role: builds-on}\n"
+            "---\n# Attention Is All You Need\n\nMemory as in [[End-To-End Memory Networks]], "
+            "recurrence as in [[Sequence to Sequence Learning|seq2seq]].\n"),
+        "Papers/BERT.md": (
+            "---\nyear: 2019\nfield: NLP\ncites:\n  - \"[[Atention Is All You Need]]\"\n---\n# BERT\n\n"
+            "Unlike [[Sequense to Sequence Learning]], and like [[ELMo]].\n"),
+    }
+    site = build_site(tmp_path, files)
+    assert site.ok, site.messages
+    assert site.warnings() == [
+        "WARNING: notes/Papers/BERT.md:5: unknown citation 'Atention Is All You Need' (no note or .bib entry has "
+        "this name; did you mean 'Attention Is All You Need'?)",
+        "WARNING: notes/Papers/BERT.md:9: unknown citation 'Sequense to Sequence Learning' in wikilink "
+        "[[Sequense to Sequence Learning]] (did you mean 'Sequence to Sequence Learning'?)"]
+    library = load_library(tmp_path / "notes")
+    attention = library.note_named("Attention Is All You Need")
+    seq2seq = library.note_named("Sequence to Sequence Learning")
+    assert [e.target for e in library.cites(attention.key)] == [seq2seq.key]  # the [[link]] in cites is a citation
+    assert [(c.key, c.role) for c in library.unwritten_cites[attention.key]] == [
+        ("Neural Turing Machines", "related"), ("Layer Normalization", "builds-on")]
+    page = site.html("Papers/Attention Is All You Need/")
+    cites = page[page.index('class="pkb-cites pkb-cites--out"'):]
+    cites = cites[:cites.index("</div>")]
+    assert '<li><span class="pkb-cites__unwritten" title="No note yet">Neural Turing Machines</span></li>' in cites
+    builds_on = cites[cites.index("pkb-role--builds-on"):]
+    assert "Layer Normalization" in builds_on and "<a " not in builds_on  # in its role's group, unlinked
+    assert '../Sequence%20to%20Sequence%20Learning/' in cites
+    article = page[page.index("<article"):page.index("</article>")]
+    assert "Memory as in End-To-End Memory Networks, recurrence" in html.unescape(article)  # text, not a link
+    assert not build_site(tmp_path, {}, strict=True).ok  # the typos fail --strict ...
+    files["Papers/BERT.md"] = files["Papers/BERT.md"].replace("Atention", "Attention").replace("Sequense", "Sequence")
+    fixed = build_site(tmp_path, files, strict=True)  # ... papers with no note yet do not
+    assert fixed.ok and not fixed.warnings(), fixed.messages

@@ -21,6 +21,7 @@
   let counts = null;  // the same for the current query and filters
   let totals = { total: 0, shown: 0 };
   let panel = null;
+  let filtersOpened = false;
 
   class RoutedWorker extends NativeWorker {
     constructor(url, options) {
@@ -124,6 +125,12 @@
     const summary = el("summary", {}, active ? `Filters (${active})` : "Filters");
     const details = el("details", {}, summary, grid);
     details.open = open;
+    details.addEventListener("toggle", () => {
+      if (details.open && !filtersOpened) {  // the first time: the worker fetches the filters' chunks
+        filtersOpened = true;
+        worker.postMessage({ type: "pkb-open-filters" });
+      }
+    });
     const chips = el("div", { class: "pkb-search-filters__active" });
     for (const [facet, value] of Object.entries(chosen)) {
       if (!value) continue;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -17,6 +18,8 @@ from .scholar.store import ScholarStore
 
 if TYPE_CHECKING:  # projects.py reads queries, which read the library
     from .projects import Project, ProjectPaper
+
+CLOSE_NAME_RATIO = 0.85  # how alike an unknown name and a known one must be to name it as a likely typo
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class Library:
     pages: dict[str, str] = field(default_factory=dict)
     # ``cites`` entries naming a .bib entry that has no note (a paper cited but not read here), by citing note.
     bib_cites: dict[str, list[Citation]] = field(default_factory=dict)
+    # ``cites`` entries written as [[links]] to papers with no note (nor .bib entry) yet: the
+    # reading list Obsidian users keep as unresolved links. Listed unlinked, no warning. By citing note.
+    unwritten_cites: dict[str, list[Citation]] = field(default_factory=dict)
     # Links in a note's text to a later note ("later used by [[devlin2019bert]]"): a paper cannot
     # cite a later one, so these are mentions, shown under "Linked in the text" but no citation
     # edge for queries, diagrams or cycles. By source key (out) and by target key (in).
@@ -68,6 +74,8 @@ class Library:
     def __post_init__(self) -> None:
         self.by_src_uri: dict[str, Note] = {n.src_uri: n for n in self.notes.values()}
         self._names: dict[str, Note] | None = None  # note_named's index, made on first use
+        self._spellings: dict[str, list[tuple[str, str]]] | None = None  # close_name's names by their ends
+        self._close: dict[str, str | None] = {}  # close_name's answers
         self._unpublished_names = {name for src in self.private_src_uris() for name in link_names(src)}
         self.projects_by_src_uri: dict[str, Project] = {p.src_uri: p for p in self.projects.values()}
         uses: dict[str, list[tuple[Project, ProjectPaper]]] = defaultdict(list)
@@ -98,12 +106,47 @@ class Library:
             self._names = {}
             for candidate in self.notes.values():
                 stem = posixpath.splitext(candidate.src_uri)[0]
-                aliases = candidate.extra.get("aliases")
-                aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
-                for alias in (stem, posixpath.basename(stem), *(a for a in aliases if isinstance(a, str))):
+                for alias in (stem, posixpath.basename(stem), *_aliases(candidate)):
                     self._names.setdefault(" ".join(alias.split()).casefold(), candidate)
         folded = " ".join(name.split()).casefold()
         return self._names.get(folded) or self._names.get(_without_page_suffix(folded))
+
+    def close_name(self, name: str) -> str | None:
+        """The name of a note, page or .bib entry that ``name``, which names none, is likely a
+        typo of (``vaswani2017attnetion``, ``[[Atention Is All You Need]]``), as it is written;
+        None when nothing is that close (a paper with no note yet, as Obsidian users link them).
+        Close: at most about one letter in six differs (difflib's ratio >= 0.85), case aside, and
+        the typo leaves the first or the last three letters alone: only names that share those
+        are compared (a few per name), so unknown names cost little on a vault of any size."""
+        folded = " ".join(name.split()).casefold()
+        if folded in self._close:
+            return self._close[folded]
+        if self._spellings is None:
+            self._spellings = defaultdict(list)
+            written = [*self.notes, *(e.key for e in self.bibliography)]
+            for note in self.notes.values():
+                written += [posixpath.basename(posixpath.splitext(note.src_uri)[0]), *_aliases(note)]
+            written += [posixpath.basename(posixpath.splitext(src)[0]) for src in set(self.pages.values())]
+            seen: set[str] = set()
+            for spelling in written:
+                candidate = " ".join(spelling.split()).casefold()
+                if candidate and candidate not in seen:
+                    seen.add(candidate)
+                    for end in _name_ends(candidate):
+                        self._spellings[end].append((candidate, spelling))
+        slack = max(1, len(folded) // 6)
+        best, best_ratio = None, CLOSE_NAME_RATIO
+        matcher = difflib.SequenceMatcher(b=folded, autojunk=False)
+        for end in _name_ends(folded):
+            for candidate, spelling in self._spellings.get(end, ()):
+                if abs(len(candidate) - len(folded)) > slack or candidate == folded:
+                    continue
+                matcher.set_seq1(candidate)
+                if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio \
+                        and (ratio := matcher.ratio()) >= best_ratio and (ratio > best_ratio or best is None):
+                    best, best_ratio = spelling, ratio
+        self._close[folded] = best
+        return best
 
     def page_named(self, name: str) -> str | None:
         """src_uri of the plain page ``[[name]]`` (or ``[[name.md]]``) points at, if any."""
@@ -192,6 +235,7 @@ class _NoteLinks:
     targets: dict[str, Edge]  # cited note key -> edge (citations of ``cites`` first, then links)
     mentions: dict[str, Edge]  # later notes its text links to
     bib_cites: list[Citation]
+    unwritten: list[Citation]  # [[links]] in cites to papers with no note yet
     problems: list[tuple[int, str]]  # (line, message) of citations to unknown keys
     linked: tuple[str, ...]  # the notes its text links to ...
     years: tuple  # ... and their years (a link to a later note is a mention)
@@ -228,7 +272,7 @@ def _names(library: Library) -> tuple:
 def build_edges(library: Library, report: Callable[[Note, int, str], None], memo: EdgeMemo | None = None) -> None:
     """Fill out/in edges from ``cites`` and body links; report citations to unknown keys.
     ``memo``: the links of unchanged notes as the last call made them (`serve`)."""
-    library.bib_cites, library.mentions_out, library.mentions_in = {}, {}, {}
+    library.bib_cites, library.unwritten_cites, library.mentions_out, library.mentions_in = {}, {}, {}, {}
     out: dict[str, dict[str, Edge]] = {}
     mentions: dict[str, dict[str, Edge]] = {}
     if memo is not None:
@@ -245,6 +289,8 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
             report(note, line, message)
         if links.bib_cites:
             library.bib_cites[note.key] = list(links.bib_cites)
+        if links.unwritten:
+            library.unwritten_cites[note.key] = list(links.unwritten)
         if links.mentions:
             mentions[note.key] = links.mentions
         out[note.key] = links.targets
@@ -275,26 +321,35 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
     bib_cites: list[Citation] = []
     problems: list[tuple[int, str]] = []
     linked: list[str] = []
+    unwritten: list[Citation] = []
     for cite in note.cites:
-        if cite.key == note.key:
+        cited = library.note_named(cite.key) if cite.linked else library.notes.get(cite.key)
+        if cited is not None and cited.key == note.key:
             continue  # self-citations carry no information
-        if cite.key not in library.notes:
-            if cite.key in library.drafts:
+        if cited is None:
+            if cite.key in library.drafts or (cite.linked and library.is_unpublished_page(cite.key)):
                 continue
             if cite.key in library.bibliography:
                 bib_cites.append(cite)
+            elif cite.linked and library.page_named(cite.key) is not None:
+                problems.append((cite.line, f"'{cite.key}' in cites is a page, not a paper note"))
+            elif close := library.close_name(cite.key):
+                problems.append((cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this "
+                                            f"{'name' if cite.linked else 'key'}; did you mean '{close}'?)"))
+            elif cite.linked:
+                unwritten.append(cite)  # a paper with no note yet: on the reading list
             else:
-                problems.append((cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key)"))
+                problems.append((cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this key; "
+                                            f"a paper with no note yet can be cited as \"[[{cite.key}]]\")"))
             continue
-        targets.setdefault(cite.key, Edge(note.key, cite.key, cite.role, cite.line, LinkKind.CITES))
+        targets.setdefault(cited.key, Edge(note.key, cited.key, cite.role, cite.line, LinkKind.CITES))
     for link in note.body_links:
         if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
             target = library.notes.get(link.target)
         elif link.kind is LinkKind.WIKILINK:
             target = library.note_named(link.target)
-            if target is None and link.target not in library.drafts and library.page_named(link.target) is None \
-                    and not library.is_unpublished_page(link.target):
-                problems.append((link.line, f"unknown citation '{link.target}' in wikilink [[{link.target}]]"))
+            if target is None and (message := unknown_link_message(library, link.target)):
+                problems.append((link.line, message))
         else:
             page = resolve_page(link.target, by_src)
             target = by_src.get(page) if page else None
@@ -306,8 +361,30 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
             mentions.setdefault(target.key, edge)
         else:
             targets.setdefault(target.key, edge)
-    return _NoteLinks(targets, mentions, bib_cites, problems, tuple(linked),
+    return _NoteLinks(targets, mentions, bib_cites, unwritten, problems, tuple(linked),
                       tuple(library.notes[k].year for k in linked))
+
+
+def _aliases(note: Note) -> list[str]:
+    """The note's ``aliases`` (Obsidian's other names for it: one string or a list)."""
+    aliases = note.extra.get("aliases")
+    aliases = [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []
+    return [a for a in aliases if isinstance(a, str)]
+
+
+def _name_ends(folded: str) -> tuple[str, ...]:
+    """Where close_name files a name: its first and its last three letters (a short name by its length)."""
+    return (f"<{folded[:3]}", f">{folded[-3:]}") if len(folded) > 4 else (f"#{len(folded)}",)
+
+
+def unknown_link_message(library: Library, name: str) -> str | None:
+    """The warning for ``[[name]]`` that finds no note: None for a draft or private page, a plain
+    page, or a note not written yet (Obsidian's unresolved link: the text stays, no warning, as
+    Obsidian Publish and Quartz show it); a likely typo of a known name is named."""
+    if name in library.drafts or library.page_named(name) is not None or library.is_unpublished_page(name):
+        return None
+    close = library.close_name(name)
+    return f"unknown citation '{name}' in wikilink [[{name}]] (did you mean '{close}'?)" if close else None
 
 
 def find_cycles(library: Library) -> list[list[str]]:

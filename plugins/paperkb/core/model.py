@@ -76,6 +76,10 @@ class Citation:
     key: str
     role: str
     line: int
+    # Written as an Obsidian link (``- "[[Attention Is All You Need]]"``): ``key`` is the link's
+    # target, found as a [[link]] finds a note (by key, file name or alias); with no note yet it
+    # is a paper on the reading list (Library.unwritten_cites), not a mistake.
+    linked: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .bib.pandoc_cites import pandoc_cite_keys
 from .body_scan import Prose, find_insights, find_links, find_wikilinks, iter_prose_lines
-from .front_matter_fields import CITEKEY_ALIASES, FrontMatterFields, describe_kind
+from .front_matter_fields import CITEKEY_ALIASES, FrontMatterFields, describe_kind, link_target
 from .frontmatter_source import FrontMatter, FrontMatterError, parse_front_matter
 from .note_type import TypeKind, accepted_types_hint, classify_type
 from .projects import PROJECT_MARKER, Project, is_project_front_matter, project_from_front_matter
@@ -274,10 +274,11 @@ def _cites(f: FrontMatterFields) -> list[Citation]:
     cites: list[Citation] = []
     for index, item in enumerate(value):
         line = f.item_line("cites", index)
+        item, linked = _cited_link(item)
         if isinstance(item, str):
             key, role = item.strip(), DEFAULT_ROLE
         elif isinstance(item, dict):
-            key = item.get("key")
+            key, linked = _cited_link(item.get("key"))
             role = item.get("role", DEFAULT_ROLE)
             unknown = set(item) - {"key", "role", "note"}
             if unknown:
@@ -292,8 +293,16 @@ def _cites(f: FrontMatterFields) -> list[Citation]:
         else:
             f.log.error(line, f"'cites' items must be keys or {{key, role}} mappings, got {describe_kind(item)}")
             continue
-        if not is_safe_key(key):
-            f.log.error(line, f"cited key '{key}' is not a safe slug")
+        if not linked and not is_safe_key(key):
+            f.log.error(line, f"cited key '{key}' is not a safe slug (a paper's name goes in an Obsidian link: "
+                              f"\"[[{key}]]\")")
             continue
-        cites.append(Citation(key, role, line))
+        cites.append(Citation(key, role, line, linked))
     return cites
+
+
+def _cited_link(value: object) -> tuple[object, bool]:
+    """A ``cites`` entry written as an Obsidian link (``"[[Some Paper]]"``, or unquoted, which
+    YAML reads as a list in a list) as the link's target, and whether it was one."""
+    target = link_target(value)
+    return (target, True) if target is not value and isinstance(target, str) and target.strip() else (value, False)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .foreground import IDLE, Foreground
+from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService
 
 SLICE_SIZE = 1000  # pages per slice: an indexer of ~300 MB for long notes (~95 MB short ones); 10 slices at 10,000
@@ -64,6 +65,7 @@ def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[
             service.add(page_address(url), html)
         foreground.wait_turn()
         count = service.write(staging, leave_out=_UNUSED)
+        mend_filter_only_search(staging)  # (no index chunks for a search with filters and no words)
     except BaseException:
         service.close()
         shutil.rmtree(staging, ignore_errors=True)

@@ -288,7 +288,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                       same_graph=bool(self.change and self.change.same_graph),
                       same_notes=bool(self.change and self.change.same_notes and not bib_edited),
                       same_links=bool(self.change and self.change.same_links),
-                      previous=previous if self.change is not None else None,
+                      previous=previous if self.change is not None else None, bib_edited=bib_edited,
                       touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
         pages = [page for feature in self.features for page in feature.start(build)]
         if previous_site is not None and edited is not None:

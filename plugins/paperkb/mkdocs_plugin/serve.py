@@ -125,10 +125,12 @@ class Steps:
 
     def __init__(self) -> None:
         self.started = self.last = time.monotonic()
+        self.cpu_started = time.thread_time()  # (the update's own CPU: a loaded machine stretches the wall time)
         self.took: list[tuple[str, float]] = []
 
     def shown(self) -> None:
         self.took.append(("shown after", time.monotonic() - self.started))
+        self.took.append(("CPU", time.thread_time() - self.cpu_started))
 
     def done(self, step: str) -> None:
         now = time.monotonic()
@@ -152,7 +154,9 @@ class IncrementalServe:
         # What an update a new save interrupted left for the next one: pages, and files listing every page.
         self._later: set[str] = set()
         self._templates_stale = self._graph_stale = False
-        self._tags_before: dict | None = None
+        # What the tags listings showed of each page re-rendered or removed since they were last
+        # made (its title and tags; None: not tagged): they are made again if one of these changed.
+        self._tags_before: dict[str, tuple | None] = {}
         self._lock = threading.Lock()
         self.heap = QuietHeap()
         # Held from a save until its update is done: background work (the search index) waits.
@@ -212,6 +216,7 @@ class IncrementalServe:
                 self.heap.settle()
                 return
             self.full_builder()
+            self._tags_before = {}  # (the full build made the tags listings)
             self.heap.settle(full=True)
         finally:
             with self._lock:
@@ -251,8 +256,6 @@ class IncrementalServe:
             changed_srcs.add(src)
         posts = self._changed_posts(changed_srcs, config)
 
-        # (as the last update that remade the tags listings left them)
-        tags_before = self._tags_before if self._tags_before is not None else _tag_mappings(_tags_plugin(config))
         old_library, old_nav = plugin.library, config.nav
         old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
         config.plugins._current_plugin = self.name  # File.generated names its maker
@@ -343,11 +346,9 @@ class IncrementalServe:
             self._render(rest[at:at + LATER_BATCH], files, doc_files, config)
         if rest:
             self.steps.done(f"then {len(rest)}")
-        self._tags_before = tags_before
         if self._later or stopped():
             return len(pages)
-        self._render([], files, doc_files, config, listings_since=tags_before)  # the tags index, if tags changed
-        self._tags_before = None
+        self._render([], files, doc_files, config, listings=True)  # the tags index, if tags changed
         if self._templates_stale and not stopped():  # 404.html, sitemap.xml
             from mkdocs.commands.build import _build_theme_template
 
@@ -445,6 +446,7 @@ class IncrementalServe:
                     files.remove(old)
                     _delete_output(old, config)
                     if (tags := _tags_plugin(config)) is not None:
+                        self._tags_seen(tags, old.url)
                         tags.mappings.data.pop(old.url, None)
                     added_or_removed = added_or_removed or old.is_documentation_page()
                 continue
@@ -475,9 +477,9 @@ class IncrementalServe:
         return added_or_removed
 
     def _render(self, pages: list[Page], files: Files, doc_files, config: MkDocsConfig,
-                listings_since: dict | None = None) -> None:
+                listings: bool = False) -> None:
         """MkDocs' own page pipeline, page by page: every plugin's page events and the theme;
-        ``listings_since``: the tags plugin's listings made again if the tags differ from these."""
+        ``listings``: the tags plugin's listings made again if a page's title or tags changed."""
         from mkdocs.commands.build import _build_page, _populate_page
 
         live = self.plugin.live
@@ -488,16 +490,17 @@ class IncrementalServe:
         tags = _tags_plugin(config)
         for page in pages:
             if tags is not None:  # the tags plugin adds the page's tags again (if it still has any)
+                self._tags_seen(tags, page.url)
                 tags.mappings.data.pop(page.url, None)
             if _is_blog_page(page) and hasattr(page, "authors"):
                 if page.file.src_uri in live.post_bodies:  # a post reads its text when the blog loads it
                     page.markdown = live.post_bodies[page.file.src_uri]
                 page.authors = []  # the blog plugin adds them again
             _populate_page(page, config, files)
-        if tags is not None:  # in the order of the pages, as a full build adds them
+        if tags is not None and pages:  # in the order of the pages, as a full build adds them
             order = {f.page.url: i for i, f in enumerate(doc_files) if f.page is not None}
             tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
-        if tags is not None and listings_since is not None and _tag_mappings(tags) != listings_since:
+        if tags is not None and listings and self._tags_changed(tags):
             # The pages listing tags (a tags index) list every tagged page: made again, and tags.json.
             listing_pages = list({id(lp): lp for lp in (listing.page for listing in tags.listings.data)
                                   if all(lp is not page for page in pages)}.values())
@@ -508,6 +511,8 @@ class IncrementalServe:
                 _populate_page(page, config, files)
             pages = [*pages, *listing_pages]
             tags.on_env(live.env, config=config, files=files)
+        if listings:
+            self._tags_before = {}
         for page in pages:
             _build_page(page, config, doc_files, live.nav, live.env)
         if feed is not None and any(_is_blog_page(page) for page in pages):
@@ -515,6 +520,15 @@ class IncrementalServe:
             for feature in self.plugin.features:
                 if isinstance(feature, Feeds):
                     feature.post_build(config)
+
+    def _tags_seen(self, tags: Any, url: str) -> None:
+        """The page at ``url`` is about to be rendered again or removed: what the listings show
+        of it, unless an earlier update since the listings were made recorded it."""
+        if url not in self._tags_before:
+            self._tags_before[url] = _tag_mapping(tags, url)
+
+    def _tags_changed(self, tags: Any) -> bool:
+        return any(_tag_mapping(tags, url) != before for url, before in self._tags_before.items())
 
     def _write_search_index(self, doc_files, config: MkDocsConfig) -> None:
         index = _search_index(config)
@@ -595,12 +609,12 @@ def _tags_plugin(config: MkDocsConfig) -> Any:
     return plugin if ok and hasattr(plugin, "mappings") and hasattr(plugin, "listings") else None
 
 
-def _tag_mappings(tags: Any) -> dict[str, tuple]:
-    """What the tags plugin's listings show: each tagged page's title and tags."""
-    if tags is None:
-        return {}
-    return {url: (getattr(m.item, "title", None), tuple(sorted(str(t) for t in m.tags)))
-            for url, m in tags.mappings.data.items()}
+def _tag_mapping(tags: Any, url: str) -> tuple | None:
+    """What the tags plugin's listings show of the page at ``url``: its title and tags."""
+    mapping = tags.mappings.data.get(url)
+    if mapping is None:
+        return None
+    return getattr(mapping.item, "title", None), tuple(sorted(str(t) for t in mapping.tags))
 
 
 def _big_generated(file: File | None) -> bool:

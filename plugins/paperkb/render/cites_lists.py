@@ -87,11 +87,15 @@ class CitesLists:
         return "\n".join(parts)
 
     def cites(self, note: Note, reference_item: Callable[[str, str], str | None] | None = None) -> str:
-        """``reference_item(key, here_src)``: the ``<li>`` of a cited .bib entry without a note."""
+        """``reference_item(key, here_src)``: the ``<li>`` of a cited .bib entry without a note;
+        papers cited by a [[link]] that have neither are listed by name, unlinked."""
         references = []
         for cite in self.library.bib_cites.get(note.key, ()):
             item = reference_item(cite.key, note.src_uri) if reference_item else None
             references.append((cite.role, item or f"<li>{_text(cite.key)}</li>"))
+        for cite in self.library.unwritten_cites.get(note.key, ()):  # a paper with no note yet: its name, unlinked
+            references.append((cite.role, f'<li><span class="pkb-cites__unwritten" title="No note yet">'
+                                          f'{_text(cite.key)}</span></li>'))
         edges = self.library.cites(note.key) + self.library.mentions_out.get(note.key, [])
         return self._block(edges, "target", note, "out", CITES_NONE, references)
 

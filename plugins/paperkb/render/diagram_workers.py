@@ -24,6 +24,7 @@ import time
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
+from ..core.helper_priority import lower_priority
 from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_source
 
 # A diagram's claim: not taken yet, being drawn by a worker, stored by the worker in the disk
@@ -68,6 +69,7 @@ _claims: Claims | None = None  # in a worker: set when it starts
 def _start_worker(build_pid: int, claims: Claims) -> None:
     global _claims
     _claims = claims
+    lower_priority()  # the build renders pages meanwhile: it keeps its core (core/helper_priority.py)
     # Ctrl-C reaches every process of the terminal's group: the build (or serve) shuts its pool
     # down; a worker interrupted in the middle would print a traceback and break the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

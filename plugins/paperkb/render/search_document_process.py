@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..core.helper_priority import lower_priority
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import SliceResult, write_slice
@@ -173,4 +174,5 @@ def main(made_file: str, output: str, language: str, stream: IO[str] = sys.stdin
 
 
 if __name__ == "__main__":
+    lower_priority()  # (and the Pagefind indexers it starts): the build keeps its core
     sys.exit(main(*sys.argv[1:4]))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 from ..core.body_scan import IMAGE_SUFFIXES, WIKILINK, LineTransform, is_attachment
 from ..core.obsidian_syntax import block_or_heading_anchor
-from ..core.library import Library
+from ..core.library import Library, unknown_link_message
 from .card import render_card, wikilink_markdown
 from .escape import md_text
 from .site_map import SiteMap
@@ -102,9 +102,9 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
             page = library.page_named(key) if note is None else None
             if page is not None:  # [[about]]: a plain page, linked by its name as Obsidian does
                 return _page_link(key, page, here, fragment, label)
-            if note is None:
-                if key not in library.drafts and not library.is_unpublished_page(key):
-                    warn(index, f"unknown citation '{key}' in wikilink [[{key}]]")
+            if note is None:  # a draft, or a note not written yet (no warning unless a likely typo)
+                if message := unknown_link_message(library, key):
+                    warn(index, message)
                 return md_text(label if label else key)
             anchor = block_or_heading_anchor(fragment.strip()) if fragment and fragment.strip() else ""
             return wikilink_markdown(note, here, label.strip() if label else None, anchor)

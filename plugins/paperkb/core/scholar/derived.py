@@ -67,8 +67,9 @@ def derived_notes(library: Library, store: ScholarStore) -> list[Problem]:
     problems = []
     for (source, target), _intents in sorted(scholar_citations(library, store).items()):
         note = library.notes[source]
-        if any(c.key == target for c in note.cites):
-            continue
+        if any(c.key == target or (c.linked and (named := library.note_named(c.key)) and named.key == target)
+               for c in note.cites):
+            continue  # (an entry written as a [[link]] names the note by file name or alias too)
         line = note.line_of("cites") if "cites" in note.key_lines else 1
         problems.append(Problem(note.display_path, line, Severity.NOTE,
                                 f"Semantic Scholar: cites {target}, not in cites"))

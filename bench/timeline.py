@@ -1,0 +1,140 @@
+"""Which process of a build used the CPU when: a per-process timeline sampled from /proc (Linux).
+
+A build is several processes: the build itself (MkDocs and paperkb), the diagram workers (forked
+from multiprocessing's fork server), the search documents' child and the Pagefind indexers it
+starts one slice at a time. ``ProcessTimeline`` samples the CPU time (user + system) of every
+process under the build every ``interval`` seconds, names each by its kind, and ``report`` prints
+each kind's CPU seconds with when it ran, then the build cut into time steps: how much of a core
+each kind used in each step, so the critical path and an idle second core show at a glance.
+A process's last few milliseconds before it ends fall between samples: the totals are a little
+below what the kernel reports when the build is reaped (measure.py's CPU time)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+_TICK = os.sysconf("SC_CLK_TCK")
+KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "other")
+
+
+def _stat(pid: int) -> tuple[int, float, int] | None:
+    """(parent pid, CPU seconds, last CPU) of a process, None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # after "pid (comm)": state ppid ... utime(14) stime(15) ... processor(39), counted from 1
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, int(fields[36])
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                kids.extend(int(k) for k in f.read().split())
+    except OSError:
+        pass
+    return kids
+
+
+@dataclass
+class Process:
+    pid: int
+    kind: str
+    command: str
+    first: float  # seconds since the build started, when first seen
+    last: float = 0.0
+    cpu: float = 0.0
+    samples: list[tuple[float, float]] = field(default_factory=list)  # (time, CPU seconds so far)
+
+
+class ProcessTimeline(threading.Thread):
+    """Samples every process under ``root_pid`` until ``stop``."""
+
+    def __init__(self, root_pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.root_pid, self.interval = root_pid, interval
+        self.processes: dict[int, Process] = {}
+        self.start_time = time.perf_counter()
+        self.end_time = self.start_time
+        self._done = threading.Event()
+
+    def _kind(self, pid: int, command: str, parent_kind: str | None) -> str:
+        if pid == self.root_pid:
+            return "build"
+        if "pagefind" in os.path.basename(command.split(" ", 1)[0]):
+            return "pagefind"
+        if "search_document_process" in command:
+            return "documents"
+        if "forkserver" in command:
+            return "diagram worker" if parent_kind == "fork server" else "fork server"
+        return "other"
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            now = time.perf_counter() - self.start_time
+            pending: list[tuple[int, str | None]] = [(self.root_pid, None)]
+            while pending:
+                pid, parent_kind = pending.pop()
+                stat = _stat(pid)
+                if stat is None:
+                    continue
+                process = self.processes.get(pid)
+                if process is None:
+                    process = self.processes[pid] = Process(pid, "other", "", now)
+                if process.kind == "other":  # a new process shows its parent's command until it runs its own
+                    process.command = _command(pid)
+                    process.kind = self._kind(pid, process.command, parent_kind)
+                process.last, process.cpu = now, stat[1]
+                process.samples.append((now, stat[1]))
+                pending.extend((kid, process.kind) for kid in _children(pid))
+            self._done.wait(self.interval)
+        self.end_time = time.perf_counter()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def report(self, steps: int = 30) -> str:
+        """Each kind's CPU and when it ran; then per time step the share of a core each used."""
+        total_s = max(self.end_time - self.start_time, 1e-9)
+        by_kind: dict[str, list[Process]] = defaultdict(list)
+        for process in self.processes.values():
+            by_kind[process.kind].append(process)
+        kinds = [k for k in KINDS if k in by_kind]
+        lines = [f"{'process kind':<15} {'count':>5} {'CPU s':>7} {'first s':>8} {'last s':>7}"]
+        for kind in kinds:
+            group = by_kind[kind]
+            lines.append(f"{kind:<15} {len(group):>5} {sum(p.cpu for p in group):>7.2f} "
+                         f"{min(p.first for p in group):>8.1f} {max(p.last for p in group):>7.1f}")
+        for process in by_kind.get("other", []):
+            lines.append(f"  other: {process.cpu:.2f} s, {process.command[:100]}")
+        lines.append(f"{'all':<15} {len(self.processes):>5} {sum(p.cpu for p in self.processes.values()):>7.2f}"
+                     f" {'':>8} {total_s:>7.1f}")
+        step = total_s / steps
+        used = {kind: [0.0] * steps for kind in kinds}
+        for process in self.processes.values():
+            before = 0.0  # a process first seen was started since the last sample
+            for t, cpu in process.samples:
+                used[process.kind][min(int(t / step), steps - 1)] += cpu - before
+                before = cpu
+        lines.append(f"\nshare of a core per {step:.1f} s step (2 cores = 2.00):")
+        lines.append(f"{'from s':>7} " + " ".join(f"{k[:10]:>10}" for k in kinds) + f" {'sum':>6}")
+        for i in range(steps):
+            shares = [used[k][i] / step for k in kinds]
+            lines.append(f"{i * step:>7.1f} " + " ".join(f"{s:>10.2f}" for s in shares) + f" {sum(shares):>6.2f}")
+        return "\n".join(lines)
