@@ -120,3 +120,5 @@ def test_a_slice_whose_pages_are_the_last_builds_is_copied_and_a_changed_or_tamp
     assert tampered_files == changed_files
     assert b"planted" not in b"".join(tampered_files.values())
     assert build("after", ["alpha", "bravo", "charlie", "echo"])[0] == [(0, True), (1, True)]
+    assert build("fewer", ["alpha", "bravo"])[0] == [(0, True)]
+    assert sorted(p.name for p in kept.iterdir()) == ["0", "0.json"]  # slice 1 is gone: so is its bundle

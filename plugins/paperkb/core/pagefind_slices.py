@@ -202,3 +202,17 @@ class KeptSlices:
             return
         record = {"key": key, "pages": result.pages, "failed": result.failed, "files": files}
         write_signed_cache_file(manifest, json.dumps(record, sort_keys=True).encode("utf-8"), self._context(number))
+
+    def prune(self, slices: set[int]) -> None:
+        """Remove the kept bundles of slices other than ``slices`` (the site has fewer now)."""
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return
+        for entry in entries:
+            name = entry.name.removesuffix(".json").removesuffix(".tmp")
+            if _SLICE_NAME.match(name) and int(name) not in slices:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)

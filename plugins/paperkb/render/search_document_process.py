@@ -172,6 +172,8 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
             if job.get("end"):
                 for number in sorted({current} - {None} | again):
                     index(number)
+                if kept is not None and not failure:
+                    kept.prune(written)
                 return 0
             url, number, path = job.pop("url"), int(job.pop("slice")), Path(job.pop("path"))
             if "made_from" in job:
