@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from timeline import ProcessTimeline, _command, process_kind
+from timeline import ProcessTimeline, _command, children, process_kind
 
 _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 
@@ -62,17 +62,6 @@ def tree_size(root: Path) -> tuple[int, int]:
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                kids.extend(int(k) for k in f.read().split())
-    except OSError:  # gone, or a kernel without the children file
-        pass
-    return kids
-
-
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as f:
@@ -98,12 +87,26 @@ class TreeMemory(threading.Thread):
             while pending:
                 pid, parent = pending.pop()
                 rss = _rss(pid)
-                total += rss
                 sample.append((pid, parent, rss))
-                pending.extend((child, pid) for child in _children(pid))
+                pending.extend((child, pid) for child in children(pid))
+            sample = self._counted(sample)
+            total = sum(rss for _pid, _parent, rss in sample)
             if total > self.peak:
                 self.peak, self.at_peak = total, self._kinds(sample)
             self._done.wait(self.interval)
+
+    @staticmethod
+    def _counted(sample: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The sampled processes whose RSS counts: not a child that has not run its own
+        program yet (the build starting the documents' process, that one starting Pagefind): it
+        still shows its parent's command line and memory, which it shares (vfork), and would
+        count that memory twice. A diagram worker shows its fork server's command line for good,
+        with memory of its own."""
+        if len(sample) < 2:
+            return sample
+        commands = {pid: _command(pid) for pid, _parent, _rss in sample}
+        return [(pid, parent, rss) for pid, parent, rss in sample
+                if not (parent in commands and commands[pid] == commands[parent] and "forkserver" not in commands[pid])]
 
     def _kinds(self, sample: list[tuple[int, int, int]]) -> list[tuple[str, float]]:
         kinds = {self.pid: "build"}

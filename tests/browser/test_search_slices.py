@@ -138,10 +138,10 @@ def _filter_chunks(requests: list[str]) -> list[str]:
     return [url for url in requests if re.search(r"/pagefind/\d+/filter/", url)]
 
 
-def test_opening_the_filters_fetches_every_slices_year_chunk_before_a_year_is_chosen(reader, sliced_site):
+def test_opening_the_filters_fetches_every_slices_year_chunk_before_a_year_is_chosen(reader):
     """Each slice keeps its own filter chunks, and a year chosen waited for all of them (one
-    request per slice) before it searched: the panel's small facets (year, type, level, kind; a
-    few values each) are fetched when it opens, so choosing a year fetches no filter chunk."""
+    request per slice) before it searched: every slice's year chunk is fetched when the panel
+    opens, so choosing a year fetches no filter chunk."""
     requests: list[str] = []
     reader.page.context.on("request", lambda request: requests.append(request.url))
     reader.open()
@@ -149,14 +149,13 @@ def test_opening_the_filters_fetches_every_slices_year_chunk_before_a_year_is_ch
     reader.search("sharedterm")
     assert _filter_chunks(requests) == []  # a search with no filter loads none
     page.locator("[data-pkb-search-filters] summary").click()
-    slices = len(pagefind_slices(sliced_site))
-    for _ in range(200):  # until every slice fetched its chunks (and no more come)
+    for _ in range(100):  # until the slices fetched their chunks (and no more come for half a second)
         fetched = len(set(_filter_chunks(requests)))
-        page.wait_for_timeout(100)
-        if fetched >= slices and fetched == len(set(_filter_chunks(requests))):
+        page.wait_for_timeout(500)
+        if fetched and fetched == len(set(_filter_chunks(requests))):
             break
     before = set(_filter_chunks(requests))
-    assert {re.search(r"/pagefind/(\d+)/", url).group(1) for url in before} == {str(n) for n in range(slices)}
+    assert len({re.search(r"/pagefind/(\d+)/", url).group(1) for url in before}) >= 2  # the slices with years
     year = str(_year(3))
     page.locator("select[data-facet=year]").select_option(value=year)
     page.wait_for_function("(year) => { const items = [...document.querySelectorAll('.md-search-result__item "
@@ -169,7 +168,11 @@ def test_opening_the_filters_fetches_every_slices_year_chunk_before_a_year_is_ch
 
 
 def test_a_year_alone_lists_that_years_notes_of_every_slice(reader):
-    """A filter-only search for one year answers from its one search (it searched the year twice)."""
+    """A filter-only search for one year answers from its one search (it searched the year twice),
+    and fetches no index chunk: Pagefind's script fetched every chunk of every slice for it (10 MB
+    at 10,000 notes; core/pagefind_script.py)."""
+    requests: list[str] = []
+    reader.page.context.on("request", lambda request: requests.append(request.url))
     reader.open()
     page = reader.page
     page.locator("input.md-search__input").click()
@@ -180,4 +183,5 @@ def test_a_year_alone_lists_that_years_notes_of_every_slice(reader):
     page.wait_for_function("(n) => document.querySelectorAll('.md-search-result__item h1').length === n",
                            arg=len(expected), timeout=10_000)
     assert sorted(_titles(reader)) == expected and set(_years(reader)) == {year}
+    assert _filter_chunks(requests) and not [url for url in requests if re.search(r"/pagefind/\d+/index/", url)]
     assert reader.errors == []

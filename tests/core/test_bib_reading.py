@@ -294,9 +294,11 @@ def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
 
 
 def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, monkeypatch):
-    """A first build hands a share of its references to a diagram worker (another process:
-    the entries travel pickled) and formats the rest meanwhile; the result is what one process
-    formats alone, and a worker that fails only means formatting its share here."""
+    """A first build offers its references to a diagram worker (another process: the entries
+    travel pickled) in chunks, and formats the chunks the worker has not started meanwhile, from
+    the last one back; every reference is formatted once, and the result is what one process
+    formats alone. A worker that fails only means formatting its share here."""
+    import time
     from concurrent.futures import ProcessPoolExecutor
 
     from paperkb.core.bib import formatting
@@ -307,18 +309,28 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
     entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
     alone = ReferenceFormatter("alpha").format_all(entries)
     monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
-    sent: list[int] = []
+    monkeypatch.setattr(formatting, "SHARE_CHUNK", 3)
+    offered = []
     with ProcessPoolExecutor(1) as pool:
         def worker(job, *args):
-            sent.append(len(args[1]))
-            return pool.submit(job, *args)
+            future = pool.submit(job, *args)
+            offered.append((args[1], future))
+            return future
         here = ReferenceFormatter("alpha")
         formatted_here: list[str] = []
         format_entry = here.style.format_entry
-        here.style.format_entry = lambda label, entry: formatted_here.append(entry.key) or format_entry(label, entry)
+
+        def slowly(label, entry):  # this process is the slower one: the worker gets its chunks
+            formatted_here.append(entry.key)
+            time.sleep(0.02)
+            return format_entry(label, entry)
+        here.style.format_entry = slowly
         shared = here.format_all(entries, worker=worker)
-    assert sent == [int(30 * formatting.WORKER_SHARE)]
-    assert len(formatted_here) == 30 - sent[0]  # the worker's share was not formatted again
+    by_worker = [entry.key for items, future in offered if not future.cancelled() for _label, entry in items]
+    assert len(offered) == 10  # every chunk offered
+    assert by_worker and formatted_here  # both formatted some ...
+    assert sorted(by_worker + formatted_here) == sorted(e.key for e in entries)  # ... and each reference once
+    assert formatted_here[0] in {entry.key for _label, entry in offered[-1][0]}  # from the last chunk back
     assert shared == alone and "Müller" in shared["k001"].text
 
     def failing(job, *args):

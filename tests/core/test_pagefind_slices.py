@@ -7,6 +7,7 @@ import gzip
 import json
 
 from paperkb.core.pagefind_bundle import PagefindBundle
+from paperkb.core.pagefind_script import mend_filter_only_search
 from paperkb.core.pagefind_service import PagefindService
 from paperkb.core.pagefind_slices import write_slice, write_slices_file
 
@@ -36,6 +37,17 @@ def test_pages_stream_into_one_bundle_and_a_refused_page_is_reported(tmp_path):
     assert service.write(tmp_path / "out") == 2 and len(service.failed) == 1
     assert _urls(tmp_path / "out") == {"/a/", "/c/"}
     assert service._process.poll() is not None  # the indexer is gone, its memory with it
+
+
+def test_a_slices_script_fetches_no_index_chunk_for_a_search_with_filters_alone(tmp_path):
+    """Pagefind 1.5.2's script asks for every index chunk when a search has no words (the empty
+    term matches them all): each slice's script is mended as Pagefind's later fix does."""
+    write_slice("en", tmp_path / "pagefind", 0, [("papers/a/", _document("A", "alpha"))])
+    for name in ("pagefind.js", "pagefind-worker.js"):
+        script = (tmp_path / "pagefind" / "0" / name).read_text(encoding="utf-8")
+        assert 'let index_resp=filter_only&&!term?"[]":this.backend.request_indexes(ptr,term);' in script, name
+        assert "let index_resp=this.backend.request_indexes(ptr,term);" not in script
+    assert mend_filter_only_search(tmp_path / "pagefind" / "0") == []  # mended once; a fixed Pagefind is left alone
 
 
 def test_pages_fill_slices_in_order_and_edits_mark_only_their_slice(tmp_path):

@@ -7,7 +7,7 @@
  * it (mergeIndex), and every search runs on all of them, results ordered by score and filter
  * counts added up. Besides material's messages, the filter panel
  * (search-panel.js) sends "pkb-warm" (start loading), "pkb-open-filters" (the panel opened: fetch
- * the small facets' filter chunks), "pkb-filter" (the chosen facet values) and "pkb-more" (the
+ * the year's filter chunks), "pkb-filter" (the chosen facet values) and "pkb-more" (the
  * next results); the worker tells it the facet counts of each answer.
  *
  * The index holds Chinese text with a space between jieba's words (Pagefind splits words on
@@ -170,8 +170,9 @@ function activeFilters() {
 }
 
 /* Answer the box's text with the chosen filters. ``typed``: a keystroke, which waits DEBOUNCE_MS
- * for the next one (meanwhile the chunks the text needs are fetched); a filter chosen or removed
- * is searched at once. */
+ * for the next one (no chunks are fetched ahead for it: preloading every prefix of a word as it is
+ * typed, as Pagefind's debouncedSearch does, fetched ~200 kB more in 11 slices for "transformer");
+ * a filter chosen or removed is searched at once. */
 async function run(text, typed) {
   const id = ++sequence;
   const filtered = Object.keys(activeFilters()).length > 0;
@@ -184,7 +185,6 @@ async function run(text, typed) {
     return;
   }
   if (typed) {
-    if (term) preloadChunks(term);
     await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
     if (id !== sequence) return;  // another keystroke came
   }
@@ -215,27 +215,15 @@ async function run(text, typed) {
   await more(id);
 }
 
-/* Fetch the index chunks ``term`` needs in every slice (Pagefind's preload, as its own
- * debouncedSearch does) while the debounce waits: the search then finds them loaded. */
-function preloadChunks(term) {
-  if (!loading) return;
-  loading.then((module) => module && module.preload(term, { filters: activeFilters() })).catch(() => {});
-}
-
-/* The filter chunks of the small facets (at most FILTER_PREFETCH_VALUES values on the site: year,
- * type, level, kind), fetched when the reader opens the Filters panel: choosing one of them then
- * waits for no slice's chunk. Larger facets (tags, venues) load when chosen: Pagefind counts every
- * loaded filter's values for each search. */
-const FILTER_PREFETCH_VALUES = 200;
-async function prefetchFilters() {
+/* The year's filter chunk of every slice, fetched when the reader opens the Filters panel: choosing
+ * a year then waits for no slice's chunk. Only the year's (a page has one year: its chunks are
+ * small, ~40 kB over 11 slices at 10,000 notes): Pagefind counts the values of every loaded filter
+ * in each later search, and the chunks of tags or venues are large. (A search with no words
+ * fetches no index chunk: core/pagefind_script.py mends Pagefind's script for it.) */
+async function prefetchYears() {
   const module = await pagefind();
-  const values = await siteValues;
-  const small = Object.entries(values).filter(([, counts]) => {
-    const n = Object.keys(counts || {}).length;
-    return n > 0 && n <= FILTER_PREFETCH_VALUES;
-  });
-  if (!module || !small.length) return;
-  await module.preload(null, { filters: Object.fromEntries(small.map(([facet, counts]) => [facet, { any: Object.keys(counts) }])) });
+  const years = Object.keys((await siteValues).year || {});
+  if (module && years.length) await module.preload(null, { filters: { year: { any: years } } });
 }
 
 function more(id) {
@@ -272,7 +260,7 @@ async function handle(message) {
       pagefind();
       return null;
     case "pkb-open-filters":
-      prefetchFilters().catch(() => {});
+      prefetchYears().catch(() => {});
       return null;
     case "pkb-filter":
       filters = message.data || {};

@@ -11,7 +11,7 @@ from mkdocs.structure.files import File, Files
 
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter, WorkerRun
 from ..core.note_memo import NoteMemo
-from ..core.bib.references import References
+from ..core.bib.references import References, same_references
 from ..core.body_scan import LineTransform
 from ..core.model import Note
 from ..render.bib_html import inert, ref_anchor
@@ -73,8 +73,12 @@ class BibTeXGlue(Feature):
         library, site, files, config, prefix = build.library, build.site, build.files, build.config, build.prefix
         assert self.formatter is not None
         self.site = site
-        reuse = build.same_notes and self._planned is not None and self.references is not None
-        if not reuse:  # (serve: only a note's body changed, the references are the same)
+        # `serve`: only a note's body changed, or what changed is not part of any reference (a
+        # tag, a citation): the references, their pages and all.bib are the same.
+        reuse = self._planned is not None and self.references is not None and (
+            build.same_notes or (build.previous is not None and not build.bib_edited
+                                 and same_references(build.previous, library, build.touched)))
+        if not reuse:
             self.references = References(library, self.memo)
             if self.memo is not None:
                 self.memo.forget_unused()

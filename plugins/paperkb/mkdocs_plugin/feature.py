@@ -73,6 +73,7 @@ class Build:
     same_notes: bool = False  # ... everything listing notes (only bodies changed, no link)
     same_links: bool = False  # ... the notes and the citations between them (titles may differ)
     previous: Library | None = None  # the library the last build planned with
+    bib_edited: bool = False  # `serve`: a .bib file changed since the last plan
     touched: frozenset[str] = frozenset()  # keys whose shown data or links changed, or that came or went
 
 

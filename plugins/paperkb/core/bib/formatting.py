@@ -33,10 +33,13 @@ STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
 _CACHE_VERSION = f"6/pybtex-{pybtex_version}"  # 6: names and \url commands read like other fields
 # Below this many references formatting takes a fraction of a second: no cache file is written.
 DISK_CACHE_MIN_ENTRIES = 200
-# From this many new references on, a worker process (when the build has one) formats a share of
-# them while this process formats the rest: ~1 ms an entry, ~10 s at 10,000 notes on a first build.
+# From this many new references on, a worker process (when the build has one) formats them with
+# this process: ~1 ms an entry, ~10 s at 10,000 notes on a first build.
 SHARE_MIN_ENTRIES = 200
-WORKER_SHARE = 0.45  # the worker starts later (a new process) and sends its results back
+# They go to the worker in chunks of this many (~50 ms of formatting each): this process formats
+# the chunks the worker has not started, from the last one back, so the two meet wherever the
+# worker's start-up and the machine's load put them (a fixed share left one of them waiting).
+SHARE_CHUNK = 50
 # Runs ``job(*args)`` in a worker process: its Future, or None when there is no worker.
 WorkerRun = Callable[..., "Future | None"]
 
@@ -236,24 +239,36 @@ class ReferenceFormatter:
         return list(self.style.format_labels([_pybtex_entry(e) for e in ordered]))
 
     def _share(self, worker: WorkerRun, new: list[tuple[str, BibEntry, str]]) -> None:
-        """Format ``new`` (label, entry, content) references with a worker: it takes the first
-        share, this process the rest meanwhile; what the worker does not deliver is formatted
-        here afterwards."""
+        """Format ``new`` (label, entry, content) references with a worker: every chunk is
+        offered to it in order, this process takes back the chunks it has not started, from the
+        last one, and formats them meanwhile; what the worker does not deliver is formatted here
+        afterwards."""
         if len(new) < SHARE_MIN_ENTRIES:
             return
-        share = new[:int(len(new) * WORKER_SHARE)]
-        future = worker(format_in_worker, self.style_name, [(label, entry) for label, entry, _content in share])
-        if future is None:
-            return
-        for label, entry, content in new[len(share):]:
-            self._format(label, entry, content)
-        try:
-            done = future.result()
-        except Exception:  # noqa: BLE001 - a worker that died: its share is formatted here
-            return
-        for (label, _entry, content), (key, html, text) in zip(share, done):
-            self._cache[self._cache_key(content)] = FormattedReference(key, label, Markup(html), text)
-            self._dirty = True
+        chunks = [new[i:i + SHARE_CHUNK] for i in range(0, len(new), SHARE_CHUNK)]
+        offered: list[tuple[list[tuple[str, BibEntry, str]], Future]] = []
+        for chunk in chunks:
+            future = worker(format_in_worker, self.style_name, [(label, entry) for label, entry, _content in chunk])
+            if future is None:
+                break  # no worker (or it broke): the rest is formatted here
+            offered.append((chunk, future))
+        # Chunks the worker has started (and, the queue being first in first out, every one
+        # before them) are its own; the others are cancelled and formatted here.
+        for chunk, future in reversed(offered):
+            if not future.cancel():
+                break
+            for label, entry, content in chunk:
+                self._format(label, entry, content)
+        for chunk, future in offered:
+            if future.cancelled():
+                continue
+            try:
+                done = future.result()
+            except Exception:  # noqa: BLE001 - a worker that died: its chunks are formatted here
+                continue
+            for (label, _entry, content), (key, html, text) in zip(chunk, done):
+                self._cache[self._cache_key(content)] = FormattedReference(key, label, Markup(html), text)
+                self._dirty = True
 
     def _cache_key(self, content: str) -> str:
         return self._digests.get(content) or self._digests.setdefault(content, _digest(content))

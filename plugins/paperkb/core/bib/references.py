@@ -4,7 +4,7 @@ Drafts appear nowhere: a draft's key is left out even when a .bib file has an en
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -76,6 +76,19 @@ def author_label(names: list[str], author_count: int, title: str) -> str:
     if len(names) == 2 and author_count == 2:
         return f"{names[0]} and {names[1]}"
     return f"{names[0]} et al."
+
+
+def same_references(before: Library, after: Library, keys: Iterable[str]) -> bool:
+    """Every reference and what pages show of it is as before, when of the notes only ``keys``
+    changed (and no .bib file): the same notes and drafts, and each changed note's entry, venue
+    and page as before (a new tag or citation leaves the bibliography as it was)."""
+    if before.notes.keys() != after.notes.keys() or before.drafts.keys() != after.drafts.keys():
+        return False
+    for key in keys:
+        old, new = before.notes.get(key), after.notes.get(key)
+        if old is None or new is None or (old.src_uri, old.venue, note_entry(old)) != (new.src_uri, new.venue, note_entry(new)):
+            return False
+    return True
 
 
 class References:
