@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from timeline import ProcessTimeline
+from timeline import ProcessTimeline, children
 
 _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 
@@ -59,17 +59,6 @@ def tree_size(root: Path) -> tuple[int, int]:
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                kids.extend(int(k) for k in f.read().split())
-    except OSError:  # gone, or a kernel without the children file
-        pass
-    return kids
-
-
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as f:
@@ -92,7 +81,7 @@ class TreeMemory(threading.Thread):
             while pending:
                 pid = pending.pop()
                 total += _rss(pid)
-                pending.extend(_children(pid))
+                pending.extend(children(pid))
             self.peak = max(self.peak, total)
             self._done.wait(self.interval)
 

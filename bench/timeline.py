@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 _TICK = os.sysconf("SC_CLK_TCK")
+RENAME_SECONDS = 2.0
 KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "other")
 
 
@@ -40,7 +41,8 @@ def _command(pid: int) -> str:
         return ""
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The pids of ``pid``'s children (none when it is gone, or the kernel has no children file)."""
     kids: list[int] = []
     try:
         for tid in os.listdir(f"/proc/{pid}/task"):
@@ -96,12 +98,14 @@ class ProcessTimeline(threading.Thread):
                 process = self.processes.get(pid)
                 if process is None:
                     process = self.processes[pid] = Process(pid, "other", "", now)
-                if process.kind == "other":  # a new process shows its parent's command until it runs its own
+                # A new process shows its parent's command until it runs its own (exec): named
+                # again while it is young.
+                if process.kind == "other" or now - process.first < RENAME_SECONDS:
                     process.command = _command(pid)
                     process.kind = self._kind(pid, process.command, parent_kind)
                 process.last, process.cpu = now, stat[1]
                 process.samples.append((now, stat[1]))
-                pending.extend((kid, process.kind) for kid in _children(pid))
+                pending.extend((kid, process.kind) for kid in children(pid))
             self._done.wait(self.interval)
         self.end_time = time.perf_counter()
 

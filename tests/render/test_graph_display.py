@@ -778,3 +778,43 @@ def test_a_local_view_adds_the_best_connected_second_hop_notes_first(tmp_path):
     assert rings == {"focus": 0, "a": 1, "b": 1, "x": 2, "z": 2}
     rings = {n.key: n.ring for n in views.local("focus", max_nodes=12).nodes}  # 6 notes: y comes next
     assert rings == {"focus": 0, "a": 1, "b": 1, "x": 2, "z": 2, "y": 2}
+
+
+def test_the_build_draws_a_diagram_itself_when_a_worker_is_slow_to_finish_it(monkeypatch):
+    """A page whose diagram a worker is drawing waits for it a moment; a worker that takes much
+    longer (niced, on a busy machine) leaves it to the build, which draws it rather than wait."""
+    import multiprocessing
+    import threading
+    import time
+    from concurrent.futures import Future
+
+    from paperkb.render import diagram_workers
+    from paperkb.render.diagram_workers import BUILD, DRAWING, STORED, Batched, Claims, DiagramWorkers
+
+    workers = DiagramWorkers.__new__(DiagramWorkers)  # the claims alone: no process is needed
+    workers.claims = Claims(multiprocessing.Lock(), multiprocessing.RawArray("B", 4))
+    running = Future()
+    running.set_running_or_notify_cancel()  # a worker's batch still under way
+
+    def collect(slot: int) -> tuple:
+        found: list[tuple] = []
+        waiting = threading.Thread(target=lambda: found.append(workers.collect("k", Batched(running, slot))),
+                                   daemon=True)
+        waiting.start()
+        waiting.join(timeout=10)
+        assert found, "the build still waits for the worker"
+        return found[0]
+
+    workers.claims.set(0, DRAWING)
+    began = time.monotonic()
+    assert collect(0) == (BUILD, None)
+    assert time.monotonic() - began >= diagram_workers.PATIENCE_SECONDS
+    assert workers.claims.get(0) == DRAWING  # the worker still finishes (and stores) it
+
+    def finish_soon() -> None:  # a worker that finishes within the build's patience: waited for
+        time.sleep(0.01)
+        workers.claims.set(1, STORED)
+    monkeypatch.setattr(diagram_workers, "PATIENCE_SECONDS", 5.0)
+    workers.claims.set(1, DRAWING)
+    threading.Thread(target=finish_soon).start()
+    assert collect(1) == (STORED, None)

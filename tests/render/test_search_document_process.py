@@ -68,13 +68,57 @@ def test_the_child_indexes_each_slice_once_its_pages_are_in(tmp_path):
                      **_parts(f"Page {i}", f"<p>word{i}</p>")})
     made = tmp_path / "made.jsonl"
     lines = "".join(json.dumps(job) + "\n" for job in jobs)
-    assert search_document_process.main(str(made), str(output), "en", io.StringIO(lines)) == 1  # no "end": stopped
+    assert search_document_process.main(str(made), str(output), "en", stream=io.StringIO(lines)) == 1  # no "end": stopped
     records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
     assert [r["slice"] for r in records if isinstance(r, dict)] == [0, 1]  # slice 2 was not whole yet
     assert not (output / "2").exists()
-    ended = search_document_process.main(str(made), str(output), "en", io.StringIO(lines + '{"end": true}\n'))
+    ended = search_document_process.main(str(made), str(output), "en", stream=io.StringIO(lines + '{"end": true}\n'))
     assert ended == 0
     records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
     indexed = [(r["slice"], r["pages"]) for r in records if isinstance(r, dict)]
     assert indexed == [(0, 2), (1, 2), (0, 3), (2, 1)]  # slice 0 again with its late page
     assert len(list((output / "0" / "fragment").glob("*.pf_fragment"))) == 3
+
+
+def test_a_slice_whose_pages_are_the_last_builds_is_copied_and_a_changed_or_tampered_one_indexed_again(tmp_path):
+    """With a folder for kept slices, a slice of the same pages and documents is copied from
+    the last build (byte for byte what Pagefind wrote); a changed document, or a kept file
+    that is not what its signed manifest says, sends the slice to Pagefind again."""
+    import io
+    import json
+
+    from paperkb.render import search_document_process
+
+    kept = tmp_path / "kept"
+
+    def build(name: str, words: list[str]) -> tuple[list[tuple[int, bool]], dict[str, bytes]]:
+        jobs = [{"url": f"p{i}/", "slice": i // 2, "path": str(tmp_path / "docs" / f"p{i}" / "index.html"),
+                 "made_from": f"m{i}-{word}", **_parts(f"Page {i}", f"<p>{word}</p>")} for i, word in enumerate(words)]
+        made, output = tmp_path / f"{name}.jsonl", tmp_path / name / "pagefind"
+        lines = "".join(json.dumps(job) + "\n" for job in jobs) + '{"end": true}\n'
+        assert search_document_process.main(str(made), str(output), "en", str(kept), stream=io.StringIO(lines)) == 0
+        records = [json.loads(line) for line in made.read_text(encoding="utf-8").splitlines()]
+        files = {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+        return [(r["slice"], r["kept"]) for r in records if isinstance(r, dict)], files
+
+    words = ["alpha", "bravo", "charlie", "delta"]
+    first, first_files = build("first", words)
+    assert first == [(0, False), (1, False)]
+    again, again_files = build("again", words)
+    assert again == [(0, True), (1, True)] and again_files == first_files and len(first_files) > 10
+
+    changed, changed_files = build("changed", ["alpha", "bravo", "charlie", "echo"])
+    assert changed == [(0, True), (1, False)]
+    assert {n: b for n, b in changed_files.items() if n.startswith("0/")} == {
+        n: b for n, b in first_files.items() if n.startswith("0/")}
+    assert {n for n in changed_files if n.startswith("1/fragment/")} != {n for n in first_files if n.startswith("1/fragment/")}
+
+    fragment = next((kept / "0" / "fragment").iterdir())
+    fragment.write_bytes(b"<script>planted</script>")
+    tampered, tampered_files = build("tampered", ["alpha", "bravo", "charlie", "echo"])
+    assert tampered == [(0, False), (1, True)]  # slice 0 indexed again, and kept again
+    assert tampered_files == changed_files
+    assert b"planted" not in b"".join(tampered_files.values())
+    assert build("after", ["alpha", "bravo", "charlie", "echo"])[0] == [(0, True), (1, True)]
+    assert build("fewer", ["alpha", "bravo"])[0] == [(0, True)]
+    assert sorted(p.name for p in kept.iterdir()) == ["0", "0.json"]  # slice 1 is gone: so is its bundle

@@ -94,3 +94,36 @@ def test_a_second_build_with_fewer_pages_leaves_no_slice_behind(site_builder, tm
     assert sorted(p.name for p in (site.site_dir / "pagefind").iterdir() if p.is_dir()) == sorted(after)
     pages = pagefind_pages(site.site_dir)
     assert "papers/p09/" in pages and "papers/p10/" not in pages
+
+
+def test_a_warm_build_copies_the_slices_whose_pages_did_not_change(site_builder, tmp_path, indexer_log):
+    """A second build of the same notes starts no indexer: every slice is copied from the cache,
+    the same bytes as Pagefind wrote; after a note's body changes, its slice is indexed again
+    (and finds the new word), the others are copied."""
+    plugins = ["search", "tags", {"paperkb": {"search_slice_size": SLICE_SIZE}}]
+    files = _notes()
+
+    def bundles(site) -> dict[str, bytes]:
+        folder = site.site_dir / "pagefind"
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    def starts() -> int:
+        return indexer_log.read_text(encoding="utf-8").count("start")
+
+    site = site_builder(files, plugins=plugins)
+    assert site.ok, site.messages
+    first, count = bundles(site), len(pagefind_slices(site.site_dir))
+    assert starts() == count >= 4
+    site = site_builder(files, plugins=plugins)
+    assert site.ok, site.messages
+    assert starts() == count  # no indexer ran
+    assert bundles(site) == first
+    assert any(f"({count} kept from the last build)" in m for m in site.messages), site.messages
+
+    files["papers/p19.md"] = files["papers/p19.md"].replace("reefword", "narwhalword")
+    (tmp_path / "notes" / "papers" / "p19.md").write_text(files["papers/p19.md"], encoding="utf-8")
+    site = site_builder(files, plugins=plugins)
+    assert site.ok, site.messages
+    assert count < starts() < 2 * count  # the edited note's slice, not every slice
+    pages = pagefind_pages(site.site_dir)
+    assert "narwhalword" in pages["papers/p19/"]["content"] and "reefword" not in str(pages)

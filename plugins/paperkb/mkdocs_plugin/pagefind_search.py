@@ -103,6 +103,11 @@ class PagefindSearch(Feature):
                 self.bundle.close()
             self.bundle = PagefindBundle(language, keep_in=keep_in, slice_size=slice_size)
         self.documents.language = language
+        # A slice whose pages are the last build's is copied, not indexed again; only while this
+        # build holds the cache folder (a second build at once works in a temporary one). Beside
+        # the documents' folder, where no page's document can land.
+        folder = self.bundle.folder
+        self.documents.kept_slices = folder.with_name(folder.name + ".slices") if self.bundle.kept else None
         # A full build (its on_config) starts from no documents; serve's quick updates plan again
         # (start) without configuring, and keep the documents of the pages they do not render.
         self.begin_build(full=True)
@@ -260,8 +265,9 @@ class PagefindSearch(Feature):
             for message in result.failed:
                 log.warning(f"paperkb: Pagefind could not index a page: {message}")
         if results:
+            kept = sum(1 for r in results if r.kept)
             log.info(f"paperkb: search index: {sum(r.pages for r in results)} pages in {len(results)} "
-                     f"slice(s), {time.monotonic() - started:.1f} s")
+                     f"slice(s) ({kept} kept from the last build), {time.monotonic() - started:.1f} s")
         write_slices_file(output, bundle.slices)
         counts: dict[str, dict[str, int]] = {}
         for filters in page_filters.values():

@@ -37,6 +37,10 @@ PENDING, DRAWING, STORED, SENT, BUILD = range(5)
 CLAIM_SLOTS = 1 << 16
 PARENT_POLL_SECONDS = 0.5
 WAIT_SECONDS = 0.001  # between looks at a claim a worker holds (a diagram takes a few ms)
+# The build waits this long at most for the diagram a worker is drawing, then draws it too: a
+# worker runs niced (core/helper_priority.py), and on a busy machine its few milliseconds of
+# layout may take far longer to come round than drawing it here.
+PATIENCE_SECONDS = 0.05
 
 
 @dataclass
@@ -135,12 +139,15 @@ class DiagramWorkers:
     def collect(self, key: str, job: Batched) -> tuple[int, str | None]:
         """Where a diagram sent to the workers is, once a worker is done with it: STORED (in the
         disk cache), SENT (with its SVG, or None when Graphviz failed) or BUILD (no worker had
-        started it, or one died drawing it: the build draws it now). Waits only while a worker
-        is drawing this very diagram."""
+        started it, one died drawing it, or it is still drawing it after ``PATIENCE_SECONDS``:
+        the build draws it now). Waits only while a worker is drawing this very diagram."""
         found = self.claims.take(job.slot, BUILD)
+        give_up = time.monotonic() + PATIENCE_SECONDS
         while found == DRAWING:
             if job.future.done() and self.claims.get(job.slot) == DRAWING:
                 return BUILD, None  # the worker died halfway (its batch failed)
+            if time.monotonic() > give_up:
+                return BUILD, None  # (the worker stores it too, under the same key: the same file)
             time.sleep(WAIT_SECONDS)
             found = self.claims.get(job.slot)
         if found == SENT:

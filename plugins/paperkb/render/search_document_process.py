@@ -9,6 +9,8 @@ as soon as the pages of a slice are all in, one Pagefind process indexes it and 
 bundle while the build renders the next pages. The build process never loads jieba, the child
 and its indexer work on the second core while MkDocs renders, and only one indexer lives at a
 time. A thread reads the pipe all along, so the build never waits while a slice is indexed.
+With a folder for kept slices (core/pagefind_slices.KeptSlices), a slice whose pages and
+documents are those of the last build is copied from there instead of being indexed again.
 
 ``mkdocs serve`` keeps making documents in its own process (serve.py re-renders a few pages at a
 time, and a process at every edit would cost more than the dictionary)."""
@@ -29,7 +31,7 @@ from typing import IO, Any
 from ..core.helper_priority import lower_priority
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
-from ..core.pagefind_slices import SliceResult, write_slice
+from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
 from .search_document import search_document
 
 
@@ -55,6 +57,7 @@ class DocumentProcess:
         self._made: Path | None = None  # where the child lists (path, made_from, digest) of each document
         self.output: Path | None = None  # the site's search folder: slices' bundles go there
         self.language = "en"
+        self.kept_slices: Path | None = None  # where slices' bundles are kept for the next build
 
     def put(self, url: str, slice_number: int, path: Path, made_from: str, **parts: Any) -> None:
         """Have the document of ``parts`` (``search_document``'s arguments) written to ``path``
@@ -72,7 +75,8 @@ class DocumentProcess:
             handle, name = tempfile.mkstemp(prefix="paperkb-documents-", suffix=".jsonl")
             os.close(handle)
             self._made = Path(name)
-            self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language],
+            kept = str(self.kept_slices) if self.kept_slices is not None else ""
+            self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language, kept],
                                            stdin=subprocess.PIPE, text=True, encoding="utf-8")
         assert self._child.stdin is not None
         try:
@@ -103,7 +107,8 @@ class DocumentProcess:
                 elif record.get("error"):
                     finished.error = record["error"]
                 else:
-                    finished.slices.append(SliceResult(record["slice"], record["pages"], record["failed"]))
+                    finished.slices.append(SliceResult(record["slice"], record["pages"], record["failed"],
+                                                       kept=bool(record.get("kept"))))
             return finished
         finally:
             made.unlink(missing_ok=True)
@@ -131,9 +136,11 @@ def _lines(stream: IO[str]) -> "queue.SimpleQueue[str | None]":
     return lines
 
 
-def main(made_file: str, output: str, language: str, stream: IO[str] = sys.stdin) -> int:
-    """Make, write and index the documents the build sends; 1 if it stops without saying it ended."""
+def main(made_file: str, output: str, language: str, kept_folder: str = "", stream: IO[str] = sys.stdin) -> int:
+    """Make, write and index the documents the build sends; 1 if it stops without saying it ended.
+    ``kept_folder``: where slices' bundles are kept between builds ("": none)."""
     lines = _lines(stream)
+    kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
     pages: dict[int, dict[str, Path]] = {}  # slice -> its pages (url -> document), in order
     written: set[int] = set()
     again: set[int] = set()  # slices that got a page after their bundle was written
@@ -144,20 +151,29 @@ def main(made_file: str, output: str, language: str, stream: IO[str] = sys.stdin
             written.add(number)
             if failure:
                 return
-            documents = ((url, path.read_text(encoding="utf-8")) for url, path in pages[number].items())
+            members = list(pages[number].items())
+            documents = ((url, path.read_text(encoding="utf-8")) for url, path in members)
             try:
-                result = write_slice(language, Path(output), number, documents)
+                key = kept.key(members) if kept is not None else None
+                result = kept.restore(number, key, Path(output)) if key is not None else None
+                if result is None:
+                    result = write_slice(language, Path(output), number, documents)
+                    if key is not None:
+                        kept.keep(number, key, Path(output), result)
             except (PagefindUnavailable, OSError) as exc:
                 failure.append(f"the search index was not written: {exc}")
                 made.write(json.dumps({"error": failure[0]}) + "\n")
                 return
-            made.write(json.dumps({"slice": number, "pages": result.pages, "failed": result.failed}) + "\n")
+            made.write(json.dumps({"slice": number, "pages": result.pages, "failed": result.failed,
+                                   "kept": result.kept}) + "\n")
 
         while (line := lines.get()) is not None:
             job = json.loads(line)
             if job.get("end"):
                 for number in sorted({current} - {None} | again):
                     index(number)
+                if kept is not None and not failure:
+                    kept.prune(written)
                 return 0
             url, number, path = job.pop("url"), int(job.pop("slice")), Path(job.pop("path"))
             if "made_from" in job:
@@ -175,4 +191,4 @@ def main(made_file: str, output: str, language: str, stream: IO[str] = sys.stdin
 
 if __name__ == "__main__":
     lower_priority()  # (and the Pagefind indexers it starts): the build keeps its core
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))
