@@ -80,6 +80,25 @@ def pagefind_slices(site_dir: Path) -> dict[str, Path]:
     return {name: site_dir / "pagefind" / name for name in listed}
 
 
+def html_pages(site_dir: Path) -> dict[str, str]:
+    """Every HTML page a build wrote: path in the site -> its text."""
+    return {p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html")}
+
+
+def assert_same_pages(site: "BuiltSite", other: "BuiltSite", at_least: int = 1) -> None:
+    """Both builds wrote the same HTML pages, byte for byte."""
+    assert site.ok and other.ok, site.messages + other.messages
+    pages, other_pages = html_pages(site.site_dir), html_pages(other.site_dir)
+    assert pages.keys() == other_pages.keys() and len(pages) >= at_least
+    for uri, html in pages.items():
+        assert html == other_pages[uri], uri
+
+
+def example_notes() -> dict[str, bytes]:
+    """The example site's notes folder, file by file."""
+    return {p.relative_to(REPO / "notes").as_posix(): p.read_bytes() for p in (REPO / "notes").rglob("*") if p.is_file()}
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
     for rel, content in files.items():
         path = root / rel

@@ -6,7 +6,9 @@ a knowledge base: about a second at 2000 notes. A record is reused only for the 
 (a hash of the file, not its time and size, which two quick saves can share), the same place
 in the site and the same parser: the file on disk names the Python and PyYAML versions, the
 year (years in the future are errors) and the size and time of every module of paperkb's core,
-so an upgrade or an edit of the parser makes it stale rather than wrong.
+so an upgrade or an edit of the parser makes it stale rather than wrong. With a published page
+the record keeps its front-matter as MkDocs reads it (page_source.py), so MkDocs need not parse
+the YAML again.
 
 The file is a pickle, which would run code if someone else wrote it (a cloned repository may
 ship its .paperkb-cache): it is signed with a key kept in the user's own cache folder, and a
@@ -29,6 +31,7 @@ from .bib.reader import BibFileCache
 from .cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
 from .model import Note
 from .note_parser import UnpublishedPage, parse_page
+from .page_source import PageSource, page_source
 from .problems import Problem, ProblemLog
 from .projects import Project
 
@@ -45,6 +48,7 @@ class _Parsed:
     problems: list[Problem]
     project: Project | None = None  # a research project page (then ``note`` is None)
     unpublished_page: bool = False  # another page, marked draft: true or publish: false
+    page_source: PageSource | None = None  # a published page's front-matter as MkDocs reads it
 
 
 def _version(distribution: str) -> str:
@@ -93,7 +97,8 @@ class NoteCache:
         unpublished = isinstance(page, UnpublishedPage)
         note = page if isinstance(page, Note) else None
         project = page if isinstance(page, Project) else None
-        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project, unpublished)
+        source = page_source(raw) if note is not None or project is not None else None
+        parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project, unpublished, source)
         self.entries[str(path)] = parsed
         return parsed
 

@@ -20,6 +20,8 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   (link_messages.py).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
+on_pre_page       a note's Markdown and front-matter as the note cache holds them, so MkDocs does
+                  not parse its YAML again (page_source.py, core/page_source.py).
 on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page. In list order:
                   Obsidian's %% comments %% dropped, block IDs made anchors, #tag lines kept from
                   being headings (obsidian_syntax.py),
@@ -35,7 +37,8 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), display math
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
-  (MkDocs turns the Markdown into HTML; a page it fails on, or that takes longer than
+  (MkDocs turns the Markdown into HTML, through one Python-Markdown instance kept for every
+   page: shared_markdown.py; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -104,6 +107,7 @@ from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
 from .page_memory import FreedMemory, release_page, release_source
+from .page_source import hand_over_source
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
 from .projects import ProjectDisplay
@@ -113,6 +117,7 @@ from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .shared_markdown import SharedMarkdown
 from .shared_partials import SharedPartials
 from .stop_signal import stop_on_sigterm
 from .site_swap import PublishedSite
@@ -143,6 +148,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
+        self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -348,6 +354,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         return nav
 
     # -- pages: every feature's page stages, in the features' order ---------------------------
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if self.config.enabled:  # a note's front-matter as the loader found it: MkDocs need not parse it
+            hand_over_source(page, config, self.cache, keep=self.command == "serve")
+        return page
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.site is None:
             return markdown
@@ -357,7 +368,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
         # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
-        guard_render(page, markdown, shown_as, self.config.page_render_timeout)
+        guard_render(page, markdown, shown_as, self.config.page_render_timeout, self.markdown.render)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)

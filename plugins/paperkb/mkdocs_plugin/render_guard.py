@@ -9,12 +9,15 @@ error is logged with the file's name, so ``--strict`` fails and the author can f
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 from contextlib import contextmanager
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -27,11 +30,16 @@ class PageRenderTimeout(Exception):
     pass
 
 
-def guard_render(page: Page, source: str, shown_as: str, timeout: float) -> None:
+def guard_render(page: Page, source: str, shown_as: str, timeout: float,
+                 render_with: Callable[[Page, MkDocsConfig, Files], None] | None = None) -> None:
     """Make ``page.render`` (MkDocs calls it right after on_page_markdown) fall back to
     ``source`` (the page's text as written, its Obsidian comments left out when shown) when it
-    fails or overruns ``timeout`` seconds."""
-    render = type(page).render.__get__(page)  # the class's method: never a guard around a guard
+    fails or overruns ``timeout`` seconds. ``render_with(page, config, files)`` renders in place
+    of the page's own ``render`` (shared_markdown.py)."""
+    if render_with is not None:
+        render = functools.partial(render_with, page)
+    else:
+        render = type(page).render.__get__(page)  # the class's method: never a guard around a guard
 
     def guarded(config, files) -> None:
         # One render per guard (on_page_markdown sets a new one each time): afterwards the page
