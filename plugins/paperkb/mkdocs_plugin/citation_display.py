@@ -225,6 +225,8 @@ class CitationDisplay(Feature):
     def _layout(self) -> Positions:
         assert self.structure is not None
         positions = self.positions
+        if isinstance(positions, Future) and positions.cancel():
+            positions = None  # the worker (niced, on a busy machine) never got to it: laid out here
         if isinstance(positions, Future):
             try:
                 positions = positions.result()
