@@ -319,6 +319,13 @@ def _node_parts(node: GraphNode) -> tuple[str, tuple[str, ...], str, str]:
     return node.key, _lines(node.title), _tooltip(node), f"pkb-node pkb-node--{ring} {field_class(node.field)}"
 
 
+def forget_shared_parts() -> None:
+    """Let go of the parts diagrams share (nodes' labels, links, classes) once a build has made
+    every diagram's source: the caches hold every node of every diagram until the process ends."""
+    for cached in (_page_url_cached, _lines, _node_parts):
+        cached.cache_clear()
+
+
 def diagram_source(view: GraphView, urls: SiteUrls, here: str) -> str:
     """What graph_svg.py needs to draw ``view`` for the page built from ``here``, as JSON: the
     year columns, each note (key, column, label lines, tooltip, link, classes, focus) and each
