@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 _TICK = os.sysconf("SC_CLK_TCK")
 RENAME_SECONDS = 2.0
-KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "other")
+KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "resource tracker", "other")
 
 
 def _stat(pid: int) -> tuple[int, float, int] | None:
