@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 _TICK = os.sysconf("SC_CLK_TCK")
 RENAME_SECONDS = 2.0
-KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "other")
+KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "resource tracker", "other")
 
 
 def _stat(pid: int) -> tuple[int, float, int] | None:
@@ -53,6 +53,20 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def process_kind(command: str, parent_kind: str | None) -> str:
+    """What a process under the build is, from its command line (``_command``) and its parent's
+    kind: a diagram worker shows the command line of the fork server that forked it."""
+    if "pagefind" in os.path.basename(command.split(" ", 1)[0]):
+        return "pagefind"
+    if "search_document_process" in command:
+        return "documents"
+    if "forkserver" in command:
+        return "diagram worker" if parent_kind == "fork server" else "fork server"
+    if "resource_tracker" in command:
+        return "resource tracker"
+    return "other"
+
+
 @dataclass
 class Process:
     pid: int
@@ -76,15 +90,7 @@ class ProcessTimeline(threading.Thread):
         self._done = threading.Event()
 
     def _kind(self, pid: int, command: str, parent_kind: str | None) -> str:
-        if pid == self.root_pid:
-            return "build"
-        if "pagefind" in os.path.basename(command.split(" ", 1)[0]):
-            return "pagefind"
-        if "search_document_process" in command:
-            return "documents"
-        if "forkserver" in command:
-            return "diagram worker" if parent_kind == "fork server" else "fork server"
-        return "other"
+        return "build" if pid == self.root_pid else process_kind(command, parent_kind)
 
     def run(self) -> None:
         while not self._done.is_set():

@@ -17,6 +17,20 @@ from ..process_tree import (FORK_SERVER_CODE, command_line, diagram_processes, h
                             wait_until)
 
 
+def start_build(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """`paperkb build` of 160 notes with uncached diagrams (laid out in worker processes), its
+    processes marked (tests/process_tree.py): the build and the marker."""
+    notes = {}
+    for i in range(160):
+        cites = [f"paper{j}" for j in (i - 1, i - 2, i // 2) if 0 <= j < i]
+        notes[f"papers/paper{i}.md"] = note(f"Paper number {i}", year=2000 + i % 25, fields=["LLM"], cites=cites)
+    write_tree(tmp_path / "notes", notes)
+    env, mark = marker_env(XDG_CACHE_HOME=str(tmp_path / "cache-home"))
+    build = subprocess.Popen([sys.executable, "-m", "paperkb", "build", "notes"], cwd=tmp_path, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return build, mark
+
+
 @pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
                     reason="needs /proc and two CPUs (one diagram worker)")
 def test_kill_9_of_a_build_leaves_no_diagram_workers(tmp_path):
@@ -33,14 +47,7 @@ def test_kill_9_of_a_build_leaves_no_diagram_workers(tmp_path):
     an environment marker they inherit (tests/process_tree.py), also after the build's death
     left them to init; the build is killed only once the fork server has forked a worker; and the
     deadline is for a loaded machine, the property being that they end, not how fast."""
-    notes = {}
-    for i in range(160):  # 160 uncached diagrams: laid out in worker processes
-        cites = [f"paper{j}" for j in (i - 1, i - 2, i // 2) if 0 <= j < i]
-        notes[f"papers/paper{i}.md"] = note(f"Paper number {i}", year=2000 + i % 25, fields=["LLM"], cites=cites)
-    write_tree(tmp_path / "notes", notes)
-    env, mark = marker_env(XDG_CACHE_HOME=str(tmp_path / "cache-home"))
-    build = subprocess.Popen([sys.executable, "-m", "paperkb", "build", "notes"], cwd=tmp_path, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build, mark = start_build(tmp_path)
     try:
         started = wait_until(lambda: build.poll() is not None or all(diagram_processes(mark)), 300, step=0.01)
         servers, workers = diagram_processes(mark)
@@ -67,17 +74,10 @@ def niceness(pid: int) -> int | None:
 @pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
                     reason="needs /proc and two CPUs (one diagram worker)")
 def test_helper_processes_yield_the_cpu_to_the_build(tmp_path):
-    """The build renders every page itself: its diagram workers and the search documents'
-    process (with the Pagefind indexers it starts) run niced, so the build keeps a core while
-    they share the other (core/helper_priority.py)."""
-    notes = {}
-    for i in range(160):  # 160 uncached diagrams: laid out in worker processes
-        cites = [f"paper{j}" for j in (i - 1, i - 2, i // 2) if 0 <= j < i]
-        notes[f"papers/paper{i}.md"] = note(f"Paper number {i}", year=2000 + i % 25, fields=["LLM"], cites=cites)
-    write_tree(tmp_path / "notes", notes)
-    env, mark = marker_env(XDG_CACHE_HOME=str(tmp_path / "cache-home"))
-    build = subprocess.Popen([sys.executable, "-m", "paperkb", "build", "notes"], cwd=tmp_path, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """The build renders every page itself: its diagram workers run niced, so the build keeps a
+    core while they work on the other; the search documents' process, whose last slice the
+    build waits for at its end, keeps the build's priority (core/helper_priority.py)."""
+    build, mark = start_build(tmp_path)
     own = niceness(build.pid)
     seen: dict[int, tuple[str, int]] = {}  # pid -> (command line, highest niceness seen)
     try:
@@ -97,5 +97,5 @@ def test_helper_processes_yield_the_cpu_to_the_build(tmp_path):
     helper = min(own + 10, 19)
     documents = [nice for cmd, nice in seen.values() if "search_document_process" in cmd]
     workers = [nice for cmd, nice in seen.values() if FORK_SERVER_CODE in cmd and nice >= helper]
-    assert documents and all(nice >= helper for nice in documents), seen
+    assert documents and all(nice == own for nice in documents), seen
     assert workers, f"no diagram worker ran niced: {seen}"

@@ -204,17 +204,19 @@ class IncrementalServe:
         started = time.monotonic()
         self.steps = Steps()
         try:
-            try:
-                with self.heap.paused():
+            # (what the update made is frozen before the collector runs again: else its first
+            # pass, due long since, walks all of it while the next save waits)
+            with self.heap.paused():
+                try:
                     count = self.update(changed)
-            except NeedsFullBuild as reason:
-                log.info(f"paperkb: full rebuild ({reason})")
-            except Exception:  # a bug here must never stop `serve`: the full build is the safe way
-                log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
-            else:
-                log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
-                self.heap.settle()
-                return
+                except NeedsFullBuild as reason:
+                    log.info(f"paperkb: full rebuild ({reason})")
+                except Exception:  # a bug here must never stop `serve`: the full build is the safe way
+                    log.warning("paperkb: the quick update failed; rebuilding the whole site", exc_info=True)
+                else:
+                    log.info(f"paperkb: {count} page(s) updated in {time.monotonic() - started:.2f} s ({self.steps})")
+                    self.heap.settle()
+                    return
             self.full_builder()
             self._tags_before = {}  # (the full build made the tags listings)
             self.heap.settle(full=True)
