@@ -154,6 +154,10 @@ def print_table(results: dict[str, Measurement], out=sys.stdout) -> None:
     for build, m in results.items():
         print(f"{build:<14} {m.wall_s:>8.2f} {m.cpu_s:>8.2f} {m.peak_rss_mb:>12.1f} {m.tree_rss_mb:>13.1f} {m.output_mb:>10.1f} "
               f"{m.files:>7d} {m.wall_s / floor.wall_s:>8.2f} {m.cpu_s / floor.cpu_s:>12.2f}", file=out)
+    for build, m in results.items():
+        if len(m.at_peak) > 1:
+            print(f"{build} at its peak of all processes: "
+                  + ", ".join(f"{kind} {mb:.0f}" for kind, mb in m.at_peak) + " MB", file=out)
     print("peak RSS: the build's largest process; all procs: its processes together (diagram workers included).\n"
           "x floor: wall-time ratio, what the targets use; cpu x floor: CPU-time ratio (workers included), "
           "less sensitive to a busy machine.", file=out)

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from timeline import ProcessTimeline, children
+from timeline import ProcessTimeline, _command, children, process_kind
 
 _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 
@@ -37,6 +37,9 @@ class Measurement:
     files: int
     returncode: int
     warnings: list[str] = field(default_factory=list)
+    # At the sample where the processes together peaked: each one's RSS in MB, by what it is
+    # ("build", "diagram worker", "documents", "pagefind", ...: timeline.process_kind), largest first.
+    at_peak: list[tuple[str, float]] = field(default_factory=list)
     timeline: str = ""  # timeline.py's report, when asked for
 
     def as_dict(self) -> dict:
@@ -68,22 +71,48 @@ def _rss(pid: int) -> int:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of a process and its descendants until stopped; keeps the peak."""
+    """Samples the summed RSS of a process and its descendants until stopped; keeps the peak
+    of the sum (the processes' memory at one moment, not the sum of each one's own peak) and
+    what each process held at that moment."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.at_peak: list[tuple[str, float]] = []  # (kind, MB) of each process at the peak
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
-            pending, total = [self.pid], 0
+            pending, total, sample = [(self.pid, 0)], 0, []
             while pending:
-                pid = pending.pop()
-                total += _rss(pid)
-                pending.extend(children(pid))
-            self.peak = max(self.peak, total)
+                pid, parent = pending.pop()
+                rss = _rss(pid)
+                sample.append((pid, parent, rss))
+                pending.extend((child, pid) for child in children(pid))
+            sample = self._counted(sample)
+            total = sum(rss for _pid, _parent, rss in sample)
+            if total > self.peak:
+                self.peak, self.at_peak = total, self._kinds(sample)
             self._done.wait(self.interval)
+
+    @staticmethod
+    def _counted(sample: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The sampled processes whose RSS counts: not a child that has not run its own
+        program yet (the build starting the documents' process, that one starting Pagefind): it
+        still shows its parent's command line and memory, which it shares (vfork), and would
+        count that memory twice. A diagram worker shows its fork server's command line for good,
+        with memory of its own."""
+        if len(sample) < 2:
+            return sample
+        commands = {pid: _command(pid) for pid, _parent, _rss in sample}
+        return [(pid, parent, rss) for pid, parent, rss in sample
+                if not (parent in commands and commands[pid] == commands[parent] and "forkserver" not in commands[pid])]
+
+    def _kinds(self, sample: list[tuple[int, int, int]]) -> list[tuple[str, float]]:
+        kinds = {self.pid: "build"}
+        for pid, parent, _rss in sample:  # (parents come before their children)
+            kinds.setdefault(pid, process_kind(_command(pid), kinds.get(parent)))
+        return sorted(((kinds[pid], rss / 2**20) for pid, _parent, rss in sample if rss), key=lambda kv: -kv[1])
 
     def stop(self) -> int:
         self._done.set()
@@ -154,6 +183,7 @@ def run_build(config_file: Path, site_dir: Path, log_file: Path, timeline: bool 
         cpu_s=usage.ru_utime + usage.ru_stime + orphan_cpu,
         peak_rss_mb=max_rss_kib / 1024,  # Linux reports KiB
         tree_rss_mb=max(tree_peak / 2**20, max_rss_kib / 1024),
+        at_peak=sampler.at_peak if tree_peak >= max_rss_kib * 1024 else [],
         output_mb=size / 2**20,
         files=files,
         returncode=child.returncode,
@@ -170,6 +200,7 @@ def median(runs: list[Measurement]) -> Measurement:
         cpu_s=statistics.median(r.cpu_s for r in runs),
         peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
         tree_rss_mb=statistics.median(r.tree_rss_mb for r in runs),
+        at_peak=last.at_peak,
         output_mb=last.output_mb,
         files=last.files,
         returncode=max(r.returncode for r in runs),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 _TICK = os.sysconf("SC_CLK_TCK")
 RENAME_SECONDS = 2.0
-KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "other")
+KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "resource tracker", "other")
 
 
 def _stat(pid: int) -> tuple[int, float, int] | None:
@@ -53,6 +53,20 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def process_kind(command: str, parent_kind: str | None) -> str:
+    """What a process under the build is, from its command line (``_command``) and its parent's
+    kind: a diagram worker shows the command line of the fork server that forked it."""
+    if "pagefind" in os.path.basename(command.split(" ", 1)[0]):
+        return "pagefind"
+    if "search_document_process" in command:
+        return "documents"
+    if "forkserver" in command:
+        return "diagram worker" if parent_kind == "fork server" else "fork server"
+    if "resource_tracker" in command:
+        return "resource tracker"
+    return "other"
+
+
 @dataclass
 class Process:
     pid: int
@@ -76,15 +90,7 @@ class ProcessTimeline(threading.Thread):
         self._done = threading.Event()
 
     def _kind(self, pid: int, command: str, parent_kind: str | None) -> str:
-        if pid == self.root_pid:
-            return "build"
-        if "pagefind" in os.path.basename(command.split(" ", 1)[0]):
-            return "pagefind"
-        if "search_document_process" in command:
-            return "documents"
-        if "forkserver" in command:
-            return "diagram worker" if parent_kind == "fork server" else "fork server"
-        return "other"
+        return "build" if pid == self.root_pid else process_kind(command, parent_kind)
 
     def run(self) -> None:
         while not self._done.is_set():
@@ -119,7 +125,7 @@ class ProcessTimeline(threading.Thread):
         by_kind: dict[str, list[Process]] = defaultdict(list)
         for process in self.processes.values():
             by_kind[process.kind].append(process)
-        kinds = [k for k in KINDS if k in by_kind]
+        kinds = [k for k in KINDS if k in by_kind] + sorted(set(by_kind) - set(KINDS))  # (any kind named since)
         lines = [f"{'process kind':<15} {'count':>5} {'CPU s':>7} {'first s':>8} {'last s':>7}"]
         for kind in kinds:
             group = by_kind[kind]

@@ -78,3 +78,26 @@ def test_pages_fill_slices_in_order_and_edits_mark_only_their_slice(tmp_path):
         assert not (output / "3").exists() and (output / "0").is_dir()
     finally:
         bundle.close()
+
+
+def test_a_slice_holds_a_bounded_amount_of_text_as_well_as_of_pages(tmp_path):
+    """Pagefind's memory grows with the text it indexes: long pages make shorter slices (a page
+    counts its HTML's length and PAGE_TEXT_OVERHEAD), short pages fill a slice up to slice_size,
+    and a page longer than a whole slice's text still gets one of its own."""
+    from paperkb.core.pagefind_slices import PAGE_TEXT_OVERHEAD
+
+    bundle = PagefindBundle("en", slice_size=4, slice_text=10 * PAGE_TEXT_OVERHEAD)
+    try:
+        bundle.begin()
+        lengths = [100, 100, 100, 100, 100,  # short: four to a slice (slice_size)
+                   3000, 3000, 3000,  # long: two fit in 10,000 (4,000 each)
+                   50_000,  # longer than a slice's text: alone
+                   100]
+        for i, length in enumerate(lengths):
+            bundle.put(f"p{i}/", _document(f"P{i}", "x"), made_from=f"m{i}", html_length=length)
+        assert [bundle.slice_of(f"p{i}/") for i in range(len(lengths))] == [0, 0, 0, 0, 1, 1, 1, 2, 3, 4]
+        bundle.remove("p5/")  # its text leaves slice 1 with it; new pages still join the last slice
+        bundle.put("p10/", _document("P10", "x"), html_length=100)
+        assert bundle.slice_of("p10/") == 4
+    finally:
+        bundle.close()

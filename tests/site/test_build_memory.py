@@ -15,7 +15,7 @@ from paperkb.default_config import default_config
 from ..conftest import note, pagefind_pages, write_tree
 
 NOTES = {
-    "papers/sac.md": note("Soft Actor-Critic", key="sac", year=2018, fields=["RL"], venue="ICML",
+    "papers/sac.md": note("Soft Actor-Critic", key="sac", year=2018, fields=["RL"], venue="ICML", tags=["entropy-bonus"],
                           problem="无模型深度强化学习样本效率很低，这是训练不稳定的根本原因。",
                           body="## Notes\n\nEntropy bonus keeps exploration alive.\n"),
     "papers/ppo.md": note("Proximal Policy Optimization", key="ppo", year=2017, fields=["RL"], cites=["sac"],
@@ -111,3 +111,101 @@ def test_the_build_process_never_loads_jiebas_dictionary(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "no dictionary"
     indexed = pagefind_pages(tmp_path / "site")
     assert "样本 效率" in indexed["papers/sac/"]["content"] and "原因" in indexed["papers/sac/"]["meta"]["words"].split()
+
+
+def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_notes(tmp_path, monkeypatch):
+    """When every page is rendered and none written (on_env), a full build holds each note's
+    diagram figure (its legend's entries shared with other figures), not the view it was made
+    from; the notes cache is pickled only after the pages are written (pickling leaves a UTF-8
+    copy in each non-ASCII string it writes). The diagrams and the cache are whole afterwards."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from paperkb.core import note_cache
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)  # (a cache file for these few notes too)
+    write_tree(tmp_path / "notes", {
+        **NOTES,
+        "papers/td3.md": note("Addressing Function Approximation Error", key="td3", year=2018, fields=["RL"],
+                              cites=["sac", "ppo"]),
+        "papers/ddpg.md": note("Continuous control with deep RL", key="ddpg", year=2016, fields=["Control"],
+                               cites=["td3"]),
+    })
+    seen: dict[str, object] = {}
+    on_env = PaperKBPlugin.on_env
+
+    def look(self, env, *, config, files):
+        seen["views"] = [view for view, _key in self.citations.note_figures.values()]
+        seen["held"] = self.citations.views
+        seen["figure"] = self.citations.figure_html.get("papers/td3.md")
+        seen["cache written"] = self.notes_cache_file.exists()
+        seen["cache file"] = self.notes_cache_file
+        return on_env(self, env, config=config, files=files)
+
+    look.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
+    config["plugins"] = ["search", "tags", "paperkb"]
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert len(seen["views"]) >= 2 and all(view is None for view in seen["views"]) and seen["held"] is None
+    figure = seen["figure"]
+    assert figure.count('class="pkb-legend__item') >= 3 and "<!--pkb-graph:" in figure
+    assert seen["cache written"] is False and seen["cache file"].is_file()  # written after the pages
+    html = (tmp_path / "site" / "papers" / "td3" / "index.html").read_text(encoding="utf-8")
+    shown = html[html.index('<figure class="pkb-graph'):]
+    assert shown.startswith(figure.split("<!--pkb-graph:")[0]) and "<svg" in shown[:shown.index("</figure>")]
+    assert figure[figure.index("<figcaption"):] in html  # the legend as made, whole
+
+
+def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch):
+    """Between MkDocs rendering every page and writing them (on_env), a note page's HTML waits
+    packed (MkDocs' page.content is empty) and the index pages' tables wait packed outside their
+    source; each page is written whole, and mkdocs-material's tags listing (which it fills in on
+    on_env) is on the Tags page."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    seen: dict[str, object] = {}
+    on_env = PaperKBPlugin.on_env
+
+    def look(self, env, *, config, files):
+        page = files.get_file_from_path("papers/sac.md").page
+        seen["content"], seen["packed"] = page.content, self.rendering["papers/sac.md"].packed_html
+        seen["held"] = [h for held in self.slots._pages.values() for h in held]
+        return on_env(self, env, config=config, files=files)
+
+    on_nav = PaperKBPlugin.on_nav
+
+    def planned(self, nav, *, config, files):  # (the generated pages' sources, before rendering)
+        seen["home source"] = files.get_file_from_path("index.md").content_string
+        return on_nav(self, nav, config=config, files=files)
+
+    look.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    monkeypatch.setattr(PaperKBPlugin, "on_nav", planned)
+    config = load_config(config_file=str(_project(tmp_path)))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert seen["content"] == "" and isinstance(seen["packed"], bytes) and b"Entropy" not in seen["packed"]
+    assert "<table" not in seen["home source"] and "pkb-slot-" in seen["home source"]
+    assert seen["held"] and all(isinstance(h, bytes) for h in seen["held"])
+    site = tmp_path / "site"
+    sac = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    assert "Entropy bonus keeps exploration alive." in sac and 'class="pkb-card' in sac and "Cited by" in sac
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<table" in home and "Proximal Policy Optimization" in home and "pkb-slot-" not in home
+    tags = next(site.rglob("tags/index.html")).read_text(encoding="utf-8")  # (material's listing, filled on_env)
+    assert "entropy-bonus" in tags and "Soft Actor-Critic" in tags

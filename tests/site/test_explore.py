@@ -60,3 +60,31 @@ def test_explore_page_is_a_static_table_in_the_nav(site_builder):
     # The page repeats every note: search lands on the notes, not here.
     indexed = pagefind_pages(site.site_dir)
     assert "papers/a/" in indexed and "explore/" not in indexed
+
+
+def test_the_explorer_layout_a_worker_never_started_is_laid_out_by_the_build(tmp_path):
+    """At the end of a build the explorer needs its layout: a worker that never got to it (niced,
+    on a busy machine, behind its diagrams) gives it up and the build lays it out itself."""
+    import threading
+    from concurrent.futures import Future
+
+    from paperkb.core.loader import load_library
+    from paperkb.mkdocs_plugin.citation_display import CitationDisplay
+    from paperkb.render.graph_data import graph_structure
+    from paperkb.render.graph_layout import sfdp_positions
+
+    from ..conftest import write_tree
+
+    write_tree(tmp_path / "notes", {f"papers/{k}.md": note(k.upper(), year=2020, cites=cites)
+                                    for k, cites in {"a": [], "b": ["a"], "c": ["a", "b"]}.items()})
+    display = CitationDisplay()
+    display.structure = graph_structure(load_library(tmp_path / "notes"))
+    queued = Future()  # still in the worker's queue
+    display.positions = queued
+    found: list = []
+    laying_out = threading.Thread(target=lambda: found.append(display._layout()), daemon=True)
+    laying_out.start()
+    laying_out.join(timeout=60)
+    assert found and queued.cancelled(), "the build waited for a layout no worker had started"
+    positions = found[0]
+    assert positions == sfdp_positions(len(display.structure.keys), display.structure.pairs)

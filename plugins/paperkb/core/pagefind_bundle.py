@@ -30,14 +30,16 @@ from pathlib import Path
 
 from .cache_file import read_signed_cache_file, write_signed_cache_file
 from .foreground import IDLE, Foreground
-from .pagefind_slices import SLICE_SIZE, SliceResult, write_slice
+from .pagefind_slices import SLICE_SIZE, SLICE_TEXT, SliceResult, page_weight, write_slice
 
 
 class PagefindBundle:
-    def __init__(self, language: str = "en", keep_in: Path | None = None, slice_size: int = SLICE_SIZE) -> None:
+    def __init__(self, language: str = "en", keep_in: Path | None = None, slice_size: int = SLICE_SIZE,
+                 slice_text: int = SLICE_TEXT) -> None:
         self.language = language
         self.keep_in = keep_in
         self.slice_size = max(1, slice_size)
+        self.slice_text = slice_text
         self._lock = _lock_folder(keep_in) if keep_in is not None else None
         if self._lock is not None:
             self.folder = keep_in
@@ -52,6 +54,8 @@ class PagefindBundle:
         self._slice_lock = threading.Lock()
         self._slice_of: dict[str, int] = {}
         self._slice_pages: dict[int, int] = {}
+        self._slice_weight: dict[int, int] = {}  # the text its pages brought when they joined
+        self._page_weight: dict[str, int] = {}
         self._changed: set[int] = set()
 
     @property
@@ -84,6 +88,7 @@ class PagefindBundle:
         self._made_from = {}
         with self._slice_lock:
             self._slice_of, self._slice_pages, self._changed = {}, {}, set()
+            self._slice_weight, self._page_weight = {}, {}
         if self.kept:
             try:
                 data = json.loads(read_signed_cache_file(self._manifest, "search documents") or b"{}")
@@ -91,9 +96,10 @@ class PagefindBundle:
             except (ValueError, TypeError, IndexError, AttributeError):  # unreadable: documents are made again
                 self._made_from = {}
 
-    def reuse(self, url: str, made_from: str) -> bool:
+    def reuse(self, url: str, made_from: str, html_length: int = 0) -> bool:
         """Keep the document of ``url`` if it was made from ``made_from`` (a digest of the
-        page's text and facets) and its file still holds the bytes it was written with."""
+        page's text and facets) and its file still holds the bytes it was written with.
+        ``html_length``: the page's HTML, which the document is made from (its slice's share)."""
         path = self._path(url)
         known = self._made_from.get(self._name(path))
         if known is None or known[0] != made_from:
@@ -105,43 +111,48 @@ class PagefindBundle:
             return False
         self._unconfirmed.discard(path)
         self.urls.add(url)
-        self.slice_of(url)
+        self.slice_of(url, html_length)
         return True
 
-    def put(self, url: str, document: str, made_from: str | None = None) -> None:
+    def put(self, url: str, document: str, made_from: str | None = None, html_length: int = 0) -> None:
         path = self._path(url)
         before = self._made_from.get(self._name(path))
-        self.adopt(url, changed=False)
+        self.adopt(url, changed=False, html_length=html_length)
         written = write_document(path, document)
         if made_from is not None:
             self.made(path, made_from, written)
         if before is None or before[1] != written:  # (the same bytes: its slice's bundle holds them)
             self._page_changed(url)
 
-    def adopt(self, url: str, *, changed: bool = True) -> Path:
+    def adopt(self, url: str, *, changed: bool = True, html_length: int = 0) -> Path:
         """Where the document of ``url`` goes, also when another process writes it (render/
         search_document_process.py: ``made`` records it then); the page has a document now."""
         path = self._path(url)
         self._unconfirmed.discard(path)
         self.urls.add(url)
         self._made_from.pop(self._name(path), None)
-        self.slice_of(url)
+        self.slice_of(url, html_length)
         if changed:
             self._page_changed(url)
         return path
 
     # -- slices ------------------------------------------------------------------------------------
-    def slice_of(self, url: str) -> int:
-        """The slice of the page at ``url``: its own, or the last one while it has room (a new
-        slice when it is full); a page that joins a slice changes it."""
+    def slice_of(self, url: str, html_length: int = 0) -> int:
+        """The slice of the page at ``url``: its own, or the last one while it has room for one
+        more page of ``html_length`` characters of HTML (a new slice when it is full: pages or
+        text, pagefind_slices.SLICE_TEXT); a page that joins a slice changes it."""
         with self._slice_lock:
             number = self._slice_of.get(url)
             if number is None:
                 number = max(self._slice_pages, default=0)
-                if self._slice_pages.get(number, 0) >= self.slice_size:
+                weight = page_weight(html_length)
+                pages = self._slice_pages.get(number, 0)
+                if pages >= self.slice_size or pages and self._slice_weight.get(number, 0) + weight > self.slice_text:
                     number += 1
                 self._slice_of[url] = number
                 self._slice_pages[number] = self._slice_pages.get(number, 0) + 1
+                self._slice_weight[number] = self._slice_weight.get(number, 0) + weight
+                self._page_weight[url] = weight
                 self._changed.add(number)
             return number
 
@@ -208,6 +219,7 @@ class PagefindBundle:
             number = self._slice_of.pop(url, None)
             if number is not None:
                 self._slice_pages[number] -= 1
+                self._slice_weight[number] -= self._page_weight.pop(url, 0)
                 self._changed.add(number)
 
     def settle(self) -> None:

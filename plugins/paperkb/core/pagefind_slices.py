@@ -2,7 +2,8 @@
 
 Pagefind's indexer holds every page it indexes in memory until it writes the bundle (~280 KB a
 long note, ~94 KB a short one): a whole site of 10,000 notes at once took 2.8 GB. A slice holds
-at most ``slice_size`` pages; ``write_slice`` feeds a slice's pages to one Pagefind process,
+at most ``slice_size`` pages and
+SLICE_TEXT of their text; ``write_slice`` feeds a slice's pages to one Pagefind process,
 which writes its bundle and ends before the next slice starts, so the indexer's memory stays
 that of one slice. The browser loads the slices as one search (Pagefind's ``mergeIndex``: the search
 worker, assets/search-worker.js): results are merged by score and filter counts added up.
@@ -41,7 +42,18 @@ from .foreground import IDLE, Foreground
 from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService, pagefind_executable
 
-SLICE_SIZE = 1000  # pages per slice: an indexer of ~300 MB for long notes (~95 MB short ones); 10 slices at 10,000
+SLICE_SIZE = 1000  # pages per slice at most: 10 slices at 10,000 short notes
+# Pagefind's indexer holds ~45 KB a page plus ~45 bytes per character of the page's HTML while it
+# writes the bundle (measured: 1,000 pages of ~1.2 KB of HTML took 94 MB, of ~5.2 KB 288 MB). A
+# slice also holds at most SLICE_TEXT of ``page_weight``: an indexer of at most ~150 MB, whether
+# the notes are short (1,000 a slice) or long (~480 a slice).
+SLICE_TEXT = 3_000_000
+PAGE_TEXT_OVERHEAD = 1000  # what a page costs the indexer beyond its text, in characters of text
+
+
+def page_weight(html_length: int) -> int:
+    """What a page of ``html_length`` characters of HTML counts against a slice's SLICE_TEXT."""
+    return html_length + PAGE_TEXT_OVERHEAD
 SLICES_FILE = "paperkb-slices.json"
 # What the search page needs from Pagefind's output; its own UIs are not shipped.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",

@@ -25,9 +25,9 @@ from ..core.model import Note
 from ..render.cites_lists import CitesLists
 from ..render.diagram_plans import DiagramPlans, Plans, graph_digest
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
-from ..render.graph_dot import GraphView, GraphViews, diagram_source
+from ..render.graph_dot import GraphView, GraphViews, diagram_source, forget_shared_parts
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
-from ..render.graph_html import MARKER_PATTERN, aria_label, field_palette_css, figure, render_failed
+from ..render.graph_html import MARKER_PATTERN, HeldFigures, aria_label, field_palette_css, figure, render_failed
 from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
 from ..render.graph_renderer import GraphRenderer
 from ..render.graph_svg import GraphRenderError
@@ -59,7 +59,7 @@ class CitationDisplay(Feature):
         self.lists: CitesLists | None = None
         # note src_uri -> (view, SVG key); the view is None for a plan kept from the last build
         self.note_figures: dict[str, tuple[GraphView | None, str]] = {}
-        self.figure_html: dict[str, str] = {}  # note src_uri -> its figure, when made at planning
+        self.figure_html = HeldFigures()  # note src_uri -> its figure, when made at planning
         self.plans = DiagramPlans(None)  # the last build's plans (a build, not `serve`)
         self._planned: tuple[list[GeneratedPage], str] | None = None  # graph pages and field palette
         self.structure: GraphStructure | None = None  # the explorer's notes and citations
@@ -114,7 +114,7 @@ class CitationDisplay(Feature):
                     if (note := library.by_src_uri.get(src)) is not None and note.key not in near - later}
             before = self.note_figures
         self._later = {key for key in later if key in library.notes}
-        self.note_figures, self.figure_html = {}, {}
+        self.note_figures, self.figure_html = {}, HeldFigures()
         self._planned = None
         self.views = None
         if not self.enabled or self.renderer is None:
@@ -154,7 +154,23 @@ class CitationDisplay(Feature):
         if not (build.same_links and self.structure is not None):  # (`serve`: the same notes and citations)
             self._start_layout(library)
         self._planned = (pages, palette)
+        if one_off:
+            self._keep_figures_only(library)
         return pages
+
+    def _keep_figures_only(self, library: Library) -> None:
+        """A build not followed by another: each note's figure is made now and its view let go,
+        with the nodes and edges the views shared (~4 KB a note held until the page is written;
+        the figure's pieces take ~0.4 KB). A view is made again only should an adopted SVG turn
+        out unusable (``_source_of``)."""
+        for note in library:
+            planned = self.note_figures.get(note.src_uri)
+            if planned is not None and planned[0] is not None:
+                if note.src_uri not in self.figure_html:
+                    self.figure_html.put(note.src_uri, self._note_figure(note))
+                self.note_figures[note.src_uri] = (None, planned[1])
+        self.views = None
+        forget_shared_parts()
 
     def settle(self, stop: Callable[[], bool] = lambda: False) -> set[str]:
         """Plan the diagrams ``start`` left for later (notes two links from an edit); returns
@@ -209,6 +225,8 @@ class CitationDisplay(Feature):
     def _layout(self) -> Positions:
         assert self.structure is not None
         positions = self.positions
+        if isinstance(positions, Future) and positions.cancel():
+            positions = None  # the worker (niced, on a busy machine) never got to it: laid out here
         if isinstance(positions, Future):
             try:
                 positions = positions.result()
@@ -271,12 +289,14 @@ class CitationDisplay(Feature):
         if not self.renderer.adopt(key, partial(self._source_of, note)):
             return False
         self.note_figures[note.src_uri] = (None, key)
-        self.figure_html[note.src_uri] = figure_html
+        self.figure_html.put(note.src_uri, figure_html)
         return True
 
     def _source_of(self, note: Note) -> tuple[str, str]:
         """The source and label of ``note``'s diagram (an adopted SVG that became unusable)."""
-        assert self.views is not None and self.site is not None
+        assert self.site is not None
+        if self.views is None:  # (let go after planning: _keep_figures_only)
+            self.views = GraphViews(self.library)
         view = self.views.local(note.key, self.options.local_graph_max_nodes)
         return diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title)
 
@@ -285,8 +305,9 @@ class CitationDisplay(Feature):
         plans: Plans = {}
         for note in library:
             if note.src_uri in self.note_figures:
-                self.figure_html[note.src_uri] = self._note_figure(note)
-                plans[note.src_uri] = (self.note_figures[note.src_uri][1], self.figure_html[note.src_uri])
+                made = self._note_figure(note)
+                self.figure_html.put(note.src_uri, made)
+                plans[note.src_uri] = (self.note_figures[note.src_uri][1], made)
             else:
                 plans[note.src_uri] = None
         return plans

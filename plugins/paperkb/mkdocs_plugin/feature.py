@@ -93,6 +93,7 @@ class PageRender:
     tracks_reads: bool = True
     expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
     sections: list[Section] = field(default_factory=list)  # after a note's body (set at on_page_content)
+    packed_html: bytes | None = None  # a full build: the page's HTML while it waits to be written (page_memory.py)
 
     @property
     def src(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from ..core.packed_text import pack, unpack
 from ..render.index_pages import GeneratedPage
 from ..render.tables import TABLE_BLOCK
 from .feature import Build, Feature, PageRender
@@ -21,7 +22,7 @@ class HtmlSlots(Feature):
     def __init__(self) -> None:
         self.nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
         self._marker = re.compile(rf"<!--pkb-slot-{self.nonce}-(\d+)-->")
-        self._pages: dict[str, list[str]] = {}
+        self._pages: dict[str, list[str | bytes]] = {}  # page src -> its held HTML (tables packed)
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self._pages.clear()
@@ -36,18 +37,27 @@ class HtmlSlots(Feature):
         its title, not by every row (a note page's held HTML went in at NoteLayout.page_html)."""
         return self.fill(page.src, output)
 
-    def hold(self, page_src: str, html: str) -> str:
-        """The marker (a block of its own) standing for ``html`` in the Markdown of ``page_src``."""
+    def hold(self, page_src: str, html: str, *, packed: bool = False) -> str:
+        """The marker (a block of its own) standing for ``html`` in the Markdown of ``page_src``;
+        ``packed``: held compressed (core/packed_text.py), for HTML that waits long."""
         held = self._pages.setdefault(page_src, [])
-        held.append(html)
+        held.append(pack(html) if packed else html)
         return f"<!--pkb-slot-{self.nonce}-{len(held) - 1}-->"
 
     def hold_tables(self, page_src: str, markdown: str) -> str:
-        """Hold every table block paperkb rendered (render/tables.py) in generated Markdown."""
-        return TABLE_BLOCK.sub(lambda m: self.hold(page_src, m.group(0).rstrip("\n")) + "\n", markdown)
+        """Hold every table block paperkb rendered (render/tables.py) in generated Markdown.
+        They wait packed until the page is written: the index pages' tables list every note,
+        several times over (~3 KB a note), and MkDocs renders every page before it writes one.
+        A full build holds them when it plans the page (``page_markdown`` then finds none), so
+        its source waits without them too."""
+        return TABLE_BLOCK.sub(lambda m: self.hold(page_src, m.group(0).rstrip("\n"), packed=True) + "\n", markdown)
 
     def fill(self, page_src: str, html: str) -> str:
         held = self._pages.pop(page_src, None)
         if not held:
             return html
-        return self._marker.sub(lambda m: held[int(m.group(1))], html)
+        return self._marker.sub(lambda m: _text(held[int(m.group(1))]), html)
+
+
+def _text(held: str | bytes) -> str:
+    return unpack(held) if isinstance(held, bytes) else held

@@ -22,6 +22,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
+from ..core.packed_text import pack, unpack
 from ..core.model import Note
 from ..render.card import STARTS_WITH_HEADING, fit_leading_title, note_sections, render_card
 from ..render.escape import Markup, escape
@@ -50,7 +51,7 @@ class NoteLayout(Feature):
         card_marker = f"pkb-card-{secrets.token_hex(6)}"
         self._card_open, self._card_close = f"<!--{card_marker}", f"<!--/{card_marker}-->"
         self._card_twin = re.compile(re.escape(self._card_open) + ".*?" + re.escape(self._card_close), re.S)
-        self._cards: dict[str, str] = {}  # page src -> its card, where the page holds the twin
+        self._cards: dict[str, bytes] = {}  # page src -> its card (packed), where the page holds the twin
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         if options.enabled:
@@ -89,8 +90,9 @@ class NoteLayout(Feature):
     def page_output(self, page: PageRender, output: str) -> str:
         if page.note is None:
             return output
-        card = self._cards.pop(page.src, None)
-        if card is not None:  # search has read the page: the card replaces its twin
+        held = self._cards.pop(page.src, None)
+        if held is not None:  # search has read the page: the card replaces its twin
+            card = unpack(held)
             output = self._card_twin.sub(lambda _: card, output, count=1)
         return self.finish(output, page.src, [section.html() for section in page.sections])
 
@@ -99,7 +101,7 @@ class NoteLayout(Feature):
         twin = search_twin(card_html)
         if twin is None:
             return card_html
-        self._cards[src] = card_html
+        self._cards[src] = pack(card_html)  # (held packed from the page's rendering to its writing)
         # mkdocs-material's template adds the page title as a heading unless the content holds
         # an "<h1": the marker says it for the card's title.
         h1 = " <h1>" if "<h1" in card_html else ""

@@ -9,6 +9,9 @@ pages):
 - the Markdown and a generated page's source text once every plugin had the page's HTML
   (``release_source``, the last on_page_content), the title MkDocs works out from the
   Markdown kept first;
+- a note page's HTML waits packed (core/packed_text.py) from then until MkDocs writes the page
+  (``hold_html`` / ``restore_html``, on_page_context, before any other plugin reads it), unless
+  mkdocs-material's tags plugin lists tags on it (it fills its listings in on_env);
 - the HTML once the page is written (``release_page``, on_post_page);
 - then, before the search index is made (Pagefind, a process of its own), the freed memory
   goes back to the system (``FreedMemory``): the C allocator keeps it for the process
@@ -23,7 +26,9 @@ import ctypes
 import sys
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
 
+from ..core.packed_text import pack, unpack
 from .feature import Feature, PageRender
 
 
@@ -41,6 +46,33 @@ def release_source(render: PageRender) -> None:
     page.markdown = None
     if render.generated and page.file.generated_by:
         page.file.content_string = ""
+
+
+def hold_html(render: PageRender, html: str, config: MkDocsConfig) -> str:
+    """What MkDocs keeps as a rendered note page's HTML until it writes the page: nothing, the
+    HTML waiting packed (~4x smaller) beside it; other pages' HTML as it is."""
+    if render.note is None or _tags_listed_on(render.page, config):
+        return html
+    render.packed_html = pack(html)
+    return ""
+
+
+def restore_html(render: PageRender) -> None:
+    """The page's HTML back where MkDocs and the theme read it, just before it is written."""
+    if render.packed_html is not None:
+        render.page.content, render.packed_html = unpack(render.packed_html), None
+
+
+def _tags_listed_on(page: Page, config: MkDocsConfig) -> bool:
+    """mkdocs-material's tags plugin lists tags on ``page`` (or might: its listings are not
+    where this version of the plugin keeps them)."""
+    tags = config.plugins.get("material/tags")
+    if tags is None or not getattr(tags.config, "enabled", True):
+        return False
+    listings = getattr(getattr(tags, "listings", None), "data", None)
+    if listings is None:
+        return True
+    return any(getattr(listing, "page", None) is page for listing in listings)
 
 
 def release_page(render: PageRender) -> None:

@@ -3,8 +3,8 @@
 mkdocs-material's search plugin stays in the configuration, so the theme renders its search
 box, keyboard shortcuts and result list as always; it no longer builds its index. paperkb
 writes one document per page for Pagefind (render/search_document.py), has Pagefind index
-them in slices of ``search_slice_size`` pages (core/pagefind_slices.py: one indexer of bounded
-memory at a time) and ships a search worker that speaks the theme's worker protocol and
+them in slices of at most ``search_slice_size`` pages and a bounded amount of text
+(core/pagefind_slices.py: one indexer of bounded memory at a time) and ships a search worker that speaks the theme's worker protocol and
 answers from Pagefind, the slices merged into one search (assets/search-worker.js), plus the
 filter panel (assets/search-panel.js). ``search_engine: material`` keeps material's own search.
 
@@ -172,14 +172,15 @@ class PagefindSearch(Feature):
                       language=self.bundle.language, filters=filters, meta=meta, sort=sort)
         made_from = document_digest(**inputs)
         self.filters[url] = filters
-        if self.bundle.reuse(url, made_from):  # (the same page as in the last build: its document is kept)
+        size = len(inputs["content_html"])  # (a slice holds a bounded amount of text: pagefind_slices.py)
+        if self.bundle.reuse(url, made_from, size):  # (the same page as in the last build: its document is kept)
             if self.separate_process:
                 self.documents.keep(url, self.bundle.slice_of(url), self.bundle.document_path(url))
         elif self.separate_process:
-            path = self.bundle.adopt(url)
+            path = self.bundle.adopt(url, html_length=size)
             self.documents.put(url, self.bundle.slice_of(url), path, made_from, **inputs)
         else:
-            self.bundle.put(url, search_document(**inputs), made_from)
+            self.bundle.put(url, search_document(**inputs), made_from, html_length=size)
         self.rendered.add(url)
 
     def place_panel_script(self, html: str) -> str:

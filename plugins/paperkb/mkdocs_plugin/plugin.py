@@ -45,10 +45,12 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py); last, once every plugin had the HTML, a full build lets go of
-                  a note's or generated page's Markdown (page_memory.py).
+                  a note's or generated page's Markdown, and a note page's HTML waits packed
+                  until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
    shared_partials.py, installed on_env)
+on_page_context   a full build: the note page's packed HTML unpacked, before anyone reads it.
 on_post_page      first what the theme wrote around the content is checked for javascript:
                   links (script_urls.py); generated pages' tables (html_slots.py); after a
                   note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
@@ -106,7 +108,7 @@ from .messages import PageWarner, log, report
 from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
-from .page_memory import FreedMemory, release_page, release_source
+from .page_memory import FreedMemory, hold_html, release_page, release_source, restore_html
 from .page_source import hand_over_source
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
@@ -260,8 +262,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.load(self.notes_cache_file)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo)
-        if self.notes_cache_file and edited is None:  # (`serve` saves its edits' parses on shutdown)
-            self.cache.save(self.notes_cache_file)
+        if self.notes_cache_file and edited is None and self.command == "serve":
+            self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         report(self.library.problems)
         self.change = None
         if edited is not None:
@@ -300,7 +302,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 if page.src_uri != "index.md":
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
-            files.append(File.generated(config, page.src_uri, content=page.source, inclusion=InclusionLevel.NOT_IN_NAV))
+            source = page.source
+            if self.command != "serve" and page.src_uri in self.generated_uris:  # (pages whose tables the slots hold)
+                source = self.slots.hold_tables(page.src_uri, source)
+            files.append(File.generated(config, page.src_uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
 
         files.append(File.generated(config, ASSET_URI, abs_src_path=str(ASSETS_DIR / "paperkb.css")))
         files.append(File.generated(config, PREVIEW_JS_URI, abs_src_path=str(ASSETS_DIR / "paperkb-preview.js")))
@@ -418,7 +423,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         render = self.rendering.get(page.file.src_uri)
         if render is not None and self.command != "serve":
-            release_source(render)  # a full build: the page's Markdown goes (page_memory.py)
+            release_source(render)  # a full build: the page's Markdown goes (page_memory.py) ...
+            return hold_html(render, html, config)  # ... and its HTML waits packed until it is written
         return html
 
     on_page_content = CombinedEvent(_page_content, _page_rendered)
@@ -437,7 +443,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             release_page(render)
         return output
 
+    @event_priority(100)  # before any other plugin reads the page's HTML
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        render = self.rendering.get(page.file.src_uri)
+        if render is not None:
+            restore_html(render)  # (a full build kept it packed since it was rendered)
         self.live.nav = nav  # the navigation as every plugin left it (serve.py renders with it)
         return context
 
@@ -458,6 +468,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     @event_priority(-100)  # last: every plugin has written its files
     def _publish_site(self, *, config: MkDocsConfig) -> None:
+        if self.command != "serve" and self.notes_cache_file:
+            # Saved once the pages are written and the search indexer is gone: pickling leaves a
+            # UTF-8 copy inside every non-ASCII string it writes (~1-3 KB a note), which would
+            # otherwise be held through the whole build, at its peak.
+            self.cache.save(self.notes_cache_file)
         self.published.finish(config)
         build_ended()
 

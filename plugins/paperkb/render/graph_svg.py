@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import zlib
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+from ..core.packed_text import pack, unpack
 from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest
 from .graph_dot import FOCUS_FONT_SIZE, NODE_FILL, NODE_LINE, NOTE_FONT_SIZE, YEAR_FONT_SIZE, box_size, layout_dot
@@ -111,11 +111,11 @@ def pack_source(source: str) -> bytes:
     """A diagram's source as it waits for its layout (in the build, and on its way to a worker):
     compressed, ~2 KB instead of ~17 KB of text (and of its UTF-8 copy, which pickling it for a
     worker leaves cached in the string): ~250 MB at 10,000 notes, held until the pages are written."""
-    return zlib.compress(source.encode("utf-8"), 1)
+    return pack(source)
 
 
 def unpack_source(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8")
+    return unpack(packed)
 
 
 def render_svg(source: str, label: str) -> str:

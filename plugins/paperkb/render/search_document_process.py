@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.helper_priority import lower_priority
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
@@ -190,5 +189,4 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
 
 
 if __name__ == "__main__":
-    lower_priority()  # (and the Pagefind indexers it starts): the build keeps its core
     sys.exit(main(*sys.argv[1:5]))
