@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 _TICK = os.sysconf("SC_CLK_TCK")
 RENAME_SECONDS = 2.0
-KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "other")
+KINDS = ("build", "diagram worker", "documents", "pagefind", "fork server", "resource tracker", "other")
 
 
 def _stat(pid: int) -> tuple[int, float, int] | None:
@@ -125,7 +125,7 @@ class ProcessTimeline(threading.Thread):
         by_kind: dict[str, list[Process]] = defaultdict(list)
         for process in self.processes.values():
             by_kind[process.kind].append(process)
-        kinds = [k for k in KINDS if k in by_kind]
+        kinds = [k for k in KINDS if k in by_kind] + sorted(set(by_kind) - set(KINDS))  # (any kind named since)
         lines = [f"{'process kind':<15} {'count':>5} {'CPU s':>7} {'first s':>8} {'last s':>7}"]
         for kind in kinds:
             group = by_kind[kind]

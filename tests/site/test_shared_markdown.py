@@ -136,6 +136,8 @@ def test_an_extension_not_known_to_reset_gets_an_instance_per_page(tmp_path, mon
     assert not shared_markdown.reusable([*MARKDOWN_EXTENSIONS, trap_extension])
     assert not shared_markdown.reusable(["toc", "my_package.extension:Thing"])
     assert shared_markdown.reusable(["toc", "markdown.extensions.tables", "pymdownx.superfences"])
+    monkeypatch.setattr(shared_markdown, "_MKDOCS_KNOWN", False)  # a MkDocs whose page processors moved
+    assert not shared_markdown.reusable(["toc"])
 
 
 def test_footnotes_numbered_per_instance_get_an_instance_per_page(tmp_path, monkeypatch):

@@ -45,8 +45,15 @@ def _module(extension: Any) -> str | None:
     return extension if "." in extension else f"markdown.extensions.{extension}"
 
 
+# MkDocs' own per-page processors, which ``Page.render`` registers (private to MkDocs 1.6: should a
+# release rename one, pages are rendered MkDocs' own way).
+_MKDOCS_PROCESSORS = ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor", "_RelativePathTreeprocessor",
+                      "_ExtractTitleTreeprocessor")
+_MKDOCS_KNOWN = all(hasattr(mkdocs_pages, name) for name in _MKDOCS_PROCESSORS)
+
+
 def reusable(extensions: list[Any]) -> bool:
-    return all(_module(e) in REUSABLE for e in extensions)
+    return _MKDOCS_KNOWN and all(_module(e) in REUSABLE for e in extensions)
 
 
 class SharedMarkdown:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import json
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,12 +225,13 @@ class GraphViews:
 
         half = max_nodes // 2
         if near and len(rings) < half:
-            links: dict[str, int] = {}
+            # Counted in C: a much-cited neighbour brings hundreds or thousands of candidates.
+            links: Counter[str] = Counter()
             for k in near:
-                for other in self.neighbours(k):
-                    if other not in rings:
-                        links[other] = links.get(other, 0) + 1
-            # The few best of often a hundred or more candidates (ranks are unique: no ties).
+                links.update(self.neighbours(k))
+            for k in rings:
+                links.pop(k, None)
+            # The few best of the candidates (ranks are unique: no ties).
             for _links, _rank, k in heapq.nsmallest(half - len(rings), [(-n, rank[k], k) for k, n in links.items()]):
                 rings[k] = 2
 
