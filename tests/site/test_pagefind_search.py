@@ -113,7 +113,7 @@ def test_documents_stay_in_the_cache_and_only_changed_ones_are_written(site_buil
     changed["papers/sac.md"] = changed["papers/sac.md"].replace("exploration", "wombatword")
     made: list[str] = []  # URLs of the pages whose document is made (here, or by the documents' process)
     adopt = PagefindBundle.adopt
-    monkeypatch.setattr(PagefindBundle, "adopt", lambda bundle, url: made.append(url) or adopt(bundle, url))
+    monkeypatch.setattr(PagefindBundle, "adopt", lambda bundle, url, **how: made.append(url) or adopt(bundle, url, **how))
     site = site_builder(changed, plugins=["search", "tags", "paperkb"])
     assert site.ok, site.messages
     # Documents are made again only for pages whose text changed (or whose file was altered).

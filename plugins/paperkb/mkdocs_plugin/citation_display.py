@@ -158,6 +158,14 @@ class CitationDisplay(Feature):
             self._keep_figures_only(library)
         return pages
 
+    def graph_views(self) -> GraphViews | None:
+        """This build's diagram views (None with diagrams off), made again when a build not
+        followed by another let them go after planning (``_keep_figures_only``): a project's
+        page draws its view when it is rendered."""
+        if self.views is None and self._planned is not None:
+            self.views = GraphViews(self.library)
+        return self.views
+
     def _keep_figures_only(self, library: Library) -> None:
         """A build not followed by another: each note's figure is made now and its view let go,
         with the nodes and edges the views shared (~4 KB a note held until the page is written;
@@ -294,10 +302,9 @@ class CitationDisplay(Feature):
 
     def _source_of(self, note: Note) -> tuple[str, str]:
         """The source and label of ``note``'s diagram (an adopted SVG that became unusable)."""
-        assert self.site is not None
-        if self.views is None:  # (let go after planning: _keep_figures_only)
-            self.views = GraphViews(self.library)
-        view = self.views.local(note.key, self.options.local_graph_max_nodes)
+        views = self.graph_views()
+        assert self.site is not None and views is not None
+        view = views.local(note.key, self.options.local_graph_max_nodes)
         return diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title)
 
     def _plans_made(self, library: Library) -> Plans:

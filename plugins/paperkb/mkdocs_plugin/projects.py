@@ -68,7 +68,7 @@ class ProjectDisplay(Feature):
         return "\n\n".join(p for p in (*top, fit_leading_title(markdown, project.title), page.expand(sections)) if p)
 
     def _diagram(self, page: PageRender, project: Project, here: str) -> str | None:
-        views = self.citations.views
+        views = self.citations.graph_views()
         if views is None:
             return None
         view = views.connecting(f"project:{project.key}", [p.key for p in project.papers], self.max_nodes)
