@@ -63,6 +63,16 @@ def test_index_and_graph_pages_planned_again_after_an_edit_equal_a_fresh_plan(tm
         assert facet_pages and all(page is kept for page, kept in facet_pages)
 
 
+def _first_plan(tmp_path):
+    """The example notes written and planned once: (folder, note cache, library, plan, pages by src)."""
+    root = tmp_path / "notes"
+    write_tree(root, notes())
+    cache = NoteCache()
+    before = load_library(root, files=markdown_files(root), cache=cache)
+    indexes = IndexPages(before, _site(before))
+    return root, cache, before, indexes, {page.src_uri: page for page in indexes.all_pages()}
+
+
 def _replan(indexes: IndexPages, before, after, edited: set[str]) -> tuple[dict, IndexPages]:
     """The index pages planned again after ``edited`` changed (``indexes``: the last plan), by src."""
     change = LibraryChange.between(before, after, edited)
@@ -72,12 +82,7 @@ def _replan(indexes: IndexPages, before, after, edited: set[str]) -> tuple[dict,
 
 
 def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
-    root = tmp_path / "notes"
-    write_tree(root, notes())
-    cache = NoteCache()
-    before = load_library(root, files=markdown_files(root), cache=cache)
-    indexes = IndexPages(before, _site(before))
-    first = {page.src_uri: page for page in indexes.all_pages()}
+    root, cache, before, indexes, first = _first_plan(tmp_path)
     edit(root, "year")  # devlin2019: 2019 -> 2017
     after = load_library(root, files=markdown_files(root), cache=cache)
     planned, _ = _replan(indexes, before, after, {"devlin2019"})
@@ -90,12 +95,7 @@ def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
 def test_the_insights_page_is_kept_unless_an_entry_on_it_changed(tmp_path):
     """raffel2020 has an insight: a citation added to it leaves its entry on the insights page
     as it was (the page is kept, equal to a fresh one); a new title changes the entry."""
-    root = tmp_path / "notes"
-    write_tree(root, notes())
-    cache = NoteCache()
-    before = load_library(root, files=markdown_files(root), cache=cache)
-    indexes = IndexPages(before, _site(before))
-    first = {page.src_uri: page for page in indexes.all_pages()}
+    root, cache, before, indexes, first = _first_plan(tmp_path)
     path = root / "papers" / "raffel2020.md"
     body = "Text to text, after [@devlin2019].\n\n- [idea] Every task as text.\n"
     cites = ["devlin2019", "radford2018", "nobody2000", "bahdanau2015"]
