@@ -2,8 +2,8 @@
 
 Pagefind's indexer holds every page it indexes in memory until it writes the bundle (~280 KB a
 long note, ~94 KB a short one): a whole site of 10,000 notes at once took 2.8 GB. A slice holds
-at most ``slice_size`` pages and
-SLICE_TEXT of their text; ``write_slice`` feeds a slice's pages to one Pagefind process,
+at most ``slice_size`` pages and SLICE_TEXT of their
+text; ``write_slice`` feeds a slice's pages to one Pagefind process,
 which writes its bundle and ends before the next slice starts, so the indexer's memory stays
 that of one slice. The browser loads the slices as one search (Pagefind's ``mergeIndex``: the search
 worker, assets/search-worker.js): results are merged by score and filter counts added up.
@@ -54,6 +54,8 @@ PAGE_TEXT_OVERHEAD = 1000  # what a page costs the indexer beyond its text, in c
 def page_weight(html_length: int) -> int:
     """What a page of ``html_length`` characters of HTML counts against a slice's SLICE_TEXT."""
     return html_length + PAGE_TEXT_OVERHEAD
+
+
 SLICES_FILE = "paperkb-slices.json"
 # What the search page needs from Pagefind's output; its own UIs are not shipped.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
