@@ -13,15 +13,20 @@ import copy
 import html
 import json
 import re
+import sys
 from dataclasses import asdict
 from email.utils import format_datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
+from typing import TYPE_CHECKING
+
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs_rss_plugin.plugin import GitRssPlugin
 
 from ..render.escape import xml_text
+
+if TYPE_CHECKING:
+    from mkdocs_rss_plugin.plugin import GitRssPlugin
 
 
 def _plain(value):
@@ -50,8 +55,13 @@ def _plain_feed(feed, date_attribute: str):
 
 
 def rewrite_feeds(config: MkDocsConfig) -> None:
+    # MkDocs imported mkdocs-rss-plugin if the site uses it; otherwise there is nothing to rewrite,
+    # and importing it (with requests and GitPython) would cost every build ~10 MB and ~0.2 s.
+    rss = sys.modules.get("mkdocs_rss_plugin.plugin")
+    if rss is None:
+        return
     for plugin in config.plugins.values():
-        if isinstance(plugin, GitRssPlugin) and plugin.config.enabled:
+        if isinstance(plugin, rss.GitRssPlugin) and plugin.config.enabled:
             _rewrite(plugin, Path(config.site_dir))
 
 
