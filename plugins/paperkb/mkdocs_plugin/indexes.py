@@ -27,7 +27,7 @@ class Indexes(Feature):
         self._pages = self._made = None
 
     def start(self, build: Build) -> list[GeneratedPage]:
-        if not (build.same_notes and self._pages is not None):  # (serve: only a body changed)
+        if not ((build.same_notes or not build.listings) and self._pages is not None):  # (serve: only a body changed)
             # `serve` after an edit: the pages of facet values no changed note had or has are kept.
             kept = self._made.without(build.previous, build.library, build.touched) \
                 if build.previous is not None and self._made is not None else None

@@ -264,7 +264,8 @@ class IncrementalServe:
         touched_paths = {raw for raw in changed} | {str(Path(raw).resolve()) for raw in changed}
         plugin.cache.unchanged = frozenset(plugin.cache.entries.keys() - touched_paths)
         try:
-            planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed)
+            planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed,
+                                  listings=False)
         finally:
             config.plugins._current_plugin = None
             plugin.cache.unchanged = frozenset()
@@ -336,9 +337,12 @@ class IncrementalServe:
         # is left: the pages (``_later``), the diagrams near the edit (the citation display
         # keeps them), the tags index (``_tags_before``), the files listing every page (flags).
         stopped = self._saved_meanwhile
+        if plugin.listings_due and not stopped():  # the pages and files listing many notes
+            more, doc_files = self._plan_listings(files, config, {page.file.src_uri for page in rest})
+            rest += more
         redrawn = plugin.citations.settle(stop=stopped)  # diagrams of notes two links from the edit
         if redrawn:
-            planned = {page.file.src_uri for page in pages}
+            planned = {page.file.src_uri for page in [*pages, *rest]}
             rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
             self.steps.done(f"diagrams {len(redrawn)}")
         for at in range(0, len(rest), LATER_BATCH):  # a few pages at a time
@@ -371,6 +375,27 @@ class IncrementalServe:
         if rest:
             self._reload_again()
         return len(pages)
+
+    def _plan_listings(self, files: Files, config: MkDocsConfig, waiting: set[str]) -> tuple[list[Page], list[File]]:
+        """The second round's plan (plugin.plan_listings): the generated pages whose text it
+        changed and the notes whose diagram it changed, but those ``waiting`` to be rendered
+        already; and the documentation pages (generated pages may come or go)."""
+        plugin = self.plugin
+        figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+        config.plugins._current_plugin = self.name
+        try:
+            listed = plugin.plan_listings(config)
+        finally:
+            config.plugins._current_plugin = None
+        changed: set[str] = set()
+        if self._sync_files(files, listed, config, changed, set()):
+            self._templates_stale = True
+        for src, (_view, key) in plugin.citations.note_figures.items():
+            if figures.get(src) != key:
+                changed.add(src)
+        self.steps.done("plan listings")
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        return [f.page for f in doc_files if f.src_uri in changed - waiting and f.page is not None], doc_files
 
     def _show(self) -> None:
         """Let the server answer and the browsers reload now, before the build function returns
