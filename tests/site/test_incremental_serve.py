@@ -385,3 +385,30 @@ def test_the_first_round_writes_only_the_edited_page_and_listings_follow(served)
         text = (site / rel).read_text(encoding="utf-8")
         assert "Ninth paper, retitled" in text and "Paper number 9" not in text, rel
     assert "plan listings" in str(engine.steps)
+
+
+def test_a_note_moved_to_a_new_field_is_on_its_page_when_the_browser_reloads(served):
+    """The page of a field (or year) a note came to is made in the first round; its link to the
+    field's citation graph page comes with that page, in the second round."""
+    engine, root, _config_file, site, state = served
+    shown: dict[str, str] = {}
+    real_show = engine._show
+
+    def show() -> None:
+        page = site / "fields" / "probe-field" / "index.html"
+        shown["field page"] = page.read_text(encoding="utf-8") if page.exists() else ""
+        real_show()
+
+    engine._show = show
+    engine._saved_meanwhile = lambda: False
+    path = root / "notes" / "papers" / "paper9.md"
+    data, body = Edits(root / "notes", random.Random(1)).front(path)
+    data["fields"] = ["Probe Field"]
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False) + "---\n" + body, encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    assert "papers/paper9/" in shown["field page"] and "graph/probe-field/" not in shown["field page"]
+    final = (site / "fields" / "probe-field" / "index.html").read_text(encoding="utf-8")
+    assert "papers/paper9/" in final and "graph/probe-field/" in final
+    assert (site / "graph" / "probe-field" / "index.html").exists()
