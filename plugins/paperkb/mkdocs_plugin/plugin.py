@@ -65,7 +65,9 @@ on_post_build     the explorer's graph data written and, in a full build, the di
   killed or failed halfway leaves the previous site whole.
 on_serve          serve.py: a saved note, .bib or post re-renders only the pages that read what it
                   changed (PageRender.reads), through MkDocs' own page pipeline; .bib files outside
-                  docs_dir are watched too."""
+                  docs_dir are watched too. It plans in two rounds: what the edited pages read
+                  first (``plan(listings=False)``), the pages listing many notes after the
+                  browser reloaded (``plan_listings``; features see it as Build.listings)."""
 
 from __future__ import annotations
 

@@ -4,19 +4,24 @@ MkDocs' own server rebuilds the whole site on every save (30 s at 2,000 notes). 
 server's builder is replaced: when only notes, ``.bib`` files or pages in docs_dir changed,
 
 1. the library is loaded again (unchanged notes come from the parse cache) and every feature
-   plans the build again (``PaperKBPlugin.plan``), on the files MkDocs found plus the edit;
+   plans what the edited pages read (``PaperKBPlugin.plan(listings=False)``), on the files
+   MkDocs found plus the edit: the pages and files that list many notes (index, Explore,
+   bibliography and graph pages, all.bib, the site data) stay as they were, but for the index
+   pages of a year, field... the edited notes came to or left;
 2. the pages the edit touched are found: the changed notes' own pages, their neighbours before
    and after the edit, every page that recorded reading a changed note (``PageRender.reads``,
    query blocks read every note), the notes whose diagram changed, and the generated pages
-   (indexes, bibliography, graph pages) whose Markdown changed;
+   whose Markdown changed;
 3. only those go through MkDocs' page pipeline (``_populate_page`` / ``_build_page``: every
    plugin's page events, the theme's templates) with the config, files, navigation and Jinja
    environment of the last build kept in memory, in two rounds: first the edited pages, pages
    that came, small generated pages whose text changed and the notes at the other end of a
-   changed link, then the browser reloads (the server answers again); then the pages that only
-   read the edit (a title in a list, a diagram two links away), big listings (bibliography,
-   insights), the tags index, sitemap, search index and graph data, and the browser reloads once
-   more. A new save stops the second round at its next step; the next update does what it left.
+   changed link, then the browser reloads (the server answers again); then the listings are
+   planned (``PaperKBPlugin.plan_listings``, for every edit since they last were) and the pages
+   that only read the edit (a title in a list, a diagram two links away), the listings whose
+   text changed, the tags index, sitemap, search index and graph data follow, and the browser
+   reloads once more. A new save stops the second round at its next step; the next update does
+   what it left. So the first round takes time in proportion to the edit, not to the site.
    From a save until its update is done, the search index being made in the background (Pagefind)
    steps aside (core/foreground.py): its process is stopped, and goes on afterwards.
 
