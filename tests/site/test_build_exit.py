@@ -17,7 +17,8 @@ from ..conftest import note, write_tree
 # first, so that it runs last, after paperkb's: it reports how many objects were frozen then.
 PROBE = """
 import atexit, gc, os, runpy, sys
-atexit.register(lambda: os.write(2, f"\\nPROBE frozen at exit: {gc.get_freeze_count()}\\n".encode()))
+atexit.register(lambda: os.write(2, f"\\nPROBE frozen at exit: {gc.get_freeze_count()}\\n"
+                                    f"PROBE rss loaded: {'mkdocs_rss_plugin' in sys.modules}\\n".encode()))
 module = sys.argv[1]
 sys.argv = sys.argv[1:]
 runpy.run_module(module, run_name="__main__", alter_sys=True)
@@ -64,6 +65,9 @@ def test_a_build_exits_with_its_heap_frozen_and_its_log_flushed(tmp_path):
     assert "Transformer" in (tmp_path / "site" / "papers" / "attention" / "index.html").read_text(encoding="utf-8")
     # paperkb's handler ran before the probe's: the shutdown's collections skip every object.
     assert frozen_at_exit(result) > 10_000
+    # A site without feeds does not pay for importing mkdocs-rss-plugin (mkdocs_plugin/feeds.py);
+    # with feeds, tests/site/test_blog.py checks them in a build of its own process.
+    assert "PROBE rss loaded: False" in result.stderr
 
 
 def test_a_build_without_paperkb_leaves_the_exit_alone(tmp_path):
