@@ -29,6 +29,7 @@ import yaml
 
 from .bib.reader import BibFileCache
 from .cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
+from .frontmatter_source import FrontMatter
 from .model import Note
 from .note_parser import UnpublishedPage, parse_page
 from .page_source import PageSource, page_source
@@ -93,11 +94,12 @@ class NoteCache:
             return cached
         self.misses += 1
         log = ProblemLog(shown_as)
-        page = parse_page(path, src_uri, log, raw=raw)
+        front_matter: list[FrontMatter] = []  # the loader's reading, which MkDocs' may reuse
+        page = parse_page(path, src_uri, log, raw=raw, front_matter_to=front_matter.append)
         unpublished = isinstance(page, UnpublishedPage)
         note = page if isinstance(page, Note) else None
         project = page if isinstance(page, Project) else None
-        source = page_source(raw) if note is not None or project is not None else None
+        source = page_source(raw, *front_matter) if note is not None or project is not None else None
         parsed = _Parsed(digest, src_uri, shown_as, note, log.problems, project, unpublished, source)
         self.entries[str(path)] = parsed
         return parsed

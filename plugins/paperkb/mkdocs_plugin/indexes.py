@@ -1,4 +1,5 @@
-"""The generated home, statistics, insights, tag and facet index pages (render/index_pages.py)."""
+"""The generated home, statistics, insights, tag and facet index pages (render/index_pages.py);
+a full build over the same notes as the last takes them as it kept them (render/kept_index_pages.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..render.index_pages import GeneratedPage, IndexPages, IndexPlan, facet_values
+from ..render.kept_index_pages import KeptIndexPages, index_digest
 from ..core.note_memo import NoteMemo
-from .config import PaperKBConfig
+from .config import PaperKBConfig, cache_root
 from .feature import Build, Feature
 from .note_layout import NoteLayout
 
@@ -25,10 +27,13 @@ class Indexes(Feature):
         # `serve`: the facet pages first rounds made since the last whole plan, by (facet, value)
         # (None: the value has no notes left)
         self._since: dict[tuple[str, object], GeneratedPage | None] = {}
+        self.kept = KeptIndexPages(None)  # a full build's pages, for the next full build
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.home_intro = options.home_intro
         self._pages = self._made = None
+        caches = cache_root(options, project_root)
+        self.kept = KeptIndexPages(caches / "pages" if caches else None)
 
     def start(self, build: Build) -> list[GeneratedPage]:
         if not build.listings and self._pages is not None and self._made is not None and build.previous is not None:
@@ -38,10 +43,18 @@ class Indexes(Feature):
             # `serve` after an edit: the pages of facet values no changed note had or has are kept.
             kept = self._made.without(build.previous, build.library, build.touched) \
                 if build.previous is not None and self._made is not None else None
-            pages = IndexPages(build.library, build.site, site_name=build.config.site_name,
-                               plain=self.layout.plain, memo=self.memo)
-            self._pages = pages.all_pages(self.home_intro, kept)
-            self._made = pages.made if self.keep_pages else None
+            # (`serve` keeps its pages in memory)
+            full_build = build.previous is None and self.memo is None and self.kept.wanted(build.library)
+            digest = index_digest(build.library, build.site, site_name=build.config.site_name, home_intro=self.home_intro,
+                                  plain=self.layout.plain.enabled) if full_build else None
+            self._pages = self.kept.get(digest) if digest else None
+            if self._pages is None:
+                pages = IndexPages(build.library, build.site, site_name=build.config.site_name,
+                                   plain=self.layout.plain, memo=self.memo)
+                self._pages = pages.all_pages(self.home_intro, kept)
+                self._made = pages.made if self.keep_pages else None
+                if digest:
+                    self.kept.put(digest, self._pages)
             if self.memo is not None and kept is None:  # (kept pages did not ask for their rows)
                 self.memo.forget_unused()
         pages = self._pages

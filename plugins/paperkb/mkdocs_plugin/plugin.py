@@ -96,7 +96,7 @@ from .blog import Feeds
 from .blog_values import BlogValues
 from .callouts import Callouts
 from .citation_display import CitationDisplay
-from .collector import build_ended, long_lived
+from .collector import build_ended, leave_heap_at_exit, long_lived
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
 from .feature import Build, Feature, PageRender, Warn, _ignore
@@ -204,6 +204,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        leave_heap_at_exit()  # the process's exit skips taking the heap apart (collector.py)
         if command == "serve":  # SIGTERM shuts serve down (its diagram workers too), as Ctrl-C does
             self.restore_sigterm = stop_on_sigterm()
         self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
