@@ -282,7 +282,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.change = None
         if edited is not None:
             self.change = LibraryChange.between(previous, self.library, _keys_of(edited, previous, self.library),
-                                                all_notes=bib_edited)
+                                                bib_edited=bib_edited)
             self._unlisted_srcs |= edited
             self._unlisted_bib = self._unlisted_bib or bib_edited
         else:  # (a whole build: everything is planned from this library)
@@ -328,7 +328,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if listed is None:
             return None, None, False
         change = LibraryChange.between(listed, self.library, _keys_of(self._unlisted_srcs, listed, self.library),
-                                       all_notes=self._unlisted_bib)
+                                       bib_edited=self._unlisted_bib)
         return change, listed, self._unlisted_bib
 
     def _publish_notes(self, files: Files) -> None:
