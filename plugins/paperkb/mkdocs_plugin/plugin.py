@@ -274,8 +274,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         ]
         if self.notes_cache_file and not self.cache.entries:  # the first build of this process
             self.cache.load(self.notes_cache_file)
+        # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a share)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
-                                    bib_files=self.bib.source_files(files), edge_memo=self.edge_memo)
+                                    bib_files=self.bib.source_files(files), edge_memo=self.edge_memo,
+                                    worker=self.citations.run_in_worker)
         if self.notes_cache_file and edited is None and self.command == "serve":
             self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         report(self.library.problems)
