@@ -11,8 +11,10 @@ the build makes it again."""
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 from .user_key import signature
@@ -59,6 +61,26 @@ def read_signed_cache_file(path: Path, context: str = "") -> bytes | None:
     if expected is None or not hmac.compare_digest(signed[:SIGNATURE_SIZE], expected):
         return None
     return data
+
+
+def write_keyed_json(path: Path, context: str, digest: str, content: dict) -> bool:
+    """``content`` and the ``digest`` of what it was made from as compressed JSON, signed (a
+    plan or pages a build keeps for the next one over the same inputs)."""
+    data = json.dumps({"digest": digest, **content}, ensure_ascii=False, separators=(",", ":"))
+    return write_signed_cache_file(path, zlib.compress(data.encode("utf-8"), 1), context)
+
+
+def read_keyed_json(path: Path, context: str, digest: str) -> dict | None:
+    """What ``write_keyed_json`` kept under ``digest``; None when there is none, it was kept
+    under another digest or its signature does not hold."""
+    data = read_signed_cache_file(path, context)
+    if data is None:
+        return None
+    try:
+        kept = json.loads(zlib.decompress(data))
+    except (ValueError, zlib.error):
+        return None
+    return kept if isinstance(kept, dict) and kept.get("digest") == digest else None
 
 
 def _signed_part(context: str, data: bytes) -> bytes:

@@ -6,10 +6,15 @@ full collection walked them all again (at 2,000 notes six of them cost ~0.9 s of
 more notes). A full build therefore plans with the collector paused and then freezes what it made
 (``gc.freeze``: later collections skip it), until the build ends. `serve` freezes what it holds
 after each update instead (``QuietHeap``): its libraries are replaced after every edit, and what
-older updates left is collected now and then."""
+older updates left is collected now and then.
+
+At the interpreter's exit everything is frozen too (``leave_heap_at_exit``): Python's shutdown
+otherwise collects the whole heap once more and frees it object by object, which after a build
+is 5% of a warm build's time (0.6 s at 2,000 notes, 3.3 s at 10,000) spent after its last line."""
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +34,24 @@ def long_lived(enabled: bool) -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+_EXIT_HOOK_INSTALLED = False
+
+
+def leave_heap_at_exit() -> None:
+    """At the interpreter's exit, freeze every object: the shutdown's last collections then
+    skip them, and what sits in reference cycles is not taken apart (the system takes the
+    memory back with the process). Nothing else about the exit changes: the exit status (a
+    --strict build's failure included) is fixed before, the atexit handlers registered earlier
+    (logging's flush, multiprocessing's clean-up, ``weakref.finalize``) run after this one,
+    standard streams are flushed as usual. Only ``__del__`` of objects left in cycles does not
+    run, which Python never promises at exit. Installed once per process; a process that
+    runs several builds (tests) is untouched until it ends."""
+    global _EXIT_HOOK_INSTALLED
+    if not _EXIT_HOOK_INSTALLED:
+        _EXIT_HOOK_INSTALLED = True
+        atexit.register(gc.freeze)
 
 
 def build_ended() -> None:

@@ -5,7 +5,10 @@ Its RSS template escapes titles and descriptions but not categories, tags, autho
 site's name (``Q&A`` or ``<`` in a category made the whole feed unreadable), and its JSON feed
 takes titles, tags and author names as the pages hold them: HTML text (``Q&amp;A``, as the theme
 needs them; see blog_values.py). Here each is read back as plain text, then the same template is
-rendered with Jinja's autoescape on, and the JSON written from plain text."""
+rendered with Jinja's autoescape on, and the JSON written from plain text.
+
+mkdocs-rss-plugin is not imported here: MkDocs loaded it when the site uses it, and a site
+without feeds does not pay for its imports (~0.15 s of every build: Git, HTTP, material's blog)."""
 
 from __future__ import annotations
 
@@ -17,16 +20,17 @@ import sys
 from dataclasses import asdict
 from email.utils import format_datetime
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader
 from typing import TYPE_CHECKING
 
+from jinja2 import Environment, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..render.escape import xml_text
 
 if TYPE_CHECKING:
     from mkdocs_rss_plugin.plugin import GitRssPlugin
+
+RSS_PLUGIN_MODULE = "mkdocs_rss_plugin.plugin"
 
 
 def _plain(value):
@@ -55,9 +59,7 @@ def _plain_feed(feed, date_attribute: str):
 
 
 def rewrite_feeds(config: MkDocsConfig) -> None:
-    # MkDocs imported mkdocs-rss-plugin if the site uses it; otherwise there is nothing to rewrite,
-    # and importing it (with requests and GitPython) would cost every build ~10 MB and ~0.2 s.
-    rss = sys.modules.get("mkdocs_rss_plugin.plugin")
+    rss = sys.modules.get(RSS_PLUGIN_MODULE)  # (loaded with the plugin: none loaded, no feeds)
     if rss is None:
         return
     for plugin in config.plugins.values():

@@ -13,13 +13,11 @@ inputs makes the whole plan stale, and a note whose SVG has gone from the cache 
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from ..core.cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
+from ..core.cache_file import code_stamps, read_keyed_json, write_keyed_json
 from ..core.library import Library
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -52,19 +50,14 @@ class DiagramPlans:
 
     def get(self, digest: str) -> Plans | None:
         """The plans kept under ``digest``; None when there are none (or not this user's)."""
-        data = read_signed_cache_file(self.path, "diagram-plans") if self.path else None
-        if data is None:
+        kept = read_keyed_json(self.path, "diagram-plans", digest) if self.path else None
+        if kept is None:
             return None
         try:
-            kept = json.loads(zlib.decompress(data))
-            if kept.get("digest") != digest:
-                return None
             return {src: (plan[0], plan[1]) if plan is not None else None for src, plan in kept["plans"].items()}
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
+        except (TypeError, KeyError, IndexError, AttributeError):
             return None
 
     def put(self, digest: str, plans: Plans) -> None:
-        if self.path is not None:
-            data = json.dumps({"digest": digest, "plans": plans}, ensure_ascii=False, separators=(",", ":"))
-            # (compressed: the figures' legends repeat, 2.6 KB a note as text, ~0.1 KB packed)
-            write_signed_cache_file(self.path, zlib.compress(data.encode("utf-8"), 1), "diagram-plans")
+        if self.path is not None:  # (compressed: the figures' legends repeat, 2.6 KB a note as text, ~0.1 KB packed)
+            write_keyed_json(self.path, "diagram-plans", digest, {"plans": plans})
