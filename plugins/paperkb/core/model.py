@@ -9,7 +9,7 @@ them (``sys.intern``; a pickle of the records then writes and reads each once)."
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,20 @@ def _shared_list(values: list[str]) -> list[str]:
     return [shared(value) for value in values]
 
 
+def _state(record: Any) -> tuple:
+    """A record's pickled state: its fields' values in order."""
+    return tuple(getattr(record, f.name) for f in fields(record))
+
+
+def _restore(record: Any, state: tuple) -> None:
+    """Unpickling: the values set, then shared as a new record's are (a pickle shares a string
+    only within itself; the notes come in several, from the note cache and from the worker that
+    parses them)."""
+    for f, value in zip(fields(record), state):
+        object.__setattr__(record, f.name, value)
+    record.__post_init__()
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     key: str
@@ -100,6 +114,8 @@ class Citation:
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", shared(self.key))
         object.__setattr__(self, "role", shared(self.role))
+
+    __getstate__, __setstate__ = _state, _restore
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +149,8 @@ class BodyLink:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "target", shared(self.target))
+
+    __getstate__, __setstate__ = _state, _restore
 
 
 @dataclass(slots=True)
@@ -179,6 +197,8 @@ class Note:
         self.datasets, self.metrics = _shared_list(self.datasets), _shared_list(self.metrics)
         self.links = {shared(name): url for name, url in self.links.items()}
         self.key_lines = {shared(name): line for name, line in self.key_lines.items()}
+
+    __getstate__, __setstate__ = _state, _restore
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
