@@ -104,3 +104,18 @@ def test_segmenting_holds_far_less_memory_than_jieba():
     loaded, megabytes = facts.split()
     assert loaded == "False"
     assert int(megabytes) < 50, output
+
+
+def test_a_dictionary_mkdocs_material_loaded_is_the_one_used():
+    """With ``search_engine: material``, material's search plugin loads jieba's dictionary (and
+    the user's ``jieba_dict_user``) in the build process: its words are the ones used, and no
+    second dictionary is held."""
+    script = textwrap.dedent("""\
+        import jieba
+        jieba.add_word("深度强化学习")  # (what a user dictionary adds; loads jieba's own dict)
+        from paperkb.core import chinese_words
+        print(" ".join(chinese_words.words("深度强化学习方法")), chinese_words.jieba() is jieba.dt)
+        """)
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert output.split() == ["深度强化学习", "方法", "True"]
+    assert list(CompactTokenizer.default().cut("深度强化学习方法")) != ["深度强化学习", "方法"]

@@ -7,6 +7,7 @@ segmented here at build time."""
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -14,7 +15,12 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 @lru_cache(maxsize=1)
 def jieba():
-    """jieba's tokenizer, its dictionary held compactly (~4 MB instead of ~80: compact_jieba.py)."""
+    """jieba's tokenizer: the one mkdocs-material's search loaded in this process, if it did (with
+    the user's ``jieba_dict`` / ``jieba_dict_user``; no second copy), else one holding jieba's
+    dictionary compactly (~4 MB instead of ~80: compact_jieba.py)."""
+    loaded = sys.modules.get("jieba")
+    if loaded is not None and loaded.dt.initialized:
+        return loaded.dt
     from .compact_jieba import CompactTokenizer
 
     return CompactTokenizer.default()
