@@ -163,3 +163,71 @@ def test_no_usable_cache_home_means_no_disk_cache_and_no_error(tmp_path, monkeyp
     cache.save(tmp_path / "parsed.pickle")
     assert not (tmp_path / "parsed.pickle").exists() and not (tmp_path / "relative").exists()
     cache.load(tmp_path / "parsed.pickle")
+
+
+def _comparable(library) -> tuple:
+    notes = sorted((n.key, n.title, n.year, n.display_path, n.body_line, tuple(c.key for c in n.cites),
+                    tuple(sorted(n.key_lines.items()))) for n in library)
+    problems = [(p.path, p.line, p.severity, p.message) for p in library.problems]
+    edges = sorted((e.source, e.target, e.role) for key in library.notes for e in library.cites(key))
+    return notes, problems, edges
+
+
+def test_a_worker_parses_a_share_of_many_new_notes_the_same_way(tmp_path, monkeypatch):
+    """A first build offers the notes to parse to the diagrams' worker (another process: the
+    records travel pickled) in chunks, and parses the chunks the worker has not started meanwhile,
+    from the last one back: every note is parsed once, and the library, its problems with their
+    lines and MkDocs' front-matter are what parsing alone gives. A worker that fails, or none,
+    only means parsing here."""
+    import time
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    files = {f"papers/n{i:02d}.md": note(f"Note {i}", year=2000 + i, cites=[f"n{i - 1:02d}", f"n{i - 2:02d}"])
+             for i in range(2, 30)}
+    files["papers/bad.md"] = "---\ntitle: Bad\nyear: twenty\n---\nBody.\n"
+    files["papers/broken.md"] = "---\ntitle: [unclosed\n---\nBody.\n"
+    files["papers/dup.md"] = note("Duplicate", key="n05")
+    write_tree(tmp_path / "notes", files)
+    alone = _library(tmp_path, NoteCache())
+    assert alone.problems and len(alone) >= 25
+
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 10)
+    monkeypatch.setattr(note_cache, "PARSE_CHUNK", 3)
+    parsed_here: list[str] = []
+    real_parse_bytes = note_cache.parse_bytes
+
+    def slowly(path, *args):  # this process is the slower one: the worker gets its chunks
+        parsed_here.append(path.name)
+        time.sleep(0.02)
+        return real_parse_bytes(path, *args)
+    monkeypatch.setattr(note_cache, "parse_bytes", slowly)
+    offered = []
+    candidates = sorted((p, p.relative_to(tmp_path / "notes").as_posix()) for p in (tmp_path / "notes").rglob("*.md"))
+    with ProcessPoolExecutor(1) as pool:
+        def worker(job, *args):
+            future = pool.submit(job, *args)
+            offered.append((args[0], future))
+            return future
+        cache = NoteCache()
+        shared = load_library(tmp_path / "notes", files=candidates, project_root=tmp_path, cache=cache, worker=worker)
+    by_worker = [path.name for items, future in offered if not future.cancelled() for path, _src, _shown in items]
+    assert len(offered) == 11  # every chunk of the 31 files offered
+    assert by_worker and parsed_here  # both parsed some ...
+    assert sorted(by_worker + parsed_here) == sorted(p.name for p, _src in candidates)  # ... and each file once
+    assert parsed_here[0] in {path.name for path, _src, _shown in offered[-1][0]}  # from the last chunk back
+    assert _comparable(shared) == _comparable(alone)
+    assert any("year" in p.message and p.line == 3 for p in shared.problems if p.path.endswith("bad.md"))
+    for path, _src in candidates:  # the worker's records keep MkDocs' reading too
+        entry = cache.entries[str(path)]
+        if entry.note is not None:
+            assert entry.page_source is not None and entry.page_source.read(path.read_bytes())[1]["title"] == entry.note.title
+
+    def failing(job, *args):
+        future = Future()
+        future.set_exception(RuntimeError("worker died"))
+        return future
+    monkeypatch.setattr(note_cache, "parse_bytes", real_parse_bytes)
+    for broken in (failing, lambda job, *args: None):
+        library = load_library(tmp_path / "notes", files=candidates, project_root=tmp_path, cache=NoteCache(),
+                               worker=broken)
+        assert _comparable(library) == _comparable(alone)

@@ -4,10 +4,14 @@ every file it keeps something for, exactly what MkDocs' own reading gives."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from mkdocs.utils import meta as mkdocs_meta
 
+from paperkb.core import page_source as page_source_module
+from paperkb.core.frontmatter_source import FrontMatterError, parse_front_matter
+from paperkb.core.note_cache import NoteCache
 from paperkb.core.page_source import MKDOCS_YAML_BLOCK, page_source
 
 
@@ -62,3 +66,71 @@ def test_files_mkdocs_reads_otherwise_are_left_to_it(text):
 
 def test_bytes_that_are_no_utf8_are_left_to_mkdocs():
     assert page_source(b"---\ntitle: \xff\n---\nBody.\n") is None
+
+
+# -- the loader's reading taken instead of a second parse ------------------------------------
+@pytest.mark.parametrize("name", [n for n in FILES if n != "pandoc end"])
+def test_the_loaders_values_are_taken_when_it_read_the_same_text(name, monkeypatch):
+    raw = FILES[name].encode("utf-8")
+    parsed = parse_front_matter(raw.decode("utf-8-sig"))
+    yaml_loads = []
+    real_load = page_source_module.yaml.load
+    monkeypatch.setattr(page_source_module.yaml, "load", lambda *a, **k: yaml_loads.append(a) or real_load(*a, **k))
+    source = page_source(raw, parsed)
+    monkeypatch.undo()
+    assert source is not None and yaml_loads == []  # no second parse of the same YAML
+    markdown, meta = source.read(raw)
+    assert (markdown, meta) == mkdocs_meta.get_data(raw.decode("utf-8-sig"))
+    assert [type(v) for v in meta.values()] == [type(v) for v in parsed.data.values()]
+    assert meta is not parsed.data and source.read(raw)[1] is not meta  # each read: new objects
+
+
+@pytest.mark.parametrize("text", [
+    "---\n\ntitle: A\n---\nA blank line under the opening line.\n",  # python-frontmatter's text starts otherwise
+    "---\ntitle: A\n-----\nlinks: [x]\n---\nFive dashes end the loader's block, not MkDocs'.\n",
+    "---\ntitle: A\n...\nmore: B\n---\nBody.\n",  # MkDocs stops at pandoc's '...', the loader reads on
+])
+def test_a_file_the_two_split_otherwise_gets_mkdocs_own_reading(text, monkeypatch):
+    raw = text.encode("utf-8")
+    try:
+        parsed = parse_front_matter(text)
+    except FrontMatterError:
+        parsed = None
+    expected_markdown, expected_meta = mkdocs_meta.get_data(text)
+    yaml_loads = []
+    real_load = page_source_module.yaml.load
+    monkeypatch.setattr(page_source_module.yaml, "load", lambda *a, **k: yaml_loads.append(a) or real_load(*a, **k))
+    source = page_source(raw, parsed)
+    monkeypatch.undo()
+    if source is None:
+        assert expected_markdown == text  # MkDocs finds no mapping there either
+    else:
+        assert len(yaml_loads) == 1
+        assert source.read(raw) == (expected_markdown, expected_meta)
+
+
+def test_a_loader_reading_of_other_bytes_is_not_taken():
+    """Values are taken only for the text they were read from, never because the keys look alike."""
+    raw = b"---\ntitle: B\nyear: 2021\n---\nBody.\n"
+    other = parse_front_matter("---\ntitle: A\nyear: 2020\n---\nBody.\n")
+    source = page_source(raw, other)
+    assert source is not None and source.read(raw)[1] == {"title": "B", "year": 2021}
+
+
+def test_the_example_notes_are_read_once_and_as_mkdocs_reads_them(monkeypatch):
+    """Every note and project of the example site: the note cache keeps what MkDocs' own reading
+    gives, without parsing the YAML a second time."""
+    notes_dir = Path(__file__).resolve().parents[2] / "notes"
+    yaml_loads = []
+    real_load = page_source_module.yaml.load
+    monkeypatch.setattr(page_source_module.yaml, "load", lambda *a, **k: yaml_loads.append(a) or real_load(*a, **k))
+    cache = NoteCache()
+    parsed = {path: cache.parse(path, path.relative_to(notes_dir).as_posix(), path.name)
+              for path in sorted(notes_dir.rglob("*.md"))}
+    monkeypatch.undo()
+    assert yaml_loads == []
+    kept = [(path, p.page_source) for path, p in parsed.items() if p.page_source is not None]
+    assert len(kept) >= 20
+    for path, source in kept:
+        raw = path.read_bytes()
+        assert source.read(raw) == mkdocs_meta.get_data(raw.decode("utf-8-sig")), path

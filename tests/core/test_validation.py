@@ -362,3 +362,25 @@ def test_authors_written_as_obsidian_links_or_author_records(tmp_path, front_mat
 def test_the_bibtex_key_seldon_writes_keys_the_note(tmp_path):
     library = load(tmp_path, {"lit/@piret2021Pandemics.md": "---\ntitle: P\nbibtex: \"piret2021Pandemics\"\n---\n"})
     assert list(library.notes) == ["piret2021Pandemics"]
+
+
+def test_aliases_are_measured_only_in_front_matter_that_can_hold_one(monkeypatch):
+    """The 'billion laughs' guard walks every list and mapping of a front-matter; YAML writes an
+    alias as ``*name``, so a front-matter without a '*' is not walked (~30% of parsing a note)."""
+    from paperkb.core import frontmatter_source
+
+    measured: list[str] = []
+    real = frontmatter_source._check_alias_expansion
+    monkeypatch.setattr(frontmatter_source, "_check_alias_expansion",
+                        lambda key, *a: measured.append(key) or real(key, *a))
+    plain = frontmatter_source.parse_front_matter(
+        "---\ntitle: A\ncites: [b2020, {key: c2021, role: baseline}]\nlinks: {paper: 'https://x.org/a*b'}\n---\n")
+    assert plain.data["cites"][1] == {"key": "c2021", "role": "baseline"}
+    assert measured == ["title", "cites", "links"]  # a '*' in a value: measured, to be safe
+    measured.clear()
+    frontmatter_source.parse_front_matter("---\ntitle: A\ncites: [b2020, {key: c2021}]\ntags: [x, y]\n---\n")
+    assert measured == []
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
+           "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\n"
+    with pytest.raises(frontmatter_source.FrontMatterError, match="'c' repeats YAML anchors"):
+        frontmatter_source.parse_front_matter(bomb)

@@ -39,6 +39,9 @@ class FrontMatter:
     # the keys written under the '---'). Whether that is an error depends on the keys.
     misplaced: tuple[int, str, frozenset[str]] | None = None
     hints: list[tuple[int, str]] = field(default_factory=list)  # (line, warning): YAML that reads other than it looks
+    # The text YAML read ``data`` from when it is a mapping (starting with the newline that ends
+    # the opening '---' line), so another reader of the same text can take ``data`` instead.
+    yaml_text: str | None = None
 
 
 # What may be a front-matter that MkDocs does not read as one: an opening '---' line after blank
@@ -230,6 +233,7 @@ def parse_front_matter(text: str) -> FrontMatter:
             raise FrontMatterError(fm_line + node.start_mark.line, "front-matter must be a mapping of keys to values")
         result = FrontMatter({}, body, body_line)
         expansion = _Expansion()
+        may_alias = "*" in fm  # no '*', no alias (*name): nothing repeats, nothing to measure
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = fm_line + key_node.start_mark.line
@@ -237,7 +241,8 @@ def parse_front_matter(text: str) -> FrontMatter:
                 result.duplicate_keys.append((key, line, result.key_lines[key]))
                 continue
             result.key_lines[key] = line
-            _check_alias_expansion(str(key), value_node, line, expansion)
+            if may_alias:
+                _check_alias_expansion(str(key), value_node, line, expansion)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 result.duplicate_keys += _nested_duplicates(value_node, key, fm_line)
             if isinstance(value_node, yaml.SequenceNode):
@@ -247,6 +252,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         result.data = loader.construct_document(node)
         if not isinstance(result.data, dict):  # pragma: no cover - guarded by the MappingNode check
             raise FrontMatterError(fm_line, "front-matter must be a mapping")
+        result.yaml_text = fm
         return result
     except yaml.MarkedYAMLError as exc:
         # An unclosed bracket or quote is found where it started (the context mark); anything

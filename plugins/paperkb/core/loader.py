@@ -19,6 +19,7 @@ from .projects import Project, check_paper_keys
 from .scholar.derived import add_derived_edges
 from .scholar.store import load_store_cached
 from .symlinks import LinkGuard
+from .worker_share import WorkerRun
 
 __all__ = ["DEFAULT_EXCLUDE", "NoteCache", "is_excluded", "iter_markdown", "load_library"]
 
@@ -60,6 +61,7 @@ def load_library(
     bib_files: Sequence[Path] | None = None,
     guard: LinkGuard | None = None,
     edge_memo: EdgeMemo | None = None,
+    worker: WorkerRun | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
 
@@ -67,7 +69,8 @@ def load_library(
     path is kept and the second reported. Notes are completed from the entries of ``bib_files``
     (default: every .bib file below ``notes_dir``) with the same key. Symbolic links that
     ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings.
-    ``edge_memo``: the links of the last load, for loading again after an edit (`serve`)."""
+    ``edge_memo``: the links of the last load, for loading again after an edit (`serve`).
+    ``worker``: runs a job in a worker process, which parses a share of many new notes."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
     cache = cache if cache is not None else NoteCache()
@@ -80,6 +83,8 @@ def load_library(
     guard = guard or LinkGuard(notes_dir, project_root=root)
     if files is None:
         files = iter_markdown(notes_dir, exclude, guard)
+    elif worker is not None:
+        cache.share_parsing([(path, src_uri, display_path(path, root)) for path, src_uri in files], worker)
     for path, src_uri in files:
         parsed = cache.parse(path, src_uri, display_path(path, root))
         problems.extend(parsed.problems)

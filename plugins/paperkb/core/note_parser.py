@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .bib.pandoc_cites import pandoc_cite_keys
@@ -57,10 +58,13 @@ UNPUBLISHED_PAGE = UnpublishedPage()
 
 
 def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: bool = True,
-               raw: bytes | None = None) -> Note | Project | UnpublishedPage | None:
+               raw: bytes | None = None,
+               front_matter_to: Callable[[FrontMatter], object] | None = None) -> Note | Project | UnpublishedPage | None:
     """Parse ``path`` (or ``raw``, the bytes read from it) into a paper note or a research project
     page (``project: true``), or UNPUBLISHED_PAGE for another page that must not be published;
-    None when it is another page or when it has errors (logged)."""
+    None when it is another page or when it has errors (logged). ``front_matter_to``: given the
+    front-matter as parsed, before the page is made from it (the note cache keeps its values for
+    MkDocs, core/page_source.py)."""
     text = read_text(path, log, raw)
     if text is None:
         return None
@@ -69,6 +73,8 @@ def parse_page(path: Path, src_uri: str, log: ProblemLog, *, require_marker: boo
     except FrontMatterError as exc:
         log.error(exc.line, exc.message)
         return None
+    if front_matter_to is not None:
+        front_matter_to(fm)
     if fm.misplaced and fm.misplaced[2] & (NOTE_MARKER_KEYS | {PROJECT_MARKER}):  # keys MkDocs would not see
         log.error(fm.misplaced[0], fm.misplaced[1])
         return None

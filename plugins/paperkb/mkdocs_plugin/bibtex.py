@@ -89,7 +89,8 @@ class BibTeXGlue(Feature):
             return []
         site.bibliography = f"{prefix}bibliography.md"
         site.to_read = f"{prefix}to-read.md" if library.bibliography.files else None
-        if reuse:
+        if reuse or not build.listings and self._planned is not None:
+            # (`serve`'s first round: the pages and all.bib wait for the second, build.listings)
             pages, all_bib = self._planned
         else:
             kept = self._items if self.memo is not None else None

@@ -6,8 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ from pybtex.style.sorting import BaseSortingStyle
 
 from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
+from ..worker_share import WorkerRun, share_with_worker
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import biblatex_for_pybtex, url_from_latex
 
@@ -36,12 +36,8 @@ DISK_CACHE_MIN_ENTRIES = 200
 # From this many new references on, a worker process (when the build has one) formats them with
 # this process: ~1 ms an entry, ~10 s at 10,000 notes on a first build.
 SHARE_MIN_ENTRIES = 200
-# They go to the worker in chunks of this many (~50 ms of formatting each): this process formats
-# the chunks the worker has not started, from the last one back, so the two meet wherever the
-# worker's start-up and the machine's load put them (a fixed share left one of them waiting).
+# They go to the worker in chunks of this many (~50 ms of formatting each), shared from both ends.
 SHARE_CHUNK = 50
-# Runs ``job(*args)`` in a worker process: its Future, or None when there is no worker.
-WorkerRun = Callable[..., "Future | None"]
 
 # pybtex decodes every field and name part with latexcodec, which is most of its time per entry.
 # A value with nothing LaTeX could read specially (commands, braces, ties, dashes, quote and
@@ -239,36 +235,20 @@ class ReferenceFormatter:
         return list(self.style.format_labels([_pybtex_entry(e) for e in ordered]))
 
     def _share(self, worker: WorkerRun, new: list[tuple[str, BibEntry, str]]) -> None:
-        """Format ``new`` (label, entry, content) references with a worker: every chunk is
-        offered to it in order, this process takes back the chunks it has not started, from the
-        last one, and formats them meanwhile; what the worker does not deliver is formatted here
-        afterwards."""
+        """Format ``new`` (label, entry, content) references with a worker (core/worker_share.py);
+        what the worker does not deliver is formatted here afterwards."""
         if len(new) < SHARE_MIN_ENTRIES:
             return
-        chunks = [new[i:i + SHARE_CHUNK] for i in range(0, len(new), SHARE_CHUNK)]
-        offered: list[tuple[list[tuple[str, BibEntry, str]], Future]] = []
-        for chunk in chunks:
-            future = worker(format_in_worker, self.style_name, [(label, entry) for label, entry, _content in chunk])
-            if future is None:
-                break  # no worker (or it broke): the rest is formatted here
-            offered.append((chunk, future))
-        # Chunks the worker has started (and, the queue being first in first out, every one
-        # before them) are its own; the others are cancelled and formatted here.
-        for chunk, future in reversed(offered):
-            if not future.cancel():
-                break
-            for label, entry, content in chunk:
-                self._format(label, entry, content)
-        for chunk, future in offered:
-            if future.cancelled():
-                continue
-            try:
-                done = future.result()
-            except Exception:  # noqa: BLE001 - a worker that died: its chunks are formatted here
-                continue
+
+        def take(chunk: list[tuple[str, BibEntry, str]], done: list[tuple[str, str, str]]) -> None:
             for (label, _entry, content), (key, html, text) in zip(chunk, done):
                 self._cache[self._cache_key(content)] = FormattedReference(key, label, Markup(html), text)
                 self._dirty = True
+
+        share_with_worker(
+            new, SHARE_CHUNK,
+            lambda chunk: worker(format_in_worker, self.style_name, [(label, entry) for label, entry, _content in chunk]),
+            lambda chunk: [self._format(label, entry, content) for label, entry, content in chunk], take)
 
     def _cache_key(self, content: str) -> str:
         return self._digests.get(content) or self._digests.setdefault(content, _digest(content))
