@@ -142,6 +142,7 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
         seen["views"] = [view for view, _key in self.citations.note_figures.values()]
         seen["held"] = self.citations.views
         seen["figure"] = self.citations.figure_html.get("papers/td3.md")
+        seen["pieces"] = {name: self.citations.figure_html._figures[name] for name in ("papers/td3.md", "papers/ddpg.md")}
         seen["cache written"] = self.notes_cache_file.exists()
         seen["cache file"] = self.notes_cache_file
         return on_env(self, env, config=config, files=files)
@@ -161,6 +162,11 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
     assert len(seen["views"]) >= 2 and all(view is None for view in seen["views"]) and seen["held"] is None
     figure = seen["figure"]
     assert figure.count('class="pkb-legend__item') >= 3 and "<!--pkb-graph:" in figure
+    # Held as pieces, one per legend entry, each the same object in every figure that shows it.
+    td3, ddpg = seen["pieces"]["papers/td3.md"], seen["pieces"]["papers/ddpg.md"]
+    assert len(td3) >= figure.count('class="pkb-legend__item') + 1 and "".join(td3) == figure
+    common = [piece for piece in td3 if piece.startswith('<span class="pkb-legend__item') and piece in ddpg]
+    assert common and all(any(piece is other for other in ddpg) for piece in common)
     assert seen["cache written"] is False and seen["cache file"].is_file()  # written after the pages
     html = (tmp_path / "site" / "papers" / "td3" / "index.html").read_text(encoding="utf-8")
     shown = html[html.index('<figure class="pkb-graph'):]

@@ -119,7 +119,8 @@ def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> 
 
 # Where a figure's HTML is cut into pieces that other figures share: before each legend entry and
 # before the closing "how to read it" (see HeldFigures).
-_SHARED_PIECE = re.compile(r'(?=<span class="pkb-legend__(?:item|how)")')
+# (An entry has a second class, pkb-legend__role or __field: the name may end with a space.)
+_SHARED_PIECE = re.compile(r'(?=<span class="pkb-legend__(?:item|how)[" ])')
 
 
 class HeldFigures:
