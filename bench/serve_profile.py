@@ -7,8 +7,10 @@
 
 Writes the notes of bench/serve.py (same edits), builds them as `paperkb serve` does (in this
 process), then applies each edit and runs the serve engine's update on the paths it touched, as
-the file watcher reports them. Prints, per edit kind, the CPU time of planning (``plugin.plan``)
-and of the whole update (plan, finding pages, both rounds of rendering, search index).
+the file watcher reports them. Prints, per edit kind, the CPU time of the first round's
+planning (``plugin.plan``: what the edited pages read), of the second round's planning
+(``plugin.plan_listings``: the pages listing many notes) and of the whole update (both rounds
+of rendering, search index); the update's steps give the first round's CPU ("CPU").
 """
 
 from __future__ import annotations
@@ -87,6 +89,17 @@ def main(argv: list[str] | None = None) -> int:
                 plan_cpu.append(time.process_time() - t)
 
         plugin.plan = timed_plan
+        real_listings = plugin.plan_listings
+        listings_cpu: list[float] = []
+
+        def timed_listings(*a, **kw):
+            t = time.process_time()
+            try:
+                return real_listings(*a, **kw)
+            finally:
+                listings_cpu.append(time.process_time() - t)
+
+        plugin.plan_listings = timed_listings
         import gc
 
         gc_time = [0.0, 0.0]  # (total seconds, start of the running collection)
@@ -116,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             if type(feature).start is not Feature.start:
                 feature.start = timed(type(feature).__name__, feature.start)
         wanted = set(args.kinds.split(",")) if args.kinds else None
-        print(f"{'edit':14} {'plan cpu':>9} {'update cpu':>11} {'wall':>6}  steps")
+        print(f"{'edit':14} {'plan cpu':>9} {'listings cpu':>13} {'update cpu':>11} {'wall':>6}  steps")
         for edit in edits(notes_dir, plan, 1):
             before = _snapshot(notes_dir)
             edit.apply()
@@ -129,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             engine._changes = changed
             engine.foreground.hold()  # (as serve's watcher does on a save: background indexing steps aside)
             plan_cpu.clear()
+            listings_cpu.clear()
             parts.clear()
             gc_time[0] = 0.0
             builds = len(full_builds)
@@ -140,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                 profiler.disable()
             cpu, wall = time.process_time() - cpu, time.monotonic() - wall
             full = " (FULL BUILD)" if len(full_builds) > builds else ""
-            print(f"{edit.kind:14} {sum(plan_cpu):9.3f} {cpu:11.3f} {wall:6.2f}  {engine.steps}, gc {gc_time[0]:.2f}{full}", flush=True)
+            print(f"{edit.kind:14} {sum(plan_cpu):9.3f} {sum(listings_cpu):13.3f} {cpu:11.3f} {wall:6.2f}  {engine.steps}, "
+                  f"gc {gc_time[0]:.2f}{full}", flush=True)
             if args.parts:
                 print("    plan: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
                                              if v >= 0.005), flush=True)

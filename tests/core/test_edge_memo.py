@@ -48,3 +48,20 @@ def test_unchanged_notes_keep_their_edges_and_only_the_edited_one_is_resolved_ag
     again = load_library(root, files=_files(root), cache=cache, edge_memo=memo)
     assert resolved == ["cycle"]
     assert again.out_edges["devlin2019"][0] is before.out_edges["devlin2019"][0]
+
+
+@pytest.mark.parametrize("kind, searched", [("body", False), ("title", False), ("cites+", True), ("new note", True)])
+def test_cycles_are_searched_again_only_when_a_citation_changed(tmp_path, monkeypatch, kind, searched):
+    import paperkb.core.library as library_module
+
+    root = tmp_path / "notes"
+    write_tree(root, notes())
+    cache, memo = NoteCache(), EdgeMemo()
+    load_library(root, files=_files(root), cache=cache, edge_memo=memo)
+    calls: list[int] = []
+    real = library_module.find_cycles
+    monkeypatch.setattr(library_module, "find_cycles", lambda lib: calls.append(1) or real(lib))
+    edit(root, kind)
+    again = load_library(root, files=_files(root), cache=cache, edge_memo=memo)
+    assert bool(calls) == searched
+    assert again.cycles == load_library(root, files=_files(root)).cycles

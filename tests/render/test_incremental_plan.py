@@ -47,7 +47,7 @@ def test_index_and_graph_pages_planned_again_after_an_edit_equal_a_fresh_plan(tm
 
     edit(root, kind)
     after = load_library(root, files=markdown_files(root), cache=cache)
-    change = LibraryChange.between(before, after, set(), all_notes=True)
+    change = LibraryChange.between(before, after, set(before.notes) | set(after.notes), bib_edited=True)
     touched = change.shown | change.relinked
     site = _site(after)
     again = IndexPages(after, site, memo=memo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,62 @@ def test_diagrams_two_links_from_an_edit_are_drawn_after_the_edited_pages_show(s
     assert shown_with["later"] and "paper9" not in shown_with["later"]  # its own diagram came first
     assert citations._later == set()  # all planned by the end of the update
     assert "diagrams" in str(engine.steps)
+
+
+def test_the_first_round_writes_only_the_edited_page_and_listings_follow(served):
+    """A title edit: when the browser reloads, the edited note's page is the only file written;
+    the pages and files that list every note (its year's index, the bibliography, all.bib, the
+    Explore data) are planned and written after it (plugin.plan_listings), with the new title."""
+    engine, root, _config_file, site, state = served
+    stamps = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    written_first: list[str] = []
+    real_show = engine._show
+
+    def show() -> None:  # what the browser finds when it reloads
+        written_first.extend(sorted(p.relative_to(site).as_posix() for p, t in stamps.items()
+                                    if not p.exists() or p.stat().st_mtime_ns != t))
+        real_show()
+
+    engine._show = show
+    engine._saved_meanwhile = lambda: False
+    path = root / "notes" / "papers" / "paper9.md"
+    year = re.search(r"^year: (\d+)", path.read_text(encoding="utf-8"), re.M).group(1)
+    listings = [f"years/{year}/index.html", "bibliography/index.html", "all.bib", "assets/paperkb/notes.json"]
+    assert all("Paper number 9" in (site / rel).read_text(encoding="utf-8") for rel in listings)
+    path.write_text(path.read_text(encoding="utf-8").replace("Paper number 9", "Ninth paper, retitled"), encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    assert written_first == ["papers/paper9/index.html"]
+    assert "Ninth paper, retitled" in (site / "papers" / "paper9" / "index.html").read_text(encoding="utf-8")
+    for rel in listings:  # then the second round
+        text = (site / rel).read_text(encoding="utf-8")
+        assert "Ninth paper, retitled" in text and "Paper number 9" not in text, rel
+    assert "plan listings" in str(engine.steps)
+
+
+def test_a_note_moved_to_a_new_field_is_on_its_page_when_the_browser_reloads(served):
+    """The page of a field (or year) a note came to is made in the first round; its link to the
+    field's citation graph page comes with that page, in the second round."""
+    engine, root, _config_file, site, state = served
+    shown: dict[str, str] = {}
+    real_show = engine._show
+
+    def show() -> None:
+        page = site / "fields" / "probe-field" / "index.html"
+        shown["field page"] = page.read_text(encoding="utf-8") if page.exists() else ""
+        real_show()
+
+    engine._show = show
+    engine._saved_meanwhile = lambda: False
+    path = root / "notes" / "papers" / "paper9.md"
+    data, body = Edits(root / "notes", random.Random(1)).front(path)
+    data["fields"] = ["Probe Field"]
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False) + "---\n" + body, encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    assert "papers/paper9/" in shown["field page"] and "graph/probe-field/" not in shown["field page"]
+    final = (site / "fields" / "probe-field" / "index.html").read_text(encoding="utf-8")
+    assert "papers/paper9/" in final and "graph/probe-field/" in final
+    assert (site / "graph" / "probe-field" / "index.html").exists()

@@ -250,6 +250,7 @@ class EdgeMemo:
     def __init__(self) -> None:
         self.names: tuple | None = None
         self.notes: dict[str, tuple[Note, _NoteLinks]] = {}
+        self.cycles: list[list[str]] | None = None  # of the citations the last call found
 
     def lookup(self, library: Library, note: Note) -> _NoteLinks | None:
         kept = self.notes.get(note.key)
@@ -280,10 +281,15 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
         if names != memo.names:
             memo.names, memo.notes = names, {}
     made: dict[str, tuple[Note, _NoteLinks]] = {}
+    # The citation graph is the last call's while every note resolved again cites what it did.
+    same_citations = memo is not None and memo.cycles is not None and memo.notes.keys() == library.notes.keys()
     for note in library.notes.values():
         links = memo.lookup(library, note) if memo is not None else None
         if links is None:
             links = _note_links(library, note)
+            if same_citations:
+                before = memo.notes.get(note.key)
+                same_citations = before is not None and before[1].targets.keys() == links.targets.keys()
         made[note.key] = (note, links)
         for line, message in links.problems:
             report(note, line, message)
@@ -310,7 +316,9 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
         for edge in edges:
             incoming[edge.target].append(edge)
     library.in_edges = {k: sorted(v, key=lambda e: e.source) for k, v in incoming.items()}
-    library.cycles = find_cycles(library)
+    library.cycles = memo.cycles if same_citations and memo is not None else find_cycles(library)
+    if memo is not None:
+        memo.cycles = library.cycles
 
 
 def _note_links(library: Library, note: Note) -> _NoteLinks:

@@ -40,7 +40,8 @@ def neighbours(library: Library, key: str) -> set[str]:
 @dataclasses.dataclass
 class LibraryChange:
     """How ``new`` differs from ``old`` for the notes in ``keys`` (those whose files changed);
-    with ``all_notes`` every note is compared (a .bib file can complete any note)."""
+    ``bib_edited``: a .bib file changed too, which completes the notes of its entries' keys
+    (their title, year, authors, venue), so the notes whose entry changed are compared too."""
 
     shown: set[str]  # keys whose shown data changed, or that came or went
     relinked: set[str]  # keys at the other end of a link that came or went
@@ -49,8 +50,12 @@ class LibraryChange:
     same_links: bool = False  # the same notes, every citation and link as before (titles may differ)
 
     @classmethod
-    def between(cls, old: Library, new: Library, keys: set[str], *, all_notes: bool = False) -> "LibraryChange":
-        candidates = set(old.notes) | set(new.notes) if all_notes else set(keys)
+    def between(cls, old: Library, new: Library, keys: set[str], *, bib_edited: bool = False) -> "LibraryChange":
+        candidates = set(keys)
+        if bib_edited:  # (entries are compared whole, where they were written too: a superset)
+            before, after = old.bibliography, new.bibliography
+            candidates |= {key for key in before.entries.keys() | after.entries.keys()
+                           if (key in old.notes or key in new.notes) and before.get(key) != after.get(key)}
         shown: set[str] = set()
         relinked: set[str] = set()
         for key in candidates:

@@ -83,13 +83,15 @@ class BibTeXGlue(Feature):
             if self.memo is not None:
                 self.memo.forget_unused()
             self.formatted = self.formatter.format_all([r.entry for r in self.references], worker=self.worker)
-            self.formatter.save()
+            if build.listings:  # (`serve`'s first round leaves writing the cache to the second)
+                self.formatter.save()
         self.renderer = PandocCiteRenderer(self.references, site)
         if not len(self.references):
             return []
         site.bibliography = f"{prefix}bibliography.md"
         site.to_read = f"{prefix}to-read.md" if library.bibliography.files else None
-        if reuse:
+        if reuse or not build.listings and self._planned is not None:
+            # (`serve`'s first round: the pages and all.bib wait for the second, build.listings)
             pages, all_bib = self._planned
         else:
             kept = self._items if self.memo is not None else None

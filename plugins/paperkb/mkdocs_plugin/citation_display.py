@@ -110,12 +110,13 @@ class CitationDisplay(Feature):
             near = within_two_links(build.previous, build.touched) | within_two_links(library, build.touched)
             near |= self._later  # (left by an update that stopped before settling them)
             later = (near - build.touched) if self.defer_neighbours else set()
+            planned_now = near - later  # (once: the comprehension below runs for every note)
             kept = {src: figure for src, figure in self.note_figures.items()
-                    if (note := library.by_src_uri.get(src)) is not None and note.key not in near - later}
+                    if (note := library.by_src_uri.get(src)) is not None and note.key not in planned_now}
             before = self.note_figures
         self._later = {key for key in later if key in library.notes}
         self.note_figures, self.figure_html = {}, HeldFigures()
-        self._planned = None
+        planned, self._planned = self._planned, None
         self.views = None
         if not self.enabled or self.renderer is None:
             return []
@@ -142,16 +143,19 @@ class CitationDisplay(Feature):
                     self._plan_note(note, views, before.get(note.src_uri))
         if digest and not plans:
             self.plans.put(digest, self._plans_made(library))
-        kept = untouched_fields(self._field_pages, build.previous, library, set(build.touched)) \
-            if build.previous is not None and self._planned_before else None
-        graph_pages = GraphPages(library, site, views, self._submit_for_page, max_nodes=self.options.graph_max_nodes,
-                                 kept=kept)
-        pages = graph_pages.all_pages()
-        self._field_pages = graph_pages.made if self.keep_drawn else {}
-        palette = field_palette_css(fields_by_frequency(library))
+        if build.listings or planned is None:
+            kept = untouched_fields(self._field_pages, build.previous, library, set(build.touched)) \
+                if build.previous is not None and self._planned_before else None
+            graph_pages = GraphPages(library, site, views, self._submit_for_page,
+                                     max_nodes=self.options.graph_max_nodes, kept=kept)
+            pages = graph_pages.all_pages()
+            self._field_pages = graph_pages.made if self.keep_drawn else {}
+            palette = field_palette_css(fields_by_frequency(library))
+        else:  # `serve`'s first round: the graph pages, field colours and explorer wait for the second
+            pages, palette = planned
         self._add_assets(files, config, palette)
         self.renderer.start()
-        if not (build.same_links and self.structure is not None):  # (`serve`: the same notes and citations)
+        if build.listings and not (build.same_links and self.structure is not None):  # (`serve`: the same citations)
             self._start_layout(library)
         self._planned = (pages, palette)
         if one_off:

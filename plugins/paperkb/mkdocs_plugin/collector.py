@@ -9,8 +9,9 @@ after each update instead (``QuietHeap``): its libraries are replaced after ever
 older updates left is collected now and then.
 
 At the interpreter's exit everything is frozen too (``leave_heap_at_exit``): Python's shutdown
-otherwise collects the whole heap once more and frees it object by object, which after a build
-is 5% of a warm build's time (0.6 s at 2,000 notes, 3.3 s at 10,000) spent after its last line."""
+otherwise collects the whole heap once more and frees it object by object: after a warm build
+of 2,000 short notes 0.8 s of its ~12 s of CPU (0.04 s now), at 10,000 notes 3.3 s of its wall
+time, all after its last line."""
 
 from __future__ import annotations
 

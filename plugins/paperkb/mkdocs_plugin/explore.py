@@ -26,6 +26,7 @@ class Explore(Feature):
         self.memo: NoteMemo | None = None  # `serve`: each note's record kept between builds (plugin.on_startup)
         self._texts: dict[int, tuple[dict, str]] = {}  # `serve`: each record's JSON text ...
         self._rows: dict[int, tuple[dict, str]] = {}  # ... and its row in the Explore page's table
+        self._planned: tuple[str, GeneratedPage] | None = None  # `serve`: the last site data JSON and Explore page
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.enabled = options.enabled
@@ -35,8 +36,13 @@ class Explore(Feature):
     def start(self, build: Build) -> list[GeneratedPage]:
         if not self.enabled:
             return []
-        self.data = site_data(build.library, build.site, self.memo, self.data if build.previous is not None else None)
-        text = site_data_json(self.data, self._texts if self.memo is not None else None)
+        if build.listings or self._planned is None:  # (else `serve`'s first round: the last plan's)
+            self.data = site_data(build.library, build.site, self.memo, self.data if build.previous is not None else None)
+            text = site_data_json(self.data, self._texts if self.memo is not None else None)
+            page = explore_page(build.site.explore, self.data, build.site, self._rows if self.memo is not None else None)
+            self._planned = (text, page) if self.memo is not None else None
+        else:
+            text, page = self._planned
         build.files.append(File.generated(build.config, SITE_DATA_URI, content=text))
         build.files.append(File.generated(build.config, EXPLORE_SCRIPT, abs_src_path=str(ASSETS_DIR / "explore.js")))
-        return [explore_page(build.site.explore, self.data, build.site, self._rows if self.memo is not None else None)]
+        return [page]

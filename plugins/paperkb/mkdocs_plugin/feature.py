@@ -9,6 +9,7 @@ on every feature in that order, so a feature's place in the list is its place on
     stage                                           MkDocs event       what a feature does there
     configure(options, config, project_root)        on_config          read options, register extensions and assets
     start(build) -> [GeneratedPage]                 on_files           the library is loaded: plan, add files, make pages
+                                                                       (`serve`: twice after an edit, see Build.listings)
     files_ready(config)                             on_nav             every plugin has its files (the blog its posts, authors)
     page_markdown(page, markdown) -> markdown       on_page_markdown   change the page's Markdown
     prose_transforms(page, markdown) -> [transform] (inside the above) line transforms of the one text pass over prose
@@ -75,6 +76,10 @@ class Build:
     previous: Library | None = None  # the library the last build planned with
     bib_edited: bool = False  # `serve`: a .bib file changed since the last plan
     touched: frozenset[str] = frozenset()  # keys whose shown data or links changed, or that came or went
+    # False: `serve`'s first round after an edit, planning what the edited pages read: a feature
+    # keeps what lists many notes (index pages, all.bib...) as its last plan made it; the second
+    # round plans it (listings True, ``previous`` then the library that last plan had).
+    listings: bool = True
 
 
 @dataclass

@@ -3,11 +3,12 @@ a full build over the same notes as the last takes them as it kept them (render/
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..render.index_pages import GeneratedPage, IndexPages, IndexPlan
+from ..render.index_pages import GeneratedPage, IndexPages, IndexPlan, facet_values
 from ..render.kept_index_pages import KeptIndexPages, index_digest
 from ..core.note_memo import NoteMemo
 from .config import PaperKBConfig, cache_root
@@ -23,6 +24,9 @@ class Indexes(Feature):
         self._made: IndexPlan | None = None  # `serve`: the pages by facet value, for the next plan
         self.memo: NoteMemo | None = None  # `serve`: rows and insights kept for the next build (plugin.on_startup)
         self.keep_pages = False  # `serve`: the next plan reuses them when only a body changed
+        # `serve`: the facet pages first rounds made since the last whole plan, by (facet, value)
+        # (None: the value has no notes left)
+        self._since: dict[tuple[str, object], GeneratedPage | None] = {}
         self.kept = KeptIndexPages(None)  # a full build's pages, for the next full build
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -32,6 +36,9 @@ class Indexes(Feature):
         self.kept = KeptIndexPages(caches / "pages" if caches else None)
 
     def start(self, build: Build) -> list[GeneratedPage]:
+        if not build.listings and self._pages is not None and self._made is not None and build.previous is not None:
+            return self._first_round(build)
+        self._since = {}
         if not (build.same_notes and self._pages is not None):  # (serve: only a body changed)
             # `serve` after an edit: the pages of facet values no changed note had or has are kept.
             kept = self._made.without(build.previous, build.library, build.touched) \
@@ -54,3 +61,39 @@ class Indexes(Feature):
         if not self.keep_pages:  # their text lives on in the generated files until written
             self._pages = None
         return pages
+
+    def _first_round(self, build: Build) -> list[GeneratedPage]:
+        """`serve`'s first round after an edit: the pages of the facet values the edited notes
+        came to or left (a note's new year or field lists it at once); the others (and home,
+        overviews, insights) as the last whole plan made them, until the second round.
+        A field page links to its graph page only if that page was planned already (graph
+        pages wait for the second round too)."""
+        assert self._pages is not None and self._made is not None and build.previous is not None
+        listed = self._made.facets
+        if any(made[0][0] != build.site.facet_page(facet, value) for (facet, value), made in listed.items()
+               if build.site.facet_page(facet, value) is not None):  # (a new value moved others' slugs)
+            return self._remake(build)
+        values = set() if build.same_notes else facet_values(build.previous, build.library, build.touched, moved=True)
+        if values:
+            graphs = {made[0][1] for made in listed.values()} - {None}
+            site = dataclasses.replace(build.site, graph_pages={
+                value: page for value, page in build.site.graph_pages.items() if page in graphs})
+            maker = IndexPages(build.library, site, site_name=build.config.site_name, plain=self.layout.plain,
+                               memo=self.memo)
+            made = maker.facet_pages(values)
+            self._since.update({fv: made.get(fv) for fv in values})
+        replaced = {listed[fv][1].src_uri: page for fv, page in self._since.items() if fv in listed}
+        pages = [replaced.get(page.src_uri, page) for page in self._pages]
+        pages += [page for fv, page in self._since.items() if fv not in listed]
+        return [page for page in pages if page is not None]
+
+    def _remake(self, build: Build) -> list[GeneratedPage]:
+        """Every index page made from scratch."""
+        pages = IndexPages(build.library, build.site, site_name=build.config.site_name, plain=self.layout.plain,
+                           memo=self.memo)
+        self._pages = pages.all_pages(self.home_intro)
+        self._made = pages.made if self.keep_pages else None
+        self._since = {}
+        if self.memo is not None:
+            self.memo.forget_unused()
+        return self._pages

@@ -65,7 +65,9 @@ on_post_build     the explorer's graph data written and, in a full build, the di
   killed or failed halfway leaves the previous site whole.
 on_serve          serve.py: a saved note, .bib or post re-renders only the pages that read what it
                   changed (PageRender.reads), through MkDocs' own page pipeline; .bib files outside
-                  docs_dir are watched too."""
+                  docs_dir are watched too. It plans in two rounds: what the edited pages read
+                  first (``plan(listings=False)``), the pages listing many notes after the
+                  browser reloaded (``plan_listings``; features see it as Build.listings)."""
 
 from __future__ import annotations
 
@@ -80,6 +82,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
+from ..core.facets import FacetMemo
 from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -142,6 +145,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.edge_memo: EdgeMemo | None = None
+        self.facet_memo: FacetMemo | None = None
         self.link_guard: LinkGuard | None = None  # symbolic links judged by the last plan (`serve` keeps them)
         self.library = Library()
         self.site: SiteMap | None = None
@@ -155,7 +159,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
         self.rejected: dict[str, list[Problem]] = {}
-        self.change: LibraryChange | None = None  # what the last edit changed (serve)  # serve: invalid notes keep their page, problems on top
+        self.change: LibraryChange | None = None  # what the last edit changed (serve)
+        # `serve`: the library the listings (plan_listings) were last planned with, and what was
+        # edited since (its src paths; whether a .bib file was).
+        self._listed: Library | None = None
+        self._unlisted_srcs: set[str] = set()
+        self._unlisted_bib = False
+        self._loaded_files: list[File] = []  # `serve`: the files as the last plan left them before the features
         # The features, in the order they act at every stage (see the module docstring).
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
         self.scholar = ScholarDisplay()  # Semantic Scholar: counts and abstract on the card, the Frontier page
@@ -203,6 +213,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
         self.edge_memo = EdgeMemo() if command == "serve" else None  # each note's links, for the next load
+        self.facet_memo = FacetMemo() if command == "serve" else None  # and the facets' spellings
         # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
         self.indexes.memo = NoteMemo() if command == "serve" else None
         self.explore.memo = NoteMemo() if command == "serve" else None
@@ -240,10 +251,15 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return self.plan(files, config)
 
     def plan(self, files: Files, config: MkDocsConfig, edited: set[str] | None = None,
-             bib_edited: bool = False) -> Files:
+             bib_edited: bool = False, *, listings: bool = True) -> Files:
         """Load the library and let every feature plan this build: drafts and rejected notes
         leave ``files``, generated pages join it. ``edited``: the src paths `serve` saw change
-        since the last plan (then ``self.change`` says what that changed for other pages)."""
+        since the last plan (then ``self.change`` says what that changed for other pages).
+
+        ``listings`` False (`serve`'s first round after an edit): what lists many notes (index,
+        Explore, bibliography and graph pages, all.bib, the site data) stays as the last plan
+        made it, so that planning takes time in proportion to the edit; ``plan_listings``
+        plans it afterwards, for every edit since it last did."""
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
         if edited is None or self.link_guard is None:  # (`serve`: the last verdicts, but on the paths that changed)
@@ -264,42 +280,91 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a share)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo,
-                                    worker=self.citations.run_in_worker)
+                                    facet_memo=self.facet_memo, worker=self.citations.run_in_worker)
         if self.notes_cache_file and edited is None and self.command == "serve":
             self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         report(self.library.problems)
         self.change = None
         if edited is not None:
-            keys = {n.key for lib in (previous, self.library) for src in edited
-                    if (n := lib.by_src_uri.get(src)) is not None}
-            self.change = LibraryChange.between(previous, self.library, keys, all_notes=bib_edited)
-        self._remove_unpublished(files)
-        for note in [*self.library, *self.library.projects.values()]:  # reached through index pages, not the nav
-            file = files.get_file_from_path(note.src_uri)
-            if file is not None:
-                file.inclusion = InclusionLevel.NOT_IN_NAV
+            self.change = LibraryChange.between(previous, self.library, _keys_of(edited, previous, self.library),
+                                                bib_edited=bib_edited)
+            self._unlisted_srcs |= edited
+            self._unlisted_bib = self._unlisted_bib or bib_edited
+        else:  # (a whole build: everything is planned from this library)
+            self._listed, self._unlisted_srcs, self._unlisted_bib = None, set(), False
+        self._publish_notes(files)
 
         urls = SiteUrls(config.use_directory_urls)
-        prefix = self.config.pages_dir.strip("/") + "/" if self.config.pages_dir.strip("/") else ""
+        prefix = self._prefix
         has_home = files.get_file_from_path("index.md") is not None
         self.site = SiteMap.for_library(
             self.library, urls, prefix=prefix, home="index.md",
             statistics=f"{prefix}statistics.md" if has_home else "index.md", graphs=self.citations.enabled,
         )
         self.generated_uris = frozenset(self.site.generated_uris())
+        moved = previous_site.urls.moved if previous_site is not None and edited is not None else {}
+        self._loaded_files = list(files) if self.command == "serve" else []
+        if listings:
+            return self._start(files, config, *self._since_listed(), moved=moved)
+        return self._start(files, config, self.change, previous if self.change is not None else None,
+                           bib_edited, listings=False, moved=moved)
+
+    def plan_listings(self, config: MkDocsConfig) -> Files:
+        """`serve`'s second round: what ``plan(listings=False)`` left as it was (the pages and
+        files listing many notes), planned for the library it loaded and every edit since the
+        last such plan; returns the files as ``plan`` does."""
+        assert self.site is not None
+        moved, self.site.urls.moved = self.site.urls.moved, {}
+        return self._start(Files(list(self._loaded_files)), config, *self._since_listed(), moved=moved)
+
+    @property
+    def listings_due(self) -> bool:
+        """`serve`: an edit was planned without its listings (``plan_listings`` has not run since)."""
+        return bool(self._unlisted_srcs or self._unlisted_bib)
+
+    @property
+    def _prefix(self) -> str:
+        """The folder of the generated pages ("" or "pages/")."""
+        return self.config.pages_dir.strip("/") + "/" if self.config.pages_dir.strip("/") else ""
+
+    def _since_listed(self) -> tuple[LibraryChange | None, Library | None, bool]:
+        """What changed since the listings were last planned (None: planned from scratch)."""
+        listed = self._listed
+        if listed is None:
+            return None, None, False
+        change = LibraryChange.between(listed, self.library, _keys_of(self._unlisted_srcs, listed, self.library),
+                                       bib_edited=self._unlisted_bib)
+        return change, listed, self._unlisted_bib
+
+    def _publish_notes(self, files: Files) -> None:
+        """Drafts and rejected notes leave ``files``; notes are reached through index pages, not the nav."""
+        self._remove_unpublished(files)
+        for note in [*self.library, *self.library.projects.values()]:
+            file = files.get_file_from_path(note.src_uri)
+            if file is not None:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+
+    def _start(self, files: Files, config: MkDocsConfig, change: LibraryChange | None, previous: Library | None,
+               bib_edited: bool, *, listings: bool = True, moved: dict[str, str]) -> Files:
+        """Every feature's ``start``, told what changed since ``previous``; generated pages join ``files``.
+        ``moved``: where pages that moved (blog posts) went, as the last render learnt it."""
+        assert self.site is not None
+        prefix = self._prefix
         self.rendering.clear()
         self.partials.clear()
         build = Build(self.library, self.site, files, config, prefix,
-                      same_graph=bool(self.change and self.change.same_graph),
-                      same_notes=bool(self.change and self.change.same_notes and not bib_edited),
-                      same_links=bool(self.change and self.change.same_links),
-                      previous=previous if self.change is not None else None, bib_edited=bib_edited,
-                      touched=frozenset(self.change.shown | self.change.relinked) if self.change else frozenset())
+                      same_graph=bool(change and change.same_graph),
+                      same_notes=bool(change and change.same_notes and not bib_edited),
+                      same_links=bool(change and change.same_links),
+                      previous=previous, bib_edited=bib_edited,
+                      touched=frozenset(change.shown | change.relinked) if change else frozenset(),
+                      listings=listings)
         pages = [page for feature in self.features for page in feature.start(build)]
-        if previous_site is not None and edited is not None:
-            # A full build learns where pages that moved (blog posts) went as it renders them,
-            # after the generated pages were made: `serve` re-renders with what it learnt.
-            self.site.urls.moved.update(previous_site.urls.moved)
+        # A full build learns where pages that moved went as it renders them, after the
+        # generated pages were made: `serve` makes them as it does, then renders with what it learnt.
+        self.site.urls.moved.update(moved)
+        if listings:
+            self._listed, self._unlisted_srcs, self._unlisted_bib = self.library, set(), False
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -316,7 +381,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             config.nav = self._nav(files)
         return files
 
-    def _remove_unpublished(self, files: Files) -> None:
+    def _remove_unpublished(self, files: Files) -> None:  # (serve: invalid notes keep their page, problems on top)
         self.rejected = {}
         published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
         drafts = self.library.private_src_uris()
@@ -505,3 +570,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         for feature in self.features:
             feature.close()
         self.restore_sigterm()
+
+
+def _keys_of(srcs: set[str], *libraries: Library) -> set[str]:
+    """The keys of the notes at ``srcs`` in any of ``libraries`` (a renamed note has two)."""
+    return {n.key for lib in libraries for src in srcs if (n := lib.by_src_uri.get(src)) is not None}

@@ -22,15 +22,19 @@ from .feature import Build, Feature
 class ScholarDisplay(Feature):
     def __init__(self) -> None:
         self.library = Library()
+        self._frontier: GeneratedPage | None = None  # the last plan's Frontier page (`serve`'s first round keeps it)
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self.library = build.library
         store = build.library.scholar
         if store is None or build.site.frontier is None:
+            self._frontier = None
             return []
-        frontier = compute_frontier(build.library, store, read_dismissed(Path(build.config.docs_dir)))
-        fetched = max((str(p.get("fetched", ""))[:10] for p in store.papers.values()), default="") or None
-        return [FrontierPage(build.library, build.site).page(frontier, fetched)]
+        if build.listings or self._frontier is None:  # (it ranks papers near every note)
+            frontier = compute_frontier(build.library, store, read_dismissed(Path(build.config.docs_dir)))
+            fetched = max((str(p.get("fetched", ""))[:10] for p in store.papers.values()), default="") or None
+            self._frontier = FrontierPage(build.library, build.site).page(frontier, fetched)
+        return [self._frontier]
 
     def card(self, note: Note) -> Markup:
         return scholar_card(note, self.library.scholar)

@@ -4,19 +4,24 @@ MkDocs' own server rebuilds the whole site on every save (30 s at 2,000 notes). 
 server's builder is replaced: when only notes, ``.bib`` files or pages in docs_dir changed,
 
 1. the library is loaded again (unchanged notes come from the parse cache) and every feature
-   plans the build again (``PaperKBPlugin.plan``), on the files MkDocs found plus the edit;
+   plans what the edited pages read (``PaperKBPlugin.plan(listings=False)``), on the files
+   MkDocs found plus the edit: the pages and files that list many notes (index, Explore,
+   bibliography and graph pages, all.bib, the site data) stay as they were, but for the index
+   pages of a year, field... the edited notes came to or left;
 2. the pages the edit touched are found: the changed notes' own pages, their neighbours before
    and after the edit, every page that recorded reading a changed note (``PageRender.reads``,
    query blocks read every note), the notes whose diagram changed, and the generated pages
-   (indexes, bibliography, graph pages) whose Markdown changed;
+   whose Markdown changed;
 3. only those go through MkDocs' page pipeline (``_populate_page`` / ``_build_page``: every
    plugin's page events, the theme's templates) with the config, files, navigation and Jinja
    environment of the last build kept in memory, in two rounds: first the edited pages, pages
    that came, small generated pages whose text changed and the notes at the other end of a
-   changed link, then the browser reloads (the server answers again); then the pages that only
-   read the edit (a title in a list, a diagram two links away), big listings (bibliography,
-   insights), the tags index, sitemap, search index and graph data, and the browser reloads once
-   more. A new save stops the second round at its next step; the next update does what it left.
+   changed link, then the browser reloads (the server answers again); then the listings are
+   planned (``PaperKBPlugin.plan_listings``, for every edit since they last were) and the pages
+   that only read the edit (a title in a list, a diagram two links away), the listings whose
+   text changed, the tags index, sitemap, search index and graph data follow, and the browser
+   reloads once more. A new save stops the second round at its next step; the next update does
+   what it left. So the first round takes time in proportion to the edit, not to the site.
    From a save until its update is done, the search index being made in the background (Pagefind)
    steps aside (core/foreground.py): its process is stopped, and goes on afterwards.
 
@@ -264,7 +269,8 @@ class IncrementalServe:
         touched_paths = {raw for raw in changed} | {str(Path(raw).resolve()) for raw in changed}
         plugin.cache.unchanged = frozenset(plugin.cache.entries.keys() - touched_paths)
         try:
-            planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed)
+            planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed,
+                                  listings=False)
         finally:
             config.plugins._current_plugin = None
             plugin.cache.unchanged = frozenset()
@@ -336,9 +342,12 @@ class IncrementalServe:
         # is left: the pages (``_later``), the diagrams near the edit (the citation display
         # keeps them), the tags index (``_tags_before``), the files listing every page (flags).
         stopped = self._saved_meanwhile
+        if plugin.listings_due and not stopped():  # the pages and files listing many notes
+            more, doc_files = self._plan_listings(files, config, {page.file.src_uri for page in rest})
+            rest += more
         redrawn = plugin.citations.settle(stop=stopped)  # diagrams of notes two links from the edit
         if redrawn:
-            planned = {page.file.src_uri for page in pages}
+            planned = {page.file.src_uri for page in [*pages, *rest]}
             rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
             self.steps.done(f"diagrams {len(redrawn)}")
         for at in range(0, len(rest), LATER_BATCH):  # a few pages at a time
@@ -371,6 +380,27 @@ class IncrementalServe:
         if rest:
             self._reload_again()
         return len(pages)
+
+    def _plan_listings(self, files: Files, config: MkDocsConfig, waiting: set[str]) -> tuple[list[Page], list[File]]:
+        """The second round's plan (plugin.plan_listings): the generated pages whose text it
+        changed and the notes whose diagram it changed, but those ``waiting`` to be rendered
+        already; and the documentation pages (generated pages may come or go)."""
+        plugin = self.plugin
+        figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+        config.plugins._current_plugin = self.name
+        try:
+            listed = plugin.plan_listings(config)
+        finally:
+            config.plugins._current_plugin = None
+        changed: set[str] = set()
+        if self._sync_files(files, listed, config, changed, set()):
+            self._templates_stale = True
+        for src, (_view, key) in plugin.citations.note_figures.items():
+            if figures.get(src) != key:
+                changed.add(src)
+        self.steps.done("plan listings")
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        return [f.page for f in doc_files if f.src_uri in changed - waiting and f.page is not None], doc_files
 
     def _show(self) -> None:
         """Let the server answer and the browsers reload now, before the build function returns

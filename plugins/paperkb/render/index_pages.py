@@ -84,6 +84,11 @@ class IndexPages:
             pages.extend(self.facet_page(facet, value) for value in self.groups[facet])
         return pages
 
+    def facet_pages(self, values: Iterable[tuple[str, object]]) -> dict[tuple[str, object], GeneratedPage]:
+        """The pages of these (facet, value)s that have notes (`serve`'s first round after an
+        edit makes those of the values the edited notes had or have, and keeps the others)."""
+        return {(facet, value): self.facet_page(facet, value) for facet, value in values if value in self.groups[facet]}
+
     # -- pieces -------------------------------------------------------------
     def _facet_counts(self, facet: str, here: str) -> Markup:
         groups = self.groups[facet]
@@ -207,13 +212,28 @@ class IndexPlan:
         the entry of one of them there changed (its insights, title, year, fields or place), or a
         note's insights link to notes and one of them came, went, moved or changed its title."""
         touched = set(touched)
-        notes = [n for key in touched for lib in (before, after) if (n := lib.notes.get(key)) is not None]
-        dirty = {(facet, value) for n in notes for facet, (_f, _t, values_of) in FACETS.items() for value in values_of(n)}
+        dirty = facet_values(before, after, touched)
         kept = IndexPlan({fv: made for fv, made in self.facets.items() if fv not in dirty}, self.insights)
         if any(_insights_entry_changed(before.notes.get(key), after.notes.get(key)) for key in touched) or (
                 _names_changed(before, after, touched) and any("[[" in i.text for n in after for i in n.insights)):
             kept.insights = None
         return kept
+
+
+def facet_values(before: Library, after: Library, keys: Iterable[str], *, moved: bool = False) -> set[tuple[str, object]]:
+    """(facet, value) of every facet value a note among ``keys`` had or has: the pages an edit
+    of them reached; ``moved``: only those it came to or left (a new year, a note gone)."""
+    found: set[tuple[str, object]] = set()
+    for key in keys:
+        had, has = (_values(lib.notes.get(key)) for lib in (before, after))
+        found |= (had ^ has) if moved else (had | has)
+    return found
+
+
+def _values(note: Note | None) -> set[tuple[str, object]]:
+    if note is None:
+        return set()
+    return {(facet, value) for facet, (_f, _t, values_of) in FACETS.items() for value in values_of(note)}
 
 
 def _insights_entry_changed(before: Note | None, after: Note | None) -> bool:
