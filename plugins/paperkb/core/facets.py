@@ -47,21 +47,49 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def unify_facets(notes: dict[str, Note], others: Iterable[Note] = ()) -> tuple[dict[str, Note], FacetSpellings]:
+class FacetMemo:
+    """What the last ``unify_facets`` made, for the next (`serve` loads the library again after
+    every edit): while every note's fields, venue and tags are as they were, in the same order,
+    the spellings are the same, and a note that is the same object comes out as before."""
+
+    def __init__(self) -> None:
+        self.values: list[tuple] | None = None  # each note's (fields, venue, tags), drafts after
+        self.found: FacetSpellings | None = None
+        self.unified: dict[str, tuple[Note, Note]] = {}  # key -> (note in, note out)
+
+
+def unify_facets(notes: dict[str, Note], others: Iterable[Note] = (),
+                 memo: FacetMemo | None = None) -> tuple[dict[str, Note], FacetSpellings]:
     """``notes`` with every field, venue and tag in its one spelling (chosen over ``notes`` and
     ``others``, e.g. drafts). Notes are copied, never changed: the parse cache keeps them."""
     everything = list(notes.values()) + list(others)
-    found = FacetSpellings(
-        fields=spellings(f for n in everything for f in n.fields),
-        venues=spellings(n.venue for n in everything if n.venue),
-        tags=spellings(t for n in everything for t in n.tags),
-    )
+    values = [(n.fields, n.venue, n.tags) for n in everything]
+    if memo is not None and memo.found is not None and values == memo.values:
+        found = memo.found
+    else:
+        found = FacetSpellings(
+            fields=spellings(f for n in everything for f in n.fields),
+            venues=spellings(n.venue for n in everything if n.venue),
+            tags=spellings(t for n in everything for t in n.tags),
+        )
+        if memo is not None:
+            memo.unified = {}  # (the spellings may differ: every note again)
     unified: dict[str, Note] = {}
+    made: dict[str, tuple[Note, Note]] = {}
     for key, note in notes.items():
+        kept = memo.unified.get(key) if memo is not None else None
+        if kept is not None and kept[0] is note:
+            unified[key] = kept[1]
+            made[key] = kept
+            continue
         fields = _unique(found.fields[fold(f)] for f in note.fields)
         tags = _unique(found.tags[fold(t)] for t in note.tags)
         venue = found.venues[fold(note.venue)] if note.venue else note.venue
+        out = note
         if (fields, tags, venue) != (note.fields, note.tags, note.venue):
-            note = dataclasses.replace(note, fields=fields, tags=tags, venue=venue)
-        unified[key] = note
+            out = dataclasses.replace(note, fields=fields, tags=tags, venue=venue)
+        unified[key] = out
+        made[key] = (note, out)
+    if memo is not None:
+        memo.values, memo.found, memo.unified = values, found, made
     return unified, found

@@ -10,7 +10,7 @@ from .bib.pandoc_cites import unknown_pandoc_cite_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
-from .facets import unify_facets
+from .facets import FacetMemo, unify_facets
 from .library import EdgeMemo, Library, build_edges
 from .model import Note
 from .note_cache import NoteCache
@@ -61,6 +61,7 @@ def load_library(
     bib_files: Sequence[Path] | None = None,
     guard: LinkGuard | None = None,
     edge_memo: EdgeMemo | None = None,
+    facet_memo: FacetMemo | None = None,
     worker: WorkerRun | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
@@ -69,7 +70,8 @@ def load_library(
     path is kept and the second reported. Notes are completed from the entries of ``bib_files``
     (default: every .bib file below ``notes_dir``) with the same key. Symbolic links that
     ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings.
-    ``edge_memo``: the links of the last load, for loading again after an edit (`serve`).
+    ``edge_memo``, ``facet_memo``: the links and facet spellings of the last load, for loading
+    again after an edit (`serve`).
     ``worker``: runs a job in a worker process, which parses a share of many new notes."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
@@ -114,7 +116,7 @@ def load_library(
     drafts, found = complete_notes(drafts, bibliography)
     problems.extend(found)
     problems.extend(check_paper_keys(projects.values(), published, drafts, bibliography))
-    published, spellings = unify_facets(published, drafts.values())
+    published, spellings = unify_facets(published, drafts.values(), facet_memo)
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts, unpublished_pages=unpublished_pages)
     library.add_pages(src_uri for _, src_uri in files)

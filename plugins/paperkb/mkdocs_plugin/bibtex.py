@@ -83,7 +83,8 @@ class BibTeXGlue(Feature):
             if self.memo is not None:
                 self.memo.forget_unused()
             self.formatted = self.formatter.format_all([r.entry for r in self.references], worker=self.worker)
-            self.formatter.save()
+            if build.listings:  # (`serve`'s first round leaves writing the cache to the second)
+                self.formatter.save()
         self.renderer = PandocCiteRenderer(self.references, site)
         if not len(self.references):
             return []

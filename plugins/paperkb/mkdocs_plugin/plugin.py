@@ -82,6 +82,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
+from ..core.facets import FacetMemo
 from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -144,6 +145,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.published = PublishedSite()  # the build goes to a temporary folder, swapped in at the end
         self.cache = NoteCache()  # survives `mkdocs serve` rebuilds (the plugin defines on_startup)
         self.edge_memo: EdgeMemo | None = None
+        self.facet_memo: FacetMemo | None = None
         self.link_guard: LinkGuard | None = None  # symbolic links judged by the last plan (`serve` keeps them)
         self.library = Library()
         self.site: SiteMap | None = None
@@ -211,6 +213,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.search.separate_process = command != "serve"
         self.indexes.keep_pages = command == "serve"
         self.edge_memo = EdgeMemo() if command == "serve" else None  # each note's links, for the next load
+        self.facet_memo = FacetMemo() if command == "serve" else None  # and the facets' spellings
         # `serve`: what was made from each note is kept for the next build (core/note_memo.py)
         self.indexes.memo = NoteMemo() if command == "serve" else None
         self.explore.memo = NoteMemo() if command == "serve" else None
@@ -277,7 +280,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a share)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo,
-                                    worker=self.citations.run_in_worker)
+                                    facet_memo=self.facet_memo, worker=self.citations.run_in_worker)
         if self.notes_cache_file and edited is None and self.command == "serve":
             self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         report(self.library.problems)
