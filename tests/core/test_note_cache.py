@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 from paperkb.core import note_cache, user_key
@@ -231,3 +232,34 @@ def test_a_worker_parses_a_share_of_many_new_notes_the_same_way(tmp_path, monkey
         library = load_library(tmp_path / "notes", files=candidates, project_root=tmp_path, cache=NoteCache(),
                                worker=broken)
         assert _comparable(library) == _comparable(alone)
+
+
+def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatch):
+    """A build holds every note to its end: a value many notes repeat (a tag, a venue, a role, a
+    cited key, a front-matter key name) is one string object, also for records read back from
+    the cache (a pickle shares strings only within itself), and a record has no ``__dict__``."""
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)
+    write_tree(tmp_path / "notes", {
+        "papers/a.md": note("A", key="alpha", year=2020, venue="NeurIPS", tags=["gnn"], fields=["Graph Learning"]),
+        "papers/b.md": note("B", key="beta", year=2021, venue="NeurIPS", tags=["gnn"], fields=["Graph Learning"],
+                            cites=[{"key": "alpha", "role": "baseline"}], body="See [[alpha]].\n"),
+        "papers/c.md": note("C", key="gamma", year=2022, venue="NeurIPS", tags=["gnn"],
+                            cites=[{"key": "alpha", "role": "baseline"}]),
+    })
+    file = tmp_path / "parsed.pickle"
+    first = NoteCache()
+    _library(tmp_path, first)
+    first.save(file)
+    for cache in (first, NoteCache(), "one pickle each"):
+        if cache == "one pickle each":  # (as a worker's chunks of parsed notes come back)
+            notes = {key: pickle.loads(pickle.dumps(n)) for key, n in notes.items()}
+        else:
+            cache.load(file)
+            notes = {n.key: n for n in _library(tmp_path, cache)}
+        a, b, c = notes["alpha"], notes["beta"], notes["gamma"]
+        assert a.venue is b.venue is c.venue and a.tags[0] is b.tags[0] is c.tags[0] and a.fields[0] is b.fields[0]
+        assert b.cites[0].key is c.cites[0].key is a.key is b.body_links[0].target
+        assert b.cites[0].role is c.cites[0].role
+        assert next(k for k in a.key_lines if k == "venue") is next(k for k in c.key_lines if k == "venue")
+        assert not hasattr(a, "__dict__") and not hasattr(b.cites[0], "__dict__")
+    assert notes["beta"].cites[0].role == "baseline" and notes["beta"].body_links[0].target == "alpha"

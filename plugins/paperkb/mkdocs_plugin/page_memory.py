@@ -22,12 +22,10 @@ Other pages (blog posts, which the blog plugin excerpts on its index pages) keep
 
 from __future__ import annotations
 
-import ctypes
-import sys
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
+from ..core.free_memory import give_back_free_memory
 from ..core.packed_text import pack, unpack
 from .feature import Feature, PageRender
 
@@ -91,13 +89,3 @@ class FreedMemory(Feature):
 
     def post_build(self, config: MkDocsConfig) -> None:
         give_back_free_memory()
-
-
-def give_back_free_memory() -> None:
-    """Return the free pages of the C heap to the system (glibc's malloc_trim); elsewhere nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        pass

@@ -74,12 +74,13 @@ def search_document(*, title: str, content_html: str, language: str,
 
 @lru_cache(maxsize=1)
 def _code_stamp() -> str:
-    """What documents depend on besides their inputs: this module, the word splitter, jieba."""
+    """What documents depend on besides their inputs: this module, the word splitter, jieba and
+    its dictionary's compact form."""
     try:
         jieba_version = version("jieba")
     except PackageNotFoundError:
         jieba_version = "?"
-    files = (Path(__file__), Path(chinese_words.__file__))
+    files = (Path(__file__), Path(chinese_words.__file__), Path(chinese_words.__file__).with_name("compact_jieba.py"))
     return repr([(f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files] + [jieba_version])
 
 
