@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import array
 import logging
-import sys
 import math
+import sys
 from collections.abc import Iterator
 from math import log
 from typing import Any
@@ -40,7 +40,7 @@ def import_jieba() -> Any:
 
 
 class Frequencies:
-    """jieba's ``FREQ`` for the few lookups its Tokenizer makes besides the two below
+    """jieba's ``FREQ`` for the few lookups its Tokenizer makes besides ``get_DAG`` and ``calc``
     (``.get(word)``): a word's count, None for anything else (jieba's 0 for a mere prefix reads
     the same: both are false)."""
 
