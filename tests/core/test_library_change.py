@@ -59,3 +59,19 @@ def test_a_bib_edit_of_an_entry_without_a_note_changes_no_note(tmp_path):
     change = LibraryChange.between(before, after, set(), bib_edited=True)
     assert change.shown == set() and change.same_notes
     assert LibraryChange.between(before, after, set()).same_notes
+
+
+def test_a_year_edit_that_turns_a_citation_into_a_mention_changes_the_links(tmp_path):
+    """A link to a later paper is a mention, not a citation: the same written link moves from
+    one to the other when a year changes, and the graph (citations only) must be drawn again."""
+    root = tmp_path / "notes"
+    write_tree(root, {"papers/old.md": note("Old Paper", "", key="old", year=2015),
+                      "papers/new.md": note("New Paper", "Builds on [[old]].\n", key="new", year=2020)})
+    cache = NoteCache()
+    before = _load(root, cache)
+    assert [e.target for e in before.cites("new")] == ["old"]
+    (root / "papers/old.md").write_text(note("Old Paper", "", key="old", year=2023), encoding="utf-8")
+    after = _load(root, cache)
+    assert after.cites("new") == [] and [e.target for e in after.mentions_out["new"]] == ["old"]
+    change = LibraryChange.between(before, after, {"old"})
+    assert change.relinked == {"new"} and not change.same_links and not change.same_graph

@@ -236,27 +236,29 @@ def served(tmp_path):
     state["config"].plugins.on_shutdown()
 
 
-@pytest.mark.parametrize("seed", [2024, 7])
-def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, seed):
+def _apply_random_edits(served, rng: random.Random, saved_meanwhile) -> None:
+    """Every kind of edit three times, in a random order (39 edits), each shown by an update;
+    ``saved_meanwhile(i, last)`` makes the i-th update's look for a new save (``_saved_meanwhile``).
+    Then the served site is compared with a fresh full build."""
     engine, root, config_file, site, state = served
-    rng = random.Random(seed)
     edits = Edits(root / "notes", rng)
-    kinds = KINDS * 3  # every kind at least three times, in a random order: 39 edits
+    kinds = KINDS * 3
     rng.shuffle(kinds)
     updated = 0
     for i, kind in enumerate(kinds):
         touched = edits.apply(kind)
         engine._changes = {str(p) for p in touched}
-        # Sometimes the next save comes while the pages that only read the edit are rendered:
-        # they are left for the next update (never the last: the site must settle).
-        interrupted = i < len(kinds) - 1 and rng.random() < 0.3
-        engine._saved_meanwhile = lambda interrupted=interrupted: interrupted
+        engine._saved_meanwhile = saved_meanwhile(i, last=i == len(kinds) - 1)
         before = state["full_builds"]
         engine.build()
         updated += state["full_builds"] == before
     # Most edits were shown without a full build (blog front-matter or nav changes may need one).
     assert updated >= len(kinds) - 4, f"only {updated} of {len(kinds)} edits were incremental"
+    _assert_same_as_a_full_build(served)
 
+
+def _assert_same_as_a_full_build(served) -> None:
+    engine, root, config_file, site, _state = served
     engine.plugin.search.wait()  # Pagefind indexes in the background after an edit
     fresh = root / "fresh"
     _build(config_file, fresh, "build")  # (the fixture shuts the plugins down)
@@ -264,6 +266,35 @@ def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, se
     assert sorted(served_files) == sorted(fresh_files)
     differing = [rel for rel in fresh_files if served_files[rel] != fresh_files[rel]]
     assert differing == []
+
+
+@pytest.mark.parametrize("seed", [2024, 7])
+def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, seed):
+    """Sometimes the next save comes before the second round begins: all of it is left for the
+    next update (never after the last edit: the site must settle)."""
+    rng = random.Random(seed)
+
+    def saved_meanwhile(_i: int, last: bool):
+        interrupted = not last and rng.random() < 0.3
+        return lambda: interrupted
+
+    _apply_random_edits(served, rng, saved_meanwhile)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 8, 2024])
+def test_random_edits_with_saves_during_the_second_round_leave_the_site_identical(served, seed):
+    """The next save comes while the second round runs, after a random number of its steps
+    (listings planned, some diagrams planned, some pages written): what the round had not
+    finished is carried into the next update, and the site still equals a full build."""
+    rng = random.Random(seed)
+
+    def saved_meanwhile(_i: int, last: bool):
+        if last or rng.random() < 0.3:
+            return lambda: False
+        steps = iter(range(rng.randint(1, 12)))  # looks that find no new save yet
+        return lambda: next(steps, None) is None
+
+    _apply_random_edits(served, rng, saved_meanwhile)
 
 
 def test_a_note_that_becomes_invalid_keeps_its_page_with_the_problem(served):
@@ -412,3 +443,17 @@ def test_a_note_moved_to_a_new_field_is_on_its_page_when_the_browser_reloads(ser
     final = (site / "fields" / "probe-field" / "index.html").read_text(encoding="utf-8")
     assert "papers/paper9/" in final and "graph/probe-field/" in final
     assert (site / "graph" / "probe-field" / "index.html").exists()
+
+
+def test_a_link_written_in_a_body_redraws_the_edited_notes_own_diagram(served):
+    """A link added in the body leaves the note's shown data as it was, so its own diagram is
+    planned with its neighbours' after the first round (``settle``), which wrote its page with the
+    diagram it had: the page is written again with the new one."""
+    engine, root, _config_file, site, state = served
+    engine._saved_meanwhile = lambda: False
+    path = root / "notes" / "papers" / "paper8.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAlso see [[paper14]] and [[paper13]].\n", encoding="utf-8")
+    engine._changes = {str(path)}
+    engine.build()
+    assert state["full_builds"] == 0
+    _assert_same_as_a_full_build(served)

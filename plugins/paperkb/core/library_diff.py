@@ -23,14 +23,16 @@ def shown_data(note: Note) -> Note:
         cites=[dataclasses.replace(c, line=0) for c in note.cites])
 
 
-def _edges(edges: Iterable[Edge]) -> set[tuple]:
-    return {(e.source, e.target, e.role, e.via) for e in edges}
+def _edges(edges: Iterable[Edge], kind: str) -> set[tuple]:
+    return {(e.source, e.target, e.role, e.via, kind) for e in edges}
 
 
 def links_of(library: Library, key: str) -> set[tuple]:
-    """The note's edges both ways (citations and mentions), without the lines they were written on."""
-    return _edges([*library.cites(key), *library.cited_by(key),
-                   *library.mentions_out.get(key, ()), *library.mentions_in.get(key, ())])
+    """The note's edges both ways, citations told from mentions (a link to a later paper is a
+    mention: a year edit turns one into the other, and the graph draws citations only), without
+    the lines they were written on."""
+    return (_edges([*library.cites(key), *library.cited_by(key)], "cites")
+            | _edges([*library.mentions_out.get(key, ()), *library.mentions_in.get(key, ())], "mentions"))
 
 
 def neighbours(library: Library, key: str) -> set[str]:

@@ -264,7 +264,7 @@ class IncrementalServe:
         posts = self._changed_posts(changed_srcs, config)
 
         old_library, old_nav = plugin.library, config.nav
-        old_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+        old_figures = _figure_keys(plugin)
         config.plugins._current_plugin = self.name  # File.generated names its maker
         touched_paths = {raw for raw in changed} | {str(Path(raw).resolve()) for raw in changed}
         plugin.cache.unchanged = frozenset(plugin.cache.entries.keys() - touched_paths)
@@ -313,10 +313,7 @@ class IncrementalServe:
             if (every and anything) or not keys.isdisjoint(shown) or not keys.isdisjoint(texts):
                 affected.add(src)
         if not change.same_graph:
-            new_figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
-            for src in old_figures.keys() | new_figures.keys():
-                if old_figures.get(src) != new_figures.get(src):
-                    affected.add(src)
+            affected |= _differing(old_figures, _figure_keys(plugin))
         affected |= self._later  # pages an earlier update left for later (a save came meanwhile)
         self._later = set()
 
@@ -346,9 +343,9 @@ class IncrementalServe:
             more, doc_files = self._plan_listings(files, config, {page.file.src_uri for page in rest})
             rest += more
         redrawn = plugin.citations.settle(stop=stopped)  # diagrams of notes two links from the edit
-        if redrawn:
-            planned = {page.file.src_uri for page in [*pages, *rest]}
-            rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in planned and f.page is not None]
+        if redrawn:  # (a page the first round wrote showed the diagram it had then: written again)
+            waiting = {page.file.src_uri for page in rest}
+            rest += [f.page for f in doc_files if f.src_uri in redrawn and f.src_uri not in waiting and f.page is not None]
             self.steps.done(f"diagrams {len(redrawn)}")
         for at in range(0, len(rest), LATER_BATCH):  # a few pages at a time
             if stopped():
@@ -386,7 +383,7 @@ class IncrementalServe:
         changed and the notes whose diagram it changed, but those ``waiting`` to be rendered
         already; and the documentation pages (generated pages may come or go)."""
         plugin = self.plugin
-        figures = {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+        figures = _figure_keys(plugin)
         config.plugins._current_plugin = self.name
         try:
             listed = plugin.plan_listings(config)
@@ -395,9 +392,7 @@ class IncrementalServe:
         changed: set[str] = set()
         if self._sync_files(files, listed, config, changed, set()):
             self._templates_stale = True
-        for src, (_view, key) in plugin.citations.note_figures.items():
-            if figures.get(src) != key:
-                changed.add(src)
+        changed |= _differing(figures, _figure_keys(plugin))  # (a diagram drawn, changed or gone)
         self.steps.done("plan listings")
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         return [f.page for f in doc_files if f.src_uri in changed - waiting and f.page is not None], doc_files
@@ -653,6 +648,16 @@ def _big_generated(file: File | None) -> bool:
     """A generated page listing much of the library (the bibliography, the insights, a large
     field's index): rendered after the browser reloaded, as pages that only read the edit are."""
     return file is not None and file.generated_by is not None and len(file.content_bytes) > BIG_PAGE
+
+
+def _figure_keys(plugin: PaperKBPlugin) -> dict[str, str]:
+    """Each note page's planned diagram (its SVG key)."""
+    return {src: key for src, (_view, key) in plugin.citations.note_figures.items()}
+
+
+def _differing(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    """The pages whose diagram came, went or changed."""
+    return {src for src in before.keys() | after.keys() if before.get(src) != after.get(src)}
 
 
 def _src(library, key: str) -> str:
