@@ -339,9 +339,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _publish_notes(self, files: Files) -> None:
         """Drafts and rejected notes leave ``files``; notes are reached through index pages, not the nav."""
         self._remove_unpublished(files)
-        for note in [*self.library, *self.library.projects.values()]:
-            file = files.get_file_from_path(note.src_uri)
-            if file is not None:
+        published = self.library.by_src_uri.keys() | self.library.projects_by_src_uri.keys()
+        for file in files:  # (one pass: a look-up by path for each of 10,000 notes took ~0.1 s)
+            if file.src_uri in published:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
 
     def _start(self, files: Files, config: MkDocsConfig, change: LibraryChange | None, previous: Library | None,
