@@ -86,7 +86,9 @@ def test_an_edit_keeps_the_pages_of_facet_values_its_note_never_had(tmp_path):
     edit(root, "year")  # devlin2019: 2019 -> 2017
     after = load_library(root, files=markdown_files(root), cache=cache)
     planned, _ = _replan(indexes, before, after, {"devlin2019"})
-    assert planned["years/2018.md"] is first["years/2018.md"]  # no note of 2018 changed
+    assert planned["years/2015.md"] is first["years/2015.md"]  # no note of 2015 changed
+    # radford2018's [[BERT paper]] turned from a mention (of a later paper) into a citation
+    assert planned["years/2018.md"] is not first["years/2018.md"]
     assert "years/2019.md" not in planned  # devlin2019 was its only note
     assert "devlin2019" in planned["years/2017.md"].markdown
     assert planned["insights.md"] is first["insights.md"]  # devlin2019 has no insights; its names are the same
