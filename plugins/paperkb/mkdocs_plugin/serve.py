@@ -39,8 +39,10 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -265,14 +267,13 @@ class IncrementalServe:
 
         old_library, old_nav = plugin.library, config.nav
         old_figures = _figure_keys(plugin)
-        config.plugins._current_plugin = self.name  # File.generated names its maker
         touched_paths = {raw for raw in changed} | {str(Path(raw).resolve()) for raw in changed}
         plugin.cache.unchanged = frozenset(plugin.cache.entries.keys() - touched_paths)
         try:
-            planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs, bib_edited=bib_changed,
-                                  listings=False)
+            with _making_files(config, self.name):
+                planned = plugin.plan(Files(list(sources.values())), config, edited=changed_srcs,
+                                      bib_edited=bib_changed, listings=False)
         finally:
-            config.plugins._current_plugin = None
             plugin.cache.unchanged = frozenset()
         self.steps.done("plan")
         if config.nav != old_nav:
@@ -384,11 +385,8 @@ class IncrementalServe:
         already; and the documentation pages (generated pages may come or go)."""
         plugin = self.plugin
         figures = _figure_keys(plugin)
-        config.plugins._current_plugin = self.name
-        try:
+        with _making_files(config, self.name):
             listed = plugin.plan_listings(config)
-        finally:
-            config.plugins._current_plugin = None
         changed: set[str] = set()
         if self._sync_files(files, listed, config, changed, set()):
             self._templates_stale = True
@@ -648,6 +646,17 @@ def _big_generated(file: File | None) -> bool:
     """A generated page listing much of the library (the bibliography, the insights, a large
     field's index): rendered after the browser reloaded, as pages that only read the edit are."""
     return file is not None and file.generated_by is not None and len(file.content_bytes) > BIG_PAGE
+
+
+@contextmanager
+def _making_files(config: MkDocsConfig, name: str) -> Iterator[None]:
+    """The files made meanwhile (``File.generated``) name paperkb's plugin as their maker, as
+    they do when MkDocs itself calls the plugin's on_files."""
+    config.plugins._current_plugin = name
+    try:
+        yield
+    finally:
+        config.plugins._current_plugin = None
 
 
 def _figure_keys(plugin: PaperKBPlugin) -> dict[str, str]:
