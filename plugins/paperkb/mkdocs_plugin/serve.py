@@ -20,8 +20,10 @@ server's builder is replaced: when only notes, ``.bib`` files or pages in docs_d
    planned (``PaperKBPlugin.plan_listings``, for every edit since they last were) and the pages
    that only read the edit (a title in a list, a diagram two links away), the listings whose
    text changed, the tags index, sitemap, search index and graph data follow, and the browser
-   reloads once more. A new save stops the second round at its next step; the next update does
-   what it left. So the first round takes time in proportion to the edit, not to the site.
+   reloads once more. A new save stops the second round at its next step (planning the listings:
+   before the next feature); the next update does what it left (each feature plans its listings
+   for every edit since it last did). So the first round takes time in proportion to the edit,
+   not to the site.
    From a save until its update is done, the search index being made in the background (Pagefind)
    steps aside (core/foreground.py): its process is stopped, and goes on afterwards.
 
