@@ -253,6 +253,7 @@ class EdgeMemo:
         self.names: tuple | None = None
         self.notes: dict[str, tuple[Note, _NoteLinks]] = {}
         self.stale: set[str] = set()  # notes whose kept links asked for a name that came or went
+        self.new_years: set[str] = set()  # notes loaded again with another year (links to them may be mentions now)
         self.cycles: list[list[str]] | None = None  # of the citations the last call found
 
     def lookup(self, library: Library, note: Note) -> _NoteLinks | None:
@@ -260,15 +261,16 @@ class EdgeMemo:
         if kept is None or kept[0] is not note or note.key in self.stale:
             return None
         links = kept[1]
-        if tuple(library.notes[k].year for k in links.linked) != links.years:
-            return None
+        if self.new_years and not self.new_years.isdisjoint(links.linked):
+            if tuple(library.notes[k].year for k in links.linked) != links.years:
+                return None
         return links
 
 
 def _names(library: Library) -> tuple[frozenset, ...]:
     """Everything a note's links are resolved against: the names of notes (key, path, aliases),
     drafts, pages, private pages and .bib entries."""
-    return (frozenset((n.key, n.src_uri, tuple(_aliases(n))) for n in library.notes.values()),
+    return (frozenset((n.key, n.src_uri, n.extra.get("aliases") and tuple(_aliases(n))) for n in library.notes.values()),
             frozenset(library.drafts), frozenset(library.pages.items()), frozenset(library.private_src_uris()),
             frozenset(e.key for e in library.bibliography))
 
@@ -280,6 +282,7 @@ def _changed_names(before: tuple[frozenset, ...], after: tuple[frozenset, ...]) 
     kept_keys = {entry[0] for entry in before[0] - after[0]} & {entry[0] for entry in after[0] - before[0]}
     changed: set[tuple[str, str]] = set()
     for key, src, aliases in notes:
+        aliases = aliases or ()
         stem = posixpath.splitext(src)[0]
         if key not in kept_keys:
             changed.add(("key", key))
@@ -356,6 +359,8 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
             changed = _changed_names(memo.names, names)
             memo.stale = {key for key, kept in memo.notes.items() if not kept[1].reads.isdisjoint(changed)}
         memo.names = names
+        memo.new_years = {key for key, note in library.notes.items()
+                          if (kept := memo.notes.get(key)) is not None and kept[0] is not note and kept[0].year != note.year}
     made: dict[str, tuple[Note, _NoteLinks]] = {}
     # The citation cycles are the last call's while the citations changed only in ways no cycle
     # can see: notes that went were in no cycle (a note resolved again no longer cites them),
@@ -433,8 +438,10 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
             continue
         targets.setdefault(cited.key, Edge(note.key, cited.key, cite.role, cite.line, LinkKind.CITES))
     for link in note.body_links:
-        if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
+        if link.kind is LinkKind.PANDOC_CITE:
             target = names.note(link.target)
+            if target is None and not names.is_draft(link.target) and not names.in_bibliography(link.target):
+                problems.append((link.line, unknown_cite_key_message(link.target)))
         elif link.kind is LinkKind.WIKILINK:
             target = names.note_named(link.target)
             if target is None and (message := _unknown_link_message(names, link.target)):
@@ -451,6 +458,11 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
             targets.setdefault(target.key, edge)
     return _NoteLinks(targets, mentions, bib_cites, unwritten, problems, tuple(linked),
                       tuple(library.notes[k].year for k in linked), frozenset(names.read))
+
+
+def unknown_cite_key_message(key: str) -> str:
+    """The warning for ``[@key]`` that no note or .bib entry has."""
+    return f"unknown citation key '{key}' in [@{key}] (no note or .bib entry has this key)"
 
 
 def _aliases(note: Note) -> list[str]:

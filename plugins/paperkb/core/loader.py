@@ -6,7 +6,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .bib.pandoc_cites import unknown_pandoc_cite_problems
 from .bib.database import load_bibliography
 from .bib.merge import complete_notes
 from .bib.reader import find_bib_files
@@ -120,7 +119,6 @@ def load_library(
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts, unpublished_pages=unpublished_pages)
     library.add_pages(src_uri for _, src_uri in files)
-    problems.extend(unknown_pandoc_cite_problems(library))
 
     def report(note: Note, line: int, message: str) -> None:
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))

@@ -10,6 +10,7 @@ from ..core.bib.pandoc_cites import Cite, CiteGroup, find_cite_groups
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter
 from ..core.bib.references import References
 from ..core.body_scan import LineTransform
+from ..core.library import unknown_cite_key_message
 from .bib_html import LABELLED_STYLES, ref_anchor, reference_html, reference_list
 from .card import link_title
 from .escape import md_text
@@ -70,7 +71,7 @@ class PandocCiteRenderer:
         unknown: list[str] = []
         parts = [self._cite(c, here, cited, unknown) for c in group.cites]
         for key in unknown:
-            warn(f"unknown citation key '{key}' in [@{key}] (no note or .bib entry has this key)")
+            warn(unknown_cite_key_message(key))
         if len(unknown) == len(group.cites):
             return original  # nothing known: leave the author's text as written
         return f'<span class="pkb-cite">({"; ".join(parts)})</span>'

@@ -9,9 +9,6 @@ import re
 from dataclasses import dataclass
 
 from ..body_scan import Prose, iter_prose_lines
-from ..library import Library
-from ..model import LinkKind
-from ..problems import Problem, Severity
 
 # `[`...`]` without nested brackets, not escaped, not an image, not a link text or reference
 # label (followed by `(`, `[` or `:`), not the second half of `[text][label]`, not the inside of
@@ -73,19 +70,3 @@ def pandoc_cite_keys(markdown: str, first_line: int = 1, prose: Prose | None = N
             for group in find_cite_groups(line):
                 found.extend((cite.key, first_line + index) for cite in group.cites)
     return found
-
-
-def unknown_pandoc_cite_problems(library: Library) -> list[Problem]:
-    """A warning for every ``[@key]`` in a published note that no note or .bib entry has.
-
-    Notes are checked here, where they load, so that `paperkb check` reports them too;
-    other pages (blog posts) are checked while they render."""
-    bib = library.bibliography
-    problems = []
-    for note in library.notes.values():
-        for link in note.body_links:  # the body's and the sections' [@key], found when the note was parsed
-            key = link.target
-            if link.kind is LinkKind.PANDOC_CITE and key not in library.notes and key not in library.drafts and key not in bib:
-                problems.append(Problem(note.display_path, link.line, Severity.WARNING,
-                                        f"unknown citation key '{key}' in [@{key}] (no note or .bib entry has this key)"))
-    return problems
