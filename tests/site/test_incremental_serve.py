@@ -284,17 +284,69 @@ def test_random_edits_leave_the_served_site_identical_to_a_full_build(served, se
 @pytest.mark.parametrize("seed", [0, 2, 8, 2024])
 def test_random_edits_with_saves_during_the_second_round_leave_the_site_identical(served, seed):
     """The next save comes while the second round runs, after a random number of its steps
-    (listings planned, some diagrams planned, some pages written): what the round had not
-    finished is carried into the next update, and the site still equals a full build."""
+    (some features' listings planned, some diagrams planned, some pages written): what the round
+    had not finished is carried into the next update, and the site still equals a full build."""
     rng = random.Random(seed)
 
     def saved_meanwhile(_i: int, last: bool):
         if last or rng.random() < 0.3:
             return lambda: False
-        steps = iter(range(rng.randint(1, 12)))  # looks that find no new save yet
+        # Looks that find no new save yet: plan_listings looks before each of its 15 planning
+        # features, then the steps after it look (diagrams, batches of pages...).
+        steps = iter(range(rng.randint(1, 30)))
         return lambda: next(steps, None) is None
 
     _apply_random_edits(served, rng, saved_meanwhile)
+
+
+def test_a_save_during_the_listings_plan_is_shown_before_the_listings_are_planned(served):
+    """A save that lands while the second round plans the listings (plugin.plan_listings) stops
+    that plan before its next feature: the new save's first round runs at once, and the
+    listings are planned once after it, for both edits. The site then equals a full build."""
+    engine, root, _config_file, site, state = served
+    plugin = engine.plugin
+    papers = root / "notes" / "papers"
+    events: list[str] = []
+
+    def save_meanwhile() -> None:  # as the file watcher records a save (serve.py Recorder)
+        path = papers / "paper4.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("Paper number 4", "Fourth paper, retitled"),
+                        encoding="utf-8")
+        with engine._lock:
+            engine._changes.add(str(path))
+        events.append("saved")
+
+    for feature in plugin.features:
+        def start(build, real=feature.start, name=type(feature).__name__):
+            pages = real(build)
+            if build.listings:
+                events.append(f"listings {name}")
+                if name == "Indexes" and "saved" not in events:
+                    save_meanwhile()
+            return pages
+        feature.start = start
+    real_show = engine._show
+
+    def show() -> None:
+        page = (site / "papers" / "paper4" / "index.html").read_text(encoding="utf-8")
+        events.append("shown, retitled" if "Fourth paper, retitled" in page else "shown")
+        real_show()
+
+    engine._show = show
+    new = papers / "fresh1.md"
+    new.write_text(note("Fresh paper", "Cites [[paper3]].\n", year=2024, fields=["LLM"], cites=["paper2"]),
+                   encoding="utf-8")
+    engine._changes = {str(new)}
+    engine.build()  # the new note is shown; its listings' plan is stopped by the save after Indexes'
+    assert events[-2:] == ["listings Indexes", "saved"] and events[0] == "shown"
+    engine.build()  # the save's update: shown first, then every feature's listings, once
+    assert state["full_builds"] == 0
+    after = events[events.index("saved") + 1:]
+    assert after[0] == "shown, retitled"
+    assert after[1:] == [f"listings {type(f).__name__}" for f in plugin.features]
+    assert "Fourth paper, retitled" in (site / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert "fresh1/" in (site / "years" / "2024" / "index.html").read_text(encoding="utf-8")
+    _assert_same_as_a_full_build(served)
 
 
 def test_a_note_that_becomes_invalid_keeps_its_page_with_the_problem(served):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .bib.database import Bibliography
-from .body_scan import resolve_page
+from .body_scan import PAGE_SUFFIXES, resolve_page
 from .facets import FacetSpellings
 from .model import DEFAULT_ROLE, Citation, LinkKind, Note
 from .problems import Problem, Severity
@@ -107,8 +107,8 @@ class Library:
             for candidate in self.notes.values():
                 stem = posixpath.splitext(candidate.src_uri)[0]
                 for alias in (stem, posixpath.basename(stem), *_aliases(candidate)):
-                    self._names.setdefault(" ".join(alias.split()).casefold(), candidate)
-        folded = " ".join(name.split()).casefold()
+                    self._names.setdefault(_folded(alias), candidate)
+        folded = _folded(name)
         return self._names.get(folded) or self._names.get(_without_page_suffix(folded))
 
     def close_name(self, name: str) -> str | None:
@@ -118,7 +118,7 @@ class Library:
         Close: at most about one letter in six differs (difflib's ratio >= 0.85), case aside, and
         the typo leaves the first or the last three letters alone: only names that share those
         are compared (a few per name), so unknown names cost little on a vault of any size."""
-        folded = " ".join(name.split()).casefold()
+        folded = _folded(name)
         if folded in self._close:
             return self._close[folded]
         if self._spellings is None:
@@ -129,7 +129,7 @@ class Library:
             written += [posixpath.basename(posixpath.splitext(src)[0]) for src in set(self.pages.values())]
             seen: set[str] = set()
             for spelling in written:
-                candidate = " ".join(spelling.split()).casefold()
+                candidate = _folded(spelling)
                 if candidate and candidate not in seen:
                     seen.add(candidate)
                     for end in _name_ends(candidate):
@@ -239,13 +239,15 @@ class _NoteLinks:
     problems: list[tuple[int, str]]  # (line, message) of citations to unknown keys
     linked: tuple[str, ...]  # the notes its text links to ...
     years: tuple  # ... and their years (a link to a later note is a mention)
+    reads: frozenset[tuple[str, str]] = frozenset()  # the names its resolution asked about (_NameLookups)
 
 
 class EdgeMemo:
     """Each note's links as the last ``build_edges`` resolved them, kept for the next one
     (`serve` loads the library again after every edit): a note that is the same object, among
     notes, drafts, pages and .bib keys of the same names, links to the same notes. Only the
-    edited notes are resolved again, unless a note came, went or was renamed."""
+    edited notes are resolved again, and when a name came or went (a note, draft, page or .bib
+    entry came, went or was renamed, an alias changed) the notes that asked for that name."""
 
     def __init__(self) -> None:
         self.names: tuple | None = None
@@ -262,12 +264,80 @@ class EdgeMemo:
         return links
 
 
-def _names(library: Library) -> tuple:
-    """Everything a note's links are resolved against: the names of notes, drafts, pages and
-    .bib entries."""
-    return (frozenset((n.key, n.src_uri, repr(n.extra.get("aliases"))) for n in library.notes.values()),
-            frozenset(library.drafts), frozenset(library.pages.items()), frozenset(library.unpublished_pages),
+def _names(library: Library) -> tuple[frozenset, ...]:
+    """Everything a note's links are resolved against: the names of notes (key, path, aliases),
+    drafts, pages, private pages and .bib entries."""
+    return (frozenset((n.key, n.src_uri, tuple(_aliases(n))) for n in library.notes.values()),
+            frozenset(library.drafts), frozenset(library.pages.items()), frozenset(library.private_src_uris()),
             frozenset(e.key for e in library.bibliography))
+
+
+def _changed_names(before: tuple[frozenset, ...], after: tuple[frozenset, ...]) -> set[tuple[str, str]]:
+    """The names (as _NameLookups records them) of every entry of ``_names`` that came or went."""
+    notes, drafts, pages, private, bib = (old ^ new for old, new in zip(before, after))
+    # (a key both libraries have finds a note of that key: the same target, whatever else changed)
+    kept_keys = {entry[0] for entry in before[0] - after[0]} & {entry[0] for entry in after[0] - before[0]}
+    changed: set[tuple[str, str]] = set()
+    for key, src, aliases in notes:
+        stem = posixpath.splitext(src)[0]
+        if key not in kept_keys:
+            changed.add(("key", key))
+        changed |= {("src", src), *(("name", _folded(a)) for a in (stem, posixpath.basename(stem), *aliases))}
+        changed |= {("close", end) for spelling in (key, posixpath.basename(stem), *aliases) for end in _name_ends(_folded(spelling))}
+    changed |= {("draft", key) for key in drafts}
+    for name, src in pages:
+        changed.add(("page", name))
+        changed |= {("close", end) for end in _name_ends(_folded(posixpath.basename(posixpath.splitext(src)[0])))}
+    changed |= {("unpub", name) for src in private for name in link_names(src)}
+    for key in bib:
+        changed |= {("bib", key), *(("close", end) for end in _name_ends(_folded(key)))}
+    return changed
+
+
+class _NameLookups:
+    """The look-ups resolving a note's links make in the library, each recording the name it
+    asked about: when names come or go, the notes that asked for none of them link as before."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.read: set[tuple[str, str]] = set()
+
+    def note(self, key: str) -> Note | None:
+        self.read.add(("key", key))
+        return self.library.notes.get(key)
+
+    def note_named(self, name: str) -> Note | None:
+        folded = _folded(name)
+        self.read |= {("key", name), ("name", folded), ("name", _without_page_suffix(folded))}
+        return self.library.note_named(name)
+
+    def page_at(self, path: str) -> Note | None:
+        """The note a Markdown link's docs-relative ``path`` points at."""
+        self.read |= {("src", path), *(("src", path + suffix) for suffix in PAGE_SUFFIXES)}
+        by_src = self.library.by_src_uri
+        page = resolve_page(path, by_src)
+        return by_src.get(page) if page else None
+
+    def is_draft(self, key: str) -> bool:
+        self.read.add(("draft", key))
+        return key in self.library.drafts
+
+    def in_bibliography(self, key: str) -> bool:
+        self.read.add(("bib", key))
+        return key in self.library.bibliography
+
+    def page_named(self, name: str) -> str | None:
+        folded = name.strip().casefold()
+        self.read |= {("page", folded), ("page", _without_page_suffix(folded))}
+        return self.library.page_named(name)
+
+    def is_unpublished_page(self, name: str) -> bool:
+        self.read.add(("unpub", _without_page_suffix(name.strip().casefold())))
+        return self.library.is_unpublished_page(name)
+
+    def close_name(self, name: str) -> str | None:
+        self.read |= {("close", end) for end in _name_ends(_folded(name))}
+        return self.library.close_name(name)
 
 
 def build_edges(library: Library, report: Callable[[Note, int, str], None], memo: EdgeMemo | None = None) -> None:
@@ -278,8 +348,12 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
     mentions: dict[str, dict[str, Edge]] = {}
     if memo is not None:
         names = _names(library)
-        if names != memo.names:
-            memo.names, memo.notes = names, {}
+        if memo.names is None:
+            memo.notes = {}
+        elif names != memo.names:  # (a note came, went or was renamed...: who asked for its names resolves again)
+            changed = _changed_names(memo.names, names)
+            memo.notes = {key: kept for key, kept in memo.notes.items() if kept[1].reads.isdisjoint(changed)}
+        memo.names = names
     made: dict[str, tuple[Note, _NoteLinks]] = {}
     # The citation graph is the last call's while every note resolved again cites what it did.
     same_citations = memo is not None and memo.cycles is not None and memo.notes.keys() == library.notes.keys()
@@ -323,7 +397,7 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
 
 def _note_links(library: Library, note: Note) -> _NoteLinks:
     """Resolve one note's ``cites`` and the links of its text against the library."""
-    by_src = library.by_src_uri
+    names = _NameLookups(library)
     targets: dict[str, Edge] = {}
     mentions: dict[str, Edge] = {}
     bib_cites: list[Citation] = []
@@ -331,17 +405,17 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
     linked: list[str] = []
     unwritten: list[Citation] = []
     for cite in note.cites:
-        cited = library.note_named(cite.key) if cite.linked else library.notes.get(cite.key)
+        cited = names.note_named(cite.key) if cite.linked else names.note(cite.key)
         if cited is not None and cited.key == note.key:
             continue  # self-citations carry no information
         if cited is None:
-            if cite.key in library.drafts or (cite.linked and library.is_unpublished_page(cite.key)):
+            if names.is_draft(cite.key) or (cite.linked and names.is_unpublished_page(cite.key)):
                 continue
-            if cite.key in library.bibliography:
+            if names.in_bibliography(cite.key):
                 bib_cites.append(cite)
-            elif cite.linked and library.page_named(cite.key) is not None:
+            elif cite.linked and names.page_named(cite.key) is not None:
                 problems.append((cite.line, f"'{cite.key}' in cites is a page, not a paper note"))
-            elif close := library.close_name(cite.key):
+            elif close := names.close_name(cite.key):
                 problems.append((cite.line, f"unknown citation '{cite.key}' (no note or .bib entry has this "
                                             f"{'name' if cite.linked else 'key'}; did you mean '{close}'?)"))
             elif cite.linked:
@@ -353,14 +427,13 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
         targets.setdefault(cited.key, Edge(note.key, cited.key, cite.role, cite.line, LinkKind.CITES))
     for link in note.body_links:
         if link.kind is LinkKind.PANDOC_CITE:  # keys without a note are checked against the .bib elsewhere
-            target = library.notes.get(link.target)
+            target = names.note(link.target)
         elif link.kind is LinkKind.WIKILINK:
-            target = library.note_named(link.target)
-            if target is None and (message := unknown_link_message(library, link.target)):
+            target = names.note_named(link.target)
+            if target is None and (message := _unknown_link_message(names, link.target)):
                 problems.append((link.line, message))
         else:
-            page = resolve_page(link.target, by_src)
-            target = by_src.get(page) if page else None
+            target = names.page_at(link.target)
         if target is None or target.key == note.key:
             continue
         linked.append(target.key)
@@ -370,7 +443,7 @@ def _note_links(library: Library, note: Note) -> _NoteLinks:
         else:
             targets.setdefault(target.key, edge)
     return _NoteLinks(targets, mentions, bib_cites, unwritten, problems, tuple(linked),
-                      tuple(library.notes[k].year for k in linked))
+                      tuple(library.notes[k].year for k in linked), frozenset(names.read))
 
 
 def _aliases(note: Note) -> list[str]:
@@ -389,9 +462,13 @@ def unknown_link_message(library: Library, name: str) -> str | None:
     """The warning for ``[[name]]`` that finds no note: None for a draft or private page, a plain
     page, or a note not written yet (Obsidian's unresolved link: the text stays, no warning, as
     Obsidian Publish and Quartz show it); a likely typo of a known name is named."""
-    if name in library.drafts or library.page_named(name) is not None or library.is_unpublished_page(name):
+    return _unknown_link_message(_NameLookups(library), name)
+
+
+def _unknown_link_message(names: _NameLookups, name: str) -> str | None:
+    if names.is_draft(name) or names.page_named(name) is not None or names.is_unpublished_page(name):
         return None
-    close = library.close_name(name)
+    close = names.close_name(name)
     return f"unknown citation '{name}' in wikilink [[{name}]] (did you mean '{close}'?)" if close else None
 
 
@@ -448,6 +525,11 @@ def link_names(src_uri: str) -> tuple[str, str]:
     """The names ``[[name]]`` finds a page by: its path and its file name, without the extension."""
     stem = posixpath.splitext(src_uri)[0]
     return stem.casefold(), posixpath.basename(stem).casefold()
+
+
+def _folded(name: str) -> str:
+    """A name as note look-ups compare it: runs of white space as one space, in any case."""
+    return " ".join(name.split()).casefold()
 
 
 def _without_page_suffix(name: str) -> str:

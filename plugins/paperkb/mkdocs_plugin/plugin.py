@@ -74,6 +74,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -89,6 +90,7 @@ from ..core.loader import NoteCache, is_excluded, load_library
 from ..core.problems import Problem, display_path
 from ..core.symlinks import LinkGuard
 from ..core.urls import SiteUrls
+from ..render.index_pages import GeneratedPage
 from ..render.site_map import SiteMap
 from ..core.note_memo import NoteMemo
 from .assets import ASSETS_DIR
@@ -161,11 +163,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.live = LiveBuild()
         self.rejected: dict[str, list[Problem]] = {}
         self.change: LibraryChange | None = None  # what the last edit changed (serve)
-        # `serve`: the library the listings (plan_listings) were last planned with, and what was
-        # edited since (its src paths; whether a .bib file was).
-        self._listed: Library | None = None
-        self._unlisted_srcs: set[str] = set()
-        self._unlisted_bib = False
+        # `serve`: per feature (in their order), the library its listings (plan_listings) were
+        # last planned with and what was edited since; empty after a whole build's plan until
+        # its features' starts are done. A save can stop plan_listings between two features.
+        self._listed: list[Listed | None] = []  # (None: planned from scratch)
         self._loaded_files: list[File] = []  # `serve`: the files as the last plan left them before the features
         # The features, in the order they act at every stage (see the module docstring).
         self.slots = HtmlSlots()  # finished HTML (cards, index tables) kept out of Markdown
@@ -293,10 +294,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if edited is not None:
             self.change = LibraryChange.between(previous, self.library, _keys_of(edited, previous, self.library),
                                                 bib_edited=bib_edited)
-            self._unlisted_srcs |= edited
-            self._unlisted_bib = self._unlisted_bib or bib_edited
+            for listed in {id(listed): listed for listed in self._listed if listed is not None}.values():
+                listed.edited(edited, bib_edited)
         else:  # (a whole build: everything is planned from this library)
-            self._listed, self._unlisted_srcs, self._unlisted_bib = None, set(), False
+            self._listed = []
         self._publish_notes(files)
 
         urls = SiteUrls(config.use_directory_urls)
@@ -310,36 +311,42 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         moved = previous_site.urls.moved if previous_site is not None and edited is not None else {}
         self._loaded_files = list(files) if self.command == "serve" else []
         if listings:
-            return self._start(files, config, *self._since_listed(), moved=moved)
-        return self._start(files, config, self.change, previous if self.change is not None else None,
-                           bib_edited, listings=False, moved=moved)
+            files_out = self._start(files, config, moved=moved)
+            assert files_out is not None
+            return files_out
+        return self._start(files, config, (self.change, previous if self.change is not None else None, bib_edited),
+                           moved=moved)
 
-    def plan_listings(self, config: MkDocsConfig) -> Files:
+    def plan_listings(self, config: MkDocsConfig, stop: Callable[[], bool] | None = None) -> Files | None:
         """`serve`'s second round: what ``plan(listings=False)`` left as it was (the pages and
-        files listing many notes), planned for the library it loaded and every edit since the
-        last such plan; returns the files as ``plan`` does."""
+        files listing many notes), planned for the library it loaded and, for each feature,
+        every edit since it last planned them; returns the files as ``plan`` does.
+        ``stop`` is asked before each feature that plans: when it says so (a new save), None
+        is returned at once, and the features not reached plan their listings next time."""
         assert self.site is not None
         moved, self.site.urls.moved = self.site.urls.moved, {}
-        return self._start(Files(list(self._loaded_files)), config, *self._since_listed(), moved=moved)
+        planned = self._start(Files(list(self._loaded_files)), config, moved=moved, stop=stop)
+        if planned is None:
+            self.site.urls.moved = moved  # (for the next plan, as if this one had not begun)
+        return planned
 
     @property
     def listings_due(self) -> bool:
         """`serve`: an edit was planned without its listings (``plan_listings`` has not run since)."""
-        return bool(self._unlisted_srcs or self._unlisted_bib)
+        return any(listed is not None and (listed.srcs or listed.bib) for listed in self._listed)
 
     @property
     def _prefix(self) -> str:
         """The folder of the generated pages ("" or "pages/")."""
         return self.config.pages_dir.strip("/") + "/" if self.config.pages_dir.strip("/") else ""
 
-    def _since_listed(self) -> tuple[LibraryChange | None, Library | None, bool]:
-        """What changed since the listings were last planned (None: planned from scratch)."""
-        listed = self._listed
+    def _since_listed(self, listed: Listed | None) -> tuple[LibraryChange | None, Library | None, bool]:
+        """What changed since a feature's listings were last planned (None: planned from scratch)."""
         if listed is None:
             return None, None, False
-        change = LibraryChange.between(listed, self.library, _keys_of(self._unlisted_srcs, listed, self.library),
-                                       bib_edited=self._unlisted_bib)
-        return change, listed, self._unlisted_bib
+        change = LibraryChange.between(listed.library, self.library,
+                                       _keys_of(listed.srcs, listed.library, self.library), bib_edited=listed.bib)
+        return change, listed.library, listed.bib
 
     def _publish_notes(self, files: Files) -> None:
         """Drafts and rejected notes leave ``files``; notes are reached through index pages, not the nav."""
@@ -349,27 +356,41 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             if file.src_uri in published:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
 
-    def _start(self, files: Files, config: MkDocsConfig, change: LibraryChange | None, previous: Library | None,
-               bib_edited: bool, *, listings: bool = True, moved: dict[str, str]) -> Files:
-        """Every feature's ``start``, told what changed since ``previous``; generated pages join ``files``.
-        ``moved``: where pages that moved (blog posts) went, as the last render learnt it."""
+    def _start(self, files: Files, config: MkDocsConfig,
+               first_round: tuple[LibraryChange | None, Library | None, bool] | None = None, *,
+               moved: dict[str, str], stop: Callable[[], bool] | None = None) -> Files | None:
+        """Every feature's ``start``; generated pages join ``files``. ``first_round``: `serve`'s
+        first round after an edit (listings kept as they were), with what changed since
+        ``previous`` and whether a .bib file was edited; else the listings are planned too, each
+        feature told what changed since it last planned them (``_listed``). ``stop``: asked before
+        each feature that plans; True stops (None is returned), and the features not reached
+        plan their listings next time. ``moved``: where pages that moved (blog posts) went, as
+        the last render learnt it."""
         assert self.site is not None
-        prefix = self._prefix
         self.rendering.clear()
         self.partials.clear()
-        build = Build(self.library, self.site, files, config, prefix,
-                      same_graph=bool(change and change.same_graph),
-                      same_notes=bool(change and change.same_notes and not bib_edited),
-                      same_links=bool(change and change.same_links),
-                      previous=previous, bib_edited=bib_edited,
-                      touched=frozenset(change.shown | change.relinked) if change else frozenset(),
-                      listings=listings)
-        pages = [page for feature in self.features for page in feature.start(build)]
+        builds: dict[int, Build] = {}  # (one per library the features last planned with)
+        if first_round is not None:
+            first = self._build(files, config, *first_round, listings=False)
+        elif not self._listed:  # a whole build's plan: every feature from scratch
+            self._listed = [None] * len(self.features)
+        done = Listed(self.library)
+        pages: list[GeneratedPage] = []
+        for at, feature in enumerate(self.features):
+            if first_round is not None:
+                pages += feature.start(first)
+                continue
+            if stop is not None and type(feature).start is not Feature.start and stop():
+                return None
+            listed = self._listed[at]
+            build = builds.get(id(listed))
+            if build is None:
+                build = builds[id(listed)] = self._build(files, config, *self._since_listed(listed))
+            pages += feature.start(build)
+            self._listed[at] = done
         # A full build learns where pages that moved went as it renders them, after the
         # generated pages were made: `serve` makes them as it does, then renders with what it learnt.
         self.site.urls.moved.update(moved)
-        if listings:
-            self._listed, self._unlisted_srcs, self._unlisted_bib = self.library, set(), False
         for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 if page.src_uri != "index.md":
@@ -385,6 +406,18 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if self.config.auto_nav and self.user_nav is None:
             config.nav = self._nav(files)
         return files
+
+    def _build(self, files: Files, config: MkDocsConfig, change: LibraryChange | None, previous: Library | None,
+               bib_edited: bool, *, listings: bool = True) -> Build:
+        """What the features' ``start`` gets, told what changed since ``previous``."""
+        assert self.site is not None
+        return Build(self.library, self.site, files, config, self._prefix,
+                     same_graph=bool(change and change.same_graph),
+                     same_notes=bool(change and change.same_notes and not bib_edited),
+                     same_links=bool(change and change.same_links),
+                     previous=previous, bib_edited=bib_edited,
+                     touched=frozenset(change.shown | change.relinked) if change else frozenset(),
+                     listings=listings)
 
     def _remove_unpublished(self, files: Files) -> None:  # (serve: invalid notes keep their page, problems on top)
         self.rejected = {}
@@ -577,6 +610,20 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         for feature in self.features:
             feature.close()
         self.restore_sigterm()
+
+
+@dataclass(eq=False)
+class Listed:
+    """`serve`: the library a feature last planned its listings with, and what was edited
+    since (src paths; whether a .bib file was). Features planned together share one."""
+
+    library: Library
+    srcs: set[str] = field(default_factory=set)
+    bib: bool = False
+
+    def edited(self, srcs: set[str], bib: bool) -> None:
+        self.srcs |= srcs
+        self.bib = self.bib or bib
 
 
 def _keys_of(srcs: set[str], *libraries: Library) -> set[str]:

@@ -20,8 +20,10 @@ server's builder is replaced: when only notes, ``.bib`` files or pages in docs_d
    planned (``PaperKBPlugin.plan_listings``, for every edit since they last were) and the pages
    that only read the edit (a title in a list, a diagram two links away), the listings whose
    text changed, the tags index, sitemap, search index and graph data follow, and the browser
-   reloads once more. A new save stops the second round at its next step; the next update does
-   what it left. So the first round takes time in proportion to the edit, not to the site.
+   reloads once more. A new save stops the second round at its next step (planning the listings:
+   before the next feature); the next update does what it left (each feature plans its listings
+   for every edit since it last did). So the first round takes time in proportion to the edit,
+   not to the site.
    From a save until its update is done, the search index being made in the background (Pagefind)
    steps aside (core/foreground.py): its process is stopped, and goes on afterwards.
 
@@ -340,8 +342,12 @@ class IncrementalServe:
         # is left: the pages (``_later``), the diagrams near the edit (the citation display
         # keeps them), the tags index (``_tags_before``), the files listing every page (flags).
         stopped = self._saved_meanwhile
-        if plugin.listings_due and not stopped():  # the pages and files listing many notes
-            more, doc_files = self._plan_listings(files, config, {page.file.src_uri for page in rest})
+        if plugin.listings_due:  # the pages and files listing many notes
+            listed = self._plan_listings(files, config, {page.file.src_uri for page in rest})
+            if listed is None:  # (a save came: its update plans them, for this edit too)
+                self._later |= {page.file.src_uri for page in rest}
+                return len(pages)
+            more, doc_files = listed
             rest += more
         redrawn = plugin.citations.settle(stop=stopped)  # diagrams of notes two links from the edit
         if redrawn:  # (a page the first round wrote showed the diagram it had then: written again)
@@ -379,14 +385,20 @@ class IncrementalServe:
             self._reload_again()
         return len(pages)
 
-    def _plan_listings(self, files: Files, config: MkDocsConfig, waiting: set[str]) -> tuple[list[Page], list[File]]:
+    def _plan_listings(self, files: Files, config: MkDocsConfig,
+                       waiting: set[str]) -> tuple[list[Page], list[File]] | None:
         """The second round's plan (plugin.plan_listings): the generated pages whose text it
         changed and the notes whose diagram it changed, but those ``waiting`` to be rendered
-        already; and the documentation pages (generated pages may come or go)."""
+        already; and the documentation pages (generated pages may come or go). None: a new
+        save stopped it between two features (its update goes first and plans the rest after)."""
         plugin = self.plugin
         figures = _figure_keys(plugin)
         with _making_files(config, self.name):
-            listed = plugin.plan_listings(config)
+            listed = plugin.plan_listings(config, stop=self._saved_meanwhile)
+        if listed is None:  # (the next update's plan brings the files; the pages whose diagram changed wait)
+            self._later |= _differing(figures, _figure_keys(plugin))
+            self.steps.done("plan listings, stopped by a save")
+            return None
         changed: set[str] = set()
         if self._sync_files(files, listed, config, changed, set()):
             self._templates_stale = True
