@@ -75,7 +75,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed or a build fails")
     parser.add_argument("--timeline", action="store_true",
-                        help="print which of paperkb's processes used the CPU when, per build (timeline.py)")
+                        help="print which of paperkb's processes used the CPU and held memory when, per build (timeline.py)")
     parser.add_argument("--profile", choices=("cold", "warm"),
                         help="afterwards, profile a paperkb build in-process with cProfile and print where time goes")
     args = parser.parse_args(argv)

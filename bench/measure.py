@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from timeline import ProcessTimeline, _command, children, process_kind
+from timeline import ProcessTimeline, _command, children, counted, process_kind, rss as _rss
 
 _LOG_LINE = re.compile(r"^(WARNING|ERROR)\b")
 
@@ -59,17 +59,6 @@ def tree_size(root: Path) -> tuple[int, int]:
     return total, count
 
 
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
 class TreeMemory(threading.Thread):
     """Samples the summed RSS of a process and its descendants until stopped; keeps the peak
     of the sum (the processes' memory at one moment, not the sum of each one's own peak) and
@@ -89,24 +78,11 @@ class TreeMemory(threading.Thread):
                 rss = _rss(pid)
                 sample.append((pid, parent, rss))
                 pending.extend((child, pid) for child in children(pid))
-            sample = self._counted(sample)
+            sample = counted(sample)
             total = sum(rss for _pid, _parent, rss in sample)
             if total > self.peak:
                 self.peak, self.at_peak = total, self._kinds(sample)
             self._done.wait(self.interval)
-
-    @staticmethod
-    def _counted(sample: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """The sampled processes whose RSS counts: not a child that has not run its own
-        program yet (the build starting the documents' process, that one starting Pagefind): it
-        still shows its parent's command line and memory, which it shares (vfork), and would
-        count that memory twice. A diagram worker shows its fork server's command line for good,
-        with memory of its own."""
-        if len(sample) < 2:
-            return sample
-        commands = {pid: _command(pid) for pid, _parent, _rss in sample}
-        return [(pid, parent, rss) for pid, parent, rss in sample
-                if not (parent in commands and commands[pid] == commands[parent] and "forkserver" not in commands[pid])]
 
     def _kinds(self, sample: list[tuple[int, int, int]]) -> list[tuple[str, float]]:
         kinds = {self.pid: "build"}
