@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, nargs="?", default=2000)
     parser.add_argument("--kinds", help="comma-separated edit kinds (default: all of bench/serve.py's)")
     parser.add_argument("--profile", choices=("plan", "update"), help="print cProfile's top functions")
-    parser.add_argument("--parts", action="store_true", help="CPU time of each feature's start in the plan")
+    parser.add_argument("--parts", action="store_true",
+                        help="CPU time of each feature's start in each round's plan (first round, listings)")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="work folder to keep (default: temporary)")
@@ -91,12 +92,15 @@ def main(argv: list[str] | None = None) -> int:
         plugin.plan = timed_plan
         real_listings = plugin.plan_listings
         listings_cpu: list[float] = []
+        round_of = ["plan"]  # (which round's plan --parts is timing)
 
         def timed_listings(*a, **kw):
             t = time.process_time()
+            round_of[0] = "listings"
             try:
                 return real_listings(*a, **kw)
             finally:
+                round_of[0] = "plan"
                 listings_cpu.append(time.process_time() - t)
 
         plugin.plan_listings = timed_listings
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 gc_time[0] += time.perf_counter() - gc_time[1]
 
         gc.callbacks.append(on_gc)
-        parts: dict[str, float] = {}
+        parts: dict[tuple[str, str], float] = {}  # (round, part) -> CPU seconds
 
         def timed(name, fn):
             def wrapper(*a, **kw):
@@ -119,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     return fn(*a, **kw)
                 finally:
-                    parts[name] = parts.get(name, 0.0) + time.process_time() - t
+                    part = (round_of[0], name)
+                    parts[part] = parts.get(part, 0.0) + time.process_time() - t
             return wrapper
 
         import paperkb.mkdocs_plugin.plugin as plugin_module
@@ -157,8 +162,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{edit.kind:14} {sum(plan_cpu):9.3f} {sum(listings_cpu):13.3f} {cpu:11.3f} {wall:6.2f}  {engine.steps}, "
                   f"gc {gc_time[0]:.2f}{full}", flush=True)
             if args.parts:
-                print("    plan: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
-                                             if v >= 0.005), flush=True)
+                for round_name in ("plan", "listings"):
+                    took = sorted(((k, v) for (r, k), v in parts.items() if r == round_name and v >= 0.005),
+                                  key=lambda kv: -kv[1])
+                    print(f"    {round_name}: " + ", ".join(f"{k} {v:.3f}" for k, v in took), flush=True)
         plugin.search.wait()
         config.plugins.on_shutdown()
         if args.profile:

@@ -8,7 +8,7 @@ import bibtexparser
 import pytest
 
 from paperkb.core.bib.references import References
-from paperkb.core.bib.writer import entry_type_for, note_entry
+from paperkb.core.bib.writer import entry_type_for, note_entry, write_bibtex, write_each
 from paperkb.core.loader import load_library
 from paperkb.core.problems import Severity
 
@@ -366,3 +366,23 @@ def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_format
     one_by_one = ReferenceFormatter(style)
     assert all(formatted[e.key].html == one_by_one.format_one(e, formatted[e.key].label).html for e in entries)
     assert "Müller" in formatted["k001"].text
+
+
+def test_entries_written_together_are_each_written_as_alone(tmp_path):
+    """write_each (all.bib's entries, which the Cite blocks show too): each entry's text is the
+    one it gets written alone, also when a value holds the mark the joint text is cut at."""
+    library = load(tmp_path, {
+        "references.bib": BIB + "@misc{odd2021,\n  title = {Odd \x00 value},\n  note = {a\n\x00b},\n}\n",
+        "papers/preprint2023.md": note("A Preprint"),
+        "papers/mine.md": note("My Own Note", year=2022, venue="CVPR", authors=["Ann Lee"]),
+    })
+    references = References(library)
+    entries = [r.entry for r in references]
+    assert len(entries) == 4
+    for chosen in (entries, [e for e in entries if e.key != "odd2021"], entries[:1], []):
+        texts = write_each(chosen)
+        assert texts == [write_bibtex([e]) for e in chosen]
+        assert "\n".join(texts) == write_bibtex(chosen)
+    texts = references.entry_texts()
+    assert list(texts) == [r.key for r in references] and texts["mine"].startswith("@inproceedings{mine,")
+    assert references.all_bib(texts=texts) == references.all_bib()

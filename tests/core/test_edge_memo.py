@@ -130,3 +130,30 @@ def test_a_renamed_note_resolves_again_only_the_notes_linking_to_its_old_or_new_
     assert [e.target for e in again.out_edges["other5"]] == ["sutskever2014"]
     assert again.out_edges["other0"] is not None and again.in_edges["sutskever2014"]
     assert _links(again) == _links(load_library(root, files=_files(root)))
+
+
+@pytest.mark.parametrize("kind", ["new note", "deleted note"])
+def test_a_note_that_comes_uncited_or_goes_from_no_cycle_leaves_the_cycles_as_they_were(tmp_path, monkeypatch, kind):
+    import paperkb.core.library as library_module
+
+    root = tmp_path / "notes"
+    write_tree(root, {**_vault(), "papers/loop1.md": note("Loop one", "", key="loop1", year=2016, cites=["loop2"]),
+                      "papers/loop2.md": note("Loop two", "", key="loop2", year=2016, cites=["loop1"])})
+    cache, memo = NoteCache(), EdgeMemo()
+    before = load_library(root, files=_files(root), cache=cache, edge_memo=memo)
+    assert before.cycles == [["loop1", "loop2"]]
+    calls: list[int] = []
+    real = library_module.find_cycles
+    monkeypatch.setattr(library_module, "find_cycles", lambda lib: calls.append(1) or real(lib))
+    if kind == "new note":  # it cites a note of the cycle; nothing cites it
+        (root / "papers" / "later.md").write_text(note("Later", "", key="later", year=2020, cites=["loop1"]),
+                                                  encoding="utf-8")
+    else:  # other0 cites sutskever2014, which no cycle holds
+        (root / "papers" / "other0.md").unlink()
+    again = load_library(root, files=_files(root), cache=cache, edge_memo=memo)
+    assert calls == []
+    assert again.cycles == load_library(root, files=_files(root)).cycles == [["loop1", "loop2"]]
+
+    calls.clear()
+    (root / "papers" / "loop2.md").unlink()  # a note of the cycle goes: searched again, none left
+    assert load_library(root, files=_files(root), cache=cache, edge_memo=memo).cycles == [] and calls == [1]

@@ -252,11 +252,12 @@ class EdgeMemo:
     def __init__(self) -> None:
         self.names: tuple | None = None
         self.notes: dict[str, tuple[Note, _NoteLinks]] = {}
+        self.stale: set[str] = set()  # notes whose kept links asked for a name that came or went
         self.cycles: list[list[str]] | None = None  # of the citations the last call found
 
     def lookup(self, library: Library, note: Note) -> _NoteLinks | None:
         kept = self.notes.get(note.key)
-        if kept is None or kept[0] is not note:
+        if kept is None or kept[0] is not note or note.key in self.stale:
             return None
         links = kept[1]
         if tuple(library.notes[k].year for k in links.linked) != links.years:
@@ -348,22 +349,28 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
     mentions: dict[str, dict[str, Edge]] = {}
     if memo is not None:
         names = _names(library)
+        memo.stale = set()
         if memo.names is None:
             memo.notes = {}
         elif names != memo.names:  # (a note came, went or was renamed...: who asked for its names resolves again)
             changed = _changed_names(memo.names, names)
-            memo.notes = {key: kept for key, kept in memo.notes.items() if kept[1].reads.isdisjoint(changed)}
+            memo.stale = {key for key, kept in memo.notes.items() if not kept[1].reads.isdisjoint(changed)}
         memo.names = names
     made: dict[str, tuple[Note, _NoteLinks]] = {}
-    # The citation graph is the last call's while every note resolved again cites what it did.
-    same_citations = memo is not None and memo.cycles is not None and memo.notes.keys() == library.notes.keys()
+    # The citation cycles are the last call's while the citations changed only in ways no cycle
+    # can see: notes that went were in no cycle (a note resolved again no longer cites them),
+    # notes that came are cited by none (checked below), every other note cites what it did.
+    same_citations = memo is not None and memo.cycles is not None
+    gone: set[str] = set()
+    if same_citations:
+        gone = memo.notes.keys() - library.notes.keys()
+        same_citations = not any(key in gone for cycle in memo.cycles for key in cycle)
     for note in library.notes.values():
         links = memo.lookup(library, note) if memo is not None else None
         if links is None:
             links = _note_links(library, note)
-            if same_citations:
-                before = memo.notes.get(note.key)
-                same_citations = before is not None and before[1].targets.keys() == links.targets.keys()
+            if same_citations and (before := memo.notes.get(note.key)) is not None:
+                same_citations = before[1].targets.keys() - gone == links.targets.keys()
         made[note.key] = (note, links)
         for line, message in links.problems:
             report(note, line, message)
@@ -374,8 +381,6 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
         if links.mentions:
             mentions[note.key] = links.mentions
         out[note.key] = links.targets
-    if memo is not None:
-        memo.notes = made
     for source, found in mentions.items():  # a later note also listed in `cites` stays a citation
         kept = [edge for target, edge in sorted(found.items()) if target not in out[source]]
         if kept:
@@ -390,9 +395,11 @@ def build_edges(library: Library, report: Callable[[Note, int, str], None], memo
         for edge in edges:
             incoming[edge.target].append(edge)
     library.in_edges = {k: sorted(v, key=lambda e: e.source) for k, v in incoming.items()}
+    if same_citations and memo is not None:
+        same_citations = not any(key in incoming for key in library.notes.keys() - memo.notes.keys())
     library.cycles = memo.cycles if same_citations and memo is not None else find_cycles(library)
     if memo is not None:
-        memo.cycles = library.cycles
+        memo.notes, memo.cycles = made, library.cycles
 
 
 def _note_links(library: Library, note: Note) -> _NoteLinks:
