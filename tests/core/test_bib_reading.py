@@ -8,7 +8,7 @@ import bibtexparser
 import pytest
 
 from paperkb.core.bib.references import References
-from paperkb.core.bib.writer import entry_type_for, note_entry
+from paperkb.core.bib.writer import entry_type_for, note_entry, write_bibtex, write_each
 from paperkb.core.loader import load_library
 from paperkb.core.problems import Severity
 
@@ -340,3 +340,49 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
         return future
     assert ReferenceFormatter("alpha").format_all(entries, worker=failing) == alone
     assert ReferenceFormatter("alpha").format_all(entries, worker=lambda job, *args: None) == alone
+
+
+@pytest.mark.parametrize("style", ["plain", "alpha", "unsrt"])
+def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_formatted(tmp_path, monkeypatch, style):
+    """A first build sorts and formats every reference (~0.15 ms to put an entry into pybtex's
+    model, each time): the entry made for its sorting key is the one formatted; what comes out
+    is what formatting each entry on its own gives."""
+    from paperkb.core.bib import formatting
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
+                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(12))
+    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    made: list[str] = []
+    model = formatting._pybtex_entry
+
+    def counted(entry, entry_type=None):
+        made.append(entry.key)
+        return model(entry, entry_type)
+    monkeypatch.setattr(formatting, "_pybtex_entry", counted)
+    formatted = ReferenceFormatter(style).format_all(entries)
+    labels_made = len(entries) if style == "alpha" else 0  # (alpha's labels read the entries once more)
+    assert len(made) == len(entries) + labels_made
+    one_by_one = ReferenceFormatter(style)
+    assert all(formatted[e.key].html == one_by_one.format_one(e, formatted[e.key].label).html for e in entries)
+    assert "Müller" in formatted["k001"].text
+
+
+def test_entries_written_together_are_each_written_as_alone(tmp_path):
+    """write_each (all.bib's entries, which the Cite blocks show too): each entry's text is the
+    one it gets written alone, also when a value holds the mark the joint text is cut at."""
+    library = load(tmp_path, {
+        "references.bib": BIB + "@misc{odd2021,\n  title = {Odd \x00 value},\n  note = {a\n\x00b},\n}\n",
+        "papers/preprint2023.md": note("A Preprint"),
+        "papers/mine.md": note("My Own Note", year=2022, venue="CVPR", authors=["Ann Lee"]),
+    })
+    references = References(library)
+    entries = [r.entry for r in references]
+    assert len(entries) == 4
+    for chosen in (entries, [e for e in entries if e.key != "odd2021"], entries[:1], []):
+        texts = write_each(chosen)
+        assert texts == [write_bibtex([e]) for e in chosen]
+        assert "\n".join(texts) == write_bibtex(chosen)
+    texts = references.entry_texts()
+    assert list(texts) == [r.key for r in references] and texts["mine"].startswith("@inproceedings{mine,")
+    assert references.all_bib(texts=texts) == references.all_bib()

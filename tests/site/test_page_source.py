@@ -8,6 +8,7 @@ import textwrap
 
 from mkdocs.structure import pages as mkdocs_pages
 
+from paperkb.core import note_cache
 from paperkb.mkdocs_plugin import plugin as plugin_module
 
 from ..conftest import assert_same_pages, build_site, example_notes, note
@@ -77,3 +78,24 @@ def test_the_example_site_is_the_same_as_when_mkdocs_reads_every_page(tmp_path, 
         patch.setattr(plugin_module, "hand_over_source", lambda *args, **kwargs: None)
         alone = build_site(tmp_path / "alone", files)
     assert_same_pages(handed, alone, at_least=40)
+
+
+def test_builds_after_the_first_hand_over_the_front_matter_too(tmp_path, monkeypatch):
+    """The first build writes the note cache at its end; the next builds hand its front-matter
+    to MkDocs from there (a build that wrote the records without it left them none), also
+    after an edit, which writes the cache again."""
+    monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)  # (a cache file for these few notes too)
+    get_data = mkdocs_pages.meta.get_data
+    files = _files()
+    for build in ("first", "warm", "after an edit", "warm again"):
+        if build == "after an edit":
+            files["papers/b.md"] = files["papers/b.md"].replace("A body", "An edited body")
+        read: list[str] = []
+        with monkeypatch.context() as patch:
+            patch.setattr(mkdocs_pages.meta, "get_data", lambda source: read.append(source[:40]) or get_data(source))
+            site = build_site(tmp_path, files)
+        assert site.ok, site.messages
+        assert (tmp_path / ".paperkb-cache" / "notes" / "parsed.pickle").is_file()
+        assert not any("Paper A" in s or "Paper B" in s or "About us" in s for s in read), (build, read)
+        assert any(s.startswith("# Plain") for s in read), build
+    assert "An edited body" in site.html("papers/b/") and "Body of A" in site.html("papers/a/")

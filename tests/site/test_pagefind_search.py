@@ -7,6 +7,7 @@ import json
 import re
 
 from paperkb.core.pagefind_bundle import PagefindBundle
+from paperkb.mkdocs_plugin.pagefind_search import PagefindSearch
 
 from ..conftest import note, pagefind_pages
 
@@ -127,3 +128,36 @@ def test_documents_stay_in_the_cache_and_only_changed_ones_are_written(site_buil
     pages = pagefind_pages(site.site_dir)
     assert "papers/a/" not in pages and "wombatword" in pages["papers/sac/"]["content"]
     assert "quokkaword" not in json.dumps(pages) and "reading notes" in pages["about/"]["content"]
+
+
+def _moved_as_before(html: str) -> str:
+    """The panel script's move as paperkb made it before it looked only past the theme's config."""
+    match = re.search(r'<script src="[^"]*assets/paperkb/search-panel\.js"></script>\n?', html)
+    at = html.find('<script id="__config"')
+    if match is None or at < 0 or match.start() < at:
+        return html
+    html = html[:match.start()] + html[match.end():]
+    return html[:at] + match.group(0) + html[at:]
+
+
+def test_the_panel_script_moves_as_before_wherever_the_page_names_it(site_builder):
+    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])
+    search = PagefindSearch()
+    search.enabled = True
+    tag = '<script src="../../assets/paperkb/search-panel.js"></script>\n'
+    config = '<script id="__config" type="application/json">{}</script>\n<script src="bundle.js"></script>\n'
+    pages = [
+        f"<p>content</p>{config}{tag}",  # as the theme writes it
+        f"<p>content</p>{config}",  # no panel script
+        f"<p>{tag}</p>{config}{tag}",  # the content holds the tag too
+        f"<p>see assets/paperkb/search-panel.js</p>{config}{tag}",  # and names the file
+        f"{tag}{config}",  # already in place
+        f"<p>content</p>{tag}",  # no theme config
+    ]
+    html = site.html("papers/a/")  # and a built page, its panel script put back where MkDocs wrote it
+    written = re.search(r'<script src="[^"]*assets/paperkb/search-panel\.js"></script>\n?', html).group(0)
+    unmoved = html.replace(written, "").replace("</body>", written + "</body>")
+    assert search.place_panel_script(unmoved) == html
+    for page in pages + [html, unmoved]:
+        assert search.place_panel_script(page) == _moved_as_before(page), page
+    assert search.place_panel_script(pages[0]).startswith(f"<p>content</p>{tag}<script id=")

@@ -9,8 +9,10 @@ them (``sys.intern``; a pickle of the records then writes and reads each once)."
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import Enum
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -87,17 +89,31 @@ def _shared_list(values: list[str]) -> list[str]:
     return [shared(value) for value in values]
 
 
+# Each record class's field names, and a getter of their values as a tuple: ``fields()`` builds
+# its answer at every call, and the note cache pickles and unpickles every record of every note.
+_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple]]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple]]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        names = tuple(f.name for f in fields(cls))
+        values = attrgetter(*names) if len(names) > 1 else (lambda record: (getattr(record, names[0]),))
+        found = _FIELDS[cls] = (names, values)
+    return found
+
+
 def _state(record: Any) -> tuple:
     """A record's pickled state: its fields' values in order."""
-    return tuple(getattr(record, f.name) for f in fields(record))
+    return _fields_of(type(record))[1](record)
 
 
 def _restore(record: Any, state: tuple) -> None:
     """Unpickling: the values set, then shared as a new record's are (a pickle shares a string
     only within itself; the notes come in several, from the note cache and from the worker that
     parses them)."""
-    for f, value in zip(fields(record), state):
-        object.__setattr__(record, f.name, value)
+    for name, value in zip(_fields_of(type(record))[0], state):
+        object.__setattr__(record, name, value)
     record.__post_init__()
 
 

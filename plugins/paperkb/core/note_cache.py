@@ -155,16 +155,27 @@ class NoteCache:
         except Exception:  # noqa: BLE001 - a cache that cannot be read is no error
             pass
 
+    def will_write(self, file: Path) -> bool:
+        """Whether ``save(file)`` would write the records now: something changed since the last
+        save (a file parsed, or one gone), or there is no file yet and the project is large enough
+        to gain from one. A build that will not write them may let go of what only the file needs
+        (the records' page sources, once handed to MkDocs: mkdocs_plugin/page_source.py)."""
+        if file.exists():
+            return self.misses > 0 or bool(set(self.entries) - self._seen)
+        return len(self.entries.keys() & self._seen) >= DISK_MIN_NOTES
+
+    def forget(self) -> None:
+        """Let go of the records in memory (the next ``parse`` or ``load`` starts afresh)."""
+        self.entries, self._seen, self.misses, self.hits = {}, set(), 0, 0
+
     def save(self, file: Path) -> None:
         """Write the records of the files parsed since the last save (the ones of deleted
-        files are dropped) when something changed and the project is large enough to gain from
-        it; atomic, and a failure only costs speed."""
-        seen, self._seen = self._seen, set()
-        stale = set(self.entries) - seen
-        changed, self.misses, self.hits = self.misses > 0 or bool(stale), 0, 0
-        for path in stale:
+        files are dropped) when ``will_write`` says so; atomic, and a failure only costs speed."""
+        write = self.will_write(file)
+        seen, self._seen, self.misses, self.hits = self._seen, set(), 0, 0
+        for path in set(self.entries) - seen:
             del self.entries[path]
-        if file.exists() and not changed or not file.exists() and len(self.entries) < DISK_MIN_NOTES:
+        if not write:
             return
         payload = pickle.dumps({"parser": parser_fingerprint(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
         write_signed_cache_file(file, payload, "notes")  # without a key of the user's, nothing is kept

@@ -23,12 +23,21 @@ class SiteUrls:
         self.use_directory_urls = use_directory_urls
         # Pages another plugin placed elsewhere (blog posts live at blog/YYYY/MM/DD/slug/).
         self.moved: dict[str, str] = {}
+        # Each page's URL where MkDocs places it, once worked out: a build asks for a note's
+        # URL on every page that links to it (Cites lists, cards, diagrams: ~15 times a note).
+        self._placed: dict[str, str] = {}
 
     def url(self, src_uri: str) -> str:
         """Site-relative URL of the page built from ``src_uri`` ('' for the home page)."""
         moved = self.moved.get(src_uri)
         if moved is not None:
             return moved
+        placed = self._placed.get(src_uri)
+        if placed is None:
+            placed = self._placed[src_uri] = self._place(src_uri)
+        return placed
+
+    def _place(self, src_uri: str) -> str:
         stem, _ = posixpath.splitext(_URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", src_uri))
         directory, name = posixpath.split(stem)
         if name == "README":

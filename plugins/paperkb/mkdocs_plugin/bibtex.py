@@ -38,6 +38,7 @@ class BibTeXGlue(Feature):
         self.memo: NoteMemo | None = None  # `serve`: each note's Reference kept between builds (plugin.on_startup)
         self._items: dict = {}  # `serve`: the bibliography pages' items, kept with what they were made of
         self._bib_texts: dict = {}  # `serve`: all.bib's entries as text, by entry
+        self._cite_texts: dict[str, str] = {}  # a build: each note's BibTeX until its Cite block takes it
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
         self._planned: tuple[list[GeneratedPage], str] | None = None
@@ -99,7 +100,12 @@ class BibTeXGlue(Feature):
             pages = [pages_maker.bibliography()]
             if site.to_read:
                 pages.append(pages_maker.to_read())
-            all_bib = self.references.all_bib(self._bib_texts if self.memo is not None else None)
+            # A build not followed by another: the Cite blocks take their BibTeX from all.bib's
+            # writing (each note's entry written once, and together: core/bib/writer.write_each).
+            texts = self.references.entry_texts() if self.memo is None else None
+            all_bib = self.references.all_bib(self._bib_texts if self.memo is not None else None, texts=texts)
+            self._cite_texts = {key: text for key, text in texts.items() if key in library.notes} \
+                if texts is not None and self.cite_blocks else {}
             self._items = pages_maker.made
             self._planned = (pages, all_bib)
         if files.get_file_from_path(ALL_BIB) is not None:
@@ -117,7 +123,8 @@ class BibTeXGlue(Feature):
         if not self.has_cite_block(note):
             return ""
         ref = self.references.get(note.key)
-        return str(cite_block_html(ref, self.formatted.get(note.key) or self.formatter.format_one(ref.entry)))
+        formatted = self.formatted.get(note.key) or self.formatter.format_one(ref.entry)
+        return str(cite_block_html(ref, formatted, self._cite_texts.pop(note.key, None)))
 
     def reference_item(self, key: str, here: str) -> str | None:
         """A cited .bib entry without a note, for a Cites list: its formatted reference and a

@@ -20,7 +20,8 @@ from ..core.note_cache import NoteCache
 
 def hand_over_source(page: Page, config: MkDocsConfig, cache: NoteCache, *, keep: bool) -> None:
     """Let ``page`` read its source from ``cache`` when it holds it; ``keep=False`` lets the kept
-    values go once read (a build that is not followed by another, unlike `serve`)."""
+    values go once read: only for a build that does not write the cache's file afterwards (a
+    build writing it would leave the next build no page source to hand over)."""
     path = page.file.abs_src_path
     entry = cache.entries.get(str(Path(path))) if path else None
     if (entry is None or entry.page_source is None or type(page).read_source is not Page.read_source

@@ -60,7 +60,7 @@ FILTER_VALUES = "paperkb-filters.json"
 _MATERIAL_INDEX_EVENTS = ("page_context", "post_build")
 # The panel script as MkDocs writes it among extra_javascript (after the theme's bundle) and the
 # theme's config script, which the bundle reads (and creates the search worker from) at once.
-_PANEL_TAG = re.compile(r'<script src="[^"]*assets/paperkb/search-panel\.js"></script>\n?')
+_PANEL_TAG = re.compile(r'<script src="[^"]*' + re.escape(PANEL_SCRIPT) + r'"></script>\n?')
 _THEME_CONFIG = '<script id="__config"'
 _TAG = re.compile(r"<[^>]*>")
 
@@ -188,13 +188,15 @@ class PagefindSearch(Feature):
         before the bundle creates one."""
         if not self.enabled:
             return html
-        match = _PANEL_TAG.search(html)
         at = html.find(_THEME_CONFIG)
-        if match is None or at < 0 or match.start() < at:
+        if at < 0:
             return html
-        tag = match.group(0)
-        html = html[:match.start()] + html[match.end():]
-        return html[:at] + tag + html[at:]
+        # The tag is among the scripts after the theme's config, past the page's content and
+        # diagrams: looked for there, unless the page names the script before (then as a whole).
+        match = _PANEL_TAG.search(html, 0 if html.find(PANEL_SCRIPT, 0, at) >= 0 else at)
+        if match is None or match.start() < at:
+            return html
+        return "".join((html[:at], match.group(0), html[at:match.start()], html[match.end():]))
 
     def page_removed(self, url: str) -> None:
         self.filters.pop(url, None)

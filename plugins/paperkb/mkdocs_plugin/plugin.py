@@ -153,6 +153,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.site: SiteMap | None = None
         self.project_root = Path.cwd()
         self.notes_cache_file: Path | None = None
+        self.keep_page_sources = True  # the notes' front-matter stays in the note cache once MkDocs read it
         self.generated_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
@@ -284,6 +285,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                                     facet_memo=self.facet_memo, worker=self.citations.run_in_worker)
         if self.notes_cache_file and edited is None and self.command == "serve":
             self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
+        # The pages' front-matter stays with the records that a full build writes at its end:
+        # the next build hands it to MkDocs from there (page_source.py).
+        self.keep_page_sources = self.command == "serve" or bool(
+            self.notes_cache_file and self.cache.will_write(self.notes_cache_file))
         report(self.library.problems)
         self.change = None
         if edited is not None:
@@ -462,7 +467,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     # -- pages: every feature's page stages, in the features' order ---------------------------
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
         if self.config.enabled:  # a note's front-matter as the loader found it: MkDocs need not parse it
-            hand_over_source(page, config, self.cache, keep=self.command == "serve")
+            hand_over_source(page, config, self.cache, keep=self.keep_page_sources)
         return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -574,6 +579,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             # UTF-8 copy inside every non-ASCII string it writes (~1-3 KB a note), which would
             # otherwise be held through the whole build, at its peak.
             self.cache.save(self.notes_cache_file)
+        if not self.keep_page_sources:  # (the records lost them: a next build in this process reads the file)
+            self.cache.forget()
         self.published.finish(config)
         build_ended()
 

@@ -8,7 +8,7 @@ from .bib_html import inert
 from .escape import Markup, html
 
 
-def cite_block_html(ref: Reference, formatted: FormattedReference) -> Markup:
+def cite_block_html(ref: Reference, formatted: FormattedReference, bibtex: str | None = None) -> Markup:
     """The reference (pybtex HTML) and the BibTeX entry as a code block in mkdocs-material's own
     markup (``div.highlight > pre > code``), so its copy button (``content.code.copy``) applies.
 
@@ -18,4 +18,4 @@ def cite_block_html(ref: Reference, formatted: FormattedReference) -> Markup:
     return Markup(
         '<div class="pkb-cite-block" data-pkb-key="{}" data-search-exclude>\n{}\n'
         '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div>\n</div>'
-    ).format(ref.key, reference, ref.bibtex().rstrip())
+    ).format(ref.key, reference, (ref.bibtex() if bibtex is None else bibtex).rstrip())

@@ -197,10 +197,14 @@ class ReferenceFormatter:
                           for e in entries}
         contents = {e.key: self._contents[id(e)][1] for e in entries}
         set_digest = keyed_digest(*sorted(contents.values()))
+        # Entries put into pybtex's model to be sorted, by content: formatted from the same
+        # objects here (a first build sorts and formats every entry: ~0.15 ms each, made once;
+        # ~4 KB each, let go once formatted).
+        made: dict[str, Entry] = {}
         if self._order[0] == set_digest:  # the same entries as last time: the same order and labels
             order = self._order[1]
         else:
-            ordered = self._sorted(entries, contents)
+            ordered = self._sorted(entries, contents, made)
             try:
                 labels = self._labels(ordered)
             except Exception:  # a label style that chokes on odd names must not lose the references
@@ -209,22 +213,26 @@ class ReferenceFormatter:
             self._order, self._dirty = (set_digest, order), True
         if worker is not None:
             self._share(worker, [(label, by_key[key], contents[key]) for key, label in order
-                                 if self._cache_key(contents[key]) not in self._cache])
-        formatted = {key: self._format(label, by_key[key], contents[key]) for key, label in order}
+                                 if self._cache_key(contents[key]) not in self._cache], made)
+        formatted = {key: self._format(label, by_key[key], contents[key], made.pop(contents[key], None))
+                     for key, label in order}
         current = set(contents.values())
         if len(self._digests) > 2 * len(current):  # only the current entries' keys stay
             self._digests = {c: d for c, d in self._digests.items() if c in current}
         return formatted
 
-    def _sorted(self, entries: Sequence[BibEntry], contents: dict[str, str]) -> list[BibEntry]:
+    def _sorted(self, entries: Sequence[BibEntry], contents: dict[str, str],
+                made: dict[str, Entry]) -> list[BibEntry]:
         """``entries`` in the style's order: what ``style.sort`` gives, with each entry's sorting
-        key kept by content (sorting is stable, as pybtex's ``sorted`` is)."""
+        key kept by content (sorting is stable, as pybtex's ``sorted`` is). The entries it puts
+        into pybtex's model go into ``made``, by content."""
         sorting = self.style.sorting_style
         if type(sorting).sort is not BaseSortingStyle.sort:  # unsrt's "none": a sort of its own
             by_key = {e.key: e for e in entries}
-            return [by_key[p.key] for p in sorting.sort([_pybtex_entry(e) for e in entries])]
+            models = [made.setdefault(contents[e.key], _pybtex_entry(e)) for e in entries]
+            return [by_key[p.key] for p in sorting.sort(models)]
         known = self._sort_keys
-        keys = {c: known[c] if c in known else sorting.sorting_key(_pybtex_entry(e))
+        keys = {c: known[c] if c in known else sorting.sorting_key(made.setdefault(c, _pybtex_entry(e)))
                 for e in entries for c in (contents[e.key],)}
         self._sort_keys = keys  # only the current entries: the memory follows the library
         return sorted(entries, key=lambda e: keys[contents[e.key]])
@@ -234,7 +242,7 @@ class ReferenceFormatter:
             return [str(i) for i in range(1, len(ordered) + 1)]
         return list(self.style.format_labels([_pybtex_entry(e) for e in ordered]))
 
-    def _share(self, worker: WorkerRun, new: list[tuple[str, BibEntry, str]]) -> None:
+    def _share(self, worker: WorkerRun, new: list[tuple[str, BibEntry, str]], made: dict[str, Entry]) -> None:
         """Format ``new`` (label, entry, content) references with a worker (core/worker_share.py);
         what the worker does not deliver is formatted here afterwards."""
         if len(new) < SHARE_MIN_ENTRIES:
@@ -248,7 +256,8 @@ class ReferenceFormatter:
         share_with_worker(
             new, SHARE_CHUNK,
             lambda chunk: worker(format_in_worker, self.style_name, [(label, entry) for label, entry, _content in chunk]),
-            lambda chunk: [self._format(label, entry, content) for label, entry, content in chunk], take)
+            lambda chunk: [self._format(label, entry, content, made.pop(content, None))
+                           for label, entry, content in chunk], take)
 
     def _cache_key(self, content: str) -> str:
         return self._digests.get(content) or self._digests.setdefault(content, _digest(content))
@@ -256,7 +265,9 @@ class ReferenceFormatter:
     def format_one(self, entry: BibEntry, label: str = "") -> FormattedReference:
         return self._format(label, entry)
 
-    def _format(self, label: str, entry: BibEntry, content: str | None = None) -> FormattedReference:
+    def _format(self, label: str, entry: BibEntry, content: str | None = None,
+                model: Entry | None = None) -> FormattedReference:
+        """``entry`` formatted with ``label``; ``model``: the entry already in pybtex's model."""
         content = content if content is not None else _content(entry)
         cache_key = self._cache_key(content)
         self._used.add(cache_key)
@@ -267,7 +278,7 @@ class ReferenceFormatter:
             return cached
         self._dirty = True
         try:
-            text = self.style.format_entry(label, _pybtex_entry(entry)).text
+            text = self.style.format_entry(label, model if model is not None else _pybtex_entry(entry)).text
         except Exception:
             # A missing required field (an @article without journal) or a type the style does
             # not know (@online): @misc has no required fields and shows what there is.
