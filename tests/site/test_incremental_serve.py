@@ -185,6 +185,10 @@ class _StandInServer:
     builder = None
     _watched_paths: dict = {}
 
+    @staticmethod
+    def _inject_js_into_html(content: bytes, epoch: int) -> bytes:
+        return content
+
 
 def serve_engine(config, full_builder):
     """The serve engine of a site built with ``_build(..., "serve")``, driven in-process: a test sets
@@ -509,3 +513,29 @@ def test_a_link_written_in_a_body_redraws_the_edited_notes_own_diagram(served):
     engine.build()
     assert state["full_builds"] == 0
     _assert_same_as_a_full_build(served)
+
+
+@pytest.mark.parametrize("chinese", [True, False])
+def test_serve_loads_chinese_segmentation_before_the_first_edit_needs_it(served, monkeypatch, chinese):
+    """The first update after `serve` starts would otherwise load jieba's dictionary (~1 s) before
+    showing its page; it is loaded in the background as serve starts, when the notes have Chinese."""
+    import gc
+    import threading
+
+    from paperkb.core import chinese_words
+
+    engine, root, *_ = served
+    loads: list[str] = []
+    monkeypatch.setattr(chinese_words, "_tokenizer", None)
+    monkeypatch.setattr(chinese_words, "_load_tokenizer", lambda: loads.append("loaded") or "tokenizer")
+    if chinese:
+        paper = root / "notes" / "papers" / "paper3.md"
+        paper.write_text(paper.read_text(encoding="utf-8") + "\n[想法] 预训练的表示可以迁移。\n", encoding="utf-8")
+    try:
+        engine.install()
+    finally:
+        gc.unfreeze()  # (install freezes what the build left, as serve does after a build)
+    for thread in threading.enumerate():
+        if thread.name == "paperkb-jieba":
+            thread.join(10)
+    assert loads == (["loaded"] if chinese else [])

@@ -8,22 +8,55 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
+_tokenizer: Any = None
+_loading = threading.Lock()  # (a page waiting for the tokenizer waits for the one being loaded)
 
-@lru_cache(maxsize=1)
-def jieba():
+
+def jieba() -> Any:
     """jieba's tokenizer: the one mkdocs-material's search loaded in this process, if it did (with
     the user's ``jieba_dict`` / ``jieba_dict_user``; no second copy), else one holding jieba's
-    dictionary compactly (~4 MB instead of ~80: compact_jieba.py)."""
+    dictionary compactly (~4 MB instead of ~80: compact_jieba.py). Loaded once (~1 s)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _loading:
+            if _tokenizer is None:
+                _tokenizer = _load_tokenizer()
+    return _tokenizer
+
+
+def _load_tokenizer() -> Any:
     loaded = sys.modules.get("jieba")
     if loaded is not None and loaded.dt.initialized:
         return loaded.dt
     from .compact_jieba import CompactTokenizer
 
     return CompactTokenizer.default()
+
+
+def load_ahead(texts: Iterable[Path]) -> threading.Thread:
+    """Load the tokenizer in a background thread if one of ``texts`` has Han characters, so the
+    first page that needs it (`serve`'s first update, ~1 s later otherwise) does not wait."""
+
+    def load() -> None:
+        for path in texts:
+            try:
+                if HAN.search(path.read_text(encoding="utf-8", errors="replace")):
+                    jieba()
+                    return
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=load, name="paperkb-jieba", daemon=True)
+    thread.start()
+    return thread
 
 
 @lru_cache(maxsize=65536)  # the same runs recur on every page; jieba is slow

@@ -55,6 +55,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
+from ..core import chinese_words
 from ..core.library import link_names
 from ..core.library_diff import neighbours
 from ..core.problems import Problem
@@ -186,6 +187,15 @@ class IncrementalServe:
         _quiet_livereload_script(self.server)
         for path in list(self.server._watched_paths):  # docs_dir, mkdocs.yml, .bib files elsewhere
             self.watch(path)
+        if self._segments_chinese():  # (else the first update loads it, ~1 s, before its page shows)
+            chinese_words.load_ahead([Path(f.abs_src_path) for f in self.plugin.live.source_files
+                                      if f.abs_src_path and f.src_uri.endswith((".md", ".markdown"))])
+
+    def _segments_chinese(self) -> bool:
+        """Whether the pages an update renders are segmented into Chinese words for search in
+        this process (a full build leaves that to the documents' child)."""
+        return self.plugin.search.enabled or any(isinstance(feature, SearchAdditions) and feature.enabled
+                                                 for feature in self.plugin.features)
 
     def watch(self, path: str) -> None:
         """Record the paths an event names; the server's own handler still asks for a rebuild."""
