@@ -36,30 +36,43 @@ class Indexes(Feature):
         self.kept = KeptIndexPages(caches / "pages" if caches else None)
 
     def start(self, build: Build) -> list[GeneratedPage]:
+        """Three ways: `serve`'s first round after an edit (``_first_round``); `serve` after an edit
+        of a body only (the pages as they were); else every page (``_all_pages``)."""
         if not build.listings and self._pages is not None and self._made is not None and build.previous is not None:
             return self._first_round(build)
         self._since = {}
-        if not (build.same_notes and self._pages is not None):  # (serve: only a body changed)
-            # `serve` after an edit: the pages of facet values no changed note had or has are kept.
-            kept = self._made.without(build.previous, build.library, build.touched) \
-                if build.previous is not None and self._made is not None else None
-            # (`serve` keeps its pages in memory)
-            full_build = build.previous is None and self.memo is None and self.kept.wanted(build.library)
-            digest = index_digest(build.library, build.site, site_name=build.config.site_name, home_intro=self.home_intro,
-                                  plain=self.layout.plain.enabled) if full_build else None
-            self._pages = self.kept.get(digest) if digest else None
-            if self._pages is None:
-                pages = IndexPages(build.library, build.site, site_name=build.config.site_name,
-                                   plain=self.layout.plain, memo=self.memo)
-                self._pages = pages.all_pages(self.home_intro, kept)
-                self._made = pages.made if self.keep_pages else None
-                if digest:
-                    self.kept.put(digest, self._pages)
-            if self.memo is not None and kept is None:  # (kept pages did not ask for their rows)
-                self.memo.forget_unused()
+        if not (build.same_notes and self._pages is not None):
+            self._pages = self._all_pages(build)
         pages = self._pages
         if not self.keep_pages:  # their text lives on in the generated files until written
             self._pages = None
+        return pages
+
+    def _all_pages(self, build: Build) -> list[GeneratedPage]:
+        """Every index page: a full build over the same notes as the last takes the pages it kept
+        (KeptIndexPages); else they are made, `serve` after an edit keeping the pages of facet
+        values no changed note had or has."""
+        full_build = build.previous is None and self.memo is None and self.kept.wanted(build.library)
+        digest = index_digest(build.library, build.site, site_name=build.config.site_name, home_intro=self.home_intro,
+                              plain=self.layout.plain.enabled) if full_build else None
+        pages = self.kept.get(digest) if digest else None
+        if pages is not None:
+            return pages
+        kept = self._made.without(build.previous, build.library, build.touched) \
+            if build.previous is not None and self._made is not None else None
+        pages = self._make(build, kept)
+        if digest:
+            self.kept.put(digest, pages)
+        return pages
+
+    def _make(self, build: Build, kept: IndexPlan | None = None) -> list[GeneratedPage]:
+        """The pages made from the library, but those ``kept`` (`serve`: values no edit reached)."""
+        maker = IndexPages(build.library, build.site, site_name=build.config.site_name, plain=self.layout.plain,
+                           memo=self.memo)
+        pages = maker.all_pages(self.home_intro, kept)
+        self._made = maker.made if self.keep_pages else None
+        if self.memo is not None and kept is None:  # (kept pages did not ask for their rows)
+            self.memo.forget_unused()
         return pages
 
     def _first_round(self, build: Build) -> list[GeneratedPage]:
@@ -89,11 +102,6 @@ class Indexes(Feature):
 
     def _remake(self, build: Build) -> list[GeneratedPage]:
         """Every index page made from scratch."""
-        pages = IndexPages(build.library, build.site, site_name=build.config.site_name, plain=self.layout.plain,
-                           memo=self.memo)
-        self._pages = pages.all_pages(self.home_intro)
-        self._made = pages.made if self.keep_pages else None
         self._since = {}
-        if self.memo is not None:
-            self.memo.forget_unused()
+        self._pages = self._make(build)
         return self._pages
