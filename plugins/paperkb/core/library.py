@@ -150,13 +150,13 @@ class Library:
 
     def page_named(self, name: str) -> str | None:
         """src_uri of the plain page ``[[name]]`` (or ``[[name.md]]``) points at, if any."""
-        folded = name.strip().casefold()
+        folded = _page_folded(name)
         return self.pages.get(folded) or self.pages.get(_without_page_suffix(folded))
 
     def is_unpublished_page(self, name: str) -> bool:
         """``[[name]]`` names a page kept private (draft: true, publish: false; a note, a project or
         another page): linked as text, silently."""
-        return _without_page_suffix(name.strip().casefold()) in self._unpublished_names
+        return _without_page_suffix(_page_folded(name)) in self._unpublished_names
 
     def private_src_uris(self) -> set[str]:
         """Every page kept out of the site: draft notes, draft projects and other pages marked
@@ -331,12 +331,12 @@ class _NameLookups:
         return key in self.library.bibliography
 
     def page_named(self, name: str) -> str | None:
-        folded = name.strip().casefold()
+        folded = _page_folded(name)
         self.read |= {("page", folded), ("page", _without_page_suffix(folded))}
         return self.library.page_named(name)
 
     def is_unpublished_page(self, name: str) -> bool:
-        self.read.add(("unpub", _without_page_suffix(name.strip().casefold())))
+        self.read.add(("unpub", _without_page_suffix(_page_folded(name))))
         return self.library.is_unpublished_page(name)
 
     def close_name(self, name: str) -> str | None:
@@ -551,9 +551,15 @@ def _folded(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _page_folded(name: str) -> str:
+    """A ``[[name]]`` as page look-ups compare it (Library.page_named, is_unpublished_page and
+    the names _NameLookups records for them)."""
+    return name.strip().casefold()
+
+
 def _without_page_suffix(name: str) -> str:
     """``[[note.md]]`` names the note ``note``, as in Obsidian."""
-    for suffix in (".md", ".markdown"):
+    for suffix in PAGE_SUFFIXES:
         if name.endswith(suffix):
             return name[:-len(suffix)]
     return name
