@@ -218,3 +218,50 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     assert "<table" in home and "Proximal Policy Optimization" in home and "pkb-slot-" not in home
     tags = next(site.rglob("tags/index.html")).read_text(encoding="utf-8")  # (material's listing, filled on_env)
     assert "entropy-bonus" in tags and "Soft Actor-Critic" in tags
+
+
+def test_a_full_build_gives_free_heap_back_after_planning_and_as_it_renders_and_writes(tmp_path, monkeypatch):
+    """Planning makes and drops far more than it keeps (diagram views and sources, references),
+    and rendering and writing each page make and drop its text: a full build returns the C heap's
+    free pages once planning is done, before the first page is rendered, then every few pages
+    rendered and written (HeapTrim); the site is whole."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from paperkb.core import free_memory
+    from paperkb.mkdocs_plugin import plugin as plugin_module
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    trims: list[str] = []
+    phase = ["planning"]
+
+    def trim() -> None:
+        trims.append(phase[0])
+
+    monkeypatch.setattr(plugin_module, "give_back_free_memory", trim)
+    monkeypatch.setattr(free_memory, "give_back_free_memory", trim)
+    on_page_markdown, on_env = PaperKBPlugin.on_page_markdown, PaperKBPlugin.on_env
+
+    def rendering(self, markdown, *, page, config, files):
+        phase[0] = "rendering"
+        return on_page_markdown(self, markdown, page=page, config=config, files=files)
+
+    def writing(self, env, *, config, files):
+        phase[0] = "writing"
+        return on_env(self, env, config=config, files=files)
+
+    writing.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_page_markdown", rendering)
+    monkeypatch.setattr(PaperKBPlugin, "on_env", writing)
+    config = load_config(config_file=str(_project(tmp_path)))
+    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins["paperkb"].heap_trim = free_memory.HeapTrim(every=2)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    pages = len(list((tmp_path / "site").rglob("*.html")))
+    assert trims[0] == "planning" and trims.count("planning") == 1
+    assert trims.count("rendering") >= 3 and trims.count("writing") >= 3 and pages >= 8
+    assert "Entropy bonus keeps exploration alive." in (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(
+        encoding="utf-8")

@@ -84,6 +84,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
 from ..core.facets import FacetMemo
+from ..core.free_memory import HeapTrim, give_back_free_memory
 from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -158,6 +159,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
+        self.heap_trim = HeapTrim()  # a full build gives free heap pages back as it renders and writes pages
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
         self.live = LiveBuild()
@@ -250,7 +252,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return files
         self.live.source_files = list(files)  # as MkDocs found them: serve.py re-plans from these
         with long_lived(self.command != "serve"):  # what a build plans stays to its end (collector.py)
-            return self.plan(files, config)
+            planned = self.plan(files, config)
+        if self.command != "serve":  # what planning made and dropped goes back to the system (page_memory.py)
+            give_back_free_memory()
+        return planned
 
     def plan(self, files: Files, config: MkDocsConfig, edited: set[str] | None = None,
              bib_edited: bool = False, *, listings: bool = True) -> Files:
@@ -530,6 +535,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         render = self.rendering.get(page.file.src_uri)
         if render is not None and self.command != "serve":
             release_source(render)  # a full build: the page's Markdown goes (page_memory.py) ...
+            self.heap_trim.tick()
             return hold_html(render, html, config)  # ... and its HTML waits packed until it is written
         return html
 
@@ -547,6 +553,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             output = feature.finished_page(render, output)
         if self.command != "serve":
             release_page(render)
+            self.heap_trim.tick()
         return output
 
     @event_priority(100)  # before any other plugin reads the page's HTML
