@@ -70,28 +70,33 @@ class WorkerProcesses:
     def _worker_ended(self) -> None:
         """A worker ended: when none is left, the jobs waiting for one fail."""
         with self._lock:
-            if any(worker.alive for worker in self._workers):
-                return
-            while True:
-                try:
-                    item = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if item is not None:
-                    _fail(item[0], "the worker processes ended")
+            if not any(worker.alive for worker in self._workers):
+                for future in self._waiting():
+                    _fail(future, "the worker processes ended")
+
+    def _waiting(self) -> list[Future]:
+        """Take the jobs no worker has taken yet off the queue (the ends of feeding stay)."""
+        taken, ends = [], 0
+        while True:
+            try:
+                item = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                ends += 1
+            else:
+                taken.append(item[0])
+        for _ in range(ends):
+            self._jobs.put(None)
+        return taken
 
     def shutdown(self) -> None:
         """Cancel the jobs no worker has started, let each worker finish the ones it has, and
         wait for every worker to end."""
         with self._lock:
             self._closed = True
-        while True:
-            try:
-                item = self._jobs.get_nowait()
-            except queue.Empty:
-                break
-            if item is not None:
-                item[0].cancel()
+            for future in self._waiting():
+                future.cancel()
         for _ in self._workers:
             self._jobs.put(None)  # (each worker's feeding thread takes one and closes its pipe)
         for worker in self._workers:
@@ -125,7 +130,8 @@ class _Worker:
                 item = self._jobs.get()
                 if item is None or not self.alive:
                     if item is not None:
-                        self._jobs.put(item)  # (for a worker still running)
+                        self._jobs.put(item)  # (for a worker still running, if any: else it fails)
+                        self._ended()
                     break
                 future, message = item
                 if not future.set_running_or_notify_cancel():
