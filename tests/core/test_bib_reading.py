@@ -295,9 +295,10 @@ def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
 
 def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, monkeypatch):
     """A first build offers its references to a diagram worker (another process: the entries
-    travel pickled) in chunks, and formats the chunks the worker has not started meanwhile, from
-    the last one back; every reference is formatted once, and the result is what one process
-    formats alone. A worker that fails only means formatting its share here."""
+    travel pickled) in chunks, to be sorted and formatted, and does the chunks the worker has
+    not started meanwhile, from the last one back; every reference is put into pybtex's model
+    once, in one process or the other, and the result (order, labels, text) is what one
+    process makes alone. A worker that fails only means doing its share here."""
     import time
     from concurrent.futures import ProcessPoolExecutor
 
@@ -326,12 +327,13 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
             return format_entry(label, entry)
         here.style.format_entry = slowly
         shared = here.format_all(entries, worker=worker)
-    by_worker = [entry.key for items, future in offered if not future.cancelled() for _label, entry in items]
+    by_worker = [entry.key for items, future in offered if not future.cancelled() for entry in items]
     assert len(offered) == 10  # every chunk offered
     assert by_worker and formatted_here  # both formatted some ...
     assert sorted(by_worker + formatted_here) == sorted(e.key for e in entries)  # ... and each reference once
-    assert formatted_here[0] in {entry.key for _label, entry in offered[-1][0]}  # from the last chunk back
+    assert formatted_here[0] in {entry.key for entry in offered[-1][0]}  # from the last chunk back
     assert shared == alone and "Müller" in shared["k001"].text
+    assert list(shared) == list(alone)  # the same order: the worker's sorting keys are the build's
 
     def failing(job, *args):
         from concurrent.futures import Future
@@ -342,13 +344,25 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
     assert ReferenceFormatter("alpha").format_all(entries, worker=lambda job, *args: None) == alone
 
 
+@pytest.mark.parametrize("shared", [False, True])
 @pytest.mark.parametrize("style", ["plain", "alpha", "unsrt"])
-def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_formatted(tmp_path, monkeypatch, style):
+def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_formatted(tmp_path, monkeypatch, style, shared):
     """A first build sorts and formats every reference (~0.15 ms to put an entry into pybtex's
     model, each time): the entry made for its sorting key is the one formatted; what comes out
-    is what formatting each entry on its own gives."""
+    is what formatting each entry on its own gives. ``shared``: offered to a worker that never
+    starts a chunk, so this process takes every chunk back (sorting key and format together)."""
+    from concurrent.futures import Future
+
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
+
+    monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 5)
+    monkeypatch.setattr(formatting, "SHARE_CHUNK", 4)
+    offered: list[Future] = []
+
+    def idle_worker(job, *args):
+        offered.append(Future())  # pending: cancelled when the build takes it back
+        return offered[-1]
 
     bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
                   f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(12))
@@ -360,9 +374,11 @@ def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_format
         made.append(entry.key)
         return model(entry, entry_type)
     monkeypatch.setattr(formatting, "_pybtex_entry", counted)
-    formatted = ReferenceFormatter(style).format_all(entries)
+    formatted = ReferenceFormatter(style).format_all(entries, worker=idle_worker if shared else None)
     labels_made = len(entries) if style == "alpha" else 0  # (alpha's labels read the entries once more)
     assert len(made) == len(entries) + labels_made
+    assert len(offered) == (3 if shared else 0) and all(f.cancelled() for f in offered)
+    assert list(formatted) == list(ReferenceFormatter(style).format_all(entries))  # the same order
     one_by_one = ReferenceFormatter(style)
     assert all(formatted[e.key].html == one_by_one.format_one(e, formatted[e.key].label).html for e in entries)
     assert "Müller" in formatted["k001"].text
