@@ -402,3 +402,35 @@ def test_entries_written_together_are_each_written_as_alone(tmp_path):
     texts = references.entry_texts()
     assert list(texts) == [r.key for r in references] and texts["mine"].startswith("@inproceedings{mine,")
     assert references.all_bib(texts=texts) == references.all_bib()
+
+
+def test_references_offered_ahead_are_taken_back_when_they_are_formatted(tmp_path, monkeypatch):
+    """A first build offers its references to the worker as soon as the library is loaded
+    (``offer``), and plans other features meanwhile; ``format_all`` then offers nothing twice,
+    does the chunks the worker has not started and gives what one process gives alone."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from paperkb.core.bib import formatting
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
+                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(30))
+    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    alone = ReferenceFormatter("plain").format_all(entries)
+    monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
+    monkeypatch.setattr(formatting, "SHARE_CHUNK", 4)
+    offered: list[Future] = []
+    with ProcessPoolExecutor(1) as pool:
+        def worker(job, *args):
+            offered.append(pool.submit(job, *args))
+            return offered[-1]
+        formatter = ReferenceFormatter("plain")
+        formatter.offer(entries, worker)
+        assert len(offered) == 8  # every entry offered, in chunks of 4
+        offered[-1].result()  # (the worker got through them all, FIFO)
+        shared = formatter.format_all(entries, worker=worker)
+    assert len(offered) == 8  # nothing offered twice
+    assert shared == alone and list(shared) == list(alone)
+    idle = ReferenceFormatter("plain")
+    idle.offer(entries, lambda job, *args: Future())  # a worker that never starts: all done here
+    assert idle.format_all(entries, worker=lambda job, *args: None) == alone

@@ -25,7 +25,7 @@ from pybtex.style.sorting import BaseSortingStyle
 
 from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
-from ..worker_share import WorkerRun, share_with_worker
+from ..worker_share import Offered, WorkerRun, finish_with_worker, offer_to_worker
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import biblatex_for_pybtex, url_from_latex
 
@@ -148,6 +148,7 @@ class ReferenceFormatter:
         # `serve` sorts among the others without parsing them all into pybtex's model again.
         self._sort_keys: dict[str, object] = {}
         self._contents: dict[int, tuple[BibEntry, str]] = {}  # the last entries formatted: id -> (entry, _content)
+        self._offered: Offered = []  # chunks of (entry, content) offered to a worker ahead of ``format_all``
         self._digests: dict[str, str] = {}  # their cache keys, by content
         self._used: set[str] = set()
         self._dirty = False
@@ -192,18 +193,17 @@ class ReferenceFormatter:
         """Every entry formatted; alpha labels are made unique over ``entries`` (VSP+17a, VSP+17b).
         ``worker``: where a share of many new references is formatted meanwhile (a first build)."""
         by_key = {e.key: e for e in entries}
-        known = self._contents  # (`serve` formats the same entry objects again after an edit)
-        self._contents = {id(e): known[id(e)] if id(e) in known and known[id(e)][0] is e else (e, _content(e))
-                          for e in entries}
-        contents = {e.key: self._contents[id(e)][1] for e in entries}
+        contents = self._contents_of(entries)
         set_digest = keyed_digest(*sorted(contents.values()))
         # Entries put into pybtex's model to be sorted, by content: formatted from the same
         # objects here (a first build sorts and formats every entry: ~0.15 ms each, made once;
         # ~4 KB each, let go once formatted).
         made: dict[str, Entry] = {}
+        offered, self._offered = self._offered, []
+        if offered:  # (``offer``: what the worker has not started is done here now)
+            self._finish(offered, made)
         if worker is not None:  # a first build: new entries' sorting keys and formats, shared
-            self._share(worker, [(e, contents[e.key]) for e in entries
-                                 if self._cache_key(contents[e.key]) not in self._cache], made)
+            self._finish(self._offer(worker, entries, contents), made)
         if self._order[0] == set_digest:  # the same entries as last time: the same order and labels
             order = self._order[1]
         else:
@@ -248,15 +248,38 @@ class ReferenceFormatter:
             return [str(i) for i in range(1, len(ordered) + 1)]
         return list(self.style.format_labels([_pybtex_entry(e) for e in ordered]))
 
-    def _share(self, worker: WorkerRun, new: list[tuple[BibEntry, str]], made: dict[str, Entry]) -> None:
-        """Sort keys and formats of ``new`` (entry, content) references, made with a worker
-        (core/worker_share.py) and here meanwhile: each entry goes into pybtex's model once, for
-        both, in whichever process takes it. Labels are not needed for that (pybtex's styles
-        never write them into the text): they are set once the order is known. What the worker
-        does not deliver is left to the usual path. A style with a sort of its own (unsrt) gets
-        the models made here in ``made``, by content."""
+    def offer(self, entries: Sequence[BibEntry], worker: WorkerRun) -> None:
+        """A first build: the new entries go to the worker as soon as the library is loaded, so
+        that it sorts and formats them while this process plans other features; ``format_all``
+        then does what the worker has not started and takes the rest."""
+        self._offered += self._offer(worker, entries, self._contents_of(entries))
+
+    def _contents_of(self, entries: Sequence[BibEntry]) -> dict[str, str]:
+        """Each entry's content (``_content``) by key, kept by entry object: `serve` formats the
+        same objects again after an edit, and a first build offers them before formatting."""
+        known = self._contents
+        self._contents = {id(e): known[id(e)] if id(e) in known and known[id(e)][0] is e else (e, _content(e))
+                          for e in entries}
+        return {e.key: self._contents[id(e)][1] for e in entries}
+
+    def _offer(self, worker: WorkerRun, entries: Sequence[BibEntry], contents: dict[str, str]) -> Offered:
+        """The entries not formatted yet (none offered already), offered to ``worker`` in
+        chunks when there are enough of them to pay (core/worker_share.py); none otherwise."""
+        offered = {content for chunk, _future in self._offered for _entry, content in chunk}
+        new = [(e, contents[e.key]) for e in entries
+               if self._cache_key(contents[e.key]) not in self._cache and contents[e.key] not in offered]
         if len(new) < SHARE_MIN_ENTRIES:
-            return
+            return []
+        return offer_to_worker(new, SHARE_CHUNK,
+                               lambda chunk: worker(prepare_in_worker, self.style_name, [e for e, _content in chunk]))
+
+    def _finish(self, offered: Offered, made: dict[str, Entry]) -> None:
+        """Sort keys and formats of the offered (entry, content) references: the worker's, and
+        those of the chunks it has not started, made here now from the last one back. Each entry
+        goes into pybtex's model once, for both, in whichever process takes it. Labels are not
+        needed for that (pybtex's styles never write them into the text): they are set once the
+        order is known. What the worker does not deliver is left to the usual path. A style with
+        a sort of its own (unsrt) gets the models made here in ``made``, by content."""
 
         def here(chunk: list[tuple[BibEntry, str]]) -> None:
             for entry, content in chunk:
@@ -271,9 +294,7 @@ class ReferenceFormatter:
                     self._sort_keys[content] = sort_key
                 self._dirty = True
 
-        share_with_worker(new, SHARE_CHUNK,
-                          lambda chunk: worker(prepare_in_worker, self.style_name, [e for e, _content in chunk]),
-                          here, take)
+        finish_with_worker(offered, here, take)
 
     def _prepare(self, entry: BibEntry, content: str | None = None,
                  made: dict[str, Entry] | None = None) -> tuple[object | None, FormattedReference]:
