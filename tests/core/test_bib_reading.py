@@ -293,6 +293,13 @@ def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
     assert biblatex_for_pybtex(written) == for_pybtex
 
 
+def _numbered_entries(tmp_path, count: int, title_tail: str = "") -> list:
+    """``count`` articles k000, k001 ... (years and journals repeating), read from a .bib file."""
+    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i}{title_tail}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
+                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(count))
+    return list(load(tmp_path, {"many.bib": bib}).bibliography)
+
+
 def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, monkeypatch):
     """A first build offers its references to a diagram worker (another process: the entries
     travel pickled) in chunks, to be sorted and formatted, and does the chunks the worker has
@@ -305,9 +312,7 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
 
-    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}} \\& more}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
-                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(30))
-    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    entries = _numbered_entries(tmp_path, 30, " on {LaTeX} \\& more")
     alone = ReferenceFormatter("alpha").format_all(entries)
     monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
     monkeypatch.setattr(formatting, "SHARE_CHUNK", 3)
@@ -364,9 +369,7 @@ def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_format
         offered.append(Future())  # pending: cancelled when the build takes it back
         return offered[-1]
 
-    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
-                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(12))
-    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    entries = _numbered_entries(tmp_path, 12, " on {LaTeX}")
     made: list[str] = []
     model = formatting._pybtex_entry
 
@@ -413,9 +416,7 @@ def test_references_offered_ahead_are_taken_back_when_they_are_formatted(tmp_pat
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
 
-    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
-                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(30))
-    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    entries = _numbered_entries(tmp_path, 30)
     alone = ReferenceFormatter("plain").format_all(entries)
     monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
     monkeypatch.setattr(formatting, "SHARE_CHUNK", 4)
