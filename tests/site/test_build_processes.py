@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import note, write_tree
-from ..process_tree import (FORK_SERVER_CODE, command_line, diagram_processes, has_proc, kill_all, marked, marker_env,
+from ..process_tree import (WORKER_CODE, command_line, diagram_workers, has_proc, kill_all, marked, marker_env,
                             wait_until)
 
 
@@ -34,28 +34,23 @@ def start_build(tmp_path: Path) -> tuple[subprocess.Popen, str]:
 @pytest.mark.skipif(not has_proc() or len(os.sched_getaffinity(0)) < 2,
                     reason="needs /proc and two CPUs (one diagram worker)")
 def test_kill_9_of_a_build_leaves_no_diagram_workers(tmp_path):
-    """The build is killed once a diagram worker runs; the fork server, every worker it forked and
-    every other process of the build end soon after, where a worker would otherwise wait for jobs
-    for good.
+    """The build is killed once a diagram worker runs; every worker and every other process of
+    the build end soon after, where a worker would otherwise wait for jobs for good.
 
-    This once failed under load. It took "two descendants of the build" for the fork server and
-    a worker, but multiprocessing starts its resource tracker first, so those two could be the
-    tracker and a fork server still importing paperkb (it preloads the build's main module) before
-    it forked any worker: the build was killed before a worker existed, and a fork server that
-    took over 15 s to import on a busy machine was reported as a worker that outlived the build
-    (a worker forked after the snapshot was never checked at all). Now the processes are found by
-    an environment marker they inherit (tests/process_tree.py), also after the build's death
-    left them to init; the build is killed only once the fork server has forked a worker; and the
-    deadline is for a loaded machine, the property being that they end, not how fast."""
+    This once failed under load, when the workers came from multiprocessing's fork server (a
+    fork server still starting was taken for a worker). The processes are found by an
+    environment marker they inherit (tests/process_tree.py), also after the build's death left
+    them to init; the build is killed only once a worker runs; and the deadline is for a loaded
+    machine, the property being that they end, not how fast."""
     build, mark = start_build(tmp_path)
     try:
-        started = wait_until(lambda: build.poll() is not None or all(diagram_processes(mark)), 300, step=0.01)
-        servers, workers = diagram_processes(mark)
+        started = wait_until(lambda: build.poll() is not None or diagram_workers(mark), 300, step=0.01)
+        workers = diagram_workers(mark)
         assert started and build.poll() is None and workers, "the build finished before it started diagram workers"
         os.kill(build.pid, signal.SIGKILL)
         build.wait(timeout=60)
-        assert wait_until(lambda: not any(diagram_processes(mark)), 120), \
-            f"diagram processes outlived the killed build: {diagram_processes(mark)} (first seen: {servers} {workers})"
+        assert wait_until(lambda: not diagram_workers(mark), 120), \
+            f"diagram workers outlived the killed build: {diagram_workers(mark)} (first seen: {workers})"
         assert wait_until(lambda: not marked(mark), 120), \
             f"processes outlived the killed build: {[command_line(p) for p in marked(mark)]}"
     finally:
@@ -96,6 +91,6 @@ def test_helper_processes_yield_the_cpu_to_the_build(tmp_path):
     assert own is not None
     helper = min(own + 10, 19)
     documents = [nice for cmd, nice in seen.values() if "search_document_process" in cmd]
-    workers = [nice for cmd, nice in seen.values() if FORK_SERVER_CODE in cmd and nice >= helper]
+    workers = [nice for cmd, nice in seen.values() if WORKER_CODE in cmd and nice >= helper]
     assert documents and all(nice == own for nice in documents), seen
     assert workers, f"no diagram worker ran niced: {seen}"
