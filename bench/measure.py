@@ -2,10 +2,10 @@
 what it wrote. Each build gets its own interpreter, so imports, caches held in memory and
 the peak RSS belong to that build alone.
 
-paperkb lays out diagrams in worker processes (forked from multiprocessing's fork server,
-so they are grandchildren that the build process never reaps itself). The benchmark makes
-itself a child subreaper (Linux prctl): orphaned descendants are handed to it when the build
-ends, and their `os.wait4` usage is added, so CPU time covers every process of the build and
+paperkb lays out diagrams in worker processes, and its search documents' process starts
+Pagefind: grandchildren the benchmark does not reap itself (and older paperkb forked its workers
+from multiprocessing's fork server). The benchmark makes itself a child subreaper (Linux prctl):
+orphaned descendants are handed to it when the build ends, and their `os.wait4` usage is added, so CPU time covers every process of the build and
 the peak RSS is that of its largest process. A sampler adds up the RSS of the whole process
 tree every 50 ms for the memory of all processes together."""
 

@@ -1,7 +1,7 @@
 """Which process of a build used the CPU and held memory when: a per-process timeline sampled from /proc (Linux).
 
-A build is several processes: the build itself (MkDocs and paperkb), the diagram workers (forked
-from multiprocessing's fork server), the search documents' child and the Pagefind indexers it
+A build is several processes: the build itself (MkDocs and paperkb), the diagram workers (its
+children: core/worker_processes.py), the search documents' child and the Pagefind indexers it
 starts one slice at a time. ``ProcessTimeline`` samples the CPU time (user + system) of every
 process under the build every ``interval`` seconds, names each by its kind, and ``report`` prints
 each kind's CPU seconds with when it ran, then the build cut into time steps: how much of a core
@@ -82,11 +82,14 @@ def counted(sample: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
 
 def process_kind(command: str, parent_kind: str | None) -> str:
     """What a process under the build is, from its command line (``_command``) and its parent's
-    kind: a diagram worker shows the command line of the fork server that forked it."""
+    kind (a diagram worker of paperkb before 2026-12 showed the command line of the fork server
+    that forked it: the fork server and resource tracker are still named, for comparisons)."""
     if "pagefind" in os.path.basename(command.split(" ", 1)[0]):
         return "pagefind"
     if "search_document_process" in command:
         return "documents"
+    if "paperkb.core.worker_processes" in command:
+        return "diagram worker"
     if "forkserver" in command:
         return "diagram worker" if parent_kind == "fork server" else "fork server"
     if "resource_tracker" in command:

@@ -1,8 +1,7 @@
 """Which processes a command started, found through /proc, even after they lost their parent.
 
 A test gives the command's environment a marker of its own (``marker_env``): every process the
-command starts inherits it (the fork server of the diagram workers, the workers it forks, the
-search documents' process, Pagefind), so the test still finds them once a killed parent left
+command starts inherits it (the diagram workers, the search documents' process, Pagefind), so the test still finds them once a killed parent left
 them to init, which a walk down from the parent's pid would not."""
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import uuid
 from pathlib import Path
 
 MARKER_NAME = "PAPERKB_TEST_PROCESS_MARK"
-FORK_SERVER_CODE = "multiprocessing.forkserver"  # in the command line of the fork server and what it forks
+WORKER_CODE = "paperkb.core.worker_processes"  # in the command line of a diagram worker
 
 
 def has_proc() -> bool:
@@ -46,18 +45,9 @@ def command_line(pid: int) -> str:
         return ""
 
 
-def parent_of(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def diagram_processes(mark: str) -> tuple[set[int], set[int]]:
-    """(fork servers, workers they forked) among the processes marked ``mark``."""
-    forking = {pid for pid in marked(mark) if FORK_SERVER_CODE in command_line(pid)}
-    servers = {pid for pid in forking if parent_of(pid) not in forking}
-    return servers, forking - servers
+def diagram_workers(mark: str) -> set[int]:
+    """The diagram worker processes among the processes marked ``mark``."""
+    return {pid for pid in marked(mark) if WORKER_CODE in command_line(pid)}
 
 
 def alive(pid: int) -> bool:

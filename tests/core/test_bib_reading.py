@@ -293,20 +293,26 @@ def test_biblatex_commands_become_latex_pybtex_reads(written, for_pybtex):
     assert biblatex_for_pybtex(written) == for_pybtex
 
 
+def _numbered_entries(tmp_path, count: int, title_tail: str = "") -> list:
+    """``count`` articles k000, k001 ... (years and journals repeating), read from a .bib file."""
+    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i}{title_tail}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
+                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(count))
+    return list(load(tmp_path, {"many.bib": bib}).bibliography)
+
+
 def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, monkeypatch):
     """A first build offers its references to a diagram worker (another process: the entries
-    travel pickled) in chunks, and formats the chunks the worker has not started meanwhile, from
-    the last one back; every reference is formatted once, and the result is what one process
-    formats alone. A worker that fails only means formatting its share here."""
+    travel pickled) in chunks, to be sorted and formatted, and does the chunks the worker has
+    not started meanwhile, from the last one back; every reference is put into pybtex's model
+    once, in one process or the other, and the result (order, labels, text) is what one
+    process makes alone. A worker that fails only means doing its share here."""
     import time
     from concurrent.futures import ProcessPoolExecutor
 
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
 
-    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}} \\& more}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
-                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(30))
-    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    entries = _numbered_entries(tmp_path, 30, " on {LaTeX} \\& more")
     alone = ReferenceFormatter("alpha").format_all(entries)
     monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
     monkeypatch.setattr(formatting, "SHARE_CHUNK", 3)
@@ -326,12 +332,13 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
             return format_entry(label, entry)
         here.style.format_entry = slowly
         shared = here.format_all(entries, worker=worker)
-    by_worker = [entry.key for items, future in offered if not future.cancelled() for _label, entry in items]
+    by_worker = [entry.key for items, future in offered if not future.cancelled() for entry in items]
     assert len(offered) == 10  # every chunk offered
     assert by_worker and formatted_here  # both formatted some ...
     assert sorted(by_worker + formatted_here) == sorted(e.key for e in entries)  # ... and each reference once
-    assert formatted_here[0] in {entry.key for _label, entry in offered[-1][0]}  # from the last chunk back
+    assert formatted_here[0] in {entry.key for entry in offered[-1][0]}  # from the last chunk back
     assert shared == alone and "Müller" in shared["k001"].text
+    assert list(shared) == list(alone)  # the same order: the worker's sorting keys are the build's
 
     def failing(job, *args):
         from concurrent.futures import Future
@@ -342,17 +349,27 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
     assert ReferenceFormatter("alpha").format_all(entries, worker=lambda job, *args: None) == alone
 
 
+@pytest.mark.parametrize("shared", [False, True])
 @pytest.mark.parametrize("style", ["plain", "alpha", "unsrt"])
-def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_formatted(tmp_path, monkeypatch, style):
+def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_formatted(tmp_path, monkeypatch, style, shared):
     """A first build sorts and formats every reference (~0.15 ms to put an entry into pybtex's
     model, each time): the entry made for its sorting key is the one formatted; what comes out
-    is what formatting each entry on its own gives."""
+    is what formatting each entry on its own gives. ``shared``: offered to a worker that never
+    starts a chunk, so this process takes every chunk back (sorting key and format together)."""
+    from concurrent.futures import Future
+
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
 
-    bib = "".join(f"@article{{k{i:03d}, title = {{Paper {i} on {{LaTeX}}}}, author = {{Lee, Ann and M\\\"uller, Jo}},"
-                  f" journal = {{J. {i % 7}}}, year = {{{2000 + i % 20}}}}}\n" for i in range(12))
-    entries = list(load(tmp_path, {"many.bib": bib}).bibliography)
+    monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 5)
+    monkeypatch.setattr(formatting, "SHARE_CHUNK", 4)
+    offered: list[Future] = []
+
+    def idle_worker(job, *args):
+        offered.append(Future())  # pending: cancelled when the build takes it back
+        return offered[-1]
+
+    entries = _numbered_entries(tmp_path, 12, " on {LaTeX}")
     made: list[str] = []
     model = formatting._pybtex_entry
 
@@ -360,9 +377,11 @@ def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_format
         made.append(entry.key)
         return model(entry, entry_type)
     monkeypatch.setattr(formatting, "_pybtex_entry", counted)
-    formatted = ReferenceFormatter(style).format_all(entries)
+    formatted = ReferenceFormatter(style).format_all(entries, worker=idle_worker if shared else None)
     labels_made = len(entries) if style == "alpha" else 0  # (alpha's labels read the entries once more)
     assert len(made) == len(entries) + labels_made
+    assert len(offered) == (3 if shared else 0) and all(f.cancelled() for f in offered)
+    assert list(formatted) == list(ReferenceFormatter(style).format_all(entries))  # the same order
     one_by_one = ReferenceFormatter(style)
     assert all(formatted[e.key].html == one_by_one.format_one(e, formatted[e.key].label).html for e in entries)
     assert "Müller" in formatted["k001"].text
@@ -386,3 +405,33 @@ def test_entries_written_together_are_each_written_as_alone(tmp_path):
     texts = references.entry_texts()
     assert list(texts) == [r.key for r in references] and texts["mine"].startswith("@inproceedings{mine,")
     assert references.all_bib(texts=texts) == references.all_bib()
+
+
+def test_references_offered_ahead_are_taken_back_when_they_are_formatted(tmp_path, monkeypatch):
+    """A first build offers its references to the worker as soon as the library is loaded
+    (``offer``), and plans other features meanwhile; ``format_all`` then offers nothing twice,
+    does the chunks the worker has not started and gives what one process gives alone."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from paperkb.core.bib import formatting
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    entries = _numbered_entries(tmp_path, 30)
+    alone = ReferenceFormatter("plain").format_all(entries)
+    monkeypatch.setattr(formatting, "SHARE_MIN_ENTRIES", 10)
+    monkeypatch.setattr(formatting, "SHARE_CHUNK", 4)
+    offered: list[Future] = []
+    with ProcessPoolExecutor(1) as pool:
+        def worker(job, *args):
+            offered.append(pool.submit(job, *args))
+            return offered[-1]
+        formatter = ReferenceFormatter("plain")
+        formatter.offer(entries, worker)
+        assert len(offered) == 8  # every entry offered, in chunks of 4
+        offered[-1].result()  # (the worker got through them all, FIFO)
+        shared = formatter.format_all(entries, worker=worker)
+    assert len(offered) == 8  # nothing offered twice
+    assert shared == alone and list(shared) == list(alone)
+    idle = ReferenceFormatter("plain")
+    idle.offer(entries, lambda job, *args: Future())  # a worker that never starts: all done here
+    assert idle.format_all(entries, worker=lambda job, *args: None) == alone

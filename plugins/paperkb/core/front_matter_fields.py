@@ -132,13 +132,6 @@ class FrontMatterFields:
             draft = True
         return bool(draft) or not publish
 
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.log.error(self.line(key), f"'{key}' must be true or false, got {describe_kind(value)}")
-            return False
-        return value
-
 
 _QUOTED_LINK = re.compile(r"^\[\[([^\[\]|#]+?)\\?(?:#[^\[\]|]*)?(?:\|([^\[\]]+))?\]\]$")  # (`\|` in tables)
 

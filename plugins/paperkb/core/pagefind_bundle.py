@@ -47,6 +47,7 @@ class PagefindBundle:
             self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
         self.urls: set[str] = set()
         self._unconfirmed: set[Path] = set()  # documents on disk no page of this build has put yet
+        self._located: dict[str, tuple[Path, str]] = {}  # page URL -> its document's path and name
         # document path (relative) -> (digest of what it was made from, digest of its bytes)
         self._made_from: dict[str, tuple[str, str]] = {}
         # The slice of each page, in the order pages joined; slices whose bundle is out of date.
@@ -70,12 +71,22 @@ class PagefindBundle:
     def _path(self, url: str) -> Path:
         """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
         into the URL (``papers/x/index.html`` -> ``/papers/x/``)."""
-        clean = posixpath.normpath("/" + url).lstrip("/")
-        if clean in ("", "."):
-            return self.folder / "index.html"
-        if url.endswith("/"):
-            return self.folder / clean / "index.html"
-        return self.folder / (clean if clean.endswith(".html") else clean + "/index.html")
+        return self._locate(url)[0]
+
+    def _locate(self, url: str) -> tuple[Path, str]:
+        """The document's path for ``url`` and its name in the folder (``_name``), worked out
+        once per page (every build asks for each page's several times)."""
+        found = self._located.get(url)
+        if found is None:
+            clean = posixpath.normpath("/" + url).lstrip("/")
+            if clean in ("", "."):
+                name = "index.html"
+            elif url.endswith("/"):
+                name = clean + "/index.html"
+            else:
+                name = clean if clean.endswith(".html") else clean + "/index.html"
+            found = self._located[url] = (self.folder / name, name)
+        return found
 
     def document_path(self, url: str) -> Path:
         return self._path(url)
@@ -100,8 +111,8 @@ class PagefindBundle:
         """Keep the document of ``url`` if it was made from ``made_from`` (a digest of the
         page's text and facets) and its file still holds the bytes it was written with.
         ``html_length``: the page's HTML, which the document is made from (its slice's share)."""
-        path = self._path(url)
-        known = self._made_from.get(self._name(path))
+        path, name = self._locate(url)
+        known = self._made_from.get(name)
         if known is None or known[0] != made_from:
             return False
         try:
@@ -115,8 +126,8 @@ class PagefindBundle:
         return True
 
     def put(self, url: str, document: str, made_from: str | None = None, html_length: int = 0) -> None:
-        path = self._path(url)
-        before = self._made_from.get(self._name(path))
+        path, name = self._locate(url)
+        before = self._made_from.get(name)
         self.adopt(url, changed=False, html_length=html_length)
         written = write_document(path, document)
         if made_from is not None:
@@ -127,10 +138,10 @@ class PagefindBundle:
     def adopt(self, url: str, *, changed: bool = True, html_length: int = 0) -> Path:
         """Where the document of ``url`` goes, also when another process writes it (render/
         search_document_process.py: ``made`` records it then); the page has a document now."""
-        path = self._path(url)
+        path, name = self._locate(url)
         self._unconfirmed.discard(path)
         self.urls.add(url)
-        self._made_from.pop(self._name(path), None)
+        self._made_from.pop(name, None)
         self.slice_of(url, html_length)
         if changed:
             self._page_changed(url)
@@ -211,9 +222,9 @@ class PagefindBundle:
         return path.relative_to(self.folder).as_posix()
 
     def remove(self, url: str) -> None:
-        path = self._path(url)
+        path, name = self._locate(url)
         path.unlink(missing_ok=True)
-        self._made_from.pop(self._name(path), None)
+        self._made_from.pop(name, None)
         self.urls.discard(url)
         with self._slice_lock:
             number = self._slice_of.pop(url, None)

@@ -138,12 +138,16 @@ class PagefindService:
     def _read(self) -> None:
         stream = self._process.stdout
         assert stream is not None
-        pending = b""
+        pending: list[bytes] = []  # the start of a reply still coming (the bundle's files: megabytes)
         try:
             while chunk := stream.read1(1 << 16):
-                pending += chunk
-                *messages, pending = pending.split(b",")
+                if b"," not in chunk:  # (joined once it is whole, not again at every chunk)
+                    pending.append(chunk)
+                    continue
+                *messages, rest = (b"".join(pending) + chunk).split(b",")
+                pending = [rest]
                 replies = [json.loads(base64.b64decode(m)) for m in messages if m.strip()]
+                del messages
                 with self._cond:
                     for reply in replies:
                         if reply and reply.get("message_id") is not None:

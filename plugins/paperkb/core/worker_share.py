@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 Item = TypeVar("Item")
 # Runs ``job(*args)`` in a worker process: its Future, or None when there is no worker.
 WorkerRun = Callable[..., "Future | None"]
+# Chunks offered to a worker, each with its Future (offer_to_worker).
+Offered = list[tuple[list[Any], Future]]
 
 
 def share_with_worker(items: Sequence[Item], chunk_size: int, offer: Callable[[list[Item]], Future | None],
@@ -23,13 +25,26 @@ def share_with_worker(items: Sequence[Item], chunk_size: int, offer: Callable[[l
     """``offer(chunk)`` each chunk to the worker (its Future, None when there is none), ``here(chunk)``
     the chunks this process takes back, then ``take(chunk, result)`` each chunk the worker did.
     Returns how many items this process did itself."""
-    chunks = [list(items[i:i + chunk_size]) for i in range(0, len(items), chunk_size)]
-    offered: list[tuple[list[Item], Future]] = []
-    for chunk in chunks:
+    return finish_with_worker(offer_to_worker(items, chunk_size, offer), here, take)
+
+
+def offer_to_worker(items: Sequence[Item], chunk_size: int,
+                    offer: Callable[[list[Item]], Future | None]) -> Offered:
+    """The first half of ``share_with_worker``: every chunk offered, in order, until ``offer``
+    finds no worker. A caller with other work to do meanwhile finishes later (``finish_with_worker``)."""
+    offered: Offered = []
+    for chunk in (list(items[i:i + chunk_size]) for i in range(0, len(items), chunk_size)):
         future = offer(chunk)
         if future is None:
             break  # no worker (or it broke): the rest is left to the caller
         offered.append((chunk, future))
+    return offered
+
+
+def finish_with_worker(offered: Offered, here: Callable[[list[Item]], None],
+                       take: Callable[[list[Item], Any], None]) -> int:
+    """The second half of ``share_with_worker``: the chunks the worker has not started are
+    done here, from the last one back, the others taken from the worker."""
     done_here = 0
     # Chunks the worker has started (and, the queue being first in first out, every one before
     # them) are its own; the others are cancelled and done here.

@@ -10,6 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..core.bib.formatting import FormattedReference, ReferenceFormatter, WorkerRun
+from ..core.library import Library
 from ..core.note_memo import NoteMemo
 from ..core.bib.references import References, same_references
 from ..core.body_scan import LineTransform
@@ -42,6 +43,7 @@ class BibTeXGlue(Feature):
         self.extra_files: list[Path] = []
         self.site: SiteMap | None = None
         self._planned: tuple[list[GeneratedPage], str] | None = None
+        self._offered: References | None = None  # a first build's references, offered to the worker early
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self._planned: tuple[list[GeneratedPage], str] | None = None  # pages and all.bib (serve reuses them)
@@ -80,7 +82,9 @@ class BibTeXGlue(Feature):
             build.same_notes or (build.previous is not None and not build.bib_edited
                                  and same_references(build.previous, library, build.touched)))
         if not reuse:
-            self.references = References(library, self.memo)
+            offered, self._offered = self._offered, None
+            self.references = offered if offered is not None and offered.library is library \
+                else References(library, self.memo)
             if self.memo is not None:
                 self.memo.forget_unused()
             self.formatted = self.formatter.format_all([r.entry for r in self.references], worker=self.worker)
@@ -113,6 +117,15 @@ class BibTeXGlue(Feature):
         else:
             files.append(File.generated(config, ALL_BIB, content=all_bib))
         return pages
+
+    def offer_references(self, library: Library) -> None:
+        """A process's first plan: the references go to the worker (when there is one and many
+        are new) as soon as the library is loaded, to be sorted and formatted while the features
+        before this one plan; ``start`` does what the worker has not started."""
+        if self.formatter is None or self.worker is None or self._planned is not None:
+            return
+        self._offered = References(library, self.memo)
+        self.formatter.offer([r.entry for r in self._offered], self.worker)
 
     def has_cite_block(self, note: Note) -> bool:
         return bool(self.cite_blocks and self.formatter is not None and self.references is not None

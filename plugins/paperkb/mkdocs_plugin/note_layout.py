@@ -14,7 +14,6 @@ parsing them for the index only to drop them again cost time."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -50,7 +49,6 @@ class NoteLayout(Feature):
         self._trails: dict[str, list[str]] = {}  # page src -> HTML of its trailing headings
         card_marker = f"pkb-card-{secrets.token_hex(6)}"
         self._card_open, self._card_close = f"<!--{card_marker}", f"<!--/{card_marker}-->"
-        self._card_twin = re.compile(re.escape(self._card_open) + ".*?" + re.escape(self._card_close), re.S)
         self._cards: dict[str, bytes] = {}  # page src -> its card (packed), where the page holds the twin
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
@@ -92,9 +90,16 @@ class NoteLayout(Feature):
             return output
         held = self._cards.pop(page.src, None)
         if held is not None:  # search has read the page: the card replaces its twin
-            card = unpack(held)
-            output = self._card_twin.sub(lambda _: card, output, count=1)
+            output = self._replace_twin(output, unpack(held))
         return self.finish(output, page.src, [section.html() for section in page.sections])
+
+    def _replace_twin(self, output: str, card: str) -> str:
+        """``output`` with the card in place of its twin (the first one, between its markers)."""
+        start = output.find(self._card_open)
+        end = output.find(self._card_close, start + len(self._card_open)) if start >= 0 else -1
+        if end < 0:
+            return output
+        return "".join((output[:start], card, output[end + len(self._card_close):]))
 
     def _card_for_search(self, src: str, card_html: str) -> str:
         """What the page holds for its card until search has read it: the twin, between markers."""

@@ -295,6 +295,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.keep_page_sources = self.command == "serve" or bool(
             self.notes_cache_file and self.cache.will_write(self.notes_cache_file))
         report(self.library.problems)
+        if edited is None:  # (a first build: the worker sorts and formats references while the features plan)
+            self.bib.offer_references(self.library)
         self.change = None
         if edited is not None:
             self.change = LibraryChange.between(previous, self.library, _keys_of(edited, previous, self.library),

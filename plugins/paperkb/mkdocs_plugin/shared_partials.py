@@ -29,12 +29,16 @@ _CALL = "paperkb_shared_partial"
 class SharedPartials:
     def __init__(self) -> None:
         self._rendered: dict[tuple, str] = {}
+        self._templates: dict[str, jinja2.Template] = {}  # the theme's partials, looked up once a build
         self._nav_prefixes: set[tuple[str, ...]] = set()
+        self._nav_items: list = []  # every entry of the navigation, children too
+        self._nav_files: set[int] | None = set()  # (ids of) the files of the pages in the navigation
         self._nav = None
 
     def clear(self) -> None:
         """A new build (or `serve` re-planning after an edit): titles and entries may differ."""
         self._rendered.clear()
+        self._templates.clear()
         self._nav = None
 
     def install(self, env: jinja2.Environment, custom_dir: str | None) -> None:
@@ -47,7 +51,9 @@ class SharedPartials:
 
     def _render(self, context, name: str) -> Markup:
         env = context.environment
-        template = env.get_template(_THEMES + name)
+        template = self._templates.get(name)
+        if template is None or template.environment is not env:
+            template = self._templates[name] = env.get_template(_THEMES + name)
         key = self._key(context, name) if getattr(template, "paperkb_shared", False) else None
         if key is None:
             return Markup(template.render(context.get_all()))
@@ -63,13 +69,24 @@ class SharedPartials:
             return None
         if nav is not self._nav:
             self._nav, self._nav_prefixes = nav, _prefixes(nav, context.get("config"))
+            self._nav_items = list(_items(nav.items))
+            plain = all(type(p.file).__eq__ is object.__eq__ for p in nav.pages)
+            self._nav_files = {id(p.file) for p in nav.pages} if plain else None
             self._rendered.clear()
-        if _any_active(nav.items) or page in nav.pages:
+        if any(getattr(item, "active", False) for item in self._nav_items) or self._in_nav(page, nav):
             return None
         parts = _base_parts(page.url)
         if not parts or parts in self._nav_prefixes:  # a navigation entry inside the page's folder
             return None
         return (name, parts[:-1], len(parts))
+
+    def _in_nav(self, page, nav) -> bool:
+        """``page in nav.pages``, where a page equals a navigation page only with its very file
+        (MkDocs' Page.__eq__; File has no __eq__ of its own): asked only of those."""
+        if (self._nav_files is not None and type(page.file).__eq__ is object.__eq__
+                and id(page.file) not in self._nav_files):
+            return False
+        return page in nav.pages
 
 
 class _Loader(jinja2.BaseLoader):
@@ -125,7 +142,3 @@ def _items(items):
     for item in items:
         yield item
         yield from _items(getattr(item, "children", None) or [])
-
-
-def _any_active(items) -> bool:
-    return any(getattr(item, "active", False) for item in _items(items))

@@ -15,7 +15,7 @@ def cite_block_html(ref: Reference, formatted: FormattedReference, bibtex: str |
     Finished HTML: no Markdown or Pygments pass over 2000 BibTeX entries, and
     ``data-search-exclude`` keeps BibTeX fields out of the search index (the card already has them)."""
     reference = inert(html('<p class="pkb-cite-block__ref">{}</p>', formatted.html))
-    return Markup(
+    return html(
         '<div class="pkb-cite-block" data-pkb-key="{}" data-search-exclude>\n{}\n'
-        '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div>\n</div>'
-    ).format(ref.key, reference, (ref.bibtex() if bibtex is None else bibtex).rstrip())
+        '<div class="language-bibtex highlight"><pre><span></span><code>{}</code></pre></div>\n</div>',
+        ref.key, reference, (ref.bibtex() if bibtex is None else bibtex).rstrip())

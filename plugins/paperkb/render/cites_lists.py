@@ -17,7 +17,7 @@ from ..core.library import Edge, Library
 from ..core.model import ROLE_LABELS, ROLES, Note
 from ..core.urls import relative_url
 from .card import link_title
-from .escape import escape
+from .escape import escape, escaped_str
 from .site_map import SiteMap
 
 CITES_NONE = "This note cites no other note of this collection."
@@ -30,7 +30,7 @@ IN_TEXT_LABELS = {"out": "Linked in the text", "in": "Linking to it in their tex
 
 def _text(value: object) -> str:
     """Escaped one-line text (``[`` as an entity: no wikilink pass can turn a title into a link)."""
-    return str(escape(" ".join(str(value).split()))).replace("[", "&#91;")
+    return escaped_str(" ".join(str(value).split())).replace("[", "&#91;")
 
 
 def _order(note: Note) -> tuple:
@@ -56,7 +56,7 @@ class CitesLists:
             self._texts[note.key] = cached
         url, text = cached
         mark = DERIVED_MARK if derived else ""
-        return f'<li><a href="{escape(relative_url(here_url, url))}"{text}{mark}</li>'
+        return f'<li><a href="{escaped_str(relative_url(here_url, url))}"{text}{mark}</li>'
 
     def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str,
                 references: list[tuple[str, str]] = ()) -> str:

@@ -11,20 +11,25 @@ SVGs waiting in the build's memory for their page would add up to ~35 KB a note.
 Batches, not one job per diagram: the pool's feeder thread runs in the build process and needs
 its interpreter lock to send each job, which MkDocs rendering pages holds nearly all the time;
 with a job per diagram the worker sat idle between jobs and the build drew most diagrams itself.
+
+The workers are plain child processes (core/worker_processes.py), not multiprocessing's pool,
+whose fork server and resource tracker (~25 MB) lived as long as the build beside it and the
+search indexer at their peak. The claims are bytes of an unlinked file both sides map, guarded
+by a lock on that file.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import mmap
 import os
-import signal
-import sys
+import tempfile
 import threading
 import time
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass
 
 from ..core.helper_priority import lower_priority
+from ..core.worker_processes import WorkerProcesses
 from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_source
 
 # A diagram's claim: not taken yet, being drawn by a worker, stored by the worker in the disk
@@ -35,7 +40,6 @@ PENDING, DRAWING, STORED, SENT, BUILD = range(5)
 # Should an old batch still run then, the worst case is a diagram drawn twice: everything is
 # looked up by its cache key, never by its slot.
 CLAIM_SLOTS = 1 << 16
-PARENT_POLL_SECONDS = 0.5
 WAIT_SECONDS = 0.001  # between looks at a claim a worker holds (a diagram takes a few ms)
 # The build waits this long at most for the diagram a worker is drawing, then draws it too: a
 # worker runs niced (core/helper_priority.py), and on a busy machine its few milliseconds of
@@ -48,7 +52,7 @@ class Claims:
     """The claim bytes, shared by the build and its workers, and the lock that guards them."""
 
     lock: object
-    states: object  # multiprocessing RawArray of unsigned bytes
+    states: object  # bytes both sides see (shared_claims), indexed by slot
 
     def take(self, slot: int, taker: int) -> int:
         """Claim ``slot`` for ``taker`` if it is still pending; returns the state found."""
@@ -67,17 +71,49 @@ class Claims:
             return self.states[slot]
 
 
+class FileLock:
+    """A lock between processes (a lock on a file they share, fcntl) and between the threads of
+    this one (a file lock is the process's: its threads do not exclude each other by it)."""
+
+    def __init__(self, fd: int) -> None:
+        import fcntl
+
+        self._fd, self._fcntl = fd, fcntl
+        self._threads = threading.Lock()
+
+    def __enter__(self) -> "FileLock":
+        self._threads.acquire()
+        try:
+            self._fcntl.lockf(self._fd, self._fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._fcntl.lockf(self._fd, self._fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+def shared_claims(fd: int | None = None) -> tuple[Claims, int]:
+    """Claims in an unlinked file of CLAIM_SLOTS bytes, mapped shared, and the file's
+    descriptor: a new file, or (in a worker) the one at ``fd`` the build handed down."""
+    if fd is None:
+        with tempfile.TemporaryFile(prefix="paperkb-claims-") as file:
+            fd = os.dup(file.fileno())
+        os.truncate(fd, CLAIM_SLOTS)
+    return Claims(FileLock(fd), mmap.mmap(fd, CLAIM_SLOTS)), fd
+
+
 _claims: Claims | None = None  # in a worker: set when it starts
 
 
-def _start_worker(build_pid: int, claims: Claims) -> None:
+def _start_worker(claims_fd: int) -> None:
     global _claims
-    _claims = claims
+    _claims, _fd = shared_claims(claims_fd)  # (both stay open for the worker's life)
     lower_priority()  # the build renders pages meanwhile: it keeps its core (core/helper_priority.py)
-    # Ctrl-C reaches every process of the terminal's group: the build (or serve) shuts its pool
-    # down; a worker interrupted in the middle would print a traceback and break the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watch_parent(build_pid)
 
 
 def draw_batch(items: list[tuple[int, str, bytes, str]], cache_dir: str | None) -> dict[str, str]:
@@ -115,11 +151,13 @@ class DiagramWorkers:
     """A pool of worker processes with the claims of the diagrams sent to them."""
 
     def __init__(self, workers: int) -> None:
-        context = _worker_context()
-        self.claims = Claims(context.Lock(), context.RawArray("B", CLAIM_SLOTS))
+        self.claims, self._fd = shared_claims()  # (the lock needs the descriptor open)
         self._next_slot = 0
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(os.getpid(), self.claims))
+        try:
+            self._pool = WorkerProcesses(workers, _start_worker, (self._fd,), pass_fds=(self._fd,))
+        except BaseException:
+            os.close(self._fd)
+            raise
 
     def send(self, items: list[tuple[str, bytes, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
         """Queue ``(key, packed source, label)`` items for the workers, in this order, in batches."""
@@ -164,56 +202,8 @@ class DiagramWorkers:
             return None
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def watch_parent(build_pid: int) -> None:
-    """Worker start-up: exit as soon as the build that started this worker is gone.
-
-    A worker waits on a queue whose write end it holds itself, so a build killed with
-    ``kill -9`` (no shutdown, no atexit) would leave it running for good, reparented and holding
-    the build's log open. Linux ends it with its parent (the fork server, which itself exits when
-    the build's end of its pipe closes); everywhere a thread checks that the build still runs."""
-    _die_with_parent()
-    parent = os.getppid()  # the fork server (or the build itself, with "spawn")
-
-    def watch() -> None:
-        while True:
-            time.sleep(PARENT_POLL_SECONDS)
-            if os.getppid() != parent or not _running(build_pid):
-                os._exit(1)
-
-    threading.Thread(target=watch, name="paperkb-parent-watch", daemon=True).start()
-
-
-def _die_with_parent() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # the watching thread still ends the worker
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # a process of someone else's: the pid was reused, or we may not signal it
-    return True
-
-
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """How workers start. "forkserver": forked from a small clean server process, so neither
-    the threads of `mkdocs serve` (unsafe to fork) nor the user's main script (which "spawn"
-    runs again in every worker, breaking scripts without a ``__main__`` guard) come along."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._pool.shutdown()
+        os.close(self._fd)
 
 
 def available_cpus() -> int:

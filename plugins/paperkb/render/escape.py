@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from ..core.urls import safe_url
 
-__all__ = ["CODE_OR_MATH", "Markup", "escape", "html", "md_text", "safe_url", "neutralize_html", "one_line", "one_line_html",
+__all__ = ["CODE_OR_MATH", "Markup", "escape", "escaped_str", "html", "md_text", "safe_url", "neutralize_html", "one_line", "one_line_html",
            "html_join", "xml_text", "script_json"]
 
 # Characters that carry meaning in Markdown or its extensions (math, tables, tilde, caret...) or in
@@ -33,11 +33,27 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG_IN_MATH = re.compile(r"<(?=[A-Za-z][\w-]*(?:\s[^<>]*)?/?>)")
 
 
+try:  # MarkupSafe 3: the escaping ``escape`` does, without making a Markup of each value
+    from markupsafe import _escape_inner as _escape_text
+except ImportError:  # (older MarkupSafe)
+    def _escape_text(text: str) -> str:
+        return str(escape(text))
+
+
+def escaped_str(value: object) -> str:
+    """``str(escape(value))``, without the Markup object ``escape`` makes of every value."""
+    if type(value) is str:
+        return _escape_text(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_text(str(value))
+
+
 def html(template: str, *args: object) -> Markup:
     """``Markup(template).format(*args)`` for positional ``{}`` fields, each argument escaped unless
     it is Markup already, at the speed of ``str.format`` (Markup.format runs a Python-level
     formatter per field, which showed in every note's card, legend and table row)."""
-    return Markup(template.format(*map(escape, args)))
+    return Markup(template.format(*map(escaped_str, args)))
 
 
 def xml_text(text: str) -> str:

@@ -117,14 +117,12 @@ class GraphRenderer:
         self._sending = False
 
     def _send(self) -> None:
-        if self.workers < 1 or not self._queued:
+        if not self._queued or (pool := self._workers()) is None:
             return
-        if self._pool is None:
-            self._pool = DiagramWorkers(self.workers)
         self._sending = True
         items = [(key, packed, label) for key, (packed, label) in self._queued.items()]
         cache_dir = str(self.disk.directory) if self.disk else None
-        for key, batched in self._pool.send(items, cache_dir, BATCH_SIZE).items():
+        for key, batched in pool.send(items, cache_dir, BATCH_SIZE).items():
             packed, label = self._queued[key]
             self._sent[key] = (batched, packed, label)
         self.stats.rendered += len(items)
@@ -194,11 +192,18 @@ class GraphRenderer:
     def run(self, job, *args) -> Future | None:
         """Run ``job(*args)`` in a worker process (a long layout overlapping the page rendering);
         None when there are no workers: the caller runs it itself."""
-        if self.workers < 1:
-            return None
-        if self._pool is None:
-            self._pool = DiagramWorkers(self.workers)
-        return self._pool.run(job, *args)
+        pool = self._workers()
+        return pool.run(job, *args) if pool is not None else None
+
+    def _workers(self) -> DiagramWorkers | None:
+        """The worker processes, started first if need be; None without workers (one core, or
+        they could not start: everything is drawn here then)."""
+        if self._pool is None and self.workers >= 1:
+            try:
+                self._pool = DiagramWorkers(self.workers)
+            except (OSError, ImportError):  # (no fcntl: not POSIX)
+                self.workers = 0
+        return self._pool
 
     def close(self) -> None:
         for batched, _packed, _label in self._sent.values():

@@ -258,7 +258,8 @@ class SvgDiskCache:
             return None
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file()
+        # (a string path: asked for every diagram of a build, where making a Path cost more than the stat)
+        return os.path.isfile(os.path.join(self.directory, key[:2], key + ".svg"))
 
     def put(self, key: str, svg: str) -> bool:
         """Store ``svg``; a cache folder that cannot be written only costs the next build time."""

@@ -88,6 +88,9 @@ def document_digest(*, title: str, content_html: str, language: str, filters: Ma
                     meta: Mapping[str, str], sort: Mapping[str, str] | None = None) -> str:
     """A digest of everything ``search_document`` makes a document from (the same arguments), and
     of its code: equal digests, equal documents."""
-    inputs = [_code_stamp(), title, _COMMENT.sub("", content_html), language, {k: list(v) for k, v in filters.items()},
-              dict(meta), dict(sort or {})]
-    return hashlib.sha1(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    inputs = [_code_stamp(), title, language, {k: list(v) for k, v in filters.items()}, dict(meta), dict(sort or {})]
+    # The page's HTML after the (self-delimiting) JSON of the rest: not through json.dumps, whose
+    # escaping of a page's worth of text cost more than the digest itself.
+    digest = hashlib.sha1(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    digest.update(_COMMENT.sub("", content_html).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()

@@ -25,7 +25,7 @@ from pybtex.style.sorting import BaseSortingStyle
 
 from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
-from ..worker_share import WorkerRun, share_with_worker
+from ..worker_share import Offered, WorkerRun, finish_with_worker, offer_to_worker
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import biblatex_for_pybtex, url_from_latex
 
@@ -148,6 +148,7 @@ class ReferenceFormatter:
         # `serve` sorts among the others without parsing them all into pybtex's model again.
         self._sort_keys: dict[str, object] = {}
         self._contents: dict[int, tuple[BibEntry, str]] = {}  # the last entries formatted: id -> (entry, _content)
+        self._offered: Offered = []  # chunks of (entry, content) offered to a worker ahead of ``format_all``
         self._digests: dict[str, str] = {}  # their cache keys, by content
         self._used: set[str] = set()
         self._dirty = False
@@ -192,15 +193,17 @@ class ReferenceFormatter:
         """Every entry formatted; alpha labels are made unique over ``entries`` (VSP+17a, VSP+17b).
         ``worker``: where a share of many new references is formatted meanwhile (a first build)."""
         by_key = {e.key: e for e in entries}
-        known = self._contents  # (`serve` formats the same entry objects again after an edit)
-        self._contents = {id(e): known[id(e)] if id(e) in known and known[id(e)][0] is e else (e, _content(e))
-                          for e in entries}
-        contents = {e.key: self._contents[id(e)][1] for e in entries}
+        contents = self._contents_of(entries)
         set_digest = keyed_digest(*sorted(contents.values()))
         # Entries put into pybtex's model to be sorted, by content: formatted from the same
         # objects here (a first build sorts and formats every entry: ~0.15 ms each, made once;
         # ~4 KB each, let go once formatted).
         made: dict[str, Entry] = {}
+        offered, self._offered = self._offered, []
+        if offered:  # (``offer``: what the worker has not started is done here now)
+            self._finish(offered, made)
+        if worker is not None:  # a first build: new entries' sorting keys and formats, shared
+            self._finish(self._offer(worker, entries, contents), made)
         if self._order[0] == set_digest:  # the same entries as last time: the same order and labels
             order = self._order[1]
         else:
@@ -211,9 +214,6 @@ class ReferenceFormatter:
                 labels = [str(i) for i in range(1, len(ordered) + 1)]
             order = [(entry.key, label) for label, entry in zip(labels, ordered)]
             self._order, self._dirty = (set_digest, order), True
-        if worker is not None:
-            self._share(worker, [(label, by_key[key], contents[key]) for key, label in order
-                                 if self._cache_key(contents[key]) not in self._cache], made)
         formatted = {key: self._format(label, by_key[key], contents[key], made.pop(contents[key], None))
                      for key, label in order}
         current = set(contents.values())
@@ -226,38 +226,87 @@ class ReferenceFormatter:
         """``entries`` in the style's order: what ``style.sort`` gives, with each entry's sorting
         key kept by content (sorting is stable, as pybtex's ``sorted`` is). The entries it puts
         into pybtex's model go into ``made``, by content."""
-        sorting = self.style.sorting_style
-        if type(sorting).sort is not BaseSortingStyle.sort:  # unsrt's "none": a sort of its own
+        if not self._sorts_by_key:  # unsrt's "none": a sort of its own
             by_key = {e.key: e for e in entries}
-            models = [made.setdefault(contents[e.key], _pybtex_entry(e)) for e in entries]
-            return [by_key[p.key] for p in sorting.sort(models)]
-        known = self._sort_keys
+            models = [made[c] if c in made else made.setdefault(c, _pybtex_entry(e))
+                      for e in entries for c in (contents[e.key],)]
+            return [by_key[p.key] for p in self.style.sorting_style.sort(models)]
+        known, sorting = self._sort_keys, self.style.sorting_style
         keys = {c: known[c] if c in known else sorting.sorting_key(made.setdefault(c, _pybtex_entry(e)))
                 for e in entries for c in (contents[e.key],)}
         self._sort_keys = keys  # only the current entries: the memory follows the library
         return sorted(entries, key=lambda e: keys[contents[e.key]])
+
+    @property
+    def _sorts_by_key(self) -> bool:
+        """Whether the style sorts by each entry's own key (plain, alpha), as pybtex's base
+        sorting style does; unsrt keeps the given order with a ``sort`` of its own."""
+        return type(self.style.sorting_style).sort is BaseSortingStyle.sort
 
     def _labels(self, ordered: list[BibEntry]) -> list[str]:
         if isinstance(self.style.label_style, NumberLabels):  # plain, unsrt: 1, 2, 3 ...
             return [str(i) for i in range(1, len(ordered) + 1)]
         return list(self.style.format_labels([_pybtex_entry(e) for e in ordered]))
 
-    def _share(self, worker: WorkerRun, new: list[tuple[str, BibEntry, str]], made: dict[str, Entry]) -> None:
-        """Format ``new`` (label, entry, content) references with a worker (core/worker_share.py);
-        what the worker does not deliver is formatted here afterwards."""
-        if len(new) < SHARE_MIN_ENTRIES:
-            return
+    def offer(self, entries: Sequence[BibEntry], worker: WorkerRun) -> None:
+        """A first build: the new entries go to the worker as soon as the library is loaded, so
+        that it sorts and formats them while this process plans other features; ``format_all``
+        then does what the worker has not started and takes the rest."""
+        self._offered += self._offer(worker, entries, self._contents_of(entries))
 
-        def take(chunk: list[tuple[str, BibEntry, str]], done: list[tuple[str, str, str]]) -> None:
-            for (label, _entry, content), (key, html, text) in zip(chunk, done):
-                self._cache[self._cache_key(content)] = FormattedReference(key, label, Markup(html), text)
+    def _contents_of(self, entries: Sequence[BibEntry]) -> dict[str, str]:
+        """Each entry's content (``_content``) by key, kept by entry object: `serve` formats the
+        same objects again after an edit, and a first build offers them before formatting."""
+        known = self._contents
+        self._contents = {id(e): known[id(e)] if id(e) in known and known[id(e)][0] is e else (e, _content(e))
+                          for e in entries}
+        return {e.key: self._contents[id(e)][1] for e in entries}
+
+    def _offer(self, worker: WorkerRun, entries: Sequence[BibEntry], contents: dict[str, str]) -> Offered:
+        """The entries not formatted yet (none offered already), offered to ``worker`` in
+        chunks when there are enough of them to pay (core/worker_share.py); none otherwise."""
+        offered = {content for chunk, _future in self._offered for _entry, content in chunk}
+        new = [(e, contents[e.key]) for e in entries
+               if self._cache_key(contents[e.key]) not in self._cache and contents[e.key] not in offered]
+        if len(new) < SHARE_MIN_ENTRIES:
+            return []
+        return offer_to_worker(new, SHARE_CHUNK,
+                               lambda chunk: worker(prepare_in_worker, self.style_name, [e for e, _content in chunk]))
+
+    def _finish(self, offered: Offered, made: dict[str, Entry]) -> None:
+        """Sort keys and formats of the offered (entry, content) references: the worker's, and
+        those of the chunks it has not started, made here now from the last one back. Each entry
+        goes into pybtex's model once, for both, in whichever process takes it. Labels are not
+        needed for that (pybtex's styles never write them into the text): they are set once the
+        order is known. What the worker does not deliver is left to the usual path. A style with
+        a sort of its own (unsrt) gets the models made here in ``made``, by content."""
+
+        def here(chunk: list[tuple[BibEntry, str]]) -> None:
+            for entry, content in chunk:
+                sort_key, _reference = self._prepare(entry, content, made)
+                if sort_key is not None:
+                    self._sort_keys[content] = sort_key
+
+        def take(chunk: list[tuple[BibEntry, str]], done: list[tuple[object, str, str, str]]) -> None:
+            for (_entry, content), (sort_key, key, html, text) in zip(chunk, done):
+                self._cache[self._cache_key(content)] = FormattedReference(key, "", Markup(html), text)
+                if sort_key is not None:
+                    self._sort_keys[content] = sort_key
                 self._dirty = True
 
-        share_with_worker(
-            new, SHARE_CHUNK,
-            lambda chunk: worker(format_in_worker, self.style_name, [(label, entry) for label, entry, _content in chunk]),
-            lambda chunk: [self._format(label, entry, content, made.pop(content, None))
-                           for label, entry, content in chunk], take)
+        finish_with_worker(offered, here, take)
+
+    def _prepare(self, entry: BibEntry, content: str | None = None,
+                 made: dict[str, Entry] | None = None) -> tuple[object | None, FormattedReference]:
+        """``entry``'s sorting key and its formatted reference (unlabelled), from one pybtex
+        model of it. A style with a sort of its own has no key (None): the model goes into
+        ``made``, by content, when given, for that sort."""
+        model = _pybtex_entry(entry)
+        if self._sorts_by_key:
+            return self.style.sorting_style.sorting_key(model), self._format("", entry, content, model)
+        if made is not None and content is not None:
+            made[content] = model
+        return None, self._format("", entry, content, model)
 
     def _cache_key(self, content: str) -> str:
         return self._digests.get(content) or self._digests.setdefault(content, _digest(content))
@@ -297,7 +346,9 @@ class ReferenceFormatter:
         return result
 
 
-def format_in_worker(style: str, items: list[tuple[str, BibEntry]]) -> list[tuple[str, str, str]]:
-    """Worker job: each ``(label, entry)`` formatted in ``style``, as (key, HTML, text)."""
+def prepare_in_worker(style: str, entries: list[BibEntry]) -> list[tuple[object | None, str, str, str]]:
+    """Worker job: each entry's sorting key in ``style`` and its reference formatted, as
+    (sorting key, key, HTML, text)."""
     formatter = ReferenceFormatter(style)
-    return [(ref.key, str(ref.html), ref.text) for ref in (formatter.format_one(entry, label) for label, entry in items)]
+    return [(sort_key, ref.key, str(ref.html), ref.text)
+            for sort_key, ref in (formatter._prepare(entry) for entry in entries)]

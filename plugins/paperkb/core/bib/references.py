@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from pybtex.database import Person
 
@@ -57,13 +57,14 @@ class Reference:
 def family_names(authors: list[str]) -> list[str]:
     """Family names of display names ("Diederik P. Kingma" -> "Kingma", "Vincent van Gogh" ->
     "van Gogh"), "et al." left out."""
-    names = []
-    for author in authors:
-        if author.strip().lower() in ("et al.", "et al", "others"):
-            continue
-        person = Person(author)
-        names.append(" ".join(person.prelast_names + person.last_names) or author)
-    return names
+    return [_family_name(author) for author in authors if author.strip().lower() not in ("et al.", "et al", "others")]
+
+
+@lru_cache(maxsize=1 << 16)
+def _family_name(author: str) -> str:
+    """(pybtex's parse of a name is slow, and an author's name recurs on many notes: each is parsed once)"""
+    person = Person(author)
+    return " ".join(person.prelast_names + person.last_names) or author
 
 
 def author_label(names: list[str], author_count: int, title: str) -> str:

@@ -1,0 +1,87 @@
+"""core/worker_processes.py: jobs run in plain child processes of the caller; results, errors,
+a worker that dies, shut-down."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import BrokenExecutor, CancelledError
+from pathlib import Path
+
+import pytest
+
+from paperkb.core.worker_processes import WorkerProcesses
+
+from ..process_tree import alive, command_line
+
+
+def test_jobs_run_in_a_plain_child_process_and_their_results_and_errors_come_back():
+    pool = WorkerProcesses(1)
+    try:
+        (worker,) = pool.pids
+        # a child of this process itself (no fork server between), running the worker module
+        assert pool.submit(os.getppid).result(60) == os.getpid()
+        assert pool.submit(os.getpid).result(60) == worker
+        assert "paperkb.core.worker_processes" in command_line(worker)
+        assert pool.submit(pow, 2, 100).result(60) == 2 ** 100
+        with pytest.raises(ValueError, match="invalid literal"):
+            pool.submit(int, "not a number").result(60)
+        # what a job prints goes to standard error, not into the results that follow it
+        assert pool.submit(print, "printed by a job").result(60) is None
+        assert pool.submit(os.write, 1, b"written to fd 1\n").result(60) == 16
+        assert pool.submit(sorted, [3, 1, 2]).result(60) == [1, 2, 3]
+    finally:
+        pool.shutdown()
+    assert not alive(worker)
+
+
+def test_shutdown_cancels_the_jobs_no_worker_started_and_finishes_the_others():
+    pool = WorkerProcesses(1)
+    (worker,) = pool.pids
+    futures = [pool.submit(time.sleep, 0.3) for _ in range(6)]
+    assert futures[0].result(60) is None  # (the first is done: the next ones are in the worker's pipe)
+    pool.shutdown()
+    assert not alive(worker)
+    assert all(f.done() for f in futures)
+    assert futures[1].result() is None  # sent before the shut-down: finished
+    cancelled = [f for f in futures if f.cancelled()]
+    assert cancelled, "every job ran although the pool was shut down"
+    with pytest.raises(CancelledError):
+        cancelled[0].result()
+    with pytest.raises(RuntimeError):
+        pool.submit(pow, 2, 2)
+
+
+def test_a_worker_killed_during_its_job_fails_its_jobs_and_later_ones_instead_of_hanging():
+    pool = WorkerProcesses(1)
+    try:
+        (worker,) = pool.pids
+        assert pool.submit(pow, 3, 3).result(60) == 27  # (started and answering)
+        long = pool.submit(time.sleep, 60)
+        waiting = pool.submit(pow, 2, 2)
+        queued = [pool.submit(pow, 2, 3) for _ in range(3)]  # (beyond what its pipe holds)
+        os.kill(worker, signal.SIGKILL)
+        for future in [long, waiting, *queued]:
+            with pytest.raises(BrokenExecutor):
+                future.result(60)
+        with pytest.raises(BrokenExecutor):
+            pool.submit(pow, 2, 4).result(60)
+    finally:
+        pool.shutdown()
+
+
+def test_the_initializer_runs_in_each_worker_and_a_handed_down_descriptor_stays_open(tmp_path: Path):
+    shared = tmp_path / "shared"
+    shared.write_bytes(b"")
+    fd = os.open(shared, os.O_WRONLY | os.O_APPEND)
+    try:
+        pool = WorkerProcesses(2, os.write, (fd, b"started\n"), pass_fds=(fd,))
+        try:
+            assert set(pool.submit(os.getppid).result(60) for _ in range(4)) == {os.getpid()}
+            assert pool.submit(os.write, fd, b"job\n").result(60) == 4
+        finally:
+            pool.shutdown()
+    finally:
+        os.close(fd)
+    assert sorted(shared.read_text().splitlines()) == ["job", "started", "started"]

@@ -1,0 +1,55 @@
+"""Links that would run code are made inert in finished HTML (render/url_guard.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperkb.render.url_guard import neutralize_around, neutralize_script_urls
+
+# Written the ways a browser still reads as a script address: any case, a space before or after
+# "=", unquoted, encoded colons, tabs inside the scheme, prefixed attribute names.
+HOSTILE = [
+    '<a href="javascript:alert(1)">x</a>',
+    "<a HREF='JaVaScRiPt:alert(1)'>x</a>",
+    '<a href = "javascript:alert(1)">x</a>',
+    '<a href\t=\n"javascript:alert(1)">x</a>',
+    "<a href=javascript:alert(1)>x</a>",
+    '<a href="javascript&#58;alert(1)">x</a>',
+    '<a href="javascript&#x3A;alert(1)">x</a>',
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<svg><a xlink:href="javascript:alert(1)">x</a></svg>',
+    '<form><button formaction="vbscript:msgbox(1)">x</button></form>',
+    '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
+    '<iframe srcdoc="javascript:alert(1)"></iframe>',
+]
+
+HARMLESS = [
+    '<a href="https://example.org/a:b">x</a>',
+    '<a href = "http://example.org">x</a>',
+    '<a href="mailto:me@example.org">x</a>',
+    '<a href="../papers/x/">x</a>',
+    '<img src="data:image/png;base64,iVBORw0KGgo=">',
+    '<p title="Benchmark: javascript: a talk">x</p>',
+    '<pre><code>x = "javascript:alert(1)"</code></pre>',
+    '<span style="color: red">x</span>',
+]
+
+
+@pytest.mark.parametrize("page", HOSTILE)
+def test_a_script_address_loses_its_attribute_however_it_is_written(page):
+    inert = neutralize_script_urls(page)
+    assert "alert(1)" not in inert and "msgbox(1)" not in inert
+    assert ">x<" in inert or inert.startswith("<iframe")  # the link's text stays
+
+
+@pytest.mark.parametrize("page", HARMLESS)
+def test_usual_addresses_and_text_that_only_looks_like_one_stay_as_written(page):
+    assert neutralize_script_urls(page) == page
+
+
+def test_the_part_already_checked_is_not_changed_but_the_rest_is():
+    content = "<p>" + "safe text " * 40 + "</p>"
+    page = f'<a href="javascript:alert(1)">top</a>{content}<a href = "vbscript:x">end</a>'
+    inert = neutralize_around(page, content)
+    assert content in inert and "javascript:" not in inert and "vbscript:" not in inert
