@@ -84,7 +84,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.body_scan import chain, map_prose
 from ..core.facets import FacetMemo
-from ..core.free_memory import HeapTrim, give_back_free_memory
+from ..core.free_memory import HeapTrim, give_back_free_memory, map_large_blocks
 from ..core.library import EdgeMemo, Library
 from ..core.library_diff import LibraryChange
 from ..core.loader import NoteCache, is_excluded, load_library
@@ -211,6 +211,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
         leave_heap_at_exit()  # the process's exit skips taking the heap apart (collector.py)
+        if command != "serve":  # a page's large transient text does not leave holes in the heap
+            map_large_blocks()
         if command == "serve":  # SIGTERM shuts serve down (its diagram workers too), as Ctrl-C does
             self.restore_sigterm = stop_on_sigterm()
         self.citations.keep_drawn = self.citations.defer_neighbours = command == "serve"
