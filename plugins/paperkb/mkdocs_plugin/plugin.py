@@ -17,7 +17,9 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   A first build's new diagrams leave for worker processes as they are planned
                   (render/graph_renderer.py), which also format a share of its new references.
                   MkDocs' warnings about links to missing files will name the line and give a hint
-                  (link_messages.py).
+                  (link_messages.py). A full build then gives the C heap's free pages back, and
+                  again every 200 pages rendered and written (core/free_memory.py: HeapTrim; it
+                  maps large blocks apart from the heap from on_startup).
 on_nav            blog posts' and authors' values escaped (blog_values.py), once the blog plugin
                   read them.
 on_pre_page       a note's Markdown and front-matter as the note cache holds them, so MkDocs does
