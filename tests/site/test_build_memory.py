@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import yaml
 
@@ -33,18 +35,27 @@ def _project(tmp_path):
     return config_file
 
 
-def test_written_pages_let_go_of_their_text_and_the_site_is_whole(tmp_path):
-    from mkdocs.commands.build import build
+@contextmanager
+def _started(config_file) -> Iterator:
+    """The MkDocs config of ``config_file`` with its plugins started as for `mkdocs build`, and
+    shut down afterwards (the diagram workers end), whatever the test found."""
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(_project(tmp_path)))
+    config = load_config(config_file=str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
     try:
+        yield config
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_written_pages_let_go_of_their_text_and_the_site_is_whole(tmp_path):
+    from mkdocs.commands.build import build
+
+    with _started(_project(tmp_path)) as config:
         build(config)
         plugin = config.plugins["paperkb"]
         pages = {f.src_uri: f for f in plugin.live.files.documentation_pages()}
-    finally:
-        config.plugins.on_shutdown()
     sac = pages["papers/sac.md"].page
     assert sac.markdown is None and sac.content is None  # written, then let go
     generated = [f for src, f in pages.items() if src in plugin.generated_uris]  # index, tag, graph pages
@@ -63,7 +74,6 @@ def test_rendered_pages_let_go_of_their_markdown_before_any_page_is_written(tmp_
     By then (on_env) paperkb's pages hold neither their Markdown nor, through the render guard,
     their source as written; their titles, which MkDocs derives from the Markdown, stay."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
 
@@ -79,13 +89,9 @@ def test_rendered_pages_let_go_of_their_markdown_before_any_page_is_written(tmp_
 
     look.mkdocs_priority = on_env.mkdocs_priority
     monkeypatch.setattr(PaperKBPlugin, "on_env", look)
-    config = load_config(config_file=str(_project(tmp_path)))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
+    with _started(_project(tmp_path)) as config:
         build(config)
         generated = config.plugins["paperkb"].generated_uris
-    finally:
-        config.plugins.on_shutdown()
     markdown, guarded, title, _ = seen["papers/sac.md"]
     assert markdown is None and not guarded and title == "Soft Actor-Critic"
     index_pages = [seen[src] for src in generated if src in seen]
@@ -122,7 +128,6 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
     from; the notes cache is pickled only after the pages are written (pickling leaves a UTF-8
     copy in each non-ASCII string it writes). The diagrams and the cache are whole afterwards."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     from paperkb.core import note_cache
     from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
@@ -153,12 +158,8 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
     config["plugins"] = ["search", "tags", "paperkb"]
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    config = load_config(config_file=str(config_file))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
+    with _started(config_file) as config:
         build(config)
-    finally:
-        config.plugins.on_shutdown()
     assert len(seen["views"]) >= 2 and all(view is None for view in seen["views"]) and seen["held"] is None
     figure = seen["figure"]
     assert figure.count('class="pkb-legend__item') >= 3 and "<!--pkb-graph:" in figure
@@ -180,7 +181,6 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     source; each page is written whole, and mkdocs-material's tags listing (which it fills in on
     on_env) is on the Tags page."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
 
@@ -202,12 +202,8 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     look.mkdocs_priority = on_env.mkdocs_priority
     monkeypatch.setattr(PaperKBPlugin, "on_env", look)
     monkeypatch.setattr(PaperKBPlugin, "on_nav", planned)
-    config = load_config(config_file=str(_project(tmp_path)))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
+    with _started(_project(tmp_path)) as config:
         build(config)
-    finally:
-        config.plugins.on_shutdown()
     assert seen["content"] == "" and isinstance(seen["packed"], bytes) and b"Entropy" not in seen["packed"]
     assert "<table" not in seen["home source"] and "pkb-slot-" in seen["home source"]
     assert seen["held"] and all(isinstance(h, bytes) for h in seen["held"])
@@ -227,7 +223,6 @@ def test_a_full_build_gives_free_heap_back_after_planning_and_as_it_renders_and_
     free pages once planning is done, before the first page is rendered, then every few pages
     rendered and written (HeapTrim); the site is whole."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     from paperkb.core import free_memory
     from paperkb.mkdocs_plugin import plugin as plugin_module
@@ -259,13 +254,9 @@ def test_a_full_build_gives_free_heap_back_after_planning_and_as_it_renders_and_
     writing.mkdocs_priority = on_env.mkdocs_priority
     monkeypatch.setattr(PaperKBPlugin, "on_page_markdown", rendering)
     monkeypatch.setattr(PaperKBPlugin, "on_env", writing)
-    config = load_config(config_file=str(_project(tmp_path)))
-    config.plugins.on_startup(command="build", dirty=False)
-    config.plugins["paperkb"].heap_trim = free_memory.HeapTrim(every=2)
-    try:
+    with _started(_project(tmp_path)) as config:
+        config.plugins["paperkb"].heap_trim = free_memory.HeapTrim(every=2)
         build(config)
-    finally:
-        config.plugins.on_shutdown()
     pages = len(list((tmp_path / "site").rglob("*.html")))
     assert trims[:2] == ["large blocks mapped", "planning"] and trims.count("planning") == 1
     assert trims.count("rendering") >= 3 and trims.count("writing") >= 3 and pages >= 8
