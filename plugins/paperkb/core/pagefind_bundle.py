@@ -68,11 +68,6 @@ class PagefindBundle:
         """The documents stay in a cache folder after ``close``."""
         return self._lock is not None
 
-    def _path(self, url: str) -> Path:
-        """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
-        into the URL (``papers/x/index.html`` -> ``/papers/x/``)."""
-        return self._locate(url)[0]
-
     def _locate(self, url: str) -> tuple[Path, str]:
         """The document's path for ``url`` and its name in the folder (``_name``), worked out
         once per page (every build asks for each page's several times)."""
@@ -89,7 +84,9 @@ class PagefindBundle:
         return found
 
     def document_path(self, url: str) -> Path:
-        return self._path(url)
+        """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
+        into the URL (``papers/x/index.html`` -> ``/papers/x/``)."""
+        return self._locate(url)[0]
 
     def begin(self) -> None:
         """A full build starts: every document on disk waits for its page to put it again;
@@ -198,7 +195,7 @@ class PagefindBundle:
         """(url, document) of each page that has one on disk now."""
         for url in urls:
             try:
-                yield url, self._path(url).read_text(encoding="utf-8")
+                yield url, self.document_path(url).read_text(encoding="utf-8")
             except OSError:  # removed meanwhile (`serve` goes on while this runs)
                 continue
 

@@ -257,7 +257,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.live.source_files = list(files)  # as MkDocs found them: serve.py re-plans from these
         with long_lived(self.command != "serve"):  # what a build plans stays to its end (collector.py)
             planned = self.plan(files, config)
-        if self.command != "serve":  # what planning made and dropped goes back to the system (page_memory.py)
+        if self.command != "serve":  # what planning made and dropped goes back to the system (core/free_memory.py)
             give_back_free_memory()
         return planned
 
