@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 ARROW_LENGTH = 6.0  # points: Graphviz's arrowhead length at the diagrams' arrowsize 0.6
 PORT_GAP = 5.0  # points between the ends of citations meeting one side of a box, at most
@@ -35,8 +36,7 @@ MAX_BULGE = 24.0  # points: how far a same-column citation bows into the gap (3/
 CLEARANCE = 2.0  # points between a bending line and a box it passes
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):  # (tuples: a diagram makes dozens of each, built faster than frozen dataclasses)
     """A note's box: its centre, size and column."""
 
     x: float
@@ -54,8 +54,7 @@ class Box:
         return self.x + self.width / 2
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """A citation to draw: the cited and the citing box (indexes) and its chain points, left to right."""
 
     cited: int
@@ -63,8 +62,7 @@ class Citation:
     via: tuple[tuple[float, float], ...] = ()
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """A drawn citation: its line (SVG path data), its arrowhead's tip (on the cited box) and base."""
 
     path: str
