@@ -25,6 +25,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .kept_conversions import KeptConversions
+
 # Extensions (their modules) whose per-document state ``reset`` clears, or that keep none.
 REUSABLE = frozenset({
     *(f"markdown.extensions.{name}" for name in (
@@ -61,11 +63,19 @@ class SharedMarkdown:
 
     def __init__(self) -> None:
         self._local = threading.local()  # `serve` renders in its own thread: one instance each
+        # A full build's conversions, kept for the next (kept_conversions.py; None: not kept)
+        self.kept_conversions: KeptConversions | None = None
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         if type(page).render is not Page.render:  # a page class of its own (a plugin's): its own way
             type(page).render(page, config, files)
             return
+        if self.kept_conversions is not None and reusable(list(config["markdown_extensions"])):
+            self.kept_conversions.convert(page, config, files, lambda: self._render(page, config, files))
+        else:
+            self._render(page, config, files)
+
+    def _render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         md = self._instance(config)
         if md is None:
             Page.render(page, config, files)
