@@ -6,8 +6,9 @@ file instead of 10,000 (a build already writes some 20,000), no entry held in me
 one in hand (a miss goes straight to the new file's buffer, a hit is read with one ``pread``),
 and a build that used every entry and made none keeps the file as it is.
 
-The file: each entry's bytes compressed one after another, then the index (the fingerprint of
-what every entry depends on, then per entry its key, the BLAKE2 digest of its compressed bytes,
+The file: each entry's bytes one after another (not compressed: zlib took ~25 µs for a short
+page's entry, twice what the rest of keeping it costs, to halve ~1.5 KB), then the index (the fingerprint of
+what every entry depends on, then per entry its key, the BLAKE2 digest of its bytes,
 offset and length), the index's length, and the HMAC of the index under the user's key
 (core/user_key.py). An index whose signature does not hold, or made under another fingerprint,
 is not read; an entry whose bytes do not match the digest the signed index gives is a miss. So
@@ -53,7 +54,6 @@ class KeptEntries:
         self._temporary: Path | None = None
         self._written = 0
         self._failed = False  # the new file could not be written: this build keeps nothing
-        self.hits = self.misses = 0
 
     # -- reading ----------------------------------------------------------------------------
     def begin(self, fingerprint: bytes) -> None:
@@ -107,14 +107,12 @@ class KeptEntries:
             return None
         digest, offset, length = found
         try:
-            blob = os.pread(self._old_fd, length, offset)
-            if len(blob) != length or not hmac.compare_digest(_digest(blob), digest):
-                return None
-            data = zlib.decompress(blob)
-        except (OSError, zlib.error):
+            data = os.pread(self._old_fd, length, offset)
+        except OSError:
+            return None
+        if len(data) != length or not hmac.compare_digest(_digest(data), digest):
             return None
         self._used[key] = found
-        self.hits += 1
         return data
 
     # -- writing ----------------------------------------------------------------------------
@@ -122,19 +120,17 @@ class KeptEntries:
         """Keep ``data`` under ``key`` for the next build (written to the new file at once)."""
         if key in self._new or key in self._used:
             return
-        self.misses += 1
         writer = self._open_writer()
         if writer is None:
             return
-        blob = zlib.compress(data, 1)
         try:
-            writer.write(blob)
+            writer.write(data)
         except OSError:
             self.abandon()
             self._failed = True
             return
-        self._new[key] = (_digest(blob), self._written, len(blob))
-        self._written += len(blob)
+        self._new[key] = (_digest(data), self._written, len(data))
+        self._written += len(data)
 
     def _open_writer(self):
         if self._writer is None and not self._failed:

@@ -28,8 +28,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -130,32 +129,31 @@ def build_fingerprint(config: MkDocsConfig, files: Files) -> bytes | None:
     return digest.digest()
 
 
-class _Captured(Exception):
-    """A log record that cannot be kept (an exception attached, arguments JSON cannot hold)."""
+class _LogRecorder:
+    """Every log record this thread makes between ``start`` and ``stop``, as made (before any
+    filter rewrote it); None for one that cannot be kept (an exception attached, arguments JSON
+    cannot hold)."""
 
+    def __init__(self) -> None:
+        self.records: list[list[Any] | None] = []
+        self._make = logging.getLogRecordFactory()
+        self._thread = threading.get_ident()
 
-@contextmanager
-def _captured_records(into: list[list[Any]]) -> Iterator[None]:
-    """Every log record this thread makes meanwhile, as made (before any filter rewrote it),
-    into ``into``; a record that cannot be kept puts None there."""
-    make = logging.getLogRecordFactory()
-    thread = threading.get_ident()
-
-    def capturing(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = make(*args, **kwargs)
-        if threading.get_ident() == thread:
+    def _capture(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self._make(*args, **kwargs)
+        if threading.get_ident() == self._thread:
             plain = (isinstance(record.msg, str) and record.exc_info is None and record.stack_info is None
                      and isinstance(record.args, tuple)
                      and all(a is None or isinstance(a, (str, int, float, bool)) for a in record.args))
-            into.append([record.name, record.levelno, record.pathname, record.lineno, record.funcName,
-                         record.msg, list(record.args)] if plain else None)
+            self.records.append([record.name, record.levelno, record.pathname, record.lineno, record.funcName,
+                                 record.msg, list(record.args)] if plain else None)
         return record
 
-    logging.setLogRecordFactory(capturing)
-    try:
-        yield
-    finally:
-        logging.setLogRecordFactory(make)
+    def start(self) -> None:
+        logging.setLogRecordFactory(self._capture)
+
+    def stop(self) -> None:
+        logging.setLogRecordFactory(self._make)
 
 
 def _toc_tokens(items: Any) -> list[dict[str, Any]]:
@@ -187,14 +185,14 @@ class KeptConversions:
         self._files = None
 
     def _for(self, config: MkDocsConfig, files: Files) -> KeptEntries | None:
-        if self.path is None or mkdocs_pages.log.getEffectiveLevel() <= logging.DEBUG:
-            return None  # (MkDocs keeps no anchor links at DEBUG, and debug messages vary)
-        if files is not self._files:
+        if files is not self._files:  # (the build's first page)
             self.abandon()
             self._files = files
             self._fingerprint = build_fingerprint(config, files)
             self._impure = _impure_fences(config["mdx_configs"] or {})
-            if self._fingerprint is not None:
+            # (MkDocs keeps no anchor links at DEBUG, and debug messages vary)
+            if self.path is not None and self._fingerprint is not None and \
+                    mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
                 self._entries = KeptEntries(self.path, _CONTEXT)
                 self._entries.begin(self._fingerprint)
         return self._entries
@@ -217,30 +215,36 @@ class KeptConversions:
         if kept is not None and self._take(page, files, kept):
             self.hits += 1
             return
-        records: list[list[Any]] = []
-        with _captured_records(records):
+        recorder = _LogRecorder()
+        recorder.start()
+        try:
             convert()
+        finally:
+            recorder.stop()
         self.misses += 1
-        entry = self._entry(page, records)
+        entry = self._entry(page, recorder.records)
         if entry is not None:
             entries.put(key, entry)
 
     @staticmethod
     def _entry(page: Page, records: list[list[Any] | None]) -> bytes | None:
-        if any(r is None for r in records):
+        """What the conversion gave: a line of JSON, then the HTML (not escaped into the JSON)."""
+        if any(r is None for r in records) or not isinstance(page.content, str):
             return None
         links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
         try:
-            return json.dumps([page.content, _toc_tokens(page.toc), page._title_from_render,
-                               sorted(page.present_anchor_ids or ()), links, records],
-                              ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        except (TypeError, ValueError):
+            about = json.dumps([_toc_tokens(page.toc), page._title_from_render, sorted(page.present_anchor_ids or ()),
+                                links, records], ensure_ascii=False, separators=(",", ":"))
+            return b"%s\n%s" % (about.encode("utf-8"), page.content.encode("utf-8"))
+        except (TypeError, ValueError):  # (ValueError: a lone surrogate, which UTF-8 cannot hold)
             return None
 
     @staticmethod
     def _take(page: Page, files: Files, kept: bytes) -> bool:
         try:
-            content, toc_tokens, title, anchors, links, records = json.loads(kept)
+            about, _, html = kept.partition(b"\n")  # (JSON escapes a line break inside its strings)
+            toc_tokens, title, anchors, links, records = json.loads(about)
+            content = html.decode("utf-8")
             linked = {}
             for src_uri, anchors_linked in links.items():
                 target = files.get_file_from_path(src_uri)
