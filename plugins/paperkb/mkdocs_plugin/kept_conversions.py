@@ -42,6 +42,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..core.kept_entries import KeptEntries
 from ..render.diagram_plans import code_fingerprint
+from .messages import log
 
 KEPT_FILE = "conversions.bin"
 _CONTEXT = "page-conversions"
@@ -183,6 +184,7 @@ class KeptConversions:
         """A new build: the fingerprint is taken at its first page (the files are final then)."""
         self.abandon()
         self._files = None
+        self.hits = self.misses = 0
 
     def _for(self, config: MkDocsConfig, files: Files) -> KeptEntries | None:
         if files is not self._files:  # (the build's first page)
@@ -265,6 +267,7 @@ class KeptConversions:
         """The build is done: the entries it used (and made) are kept for the next."""
         if self._entries is not None:
             self._entries.finish()
+            log.debug(f"paperkb: {self.hits} pages' Markdown conversions taken as kept, {self.misses} made")
         self._entries, self._files = None, None
 
     def abandon(self) -> None:
