@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mkdocs.structure.pages import Page
 
 from paperkb.default_config import default_config
 from paperkb.mkdocs_plugin import kept_conversions
@@ -24,15 +25,21 @@ def kept_file(root: Path) -> Path:
 
 @pytest.fixture
 def converted(monkeypatch) -> list[str]:
-    """The src path of every page Python-Markdown converts, in order."""
+    """The src path of every page Python-Markdown converts, in order (through the kept
+    instance, or a new one as MkDocs makes)."""
     pages: list[str] = []
-    convert = SharedMarkdown._convert
+    convert, render = SharedMarkdown._convert, Page.render
 
     def counting(md, page, config, files) -> None:
         pages.append(page.file.src_uri)
         convert(md, page, config, files)
 
+    def counting_render(page, config, files) -> None:
+        pages.append(page.file.src_uri)
+        render(page, config, files)
+
     monkeypatch.setattr(SharedMarkdown, "_convert", staticmethod(counting))
+    monkeypatch.setattr(Page, "render", counting_render)
     return pages
 
 
@@ -177,3 +184,20 @@ def test_an_anchor_link_checked_by_mkdocs_is_checked_in_a_warm_build_too(tmp_pat
     warm = build_site(tmp_path, files, config=config)
     assert "index.md" not in converted
     assert [w for w in warm.warnings() if "#methods" in w] == warned
+
+
+def test_a_site_with_an_extension_that_reads_other_files_keeps_no_conversion(tmp_path, converted):
+    """pymdownx.snippets includes other files into a page: its conversion is not the page's alone."""
+    files = notes()
+    files["papers/vit.md"] = files["papers/vit.md"].replace("Patches as tokens", '--8<-- "shared.txt"\n\nPatches')
+    files["shared.txt"] = "Snippet, first version.\n"
+    extensions = default_config(tmp_path / "notes", tmp_path / "site")["markdown_extensions"]
+    config = {"markdown_extensions": [*extensions, {"pymdownx.snippets": {"base_path": [str(tmp_path / "notes")]}}]}
+    first = build_site(tmp_path, files, config=config)
+    assert "Snippet, first version." in first.html("papers/vit/")
+    files["shared.txt"] = "Snippet, second version.\n"
+    converted.clear()
+    second = build_site(tmp_path, files, config=config)
+    assert "Snippet, second version." in second.html("papers/vit/")
+    assert "papers/vit.md" in converted and "papers/bert.md" in converted
+    assert not kept_file(tmp_path).exists()

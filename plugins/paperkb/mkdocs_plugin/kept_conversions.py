@@ -43,6 +43,7 @@ from mkdocs.structure.toc import get_toc
 from ..core.kept_entries import KeptEntries
 from ..render.diagram_plans import code_fingerprint
 from .messages import log
+from .shared_markdown import reusable
 
 KEPT_FILE = "conversions.bin"
 _CONTEXT = "page-conversions"
@@ -116,7 +117,10 @@ def _impure_fences(mdx_configs: Mapping[str, Any]) -> list[str]:
 
 def build_fingerprint(config: MkDocsConfig, files: Files) -> bytes | None:
     """What every page's conversion in this build depends on besides its own text and place
-    (see the module); None when a part of it cannot be told apart from build to build."""
+    (see the module); None when a part of it cannot be told apart from build to build, or an
+    extension may read more than the page's text."""
+    if not reusable(list(config["markdown_extensions"])):
+        return None
     try:
         settings = stable_repr((config["markdown_extensions"], config["mdx_configs"] or {},
                                 dict(config["validation"]), config["use_directory_urls"]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,7 +25,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .kept_conversions import KeptConversions
+if TYPE_CHECKING:
+    from .kept_conversions import KeptConversions
 
 # Extensions (their modules) whose per-document state ``reset`` clears, or that keep none.
 REUSABLE = frozenset({
@@ -70,7 +71,7 @@ class SharedMarkdown:
         if type(page).render is not Page.render:  # a page class of its own (a plugin's): its own way
             type(page).render(page, config, files)
             return
-        if self.kept_conversions is not None and reusable(list(config["markdown_extensions"])):
+        if self.kept_conversions is not None:
             self.kept_conversions.convert(page, config, files, lambda: self._render(page, config, files))
         else:
             self._render(page, config, files)
