@@ -19,6 +19,12 @@ from paperkb.mkdocs_plugin.shared_markdown import SharedMarkdown
 from ..conftest import build_site, example_notes, html_pages, note
 
 
+@pytest.fixture(autouse=True)
+def keep_for_few_pages(monkeypatch):
+    """These tests' few pages are kept as a large site's are (200 pages or more)."""
+    monkeypatch.setattr(kept_conversions.KeptConversions, "min_pages", 1)
+
+
 def kept_file(root: Path) -> Path:
     return root / ".paperkb-cache" / "pages" / kept_conversions.KEPT_FILE
 
@@ -201,3 +207,12 @@ def test_a_site_with_an_extension_that_reads_other_files_keeps_no_conversion(tmp
     assert "Snippet, second version." in second.html("papers/vit/")
     assert "papers/vit.md" in converted and "papers/bert.md" in converted
     assert not kept_file(tmp_path).exists()
+
+
+def test_a_small_site_keeps_no_conversion(tmp_path, converted, monkeypatch):
+    monkeypatch.setattr(kept_conversions.KeptConversions, "min_pages", 200)
+    files = notes()
+    _pages(build_site(tmp_path, files))
+    converted.clear()
+    _pages(build_site(tmp_path, files))
+    assert "papers/vit.md" in converted and not kept_file(tmp_path).exists()

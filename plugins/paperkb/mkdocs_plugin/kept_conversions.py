@@ -41,6 +41,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..core.kept_entries import KeptEntries
+from ..core.note_cache import DISK_MIN_NOTES
 from ..render.diagram_plans import code_fingerprint
 from .messages import log
 from .shared_markdown import reusable
@@ -176,6 +177,10 @@ def _replay(records: list[list[Any]]) -> None:
 class KeptConversions:
     """The kept conversions of one site (``path``), for the builds of one process."""
 
+    # Like parsed notes (core/note_cache.py), only sites of some size keep them: a few dozen
+    # pages convert in a fraction of a second, and get no cache folder.
+    min_pages = DISK_MIN_NOTES
+
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._entries: KeptEntries | None = None
@@ -198,7 +203,8 @@ class KeptConversions:
             self._impure = _impure_fences(config["mdx_configs"] or {})
             # (MkDocs keeps no anchor links at DEBUG, and debug messages vary)
             if self.path is not None and self._fingerprint is not None and \
-                    mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+                    mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG and \
+                    sum(1 for _ in files.documentation_pages()) >= self.min_pages:
                 self._entries = KeptEntries(self.path, _CONTEXT)
                 self._entries.begin(self._fingerprint)
         return self._entries
