@@ -304,10 +304,11 @@ class KeptConversions:
                 if target is None:
                     return False
                 linked[target] = anchors_linked
-        except (ValueError, TypeError):
+            toc = get_toc(toc_tokens)
+        except (ValueError, TypeError, KeyError, AttributeError):  # (not the shape this code writes)
             return False
         page.content = content
-        page.toc = get_toc(toc_tokens)
+        page.toc = toc
         page._title_from_render = title
         page.present_anchor_ids = set(anchors)
         page.links_to_anchors = linked
