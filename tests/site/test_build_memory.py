@@ -262,3 +262,29 @@ def test_a_full_build_gives_free_heap_back_after_planning_and_as_it_renders_and_
     assert trims.count("rendering") >= 3 and trims.count("writing") >= 3 and pages >= 8
     assert "Entropy bonus keeps exploration alive." in (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_the_search_documents_process_ends_before_the_pages_are_written(tmp_path, monkeypatch):
+    """Once every page is rendered (on_env) the search documents' process (jieba's dictionary,
+    the last slice's indexer) is told every page is in: it indexes the last slice and exits on
+    its own while MkDocs writes the pages, when the build process holds the most; the search
+    index is whole."""
+    from mkdocs.commands.build import build
+
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    seen: dict[str, object] = {}
+    on_post_page = PaperKBPlugin.on_post_page
+
+    def written(self, output, *, page, config):
+        child = self.search.documents._child
+        if "exit" not in seen and child is not None:  # the first page written: the child ends meanwhile
+            seen["exit"] = child.wait(timeout=60)
+        return on_post_page(self, output, page=page, config=config)
+
+    monkeypatch.setattr(PaperKBPlugin, "on_post_page", written)
+    with _started(_project(tmp_path)) as config:
+        build(config)
+    assert seen["exit"] == 0
+    indexed = pagefind_pages(tmp_path / "site")
+    assert "样本 效率" in indexed["papers/sac/"]["content"] and "papers/ppo/" in indexed and "about/" in indexed

@@ -16,6 +16,7 @@ on every feature in that order, so a feature's place in the list is its place on
     after_prose(page, markdown) -> markdown         (then)             whole-text passes that may add lines
     page_html(page, html) -> html                   on_page_content    before the search plugin reads the page
     after_body(page) -> [Section]                   (note pages)       sections after the body, added at page_output
+    pages_rendered(config)                          on_env             every page is HTML, none written yet
     page_output(page, output) -> output             on_post_page       after search read the page: the finished HTML
     finished_page(page, output) -> output           (then)             a last look at the whole page (safety checks)
     post_build(config)                              on_post_build      files written beside the site's pages
@@ -145,6 +146,9 @@ class Feature:
 
     def after_body(self, page: PageRender) -> list[Section]:
         return []
+
+    def pages_rendered(self, config: MkDocsConfig) -> None:
+        pass
 
     def page_output(self, page: PageRender, output: str) -> str:
         return output

@@ -52,6 +52,9 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
    shared_partials.py, installed on_env)
+on_env            every page is HTML: a full build's search documents are all in, so their
+                  process indexes the last slice and ends while the pages are written
+                  (pagefind_search.py).
 on_page_context   a full build: the note page's packed HTML unpacked, before anyone reads it.
 on_post_page      first what the theme wrote around the content is checked for javascript:
                   links (script_urls.py); generated pages' tables (html_slots.py); after a
@@ -574,6 +577,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled:  # the navigation rendered once for the pages that show it alike
             self.partials.install(env, config.theme.custom_dir)
+            for feature in self.features:
+                feature.pages_rendered(config)
         self.live.env, self.live.files = env, files
         if self.command == "serve":
             self.live.remember_posts(files)
