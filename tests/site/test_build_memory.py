@@ -177,8 +177,10 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
 
 def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch):
     """Between MkDocs rendering every page and writing them (on_env), a note page's HTML waits
-    packed (MkDocs' page.content is empty) and the index pages' tables wait packed outside their
-    source; each page is written whole, and mkdocs-material's tags listing (which it fills in on
+    packed (MkDocs' page.content is empty), the index pages' tables wait packed outside their
+    source, and the note holds neither its sections after the body nor the text pass (both are
+    made again when it is written); each page is written whole (its Cites, Cited by and Cite
+    sections too), and mkdocs-material's tags listing (which it fills in on
     on_env) is on the Tags page."""
     from mkdocs.commands.build import build
 
@@ -190,6 +192,8 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     def look(self, env, *, config, files):
         page = files.get_file_from_path("papers/sac.md").page
         seen["content"], seen["packed"] = page.content, self.rendering["papers/sac.md"].packed_html
+        seen["sections"] = self.rendering["papers/sac.md"].sections  # (made again when it is written)
+        seen["expand"] = self.rendering["papers/sac.md"].expand("[[ppo]]")  # (no text pass held)
         seen["held"] = [h for held in self.slots._pages.values() for h in held]
         return on_env(self, env, config=config, files=files)
 
@@ -210,6 +214,10 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     site = tmp_path / "site"
     sac = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
     assert "Entropy bonus keeps exploration alive." in sac and 'class="pkb-card' in sac and "Cited by" in sac
+    assert seen["sections"] == [] and seen["expand"] == "[[ppo]]"
+    cites, cited_by, cite = (sac.index(f'<h2 id="{anchor}">') for anchor in ("cites", "cited-by", "cite"))
+    assert cites < cited_by < cite  # the sections after the body, in order, each with its content
+    assert "Proximal Policy Optimization" in sac[cited_by:cite] and "pkb-cite-block" in sac[cite:]
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "<table" in home and "Proximal Policy Optimization" in home and "pkb-slot-" not in home
     tags = next(site.rglob("tags/index.html")).read_text(encoding="utf-8")  # (material's listing, filled on_env)

@@ -9,6 +9,8 @@ pages):
 - the Markdown and a generated page's source text once every plugin had the page's HTML
   (``release_source``, the last on_page_content), the title MkDocs works out from the
   Markdown kept first;
+- what only rendering used (the text pass, the sections after a note's body, made again
+  when it is written: ``release_rendering``), at the same moment;
 - a note page's HTML waits packed (core/packed_text.py) from then until MkDocs writes the page
   (``hold_html`` / ``restore_html``, on_page_context, before any other plugin reads it), unless
   mkdocs-material's tags plugin lists tags on it (it fills its listings in on_env);
@@ -44,6 +46,19 @@ def release_source(render: PageRender) -> None:
     page.markdown = None
     if render.generated and page.file.generated_by:
         page.file.content_string = ""
+
+
+def release_rendering(render: PageRender) -> None:
+    """Once every plugin had the page's HTML: drop what only its rendering used, the text pass
+    (a closure over the page) and the sections after a note's body (their headings are placed;
+    ``after_body`` gives them again when the page is written). ~2 KB a note, held by every page
+    between MkDocs' two rounds."""
+    render.expand = _unexpanded
+    render.sections = []
+
+
+def _unexpanded(markdown: str) -> str:
+    return markdown
 
 
 def hold_html(render: PageRender, html: str, config: MkDocsConfig) -> str:

@@ -47,8 +47,9 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py); last, once every plugin had the HTML, a full build lets go of
-                  a note's or generated page's Markdown, and a note page's HTML waits packed
-                  until the page is written (page_memory.py).
+                  a note's or generated page's Markdown and of the sections after a note's
+                  body (asked for again when it is written), and a note page's HTML waits
+                  packed until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
    shared_partials.py, installed on_env)
@@ -108,7 +109,7 @@ from .citation_display import CitationDisplay
 from .collector import build_ended, leave_heap_at_exit, long_lived
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
-from .feature import Build, Feature, PageRender, Warn, _ignore
+from .feature import Build, Feature, PageRender, Section, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
@@ -119,7 +120,7 @@ from .messages import PageWarner, log, report
 from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
-from .page_memory import FreedMemory, hold_html, release_page, release_source, restore_html
+from .page_memory import FreedMemory, hold_html, release_page, release_rendering, release_source, restore_html
 from .page_source import hand_over_source
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
@@ -534,16 +535,20 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if render is None:  # the plugin is off
             return html
         if render.note is not None:
-            render.sections = [s for feature in self.features for s in feature.after_body(render)]
+            render.sections = self._sections_after_body(render)
         for feature in self.features:
             html = feature.page_html(render, html)
         return html
+
+    def _sections_after_body(self, render: PageRender) -> list[Section]:
+        return [s for feature in self.features for s in feature.after_body(render)]
 
     @event_priority(-100)  # after every plugin had the page's HTML
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         render = self.rendering.get(page.file.src_uri)
         if render is not None and self.command != "serve":
             release_source(render)  # a full build: the page's Markdown goes (page_memory.py) ...
+            release_rendering(render)  # ... what only rendering needed, the sections after the body ...
             self.heap_trim.tick()
             return hold_html(render, html, config)  # ... and its HTML waits packed until it is written
         return html
@@ -556,6 +561,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.live.page_rendered(page.file.src_uri, render, config)
         if render is None:
             return output
+        if render.note is not None and self.command != "serve":  # (let go of since it was rendered)
+            render.sections = self._sections_after_body(render)
         for feature in self.features:
             output = feature.page_output(render, output)
         for feature in self.features:
