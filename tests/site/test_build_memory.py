@@ -60,6 +60,10 @@ def test_written_pages_let_go_of_their_text_and_the_site_is_whole(tmp_path):
     assert sac.markdown is None and sac.content is None  # written, then let go
     generated = [f for src, f in pages.items() if src in plugin.generated_uris]  # index, tag, graph pages
     assert len(generated) > 5 and all(f.content_string == "" and f.page.content is None for f in generated)
+    # (the pages features place themselves too: the bibliography lists every reference)
+    assert "bibliography.md" not in plugin.generated_uris and "bibliography.md" in plugin.made_uris
+    bibliography = pages["bibliography.md"]
+    assert bibliography.content_string == "" and bibliography.page.markdown is None and bibliography.page.content is None
     assert pages["about.md"].page.content is not None  # not a page paperkb makes: left as MkDocs keeps it
     site = tmp_path / "site"
     html = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
@@ -195,6 +199,9 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
         seen["sections"] = self.rendering["papers/sac.md"].sections  # (made again when it is written)
         seen["expand"] = self.rendering["papers/sac.md"].expand("[[ppo]]")  # (no text pass held)
         seen["held"] = [h for held in self.slots._pages.values() for h in held]
+        bibliography = files.get_file_from_path("bibliography.md")
+        seen["bibliography"] = (bibliography.content_string, bibliography.page.markdown, bibliography.page.content,
+                                self.rendering["bibliography.md"].packed_html)
         return on_env(self, env, config=config, files=files)
 
     on_nav = PaperKBPlugin.on_nav
@@ -215,6 +222,9 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     sac = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
     assert "Entropy bonus keeps exploration alive." in sac and 'class="pkb-card' in sac and "Cited by" in sac
     assert seen["sections"] == [] and seen["expand"] == "[[ppo]]"
+    assert seen["bibliography"][:3] == ("", None, "") and isinstance(seen["bibliography"][3], bytes)
+    bibliography = (site / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ref-sac"' in bibliography and 'id="ref-ppo"' in bibliography
     cites, cited_by, cite = (sac.index(f'<h2 id="{anchor}">') for anchor in ("cites", "cited-by", "cite"))
     assert cites < cited_by < cite  # the sections after the body, in order, each with its content
     assert "Proximal Policy Optimization" in sac[cited_by:cite] and "pkb-cite-block" in sac[cite:]

@@ -89,7 +89,7 @@ class PageRender:
 
     page: Page
     note: Note | None  # the page's note, None for every other page
-    generated: bool  # an index, bibliography or graph page paperkb made
+    generated: bool  # an index or graph page paperkb made: its Markdown is paperkb's own
     warn: Warn  # warnings about the page's own lines (query blocks; the text of pages other than notes)
     cited: CitedKeys = field(default_factory=CitedKeys)  # [@key]s met so far: the References list
     read_keys: set[str] = field(default_factory=set)  # keys and src paths of notes whose data the page shows
@@ -100,6 +100,7 @@ class PageRender:
     expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
     sections: list[Section] = field(default_factory=list)  # after a note's body (set at on_page_content)
     packed_html: bytes | None = None  # a full build: the page's HTML while it waits to be written (page_memory.py)
+    made: bool = False  # any page paperkb made (generated ones, the bibliography, to-read, projects, Frontier pages)
 
     @property
     def src(self) -> str:

@@ -48,7 +48,7 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py); last, once every plugin had the HTML, a full build lets go of
                   a note's or generated page's Markdown and of the sections after a note's
-                  body (asked for again when it is written), and a note page's HTML waits
+                  body (asked for again when it is written), and the page's HTML waits
                   packed until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
@@ -162,6 +162,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.keep_page_sources = True  # the notes' front-matter stays in the note cache once MkDocs read it
         self.generated_uris: frozenset[str] = frozenset()
+        self.made_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
@@ -403,6 +404,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 build = builds[id(listed)] = self._build(files, config, *self._since_listed(listed))
             pages += feature.start(build)
             self._listed[at] = done
+        # Every page paperkb made, the features' own too (bibliography, to-read, projects, Frontier):
+        # a full build lets go of their text once rendered (page_memory.py). (``generated_uris``,
+        # known before the features planned, keeps the pages whose Markdown features leave alone.)
+        self.made_uris = frozenset(self.site.generated_uris())
         # A full build learns where pages that moved went as it renders them, after the
         # generated pages were made: `serve` makes them as it does, then renders with what it learnt.
         self.site.urls.moved.update(moved)
@@ -500,7 +505,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
-        render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
+        generated_here = bool(page.file.generated_by)
+        render = PageRender(page, note, generated=generated_here and src in self.generated_uris,
+                            made=generated_here and src in self.made_uris,
                             warn=self._warner(page, note), tracks_reads=self.command == "serve")
         render.expand = lambda text: self._text_pass(render, text)
         self.rendering[src] = render
