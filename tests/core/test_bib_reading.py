@@ -229,6 +229,112 @@ def test_pybtex_fast_path_decodes_exactly_like_latexcodec():
     assert checked > 5000  # the fast path was really taken
 
 
+def _rich_parts(rng, depth: int = 0) -> list:
+    """Random parts for pybtex's rich-text constructors: strings (empty ones too), symbols and
+    nested Text, Tag, HRef, Protected and String objects, often of the same kind side by side."""
+    from pybtex.richtext import HRef, Protected, String, Symbol, Tag, Text
+
+    parts = []
+    for _ in range(rng.randint(0, 5)):
+        kind = rng.choice(["str", "str", "empty", "String", "Symbol", "Text", "Tag", "Tag", "HRef", "Protected"]
+                          if depth < 3 else ["str", "empty", "String", "Symbol"])
+        words = rng.choice(["", "a", "b c", " ", "Ünï", "x.", "&<"])
+        if kind == "str":
+            parts.append(words)
+        elif kind == "empty":
+            parts.append(rng.choice(["", Text(), String(""), Tag("em")]))
+        elif kind == "String":
+            parts.append(String(words))
+        elif kind == "Symbol":
+            parts.append(Symbol(rng.choice(["nbsp", "ndash", "newblock"])))
+        elif kind == "Text":
+            parts.append(Text(*_rich_parts(rng, depth + 1)))
+        elif kind == "Tag":
+            parts.append(Tag(rng.choice(["em", "strong"]), *_rich_parts(rng, depth + 1)))
+        elif kind == "HRef":
+            parts.append(HRef(rng.choice(["https://a.example", "https://b.example"]), *_rich_parts(rng, depth + 1)))
+        else:
+            parts.append(Protected(*_rich_parts(rng, depth + 1)))
+    return parts
+
+
+def test_pybtex_rich_text_is_built_the_same_by_the_faster_constructor():
+    """core/bib/fast_richtext.py replaces the constructor of pybtex's rich-text objects: every
+    kind of part (strings, empty parts, nested Text, tags, links, protected text, symbols)
+    gives the same parts, merged the same way, the same length and rendering as pybtex's own
+    constructor; a part that is not text fails the same way."""
+    import pickle
+    import random
+
+    from pybtex.backends.html import Backend as HtmlBackend
+    from pybtex.richtext import Tag, Text
+
+    from paperkb.core.bib import fast_richtext
+
+    rng = random.Random(11)
+    html = HtmlBackend()
+    cases = [_rich_parts(rng) for _ in range(3000)]
+    try:
+        fast_richtext.uninstall()
+        # (pickled: the objects in a case are built again under each constructor)
+        frozen = [pickle.dumps(parts) for parts in cases]
+        expected = [(repr(made), len(made), made.render(html)) for made in
+                    (kind(*pickle.loads(parts)) for parts in frozen for kind in (Text, lambda *p: Tag("em", *p)))]
+        with pytest.raises(TypeError) as pybtex_error:
+            Text("a", 3)
+        fast_richtext.install()
+        got = [(repr(made), len(made), made.render(html)) for made in
+               (kind(*pickle.loads(parts)) for parts in frozen for kind in (Text, lambda *p: Tag("em", *p)))]
+        with pytest.raises(TypeError) as fast_error:
+            Text("a", 3)
+    finally:
+        fast_richtext.install()
+    assert got == expected
+    assert str(fast_error.value) == str(pybtex_error.value)
+    assert sum(1 for r, _n, _h in expected if "Tag('em', " in r and r.count("Tag('em'") == 1) > 100  # merged runs seen
+    assert Text("a", Text("b", Tag("em", "c")), Tag("em", "d"), "").parts == Text("ab", Tag("em", "cd")).parts
+
+
+BOOKS = r"""
+@book{book1, title = {The {TeX}book}, author = {Knuth, Donald E.}, publisher = {Addison-Wesley}, year = {1984},
+  address = {Reading, MA}, volume = {A}, series = {Computers and Typesetting}, edition = {Second}}
+@book{book2, title = {Edited Volume}, editor = {Smith, A. and Jones, B.}, publisher = {Springer}, year = {2001}}
+@incollection{coll1, title = {A Chapter}, author = {Doe, Jane}, booktitle = {Collected Works}, editor = {Roe, R.},
+  publisher = {MIT Press}, pages = {10--20}, year = {1999}, chapter = {3}}
+@inproceedings{conf1, title = {Attention Is All You Need}, author = {Vaswani, Ashish and Shazeer, Noam and others},
+  booktitle = {NeurIPS}, year = {2017}, pages = {5998--6008}, url = {https://arxiv.org/abs/1706.03762}, month = jun}
+@phdthesis{thesis1, title = {Deep Things}, author = {O'Neil, Cathy}, school = {Harvard}, year = {2010}}
+@mastersthesis{thesis2, title = {Shallow Things}, author = {Ng, A.}, school = {Stanford}, year = {2005}}
+@techreport{tr1, title = {A Report}, author = {Lee, K.}, institution = {RAND}, number = {42}, year = {1960}}
+@misc{misc1, title = {An {arXiv} Preprint}, author = {Zhang, Wei and Li, Na}, year = {2023}, eprint = {2301.00001},
+  doi = {10.48550/arXiv.2301.00001}, note = {Preprint}}
+@manual{man1, title = {Manual}, organization = {ACME}, year = {2020}}
+@unpublished{unp1, title = {Draft}, author = {Poe, E. A.}, note = {In preparation}}
+@proceedings{proc1, title = {Proceedings of Things}, editor = {Editor, Ed}, year = {2018}, publisher = {ACM}}
+@inbook{inb1, title = {Book Title}, author = {Writer, W.}, chapter = {7}, pages = {1--9}, publisher = {Wiley}, year = {2011}}
+@article{art2, title = {No Journal}, author = {Nobody, N.}, year = {2000}}
+"""
+
+
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha"])
+def test_references_formatted_with_the_faster_rich_text_are_pybtex_s_own(tmp_path, style):
+    """Whole references of every entry type in every style: the same HTML, text, order and
+    labels with pybtex's rich-text constructor and with fast_richtext's."""
+    from paperkb.core.bib import fast_richtext
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    entries = list(load(tmp_path, {"refs.bib": BIB + BOOKS}).bibliography)
+    assert len(entries) == 15
+    try:
+        fast_richtext.uninstall()
+        expected = ReferenceFormatter(style).format_all(entries)
+    finally:
+        fast_richtext.install()
+    got = ReferenceFormatter(style).format_all(entries)
+    assert list(got) == list(expected) and got == expected
+    assert "<em>" in str(got["book1"].html) and "Vaswani" in got["conf1"].text
+
+
 def test_formatted_references_are_cached_on_disk(tmp_path, monkeypatch):
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter

@@ -95,3 +95,14 @@ def signature(payload: bytes) -> bytes | None:
     """The HMAC-SHA256 of ``payload`` under this user's key (32 bytes), None without a key."""
     key = signing_key()
     return hmac.new(key, payload, hashlib.sha256).digest() if key else None
+
+
+def private_marker(purpose: str) -> str:
+    """Twelve hex digits for the markers paperkb puts into pages' Markdown (held HTML, added
+    headings): the same in every build of this user, so an unchanged page's Markdown is the same
+    from build to build and its kept conversion is taken (mkdocs_plugin/kept_conversions.py),
+    yet nobody without the user's key can write them into a note; random without a key."""
+    key = signing_key()
+    if key is None:
+        return secrets.token_hex(6)
+    return hmac.new(key, b"marker\0" + purpose.encode("utf-8"), hashlib.sha256).hexdigest()[:12]

@@ -11,7 +11,6 @@ the note's own headings, and the table of contents gets them in document order, 
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 
 from markdown.extensions.toc import nest_toc_tokens
@@ -20,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from ..core.user_key import private_marker
 from ..render.escape import escape
 from ..render.headings import HeadingStyle, ids_in, unique_id
 
@@ -33,7 +33,7 @@ class Heading:
 
 class AddedHeadings:
     def __init__(self) -> None:
-        self.nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
+        self.nonce = private_marker("heading")  # markers nobody writes in a note
         self._marker = re.compile(rf"<!--pkb-heading-{self.nonce}-(\d+)-->")
         self._pages: dict[str, list[Heading]] = {}
         self.style = HeadingStyle()

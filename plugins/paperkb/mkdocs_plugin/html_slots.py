@@ -10,9 +10,9 @@ through unchanged; at 2000 notes that was ~3 s of a ~35 s build (see bench/build
 from __future__ import annotations
 
 import re
-import secrets
 
 from ..core.packed_text import pack, unpack
+from ..core.user_key import private_marker
 from ..render.index_pages import GeneratedPage
 from ..render.tables import TABLE_BLOCK
 from .feature import Build, Feature, PageRender
@@ -20,7 +20,7 @@ from .feature import Build, Feature, PageRender
 
 class HtmlSlots(Feature):
     def __init__(self) -> None:
-        self.nonce = secrets.token_hex(6)  # markers nobody writes by chance in a note
+        self.nonce = private_marker("slot")  # markers nobody writes in a note
         self._marker = re.compile(rf"<!--pkb-slot-{self.nonce}-(\d+)-->")
         self._pages: dict[str, list[str | bytes]] = {}  # page src -> its held HTML (tables packed)
 

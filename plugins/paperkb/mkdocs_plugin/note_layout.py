@@ -14,7 +14,6 @@ parsing them for the index only to drop them again cost time."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..core.packed_text import pack, unpack
+from ..core.user_key import private_marker
 from ..core.model import Note
 from ..render.card import STARTS_WITH_HEADING, fit_leading_title, note_sections, render_card
 from ..render.escape import Markup, escape
@@ -45,9 +45,9 @@ class NoteLayout(Feature):
         self.show_tags = True  # the card lists tags unless the tags plugin shows them
         self.plain: PlainText | None = None
         self.site: SiteMap | None = None
-        self.trail_marker = f"<!--pkb-trail-{secrets.token_hex(6)}-->"
+        self.trail_marker = f"<!--pkb-trail-{private_marker('trail')}-->"
         self._trails: dict[str, list[str]] = {}  # page src -> HTML of its trailing headings
-        card_marker = f"pkb-card-{secrets.token_hex(6)}"
+        card_marker = f"pkb-card-{private_marker('card')}"
         self._card_open, self._card_close = f"<!--{card_marker}", f"<!--/{card_marker}-->"
         self._cards: dict[str, bytes] = {}  # page src -> its card (packed), where the page holds the twin
 

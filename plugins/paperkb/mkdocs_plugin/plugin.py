@@ -131,6 +131,7 @@ from .scholar import ScholarDisplay
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
+from .kept_conversions import KEPT_FILE, KeptConversions
 from .shared_markdown import SharedMarkdown
 from .shared_partials import SharedPartials
 from .stop_signal import stop_on_sigterm
@@ -238,6 +239,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         # Parsed notes on disk beside the diagrams' cache (`cache_dir: ""` keeps both off the disk).
         caches = cache_root(self.config, self.project_root)
         self.notes_cache_file = caches / "notes" / "parsed.pickle" if caches else None
+        # Pages' Markdown conversions, kept for the next full build (`serve`: its first build's)
+        self.markdown.kept_conversions = KeptConversions(caches / "pages" / KEPT_FILE if caches else None)
         # Copies of blog posts the blog plugin could not read as written (page_meta.prepare_posts).
         self.posts_workdir = caches / "posts" if caches else Path(tempfile.gettempdir()) / f"paperkb-posts-{os.getpid()}"
         self.user_nav = config.nav
@@ -253,6 +256,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
             self.published.begin(config, command=self.command, dirty=self.dirty)
+        if self.markdown.kept_conversions is not None:
+            self.markdown.kept_conversions.begin_build()
 
     # -- files: parse notes, drop bad ones and drafts, add generated pages ---------------------
     @event_priority(50)  # before the blog and tags plugins look at the files
@@ -613,6 +618,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.cache.save(self.notes_cache_file)
         if not self.keep_page_sources:  # (the records lost them: a next build in this process reads the file)
             self.cache.forget()
+        if self.markdown.kept_conversions is not None:
+            self.markdown.kept_conversions.finish()
+            if self.command == "serve":  # (its updates render few pages, against files that change)
+                self.markdown.kept_conversions = None
         self.published.finish(config)
         build_ended()
 
@@ -620,6 +629,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         build_ended()
+        if self.markdown.kept_conversions is not None:
+            self.markdown.kept_conversions.abandon()
         self.published.fail()
         self.search.documents.close()
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,6 +24,9 @@ from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+if TYPE_CHECKING:
+    from .kept_conversions import KeptConversions
 
 # Extensions (their modules) whose per-document state ``reset`` clears, or that keep none.
 REUSABLE = frozenset({
@@ -61,11 +64,19 @@ class SharedMarkdown:
 
     def __init__(self) -> None:
         self._local = threading.local()  # `serve` renders in its own thread: one instance each
+        # A full build's conversions, kept for the next (kept_conversions.py; None: not kept)
+        self.kept_conversions: KeptConversions | None = None
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         if type(page).render is not Page.render:  # a page class of its own (a plugin's): its own way
             type(page).render(page, config, files)
             return
+        if self.kept_conversions is not None:
+            self.kept_conversions.convert(page, config, files, lambda: self._render(page, config, files))
+        else:
+            self._render(page, config, files)
+
+    def _render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         md = self._instance(config)
         if md is None:
             Page.render(page, config, files)

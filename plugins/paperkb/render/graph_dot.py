@@ -370,6 +370,28 @@ def box_size(lines: list[str] | tuple[str, ...], font_size: float, *, bold: bool
     return max(width, BOX_MIN_WIDTH), max(height, BOX_MIN_HEIGHT)
 
 
+CHAIN_SIZE = 2.0  # points: a chain point's box, as small as Graphviz's own virtual nodes
+# A chain's inner links pull harder than its ends (as Graphviz weighs its own virtual chains),
+# so a long citation runs straight across the columns it passes.
+CHAIN_INNER_WEIGHT = 4
+
+
+def edge_columns(source: dict) -> list[tuple[int, int] | None]:
+    """For each citation of ``source``, the columns it runs between, leftmost first; None when
+    one of its notes is not in the diagram."""
+    column_of = {node[0]: node[1] for node in source["nodes"]}
+    spans: list[tuple[int, int] | None] = []
+    for cited, citing, *_rest in source["edges"]:
+        a, b = column_of.get(cited), column_of.get(citing)
+        spans.append(None if a is None or b is None else (a, b) if a <= b else (b, a))
+    return spans
+
+
+def chain_node(edge: int, column: int) -> str:
+    """The DOT name of citation ``edge``'s point in ``column`` (a column it passes without a note there)."""
+    return f"c{edge}_{column}"
+
+
 def layout_dot(source: dict) -> str:
     """DOT of a diagram's source (``json.loads(diagram_source(...))``) for Graphviz to place:
     boxes of known size and no text at all (the SVG writer draws the text), laid out left to
@@ -377,16 +399,20 @@ def layout_dot(source: dict) -> str:
 
     - every year present gets a column (a ``rank=same`` group anchored on a year label), notes
       without a year go to a last "n.d." column;
-    - an edge "A cites B" is declared ``B -> A`` with ``dir=back``: it runs forward in time, so
-      citations never fight the year columns, and its arrowhead still points at the cited note.
+    - a citation is declared from its earlier column to its later one, so citations never
+      fight the year columns; one that runs backwards in time (or from a note without a
+      year) does not place the columns (``constraint=false``);
+    - a citation that passes columns without a note there gets a small *chain point* in each
+      (``c<edge>_<column>``): Graphviz keeps room for it between the boxes of that column as
+      it does for its own virtual nodes, but routes no spline (``splines=""``, half of its
+      time): edge_routes.py draws each citation through its points.
 
-    Names are this function's own: ``y<i>`` the year columns, ``n<i>`` the notes and ``e<i>``
-    the citations (their ``key``), in the source's order."""
+    Names are this function's own: ``y<i>`` the year columns, ``n<i>`` the notes, in the
+    source's order."""
     lines = [
         "digraph {",
-        "  graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true];",
+        '  graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true, splines=""];',
         '  node [shape=box, fixedsize=true, label=""];',
-        "  edge [dir=back, arrowsize=0.6];",
     ]
     columns = source["columns"]
     year_size = f"width={BOX_MIN_WIDTH / 72:.4f}, height={BOX_MIN_HEIGHT / 72:.4f}"
@@ -401,17 +427,32 @@ def layout_dot(source: dict) -> str:
         index[key] = i
         by_column[column].append(f"n{i}")
         lines.append(f"  n{i} [width={width / 72:.4f}, height={height / 72:.4f}];")
+    chain_points: list[str] = []
+    links: list[str] = []
+    for i, ((cited, citing, *_style, forward), span) in enumerate(zip(source["edges"], edge_columns(source))):
+        if span is None:
+            continue
+        first, last = f"n{index[cited]}", f"n{index[citing]}"
+        if source["nodes"][index[cited]][1] > span[0]:
+            first, last = last, first  # the citing note is in the earlier column
+        extra = "" if forward else " [constraint=false]"
+        if span[1] - span[0] < 2:
+            links.append(f"  {first} -> {last}{extra};")
+            continue
+        points = [chain_node(i, column) for column in range(span[0] + 1, span[1])]
+        for column, name in zip(range(span[0] + 1, span[1]), points):
+            by_column[column].append(name)
+        chain_points += points
+        links.append(f"  {first} -> {points[0]}{extra};")
+        if len(points) > 1:
+            weight = f"weight={CHAIN_INNER_WEIGHT}" + (", constraint=false" if extra else "")
+            links.append(f"  {' -> '.join(points)} [{weight}];")
+        links.append(f"  {points[-1]} -> {last}{extra};")
+    if chain_points:  # (one statement: their size is the block's default)
+        size = f"{CHAIN_SIZE / 72:.4f}"
+        lines.append(f"  {{ node [width={size}, height={size}]; {' '.join(chain_points)} }}")
     for i, members in enumerate(by_column):
         lines.append(f"  {{ rank=same; y{i} {' '.join(members)} }}")
-    for i, (cited, citing, _classes, _style, penwidth, arrow, _color, forward) in enumerate(source["edges"]):
-        if cited in index and citing in index:
-            extra = "" if forward else ", constraint=false"
-            lines.append(f"  n{index[cited]} -> n{index[citing]} [key=e{i}, arrowtail={_dot_word(arrow)}, "
-                         f"penwidth={float(penwidth):g}{extra}];")
+    lines += links
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _dot_word(word: str) -> str:
-    """An arrowhead name as a DOT word (they are this module's own: normal, odiamond ...)."""
-    return word if word.isalnum() else "normal"

@@ -1,4 +1,4 @@
-"""A diagram's SVG: Graphviz places the boxes and routes the citations, paperkb writes the SVG;
+"""A diagram's SVG: Graphviz places the boxes, paperkb draws the citations and writes the SVG;
 the disk cache of finished SVGs.
 
 - Layout runs inside Python through the Graphviz library bundled in the pygraphviz wheels
@@ -6,7 +6,8 @@ the disk cache of finished SVGs.
 - The SVG is written here from the positions Graphviz read back, exactly as the page needs it
   (no ids, no fonts, boxes as ``rect``, each note's title as its tooltip, the ends of each
   citation for the interactive view): cheaper than Graphviz's SVG writer followed by editing
-  its output, and every value from a note is escaped here, where it lands.
+  its output, and every value from a note is escaped here, where it lands. Graphviz routes no
+  spline: the citations' lines are drawn by edge_routes.py.
 - The finished SVG is cached under ``cache_dir`` by a keyed digest of the diagram's source, the
   inline label and the Graphviz / writer versions, so an unchanged diagram is never laid out
   twice, across builds and `mkdocs serve` rebuilds.
@@ -26,12 +27,14 @@ from pathlib import Path
 from ..core.packed_text import pack, unpack
 from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest
-from .graph_dot import FOCUS_FONT_SIZE, NODE_FILL, NODE_LINE, NOTE_FONT_SIZE, YEAR_FONT_SIZE, box_size, layout_dot
+from .edge_routes import Box, Citation, Columns, Route, coordinate, route_citations
+from .graph_dot import (BOX_MIN_HEIGHT, BOX_MIN_WIDTH, FOCUS_FONT_SIZE, NODE_FILL, NODE_LINE, NOTE_FONT_SIZE, YEAR_FONT_SIZE, box_size,
+                        chain_node, edge_columns, layout_dot)
 from .graphviz_lib import GraphvizError, Placed, place
 from .text_metrics import LINE_HEIGHT
 
 # Bump when write_svg changes what it writes: old cache entries then stop matching.
-SVG_VERSION = "7"
+SVG_VERSION = "8"
 PAD = 4.0  # points of room around the drawing
 DASHES = {"dashed": "5,2", "dotted": "1,5"}
 HOLLOW_ARROWS = {"odiamond", "odot", "empty"}
@@ -132,10 +135,7 @@ def render_svg(source: str, label: str) -> str:
     return write_svg(diagram, placed, label)
 
 
-def _n(value: float) -> str:
-    """A coordinate: a tenth of a point is finer than any screen shows."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+_n = coordinate
 
 
 @lru_cache(maxsize=65536)  # titles, keys, links and classes recur in the diagrams of all neighbours
@@ -149,11 +149,27 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
     no element ids (several diagrams may share a page), fonts left to the stylesheet; each
     note a link with its title as tooltip, each citation with its ends and its role.
 
-    Citations are drawn in Graphviz's own coordinates (y upwards) inside a group that flips
-    them: their splines are copied as Graphviz wrote them, not parsed and written again."""
-    width, height = placed.width + 2 * PAD, placed.height + 2 * PAD
+    Citations are drawn (edge_routes.py) in Graphviz's own coordinates (y upwards) inside a
+    group that flips them."""
+    nodes = placed.nodes
+    sizes = [box_size(lines, FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE, bold=focus)
+             for _key, _column, lines, _tooltip, _href, _classes, focus in diagram["nodes"]]
+    boxes = [Box(*nodes[f"n{i}"], width, height, node[1])
+             for i, (node, (width, height)) in enumerate(zip(diagram["nodes"], sizes))]
+    years = [Box(*nodes[f"y{i}"], BOX_MIN_WIDTH, BOX_MIN_HEIGHT, i) for i in range(len(diagram["columns"]))]
+    columns = Columns(boxes + years)
+    index = {node[0]: i for i, node in enumerate(diagram["nodes"])}
+    drawn, citations = [], []
+    for i, (edge, span) in enumerate(zip(diagram["edges"], edge_columns(diagram))):
+        if span is not None:
+            via = tuple(nodes[name] for name in (chain_node(i, c) for c in range(span[0] + 1, span[1])) if name in nodes)
+            drawn.append(edge)
+            citations.append(Citation(index[edge[0]], index[edge[1]], via))
+    routes = route_citations(boxes, columns, citations)
+
+    width = max([placed.width, *(route.reach for route in routes)]) + 2 * PAD
+    height = placed.height + 2 * PAD
     top = placed.height + PAD  # Graphviz's y grows upwards, SVG's downwards
-    nodes, edges = placed.nodes, placed.edges
     name = escape(label)
     out = [f'<svg viewBox="0 0 {_n(width)} {_n(height)}" xmlns="http://www.w3.org/2000/svg" '
            f'xmlns:xlink="http://www.w3.org/1999/xlink" width="100%" style="max-width:{_n(width)}pt;height:auto" '
@@ -164,21 +180,18 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
         out.append(f'<g class="node pkb-year"><title>{_escape(year)}</title>'
                    + _text_lines((year,), x + PAD, top - y, YEAR_FONT_SIZE) + "</g>")
     out.append(f'<g transform="matrix(1 0 0 -1 {PAD:g} {_n(top)})">')
-    for i, (cited, citing, classes, style, penwidth, arrow, color, _forward) in enumerate(diagram["edges"]):
-        pos = edges.get(f"e{i}")
-        if pos is not None:
-            out.append(_edge(pos, _escape(cited), _escape(citing), classes, style, float(penwidth), arrow, _escape(color)))
+    for (cited, citing, classes, style, penwidth, arrow, color, _forward), route in zip(drawn, routes):
+        out.append(_edge(route, _escape(cited), _escape(citing), classes, style, float(penwidth), arrow, _escape(color)))
     out.append("</g>")
-    for i, (key, _column, lines, tooltip, href, classes, focus) in enumerate(diagram["nodes"]):
-        x, y = nodes[f"n{i}"]
+    for (key, _column, lines, tooltip, href, classes, focus), box in zip(diagram["nodes"], boxes):
         size = FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE
-        box_w, box_h = box_size(lines, size, bold=focus)
-        cx, cy = x + PAD, top - y
+        cx, cy = box.x + PAD, top - box.y
         stroke = ' stroke-width="2.2"' if focus else ""
         out.append(
             f'<g class="node {_escape(classes)}" data-pkb-key="{_escape(key)}"><title>{_escape(tooltip)}</title>'
             f'<g><a xlink:href="{_escape(href)}" target="_top">'
-            + '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" ' % (cx - box_w / 2, cy - box_h / 2, box_w, box_h)
+            + '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" ' % (
+                cx - box.width / 2, cy - box.height / 2, box.width, box.height)
             + f'rx="4" fill="{NODE_FILL}" stroke="{NODE_LINE}"{stroke}/>'
             + _text_lines(lines, cx, cy, size) + "</a></g></g>")
     out.append("</g></svg>")
@@ -204,26 +217,18 @@ def _edge_parts(classes: str, style: str, penwidth: float, color: str) -> tuple[
             paint, paint + (f' stroke-dasharray="{dash}"' if dash else ""))
 
 
-def _edge(pos: str, cited: str, citing: str, classes: str, style: str, penwidth: float, arrow: str, color: str) -> str:
-    """A citation: Graphviz's spline (``[s,tip] p0 p1 ... pn``, y upwards) and, at the cited
-    note, its arrowhead between Graphviz's tip and where the spline starts."""
+def _edge(route: Route, cited: str, citing: str, classes: str, style: str, penwidth: float, arrow: str, color: str) -> str:
+    """A citation: its line and, at the cited note, its arrowhead."""
     start, title, paint, line_paint = _edge_parts(classes, style, penwidth, color)
-    tip = None
-    if pos.startswith("s,"):
-        tip_text, pos = pos[2:].split(" ", 1)
-        tip = tip_text.split(",")
-    if pos.startswith("e,"):
-        pos = pos.split(" ", 1)[1]
-    first, rest = pos.split(" ", 1)
-    head = _arrowhead(tip, first.split(","), arrow, color, paint) if tip is not None else ""
+    head = _arrowhead(route.tip, route.base, arrow, color, paint)
     return (f'{start} data-pkb-from="{citing}" data-pkb-to="{cited}">{title}'
-            f'<path fill="none" {line_paint} d="M{first}C{rest}"/>{head}</g>')
+            f'<path fill="none" {line_paint} d="{route.path}"/>{head}</g>')
 
 
-def _arrowhead(tip: list[str], base: list[str], arrow: str, color: str, paint: str) -> str:
-    """Graphviz's arrowhead shapes between the tip and the spline's start: a triangle (normal;
-    hollow: empty), a hollow diamond (odiamond) or a hollow dot (odot)."""
-    tx, ty, bx, by = float(tip[0]), float(tip[1]), float(base[0]), float(base[1])
+def _arrowhead(tip: tuple[float, float], base: tuple[float, float], arrow: str, color: str, paint: str) -> str:
+    """Graphviz's arrowhead shapes between the tip and the base: a triangle (normal; hollow:
+    empty), a hollow diamond (odiamond) or a hollow dot (odot)."""
+    (tx, ty), (bx, by) = tip, base
     dx, dy = tx - bx, ty - by
     if arrow == "odot":
         return ('<ellipse fill="none" %s cx="%.1f" cy="%.1f" rx="%.1f" ry="%.1f"/>'

@@ -4,7 +4,8 @@ pygraphviz loads Graphviz's libraries (bundled in its wheels) but reads a DOT st
 it to a temporary file, and hands a layout back only as rendered output. A note diagram needs
 neither: this module reads the DOT from memory (``agmemread``), lays it out with pygraphviz's
 own Graphviz context, lets Graphviz write the positions onto the graph (``attach_attrs``, what
-its ``-Tdot`` writer does first) and reads back only the ``pos`` of each node and edge. The SVG
+its ``-Tdot`` writer does first) and reads back only the ``pos`` of each node (the citations'
+lines are paperkb's, edge_routes.py). The SVG
 is then written by graph_svg.py: about 2 ms a diagram less than Graphviz's SVG writer followed
 by editing its output.
 
@@ -26,17 +27,16 @@ class GraphvizError(RuntimeError):
 
 @dataclass
 class Placed:
-    """A laid-out graph: its bounding box and the ``pos`` Graphviz gave each node and edge
-    (points; y grows upwards). Edges are known by their DOT ``key``."""
+    """A laid-out graph: its bounding box and the ``pos`` Graphviz gave each node (points;
+    y grows upwards)."""
 
     width: float
     height: float
     nodes: dict[str, tuple[float, float]]
-    edges: dict[str, str]
 
 
 _P = ctypes.c_void_p
-_AGNODE, _AGEDGE = 1, 2  # cgraph's object kinds (AGNODE, AGOUTEDGE)
+_AGNODE = 1  # cgraph's object kind AGNODE
 
 
 class _Graphviz:
@@ -53,8 +53,7 @@ class _Graphviz:
         cg.agmemread.argtypes, cg.agmemread.restype = [ctypes.c_char_p], _P
         cg.agclose.argtypes = [_P]
         cg.agfstnode.argtypes, cg.agfstnode.restype = [_P], _P
-        for name in ("agnxtnode", "agfstout", "agnxtout"):
-            getattr(cg, name).argtypes, getattr(cg, name).restype = [_P, _P], _P
+        cg.agnxtnode.argtypes, cg.agnxtnode.restype = [_P, _P], _P
         cg.agget.argtypes, cg.agget.restype = [_P, ctypes.c_char_p], ctypes.c_char_p
         cg.agattr.argtypes, cg.agattr.restype = [_P, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p], _P
         cg.agxget.argtypes, cg.agxget.restype = [_P, _P], ctypes.c_char_p
@@ -73,29 +72,22 @@ class _Graphviz:
                 raise GraphvizError("Graphviz could not lay out the diagram")
             try:
                 gvc.attach_attrs(graph)
-                xget, name_of, next_out = cg.agxget, cg.agnameof, cg.agnxtout
-                node_pos, edge_pos = cg.agattr(graph, _AGNODE, b"pos", None), cg.agattr(graph, _AGEDGE, b"pos", None)
+                xget, name_of, next_node = cg.agxget, cg.agnameof, cg.agnxtnode
+                node_pos = cg.agattr(graph, _AGNODE, b"pos", None)
                 if not node_pos:
                     raise GraphvizError("Graphviz placed no node")
                 llx, lly, urx, ury = (float(v) for v in cg.agget(graph, b"bb").split(b","))
                 nodes: dict[str, tuple[float, float]] = {}
-                edges: dict[str, str] = {}
                 node = cg.agfstnode(graph)
                 while node:
                     x, y = xget(node, node_pos).split(b",")
                     nodes[name_of(node).decode("utf-8")] = (float(x), float(y))
-                    edge = cg.agfstout(graph, node) if edge_pos else None
-                    while edge:
-                        name = name_of(edge)
-                        if name:
-                            edges[name.decode("utf-8")] = xget(edge, edge_pos).decode("ascii")
-                        edge = next_out(graph, edge)
-                    node = cg.agnxtnode(graph, node)
+                    node = next_node(graph, node)
             finally:
                 gvc.gvFreeLayout(self.context, graph)
         finally:
             cg.agclose(graph)
-        return Placed(urx - llx, ury - lly, nodes, edges)
+        return Placed(urx - llx, ury - lly, nodes)
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +99,7 @@ def _graphviz() -> _Graphviz:
 
 
 def place(dot: str) -> Placed:
-    """Lay ``dot`` out with the ``dot`` engine; the positions of its nodes and named edges."""
+    """Lay ``dot`` out with the ``dot`` engine; the positions of its nodes."""
     return _graphviz().place(dot)
 
 
