@@ -40,7 +40,9 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML, through one Python-Markdown instance kept for every
-   page: shared_markdown.py; a page it fails on, or that takes longer than
+   page: shared_markdown.py; a full build takes the conversion the last one kept for a page
+   whose Markdown and all else it reads are the same, its messages logged again:
+   kept_conversions.py; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
