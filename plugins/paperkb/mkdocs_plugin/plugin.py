@@ -49,7 +49,7 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py); last, once every plugin had the HTML, a full build lets go of
-                  a note's or generated page's Markdown and of the sections after a note's
+                  the Markdown of a note or a page paperkb made and of the sections after a note's
                   body (asked for again when it is written), and the page's HTML waits
                   packed until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
@@ -58,7 +58,7 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
 on_env            every page is HTML: a full build's search documents are all in, so their
                   process indexes the last slice and ends while the pages are written
                   (pagefind_search.py).
-on_page_context   a full build: the note page's packed HTML unpacked, before anyone reads it.
+on_page_context   a full build: the page's packed HTML unpacked, before anyone reads it.
 on_post_page      first what the theme wrote around the content is checked for javascript:
                   links (script_urls.py); generated pages' tables (html_slots.py); after a
                   note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
