@@ -209,24 +209,62 @@ def test_draft_key_is_left_out_even_when_a_bib_entry_has_it(tmp_path):
     assert [r.key for r in references.to_read()] == ["muller2020accents"]
 
 
-def test_pybtex_fast_path_decodes_exactly_like_latexcodec():
+def test_pybtex_fast_path_decodes_exactly_like_latexcodec(monkeypatch):
     import random
 
     from paperkb.core.bib import formatting
 
     rng = random.Random(7)
     alphabet = "abcXYZ éüø中文 .,;:!?&#_^()[]<>/=+*@|-0123456789'\"\t\n{}\\~$%`"
-    checked = 0
+    checked = braced = 0
     for _ in range(30000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
         try:
             expected = formatting._decode_latex(formatting.richtext.Text, text)
-        except Exception:  # unbalanced braces: pybtex raises, and so must the fast path
+        except Exception as pybtex_error:  # unbalanced braces: pybtex raises, and so must the fast path
             assert formatting._LATEX_SYNTAX.search(text)
+            with pytest.raises(type(pybtex_error)):
+                formatting._from_latex(formatting.richtext.Text, text)
             continue
         assert formatting._from_latex(formatting.richtext.Text, text) == expected, repr(text)
         checked += not formatting._LATEX_SYNTAX.search(text)
+        braced += bool(formatting._LATEX_SYNTAX.search(text)) and not formatting._LATEX_BEYOND_BRACES.search(text)
     assert checked > 5000  # the fast path was really taken
+    # ... and the braces-only one (no codec), on text with braces and on real titles
+    plain = "".join(c for c in alphabet if c not in "\\~$%`'\"\t\n{}")
+
+    def braced_text(depth: int = 0) -> str:  # words, some in (nested) braces, now and then one brace alone
+        pieces = []
+        for _ in range(rng.randint(1, 4)):
+            word = "".join(rng.choice(plain) for _ in range(rng.randint(0, 4)))
+            roll = rng.random()
+            pieces.append("{" + (braced_text(depth + 1) if depth < 2 and roll < 0.3 else word) + "}" if roll < 0.6
+                          else rng.choice("{}") if roll < 0.65 else word)
+        return "".join(pieces)
+    for _ in range(20000):
+        text = braced_text()
+        if "{" not in text and "}" not in text or formatting._LATEX_BEYOND_BRACES.search(text):
+            continue
+        try:
+            expected = formatting._decode_latex(formatting.richtext.Text, text)
+        except Exception as pybtex_error:
+            with pytest.raises(type(pybtex_error)):
+                formatting._from_latex(formatting.richtext.Text, text)
+            continue
+        assert formatting._from_latex(formatting.richtext.Text, text) == expected, repr(text)
+        braced += 1
+    for title in ("{BERT}: Pre-training of Deep Bidirectional Transformers", "{{GPT}} Models {at} {Scale}",
+                  "{Multi-Scale} Representations for {3D} {Point} Clouds", "Learning {{\\'E}}tudes"):
+        expected = formatting._decode_latex(formatting.richtext.Text, title)
+        assert formatting._from_latex(formatting.richtext.Text, title) == expected
+        assert str(expected.render_as("text")) == title.replace("{", "").replace("}", "").replace("\\'E", "É")
+    assert braced > 5000
+    expected = formatting._decode_latex(formatting.richtext.Text, "{BERT} for {NLP}")
+
+    def no_codec(cls, latex):
+        raise AssertionError(f"latexcodec decoded {latex!r}")
+    monkeypatch.setattr(formatting, "_decode_latex", no_codec)
+    assert formatting._from_latex(formatting.richtext.Text, "{BERT} for {NLP}") == expected  # without the codec
 
 
 def _rich_parts(rng, depth: int = 0) -> list:

@@ -635,6 +635,8 @@ def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
     from paperkb.core import user_key
     from paperkb.render import graph_renderer, graph_svg
 
+    import hmac
+
     dot, version = tiny(0), graphviz_version()
     plain = hashlib.sha256()
     for part in (version, graph_svg.SVG_VERSION, "l", dot):
@@ -644,6 +646,13 @@ def test_cache_file_names_are_keyed_to_this_user(tmp_path, monkeypatch):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
     key = renderer.submit(dot, "l")
     assert key != plain.hexdigest() and "<script>" not in renderer.svg(key)
+    # the name is HMAC-SHA256 under the user's key of the same parts (each followed by a NUL):
+    # diagrams a build cached before keep their names
+    keyed = hmac.new(user_key.signing_key(), digestmod=hashlib.sha256)
+    for part in (version, graph_svg.SVG_VERSION, "l", dot):
+        keyed.update(part.encode() + b"\0")
+    assert key == keyed.hexdigest()
+    assert user_key.signature(b"svg") == hmac.new(user_key.signing_key(), b"svg", hashlib.sha256).digest()
     monkeypatch.setattr(graph_renderer, "signing_key", lambda: None)
     assert GraphRenderer(tmp_path / "cache", workers=0).disk is None
     assert user_key.signing_key() is not None  # the tests' private cache home has one

@@ -40,6 +40,22 @@ def test_the_child_writes_the_same_documents_the_build_would(tmp_path):
     assert process.finish().documents == []  # nothing left to wait for: no error, no new process
 
 
+def test_a_child_told_every_page_is_in_indexes_and_ends_on_its_own(tmp_path):
+    """``end`` (every page rendered) lets the child index its last slice and exit while the
+    build writes its pages; ``finish`` then only collects; a page after ``end`` is an error."""
+    process = _process(tmp_path)
+    page = tmp_path / "papers" / "sac" / "index.html"
+    process.put("papers/sac/", 0, page, "m1", **_parts("Soft Actor-Critic", "<p>entropy bonus</p>"))
+    child = process._child
+    process.end()
+    assert child is not None and child.wait(timeout=120) == 0  # (no finish yet)
+    assert (tmp_path / "site" / "pagefind" / "0" / "pagefind-entry.json").is_file()
+    with pytest.raises(DocumentProcessFailed, match="after"):
+        process.put("late/", 0, tmp_path / "late.html", "m2", **_parts("Late", "<p>late</p>"))
+    finished = process.finish()
+    assert [(r.number, r.pages) for r in finished.slices] == [(0, 1)] and [d[0] for d in finished.documents] == [page]
+
+
 def test_a_child_that_fails_is_reported_and_a_stopped_one_leaves_no_process(tmp_path):
     process = _process(tmp_path)
     process.put("a/", 0, tmp_path / "a.html", "m", title="A")  # not a document's parts: the child fails on it

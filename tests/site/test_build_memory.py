@@ -60,6 +60,10 @@ def test_written_pages_let_go_of_their_text_and_the_site_is_whole(tmp_path):
     assert sac.markdown is None and sac.content is None  # written, then let go
     generated = [f for src, f in pages.items() if src in plugin.generated_uris]  # index, tag, graph pages
     assert len(generated) > 5 and all(f.content_string == "" and f.page.content is None for f in generated)
+    # (the pages features place themselves too: the bibliography lists every reference)
+    assert "bibliography.md" not in plugin.generated_uris and "bibliography.md" in plugin.made_uris
+    bibliography = pages["bibliography.md"]
+    assert bibliography.content_string == "" and bibliography.page.markdown is None and bibliography.page.content is None
     assert pages["about.md"].page.content is not None  # not a page paperkb makes: left as MkDocs keeps it
     site = tmp_path / "site"
     html = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
@@ -177,8 +181,10 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
 
 def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch):
     """Between MkDocs rendering every page and writing them (on_env), a note page's HTML waits
-    packed (MkDocs' page.content is empty) and the index pages' tables wait packed outside their
-    source; each page is written whole, and mkdocs-material's tags listing (which it fills in on
+    packed (MkDocs' page.content is empty), the index pages' tables wait packed outside their
+    source, and the note holds neither its sections after the body nor the text pass (both are
+    made again when it is written); each page is written whole (its Cites, Cited by and Cite
+    sections too), and mkdocs-material's tags listing (which it fills in on
     on_env) is on the Tags page."""
     from mkdocs.commands.build import build
 
@@ -190,7 +196,12 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     def look(self, env, *, config, files):
         page = files.get_file_from_path("papers/sac.md").page
         seen["content"], seen["packed"] = page.content, self.rendering["papers/sac.md"].packed_html
+        seen["sections"] = self.rendering["papers/sac.md"].sections  # (made again when it is written)
+        seen["expand"] = self.rendering["papers/sac.md"].expand("[[ppo]]")  # (no text pass held)
         seen["held"] = [h for held in self.slots._pages.values() for h in held]
+        bibliography = files.get_file_from_path("bibliography.md")
+        seen["bibliography"] = (bibliography.content_string, bibliography.page.markdown, bibliography.page.content,
+                                self.rendering["bibliography.md"].packed_html)
         return on_env(self, env, config=config, files=files)
 
     on_nav = PaperKBPlugin.on_nav
@@ -210,6 +221,13 @@ def test_rendered_pages_wait_packed_and_are_written_whole(tmp_path, monkeypatch)
     site = tmp_path / "site"
     sac = (site / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
     assert "Entropy bonus keeps exploration alive." in sac and 'class="pkb-card' in sac and "Cited by" in sac
+    assert seen["sections"] == [] and seen["expand"] == "[[ppo]]"
+    assert seen["bibliography"][:3] == ("", None, "") and isinstance(seen["bibliography"][3], bytes)
+    bibliography = (site / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ref-sac"' in bibliography and 'id="ref-ppo"' in bibliography
+    cites, cited_by, cite = (sac.index(f'<h2 id="{anchor}">') for anchor in ("cites", "cited-by", "cite"))
+    assert cites < cited_by < cite  # the sections after the body, in order, each with its content
+    assert "Proximal Policy Optimization" in sac[cited_by:cite] and "pkb-cite-block" in sac[cite:]
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "<table" in home and "Proximal Policy Optimization" in home and "pkb-slot-" not in home
     tags = next(site.rglob("tags/index.html")).read_text(encoding="utf-8")  # (material's listing, filled on_env)
@@ -262,3 +280,29 @@ def test_a_full_build_gives_free_heap_back_after_planning_and_as_it_renders_and_
     assert trims.count("rendering") >= 3 and trims.count("writing") >= 3 and pages >= 8
     assert "Entropy bonus keeps exploration alive." in (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_the_search_documents_process_ends_before_the_pages_are_written(tmp_path, monkeypatch):
+    """Once every page is rendered (on_env) the search documents' process (jieba's dictionary,
+    the last slice's indexer) is told every page is in: it indexes the last slice and exits on
+    its own while MkDocs writes the pages, when the build process holds the most; the search
+    index is whole."""
+    from mkdocs.commands.build import build
+
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    seen: dict[str, object] = {}
+    on_post_page = PaperKBPlugin.on_post_page
+
+    def written(self, output, *, page, config):
+        child = self.search.documents._child
+        if "exit" not in seen and child is not None:  # the first page written: the child ends meanwhile
+            seen["exit"] = child.wait(timeout=60)
+        return on_post_page(self, output, page=page, config=config)
+
+    monkeypatch.setattr(PaperKBPlugin, "on_post_page", written)
+    with _started(_project(tmp_path)) as config:
+        build(config)
+    assert seen["exit"] == 0
+    indexed = pagefind_pages(tmp_path / "site")
+    assert "样本 效率" in indexed["papers/sac/"]["content"] and "papers/ppo/" in indexed and "about/" in indexed

@@ -106,7 +106,7 @@ def test_an_edit_converts_only_the_page_it_changed(tmp_path, converted):
     assert _pages(cold) == _pages(edited)
 
 
-@pytest.mark.parametrize("change", ["extension option", "note added", "paperkb's code"])
+@pytest.mark.parametrize("change", ["extension option", "paperkb's code"])
 def test_what_every_conversion_depends_on_makes_every_page_convert_again(tmp_path, converted, monkeypatch, change):
     files = notes()
     _pages(build_site(tmp_path, files))
@@ -117,8 +117,6 @@ def test_what_every_conversion_depends_on_makes_every_page_convert_again(tmp_pat
         extensions = default_config(tmp_path / "notes", tmp_path / "site")["markdown_extensions"]
         config = {"markdown_extensions": [{"toc": {"permalink": "#"}} if e == {"toc": {"permalink": True}} else e
                                           for e in extensions]}
-    elif change == "note added":
-        files["papers/gpt.md"] = note("GPT-3", "Few-shot.\n", key="gpt3", year=2020)
     else:
         monkeypatch.setattr(kept_conversions, "_versions", lambda: "paperkb 99")
     again = build_site(tmp_path, files, config=config)
@@ -127,6 +125,31 @@ def test_what_every_conversion_depends_on_makes_every_page_convert_again(tmp_pat
     if change == "extension option":
         assert 'class="headerlink" href="#method"' in again.html("papers/vit/")
         assert "¶" not in again.html("papers/vit/")
+
+
+def test_a_note_added_or_deleted_converts_again_the_pages_whose_links_it_changes(tmp_path, converted):
+    files = notes()
+    files["papers/bert.md"] = files["papers/bert.md"].replace("vit.md)", "vit.md), then [GPT-3](gpt.md).")
+    first = build_site(tmp_path, files)
+    assert [w for w in first.warnings() if "'gpt.md'" in w], first.warnings()
+    converted.clear()
+    files["papers/gpt.md"] = note("GPT-3", "Few-shot, unlike [BERT](bert.md).\n", key="gpt3", year=2020)
+    added = build_site(tmp_path, files)
+    assert added.ok and not [w for w in added.warnings() if "gpt.md" in w], added.warnings()
+    assert {"papers/bert.md", "papers/gpt.md"} <= set(converted)
+    assert not {"papers/vit.md", "papers/resnet.md", "index.md"} & set(converted), converted
+    assert 'href="../gpt/"' in added.html("papers/bert/")
+
+    converted.clear()
+    del files["papers/gpt.md"]
+    (tmp_path / "notes" / "papers" / "gpt.md").unlink()
+    deleted = build_site(tmp_path, files)
+    assert "papers/bert.md" in converted and "papers/vit.md" not in converted
+    assert [w for w in deleted.warnings() if "'gpt.md'" in w] == [w for w in first.warnings() if "'gpt.md'" in w]
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tmp_path / "notes", fresh / "notes")
+    assert _pages(build_site(fresh, {})) == _pages(deleted)
 
 
 def test_a_damaged_or_planted_file_is_not_used(tmp_path, converted, monkeypatch):

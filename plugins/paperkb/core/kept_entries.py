@@ -118,8 +118,9 @@ class KeptEntries:
     # -- writing ----------------------------------------------------------------------------
     def put(self, key: bytes, data: bytes) -> None:
         """Keep ``data`` under ``key`` for the next build (written to the new file at once)."""
-        if key in self._new or key in self._used:
+        if key in self._new:
             return
+        self._used.pop(key, None)  # (kept, but found stale by the caller: replaced)
         writer = self._open_writer()
         if writer is None:
             return

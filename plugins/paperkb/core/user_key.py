@@ -84,17 +84,16 @@ def keyed_digest(*parts: str) -> str:
     """A hex digest of ``parts`` under this user's key (HMAC-SHA256), or a plain SHA-256 when
     there is no key (callers then keep nothing on disk: anyone could compute such names)."""
     key = signing_key()
-    digest = hmac.new(key, digestmod=hashlib.sha256) if key else hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    # (each part and a NUL after it, in one piece: hmac.digest is OpenSSL's one-shot HMAC, without
+    # the Python-level HMAC object; asked for every diagram, reference and cache file of a build)
+    data = "\0".join(parts).encode("utf-8") + b"\0" if parts else b""
+    return hmac.digest(key, data, "sha256").hex() if key else hashlib.sha256(data).hexdigest()
 
 
 def signature(payload: bytes) -> bytes | None:
     """The HMAC-SHA256 of ``payload`` under this user's key (32 bytes), None without a key."""
     key = signing_key()
-    return hmac.new(key, payload, hashlib.sha256).digest() if key else None
+    return hmac.digest(key, payload, "sha256") if key else None
 
 
 def private_marker(purpose: str) -> str:

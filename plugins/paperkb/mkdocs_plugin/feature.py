@@ -16,6 +16,7 @@ on every feature in that order, so a feature's place in the list is its place on
     after_prose(page, markdown) -> markdown         (then)             whole-text passes that may add lines
     page_html(page, html) -> html                   on_page_content    before the search plugin reads the page
     after_body(page) -> [Section]                   (note pages)       sections after the body, added at page_output
+    pages_rendered(config)                          on_env             every page is HTML, none written yet
     page_output(page, output) -> output             on_post_page       after search read the page: the finished HTML
     finished_page(page, output) -> output           (then)             a last look at the whole page (safety checks)
     post_build(config)                              on_post_build      files written beside the site's pages
@@ -88,7 +89,7 @@ class PageRender:
 
     page: Page
     note: Note | None  # the page's note, None for every other page
-    generated: bool  # an index, bibliography or graph page paperkb made
+    generated: bool  # an index or graph page paperkb made: its Markdown is paperkb's own
     warn: Warn  # warnings about the page's own lines (query blocks; the text of pages other than notes)
     cited: CitedKeys = field(default_factory=CitedKeys)  # [@key]s met so far: the References list
     read_keys: set[str] = field(default_factory=set)  # keys and src paths of notes whose data the page shows
@@ -99,6 +100,7 @@ class PageRender:
     expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
     sections: list[Section] = field(default_factory=list)  # after a note's body (set at on_page_content)
     packed_html: bytes | None = None  # a full build: the page's HTML while it waits to be written (page_memory.py)
+    made: bool = False  # any page paperkb made (generated ones, the bibliography, to-read, projects, Frontier pages)
 
     @property
     def src(self) -> str:
@@ -145,6 +147,9 @@ class Feature:
 
     def after_body(self, page: PageRender) -> list[Section]:
         return []
+
+    def pages_rendered(self, config: MkDocsConfig) -> None:
+        pass
 
     def page_output(self, page: PageRender, output: str) -> str:
         return output

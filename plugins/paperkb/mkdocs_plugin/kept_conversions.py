@@ -10,12 +10,15 @@ kept entry replays through the same loggers, so a warm build warns, and fails un
 exactly as a cold one (filters such as link_messages.py's run again and read the file as it is).
 
 An entry is keyed by the page's final Markdown (after every plugin's on_page_markdown), its src
-path, URL and whether it is excluded, and the build's fingerprint: the files of the site with
-their URLs (links resolve and are checked against them), markdown_extensions and mdx_configs,
-link validation, use_directory_urls, the log levels, and the versions of Python, MkDocs,
-Python-Markdown, pymdown-extensions, Pygments, mkdocs-material and paperkb's code. Only the
-extensions read for it (shared_markdown.REUSABLE: pure functions of the text) are kept for: a
-site with another extension (one that includes other files, such as pymdownx.snippets, or of
+path, URL and whether it is excluded, and the build's fingerprint: markdown_extensions and
+mdx_configs, link validation, use_directory_urls, the log levels, and the versions of Python,
+MkDocs, Python-Markdown, pymdown-extensions, Pygments, mkdocs-material and paperkb's code. The
+conversion resolves the page's links against the site's files: it sees them through
+``_LookedUp``, which notes every path it looked up and what it found (the file's URL and whether
+it is excluded, or nothing); a kept entry is taken only when each of those paths finds the same
+now, so a note added, renamed or deleted converts again just the pages whose links it changes.
+Only the extensions read for it (shared_markdown.REUSABLE: pure functions of the text) are kept
+for: a site with another extension (one that includes other files, such as pymdownx.snippets, or of
 unknown code) converts every page as before, and so does a page using a custom fence whose
 formatter is not pymdown-extensions' or mkdocs-material's own (paperkb's query blocks answer
 from the notes). The file is one per site (core/kept_entries.py: signed, read entry by entry)."""
@@ -48,7 +51,7 @@ from .shared_markdown import reusable
 
 KEPT_FILE = "conversions.bin"
 _CONTEXT = "page-conversions"
-_FORMAT = 1
+_FORMAT = 2
 _DISTRIBUTIONS = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
 _PURE_FORMATTERS = ("pymdownx.", "material.")  # custom fences' formatters that read nothing but the text
 _KNOWN_CODE = ("pymdownx.", "markdown.", "material.", "mkdocs.", "paperkb.")  # callables stamped by versions/code
@@ -116,7 +119,7 @@ def _impure_fences(mdx_configs: Mapping[str, Any]) -> list[str]:
     return names
 
 
-def build_fingerprint(config: MkDocsConfig, files: Files) -> bytes | None:
+def build_fingerprint(config: MkDocsConfig) -> bytes | None:
     """What every page's conversion in this build depends on besides its own text and place
     (see the module); None when a part of it cannot be told apart from build to build, or an
     extension may read more than the page's text."""
@@ -128,11 +131,47 @@ def build_fingerprint(config: MkDocsConfig, files: Files) -> bytes | None:
     except Unstable:
         return None
     levels = [logging.getLogger(name).getEffectiveLevel() for name in _LOGGERS]
-    digest = hashlib.sha256(repr((_FORMAT, _versions(), settings, levels)).encode("utf-8"))
-    for name in sorted(f"{f.src_uri}\0{f.url}\0{int(f.inclusion.is_excluded())}" for f in files):
-        digest.update(name.encode("utf-8", "surrogatepass"))
-        digest.update(b"\n")
-    return digest.digest()
+    return hashlib.sha256(repr((_FORMAT, _versions(), settings, levels)).encode("utf-8")).digest()
+
+
+class _LookedUp:
+    """The site's files as a page's conversion sees them: each path looked up, and what it found
+    (URL and whether excluded; None: no such file), is noted. Any other use of the files (a
+    later MkDocs's) marks the conversion as one that cannot be kept."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.found: dict[str, list[Any] | None] = {}
+        self.other_use = False
+
+    def get_file_from_path(self, path: str) -> Any:
+        file = self._files.get_file_from_path(path)
+        self.found[path] = None if file is None else [file.url, file.inclusion.is_excluded()]
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        self.other_use = True
+        return getattr(self._files, name)
+
+    def __iter__(self) -> Any:
+        self.other_use = True
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        self.other_use = True
+        return len(self._files)
+
+    def __contains__(self, item: Any) -> bool:
+        self.other_use = True
+        return item in self._files
+
+
+def _finds_the_same(files: Files, found: dict[str, list[Any] | None]) -> bool:
+    for path, was in found.items():
+        file = files.get_file_from_path(path)
+        if (None if file is None else [file.url, file.inclusion.is_excluded()]) != was:
+            return False
+    return True
 
 
 class _LogRecorder:
@@ -199,7 +238,7 @@ class KeptConversions:
         if files is not self._files:  # (the build's first page)
             self.abandon()
             self._files = files
-            self._fingerprint = build_fingerprint(config, files)
+            self._fingerprint = build_fingerprint(config)
             self._impure = _impure_fences(config["mdx_configs"] or {})
             # (MkDocs keeps no anchor links at DEBUG, and debug messages vary)
             if self.path is not None and self._fingerprint is not None and \
@@ -216,37 +255,37 @@ class KeptConversions:
         digest.update((page.markdown or "").encode("utf-8", "surrogatepass"))
         return digest.digest()
 
-    def convert(self, page: Page, config: MkDocsConfig, files: Files, convert: Callable[[], None]) -> None:
-        """``convert()`` the page, or set what a kept conversion of the same inputs gave."""
+    def convert(self, page: Page, config: MkDocsConfig, files: Files, convert: Callable[[Files], None]) -> None:
+        """``convert(files)`` the page, or set what a kept conversion of the same inputs gave."""
         entries = self._for(config, files)
         if entries is None or any(name in (page.markdown or "") for name in self._impure):
-            convert()
+            convert(files)
             return
         key = self._key(page)
         kept = entries.get(key)
         if kept is not None and self._take(page, files, kept):
             self.hits += 1
             return
-        recorder = _LogRecorder()
+        recorder, looked_up = _LogRecorder(), _LookedUp(files)
         recorder.start()
         try:
-            convert()
+            convert(looked_up)  # type: ignore[arg-type]
         finally:
             recorder.stop()
         self.misses += 1
-        entry = self._entry(page, recorder.records)
+        entry = None if looked_up.other_use else self._entry(page, recorder.records, looked_up.found)
         if entry is not None:
             entries.put(key, entry)
 
     @staticmethod
-    def _entry(page: Page, records: list[list[Any] | None]) -> bytes | None:
+    def _entry(page: Page, records: list[list[Any] | None], found: dict[str, list[Any] | None]) -> bytes | None:
         """What the conversion gave: a line of JSON, then the HTML (not escaped into the JSON)."""
         if any(r is None for r in records) or not isinstance(page.content, str):
             return None
         links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
         try:
             about = json.dumps([_toc_tokens(page.toc), page._title_from_render, sorted(page.present_anchor_ids or ()),
-                                links, records], ensure_ascii=False, separators=(",", ":"))
+                                links, records, found], ensure_ascii=False, separators=(",", ":"))
             return b"%s\n%s" % (about.encode("utf-8"), page.content.encode("utf-8"))
         except (TypeError, ValueError):  # (ValueError: a lone surrogate, which UTF-8 cannot hold)
             return None
@@ -255,7 +294,9 @@ class KeptConversions:
     def _take(page: Page, files: Files, kept: bytes) -> bool:
         try:
             about, _, html = kept.partition(b"\n")  # (JSON escapes a line break inside its strings)
-            toc_tokens, title, anchors, links, records = json.loads(about)
+            toc_tokens, title, anchors, links, records, found = json.loads(about)
+            if not _finds_the_same(files, found):
+                return False  # (a link of the page resolves otherwise now)
             content = html.decode("utf-8")
             linked = {}
             for src_uri, anchors_linked in links.items():
@@ -263,10 +304,11 @@ class KeptConversions:
                 if target is None:
                     return False
                 linked[target] = anchors_linked
-        except (ValueError, TypeError):
+            toc = get_toc(toc_tokens)
+        except (ValueError, TypeError, KeyError, AttributeError):  # (not the shape this code writes)
             return False
         page.content = content
-        page.toc = get_toc(toc_tokens)
+        page.toc = toc
         page._title_from_render = title
         page.present_anchor_ids = set(anchors)
         page.links_to_anchors = linked

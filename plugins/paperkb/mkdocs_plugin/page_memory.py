@@ -3,13 +3,15 @@
 MkDocs first turns every page into HTML, then writes them all, and keeps every page's
 Markdown and HTML (and a generated page's source text) until the build ends: at 10,000 notes
 that is hundreds of megabytes, and the largest part of it is held at once, between the two
-rounds. A full build drops, for the pages paperkb makes or decorates (notes, projects, index
-pages):
+rounds. A full build drops, for the pages paperkb makes or decorates (notes, projects, index,
+bibliography and to-read pages):
 
 - the Markdown and a generated page's source text once every plugin had the page's HTML
   (``release_source``, the last on_page_content), the title MkDocs works out from the
   Markdown kept first;
-- a note page's HTML waits packed (core/packed_text.py) from then until MkDocs writes the page
+- what only rendering used (the text pass, the sections after a note's body, made again
+  when it is written: ``release_rendering``), at the same moment;
+- the page's HTML waits packed (core/packed_text.py) from then until MkDocs writes the page
   (``hold_html`` / ``restore_html``, on_page_context, before any other plugin reads it), unless
   mkdocs-material's tags plugin lists tags on it (it fills its listings in on_env);
 - the HTML once the page is written (``release_page``, on_post_page);
@@ -31,7 +33,7 @@ from .feature import Feature, PageRender
 
 
 def _paperkb_page(render: PageRender) -> bool:
-    return render.note is not None or render.generated
+    return render.note is not None or render.made
 
 
 def release_source(render: PageRender) -> None:
@@ -42,14 +44,27 @@ def release_source(render: PageRender) -> None:
     # MkDocs' Page.title reads the Markdown (and is None without it): pinned to its value now.
     page.title = page.title
     page.markdown = None
-    if render.generated and page.file.generated_by:
+    if render.made:
         page.file.content_string = ""
 
 
+def release_rendering(render: PageRender) -> None:
+    """Once every plugin had the page's HTML: drop what only its rendering used, the text pass
+    (a closure over the page) and the sections after a note's body (their headings are placed;
+    ``after_body`` gives them again when the page is written). ~2 KB a note, held by every page
+    between MkDocs' two rounds."""
+    render.expand = _unexpanded
+    render.sections = []
+
+
+def _unexpanded(markdown: str) -> str:
+    return markdown
+
+
 def hold_html(render: PageRender, html: str, config: MkDocsConfig) -> str:
-    """What MkDocs keeps as a rendered note page's HTML until it writes the page: nothing, the
-    HTML waiting packed (~4x smaller) beside it; other pages' HTML as it is."""
-    if render.note is None or _tags_listed_on(render.page, config):
+    """What MkDocs keeps as the rendered HTML of a page paperkb made or decorates until it writes
+    the page: nothing, the HTML waiting packed (~4x smaller) beside it; other pages' HTML as it is."""
+    if not _paperkb_page(render) or _tags_listed_on(render.page, config):
         return html
     render.packed_html = pack(html)
     return ""
@@ -80,7 +95,7 @@ def release_page(render: PageRender) -> None:
     page = render.page
     page.markdown = None
     page.content = None
-    if render.generated and page.file.generated_by:
+    if render.made:
         page.file.content_string = ""
 
 

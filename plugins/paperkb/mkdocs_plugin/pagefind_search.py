@@ -11,9 +11,10 @@ filter panel (assets/search-panel.js). ``search_engine: material`` keeps materia
 A full build (on_config) counts every document as gone until its page puts it again (they
 stay in paperkb's cache folder between builds; only changed ones are written: see
 core/pagefind_bundle.py). It makes and indexes them in a child process while MkDocs renders
-(render/search_document_process.py); each slice is indexed as soon as its pages are in.
-`mkdocs serve` makes documents itself and indexes after its first build; a quick update
-(serve.py) re-renders some pages, whose documents ``page_html`` replaces, then calls
+(render/search_document_process.py); each slice is indexed as soon as its pages are in, and
+once every page is rendered (on_env) the child indexes the last slice and ends while MkDocs
+writes the pages. `mkdocs serve` makes documents itself and indexes after its first build; a
+quick update (serve.py) re-renders some pages, whose documents ``page_html`` replaces, then calls
 ``refresh`` with the site's pages: documents of pages that are gone are dropped and Pagefind
 indexes again, in the background, only the slices whose pages changed."""
 
@@ -125,6 +126,13 @@ class PagefindSearch(Feature):
         if self.enabled:
             self.page_rendered(page.page, page.note, html)
         return html
+
+    def pages_rendered(self, config: MkDocsConfig) -> None:
+        """A full build has sent every page's document: the documents' process indexes the last
+        slice and ends now, not after the pages are written (``write`` collects its work). Its
+        memory and its last indexer's are gone while the build process is at its largest."""
+        if self.enabled:
+            self.documents.end()
 
     def page_output(self, page: PageRender, output: str) -> str:
         return self.place_panel_script(output)

@@ -40,19 +40,25 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML, through one Python-Markdown instance kept for every
-   page: shared_markdown.py; a page it fails on, or that takes longer than
+   page: shared_markdown.py; a full build takes the conversion the last one kept for a page
+   whose Markdown and all else it reads are the same, its messages logged again:
+   kept_conversions.py; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
                   headings.py); last, once every plugin had the HTML, a full build lets go of
-                  a note's or generated page's Markdown, and a note page's HTML waits packed
-                  until the page is written (page_memory.py).
+                  the Markdown of a note or a page paperkb made and of the sections after a note's
+                  body (asked for again when it is written), and the page's HTML waits
+                  packed until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
    shared_partials.py, installed on_env)
-on_page_context   a full build: the note page's packed HTML unpacked, before anyone reads it.
+on_env            every page is HTML: a full build's search documents are all in, so their
+                  process indexes the last slice and ends while the pages are written
+                  (pagefind_search.py).
+on_page_context   a full build: the page's packed HTML unpacked, before anyone reads it.
 on_post_page      first what the theme wrote around the content is checked for javascript:
                   links (script_urls.py); generated pages' tables (html_slots.py); after a
                   note's body: Cites, Cited by, Citation graph (citation_display.py), Cite
@@ -105,7 +111,7 @@ from .citation_display import CitationDisplay
 from .collector import build_ended, leave_heap_at_exit, long_lived
 from .config import PaperKBConfig, cache_root
 from .explore import Explore
-from .feature import Build, Feature, PageRender, Warn, _ignore
+from .feature import Build, Feature, PageRender, Section, Warn, _ignore
 from .html_slots import HtmlSlots
 from .indexes import Indexes
 from .insights import InsightMarks
@@ -116,7 +122,7 @@ from .messages import PageWarner, log, report
 from .nav import build_nav
 from .obsidian_syntax import ObsidianSyntax
 from .note_layout import NoteLayout
-from .page_memory import FreedMemory, hold_html, release_page, release_source, restore_html
+from .page_memory import FreedMemory, hold_html, release_page, release_rendering, release_source, restore_html
 from .page_source import hand_over_source
 from .page_meta import SafeMeta, normalise_hide, normalise_tags, prepare_posts
 from .pagefind_search import PagefindSearch
@@ -159,6 +165,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.notes_cache_file: Path | None = None
         self.keep_page_sources = True  # the notes' front-matter stays in the note cache once MkDocs read it
         self.generated_uris: frozenset[str] = frozenset()
+        self.made_uris: frozenset[str] = frozenset()
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
@@ -404,6 +411,10 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                 build = builds[id(listed)] = self._build(files, config, *self._since_listed(listed))
             pages += feature.start(build)
             self._listed[at] = done
+        # Every page paperkb made, the features' own too (bibliography, to-read, projects, Frontier):
+        # a full build lets go of their text once rendered (page_memory.py). (``generated_uris``,
+        # known before the features planned, keeps the pages whose Markdown features leave alone.)
+        self.made_uris = frozenset(self.site.generated_uris())
         # A full build learns where pages that moved went as it renders them, after the
         # generated pages were made: `serve` makes them as it does, then renders with what it learnt.
         self.site.urls.moved.update(moved)
@@ -501,7 +512,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
             if page.file.url != self.site.urls.url(src):  # e.g. a blog post: its cards link from there
                 self.site.urls.moved[src] = page.file.url
-        render = PageRender(page, note, generated=bool(page.file.generated_by) and src in self.generated_uris,
+        generated_here = bool(page.file.generated_by)
+        render = PageRender(page, note, generated=generated_here and src in self.generated_uris,
+                            made=generated_here and src in self.made_uris,
                             warn=self._warner(page, note), tracks_reads=self.command == "serve")
         render.expand = lambda text: self._text_pass(render, text)
         self.rendering[src] = render
@@ -536,16 +549,20 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         if render is None:  # the plugin is off
             return html
         if render.note is not None:
-            render.sections = [s for feature in self.features for s in feature.after_body(render)]
+            render.sections = self._sections_after_body(render)
         for feature in self.features:
             html = feature.page_html(render, html)
         return html
+
+    def _sections_after_body(self, render: PageRender) -> list[Section]:
+        return [s for feature in self.features for s in feature.after_body(render)]
 
     @event_priority(-100)  # after every plugin had the page's HTML
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         render = self.rendering.get(page.file.src_uri)
         if render is not None and self.command != "serve":
             release_source(render)  # a full build: the page's Markdown goes (page_memory.py) ...
+            release_rendering(render)  # ... what only rendering needed, the sections after the body ...
             self.heap_trim.tick()
             return hold_html(render, html, config)  # ... and its HTML waits packed until it is written
         return html
@@ -558,6 +575,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             self.live.page_rendered(page.file.src_uri, render, config)
         if render is None:
             return output
+        if render.note is not None and self.command != "serve":  # (let go of since it was rendered)
+            render.sections = self._sections_after_body(render)
         for feature in self.features:
             output = feature.page_output(render, output)
         for feature in self.features:
@@ -579,6 +598,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled:  # the navigation rendered once for the pages that show it alike
             self.partials.install(env, config.theme.custom_dir)
+            for feature in self.features:
+                feature.pages_rendered(config)
         self.live.env, self.live.files = env, files
         if self.command == "serve":
             self.live.remember_posts(files)

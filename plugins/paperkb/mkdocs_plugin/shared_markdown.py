@@ -72,7 +72,7 @@ class SharedMarkdown:
             type(page).render(page, config, files)
             return
         if self.kept_conversions is not None:
-            self.kept_conversions.convert(page, config, files, lambda: self._render(page, config, files))
+            self.kept_conversions.convert(page, config, files, lambda seen: self._render(page, config, seen))
         else:
             self._render(page, config, files)
 

@@ -78,24 +78,34 @@ class DocumentProcess:
             self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language, kept],
                                            stdin=subprocess.PIPE, text=True, encoding="utf-8")
         assert self._child.stdin is not None
+        if self._child.stdin.closed:
+            raise DocumentProcessFailed("a page was rendered after the search documents' process was told every page was in")
         try:
             self._child.stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
         except (BrokenPipeError, OSError) as exc:
             raise DocumentProcessFailed(f"the search documents' process ended early ({exc})") from exc
 
+    def end(self) -> None:
+        """Every page is in: the child indexes its last slice and ends while the build goes on
+        (``finish`` collects what it did). Its memory (jieba's dictionary, the last indexer)
+        is gone before the build writes its pages, when the build process is at its largest."""
+        child = self._child
+        if child is None or child.stdin is None or child.stdin.closed:
+            return
+        try:
+            child.stdin.write(json.dumps({"end": True}) + "\n")
+            child.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
     def finish(self) -> Finished:
         """Wait until every document is written and every slice indexed (the process ends);
         raises if a document was not written."""
+        self.end()
         child, made, self._child, self._made = self._child, self._made, None, None
         if child is None or made is None:
             return Finished()
         try:
-            try:
-                if child.stdin is not None:
-                    child.stdin.write(json.dumps({"end": True}) + "\n")
-                    child.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass
             if child.wait() != 0:
                 raise DocumentProcessFailed(f"the search documents' process failed (exit {child.returncode})")
             finished = Finished()

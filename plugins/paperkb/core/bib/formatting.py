@@ -17,6 +17,7 @@ from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Entry, Person
+from pybtex.markup import LaTeXParser
 from pybtex import __version__ as pybtex_version
 from pybtex import richtext
 from pybtex.plugin import find_plugin
@@ -45,12 +46,18 @@ SHARE_CHUNK = 50
 # ,, << >> ligatures, comments, math, repeated or edge spaces) decodes to itself, so it skips the
 # codec: same Text, several times faster (tests/core/test_bib_reading.py checks the equivalence).
 _LATEX_SYNTAX = re.compile(r"[\\{}~$%`'\"\n\t\r]|--|,,|<<|>>|  |^\s|\s$")
+# The same without braces: a value whose only LaTeX is braces (titles protecting capitals,
+# "{BERT} for {NLP}", common in real .bib files) also decodes to itself, so it goes to
+# pybtex's brace parser without the codec (~20 us instead of ~0.4 ms a title).
+_LATEX_BEYOND_BRACES = re.compile(r"[\\~$%`'\"\n\t\r]|--|,,|<<|>>|  |^\s|\s$")
 _decode_latex = richtext.Text.from_latex.__func__
 
 
 def _from_latex(cls, latex):
     if not _LATEX_SYNTAX.search(latex):
         return cls(richtext.String(latex)) if latex else cls()
+    if not _LATEX_BEYOND_BRACES.search(latex):
+        return LaTeXParser(latex).parse()  # (what pybtex's from_latex does with the decoded value)
     return _decode_latex(cls, latex)
 
 
