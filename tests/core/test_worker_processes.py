@@ -85,3 +85,40 @@ def test_the_initializer_runs_in_each_worker_and_a_handed_down_descriptor_stays_
     finally:
         os.close(fd)
     assert sorted(shared.read_text().splitlines()) == ["job", "started", "started"]
+
+
+class Counted:
+    """An argument that counts how often it is pickled (in this process: the pool's feeding thread)."""
+
+    pickled = 0
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __reduce__(self):
+        Counted.pickled += 1
+        return int, (self.value,)
+
+
+def test_a_job_is_pickled_when_a_worker_takes_it_not_while_it_waits():
+    """A queue of pickled jobs held every argument twice (the caller keeps its own, e.g. the
+    diagram workers' packed sources): the jobs beyond what a worker's pipe holds stay unpickled.
+    A job that does not pickle fails alone."""
+    pool = WorkerProcesses(1)
+    try:
+        assert pool.submit(pow, 3, 3).result(60) == 27  # (started and answering)
+        Counted.pickled = 0
+        long = pool.submit(time.sleep, 1.0)
+        waiting = [pool.submit(abs, Counted(-n)) for n in range(20)]
+        time.sleep(0.3)  # (the worker sleeps: only what its pipe holds was taken)
+        assert Counted.pickled <= 2, f"{Counted.pickled} waiting jobs pickled before a worker took them"
+        unpicklable = pool.submit(abs, lambda: None)
+        after = pool.submit(pow, 2, 5)
+        assert long.result(60) is None
+        assert [f.result(60) for f in waiting] == list(range(20))
+        assert Counted.pickled == 20
+        with pytest.raises(Exception, match="pickle"):
+            unpicklable.result(60)
+        assert after.result(60) == 32
+    finally:
+        pool.shutdown()

@@ -4,7 +4,8 @@ Each worker is ``python -m paperkb.core.worker_processes``, started with ``subpr
 of the process that starts the pool and nothing else. multiprocessing's pools need more processes
 beside the workers to start them safely from a threaded process such as `mkdocs serve`: a fork
 server and a resource tracker (~25 MB together, alive as long as the build). A job is a
-module-level function with its arguments, pickled; the worker runs the jobs it gets one after
+module-level function with its arguments, pickled as a worker takes it (not when it is submitted:
+the caller often keeps the arguments too, and a queue of pickled copies held them twice); the worker runs the jobs it gets one after
 the other and sends each result (or exception) back. Two jobs wait in a worker's pipe at most,
 so the worker finds its next job at once and a job goes to whichever worker is free first.
 
@@ -37,7 +38,7 @@ class WorkerProcesses:
 
     def __init__(self, count: int, initializer: Callable[..., None] | None = None, initargs: Sequence[Any] = (),
                  pass_fds: Sequence[int] = ()) -> None:
-        self._jobs: queue.SimpleQueue[tuple[Future, bytes] | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Future, Callable[..., Any], tuple] | None] = queue.SimpleQueue()
         self._closed = False
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
@@ -57,14 +58,13 @@ class WorkerProcesses:
         """Run ``job(*args)`` in a worker; its future fails with BrokenExecutor when no worker
         is left to run it."""
         future: Future = Future()
-        message = pickle.dumps((job, args), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             if self._closed:
                 raise RuntimeError("the worker processes were shut down")
             if not any(worker.alive for worker in self._workers):
                 future.set_exception(BrokenExecutor("the worker processes ended"))
                 return future
-            self._jobs.put((future, message))
+            self._jobs.put((future, job, args))
         return future
 
     def _worker_ended(self) -> None:
@@ -133,10 +133,17 @@ class _Worker:
                         self._jobs.put(item)  # (for a worker still running, if any: else it fails)
                         self._ended()
                     break
-                future, message = item
+                future, job, args = item
                 if not future.set_running_or_notify_cancel():
                     self._room.release()
                     continue
+                try:
+                    message = pickle.dumps((job, args), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # noqa: BLE001 (a job that does not pickle fails alone)
+                    future.set_exception(exc)
+                    self._room.release()
+                    continue
+                del item, job, args  # (the worker has them now: only the caller keeps its copy)
                 self._sent.put(future)
                 try:
                     _write(stdin, message)
