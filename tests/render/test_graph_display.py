@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import time
 import zlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -829,3 +830,44 @@ def test_the_build_draws_a_diagram_itself_when_a_worker_is_slow_to_finish_it(mon
     workers.claims.set(1, DRAWING)
     threading.Thread(target=finish_soon).start()
     assert collect(1) == (STORED, None)
+
+
+def test_a_diagram_a_worker_stored_keeps_only_the_callers_redo_until_its_page_needs_it(tmp_path):
+    """A cold build holds each diagram until its page is written: once a worker stored the SVG,
+    the packed source gives way to the caller's lighter ``redo``, used only should the file go
+    bad; a redo that no longer makes the key's source never stores another diagram under it."""
+    from concurrent.futures import wait
+
+    dots = [tiny(i) for i in range(30)]
+    made: list[int] = []
+
+    def redo_of(i: int, source: str):
+        return lambda: (made.append(i), (source, f"d{i}"))[1]
+
+    renderer = GraphRenderer(tmp_path / "cache", workers=2)
+    try:
+        redos = [redo_of(i, d if i != 2 else tiny(99)) for i, d in enumerate(dots)]
+        keys = [renderer.submit(d, f"d{i}", redos[i]) for i, d in enumerate(dots)]
+        broken = renderer.submit(BROKEN, "broken", redo_of(-1, BROKEN))
+        renderer.start()
+        wait({batched.future for batched, _redo, _lighter in renderer._sent.values()}, timeout=120)
+        time.sleep(0.2)  # (the batches' callbacks run right after their futures are done)
+        held = renderer._sent
+        assert all(held[k][1] is redos[i] and held[k][2] is None for i, k in enumerate(keys)), \
+            "a stored diagram still holds its packed source"
+        assert held[broken][1].args[0] == pack_source(BROKEN)  # (Graphviz failed: drawn again here to report it)
+        disk = SvgDiskCache(tmp_path / "cache")
+        expected = [render_svg(d, f"d{i}") for i, d in enumerate(dots)]
+        assert renderer.svg(keys[0]) == expected[0] and made == []  # (read from disk: redo not needed)
+        for i in (1, 2):  # a stored file gone bad since: drawn again from what redo makes
+            path = disk.path(keys[i])
+            path.write_bytes(path.read_bytes().replace(b"<svg", b"<svg onload=\"alert(1)\""))
+        assert renderer.svg(keys[1]) == expected[1] and made == [1]
+        with pytest.raises(GraphRenderError, match="changed"):
+            renderer.svg(keys[2])  # (its redo makes another diagram now)
+        assert disk.get(keys[2]) is None
+        with pytest.raises(GraphRenderError):
+            renderer.svg(broken)
+        assert [renderer.svg(k) for k in keys[3:]] == expected[3:]
+    finally:
+        renderer.close()

@@ -286,7 +286,12 @@ class CitationDisplay(Feature):
         if before is not None and before[0] == view:  # (`serve`: a change two links away left it as it was)
             self.note_figures[note.src_uri] = before
             return
-        key = self.renderer.submit(diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title))
+        # A one-off build's views are those of its keys: should the stored SVG turn out unusable,
+        # the source is made again (``_source_of``) rather than kept packed until the page is
+        # written. `serve` keeps the packed source: its next builds' views may differ.
+        redo = None if self.keep_drawn else partial(self._source_of, note)
+        key = self.renderer.submit(diagram_source(view, self.site.urls, note.src_uri), aria_label(view, note.title),
+                                   redo)
         self.note_figures[note.src_uri] = (view, key)
 
     def _adopt(self, note: Note, plans: Plans) -> bool:

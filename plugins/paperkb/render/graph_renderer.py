@@ -9,6 +9,7 @@ behind the others). Kept across `mkdocs serve` rebuilds: SVGs of the last build 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -24,6 +25,8 @@ from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_versi
 POOL_THRESHOLD = 24
 # Diagrams per worker job (see diagram_workers.py: the build sends one job per batch).
 BATCH_SIZE = 48
+
+Redo = Callable[[], tuple[str, str]]  # gives a diagram's source and label again
 
 
 @dataclass
@@ -49,12 +52,19 @@ class GraphRenderer:
         self._version: str | None = None
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
-        # Sources wait packed (graph_svg.pack_source): (packed source, label) to be laid out ...
-        self._queued: dict[str, tuple[bytes, str]] = {}
+        # Sources wait packed (graph_svg.pack_source): (packed source, label, the caller's
+        # ``redo`` or None) to be laid out ...
+        self._queued: dict[str, tuple[bytes, str, Redo | None]] = {}
         # ... cached on disk, read when a page needs it; each with what gives its source and
         # label should the file turn out unusable by then ...
-        self._on_disk: dict[str, Callable[[], tuple[str, str]]] = {}
-        self._sent: dict[str, tuple[Batched, bytes, str]] = {}  # ... with the workers: (batch, packed source, label)
+        self._on_disk: dict[str, Redo] = {}
+        # ... with the workers: (batch, what gives its source and label, the caller's lighter
+        # ``redo`` or None). Until a worker stored its SVG, the diagram may still be drawn here
+        # (often, when a page needs it first): the packed source stays. Once stored, only the
+        # unusual file gone bad needs it: the caller's ``redo`` replaces the packed source
+        # (``_stored``, in the thread that reads the workers' results; hence the lock).
+        self._sent: dict[str, tuple[Batched, Redo, Redo | None]] = {}
+        self._sent_lock = threading.Lock()
         self._released: set[str] = set()
         self._failed: dict[str, GraphRenderError] = {}
         self._pool: DiagramWorkers | None = None
@@ -73,16 +83,19 @@ class GraphRenderer:
         self.stats = RenderStats()
         self._sending = False
 
-    def submit(self, source: str, label: str) -> str:
-        """Ask for the SVG of ``source`` (graph_dot.diagram_source); returns its key for ``svg``."""
+    def submit(self, source: str, label: str, redo: Redo | None = None) -> str:
+        """Ask for the SVG of ``source`` (graph_dot.diagram_source); returns its key for ``svg``.
+        ``redo``, when given, makes the same source and label again, keeping less in memory than
+        the packed source (~1.4 KB) until the page is written: used should a stored SVG turn out
+        unusable (it must give this very source for as long as the key is asked for)."""
         key = cache_key(source, label, self.version)
         # A cached SVG is read when its page is written, not now: ~35 KB a diagram would
         # otherwise wait in memory for the whole build (~350 MB at 10,000 notes). The source
         # stays, packed, in case the file turns out unusable (not signed by this user) by then.
-        if self._reuse(key, lambda: partial(_unpack, pack_source(source), label)):
+        if self._reuse(key, lambda: redo or partial(_unpack, pack_source(source), label)):
             return key
         self.stats.requested += 1
-        self._queued[key] = (pack_source(source), label)
+        self._queued[key] = (pack_source(source), label, redo)
         if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
             self._send()
         return key
@@ -120,13 +133,31 @@ class GraphRenderer:
         if not self._queued or (pool := self._workers()) is None:
             return
         self._sending = True
-        items = [(key, packed, label) for key, (packed, label) in self._queued.items()]
+        items = [(key, packed, label) for key, (packed, label, _redo) in self._queued.items()]
         cache_dir = str(self.disk.directory) if self.disk else None
-        for key, batched in pool.send(items, cache_dir, BATCH_SIZE).items():
-            packed, label = self._queued[key]
-            self._sent[key] = (batched, packed, label)
+        batches: dict[Future, list[str]] = {}
+        sent = pool.send(items, cache_dir, BATCH_SIZE)  # (not under the lock: ``_stored`` may wait on the pool's)
+        with self._sent_lock:
+            for key, batched in sent.items():
+                packed, label, redo = self._queued[key]
+                self._sent[key] = (batched, partial(_unpack, packed, label), redo)
+                if redo is not None:
+                    batches.setdefault(batched.future, []).append(key)
         self.stats.rendered += len(items)
         self._queued.clear()
+        for future, keys in batches.items():
+            future.add_done_callback(partial(self._stored, keys))
+
+    def _stored(self, keys: list[str], _future: Future) -> None:
+        """A batch is done: its diagrams a worker stored keep only the caller's ``redo``."""
+        pool = self._pool
+        if pool is None:
+            return
+        with self._sent_lock:
+            for key in keys:
+                sent = self._sent.get(key)
+                if sent is not None and sent[2] is not None and pool.claims.get(sent[0].slot) == STORED:
+                    self._sent[key] = (sent[0], sent[2], None)
 
     def svg(self, key: str) -> str:
         """The finished SVG for ``key`` (raises GraphRenderError when Graphviz fails, for every
@@ -146,9 +177,10 @@ class GraphRenderer:
 
     def _finish(self, key: str) -> str:
         """The SVG of a key not in memory: from a worker, drawn here, or read back."""
-        sent = self._sent.pop(key, None)
+        with self._sent_lock:
+            sent = self._sent.pop(key, None)
         if sent is not None:
-            batched, packed, label = sent
+            batched, redo, _lighter = sent
             assert self._pool is not None
             began = time.perf_counter()
             state, svg = self._pool.collect(key, batched)
@@ -158,16 +190,17 @@ class GraphRenderer:
             if svg is None:  # no worker had started it, or its result is unusable: drawn here
                 if state not in (STORED, SENT):
                     self.stats.drawn_here += 1
-                svg = self._render_here(key, *_unpack(packed, label))
+                svg = self._render_here(key, *self._redone(key, redo))
         elif key in self._queued:
-            svg = self._render_here(key, *_unpack(*self._queued.pop(key)))
+            packed, label, _redo = self._queued.pop(key)
+            svg = self._render_here(key, *_unpack(packed, label))
             self.stats.rendered += 1
             self.stats.drawn_here += 1
         elif key in self._on_disk:
             redo = self._on_disk.pop(key)
             svg = self.disk.get(key) if self.disk is not None else None
             if svg is None:  # gone or not signed by this user since the build began: draw it again
-                svg = self._render_here(key, *redo())
+                svg = self._render_here(key, *self._redone(key, redo))
                 self.stats.rendered += 1
                 self.stats.drawn_here += 1
         elif key in self._released and self.disk and (svg := self.disk.get(key)) is not None:
@@ -182,6 +215,15 @@ class GraphRenderer:
         if self.disk is not None and key in self._memory and self.disk.has(key):
             del self._memory[key]
             self._released.add(key)
+
+    def _redone(self, key: str, redo: Redo) -> tuple[str, str]:
+        """The source and label ``redo`` makes again, when they are still those of ``key`` (a
+        caller's ``redo`` makes them from the notes as they are now): never another diagram's
+        SVG stored under this key."""
+        source, label = redo()
+        if cache_key(source, label, self.version) != key:
+            raise GraphRenderError("the diagram's notes changed while it was drawn: build again")
+        return source, label
 
     def _render_here(self, key: str, source: str, label: str) -> str:
         svg = render_svg(source, label)
@@ -206,11 +248,12 @@ class GraphRenderer:
         return self._pool
 
     def close(self) -> None:
-        for batched, _packed, _label in self._sent.values():
+        with self._sent_lock:
+            sent, self._sent = list(self._sent.values()), {}
+        for batched, _redo, _lighter in sent:
             batched.future.cancel()
             if self._pool is not None:  # a batch under way skips what is left of it
                 self._pool.claims.take(batched.slot, BUILD)
-        self._sent.clear()
         if self._pool is not None:
             self._pool.close()
             self._pool = None
