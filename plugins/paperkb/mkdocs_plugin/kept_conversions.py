@@ -146,7 +146,7 @@ class _LookedUp:
 
     def get_file_from_path(self, path: str) -> Any:
         file = self._files.get_file_from_path(path)
-        self.found[path] = None if file is None else [file.url, file.inclusion.is_excluded()]
+        self.found[path] = _what_was_found(file)
         return file
 
     def __getattr__(self, name: str) -> Any:
@@ -166,12 +166,14 @@ class _LookedUp:
         return item in self._files
 
 
+def _what_was_found(file: Any) -> list[Any] | None:
+    """What a conversion's lookup of a path found, as an entry keeps it (JSON): the file's URL
+    and whether it is excluded; None: no such file."""
+    return None if file is None else [file.url, file.inclusion.is_excluded()]
+
+
 def _finds_the_same(files: Files, found: dict[str, list[Any] | None]) -> bool:
-    for path, was in found.items():
-        file = files.get_file_from_path(path)
-        if (None if file is None else [file.url, file.inclusion.is_excluded()]) != was:
-            return False
-    return True
+    return all(_what_was_found(files.get_file_from_path(path)) == was for path, was in found.items())
 
 
 class _LogRecorder:
