@@ -104,4 +104,4 @@ def private_marker(purpose: str) -> str:
     key = signing_key()
     if key is None:
         return secrets.token_hex(6)
-    return hmac.new(key, b"marker\0" + purpose.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+    return hmac.digest(key, b"marker\0" + purpose.encode("utf-8"), "sha256").hex()[:12]
