@@ -4,6 +4,7 @@ never loads in the build process, and the site and its search index are whole.""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -306,3 +307,52 @@ def test_the_search_documents_process_ends_before_the_pages_are_written(tmp_path
     assert seen["exit"] == 0
     indexed = pagefind_pages(tmp_path / "site")
     assert "样本 效率" in indexed["papers/sac/"]["content"] and "papers/ppo/" in indexed and "about/" in indexed
+
+
+def test_a_notes_front_matter_waits_pickled_between_the_rounds_and_the_theme_reads_it_whole(tmp_path, monkeypatch):
+    """A note's ``page.meta`` (~2.8 KB of small objects a short note, held by every page at the
+    build's peak) waits pickled from its rendering until it is written, and again afterwards;
+    MkDocs (``template``) and the theme (``hide``, the title) read it whole when they write it."""
+    from mkdocs.commands.build import build
+
+    from paperkb.core.packed_dict import PackedDict
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    write_tree(tmp_path / "notes", {
+        **NOTES,
+        "papers/td3.md": note("Addressing Function Approximation Error", key="td3", year=2018, fields=["RL"],
+                              cites=["sac", "ppo"], tags=["actor-critic"], hide=["navigation"],
+                              template="main.html"),
+    })
+    seen: dict[str, tuple] = {}
+    on_env = PaperKBPlugin.on_env
+
+    def look(self, env, *, config, files):
+        for file in files.documentation_pages():
+            meta = file.page.meta
+            seen[file.src_uri] = (type(meta), getattr(meta, "is_packed", False), dict.__len__(meta))
+        return on_env(self, env, config=config, files=files)
+
+    look.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
+    config["plugins"] = ["search", "tags", "paperkb"]
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with _started(config_file) as config:
+        build(config)
+        td3 = next(f.page for f in config.plugins["paperkb"].live.files.documentation_pages()
+                   if f.src_uri == "papers/td3.md")
+    for src in ("papers/td3.md", "papers/sac.md", "papers/ppo.md"):
+        kind, packed, held = seen[src]
+        assert kind is PackedDict and packed and held == 1  # (one item stays: C code reads an empty dict as empty)
+    assert td3.meta.is_packed  # written, packed again
+    assert td3.meta["hide"] == ["navigation"] and td3.meta["template"] == "main.html" and td3.meta["year"] == 2018
+    assert td3.meta["tags"] == ["actor-critic"] and td3.meta["title"] == "Addressing Function Approximation Error"
+    html = (tmp_path / "site" / "papers" / "td3" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Addressing Function Approximation Error - Memory test</title>" in html
+    assert re.search(r'<div class="md-sidebar md-sidebar--primary"[^>]*\bhidden\b', html)  # hide: navigation
+    assert "actor-critic" in html and "Cited by" in (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(
+        encoding="utf-8")
+    other = (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'<div class="md-sidebar md-sidebar--primary"[^>]*\bhidden\b', other)
