@@ -27,13 +27,27 @@ NOTES = {
 }
 
 
-def _project(tmp_path):
-    write_tree(tmp_path / "notes", NOTES)
+def _project(tmp_path, notes: dict[str, str] = NOTES):
+    write_tree(tmp_path / "notes", notes)
     config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
     config["plugins"] = ["search", "tags", "paperkb"]
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return config_file
+
+
+def _look_at_env(monkeypatch, look) -> None:
+    """Have ``look(plugin, files)`` see the build when every page is rendered and none written."""
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    on_env = PaperKBPlugin.on_env
+
+    def looking(self, env, *, config, files):
+        look(self, files)
+        return on_env(self, env, config=config, files=files)
+
+    looking.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", looking)
 
 
 @contextmanager
@@ -80,20 +94,15 @@ def test_rendered_pages_let_go_of_their_markdown_before_any_page_is_written(tmp_
     their source as written; their titles, which MkDocs derives from the Markdown, stay."""
     from mkdocs.commands.build import build
 
-    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
-
     seen: dict[str, tuple] = {}
-    on_env = PaperKBPlugin.on_env
 
-    def look(self, env, *, config, files):
+    def look(_plugin, files):
         for file in files.documentation_pages():
             page = file.page
             seen[file.src_uri] = (page.markdown, "render" in vars(page), page.title,
                                   file.content_string if file.generated_by else None)
-        return on_env(self, env, config=config, files=files)
 
-    look.mkdocs_priority = on_env.mkdocs_priority
-    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    _look_at_env(monkeypatch, look)
     with _started(_project(tmp_path)) as config:
         build(config)
         generated = config.plugins["paperkb"].generated_uris
@@ -135,10 +144,9 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
     from mkdocs.commands.build import build
 
     from paperkb.core import note_cache
-    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
 
     monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)  # (a cache file for these few notes too)
-    write_tree(tmp_path / "notes", {
+    config_file = _project(tmp_path, {
         **NOTES,
         "papers/td3.md": note("Addressing Function Approximation Error", key="td3", year=2018, fields=["RL"],
                               cites=["sac", "ppo"]),
@@ -146,23 +154,16 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
                                cites=["td3"]),
     })
     seen: dict[str, object] = {}
-    on_env = PaperKBPlugin.on_env
 
-    def look(self, env, *, config, files):
+    def look(self, files):
         seen["views"] = [view for view, _key in self.citations.note_figures.values()]
         seen["held"] = self.citations.views
         seen["figure"] = self.citations.figure_html.get("papers/td3.md")
         seen["pieces"] = {name: self.citations.figure_html._figures[name] for name in ("papers/td3.md", "papers/ddpg.md")}
         seen["cache written"] = self.notes_cache_file.exists()
         seen["cache file"] = self.notes_cache_file
-        return on_env(self, env, config=config, files=files)
 
-    look.mkdocs_priority = on_env.mkdocs_priority
-    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
-    config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
-    config["plugins"] = ["search", "tags", "paperkb"]
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _look_at_env(monkeypatch, look)
     with _started(config_file) as config:
         build(config)
     assert len(seen["views"]) >= 2 and all(view is None for view in seen["views"]) and seen["held"] is None
@@ -316,29 +317,21 @@ def test_a_notes_front_matter_waits_pickled_between_the_rounds_and_the_theme_rea
     from mkdocs.commands.build import build
 
     from paperkb.core.packed_dict import PackedDict
-    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
 
-    write_tree(tmp_path / "notes", {
+    config_file = _project(tmp_path, {
         **NOTES,
         "papers/td3.md": note("Addressing Function Approximation Error", key="td3", year=2018, fields=["RL"],
                               cites=["sac", "ppo"], tags=["actor-critic"], hide=["navigation"],
                               template="main.html"),
     })
     seen: dict[str, tuple] = {}
-    on_env = PaperKBPlugin.on_env
 
-    def look(self, env, *, config, files):
+    def look(_plugin, files):
         for file in files.documentation_pages():
             meta = file.page.meta
             seen[file.src_uri] = (type(meta), getattr(meta, "is_packed", False), dict.__len__(meta))
-        return on_env(self, env, config=config, files=files)
 
-    look.mkdocs_priority = on_env.mkdocs_priority
-    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
-    config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
-    config["plugins"] = ["search", "tags", "paperkb"]
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _look_at_env(monkeypatch, look)
     with _started(config_file) as config:
         build(config)
         td3 = next(f.page for f in config.plugins["paperkb"].live.files.documentation_pages()

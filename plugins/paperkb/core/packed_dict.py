@@ -13,6 +13,7 @@ it) never meets an empty dict that is not. Values that do not pickle leave the d
 
 from __future__ import annotations
 
+import functools
 import pickle
 from typing import Any
 
@@ -51,39 +52,6 @@ class PackedDict(dict):
             self._packed = None
             dict.update(self, pickle.loads(packed))
 
-    # Every way to read or change a dict unpacks it first.
-    def __getitem__(self, key: Any) -> Any:
-        self._unpack()
-        return dict.__getitem__(self, key)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._unpack()
-        dict.__setitem__(self, key, value)
-
-    def __delitem__(self, key: Any) -> None:
-        self._unpack()
-        dict.__delitem__(self, key)
-
-    def __contains__(self, key: object) -> bool:
-        self._unpack()
-        return dict.__contains__(self, key)
-
-    def __iter__(self):
-        self._unpack()
-        return dict.__iter__(self)
-
-    def __reversed__(self):
-        self._unpack()
-        return dict.__reversed__(self)
-
-    def __len__(self) -> int:
-        self._unpack()
-        return dict.__len__(self)
-
-    def __repr__(self) -> str:
-        self._unpack()
-        return dict.__repr__(self)
-
     def __eq__(self, other: object) -> bool:
         self._unpack()
         if isinstance(other, PackedDict):
@@ -102,10 +70,6 @@ class PackedDict(dict):
             other._unpack()
         return dict.__or__(self, other)
 
-    def __ror__(self, other: Any) -> Any:
-        self._unpack()
-        return dict.__ror__(self, other)
-
     def __ior__(self, other: Any) -> "PackedDict":
         self._unpack()
         dict.update(self, other)
@@ -117,34 +81,6 @@ class PackedDict(dict):
 
     def __sizeof__(self) -> int:
         return dict.__sizeof__(self) + (len(self._packed) if self._packed is not None else 0)
-
-    def keys(self):
-        self._unpack()
-        return dict.keys(self)
-
-    def values(self):
-        self._unpack()
-        return dict.values(self)
-
-    def items(self):
-        self._unpack()
-        return dict.items(self)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._unpack()
-        return dict.get(self, key, default)
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        self._unpack()
-        return dict.setdefault(self, key, default)
-
-    def pop(self, key: Any, *default: Any) -> Any:
-        self._unpack()
-        return dict.pop(self, key, *default)
-
-    def popitem(self) -> tuple[Any, Any]:
-        self._unpack()
-        return dict.popitem(self)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         self._unpack()
@@ -160,3 +96,22 @@ class PackedDict(dict):
     def copy(self) -> dict:
         self._unpack()
         return dict(dict.items(self))
+
+
+def _unpacking(name: str) -> Any:
+    """dict's method ``name``, after the items are unpacked."""
+    method = getattr(dict, name)
+
+    @functools.wraps(method)
+    def unpacked(self: PackedDict, *args: Any, **kwargs: Any) -> Any:
+        self._unpack()
+        return method(self, *args, **kwargs)
+
+    return unpacked
+
+
+# Every other way to read or change a dict unpacks it first.
+for _name in ("__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__", "__reversed__", "__len__",
+              "__repr__", "__ror__", "keys", "values", "items", "get", "setdefault", "pop", "popitem"):
+    setattr(PackedDict, _name, _unpacking(_name))
+
