@@ -172,6 +172,8 @@ class GraphViews:
         ordered = sorted(library.notes, key=lambda k: (
             -library.cited_by_count(k), -(library.notes[k].year or 0), k))
         self.rank = {k: i for i, k in enumerate(ordered)}
+        # The order of a diagram's notes: by year (none first), then by key.
+        self._node_order = {k: (note.year or 0, k) for k, note in library.notes.items()}
         self._neighbours: dict[str, set[str]] = {}
         # Nodes and edges are shared by the views that show them (a build keeps every note's
         # view until its page is written: one object per node of every diagram was ~4 KB a note).
@@ -212,7 +214,8 @@ class GraphViews:
         return sum(1 for k in chosen for e in cites(k) if e.target in chosen)
 
     def _nodes(self, rings: dict[str, int]) -> list[GraphNode]:
-        return sorted((self._node(k, r) for k, r in rings.items()), key=lambda n: (n.year or 0, n.key))
+        made = self._nodes_made
+        return [made.get((k, rings[k])) or self._node(k, rings[k]) for k in sorted(rings, key=self._node_order.__getitem__)]
 
     def local(self, key: str, max_nodes: int = 30) -> GraphView:
         """The note, what it cites and what cites it. When that neighbourhood fills less than half
@@ -246,7 +249,7 @@ class GraphViews:
                 if target_ring is not None and (target_ring < 2 or rings[e.source] < 2):
                     edges.append(made.get(id(e)) or self._edge(e))
         direct_total = len(self.library.cites(key)) + len(self.library.cited_by(key))
-        direct_shown = sum(1 for e in edges if key in (e.source, e.target))
+        direct_shown = sum(1 for e in edges if e.source == key or e.target == key)
         return GraphView(f"local:{key}", self._nodes(rings), edges,
                          total_nodes=len(rings) + len(near_all) - len(near),
                          total_edges=len(edges) + direct_total - direct_shown, focus=key)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 
 from ..core.library import Library
 from ..core.note_memo import NoteMemo
-from ..core.urls import url_folder
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
 from .card import link_title
 from .escape import Markup, escape, html, one_line_html
@@ -72,9 +71,11 @@ class NoteTable:
 
         if self.rows is None or "cited_by" in columns:  # (a count other notes change)
             rows = [row(note) for note in notes]
+        elif "title" in columns:  # (what a row depends on of the page: its link, alike on pages as deep)
+            href = self.site.urls.href
+            rows = [self.rows.get(note, lambda note=note: row(note), href(here, note.src_uri), *columns) for note in notes]
         else:
-            folder = url_folder(self.site.urls.url(here))  # (what a row's link depends on of the page)
-            rows = [self.rows.get(note, lambda note=note: row(note), folder, *columns) for note in notes]
+            rows = [self.rows.get(note, lambda note=note: row(note), *columns) for note in notes]
         # No blank line inside: Markdown passes the whole block through as raw HTML.
         # data-search-exclude: a search should find the note, not every index page that lists it.
         return html('<div class="md-typeset__table pkb-table" data-search-exclude><table data-pkb-table="notes">'
