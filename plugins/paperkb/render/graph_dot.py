@@ -172,8 +172,6 @@ class GraphViews:
         ordered = sorted(library.notes, key=lambda k: (
             -library.cited_by_count(k), -(library.notes[k].year or 0), k))
         self.rank = {k: i for i, k in enumerate(ordered)}
-        # The order of a diagram's notes: by year (none first), then by key.
-        self._node_order = {k: (note.year or 0, k) for k, note in library.notes.items()}
         self._neighbours: dict[str, set[str]] = {}
         # Nodes and edges are shared by the views that show them (a build keeps every note's
         # view until its page is written: one object per node of every diagram was ~4 KB a note).
@@ -215,7 +213,7 @@ class GraphViews:
 
     def _nodes(self, rings: dict[str, int]) -> list[GraphNode]:
         made = self._nodes_made
-        return [made.get((k, rings[k])) or self._node(k, rings[k]) for k in sorted(rings, key=self._node_order.__getitem__)]
+        return sorted((made.get((k, r)) or self._node(k, r) for k, r in rings.items()), key=lambda n: (n.year or 0, n.key))
 
     def local(self, key: str, max_nodes: int = 30) -> GraphView:
         """The note, what it cites and what cites it. When that neighbourhood fills less than half
