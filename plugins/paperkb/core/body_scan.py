@@ -155,6 +155,9 @@ def strip_obsidian_comments(text: str) -> str:
 
 
 LineTransform = Callable[[str, int], str]  # (a line of prose, its 0-based index) -> its new text
+# What a line transform writes for an inline construct it could hand over as finished HTML:
+# (line index, its Markdown, a maker of its HTML or None) -> the Markdown, or a marker held for the HTML
+Hold = Callable[[int, str, Callable[[], "str | None"]], str]
 
 
 def chain(*transforms: LineTransform) -> LineTransform:

@@ -527,7 +527,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def _text_pass(self, page: PageRender, markdown: str) -> str:
         """The features' line transforms in one walk over the prose (code, math and HTML are left
         alone: core/body_scan.py), then their whole-text passes (callouts, display math)."""
+        page.hold = self.slots.inline_holds(page, markdown)
         transforms = [t for feature in self.features for t in feature.prose_transforms(page, markdown)]
+        page.hold = None
         if transforms:
             markdown = map_prose(markdown, chain(*transforms))
         for feature in self.features:

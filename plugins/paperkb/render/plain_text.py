@@ -83,6 +83,55 @@ def defines_abbreviations(markdown: str) -> bool:
     return "*[" in markdown and bool(_ABBREVIATION.search(markdown))
 
 
+# Inline holds (``inline_hold_lines``): what a page may not contain at all, what a paragraph may
+# not contain besides the [[links]] and [idea] marks that are held, and its lines' openings that
+# make it something other than prose (headings, admonitions, blocks, setext underlines).
+# (Markdown leaves its placeholders' numbers in an image's alt text and in attribute lists' values
+# where they hold entities, code or links: numbers that change with every held link before them.)
+_PAGE_UNSURE = re.compile(r"^[ \t>]*<|\$\$|\\begin|\\\[|!\[[^\]\n]*[&`<\\\[]|\{[^}\n]*[&`<\\\[]", re.MULTILINE)
+_IDEA_MARK = re.compile(r"^(\s{0,12}(?:[-*+]|\d+[.)])\s+)\[(?:想法|idea)\]", re.IGNORECASE)  # (insight_marks.py)
+_PARAGRAPH_UNSURE = re.compile(r"[\[\]<>\\$`{}@]|://|www\.")
+_LINE_UNSURE = re.compile(r"^[ \t>]*(?:#|!!!|\?\?\?|///|:::)|^[ ]{0,3}(?:=+|-+)[ \t]*$")
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")  # a code span as Markdown reads it (within a line)
+
+
+def inline_hold_lines(markdown: str) -> frozenset[int]:
+    """The (0-based) lines of ``markdown`` where finished inline HTML may stand in Markdown's
+    place for a ``[[link]]`` or an ``[idea]`` mark: lines of plain paragraphs, list items and
+    quotes whose only brackets are those, so that Markdown would write the link or the badge as
+    it stands (no heading, code, raw HTML, math, escape, attribute list, nested link, or text
+    that magiclink or abbreviations read; Markdown reads inline markup across a paragraph's
+    lines, so every line of a paragraph is judged). Empty when the page defines abbreviations
+    or holds raw HTML blocks, display math, or markup in an image's alt text or an attribute
+    list anywhere."""
+    if defines_abbreviations(markdown) or _PAGE_UNSURE.search(markdown):
+        return frozenset()
+    lines = markdown.split("\n")
+    held: list[int] = []
+    start = 0
+    for end in range(len(lines) + 1):
+        if end < len(lines) and lines[end].strip():
+            continue
+        if end > start and _plain_paragraph(lines[start:end]):
+            held.extend(range(start, end))
+        start = end + 1
+    return frozenset(held)
+
+
+def _plain_paragraph(lines: list[str]) -> bool:
+    first = lines[0].expandtabs(4)
+    if len(first) - len(first.lstrip(" ")) >= 4:  # indented code, or a loose list's text: not sure which
+        return False
+    for line in lines:
+        if _LINE_UNSURE.match(line):
+            return False
+        rest = WIKILINK.sub(" ", _INLINE_CODE.sub(" ", _IDEA_MARK.sub(r"\1", _QUOTE_MARKS.sub("", line))))
+        if _PARAGRAPH_UNSURE.search(rest):
+            return False
+    return True
+
+
 class PlainText:
     """Renders plain front-matter prose, with its wikilinks, as finished HTML."""
 
