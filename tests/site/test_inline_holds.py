@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from paperkb.default_config import MARKDOWN_EXTENSIONS
 from paperkb.mkdocs_plugin.html_slots import HtmlSlots
 from paperkb.render import card, wikilinks
 from paperkb.render.plain_text import inline_hold_lines
@@ -94,8 +95,12 @@ def _linking_notes() -> dict[str, str]:
         files[f"papers/linking{i}.md"] = note(f"Linking note {i}", body, key=f"linking{i}",
                                               insights=[f"Insight with [[{key}]] link"],
                                               problem=f"A problem, see [[{key}]] and `code`.")
-    files["papers/maths.md"] = note("Display maths page", "Before [[vaswani2017]]\n\n$$\na [[qa2020]] b\n$$\n",
-                                    key="maths2014")
+    files["papers/maths.md"] = note(
+        "Display maths page",
+        "Before [[vaswani2017]]\n\n$$\na [[far2016]] b\n$$\n\nBetween [[far2016]] `$$`\n\n$$\n\\begin{matrix} [[far2016]]\n\n"
+        "\\end{matrix}\n$$\nright after [[far2016]]\n\n- item\n  $$\n  x [[far2016]]\n  $$\n- [idea] after [[far2016]]\n\n"
+        "\\[\nc [[far2016]]\n\\]\n\n> $$\n> d [[far2016]]\n>\n> $$\n\n$$\na\n\nb [[far2016]]\n\nc\n$$\n\nAfter [[spaces2015]]\n",
+        key="maths2014")
     files["papers/html.md"] = note("Raw HTML page", "Before [[vaswani2017]]\n\n<div markdown>\nIn HTML [[qa2020]]\n</div>\n\n"
                                    "Escaped \\[[vaswani2017]] and [[vaswani2017]].\n", key="html2012")
     files["papers/image.md"] = note("Image page", "![alt [[far2016]]](figure.png) [[far2016]]\n\nThen [[vaswani2017]].\n",
@@ -115,10 +120,12 @@ def _built_files(site_dir: Path) -> dict[str, bytes]:
             if p.is_file() and "pagefind" not in p.parts and p.suffix in {".html", ".xml", ".json", ".bib"}}
 
 
-@pytest.mark.parametrize("directory_urls", [True, False])
-def test_held_links_and_badges_give_the_html_markdown_writes(tmp_path, monkeypatch, directory_urls):
+@pytest.mark.parametrize("directory_urls, magiclink", [(True, False), (False, False), (True, True)])
+def test_held_links_and_badges_give_the_html_markdown_writes(tmp_path, monkeypatch, directory_urls, magiclink):
     files = _linking_notes()
     config = {"use_directory_urls": directory_urls}
+    if magiclink:  # (bare URLs and addresses become links: lines with them hold nothing)
+        config["markdown_extensions"] = [*MARKDOWN_EXTENSIONS, "pymdownx.magiclink"]
     made: list[str] = []
     original = card.wikilink_html
 
@@ -172,8 +179,19 @@ def test_only_lines_markdown_writes_as_they_stand_may_hold():
         "an attribute [[a]]{: .x }",  # 17
         "",
         "mail a@b.org [[a]]",  # 19
+        "",
+        "- an item [x](y.md) [[a]]",  # 21
+        "  that goes on [[a]]",  # 22
+        "- its plain sibling [[a]]",  # 23
+        "    - and a nested one [[a]]",  # 24
+        "",
+        "paragraph [[a]]",  # 26
+        "text [x](y.md), and a line that is no list item (a paragraph goes on):",  # 27
+        "- [[a]]",  # 28
     ])
-    assert inline_hold_lines(text) == {0, 1, 13}
+    assert inline_hold_lines(text) == {0, 1, 13, 19, 23, 24}
+    assert inline_hold_lines(text, bare_links=True) == {0, 1, 13, 23, 24}
     assert inline_hold_lines(text + "\n\n*[LLM]: Large Language Model") == frozenset()
     assert inline_hold_lines(text + "\n\n<div>\n[[a]]\n</div>") == frozenset()
-    assert inline_hold_lines(text + "\n\n$$\n[[a]]\n$$") == frozenset()
+    assert inline_hold_lines(text + "\n\n$$\n[[a]]\n\n[[a]]\n$$\n\n[[a]]") == {0, 1, 13, 19, 23, 24, 36}
+    assert inline_hold_lines(text + "\n\n$$\n[[a]]") == frozenset()  # (delimiters that do not pair up)

@@ -33,11 +33,13 @@ class HtmlSlots(Feature):
         # between two private-use characters (like Markdown's own placeholders, no word characters).
         self._marker = re.compile(rf"<!--pkb-slot-{self.nonce}-(\d+)-->|\ue000pkb{self.nonce}x(\d+)\ue001")
         self.inline_allowed = True  # no extension changes plain prose, pages are not sanitised
+        self.bare_links = False  # magiclink makes links of bare URLs and addresses
         self._pages: dict[str, list[str | bytes]] = {}  # page src -> its held HTML (tables packed)
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.inline_allowed = not options.sanitize_html and text_neutral(config.markdown_extensions,
                                                                          config.mdx_configs)
+        self.bare_links = "pymdownx.magiclink" in config.markdown_extensions
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self._pages.clear()
@@ -67,7 +69,7 @@ class HtmlSlots(Feature):
         link with its title was ~0.25 ms of a note's conversion."""
         if page.note is None or not self.inline_allowed or ("[[" not in markdown and not has_insight_marks(markdown)):
             return None
-        lines = inline_hold_lines(markdown)
+        lines = inline_hold_lines(markdown, bare_links=self.bare_links)
         if not lines:
             return None
         held = self._pages.setdefault(page.src, [])
