@@ -165,8 +165,12 @@ def _plain(lines: list[str], bare_links: bool) -> bool:
     for line in lines:
         if _LINE_UNSURE.match(line):
             return False
+        if bare_links and _BARE_LINKS.search(line):
+            return False
+        if _PARAGRAPH_UNSURE.search(line) is None:  # (most lines: nothing to take out first)
+            continue
         rest = WIKILINK.sub(" ", _INLINE_CODE.sub(" ", _IDEA_MARK.sub(r"\1", _QUOTE_MARKS.sub("", line))))
-        if _PARAGRAPH_UNSURE.search(rest) or (bare_links and _BARE_LINKS.search(rest)):
+        if _PARAGRAPH_UNSURE.search(rest):
             return False
     return True
 
