@@ -155,9 +155,16 @@ def strip_obsidian_comments(text: str) -> str:
 
 
 LineTransform = Callable[[str, int], str]  # (a line of prose, its 0-based index) -> its new text
-# What a line transform writes for an inline construct it could hand over as finished HTML:
-# (line index, its Markdown, a maker of its HTML or None) -> the Markdown, or a marker held for the HTML
-Hold = Callable[[int, str, Callable[[], "str | None"]], str]
+
+
+class Hold:
+    """Where a text pass's line transforms may hand over an inline construct as finished HTML
+    (``put`` gives the marker that Markdown passes through for it): on ``lines`` (0-based)."""
+
+    lines: frozenset[int]
+
+    def put(self, html: str) -> str:
+        raise NotImplementedError
 
 
 def chain(*transforms: LineTransform) -> LineTransform:

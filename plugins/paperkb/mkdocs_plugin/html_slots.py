@@ -10,7 +10,6 @@ through unchanged; at 2000 notes that was ~3 s of a ~35 s build (see bench/build
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -72,16 +71,7 @@ class HtmlSlots(Feature):
         lines = inline_hold_lines(markdown, bare_links=self.bare_links)
         if not lines:
             return None
-        held = self._pages.setdefault(page.src, [])
-
-        def hold(index: int, markdown: str, html: Callable[[], str | None]) -> str:
-            made = html() if index in lines else None
-            if made is None:
-                return markdown
-            held.append(made)
-            return f"\ue000pkb{self.nonce}x{len(held) - 1}\ue001"
-
-        return hold
+        return _InlineHold(lines, self._pages.setdefault(page.src, []), f"\ue000pkb{self.nonce}x")
 
     def hold_tables(self, page_src: str, markdown: str) -> str:
         """Hold every table block paperkb rendered (render/tables.py) in generated Markdown.
@@ -96,6 +86,15 @@ class HtmlSlots(Feature):
         if not held:
             return html
         return self._marker.sub(lambda m: _text(held[int(m.group(1) or m.group(2))]), html)
+
+
+class _InlineHold(Hold):
+    def __init__(self, lines: frozenset[int], held: list[str | bytes], prefix: str) -> None:
+        self.lines, self.held, self.prefix = lines, held, prefix
+
+    def put(self, html: str) -> str:
+        self.held.append(html)
+        return f"{self.prefix}{len(self.held) - 1}\ue001"
 
 
 def _text(held: str | bytes) -> str:

@@ -20,8 +20,8 @@ def insight_mark(line: str, index: int, hold: Hold | None = None) -> str:
     if not match or not match.group(2).strip():
         return line
     badge = str(html('<span class="pkb-idea" title="My own insight">{}</span>', match.group(1)[1:-1]))
-    if hold is not None:
-        badge = hold(index, badge, lambda: badge)
+    if hold is not None and index in hold.lines:
+        badge = hold.put(badge)
     return line[:match.start(1)] + badge + line[match.end(1):]
 
 

@@ -117,12 +117,12 @@ def inline_hold_lines(markdown: str, *, bare_links: bool = False) -> frozenset[i
         return frozenset()
     held: list[int] = []
     start = 0
-    for end in range(len(lines) + 1):
-        if end < len(lines) and lines[end].strip():
+    for end, line in enumerate([*lines, ""]):
+        if line and not line.isspace():
             continue
         if end > start and not _indented(lines[start]):  # (indented code, or a loose list's text: not sure which)
             for first, last in _units(lines, start, end):
-                if _plain(lines[first:last], bare_links) and not maths.intersection(range(first, last)):
+                if _plain(lines[first:last], bare_links) and not (maths and maths.intersection(range(first, last))):
                     held.extend(range(first, last))
         start = end + 1
     return frozenset(held)
@@ -136,7 +136,11 @@ def _display_math_lines(lines: list[str]) -> set[int] | None:
     depth = 0  # \\begin{..} / \\[ open, not yet closed
     for index, line in enumerate(lines):
         inside = dollars or depth > 0
-        for delimiter in _MATH_DELIMITER.findall(_INLINE_CODE.sub(" ", line)):
+        if "$" not in line and "\\" not in line:
+            if inside:
+                found.add(index)
+            continue
+        for delimiter in _MATH_DELIMITER.findall(_INLINE_CODE.sub(" ", line) if "`" in line else line):
             if delimiter == "$$":
                 dollars = not dollars
             else:

@@ -109,10 +109,11 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
                 return md_text(label if label else key)
             anchor = block_or_heading_anchor(fragment.strip()) if fragment and fragment.strip() else ""
             label = label.strip() if label else None
-            written = wikilink_markdown(note, here, label, anchor)
-            if hold is None or anchor:  # (MkDocs checks a link's anchor: it reads those)
-                return written
-            return hold(index, written, lambda: wikilink_html(note, here, site.urls, label))
+            if hold is not None and not anchor and index in hold.lines:  # (MkDocs checks anchors: not held)
+                made = wikilink_html(note, here, site.urls, label)
+                if made is not None:
+                    return hold.put(made)
+            return wikilink_markdown(note, here, label, anchor)
 
         return WIKILINK.sub(replace, line)
 
