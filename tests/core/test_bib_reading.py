@@ -493,6 +493,32 @@ def test_a_worker_formats_a_share_of_many_new_references_the_same_way(tmp_path, 
     assert ReferenceFormatter("alpha").format_all(entries, worker=lambda job, *args: None) == alone
 
 
+def test_a_worker_loads_a_style_once_for_all_its_chunks(tmp_path, monkeypatch):
+    """A worker keeps its formatter of a style from one chunk to the next (loading the style's
+    plugins takes longer than formatting a chunk), not the references it formatted: each chunk
+    comes out as a formatter made for it alone makes it."""
+    from paperkb.core.bib import formatting
+
+    entries = _numbered_entries(tmp_path, 8, " on {LaTeX}")
+    monkeypatch.setattr(formatting, "_worker_formatters", {})
+    made = []
+    real = formatting.ReferenceFormatter
+
+    class Counted(real):
+        def __init__(self, style="plain", cache_dir=None):
+            made.append(style)
+            super().__init__(style, cache_dir)
+    monkeypatch.setattr(formatting, "ReferenceFormatter", Counted)
+    first, second = formatting.prepare_in_worker("alpha", entries[:4]), formatting.prepare_in_worker("alpha", entries[4:])
+    assert made == ["alpha"]
+    alone = real("alpha")
+    expected = [(key, str(ref.html), ref.text) for key, ref in ((r.key, r) for _s, r in map(alone._prepare, entries))]
+    assert [(key, html, text) for _sort, key, html, text in first + second] == expected
+    assert formatting._worker_formatters["alpha"]._cache == {}  # the build keeps the references, not the worker
+    formatting.prepare_in_worker("plain", entries[:1])
+    assert made == ["alpha", "plain"]
+
+
 @pytest.mark.parametrize("shared", [False, True])
 @pytest.mark.parametrize("style", ["plain", "alpha", "unsrt"])
 def test_a_new_reference_is_put_into_pybtex_s_model_once_to_be_sorted_and_formatted(tmp_path, monkeypatch, style, shared):

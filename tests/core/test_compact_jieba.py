@@ -13,7 +13,8 @@ import jieba
 import pytest
 
 from paperkb.core.chinese_words import HAN
-from paperkb.core.compact_jieba import CompactTokenizer, read_dictionary
+from paperkb.core import compact_jieba
+from paperkb.core.compact_jieba import CompactTokenizer, kept_dictionary, read_dictionary
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,6 +77,39 @@ def test_a_small_dictionary_reads_as_jieba_reads_it(tmp_path):
     for sentence in ("模型训练数据不够", "训练数据", "训练数据模型", "不够不够模", "数据训练数据数"):
         assert list(compact.cut(sentence)) == list(original.cut(sentence)), sentence
         assert list(compact.cut_for_search(sentence)) == list(original.cut_for_search(sentence)), sentence
+
+
+def test_the_compact_dictionary_is_kept_signed_in_the_user_s_cache_folder(tmp_path, monkeypatch):
+    """Read once from jieba's file, then from the user's cache folder (the same trie, counts and
+    total, without reading the file); a kept file someone edited, or one kept for another
+    version of the dictionary, is never used: the dictionary is read again (and the stale file
+    removed)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))  # (a key of its own)
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("模型 300 n\n训练 200 v\n训练数据 5 n\n数据 400 n\n模 0\n", encoding="utf-8")
+    reads = []
+    real = compact_jieba.read_dictionary
+    monkeypatch.setattr(compact_jieba, "read_dictionary", lambda path: reads.append(path) or real(path))
+
+    def same(a, b) -> bool:
+        return sorted(a[0].items()) == sorted(b[0].items()) and list(a[1]) == list(b[1]) and a[2:] == b[2:]
+
+    first = kept_dictionary(str(dictionary))
+    (kept,) = (tmp_path / "cache-home/paperkb").glob("jieba-*.dict")
+    assert same(first, (*real(str(dictionary)), 4)) and len(reads) == 1  # (训练数据: the longest word)
+    assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 1  # from the kept file
+
+    data = bytearray(kept.read_bytes())
+    data[-8] ^= 1  # a count changed behind the signature
+    kept.write_bytes(bytes(data))
+    assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 2
+    assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 2  # (written again, signed)
+
+    dictionary.write_text("模型 300 n\n训练 7 v\n", encoding="utf-8")  # another dictionary
+    trie, counts, total, longest = kept_dictionary(str(dictionary))
+    assert len(reads) == 3 and total == 307 and counts[trie.key_id("训练")] == 7 and "数据" not in trie and longest == 2
+    assert [p.name for p in (tmp_path / "cache-home/paperkb").glob("jieba-*.dict")] != [kept.name]
+    assert len(list((tmp_path / "cache-home/paperkb").glob("jieba-*.dict"))) == 1
 
 
 def test_a_bad_dictionary_line_names_file_and_line(tmp_path):

@@ -49,3 +49,44 @@ def test_large_blocks_get_pages_of_their_own_that_go_back_when_freed():
     assert default == (0, 0)  # glibc's default: from the heap
     # Mapped (but those a free chunk of the heap already fits), and unmapped when freed
     assert mapped[0] >= 10 and mapped[1] == 0
+
+
+@glibc
+def test_one_heap_keeps_a_reading_threads_allocations_in_the_main_heap():
+    """glibc gives a thread that allocates while another does a heap (arena) of its own, whose
+    free pages stay beside the main heap's; after one_heap() the thread allocates from the main
+    heap (glibc's malloc_stats lists one arena). Fresh processes: mallopt is process-wide."""
+    script = textwrap.dedent("""
+        import ctypes, sys, threading
+        from paperkb.core.free_memory import one_heap
+
+        if sys.argv[1] == "one":
+            one_heap()
+        libc = ctypes.CDLL(None)
+        libc.malloc.restype = ctypes.c_void_p
+        libc.free.argtypes = [ctypes.c_void_p]
+        stop = threading.Event()
+
+        def busy():  # the main thread allocates meanwhile, so the heaps are contended
+            while not stop.is_set():
+                libc.free(libc.malloc(2000))
+
+        main = threading.Thread(target=busy)
+        main.start()
+        def read():
+            for _ in range(20000):
+                libc.free(libc.malloc(3000))
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join()
+        stop.set()
+        main.join()
+        libc.malloc_stats()
+    """)
+    arenas = {}
+    for mode in ("default", "one"):
+        done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        arenas[mode] = done.stderr.count("Arena ")
+    assert arenas["default"] >= 2 and arenas["one"] == 1
+

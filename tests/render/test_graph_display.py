@@ -871,3 +871,31 @@ def test_a_diagram_a_worker_stored_keeps_only_the_callers_redo_until_its_page_ne
         assert [renderer.svg(k) for k in keys[3:]] == expected[3:]
     finally:
         renderer.close()
+
+
+def test_workers_told_there_are_no_more_jobs_end_once_done_and_their_diagrams_stay_at_hand(tmp_path):
+    """A build that gave the workers everything (on_files) lets them end when they are done, not
+    when it ends: their memory is gone before the build's peak. What they drew is still found
+    (their claims stay), and a job asked for afterwards is the caller's to run."""
+    from paperkb.render.graph_layout import layout_and_store
+
+    renderer = GraphRenderer(tmp_path / "cache", workers=1)
+    dots = [tiny(i) for i in range(60)]
+    try:
+        keys = [renderer.submit(d, f"diagram {i}") for i, d in enumerate(dots)]
+        renderer.start()
+        layout = renderer.run(layout_and_store, 3, [(0, 1), (1, 2)], None, "digest")
+        assert layout is not None
+        processes = [worker.process for worker in renderer._pool._pool._workers]
+        renderer.no_more_jobs()
+        for process in processes:
+            process.wait(timeout=60)  # (it would wait for ``close`` without the word)
+        assert [p.returncode for p in processes] == [0]
+        assert len(layout.result(timeout=5)) == 3  # the jobs queued before the word were all run
+        assert renderer.run(layout_and_store, 3, [(0, 1)], None, "other") is None
+        svgs_ = [renderer.svg(k) for k in keys]
+    finally:
+        renderer.close()
+    assert [ET.fromstring(s).get("aria-label") for s in svgs_] == [f"diagram {i}" for i in range(60)]
+    assert renderer.stats.drawn_here == 0  # every one the worker's, read back from the disk cache
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 60

@@ -138,3 +138,30 @@ def test_a_slice_whose_pages_are_the_last_builds_is_copied_and_a_changed_or_tamp
     assert build("after", ["alpha", "bravo", "charlie", "echo"])[0] == [(0, True), (1, True)]
     assert build("fewer", ["alpha", "bravo"])[0] == [(0, True)]
     assert sorted(p.name for p in kept.iterdir()) == ["0", "0.json"]  # slice 1 is gone: so is its bundle
+
+
+def test_the_child_gives_its_free_heap_back_before_each_slice_is_indexed(tmp_path, monkeypatch):
+    """The last slices are indexed while the build is at its largest: what making the documents
+    freed goes back to the system first, each time, not when the child ends."""
+    import io
+    import json
+
+    from paperkb.render import search_document_process
+
+    events: list[str] = []
+    monkeypatch.setattr(search_document_process, "give_back_free_memory", lambda: events.append("trim"))
+    monkeypatch.setattr(search_document_process, "one_heap", lambda: events.append("one heap"))
+    write_slice = search_document_process.write_slice
+
+    def indexed(language, output, number, documents):
+        events.append(f"slice {number}")
+        return write_slice(language, output, number, documents)
+
+    monkeypatch.setattr(search_document_process, "write_slice", indexed)
+    jobs = [{"url": f"p{i}/", "slice": number, "path": str(tmp_path / "docs" / f"p{i}" / "index.html"),
+             "made_from": f"m{i}", **_parts(f"Page {i}", f"<p>词语 word{i}</p>")} for i, number in enumerate([0, 0, 1])]
+    lines = "".join(json.dumps(job) + "\n" for job in jobs) + '{"end": true}\n'
+    output = tmp_path / "site" / "pagefind"
+    assert search_document_process.main(str(tmp_path / "made.jsonl"), str(output), "en", stream=io.StringIO(lines)) == 0
+    assert events == ["one heap", "trim", "slice 0", "trim", "slice 1"]
+    assert len(list((output / "0" / "fragment").glob("*.pf_fragment"))) == 2

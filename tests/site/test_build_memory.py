@@ -4,6 +4,7 @@ never loads in the build process, and the site and its search index are whole.""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -26,13 +27,27 @@ NOTES = {
 }
 
 
-def _project(tmp_path):
-    write_tree(tmp_path / "notes", NOTES)
+def _project(tmp_path, notes: dict[str, str] = NOTES):
+    write_tree(tmp_path / "notes", notes)
     config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
     config["plugins"] = ["search", "tags", "paperkb"]
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return config_file
+
+
+def _look_at_env(monkeypatch, look) -> None:
+    """Have ``look(plugin, files)`` see the build when every page is rendered and none written."""
+    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
+
+    on_env = PaperKBPlugin.on_env
+
+    def looking(self, env, *, config, files):
+        look(self, files)
+        return on_env(self, env, config=config, files=files)
+
+    looking.mkdocs_priority = on_env.mkdocs_priority
+    monkeypatch.setattr(PaperKBPlugin, "on_env", looking)
 
 
 @contextmanager
@@ -79,20 +94,15 @@ def test_rendered_pages_let_go_of_their_markdown_before_any_page_is_written(tmp_
     their source as written; their titles, which MkDocs derives from the Markdown, stay."""
     from mkdocs.commands.build import build
 
-    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
-
     seen: dict[str, tuple] = {}
-    on_env = PaperKBPlugin.on_env
 
-    def look(self, env, *, config, files):
+    def look(_plugin, files):
         for file in files.documentation_pages():
             page = file.page
             seen[file.src_uri] = (page.markdown, "render" in vars(page), page.title,
                                   file.content_string if file.generated_by else None)
-        return on_env(self, env, config=config, files=files)
 
-    look.mkdocs_priority = on_env.mkdocs_priority
-    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
+    _look_at_env(monkeypatch, look)
     with _started(_project(tmp_path)) as config:
         build(config)
         generated = config.plugins["paperkb"].generated_uris
@@ -134,10 +144,9 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
     from mkdocs.commands.build import build
 
     from paperkb.core import note_cache
-    from paperkb.mkdocs_plugin.plugin import PaperKBPlugin
 
     monkeypatch.setattr(note_cache, "DISK_MIN_NOTES", 1)  # (a cache file for these few notes too)
-    write_tree(tmp_path / "notes", {
+    config_file = _project(tmp_path, {
         **NOTES,
         "papers/td3.md": note("Addressing Function Approximation Error", key="td3", year=2018, fields=["RL"],
                               cites=["sac", "ppo"]),
@@ -145,23 +154,16 @@ def test_at_the_peak_the_build_holds_figures_not_views_and_has_not_pickled_the_n
                                cites=["td3"]),
     })
     seen: dict[str, object] = {}
-    on_env = PaperKBPlugin.on_env
 
-    def look(self, env, *, config, files):
+    def look(self, files):
         seen["views"] = [view for view, _key in self.citations.note_figures.values()]
         seen["held"] = self.citations.views
         seen["figure"] = self.citations.figure_html.get("papers/td3.md")
         seen["pieces"] = {name: self.citations.figure_html._figures[name] for name in ("papers/td3.md", "papers/ddpg.md")}
         seen["cache written"] = self.notes_cache_file.exists()
         seen["cache file"] = self.notes_cache_file
-        return on_env(self, env, config=config, files=files)
 
-    look.mkdocs_priority = on_env.mkdocs_priority
-    monkeypatch.setattr(PaperKBPlugin, "on_env", look)
-    config = default_config(tmp_path / "notes", tmp_path / "site", site_name="Memory test")
-    config["plugins"] = ["search", "tags", "paperkb"]
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _look_at_env(monkeypatch, look)
     with _started(config_file) as config:
         build(config)
     assert len(seen["views"]) >= 2 and all(view is None for view in seen["views"]) and seen["held"] is None
@@ -306,3 +308,44 @@ def test_the_search_documents_process_ends_before_the_pages_are_written(tmp_path
     assert seen["exit"] == 0
     indexed = pagefind_pages(tmp_path / "site")
     assert "样本 效率" in indexed["papers/sac/"]["content"] and "papers/ppo/" in indexed and "about/" in indexed
+
+
+def test_a_notes_front_matter_waits_pickled_between_the_rounds_and_the_theme_reads_it_whole(tmp_path, monkeypatch):
+    """A note's ``page.meta`` (~2.8 KB of small objects a short note, held by every page at the
+    build's peak) waits pickled from its rendering until it is written, and again afterwards;
+    MkDocs (``template``) and the theme (``hide``, the title) read it whole when they write it."""
+    from mkdocs.commands.build import build
+
+    from paperkb.core.packed_dict import PackedDict
+
+    config_file = _project(tmp_path, {
+        **NOTES,
+        "papers/td3.md": note("Addressing Function Approximation Error", key="td3", year=2018, fields=["RL"],
+                              cites=["sac", "ppo"], tags=["actor-critic"], hide=["navigation"],
+                              template="main.html"),
+    })
+    seen: dict[str, tuple] = {}
+
+    def look(_plugin, files):
+        for file in files.documentation_pages():
+            meta = file.page.meta
+            seen[file.src_uri] = (type(meta), getattr(meta, "is_packed", False), dict.__len__(meta))
+
+    _look_at_env(monkeypatch, look)
+    with _started(config_file) as config:
+        build(config)
+        td3 = next(f.page for f in config.plugins["paperkb"].live.files.documentation_pages()
+                   if f.src_uri == "papers/td3.md")
+    for src in ("papers/td3.md", "papers/sac.md", "papers/ppo.md"):
+        kind, packed, held = seen[src]
+        assert kind is PackedDict and packed and held == 1  # (one item stays: C code reads an empty dict as empty)
+    assert td3.meta.is_packed  # written, packed again
+    assert td3.meta["hide"] == ["navigation"] and td3.meta["template"] == "main.html" and td3.meta["year"] == 2018
+    assert td3.meta["tags"] == ["actor-critic"] and td3.meta["title"] == "Addressing Function Approximation Error"
+    html = (tmp_path / "site" / "papers" / "td3" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Addressing Function Approximation Error - Memory test</title>" in html
+    assert re.search(r'<div class="md-sidebar md-sidebar--primary"[^>]*\bhidden\b', html)  # hide: navigation
+    assert "actor-critic" in html and "Cited by" in (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(
+        encoding="utf-8")
+    other = (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'<div class="md-sidebar md-sidebar--primary"[^>]*\bhidden\b', other)

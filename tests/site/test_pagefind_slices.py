@@ -127,3 +127,23 @@ def test_a_warm_build_copies_the_slices_whose_pages_did_not_change(site_builder,
     assert count < starts() < 2 * count  # the edited note's slice, not every slice
     pages = pagefind_pages(site.site_dir)
     assert "narwhalword" in pages["papers/p19/"]["content"] and "reefword" not in str(pages)
+
+
+def test_a_slice_file_edited_in_the_built_site_never_comes_back_from_the_cache(site_builder, indexer_log):
+    """The cache keeps each slice's bundle as hard links to the site's files: a site file edited
+    in place afterwards (a deploy step, a user) edits the kept one too. The next build notices
+    (each kept file's digest) and indexes that slice again: its search is Pagefind's, as before."""
+    plugins = ["search", "tags", {"paperkb": {"search_slice_size": SLICE_SIZE}}]
+    files = _notes()
+    site = site_builder(files, plugins=plugins)
+    assert site.ok, site.messages
+    count, pages = len(pagefind_slices(site.site_dir)), pagefind_pages(site.site_dir)
+    entry = site.site_dir / "pagefind" / "0" / "pagefind-entry.json"
+    size = entry.stat().st_size
+    with open(entry, "r+b") as handle:  # in place: the same file, not a new one
+        handle.write(b"{}" + b" " * (size - 2))
+    site = site_builder(files, plugins=plugins)
+    assert site.ok, site.messages
+    assert indexer_log.read_text(encoding="utf-8").count("start") == count + 1  # slice 0 again, the rest kept
+    assert json.loads(entry.read_bytes())["languages"]["en"]["page_count"] == SLICE_SIZE
+    assert pagefind_pages(site.site_dir) == pages and "quetzalword" in pages["papers/p00/"]["content"]

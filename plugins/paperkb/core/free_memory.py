@@ -18,8 +18,10 @@ def give_back_free_memory() -> None:
         pass
 
 
-# glibc's mallopt parameter: blocks at least this large get pages of their own (mmap)
+# glibc's mallopt parameters: blocks at least this large get pages of their own (mmap); how
+# many heaps (arenas) the threads of a process may use
 _M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
 LARGE_BLOCK = 32 * 1024
 
 
@@ -58,3 +60,16 @@ class HeapTrim:
         if self._count >= self.every:
             self._count = 0
             give_back_free_memory()
+
+
+def one_heap() -> None:
+    """Let every thread of this process allocate from one C heap (glibc; elsewhere nothing).
+    glibc gives a thread that allocates while another does a heap of its own: what a reading
+    thread takes in (lines of text, freed by the main thread) then leaves free pages in a second
+    heap beside the first. For a helper process whose threads only hand work to each other."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
+    except (OSError, AttributeError):  # not glibc
+        pass

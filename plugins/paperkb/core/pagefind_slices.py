@@ -196,7 +196,12 @@ class KeptSlices:
 
     def keep(self, number: int, key: str, output: Path, result: SliceResult) -> None:
         """Keep the bundle just written to ``output/<number>`` for the next build; a cache
-        folder that cannot be written only costs the next build the indexing."""
+        folder that cannot be written only costs the next build the indexing.
+
+        Each file is kept as a hard link to the site's (a copy where the file system has none):
+        copying a slice's ~500 files cost ~0.1 s of CPU. The manifest holds what each file held
+        when kept, so a site file edited in place later (through the link) is noticed by
+        ``restore``, which then has Pagefind index the slice again."""
         manifest = self._manifest(number)
         staging = self.folder / f"{number}.tmp"
         final = self.folder / str(number)
@@ -205,15 +210,18 @@ class KeptSlices:
             shutil.rmtree(staging, ignore_errors=True)
             files: dict[str, str] = {}
             bundle = output / str(number)
-            for path in sorted(bundle.rglob("*")):
-                if not path.is_file():
-                    continue
-                name = path.relative_to(bundle).as_posix()
-                content = path.read_bytes()
-                files[name] = hashlib.sha256(content).hexdigest()
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+            for folder, _folders, names in os.walk(bundle):
+                inside = PurePosixPath(Path(folder).relative_to(bundle).as_posix())
+                target_folder = staging.joinpath(*inside.parts)
+                target_folder.mkdir(parents=True, exist_ok=True)
+                for file in names:
+                    source = os.path.join(folder, file)
+                    with open(source, "rb") as handle:
+                        files[(inside / file).as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
+                    try:
+                        os.link(source, target_folder / file)
+                    except OSError:  # (another file system, or none with links)
+                        shutil.copyfile(source, target_folder / file)
             shutil.rmtree(final, ignore_errors=True)
             staging.rename(final)
         except OSError:

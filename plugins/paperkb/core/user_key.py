@@ -14,15 +14,21 @@ from functools import lru_cache
 from pathlib import Path
 
 
-def _key_file() -> Path | None:
-    """Where this user's signing key lives: an absolute $XDG_CACHE_HOME, else ~/.cache (a relative
-    one could point into the very checkout being built)."""
+def user_cache_folder() -> Path | None:
+    """paperkb's folder in this user's cache folder: an absolute $XDG_CACHE_HOME, else ~/.cache
+    (a relative one could point into the very checkout being built); None without a home."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     try:
         folder = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
     except RuntimeError:  # no home directory (a container running as an arbitrary uid)
         return None
-    return folder / "paperkb" / "cache-key"
+    return folder / "paperkb"
+
+
+def _key_file() -> Path | None:
+    """Where this user's signing key lives."""
+    folder = user_cache_folder()
+    return None if folder is None else folder / "cache-key"
 
 
 def _read_own_key(file: Path) -> bytes | None:

@@ -90,6 +90,16 @@ class WorkerProcesses:
             self._jobs.put(None)
         return taken
 
+    def end_when_done(self) -> None:
+        """Take no more jobs: each worker ends once it has done the jobs submitted so far (its
+        memory goes then, not when the pool is shut down). ``submit`` raises afterwards."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        for _ in self._workers:
+            self._jobs.put(None)  # (behind every job queued: a worker's feeding thread takes one last)
+
     def shutdown(self) -> None:
         """Cancel the jobs no worker has started, let each worker finish the ones it has, and
         wait for every worker to end."""

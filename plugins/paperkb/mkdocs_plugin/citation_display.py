@@ -162,6 +162,13 @@ class CitationDisplay(Feature):
             self._keep_figures_only(library)
         return pages
 
+    def files_ready(self, config: MkDocsConfig) -> None:
+        """Every plugin has its files: whatever a build gives the worker processes (notes to
+        parse, references to format, the diagrams, the explorer's layout) was handed to them in
+        on_files. A build not followed by another lets them end once they are done with it."""
+        if not self.keep_drawn and self.renderer is not None:
+            self.renderer.no_more_jobs()
+
     def graph_views(self) -> GraphViews | None:
         """This build's diagram views (None with diagrams off), made again when a build not
         followed by another let them go after planning (``_keep_figures_only``): a project's

@@ -5,7 +5,8 @@ At on_pre_page, right before MkDocs reads the page, the page's ``read_source`` i
 that one call: for a file whose bytes are still those the note cache parsed (their hash), it sets
 ``page.markdown`` and ``page.meta`` as MkDocs' own reading would; for any other (changed since,
 or a page the cache does not know) MkDocs reads it. When another plugin supplies pages' text
-(on_page_read_source), MkDocs reads every page as usual."""
+(on_page_read_source), MkDocs reads every page as usual. The values come as a PackedDict, a
+dict that a full build keeps pickled while nothing reads it (page_memory.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..core.note_cache import NoteCache
+from ..core.packed_dict import PackedDict
 
 
 def hand_over_source(page: Page, config: MkDocsConfig, cache: NoteCache, *, keep: bool) -> None:
@@ -40,6 +42,7 @@ def hand_over_source(page: Page, config: MkDocsConfig, cache: NoteCache, *, keep
         if source is None or raw is None or hashlib.sha1(raw).digest() != entry.digest:
             page.read_source(config)
             return
-        page.markdown, page.meta = source.read(raw)
+        page.markdown, meta = source.read(raw)
+        page.meta = PackedDict(meta)  # (waits pickled between MkDocs' rounds: page_memory.py)
 
     page.read_source = read_source  # type: ignore[method-assign]

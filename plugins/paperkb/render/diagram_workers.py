@@ -201,6 +201,11 @@ class DiagramWorkers:
         except (BrokenExecutor, RuntimeError, OSError):
             return None
 
+    def end_when_done(self) -> None:
+        """The workers end once they have drawn every batch and run every job sent so far; the
+        claims stay, so ``collect`` still tells where each diagram went."""
+        self._pool.end_when_done()
+
     def close(self) -> None:
         self._pool.shutdown()
         os.close(self._fd)

@@ -69,6 +69,7 @@ class GraphRenderer:
         self._failed: dict[str, GraphRenderError] = {}
         self._pool: DiagramWorkers | None = None
         self._sending = False  # this build's queue goes to the workers as it fills
+        self._last_jobs_sent = False  # the workers end once they are done (``no_more_jobs``)
 
     @property
     def version(self) -> str:
@@ -82,6 +83,7 @@ class GraphRenderer:
         self._released, self._failed, self._on_disk = set(), {}, {}
         self.stats = RenderStats()
         self._sending = False
+        self._last_jobs_sent = False
 
     def submit(self, source: str, label: str, redo: Redo | None = None) -> str:
         """Ask for the SVG of ``source`` (graph_dot.diagram_source); returns its key for ``svg``.
@@ -130,8 +132,8 @@ class GraphRenderer:
         self._sending = False
 
     def _send(self) -> None:
-        if not self._queued or (pool := self._workers()) is None:
-            return
+        if not self._queued or self._last_jobs_sent or (pool := self._workers()) is None:
+            return  # (after ``no_more_jobs`` what is queued is drawn here, page by page)
         self._sending = True
         items = [(key, packed, label) for key, (packed, label, _redo) in self._queued.items()]
         cache_dir = str(self.disk.directory) if self.disk else None
@@ -234,8 +236,17 @@ class GraphRenderer:
     def run(self, job, *args) -> Future | None:
         """Run ``job(*args)`` in a worker process (a long layout overlapping the page rendering);
         None when there are no workers: the caller runs it itself."""
-        pool = self._workers()
+        pool = self._workers() if not self._last_jobs_sent else None
         return pool.run(job, *args) if pool is not None else None
+
+    def no_more_jobs(self) -> None:
+        """A build that planned everything it gives the workers: they end as soon as they are
+        done with it, not when the build ends. Their ~40-50 MB each would otherwise wait idle
+        beside the build at its largest, the end of MkDocs' render round, and through the
+        writing of the pages. Jobs asked for afterwards (``run``) are the caller's to run."""
+        self._last_jobs_sent = True
+        if self._pool is not None:
+            self._pool.end_when_done()
 
     def _workers(self) -> DiagramWorkers | None:
         """The worker processes, started first if need be; None without workers (one core, or

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..core.free_memory import give_back_free_memory, one_heap
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
@@ -148,6 +149,7 @@ def _lines(stream: IO[str]) -> "queue.SimpleQueue[str | None]":
 def main(made_file: str, output: str, language: str, kept_folder: str = "", stream: IO[str] = sys.stdin) -> int:
     """Make, write and index the documents the build sends; 1 if it stops without saying it ended.
     ``kept_folder``: where slices' bundles are kept between builds ("": none)."""
+    one_heap()  # (before the reading thread starts)
     lines = _lines(stream)
     kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
     pages: dict[int, dict[str, Path]] = {}  # slice -> its pages (url -> document), in order
@@ -161,6 +163,9 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
             if failure:
                 return
             members = list(pages[number].items())
+            # What making the documents freed goes back to the system while Pagefind indexes:
+            # the last slices are indexed as the build is at its largest (~10 MB at 2,000 notes).
+            give_back_free_memory()
             documents = ((url, path.read_text(encoding="utf-8")) for url, path in members)
             try:
                 key = kept.key(members) if kept is not None else None

@@ -165,6 +165,10 @@ class ReferenceFormatter:
         self.cache_file = Path(cache_dir) / f"references-{style}.json" if cache_dir and signing_key() else None
         self._load()
 
+    def forget_formatted(self) -> None:
+        """Let go of the references formatted so far (the style and its plugins stay loaded)."""
+        self._cache, self._digests, self._used = {}, {}, set()
+
     def _load(self) -> None:
         signed = read_signed_cache_file(self.cache_file, "references") if self.cache_file else None
         if signed is None:  # missing, or not signed by this user (edited, planted): formatted again
@@ -355,9 +359,20 @@ class ReferenceFormatter:
         return result
 
 
+# A worker's formatter of each style, kept for its next chunks: making one loads the style's
+# plugins through the installed packages' entry points (~30 ms, for a chunk of 50 entries
+# formatted in ~50 ms).
+_worker_formatters: dict[str, ReferenceFormatter] = {}
+
+
 def prepare_in_worker(style: str, entries: list[BibEntry]) -> list[tuple[object | None, str, str, str]]:
     """Worker job: each entry's sorting key in ``style`` and its reference formatted, as
     (sorting key, key, HTML, text)."""
-    formatter = ReferenceFormatter(style)
-    return [(sort_key, ref.key, str(ref.html), ref.text)
-            for sort_key, ref in (formatter._prepare(entry) for entry in entries)]
+    formatter = _worker_formatters.get(style)
+    if formatter is None:
+        formatter = _worker_formatters[style] = ReferenceFormatter(style)
+    try:
+        return [(sort_key, ref.key, str(ref.html), ref.text)
+                for sort_key, ref in (formatter._prepare(entry) for entry in entries)]
+    finally:
+        formatter.forget_formatted()  # (the build keeps them: the worker's copies would only add up)
