@@ -217,6 +217,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             FreedMemory(),  # what the pages freed goes back to the system before the search index is made
             self.search,  # last: each page's document for Pagefind is its HTML as the others left it
         )
+        # Per page stage, the features that act at it (in their order): every page passes each
+        # stage, and most features take part in few of them.
+        self.acting: dict[str, tuple[Feature, ...]] = {
+            stage: tuple(f for f in self.features if getattr(type(f), stage) is not getattr(Feature, stage))
+            for stage in ("page_markdown", "prose_transforms", "after_prose", "page_html", "after_body",
+                          "page_output", "finished_page")}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -520,7 +526,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering[src] = render
         if src in self.rejected:
             markdown = self.slots.hold(src, str(rejected_note_banner(self.rejected[src]))) + "\n\n" + markdown
-        for feature in self.features:
+        for feature in self.acting["page_markdown"]:
             markdown = feature.page_markdown(render, markdown)
         return markdown
 
@@ -528,11 +534,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         """The features' line transforms in one walk over the prose (code, math and HTML are left
         alone: core/body_scan.py), then their whole-text passes (callouts, display math)."""
         page.hold = self.slots.inline_holds(page, markdown)
-        transforms = [t for feature in self.features for t in feature.prose_transforms(page, markdown)]
+        transforms = [t for feature in self.acting["prose_transforms"] for t in feature.prose_transforms(page, markdown)]
         page.hold = None
         if transforms:
             markdown = map_prose(markdown, chain(*transforms))
-        for feature in self.features:
+        for feature in self.acting["after_prose"]:
             markdown = feature.after_prose(page, markdown)
         return markdown
 
@@ -552,12 +558,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return html
         if render.note is not None:
             render.sections = self._sections_after_body(render)
-        for feature in self.features:
+        for feature in self.acting["page_html"]:
             html = feature.page_html(render, html)
         return html
 
     def _sections_after_body(self, render: PageRender) -> list[Section]:
-        return [s for feature in self.features for s in feature.after_body(render)]
+        return [s for feature in self.acting["after_body"] for s in feature.after_body(render)]
 
     @event_priority(-100)  # after every plugin had the page's HTML
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -579,9 +585,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return output
         if render.note is not None and self.command != "serve":  # (let go of since it was rendered)
             render.sections = self._sections_after_body(render)
-        for feature in self.features:
+        for feature in self.acting["page_output"]:
             output = feature.page_output(render, output)
-        for feature in self.features:
+        for feature in self.acting["finished_page"]:
             output = feature.finished_page(render, output)
         if self.command != "serve":
             release_page(render)
