@@ -35,7 +35,9 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   header, question and sections after its body (projects.py), the References of its
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
-                  (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
+                  (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); a
+                  note's links and badges on lines Markdown would write them as they stand go in
+                  as markers for their finished HTML (html_slots.py: inline holds); then
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), display math
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
