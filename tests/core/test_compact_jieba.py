@@ -105,9 +105,16 @@ def test_the_compact_dictionary_is_kept_signed_in_the_user_s_cache_folder(tmp_pa
     assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 2
     assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 2  # (written again, signed)
 
+    import struct
+    signed = compact_jieba.read_signed_cache_file  # a signed file this code did not write: read again
+    monkeypatch.setattr(compact_jieba, "read_signed_cache_file",
+                        lambda file, context: struct.pack("<qqQ", 5, 2, 10 ** 9) + b"not a trie" * 9)
+    assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 3
+    monkeypatch.setattr(compact_jieba, "read_signed_cache_file", signed)
+
     dictionary.write_text("模型 300 n\n训练 7 v\n", encoding="utf-8")  # another dictionary
     trie, counts, total, longest = kept_dictionary(str(dictionary))
-    assert len(reads) == 3 and total == 307 and counts[trie.key_id("训练")] == 7 and "数据" not in trie and longest == 2
+    assert len(reads) == 4 and total == 307 and counts[trie.key_id("训练")] == 7 and "数据" not in trie and longest == 2
     assert [p.name for p in (tmp_path / "cache-home/paperkb").glob("jieba-*.dict")] != [kept.name]
     assert len(list((tmp_path / "cache-home/paperkb").glob("jieba-*.dict"))) == 1
 

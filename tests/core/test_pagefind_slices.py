@@ -39,6 +39,38 @@ def test_pages_stream_into_one_bundle_and_a_refused_page_is_reported(tmp_path):
     assert service._process.poll() is not None  # the indexer is gone, its memory with it
 
 
+def test_replies_are_read_whole_however_the_pipe_cuts_them():
+    """Pagefind's replies (base64 of JSON, each followed by a comma) come in pieces of any size:
+    a bundle's reply over many reads, several small replies in one; each is read whole, once."""
+    import base64
+    import io
+    import threading
+
+    replies = [{"message_id": 1, "payload": {"type": "NewIndex", "index_id": 0}},
+               {"message_id": 2, "payload": {"type": "GetFiles", "files": [{"path": "a", "content": "x" * 200_000}]}},
+               {"message_id": 3, "payload": {"type": "AddFile"}}, {"message_id": 4, "payload": {"type": "AddFile"}}]
+    data = b"".join(base64.b64encode(json.dumps(r).encode()) + b"," for r in replies)
+
+    class Pieces(io.RawIOBase):  # reads of 1 byte, then of 7, 64 KB, 3 ... bytes
+        def __init__(self) -> None:
+            self.at, self.sizes = 0, [1, 7, 1 << 16, 3, 5000]
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            size = min(len(buffer), self.sizes[self.at % 5] if self.at < 40 else len(buffer), len(data) - self.at)
+            buffer[:size] = data[self.at:self.at + size]
+            self.at += size
+            return size
+
+    service = PagefindService.__new__(PagefindService)
+    service._replies, service._ended, service._cond = {}, False, threading.Condition()
+    service._process = type("P", (), {"stdout": io.BufferedReader(Pieces(), buffer_size=1 << 16)})()
+    service._read()
+    assert service._ended and service._replies == {r["message_id"]: r["payload"] for r in replies}
+
+
 def test_a_slices_script_fetches_no_index_chunk_for_a_search_with_filters_alone(tmp_path):
     """Pagefind 1.5.2's script asks for every index chunk when a search has no words (the empty
     term matches them all): each slice's script is mended as Pagefind's later fix does."""

@@ -151,6 +151,7 @@ def test_the_child_gives_its_free_heap_back_before_each_slice_is_indexed(tmp_pat
     events: list[str] = []
     monkeypatch.setattr(search_document_process, "give_back_free_memory", lambda: events.append("trim"))
     monkeypatch.setattr(search_document_process, "one_heap", lambda: events.append("one heap"))
+    monkeypatch.setattr(search_document_process, "map_large_blocks", lambda: events.append("large blocks apart"))
     write_slice = search_document_process.write_slice
 
     def indexed(language, output, number, documents):
@@ -163,5 +164,5 @@ def test_the_child_gives_its_free_heap_back_before_each_slice_is_indexed(tmp_pat
     lines = "".join(json.dumps(job) + "\n" for job in jobs) + '{"end": true}\n'
     output = tmp_path / "site" / "pagefind"
     assert search_document_process.main(str(tmp_path / "made.jsonl"), str(output), "en", stream=io.StringIO(lines)) == 0
-    assert events == ["one heap", "trim", "slice 0", "trim", "slice 1"]
+    assert events == ["one heap", "large blocks apart", "trim", "slice 0", "trim", "slice 1"]
     assert len(list((output / "0" / "fragment").glob("*.pf_fragment"))) == 2

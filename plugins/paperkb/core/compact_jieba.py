@@ -82,10 +82,9 @@ def read_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int]:
 
 def kept_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int, int]:
     """``read_dictionary(path)`` and the length of its longest word (``longest_word``), kept in
-    the user's cache folder once read: named by the
-    dictionary file (path, size, time), jieba's, marisa-trie's and this format's versions under
-    the user's key, and signed (a file someone else wrote or edited is read again from
-    ``path``). Nothing is kept without a user key."""
+    the user's cache folder once read: named by the dictionary file (path, size, time), jieba's,
+    marisa-trie's and this format's versions under the user's key, and signed (a file someone
+    else wrote or edited is read again from ``path``). Nothing is kept without a user key."""
     stat = os.stat(path)
     name = keyed_digest("jieba-dictionary", KEPT_FORMAT, path, str(stat.st_size), str(stat.st_mtime_ns),
                         str(getattr(jieba, "__version__", "?")), _marisa_version())
@@ -96,11 +95,13 @@ def kept_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int, int]
         if data is not None and len(data) >= _KEPT_HEAD.size:
             total, longest, trie_size = _KEPT_HEAD.unpack_from(data)
             start = _KEPT_HEAD.size
-            trie = marisa_trie.Trie()
-            trie.frombytes(data[start:start + trie_size])
-            counts = array.array("q")
-            counts.frombytes(data[start + trie_size:])
-            if len(counts) == len(trie):
+            trie, counts = marisa_trie.Trie(), array.array("q")
+            try:
+                trie.frombytes(data[start:start + trie_size])
+                counts.frombytes(data[start + trie_size:])
+            except Exception:  # noqa: BLE001 - not what this code writes: read from the dictionary
+                counts = array.array("q")
+            if len(counts) == len(trie) > 0:
                 return trie, counts, total, longest
     trie, counts, total = read_dictionary(path)
     longest = longest_word(trie)

@@ -85,9 +85,11 @@ class PagefindService:
                     self.failed.append(str(reply.get("message")))
                 else:
                     self.pages += 1
-            reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
+            files = self._wait(self._send({"type": "GetFiles", "index_id": self._index})).get("files", [])
             folders: set[Path] = set()
-            for file in reply.get("files", []):
+            files.reverse()
+            while files:  # (each file's text let go once written)
+                file = files.pop()
                 name = str(file["path"])
                 parts = PurePosixPath(name).parts
                 if name in leave_out:
@@ -144,15 +146,26 @@ class PagefindService:
                 if b"," not in chunk:  # (joined once it is whole, not again at every chunk)
                     pending.append(chunk)
                     continue
-                *messages, rest = (b"".join(pending) + chunk).split(b",")
-                pending = [rest]
-                replies = [json.loads(base64.b64decode(m)) for m in messages if m.strip()]
-                del messages
+                head, _comma, rest = chunk.partition(b",")
+                pending.append(head)
+                messages = [b"".join(pending)]
+                del head  # (the bundle's reply arrives as the indexer is at its largest: one copy at a time)
+                pending.clear()
+                *more, rest = rest.split(b",")
+                messages += more
+                pending.append(rest)
+                replies = []
+                while messages:
+                    message = base64.b64decode(messages.pop(0))
+                    if message.strip():
+                        replies.append(json.loads(message))
+                    del message
                 with self._cond:
                     for reply in replies:
                         if reply and reply.get("message_id") is not None:
                             self._replies[int(reply["message_id"])] = reply["payload"]
                     self._cond.notify_all()
+                del replies
         except (OSError, ValueError):
             pass
         finally:

@@ -158,8 +158,9 @@ class KeptSlices:
         return f"search slice {number}"
 
     def restore(self, number: int, key: str, output: Path) -> SliceResult | None:
-        """Copy the kept bundle named ``key`` into ``output/<number>``; None when there is none
-        or any of its files is not what the manifest says (nothing is left behind then)."""
+        """Put the kept bundle named ``key`` into ``output/<number>`` (hard links, as ``keep``
+        makes them: copies where the file system has none); None when there is none or any of
+        its files is not what the manifest says (nothing is left behind then)."""
         data = read_signed_cache_file(self._manifest(number), self._context(number))
         try:
             manifest = json.loads(data) if data is not None else None
@@ -178,14 +179,18 @@ class KeptSlices:
                 parts = PurePosixPath(name).parts
                 if not parts or name.startswith("/") or ".." in parts:
                     raise ValueError(name)
-                content = source.joinpath(*parts).read_bytes()
-                if hashlib.sha256(content).hexdigest() != expected:
-                    raise ValueError(name)
+                kept = source.joinpath(*parts)
+                with open(kept, "rb") as handle:
+                    if hashlib.file_digest(handle, "sha256").hexdigest() != expected:
+                        raise ValueError(name)
                 target = staging.joinpath(*parts)
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
-                target.write_bytes(content)
+                try:
+                    os.link(kept, target)
+                except OSError:  # (another file system, or none with links)
+                    shutil.copyfile(kept, target)
         except (OSError, ValueError, TypeError):
             shutil.rmtree(staging, ignore_errors=True)
             return None

@@ -160,6 +160,8 @@ class CitationDisplay(Feature):
         self._planned = (pages, palette)
         if one_off:
             self._keep_figures_only(library)
+        else:  # (`serve`: the parts its next diagrams share are made again, few at a time)
+            forget_shared_parts()
         return pages
 
     def files_ready(self, config: MkDocsConfig) -> None:
@@ -212,6 +214,7 @@ class CitationDisplay(Feature):
             if self.note_figures.get(note.src_uri) != before:
                 changed.add(note.src_uri)
         self.renderer.start()
+        forget_shared_parts()
         return changed
 
     def run_in_worker(self, job, *args) -> Future | None:

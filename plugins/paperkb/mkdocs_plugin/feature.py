@@ -9,7 +9,8 @@ on every feature in that order, so a feature's place in the list is its place on
     stage                                           MkDocs event       what a feature does there
     configure(options, config, project_root)        on_config          read options, register extensions and assets
     start(build) -> [GeneratedPage]                 on_files           the library is loaded: plan, add files, make pages
-                                                                       (`serve`: twice after an edit, see Build.listings)
+                                                                       (`serve`: twice after an edit, see Build.listings;
+                                                                       a feature that ``starts_last`` plans after the others)
     files_ready(config)                             on_nav             every plugin has its files (the blog its posts, authors)
     page_markdown(page, markdown) -> markdown       on_page_markdown   change the page's Markdown
     prose_transforms(page, markdown) -> [transform] (inside the above) line transforms of the one text pass over prose
@@ -126,6 +127,11 @@ class PageRender:
 
 class Feature:
     """The stages (see the module docstring); each does nothing unless a feature overrides it."""
+
+    # True while the feature's ``start`` would finish what a diagram worker was given to do
+    # meanwhile (a first build's references): it then starts after every other feature, so the
+    # worker has their planning time for its share; its pages keep their place.
+    starts_last = False
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         pass

@@ -15,7 +15,9 @@ on_files          core/loader.py parses the notes (unchanged ones from core/note
                   ``File.generated``; the navigation (nav.py) lists indexes, never every note;
                   explore.py writes the compact per-note JSON and the Explore page.
                   A first build's new diagrams leave for worker processes as they are planned
-                  (render/graph_renderer.py), which also format a share of its new references.
+                  (render/graph_renderer.py), which also format a share of its new references
+                  (offered once the library is loaded; bibtex.py starts last and does what the
+                  worker has not started by then).
                   MkDocs' warnings about links to missing files will name the line and give a hint
                   (link_messages.py). A full build then gives the C heap's free pages back, and
                   again every 200 pages rendered and written (core/free_memory.py: HeapTrim; it
@@ -210,7 +212,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             ProjectDisplay(self.slots, self.citations, self.layout),  # project pages, their index; a note's projects
             self.indexes,  # home, statistics, insights, tag and facet pages
             self.explore,  # the Explore table and the compact per-note JSON for the browser
-            self.bib,  # a first build's references are formatted in part by the diagrams' workers
+            self.bib,  # a first build's references are formatted in part by the diagrams' workers (then it starts last)
             InsightMarks(),  # [idea] badges
             self.citations,
             self.scholar,
@@ -406,10 +408,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         elif not self._listed:  # a whole build's plan: every feature from scratch
             self._listed = [None] * len(self.features)
         done = Listed(self.library)
-        pages: list[GeneratedPage] = []
-        for at, feature in enumerate(self.features):
+        made: list[list[GeneratedPage]] = [[] for _ in self.features]  # each feature's pages, in the features' order
+        for at in sorted(range(len(self.features)), key=lambda at: self.features[at].starts_last):
+            feature = self.features[at]
             if first_round is not None:
-                pages += feature.start(first)
+                made[at] = feature.start(first)
                 continue
             if stop is not None and type(feature).start is not Feature.start and stop():
                 return None
@@ -417,8 +420,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             build = builds.get(id(listed))
             if build is None:
                 build = builds[id(listed)] = self._build(files, config, *self._since_listed(listed))
-            pages += feature.start(build)
+            made[at] = feature.start(build)
             self._listed[at] = done
+        pages = [page for each in made for page in each]
         # Every page paperkb made, the features' own too (bibliography, to-read, projects, Frontier):
         # a full build lets go of their text once rendered (page_memory.py). (``generated_uris``,
         # known before the features planned, keeps the pages whose Markdown features leave alone.)

@@ -27,11 +27,12 @@ from urllib.parse import quote
 from ..core.library import Edge, Library
 from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
-from ..core.urls import SiteUrls, relative_url
+from ..core.urls import SiteUrls, relative_url, url_folder  # (relative_url: what _href computes)
 from .escape import xml_text
 from .text_metrics import LINE_HEIGHT, text_width
 
 NO_YEAR = "n.d."
+URL_SAFE = "/#.-_~%"  # characters a diagram's links keep as they are (urllib.parse.quote)
 LABEL_WIDTH = 24  # columns per label line (CJK characters count two)
 LABEL_LINES = 3
 TOOLTIP_MAX = 300  # characters of a node's tooltip
@@ -171,6 +172,8 @@ class GraphViews:
         ordered = sorted(library.notes, key=lambda k: (
             -library.cited_by_count(k), -(library.notes[k].year or 0), k))
         self.rank = {k: i for i, k in enumerate(ordered)}
+        # The order of a diagram's notes: by year (none first), then by key.
+        self._node_order = {k: (note.year or 0, k) for k, note in library.notes.items()}
         self._neighbours: dict[str, set[str]] = {}
         # Nodes and edges are shared by the views that show them (a build keeps every note's
         # view until its page is written: one object per node of every diagram was ~4 KB a note).
@@ -211,7 +214,8 @@ class GraphViews:
         return sum(1 for k in chosen for e in cites(k) if e.target in chosen)
 
     def _nodes(self, rings: dict[str, int]) -> list[GraphNode]:
-        return sorted((self._node(k, r) for k, r in rings.items()), key=lambda n: (n.year or 0, n.key))
+        made = self._nodes_made
+        return [made.get((k, rings[k])) or self._node(k, rings[k]) for k in sorted(rings, key=self._node_order.__getitem__)]
 
     def local(self, key: str, max_nodes: int = 30) -> GraphView:
         """The note, what it cites and what cites it. When that neighbourhood fills less than half
@@ -236,10 +240,16 @@ class GraphViews:
                 rings[k] = 2
 
         # Citations between two second-hop notes are left out: they crowd the picture and say
-        # nothing about this note.
-        edges = [e for e in self.induced_edges(rings) if rings[e.source] < 2 or rings[e.target] < 2]
+        # nothing about this note. (induced_edges, filtered before its edges are made.)
+        edges = []
+        made, cites = self._edges_made, self.library.cites
+        for k in sorted(rings):
+            for e in cites(k):
+                target_ring = rings.get(e.target)
+                if target_ring is not None and (target_ring < 2 or rings[e.source] < 2):
+                    edges.append(made.get(id(e)) or self._edge(e))
         direct_total = len(self.library.cites(key)) + len(self.library.cited_by(key))
-        direct_shown = sum(1 for e in edges if key in (e.source, e.target))
+        direct_shown = sum(1 for e in edges if e.source == key or e.target == key)
         return GraphView(f"local:{key}", self._nodes(rings), edges,
                          total_nodes=len(rings) + len(near_all) - len(near),
                          total_edges=len(edges) + direct_total - direct_shown, focus=key)
@@ -290,9 +300,37 @@ FOCUS_FONT_SIZE = 11
 YEAR_FONT_SIZE = 11
 
 
+# Diagram sources are JSON written as json.dumps(..., ensure_ascii=False, separators=(",", ":"))
+# would write them, but pieced together from parts encoded once: a note appears in the diagrams
+# of all its neighbours, a citation in those of both its notes (~15 notes a diagram).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 @lru_cache(maxsize=16384)
 def _page_url_cached(use_directory_urls: bool, src_uri: str) -> str:
     return SiteUrls(use_directory_urls).url(src_uri)
+
+
+@lru_cache(maxsize=16384)
+def _page_url_parts(use_directory_urls: bool, src_uri: str) -> list[str]:
+    return _page_url_cached(use_directory_urls, src_uri).split("/")
+
+
+@lru_cache(maxsize=65536)
+def _quoted_tail(use_directory_urls: bool, src_uri: str, common: int) -> str:
+    """The page of ``src_uri``'s URL past its first ``common`` folders, quoted for a link."""
+    return quote("/".join(_page_url_parts(use_directory_urls, src_uri)[common:]), safe=URL_SAFE)
+
+
+def _href(folder: list[str], use_directory_urls: bool, src_uri: str) -> str:
+    """core/urls.py relative_url from a page in ``folder`` (its URL's folders) to the page of
+    ``src_uri``, quoted: ``quote`` goes character by character, so the quoted tail of the
+    target's URL (what most links from pages in one place share) is kept."""
+    target = _page_url_parts(use_directory_urls, src_uri)
+    common, limit = 0, min(len(folder), len(target) - 1)
+    while common < limit and folder[common] == target[common]:
+        common += 1
+    return "../" * (len(folder) - common) + _quoted_tail(use_directory_urls, src_uri, common) or "./"
 
 
 @lru_cache(maxsize=16384)
@@ -314,15 +352,32 @@ def _tooltip(node: GraphNode) -> str:
 
 
 @lru_cache(maxsize=65536)  # a note appears in the diagrams of all its neighbours
-def _node_parts(node: GraphNode) -> tuple[str, tuple[str, ...], str, str]:
+def _node_parts(node: GraphNode) -> tuple[str, str]:
+    """A note's entry in a diagram's source as JSON, but for its column and link: what comes
+    before the column, and what comes between the column and the link."""
     ring = {0: "focus", 1: "near"}.get(node.ring, "far")
-    return node.key, _lines(node.title), _tooltip(node), f"pkb-node pkb-node--{ring} {field_class(node.field)}"
+    classes = f"pkb-node pkb-node--{ring} {field_class(node.field)}"
+    return (f"[{_encode(node.key)},",
+            f",{_encode(_lines(node.title))},{_encode(_tooltip(node))},",
+            f",{_encode(classes)},{'true' if node.ring == 0 else 'false'}]")
+
+
+@lru_cache(maxsize=65536)  # a citation appears in the diagrams of both its notes and their neighbours
+def _edge_json(edge: GraphEdge, forward: bool) -> str:
+    """A citation's entry in a diagram's source, as JSON."""
+    style = ROLE_STYLES.get(edge.role, ROLE_STYLES["related"])
+    derived = edge.via is LinkKind.SCHOLAR
+    mark = " pkb-edge--mention" if edge.via.in_text else " pkb-edge--derived" if derived else ""
+    # Derived (Semantic Scholar) edges: thin, dashed, with a hollow arrowhead, whatever their role.
+    return _encode([edge.target, edge.source, f"pkb-edge pkb-role--{edge.role}{mark}",
+                    "dashed" if derived else style.style, 0.8 if derived else style.penwidth,
+                    "empty" if derived else style.arrow, style.color, forward])
 
 
 def forget_shared_parts() -> None:
     """Let go of the parts diagrams share (nodes' labels, links, classes) once a build has made
     every diagram's source: the caches hold every node of every diagram until the process ends."""
-    for cached in (_page_url_cached, _lines, _node_parts):
+    for cached in (_page_url_cached, _page_url_parts, _quoted_tail, _lines, _node_parts, _edge_json):
         cached.cache_clear()
 
 
@@ -332,32 +387,26 @@ def diagram_source(view: GraphView, urls: SiteUrls, here: str) -> str:
     citation (cited, citing, classes, line style, width, arrowhead, colour, whether it may
     place the columns). Plain text, not markup: escaped where it lands. Deterministic (sorted
     nodes and edges): its digest is the diagram's cache key."""
-    years = sorted({n.year for n in view.nodes if n.year is not None})
+    years_of = {n.key: n.year for n in view.nodes}
+    years = sorted({year for year in years_of.values() if year is not None})
     columns: list[int | None] = [*years, *([None] if any(n.year is None for n in view.nodes) else [])]
-    column_of = {year: i for i, year in enumerate(columns)}
-    here_url = urls.url(here)
+    column_of = {year: str(i) for i, year in enumerate(columns)}
+    folder = url_folder(urls.url(here)).split("/")[:-1]
     use_directory_urls = urls.use_directory_urls
     nodes = []
     for node in view.nodes:
-        key, lines, tooltip, classes = _node_parts(node)
-        href = quote(relative_url(here_url, _page_url_cached(use_directory_urls, node.src_uri)), safe="/#.-_~%")
-        nodes.append([key, column_of[node.year], lines, tooltip, href, classes, node.ring == 0])
-    years_of = {n.key: n.year for n in view.nodes}
+        before, middle, after = _node_parts(node)
+        # (a quoted link holds nothing JSON escapes: its JSON is the link in quotes)
+        nodes.append(f'{before}{column_of[node.year]}{middle}"{_href(folder, use_directory_urls, node.src_uri)}"{after}')
     edges = []
     for edge in sorted(view.edges, key=lambda e: (e.target, e.source)):
-        style = ROLE_STYLES.get(edge.role, ROLE_STYLES["related"])
         cited_year, citing_year = years_of.get(edge.target), years_of.get(edge.source)
         # Only a citation that runs forward in time may place columns; a preprint citing a
         # later paper (or a note without a year) is drawn without constraining the layout.
-        forward = cited_year is not None and citing_year is not None and cited_year <= citing_year
-        derived = edge.via is LinkKind.SCHOLAR
-        mark = " pkb-edge--mention" if edge.via.in_text else " pkb-edge--derived" if derived else ""
-        # Derived (Semantic Scholar) edges: thin, dashed, with a hollow arrowhead, whatever their role.
-        edges.append([edge.target, edge.source, f"pkb-edge pkb-role--{edge.role}{mark}",
-                      "dashed" if derived else style.style, 0.8 if derived else style.penwidth,
-                      "empty" if derived else style.arrow, style.color, forward])
+        edges.append(_edge_json(edge, cited_year is not None and citing_year is not None
+                                and cited_year <= citing_year))
     labels = [str(year) if year is not None else NO_YEAR for year in columns]
-    return json.dumps({"columns": labels, "nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":"))
+    return f'{{"columns":{_encode(labels)},"nodes":[{",".join(nodes)}],"edges":[{",".join(edges)}]}}'
 
 
 # -- DOT for the layout ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
-from .escape import Markup, html, xml_text
+from .escape import Markup, escaped_str, html, xml_text
 from .graph_dot import ROLE_STYLES, GraphView, field_class
 
 MARKER = "<!--pkb-graph:{}-->"
@@ -108,13 +108,12 @@ def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> 
     Raw HTML without blank lines, so Markdown leaves it alone; kept out of the search index
     (its text is other notes' titles)."""
     extra = html('<p class="pkb-graph__note">{}</p>\n', note) if note else ""
-    return str(Markup(
-        '<figure class="pkb-graph pkb-graph--{kind}" data-search-exclude>\n'
-        '<div class="pkb-graph__canvas">{marker}</div>\n'
-        '<figcaption class="pkb-legend">{legend}</figcaption>\n'
-        "{extra}"
-        "</figure>\n"
-    ).format(kind=kind, marker=Markup(marker(key)), legend=legend(view), extra=extra))
+    # (str.format over escaped values: Markup.format's Python-level formatter cost ~15 µs a note)
+    return (f'<figure class="pkb-graph pkb-graph--{escaped_str(kind)}" data-search-exclude>\n'
+            f'<div class="pkb-graph__canvas">{marker(key)}</div>\n'
+            f'<figcaption class="pkb-legend">{legend(view)}</figcaption>\n'
+            f"{extra}"
+            "</figure>\n")
 
 
 # Where a figure's HTML is cut into pieces that other figures share: before each legend entry and

@@ -66,7 +66,10 @@ class IndexPages:
         self.plain = plain or PlainText(library, site.urls)  # plain insights skip Markdown
         self.site_name = site_name
         self.memo = memo  # `serve`: rows and insights made in the last build (core/note_memo.py)
-        self.table = NoteTable(site, library, memo)
+        # (a build not followed by another keeps rows for its own pages: a note is a row on its
+        # year's, fields', tags' and venue's pages, ~4 rows a note)
+        self.table = NoteTable(site, library, memo) if memo is not None else \
+            NoteTable(site, library, NoteMemo(), rows_by_link=True)
         self.groups = {facet: library.groups(values_of) for facet, (_f, _t, values_of) in FACETS.items()}
         # `serve` (IndexPlan): pages the last plan made that no edit reached since, and the pages made now
         self.kept: IndexPlan = IndexPlan()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.free_memory import give_back_free_memory, one_heap
+from ..core.free_memory import give_back_free_memory, map_large_blocks, one_heap
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
@@ -150,6 +150,7 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
     """Make, write and index the documents the build sends; 1 if it stops without saying it ended.
     ``kept_folder``: where slices' bundles are kept between builds ("": none)."""
     one_heap()  # (before the reading thread starts)
+    map_large_blocks()  # (a slice's bundle comes back from Pagefind as megabytes of text, once)
     lines = _lines(stream)
     kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
     pages: dict[int, dict[str, Path]] = {}  # slice -> its pages (url -> document), in order

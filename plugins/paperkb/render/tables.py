@@ -27,10 +27,15 @@ TABLE_BLOCK = re.compile(
 class NoteTable:
     """Renders notes as a table linked relative to the page ``here``."""
 
-    def __init__(self, site: SiteMap, library: Library | None = None, rows: NoteMemo[str] | None = None) -> None:
+    def __init__(self, site: SiteMap, library: Library | None = None, rows: NoteMemo[str] | None = None,
+                 *, rows_by_link: bool = False) -> None:
         self.site = site
         self.library = library
+        # ``rows``: rows kept by note and by the folder of the page (`serve`: between builds) or,
+        # ``rows_by_link``, by the link the row's title makes (a build's own: pages in other
+        # folders, as deep, link a note alike; one link a row, where `serve` re-renders few rows)
         self.rows = rows
+        self.rows_by_link = rows_by_link
         self.cells: dict[str, tuple[str, Cell]] = {
             "year": ("Year", lambda n, h: escape(n.year if n.year is not None else "")),
             "title": ("Title", self._title),
@@ -72,6 +77,9 @@ class NoteTable:
 
         if self.rows is None or "cited_by" in columns:  # (a count other notes change)
             rows = [row(note) for note in notes]
+        elif self.rows_by_link and "title" in columns:  # (what a row depends on of the page: its title's link)
+            href = self.site.urls.href
+            rows = [self.rows.get(note, lambda note=note: row(note), href(here, note.src_uri), *columns) for note in notes]
         else:
             folder = url_folder(self.site.urls.url(here))  # (what a row's link depends on of the page)
             rows = [self.rows.get(note, lambda note=note: row(note), folder, *columns) for note in notes]
