@@ -25,9 +25,11 @@ TARGETS = {
     "papers/100%.md": note("Per cent in the file name", key="pct2018"),
     "other/far.md": note("A note in another folder: #hash ~tilde~ ==mark== ^caret^", key="far2016"),
     "papers/spaces.md": note("  Title with spaces  ", key="spaces2015"),
+    "papers/@cohen2003.md": note("A Zotero citekey as the file name", key="cohen2003"),
+    "papers/with space.md": note("A space in the file name", key="space2002"),
 }
 
-KEYS = ["vaswani2017", "qa2020", "mail2021", "zhu2019", "pct2018", "far2016", "spaces2015"]
+KEYS = ["vaswani2017", "qa2020", "mail2021", "zhu2019", "pct2018", "far2016", "spaces2015", "cohen2003", "space2002"]
 
 # Contexts a link or a badge may stand in; {k} is a key, {l} a [[key|label]] label.
 CONTEXTS = """\
