@@ -3,10 +3,12 @@ tokenizer, in a fraction of its memory."""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import jieba
@@ -112,11 +114,22 @@ def test_the_compact_dictionary_is_kept_signed_in_the_user_s_cache_folder(tmp_pa
     assert same(kept_dictionary(str(dictionary)), first) and len(reads) == 3
     monkeypatch.setattr(compact_jieba, "read_signed_cache_file", signed)
 
+    elsewhere = tmp_path / "other-venv" / "dict.txt"  # the same jieba installed in another environment
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(dictionary.read_bytes())
+    assert same(kept_dictionary(str(elsewhere)), first) and len(reads) == 3  # the same kept file
+
     dictionary.write_text("模型 300 n\n训练 7 v\n", encoding="utf-8")  # another dictionary
     trie, counts, total, longest = kept_dictionary(str(dictionary))
     assert len(reads) == 4 and total == 307 and counts[trie.key_id("训练")] == 7 and "数据" not in trie and longest == 2
-    assert [p.name for p in (tmp_path / "cache-home/paperkb").glob("jieba-*.dict")] != [kept.name]
-    assert len(list((tmp_path / "cache-home/paperkb").glob("jieba-*.dict"))) == 1
+    assert same(kept_dictionary(str(elsewhere)), first) and len(reads) == 4  # both kept: no thrashing
+    kept_files = sorted((tmp_path / "cache-home/paperkb").glob("jieba-*.dict"))
+    assert len(kept_files) == 2
+    month_ago = time.time() - 31 * 86400
+    os.utime(kept, (month_ago, month_ago))
+    dictionary.write_text("模型 300 n\n", encoding="utf-8")  # a third: the one unmade for a month goes
+    kept_dictionary(str(dictionary))
+    assert not kept.exists() and len(list((tmp_path / "cache-home/paperkb").glob("jieba-*.dict"))) == 2
 
 
 def test_a_bad_dictionary_line_names_file_and_line(tmp_path):

@@ -78,3 +78,15 @@ def test_values_that_do_not_pickle_leave_the_dict_as_it_is():
     small = PackedDict(title="only one")
     small.pack()
     assert not small.is_packed and small == {"title": "only one"}
+
+
+def test_items_pickled_already_are_shared_while_they_are_the_same():
+    pickled = pickle.dumps(FRONT, protocol=pickle.HIGHEST_PROTOCOL)
+    meta = PackedDict(pickle.loads(pickled), pickled=pickled)
+    meta["title"] = "Soft " + "Actor-Critic"  # (the same value, another object)
+    meta.pack()
+    assert meta._packed is pickled and meta == FRONT
+    meta["year"] = 2019
+    meta.pack()
+    assert meta._packed is not pickled and meta._pickled is None and meta == {**FRONT, "year": 2019}
+

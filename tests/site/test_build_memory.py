@@ -329,7 +329,8 @@ def test_a_notes_front_matter_waits_pickled_between_the_rounds_and_the_theme_rea
     def look(_plugin, files):
         for file in files.documentation_pages():
             meta = file.page.meta
-            seen[file.src_uri] = (type(meta), getattr(meta, "is_packed", False), dict.__len__(meta))
+            seen[file.src_uri] = (type(meta), getattr(meta, "is_packed", False), dict.__len__(meta),
+                                  getattr(meta, "_packed", None) is not None and meta._packed is meta._pickled)
 
     _look_at_env(monkeypatch, look)
     with _started(config_file) as config:
@@ -337,8 +338,9 @@ def test_a_notes_front_matter_waits_pickled_between_the_rounds_and_the_theme_rea
         td3 = next(f.page for f in config.plugins["paperkb"].live.files.documentation_pages()
                    if f.src_uri == "papers/td3.md")
     for src in ("papers/td3.md", "papers/sac.md", "papers/ppo.md"):
-        kind, packed, held = seen[src]
+        kind, packed, held, shared = seen[src]
         assert kind is PackedDict and packed and held == 1  # (one item stays: C code reads an empty dict as empty)
+        assert shared  # the same values as the notes cache read: its pickled bytes, not a copy
     assert td3.meta.is_packed  # written, packed again
     assert td3.meta["hide"] == ["navigation"] and td3.meta["template"] == "main.html" and td3.meta["year"] == 2018
     assert td3.meta["tags"] == ["actor-critic"] and td3.meta["title"] == "Addressing Function Approximation Error"

@@ -157,6 +157,16 @@ def strip_obsidian_comments(text: str) -> str:
 LineTransform = Callable[[str, int], str]  # (a line of prose, its 0-based index) -> its new text
 
 
+class Hold:
+    """Where a text pass's line transforms may hand over an inline construct as finished HTML
+    (``put`` gives the marker that Markdown passes through for it): on ``lines`` (0-based)."""
+
+    lines: frozenset[int]
+
+    def put(self, html: str) -> str:
+        raise NotImplementedError
+
+
 def chain(*transforms: LineTransform) -> LineTransform:
     """One transform applying ``transforms`` in turn, so that a page's text passes map_prose once."""
     if len(transforms) == 1:

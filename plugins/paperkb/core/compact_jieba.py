@@ -15,13 +15,15 @@ temporary folder likewise)."""
 from __future__ import annotations
 
 import array
+import hashlib
 import logging
 import math
-import os
 import struct
 import sys
+import time
 from collections.abc import Iterator
 from math import log
+from pathlib import Path
 from typing import Any
 
 import marisa_trie
@@ -33,6 +35,7 @@ from .user_key import keyed_digest, signing_key, user_cache_folder
 # Bump when the kept dictionary's layout changes (``kept_dictionary``).
 KEPT_FORMAT = "1"
 _KEPT_HEAD = struct.Struct("<qqQ")  # jieba's total, the longest word, the trie's length in bytes
+STALE_SECONDS = 30 * 86400
 
 
 def import_jieba() -> Any:
@@ -82,12 +85,13 @@ def read_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int]:
 
 def kept_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int, int]:
     """``read_dictionary(path)`` and the length of its longest word (``longest_word``), kept in
-    the user's cache folder once read: named by the dictionary file (path, size, time), jieba's,
-    marisa-trie's and this format's versions under the user's key, and signed (a file someone
-    else wrote or edited is read again from ``path``). Nothing is kept without a user key."""
-    stat = os.stat(path)
-    name = keyed_digest("jieba-dictionary", KEPT_FORMAT, path, str(stat.st_size), str(stat.st_mtime_ns),
-                        str(getattr(jieba, "__version__", "?")), _marisa_version())
+    the user's cache folder once read: named by a digest of the dictionary file's bytes (~10 ms;
+    every virtual environment with the same jieba shares the file), marisa-trie's version and
+    this format's under the user's key, and signed (a file someone else wrote or edited is read
+    again from ``path``). Nothing is kept without a user key."""
+    with open(path, "rb") as handle:
+        content = hashlib.file_digest(handle, "sha256").hexdigest()
+    name = keyed_digest("jieba-dictionary", KEPT_FORMAT, content, _marisa_version())
     folder = user_cache_folder()
     file = folder / f"jieba-{name[:32]}.dict" if folder is not None and signing_key() else None
     if file is not None:
@@ -108,10 +112,19 @@ def kept_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int, int]
     if file is not None:
         packed = trie.tobytes()
         if write_signed_cache_file(file, _KEPT_HEAD.pack(total, longest, len(packed)) + packed + counts.tobytes(), name):
-            for old in file.parent.glob("jieba-*.dict"):  # (another jieba's: never read again)
-                if old != file:
-                    old.unlink(missing_ok=True)
+            _forget_stale(file)
     return trie, counts, total, longest
+
+
+def _forget_stale(kept: Path) -> None:
+    """Remove the other kept dictionaries not made for a while (another jieba's or marisa-trie's,
+    most likely: one still in use by another environment is merely made again)."""
+    for other in kept.parent.glob("jieba-*.dict"):
+        try:
+            if other != kept and time.time() - other.stat().st_mtime > STALE_SECONDS:
+                other.unlink()
+        except OSError:
+            pass
 
 
 def longest_word(trie: marisa_trie.Trie) -> int:

@@ -21,23 +21,29 @@ from typing import Any
 class PackedDict(dict):
     """A dict whose items, but its first, wait pickled after ``pack()`` until it is used."""
 
-    __slots__ = ("_packed",)
+    __slots__ = ("_packed", "_pickled")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pickled: bytes | None = None, **kwargs: Any) -> None:
+        """``pickled``: the items as ``pickle.dumps`` gave them already (e.g. kept in a cache),
+        shared rather than held twice while the items are still the same."""
         super().__init__(*args, **kwargs)
         self._packed: bytes | None = None
+        self._pickled = pickled
 
     def pack(self) -> None:
         """Keep the items but the first pickled (nothing when they do not pickle)."""
         self._unpack()
         if len(self) < 2:
             return
-        items = iter(dict.items(self))
-        first = next(items)
         try:
-            packed = pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
+            packed = pickle.dumps(dict(dict.items(self)), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - a value some plugin put there that does not pickle
             return
+        if packed == self._pickled:
+            packed = self._pickled
+        else:
+            self._pickled = None  # (the items changed: those bytes are of no more use here)
+        first = next(iter(dict.items(self)))
         dict.clear(self)
         dict.__setitem__(self, *first)
         self._packed = packed
@@ -50,7 +56,7 @@ class PackedDict(dict):
         packed = self._packed
         if packed is not None:
             self._packed = None
-            dict.update(self, pickle.loads(packed))
+            dict.update(self, pickle.loads(packed))  # (the first item again: its place stays)
 
     def __eq__(self, other: object) -> bool:
         self._unpack()

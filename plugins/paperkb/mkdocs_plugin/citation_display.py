@@ -352,14 +352,15 @@ class CitationDisplay(Feature):
         note, lists = page.note, self.lists
         if note is None or lists is None:
             return []
-        page.reads(e.target for e in self.library.cites(note.key))
-        page.reads(e.source for e in self.library.cited_by(note.key))
-        page.reads(cite.key for cite in self.library.bib_cites.get(note.key, ()))
+        if page.tracks_reads:  # (`serve`; a full build asks twice per page and keeps no reads)
+            page.reads(e.target for e in self.library.cites(note.key))
+            page.reads(e.source for e in self.library.cited_by(note.key))
+            page.reads(cite.key for cite in self.library.bib_cites.get(note.key, ()))
         sections = [Section(Heading("cites", "Cites"), lambda: lists.cites(note, self.reference_item)),
                     Section(Heading("cited-by", "Cited by"), lambda: lists.cited_by(note))]
         if note.src_uri in self.note_figures:
             view = self.note_figures[note.src_uri][0]
-            if view is not None:
+            if view is not None and page.tracks_reads:
                 page.reads(node.key for node in view.nodes)
             sections.append(Section(Heading("citation-graph", "Citation graph"), lambda: self._note_figure(note)))
         return sections

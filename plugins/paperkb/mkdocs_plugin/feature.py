@@ -38,7 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ..core.body_scan import LineTransform
+from ..core.body_scan import Hold, LineTransform
 from ..core.library import Library
 from ..core.model import Note
 from ..render.index_pages import GeneratedPage
@@ -99,6 +99,9 @@ class PageRender:
     # such set for every page (~650 bytes a note, held until the page is written).
     tracks_reads: bool = True
     expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
+    # During a text pass of a note page: where its transforms may hand over finished inline HTML
+    # (html_slots.py: [[links]], [idea] marks on lines Markdown would write them as they stand)
+    hold: Hold | None = None
     sections: list[Section] = field(default_factory=list)  # after a note's body (set at on_page_content)
     packed_html: bytes | None = None  # a full build: the page's HTML while it waits to be written (page_memory.py)
     made: bool = False  # any page paperkb made (generated ones, the bibliography, to-read, projects, Frontier pages)

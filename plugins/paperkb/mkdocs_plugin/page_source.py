@@ -43,6 +43,8 @@ def hand_over_source(page: Page, config: MkDocsConfig, cache: NoteCache, *, keep
             page.read_source(config)
             return
         page.markdown, meta = source.read(raw)
-        page.meta = PackedDict(meta)  # (waits pickled between MkDocs' rounds: page_memory.py)
+        # (waits pickled between MkDocs' rounds, page_memory.py: in the bytes the cache keeps,
+        # while the values are the same)
+        page.meta = PackedDict(meta, pickled=source.meta)
 
     page.read_source = read_source  # type: ignore[method-assign]

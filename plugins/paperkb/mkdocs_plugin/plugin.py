@@ -37,7 +37,9 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   header, question and sections after its body (projects.py), the References of its
                   [@key]s after it (bibtex.py). The text pass (``page.expand``) runs each feature's
                   ``prose_transforms`` in one walk over the prose: [[key]] links and embeds
-                  (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); then
+                  (text_links.py), [@key] citations (bibtex.py), [idea] badges (insights.py); a
+                  note's links and badges on lines Markdown would write them as they stand go in
+                  as markers for their finished HTML (html_slots.py: inline holds); then
                   ``after_prose``: lists nested by two spaces re-indented (lists.py), display math
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
@@ -219,6 +221,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             FreedMemory(),  # what the pages freed goes back to the system before the search index is made
             self.search,  # last: each page's document for Pagefind is its HTML as the others left it
         )
+        # Per page stage, the features that act at it (in their order): every page passes each
+        # stage, and most features take part in few of them.
+        self.acting: dict[str, tuple[Feature, ...]] = {
+            stage: tuple(f for f in self.features if getattr(type(f), stage) is not getattr(Feature, stage))
+            for stage in ("page_markdown", "prose_transforms", "after_prose", "page_html", "after_body",
+                          "page_output", "finished_page")}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -524,17 +532,19 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering[src] = render
         if src in self.rejected:
             markdown = self.slots.hold(src, str(rejected_note_banner(self.rejected[src]))) + "\n\n" + markdown
-        for feature in self.features:
+        for feature in self.acting["page_markdown"]:
             markdown = feature.page_markdown(render, markdown)
         return markdown
 
     def _text_pass(self, page: PageRender, markdown: str) -> str:
         """The features' line transforms in one walk over the prose (code, math and HTML are left
         alone: core/body_scan.py), then their whole-text passes (callouts, display math)."""
-        transforms = [t for feature in self.features for t in feature.prose_transforms(page, markdown)]
+        page.hold = self.slots.inline_holds(page, markdown)
+        transforms = [t for feature in self.acting["prose_transforms"] for t in feature.prose_transforms(page, markdown)]
+        page.hold = None
         if transforms:
             markdown = map_prose(markdown, chain(*transforms))
-        for feature in self.features:
+        for feature in self.acting["after_prose"]:
             markdown = feature.after_prose(page, markdown)
         return markdown
 
@@ -554,12 +564,12 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return html
         if render.note is not None:
             render.sections = self._sections_after_body(render)
-        for feature in self.features:
+        for feature in self.acting["page_html"]:
             html = feature.page_html(render, html)
         return html
 
     def _sections_after_body(self, render: PageRender) -> list[Section]:
-        return [s for feature in self.features for s in feature.after_body(render)]
+        return [s for feature in self.acting["after_body"] for s in feature.after_body(render)]
 
     @event_priority(-100)  # after every plugin had the page's HTML
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -581,9 +591,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             return output
         if render.note is not None and self.command != "serve":  # (let go of since it was rendered)
             render.sections = self._sections_after_body(render)
-        for feature in self.features:
+        for feature in self.acting["page_output"]:
             output = feature.page_output(render, output)
-        for feature in self.features:
+        for feature in self.acting["finished_page"]:
             output = feature.finished_page(render, output)
         if self.command != "serve":
             release_page(render)

@@ -48,7 +48,8 @@ class TextLinks(Feature):
         if "[[" in markdown and self.site is not None:
             transforms.append(wikilink_transform(page.src, self.library, self.site, page.text_warn,
                                                  show_tags=self.show_tags, attachments=self.attachments,
-                                                 attachment_warn=page.warn, sized_images=self.sized_images))
+                                                 attachment_warn=page.warn, sized_images=self.sized_images,
+                                                 hold=page.hold))
         if "](" in markdown:  # Obsidian / Quartz links without an extension: [x](other-note)
             transforms.append(extensionless_transform(page.src, self.page_uris))
         if self.draft_uris and ".md" in markdown:

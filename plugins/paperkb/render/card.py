@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
+from ..core.urls import SiteUrls
 from .escape import Markup, escape, html, html_join, md_text, neutralize_html, safe_url
 from .plain_text import PlainText
 from .site_map import SiteMap
@@ -183,6 +184,26 @@ def wikilink_markdown(note: Note, from_src: str, label: str | None = None, ancho
     rel = posixpath.relpath(note.src_uri, posixpath.dirname(from_src) or ".")
     fragment = f"#{anchor}" if anchor else ""
     return f'[{md_text(label if label is not None else note.title)}](<{rel}{fragment}> "{md_text(link_title(note))}")'
+
+
+# What makes the HTML of a link less than certain: a page URL with any character that MkDocs
+# percent-encodes (urllib's quote: all but these) where SiteUrls may not (``@``, spaces, non-ASCII),
+# and in the text what magiclink reads (an "@") or Markdown's own (control characters, spaces around).
+_UNSURE_URL = re.compile(r"[^A-Za-z0-9_.~/-]")
+_UNSURE_TEXT = re.compile(r"[@\x00-\x1f]|^\s|\s$")
+
+
+def wikilink_html(note: Note, from_src: str, urls: SiteUrls, label: str | None = None) -> str | None:
+    """The HTML that Markdown and MkDocs make of ``wikilink_markdown(note, from_src, label)``
+    (no anchor) on a line of plain prose (render/plain_text.py: ``inline_hold_lines``), or None
+    where that is not certain; tests/site/test_inline_holds.py compares the two."""
+    target = urls.url(note.src_uri)
+    if _UNSURE_URL.search(target) or _UNSURE_URL.search(urls.url(from_src)):
+        return None
+    text, title = md_text(label if label is not None else note.title), md_text(link_title(note))
+    if _UNSURE_TEXT.search(text) or _UNSURE_TEXT.search(title):
+        return None
+    return f'<a href="{urls.relative(from_src, target)}" title="{title}">{text}</a>'
 
 
 # `[^\n]*\S[ \t\r]*\n` rather than `[^\n]*\S[^\n]*\n`: the latter backtracks quadratically on a long line

@@ -83,6 +83,102 @@ def defines_abbreviations(markdown: str) -> bool:
     return "*[" in markdown and bool(_ABBREVIATION.search(markdown))
 
 
+# Inline holds (``inline_hold_lines``): what a page may not contain at all, what a paragraph may
+# not contain besides the [[links]] and [idea] marks that are held, and its lines' openings that
+# make it something other than prose (headings, admonitions, blocks, setext underlines).
+# (Markdown leaves its placeholders' numbers in an image's alt text and in attribute lists' values
+# where they hold entities, code or links: numbers that change with every held link before them.)
+_PAGE_UNSURE = re.compile(r"^[ \t>]*<|!\[[^\]\n]*[&`<\\\[]|\{[^}\n]*[&`<\\\[]", re.MULTILINE)
+# Display math's delimiters (arithmatex's, and Typora's ``$$`` blocks with blank lines inside: display_math.py)
+_MATH_DELIMITER = re.compile(r"\$\$|\\begin\{|\\end\{|\\\[|\\\]")
+_IDEA_MARK = re.compile(r"^(\s{0,12}(?:[-*+]|\d+[.)])\s+)\[(?:想法|idea)\]", re.IGNORECASE)  # (insight_marks.py)
+_PARAGRAPH_UNSURE = re.compile(r"[\[\]<>\\$`{}]")
+_BARE_LINKS = re.compile(r"@|://|www\.")  # what pymdownx.magiclink makes links of
+_LINE_UNSURE = re.compile(r"^[ \t>]*(?:#|!!!|\?\?\?|///|:::)|^[ ]{0,3}(?:=+|-+)[ \t]*$")
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")  # a code span as Markdown reads it (within a line)
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+
+
+def inline_hold_lines(markdown: str, *, bare_links: bool = False) -> frozenset[int]:
+    """The (0-based) lines of ``markdown`` where finished inline HTML may stand in Markdown's
+    place for a ``[[link]]`` or an ``[idea]`` mark: lines of plain paragraphs, list items and
+    quotes whose only brackets are those, so that Markdown would write the link or the badge as
+    it stands (no heading, code, raw HTML, math, escape, attribute list or nested link; with
+    ``bare_links`` (magiclink), no "@" or URL either; no line of display math). Markdown reads
+    inline markup across the lines of a paragraph or list item, so each is judged whole. Empty
+    when the page defines abbreviations or holds raw HTML blocks, unpaired math delimiters, or
+    markup in an image's alt text or an attribute list anywhere."""
+    if defines_abbreviations(markdown) or _PAGE_UNSURE.search(markdown):
+        return frozenset()
+    lines = markdown.split("\n")
+    maths = _display_math_lines(lines) if "$$" in markdown or "\\" in markdown else set()
+    if maths is None:
+        return frozenset()
+    held: list[int] = []
+    start = 0
+    for end, line in enumerate([*lines, ""]):
+        if line and not line.isspace():
+            continue
+        if end > start and not _indented(lines[start]):  # (indented code, or a loose list's text: not sure which)
+            for first, last in _units(lines, start, end):
+                if _plain(lines[first:last], bare_links) and not (maths and maths.intersection(range(first, last))):
+                    held.extend(range(first, last))
+        start = end + 1
+    return frozenset(held)
+
+
+def _display_math_lines(lines: list[str]) -> set[int] | None:
+    """Every line from a display formula's opening delimiter to its closing one (a ``$$``
+    block may hold blank lines), or None when the delimiters do not pair up."""
+    found: set[int] = set()
+    dollars = False
+    depth = 0  # \\begin{..} / \\[ open, not yet closed
+    for index, line in enumerate(lines):
+        inside = dollars or depth > 0
+        if "$" not in line and "\\" not in line:
+            if inside:
+                found.add(index)
+            continue
+        for delimiter in _MATH_DELIMITER.findall(_INLINE_CODE.sub(" ", line) if "`" in line else line):
+            if delimiter == "$$":
+                dollars = not dollars
+            else:
+                depth += 1 if delimiter in ("\\begin{", "\\[") else -1
+            inside = True
+        if inside or dollars or depth > 0:
+            found.add(index)
+    return None if dollars or depth != 0 else found
+
+
+def _indented(line: str) -> bool:
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" ")) >= 4
+
+
+def _units(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The runs of lines Markdown reads inline markup across: a list's items (each with the
+    lines that continue it), or the whole block (a paragraph, which a list cannot interrupt)."""
+    if not _LIST_ITEM.match(lines[start]):
+        return [(start, end)]
+    firsts = [i for i in range(start, end) if _LIST_ITEM.match(lines[i])]
+    return list(zip(firsts, firsts[1:] + [end]))
+
+
+def _plain(lines: list[str], bare_links: bool) -> bool:
+    for line in lines:
+        if _LINE_UNSURE.match(line):
+            return False
+        if bare_links and _BARE_LINKS.search(line):
+            return False
+        if _PARAGRAPH_UNSURE.search(line) is None:  # (most lines: nothing to take out first)
+            continue
+        rest = WIKILINK.sub(" ", _INLINE_CODE.sub(" ", _IDEA_MARK.sub(r"\1", _QUOTE_MARKS.sub("", line))))
+        if _PARAGRAPH_UNSURE.search(rest):
+            return False
+    return True
+
+
 class PlainText:
     """Renders plain front-matter prose, with its wikilinks, as finished HTML."""
 

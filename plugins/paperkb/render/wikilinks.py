@@ -6,10 +6,10 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 
-from ..core.body_scan import IMAGE_SUFFIXES, WIKILINK, LineTransform, is_attachment
+from ..core.body_scan import IMAGE_SUFFIXES, WIKILINK, Hold, LineTransform, is_attachment
 from ..core.obsidian_syntax import block_or_heading_anchor
 from ..core.library import Library, unknown_link_message
-from .card import render_card, wikilink_markdown
+from .card import render_card, wikilink_html, wikilink_markdown
 from .escape import md_text
 from .site_map import SiteMap
 
@@ -63,11 +63,12 @@ def _excalidraw(match: re.Match[str], here: str, library: Library, attachments: 
 def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callable[[int, str], None], *,
                        show_tags: bool = True, attachments: Mapping[str, str] | None = None,
                        attachment_warn: Callable[[int, str], None] | None = None,
-                       sized_images: bool = False) -> LineTransform:
+                       sized_images: bool = False, hold: Hold | None = None) -> LineTransform:
     """A line transform (body_scan.map_prose) replacing wikilinks with Markdown links and embed
     lines with cards; ``warn(line_index, message)`` for unknown keys. ``attachments``: the
     site's other files by docs-relative path and by file name, case-folded (for ``![[x.png]]``);
-    ``attachment_warn``: where a missing one is reported (the loader cannot see files; default ``warn``)."""
+    ``attachment_warn``: where a missing one is reported (the loader cannot see files; default ``warn``);
+    ``hold``: where a link to a note may go in as finished HTML (html_slots.py)."""
     attachment_warn = attachment_warn or warn
 
     def transform(line: str, index: int) -> str:
@@ -107,7 +108,12 @@ def wikilink_transform(here: str, library: Library, site: SiteMap, warn: Callabl
                     warn(index, message)
                 return md_text(label if label else key)
             anchor = block_or_heading_anchor(fragment.strip()) if fragment and fragment.strip() else ""
-            return wikilink_markdown(note, here, label.strip() if label else None, anchor)
+            label = label.strip() if label else None
+            if hold is not None and not anchor and index in hold.lines:  # (MkDocs checks anchors: not held)
+                made = wikilink_html(note, here, site.urls, label)
+                if made is not None:
+                    return hold.put(made)
+            return wikilink_markdown(note, here, label, anchor)
 
         return WIKILINK.sub(replace, line)
 
