@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from paperkb.core.cache_file import read_signed_cache_file
-from paperkb.core.urls import SiteUrls
+from paperkb.core.urls import SiteUrls, relative_url
 from paperkb.render.graph_dot import (
-    GraphEdge, GraphNode, GraphView, GraphViews, diagram_source, layout_dot, relative_url, wrap_label,
+    GraphEdge, GraphNode, GraphView, GraphViews, diagram_source, layout_dot, wrap_label,
 )
 from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_renderer import GraphRenderer

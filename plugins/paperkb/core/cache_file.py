@@ -10,6 +10,7 @@ the build makes it again."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -20,6 +21,12 @@ from pathlib import Path
 from .user_key import signature
 
 SIGNATURE_SIZE = 32  # HMAC-SHA256
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes, hex (read in blocks: the file is not held whole)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_cache_file(path: Path, data: bytes) -> bool:

@@ -15,7 +15,6 @@ temporary folder likewise)."""
 from __future__ import annotations
 
 import array
-import hashlib
 import logging
 import math
 import struct
@@ -28,7 +27,7 @@ from typing import Any
 
 import marisa_trie
 
-from .cache_file import read_signed_cache_file, write_signed_cache_file
+from .cache_file import file_sha256, read_signed_cache_file, write_signed_cache_file
 from .free_memory import give_back_free_memory
 from .user_key import keyed_digest, signing_key, user_cache_folder
 
@@ -89,9 +88,7 @@ def kept_dictionary(path: str) -> tuple[marisa_trie.Trie, array.array, int, int]
     every virtual environment with the same jieba shares the file), marisa-trie's version and
     this format's under the user's key, and signed (a file someone else wrote or edited is read
     again from ``path``). Nothing is kept without a user key."""
-    with open(path, "rb") as handle:
-        content = hashlib.file_digest(handle, "sha256").hexdigest()
-    name = keyed_digest("jieba-dictionary", KEPT_FORMAT, content, _marisa_version())
+    name = keyed_digest("jieba-dictionary", KEPT_FORMAT, file_sha256(path), _marisa_version())
     folder = user_cache_folder()
     file = folder / f"jieba-{name[:32]}.dict" if folder is not None and signing_key() else None
     if file is not None:

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache_file import code_stamps, read_signed_cache_file, write_signed_cache_file
+from .cache_file import code_stamps, file_sha256, read_signed_cache_file, write_signed_cache_file
 from .foreground import IDLE, Foreground
 from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService, pagefind_executable
@@ -123,6 +123,15 @@ def write_slices_file(output: Path, slices: list[int]) -> None:
 KEPT_FORMAT = "paperkb-kept-slice-1"  # change when what a kept bundle holds changes
 
 
+def _link_or_copy(source: str | os.PathLike[str], target: Path) -> None:
+    """``target`` as a hard link to ``source``; a copy where the file system has no links
+    (or the two are on different ones)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 class KeptSlices:
     """The bundles of the last full build's slices in a cache folder: ``<number>/`` (the
     bundle's files) and ``<number>.json`` (signed: the slice's key, its result, each file's
@@ -180,17 +189,13 @@ class KeptSlices:
                 if not parts or name.startswith("/") or ".." in parts:
                     raise ValueError(name)
                 kept = source.joinpath(*parts)
-                with open(kept, "rb") as handle:
-                    if hashlib.file_digest(handle, "sha256").hexdigest() != expected:
-                        raise ValueError(name)
+                if file_sha256(kept) != expected:
+                    raise ValueError(name)
                 target = staging.joinpath(*parts)
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
-                try:
-                    os.link(kept, target)
-                except OSError:  # (another file system, or none with links)
-                    shutil.copyfile(kept, target)
+                _link_or_copy(kept, target)
         except (OSError, ValueError, TypeError):
             shutil.rmtree(staging, ignore_errors=True)
             return None
@@ -221,12 +226,8 @@ class KeptSlices:
                 target_folder.mkdir(parents=True, exist_ok=True)
                 for file in names:
                     source = os.path.join(folder, file)
-                    with open(source, "rb") as handle:
-                        files[(inside / file).as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
-                    try:
-                        os.link(source, target_folder / file)
-                    except OSError:  # (another file system, or none with links)
-                        shutil.copyfile(source, target_folder / file)
+                    files[(inside / file).as_posix()] = file_sha256(source)
+                    _link_or_copy(source, target_folder / file)
             shutil.rmtree(final, ignore_errors=True)
             staging.rename(final)
         except OSError:

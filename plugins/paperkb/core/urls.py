@@ -66,14 +66,20 @@ def url_folder(url: str) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """Link from the page at site URL ``from_url`` to site URL ``to_url`` (both as SiteUrls.url
     gives them). A string operation: posixpath.relpath asks the OS for the working directory."""
-    base = url_folder(from_url)
-    base_parts = base.split("/")[:-1]
+    base_parts = url_folder(from_url).split("/")[:-1]
     target_parts = to_url.split("/")
-    common = 0
-    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
-        common += 1
+    common = shared_folders(base_parts, target_parts)
     rel = "../" * (len(base_parts) - common) + "/".join(target_parts[common:])
     return rel or "./"
+
+
+def shared_folders(base_parts: list[str], target_parts: list[str]) -> int:
+    """How many leading folders a page's folder (``base_parts``, its URL's folders) shares with
+    a target URL's parts (never counting the target's last part, its page)."""
+    common, limit = 0, min(len(base_parts), len(target_parts) - 1)
+    while common < limit and base_parts[common] == target_parts[common]:
+        common += 1
+    return common
 
 
 def safe_url(url: str) -> str | None:

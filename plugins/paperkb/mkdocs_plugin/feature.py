@@ -50,6 +50,11 @@ from .headings import Heading
 Warn = Callable[[int, str], None]  # (line index in the Markdown, message)
 
 
+def as_written(markdown: str) -> str:
+    """A page's text pass before the plugin sets it, and once rendering let it go: the text as it is."""
+    return markdown
+
+
 def _ignore(_line: int, _message: str) -> None:
     """Warning sink for text whose problems were reported where it was written."""
 
@@ -98,7 +103,7 @@ class PageRender:
     # Only `serve` asks what a page read (to re-render it after an edit): a full build keeps no
     # such set for every page (~650 bytes a note, held until the page is written).
     tracks_reads: bool = True
-    expand: Callable[[str], str] = lambda markdown: markdown  # the text pass (set by the plugin)
+    expand: Callable[[str], str] = as_written  # the text pass (set by the plugin)
     # During a text pass of a note page: where its transforms may hand over finished inline HTML
     # (html_slots.py: [[links]], [idea] marks on lines Markdown would write them as they stand)
     hold: Hold | None = None

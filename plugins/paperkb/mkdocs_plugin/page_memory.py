@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from ..core.free_memory import give_back_free_memory
 from ..core.packed_dict import PackedDict
 from ..core.packed_text import pack, unpack
-from .feature import Feature, PageRender
+from .feature import Feature, PageRender, as_written
 
 
 def _paperkb_page(render: PageRender) -> bool:
@@ -64,12 +64,8 @@ def release_rendering(render: PageRender) -> None:
     (a closure over the page) and the sections after a note's body (their headings are placed;
     ``after_body`` gives them again when the page is written). ~2 KB a note, held by every page
     between MkDocs' two rounds."""
-    render.expand = _unexpanded
+    render.expand = as_written
     render.sections = []
-
-
-def _unexpanded(markdown: str) -> str:
-    return markdown
 
 
 def hold_html(render: PageRender, html: str, config: MkDocsConfig) -> str:

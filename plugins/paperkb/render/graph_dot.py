@@ -27,7 +27,7 @@ from urllib.parse import quote
 from ..core.library import Edge, Library
 from ..core.model import ROLES, LinkKind
 from ..core.slug import slugify
-from ..core.urls import SiteUrls, relative_url, url_folder  # (relative_url: what _href computes)
+from ..core.urls import SiteUrls, shared_folders, url_folder
 from .escape import xml_text
 from .text_metrics import LINE_HEIGHT, text_width
 
@@ -324,10 +324,7 @@ def _href(folder: list[str], use_directory_urls: bool, src_uri: str) -> str:
     """core/urls.py relative_url from a page in ``folder`` (its URL's folders) to the page of
     ``src_uri``, quoted: ``quote`` goes character by character, so the quoted tail of the
     target's URL (what most links from pages in one place share) is kept."""
-    target = _page_url_parts(use_directory_urls, src_uri)
-    common, limit = 0, min(len(folder), len(target) - 1)
-    while common < limit and folder[common] == target[common]:
-        common += 1
+    common = shared_folders(folder, _page_url_parts(use_directory_urls, src_uri))
     return "../" * (len(folder) - common) + _quoted_tail(use_directory_urls, src_uri, common) or "./"
 
 
