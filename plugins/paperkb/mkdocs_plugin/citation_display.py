@@ -308,12 +308,12 @@ class CitationDisplay(Feature):
         plan = plans[note.src_uri]
         if plan is None:  # no diagram
             return True
-        key, figure_html = plan
+        key, figure_pieces = plan
         assert self.renderer is not None
         if not self.renderer.adopt(key, partial(self._source_of, note)):
             return False
         self.note_figures[note.src_uri] = (None, key)
-        self.figure_html.put(note.src_uri, figure_html)
+        self.figure_html.put_pieces(note.src_uri, figure_pieces)
         return True
 
     def _source_of(self, note: Note) -> tuple[str, str]:
@@ -328,9 +328,10 @@ class CitationDisplay(Feature):
         plans: Plans = {}
         for note in library:
             if note.src_uri in self.note_figures:
-                made = self._note_figure(note)
-                self.figure_html.put(note.src_uri, made)
-                plans[note.src_uri] = (self.note_figures[note.src_uri][1], made)
+                self.figure_html.put(note.src_uri, self._note_figure(note))
+                pieces = self.figure_html.pieces_of(note.src_uri)
+                assert pieces is not None
+                plans[note.src_uri] = (self.note_figures[note.src_uri][1], pieces)
             else:
                 plans[note.src_uri] = None
         return plans

@@ -6,6 +6,7 @@ a worker process): the figure holds a marker that the build replaces with the SV
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
@@ -133,12 +134,20 @@ class HeldFigures:
         self._pieces: dict[str, str] = {}
 
     def put(self, name: str, figure_html: str) -> None:
-        pieces = self._pieces
-        self._figures[name] = tuple(pieces.setdefault(p, p) for p in _SHARED_PIECE.split(figure_html))
+        self.put_pieces(name, _SHARED_PIECE.split(figure_html))
+
+    def put_pieces(self, name: str, pieces: Iterable[str]) -> None:
+        """Hold the figure made of ``pieces`` (as ``pieces_of`` gives them)."""
+        shared = self._pieces
+        self._figures[name] = tuple(shared.setdefault(p, p) for p in pieces)
 
     def get(self, name: str) -> str | None:
         held = self._figures.get(name)
         return None if held is None else "".join(held)
+
+    def pieces_of(self, name: str) -> tuple[str, ...] | None:
+        """The pieces the figure ``name`` is held as (shared with the others'), in order."""
+        return self._figures.get(name)
 
     def pop(self, name: str, default: None = None) -> None:
         self._figures.pop(name, default)
