@@ -161,7 +161,7 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
     drawn, citations = [], []
     for i, (edge, span) in enumerate(zip(diagram["edges"], edge_columns(diagram))):
         if span is not None:
-            via = tuple(nodes[name] for name in (chain_node(i, c) for c in range(span[0] + 1, span[1])) if name in nodes)
+            via = tuple([nodes[name] for name in [chain_node(i, c) for c in range(span[0] + 1, span[1])] if name in nodes])
             drawn.append(edge)
             citations.append(Citation(index[edge[0]], index[edge[1]], via))
     routes = route_citations(boxes, columns, citations)
