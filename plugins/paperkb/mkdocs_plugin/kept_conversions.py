@@ -44,7 +44,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..core.kept_entries import KeptEntries
-from ..core.note_cache import DISK_MIN_NOTES
+from ..core.note_cache import keeps_on_disk
 from ..render.diagram_plans import code_fingerprint
 from .messages import log
 from .shared_markdown import reusable
@@ -219,8 +219,8 @@ class KeptConversions:
     """The kept conversions of one site (``path``), for the builds of one process."""
 
     # Like parsed notes (core/note_cache.py), only sites of some size keep them: a few dozen
-    # pages convert in a fraction of a second, and get no cache folder.
-    min_pages = DISK_MIN_NOTES
+    # pages convert in a fraction of a second, and get no cache folder (None: the note cache's threshold).
+    min_pages: int | None = None
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -245,7 +245,7 @@ class KeptConversions:
             # (MkDocs keeps no anchor links at DEBUG, and debug messages vary)
             if self.path is not None and self._fingerprint is not None and \
                     mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG and \
-                    sum(1 for _ in files.documentation_pages()) >= self.min_pages:
+                    keeps_on_disk(sum(1 for _ in files.documentation_pages()), self.min_pages):
                 self._entries = KeptEntries(self.path, _CONTEXT)
                 self._entries.begin(self._fingerprint)
         return self._entries

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..core.cache_file import read_keyed_json, write_keyed_json
 from ..core.library import Library
 from ..core.model import Note
-from ..core.note_cache import DISK_MIN_NOTES
+from ..core.note_cache import keeps_on_disk
 from .diagram_plans import code_fingerprint
 from .index_pages import GeneratedPage
 from .site_map import SiteMap
@@ -53,13 +53,13 @@ def index_digest(library: Library, site: SiteMap, *, site_name: str, home_intro:
 class KeptIndexPages:
     """The kept pages in ``directory`` (None: nothing kept)."""
 
-    min_notes = DISK_MIN_NOTES
+    min_notes: int | None = None  # None: the note cache's threshold
 
     def __init__(self, directory: Path | None) -> None:
         self.path = directory / KEPT_FILE if directory else None
 
     def wanted(self, library: Library) -> bool:
-        return self.path is not None and len(library.notes) >= self.min_notes
+        return self.path is not None and keeps_on_disk(len(library.notes), self.min_notes)
 
     def get(self, digest: str) -> list[GeneratedPage] | None:
         """The pages kept under ``digest``; None when there are none (or not this user's)."""
