@@ -20,6 +20,7 @@ def _files() -> dict[str, str]:
         "papers/a.md": note("Paper A", key="a", year=2020, fields=["Vision"], cites=["b"]),
         "papers/b.md": note("Paper B", key="b", year=2019, fields=["Vision"], venue="CVPR"),
         "papers/deeper/c.md": note("Paper C", key="c", year=2021, fields=["NLP"], cites=["a"]),
+        "papers/e.md": note('Tokens & <Tags> "quoted"', key="e", year=2022, fields=["NLP"], cites=["a"]),
         "about.md": "# About\n\nWho writes these notes.\n",
         "guides/reading.md": "# Reading\n\nHow to read a paper.\n",
     }
@@ -45,6 +46,12 @@ def test_every_page_is_the_same_as_with_its_own_navigation(tmp_path, monkeypatch
     # translations' table of the language is made once a phrase, not at every lookup.
     assert rendered.count("paperkb-theme/partials/search.html") == 1
     assert rendered.count("paperkb-theme/partials/palette.html") == 1
+    # The header differs only in the title: once per group of pages, each with its own title.
+    assert 0 < rendered.count("paperkb-theme/partials/header.html") <= len(_pages(shared.site_dir)) - 5
+    topic = re.compile(r'data-md-component="header-topic">\s*<span class="md-ellipsis">\s*(.*?)\s*</span>', re.S)
+    assert topic.search(shared.html("papers/a/")).group(1) == "Paper A"
+    assert topic.search(shared.html("papers/e/")).group(1) == "Tokens &amp; &lt;Tags&gt; &#34;quoted&#34;"
+    assert topic.search(shared.html("about/")).group(1) == "About"
     with monkeypatch.context() as patch:
         patch.setattr(shared_partials.SharedPartials, "install", lambda self, env, custom_dir: None)
         alone = build_site(tmp_path / "alone", _files(), plugins=["search", "tags", "paperkb"])

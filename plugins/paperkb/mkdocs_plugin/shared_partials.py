@@ -18,11 +18,16 @@ configuration and its translations only, no page data, no relative link), and th
 translations. ``lang.t(key)``, ~20 times a page, called a macro that built the language's whole
 table of ~100 phrases to look up one, and each page imported ``partials/language.html`` again
 with its two languages' templates; the loader answers that name with a template whose ``t``
-looks each phrase up once per language, through the theme's own macro."""
+looks each phrase up once per language, through the theme's own macro.
+
+The header (``partials/header.html``) differs between such pages only in the page's title: it
+is rendered once per group with a stand-in for the title, and each page gets the two halves
+around its own title, written the way the template writes it."""
 
 from __future__ import annotations
 
 import posixpath
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,14 +37,17 @@ from markupsafe import Markup
 CACHED = ("partials/nav.html", "partials/tabs.html")
 SAME_ON_EVERY_PAGE = ("partials/search.html", "partials/palette.html")  # (see module docstring)
 LANGUAGE = "partials/language.html"
+AROUND_TITLE = "partials/header.html"  # (see module docstring)
 _THEMES = "paperkb-theme/"  # the theme's own template behind a cached name
 _CALL = "paperkb_shared_partial"
 _TRANSLATIONS = "paperkb_translations"
+_TITLE = f"paperkb-title-{uuid.uuid4().hex}"  # where a page's title goes in a shared header
 
 
 class SharedPartials:
     def __init__(self) -> None:
         self._rendered: dict[tuple, str] = {}
+        self._around: dict[tuple, tuple[str, str] | None] = {}  # the header's halves (None: not shared)
         self._templates: dict[str, jinja2.Template] = {}  # the theme's partials, looked up once a build
         self._nav_prefixes: set[tuple[str, ...]] = set()
         self._nav_items: list = []  # every entry of the navigation, children too
@@ -51,6 +59,7 @@ class SharedPartials:
     def clear(self) -> None:
         """A new build (or `serve` re-planning after an edit): titles and entries may differ."""
         self._rendered.clear()
+        self._around.clear()
         self._templates.clear()
         self._translations.clear()
         self._same.clear()
@@ -89,6 +98,8 @@ class SharedPartials:
         if template is None or template.environment is not env:
             template = self._templates[name] = env.get_template(_THEMES + name)
         config = context.get("config")
+        if name == AROUND_TITLE and getattr(template, "paperkb_shared", False):
+            return self._around_title(context, template)
         if not getattr(template, "paperkb_shared", False):
             key, rendered = None, self._rendered
         elif name in SAME_ON_EVERY_PAGE:  # (kept when the navigation changes)
@@ -102,6 +113,21 @@ class SharedPartials:
             found = rendered[key] = template.render(context.get_all())
         return Markup(found)
 
+    def _around_title(self, context, template: jinja2.Template) -> Markup:
+        """The header: the halves its group shares, around this page's title."""
+        # (with sticky tabs, the header holds the tabs, which mark the page's place; an
+        # environment that escapes would write the title escaped)
+        sticky_tabs = "navigation.tabs.sticky" in (context.get("features") or ())
+        key = None if sticky_tabs or context.eval_ctx.autoescape else self._key(context, AROUND_TITLE)
+        if key is not None and key not in self._around:
+            html = template.render({**context.get_all(), "page": _TitleStandIn(context["page"])})
+            before, found, after = html.partition(_TITLE)
+            self._around[key] = (before, after) if found and _TITLE not in after else None
+        halves = self._around.get(key) if key is not None else None
+        if halves is None:
+            return Markup(template.render(context.get_all()))
+        return Markup(f"{halves[0]}{_title(context.environment, context['page'])}{halves[1]}")
+
     def _key(self, context, name: str) -> tuple | None:
         """What the partial's HTML depends on for this page, or None when it depends on the page."""
         page, nav = context.get("page"), context.get("nav")
@@ -113,6 +139,7 @@ class SharedPartials:
             plain = all(type(p.file).__eq__ is object.__eq__ for p in nav.pages)
             self._nav_files = {id(p.file) for p in nav.pages} if plain else None
             self._rendered.clear()
+            self._around.clear()
         if any(getattr(item, "active", False) for item in self._nav_items) or self._in_nav(page, nav):
             return None
         parts = _base_parts(page.url)
@@ -137,7 +164,7 @@ class _Loader(jinja2.BaseLoader):
         self.custom_dir = Path(custom_dir).resolve() if custom_dir else None
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if template in CACHED or template in SAME_ON_EVERY_PAGE:
+        if template in CACHED or template in SAME_ON_EVERY_PAGE or template == AROUND_TITLE:
             return f"{{{{ {_CALL}({template!r}) }}}}", None, lambda: True
         if template == LANGUAGE and not self._overridden(environment, template):
             return f"{{% set t = {_TRANSLATIONS}(config) %}}", None, lambda: True
@@ -160,6 +187,27 @@ class _Loader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return self.inner.list_templates()
+
+
+class _TitleStandIn:
+    """A page whose title is the marker ``_TITLE``; all else is the page's own (its url, for
+    the relative links)."""
+
+    def __init__(self, page) -> None:
+        self._page = page
+        self.meta = {"title": _TITLE}
+        self.title = _TITLE
+
+    def __getattr__(self, name: str):
+        return getattr(self._page, name)
+
+
+def _title(env: jinja2.Environment, page) -> str:
+    """What mkdocs-material's header writes as the page's title: ``page.meta.title`` when the
+    page has one, else ``page.title`` (as text, the environment escaping nothing)."""
+    meta = env.getattr(page, "meta")
+    title = env.getattr(meta, "title") if meta else None
+    return str(title if meta and title else env.getattr(page, "title"))
 
 
 def _language(env: jinja2.Environment, config):
