@@ -30,7 +30,8 @@ def test_positions_read_from_graphvizs_records_are_those_attach_attrs_writes():
     assert graphviz.read_records  # the bundled Graphviz passed the probe: the fast path is taken
     for diagram in DIAGRAMS:
         dot = layout_dot(json.loads(diagram["source"]))
-        from_records, from_text = graphviz.place(dot, records=True), graphviz.place(dot, records=False)
+        assert graphviz.place(dot, graphviz._records_agree)
+        from_records, from_text = graphviz.place(dot, graphviz._from_records), graphviz.place(dot, graphviz._from_text)
         assert from_records == from_text
         assert any(x != round(x) for x, _y in from_text.nodes.values())  # (rounding is exercised)
     assert place(dot) == from_text

@@ -20,6 +20,7 @@ import ctypes.util
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable, TypeVar
 
 
 class GraphvizError(RuntimeError):
@@ -37,6 +38,7 @@ class Placed:
 
 
 _P = ctypes.c_void_p
+T = TypeVar("T")
 _AGNODE = 1  # cgraph's object kind AGNODE
 
 
@@ -63,13 +65,16 @@ class _Graphviz:
         gvc.gvLayout.argtypes, gvc.gvLayout.restype = [_P, _P, ctypes.c_char_p], ctypes.c_int
         gvc.gvFreeLayout.argtypes = [_P, _P]
         gvc.attach_attrs.argtypes = [_P]
-        # Records read only once a probe proved them to give what attach_attrs writes.
-        self.read_records = False
-        self.read_records = self.place(_PROBE) == self.place(_PROBE, records=True)
+        # Records read only once a probe proved them to be where this module looks and to
+        # give what attach_attrs writes.
+        self.read_records = self.place(_PROBE, self._records_agree)
 
-    def place(self, dot: str, engine: bytes = b"dot", *, records: bool | None = None) -> Placed:
-        """``records``: read the positions from the layout records (default: when the probe
-        proved them right) or from what ``attach_attrs`` writes."""
+    def place(self, dot: str, read: Callable[[int], T] | None = None, engine: bytes = b"dot") -> T | Placed:
+        """Lay ``dot`` out; ``read`` takes what it needs from the laid-out graph (default: the
+        positions, from the layout records when the probe proved them right, else as
+        ``attach_attrs`` writes them)."""
+        if read is None:
+            read = self._from_records if self.read_records else self._from_text
         cg, gvc = self.cgraph, self.gvc
         graph = cg.agmemread(dot.encode("utf-8"))
         if not graph:
@@ -78,12 +83,22 @@ class _Graphviz:
             if gvc.gvLayout(self.context, graph, engine) != 0:
                 raise GraphvizError("Graphviz could not lay out the diagram")
             try:
-                read = self._from_records if (self.read_records if records is None else records) else self._from_text
                 return read(graph)
             finally:
                 gvc.gvFreeLayout(self.context, graph)
         finally:
             cg.agclose(graph)
+
+    def _records_agree(self, graph: int) -> bool:
+        """Whether each node's data pointer is its layout record (checked before anything is
+        read through it) and the records give the positions attach_attrs writes."""
+        cg = self.cgraph
+        node = cg.agfstnode(graph)
+        while node:
+            if _ADDRESS.from_address(node + _OBJECT_DATA).value != cg.aggetrec(node, b"Agnodeinfo_t", 0):
+                return False
+            node = cg.agnxtnode(graph, node)
+        return self._from_records(graph) == self._from_text(graph)
 
     def _from_text(self, graph: int) -> Placed:
         """The bounding box and node positions as ``attach_attrs`` writes them (``bb``, ``pos``)."""
@@ -106,16 +121,21 @@ class _Graphviz:
         """The same numbers read from the layout records: ``GD_bb`` and each ``ND_coord``,
         rounded as attach_attrs prints them (``%.5g``)."""
         cg = self.cgraph
-        record, name_of, next_node = cg.aggetrec, cg.agnameof, cg.agnxtnode
-        info = record(graph, b"Agraphinfo_t", 0)
+        name_of, next_node, address = cg.agnameof, cg.agnxtnode, _ADDRESS.from_address
+        info = cg.aggetrec(graph, b"Agraphinfo_t", 0)
         if not info:
             raise GraphvizError("Graphviz placed no node")
         llx, lly, urx, ury = (float("%.5g" % v) for v in _BOX.from_address(info + _GRAPH_BB))
         nodes: dict[str, tuple[float, float]] = {}
+        # (a column's nodes share their x: each x is rounded once; ~0.02 ms a diagram)
+        rounded: dict[float, float] = {}
         node = cg.agfstnode(graph)
         while node:
-            x, y = _POINT.from_address(record(node, b"Agnodeinfo_t", 0) + _NODE_COORD)
-            nodes[name_of(node).decode("utf-8")] = (float("%.5g" % x), float("%.5g" % y))
+            x, y = _POINT.from_address(address(node + _OBJECT_DATA).value + _NODE_COORD)
+            round_x = rounded.get(x)
+            if round_x is None:
+                round_x = rounded[x] = float("%.5g" % x)
+            nodes[name_of(node).decode("utf-8")] = (round_x, float("%.5g" % y))
             node = next_node(graph, node)
         return Placed(urx - llx, ury - lly, nodes)
 
@@ -124,6 +144,10 @@ class _Graphviz:
 # Agnodeinfo_t's ``coord``, each after a record header (two pointers) and two pointers more,
 # as in every Graphviz since cgraph. Used only after the probe below read them right.
 _GRAPH_BB = _NODE_COORD = 4 * ctypes.sizeof(ctypes.c_void_p)
+# A node's record is the one its object's data pointer (after the object's tag: two 8-byte words)
+# points to: where Graphviz's own ND_* macros read it during and after layout (AGDATA).
+_OBJECT_DATA = 16
+_ADDRESS = ctypes.c_void_p
 _POINT = ctypes.c_double * 2
 _BOX = ctypes.c_double * 4
 # A diagram's shape in small: years, boxes of fractional sizes, a chain point, a backward edge.
