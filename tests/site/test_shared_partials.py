@@ -99,3 +99,18 @@ def test_translations_the_site_overrides_are_shown(tmp_path):
     assert site.ok, site.messages
     assert 'placeholder="Paper A:search.placeholder"' in site.html("papers/a/")
     assert 'placeholder="About:search.placeholder"' in site.html("about/")
+
+
+def test_a_partial_the_site_overrides_inside_a_shared_one_is_rendered_for_each_page(tmp_path):
+    """The header and the navigation include the logo and the repository's source: a site's own
+    source.html that shows page data turns sharing off for them (not only a header.html of its own)."""
+    overrides = tmp_path / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    (overrides / "source.html").write_text('<span class="own-source">{{ page.url if page }}</span>\n', encoding="utf-8")
+    site = build_site(tmp_path, _files(), plugins=["search", "tags", "paperkb"],
+                      config={"repo_url": "https://example.org/notes",
+                              "theme": {"name": "material", "custom_dir": str(tmp_path / "overrides")}})
+    assert site.ok, site.messages
+    for url in ("papers/a/", "papers/b/"):
+        # (once in the header, once in the navigation's drawer)
+        assert site.html(url).count(f'<span class="own-source">{url}</span>') == 2, url

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 CACHED = ("partials/nav.html", "partials/tabs.html")
@@ -175,10 +176,28 @@ class _Loader(jinja2.BaseLoader):
     def load(self, environment: jinja2.Environment, name: str, globals=None) -> jinja2.Template:
         template = super().load(environment, name, globals)
         if name.startswith(_THEMES):
-            # (a language.html of the site's own may translate by page data too)
-            template.paperkb_shared = not (self._overridden(environment, name[len(_THEMES):])  # type: ignore[attr-defined]
+            # (a language.html of the site's own may translate by page data too; so may a
+            # partial of the site's own that the shared one includes: the header's logo.html or
+            # source.html, the navigation's nav-item.html)
+            template.paperkb_shared = not (self._overridden_within(environment, name[len(_THEMES):], set())  # type: ignore[attr-defined]
                                            or self._overridden(environment, LANGUAGE))
         return template
+
+    def _overridden_within(self, environment: jinja2.Environment, name: str, seen: set[str]) -> bool:
+        """Whether the site's ``custom_dir`` has its own ``name`` or its own template of one that
+        ``name`` includes, imports or extends by a fixed name, however deep (an icon, named by
+        a variable, is no template to show page data)."""
+        if name in seen:
+            return False
+        seen.add(name)
+        try:
+            source, filename, _ = self.inner.get_source(environment, name)
+        except jinja2.TemplateNotFound:
+            return False
+        if filename and self.custom_dir and Path(filename).resolve().is_relative_to(self.custom_dir):
+            return True
+        return any(self._overridden_within(environment, used, seen)
+                   for used in jinja2.meta.find_referenced_templates(environment.parse(source)) if used)
 
     def _overridden(self, environment: jinja2.Environment, name: str) -> bool:
         """Whether the site's ``custom_dir`` has its own ``name`` (it may show page data)."""
