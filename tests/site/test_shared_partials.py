@@ -114,3 +114,26 @@ def test_a_partial_the_site_overrides_inside_a_shared_one_is_rendered_for_each_p
     for url in ("papers/a/", "papers/b/"):
         # (once in the header, once in the navigation's drawer)
         assert site.html(url).count(f'<span class="own-source">{url}</span>') == 2, url
+
+
+def test_a_header_that_writes_the_title_otherwise_than_as_it_stands_is_not_shared():
+    """The header's halves are shared only where the title goes in as it stands: a theme version
+    that escaped or filtered it would have each page's title written unescaped between them."""
+    from types import SimpleNamespace
+
+    from markupsafe import escape
+
+    def headers(header: str) -> list[str]:
+        env = jinja2.Environment(loader=jinja2.DictLoader({
+            "base.html": "{% include 'partials/header.html' %}", "partials/header.html": header,
+            "partials/language.html": ""}))
+        shared_partials.SharedPartials().install(env, None)
+        nav, config = SimpleNamespace(pages=[], items=[]), SimpleNamespace(theme={})
+        return [env.get_template("base.html").render(
+                    page=SimpleNamespace(url=f"papers/{i}/", file=object(), meta={"title": title}, title=title),
+                    nav=nav, config=config, features=[])
+                for i, title in enumerate(("Tokens & <Tags>", 'Paper "B"'))]
+
+    assert headers("<h>{{ page.meta.title | e }}</h>") == [f"<h>{escape(t)}</h>" for t in ("Tokens & <Tags>", 'Paper "B"')]
+    assert headers("<h>{{ page.meta.title | upper }}</h>") == ["<h>TOKENS & <TAGS></h>", '<h>PAPER "B"</h>']
+    assert headers("<h>{{ page.meta.title }}</h>") == ["<h>Tokens & <Tags></h>", '<h>Paper "B"</h>']

@@ -42,7 +42,10 @@ AROUND_TITLE = "partials/header.html"  # (see module docstring)
 _THEMES = "paperkb-theme/"  # the theme's own template behind a cached name
 _CALL = "paperkb_shared_partial"
 _TRANSLATIONS = "paperkb_translations"
-_TITLE = f"paperkb-title-{uuid.uuid4().hex}"  # where a page's title goes in a shared header
+# Where a page's title goes in a shared header. Its < & " ' > are found again only if the header
+# writes the title as it stands (as _title does): a theme version that escapes or filters it is
+# not shared (mkdocs-material>=9.6,<10 is allowed, not only the version this was made with).
+_TITLE = f"paperkb-title-{uuid.uuid4().hex}<&\"'>"
 
 
 class SharedPartials:
