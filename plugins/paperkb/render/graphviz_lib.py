@@ -95,8 +95,9 @@ class _Graphviz:
         cg = self.cgraph
         node = cg.agfstnode(graph)
         while node:
-            if _ADDRESS.from_address(node + _OBJECT_DATA).value != cg.aggetrec(node, b"Agnodeinfo_t", 0):
-                return False
+            record = cg.aggetrec(node, b"Agnodeinfo_t", 0)
+            if not record or _ADDRESS.from_address(node + _OBJECT_DATA).value != record:
+                return False  # (no record at all: both NULL would pass, then fail adding to None)
             node = cg.agnxtnode(graph, node)
         return self._from_records(graph) == self._from_text(graph)
 
