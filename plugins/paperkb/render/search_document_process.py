@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.free_memory import give_back_free_memory, map_large_blocks, one_heap
+from ..core.helper_priority import SEARCH_NICENESS, lower_priority
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
@@ -150,6 +151,7 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
     """Make, write and index the documents the build sends; 1 if it stops without saying it ended.
     ``kept_folder``: where slices' bundles are kept between builds ("": none)."""
     one_heap()  # (before the reading thread starts)
+    lower_priority(SEARCH_NICENESS)  # the build keeps its core (core/helper_priority.py); Pagefind inherits it
     map_large_blocks()  # (a slice's bundle comes back from Pagefind as megabytes of text, once)
     lines = _lines(stream)
     kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
