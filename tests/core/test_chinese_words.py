@@ -47,3 +47,13 @@ def test_a_page_needing_the_tokenizer_while_it_loads_waits_for_that_load(tmp_pat
     assert chinese_words.jieba() == "tokenizer"
     loading.join(5)
     assert fresh_tokenizer == ["paperkb-jieba"]  # loaded once, not a second time by the page
+
+
+def test_forget_lets_go_of_the_tokenizer_and_the_cached_words_and_loads_again_when_asked():
+    # The search documents' process forgets them before indexing its last slice (search_document_process.py).
+    before = chinese_words.words("预训练很重要")
+    assert chinese_words._tokenizer is not None and chinese_words.words.cache_info().currsize > 0
+    chinese_words.forget()
+    assert chinese_words._tokenizer is None
+    assert chinese_words.words.cache_info().currsize == 0 and chinese_words.subwords.cache_info().currsize == 0
+    assert chinese_words.words("预训练很重要") == before and chinese_words._tokenizer is not None

@@ -355,7 +355,11 @@ def test_a_rebuild_over_the_same_citation_graph_takes_the_last_builds_diagram_pl
     assert {k: diagram_key(second, f"papers/{k}/") for k in keys} == shown
     assert second.html("papers/gpt3/") == first.html("papers/gpt3/")
 
-    svg_key = json.loads(zlib.decompress(read_signed_cache_file(plan_file, "diagram-plans")))["plans"]["papers/ddpm.md"][0]
+    kept = json.loads(zlib.decompress(read_signed_cache_file(plan_file, "diagram-plans")))
+    # Figures are kept as numbered pieces, each written once: the legend entries figures share.
+    numbers = [at for plan in kept["plans"].values() if plan is not None for at in plan[1]]
+    assert sorted(set(numbers)) == list(range(len(kept["pieces"]))) and len(kept["pieces"]) < len(numbers)
+    svg_key = kept["plans"]["papers/ddpm.md"][0]
     (tmp_path / ".paperkb-cache" / "graphs" / svg_key[:2] / f"{svg_key}.svg").unlink()  # a cleaned cache
     third = build_site(tmp_path, files)
     assert planned == ["ddpm"]  # planned (and drawn) again, alone

@@ -115,6 +115,38 @@ def test_rendered_pages_let_go_of_their_markdown_before_any_page_is_written(tmp_
     assert "<title>Soft Actor-Critic - Memory test</title>" in html and "Entropy bonus keeps exploration alive." in html
 
 
+def test_what_a_rendered_note_waits_with_is_small_and_its_page_is_written_whole(tmp_path, monkeypatch):
+    """Between rendering and writing (on_env) a note page waits with the ids of its Cites / Cited
+    by / Cite headings (their HTML is made when it is written), its search filters as one flat
+    tuple of names and values (counted when the index is written), no set of its own for what it read (only `serve`
+    asks) and one string per heading title shared by every page's table of contents."""
+    from mkdocs.commands.build import build
+
+    seen: dict[str, object] = {}
+
+    def look(plugin, files):
+        sac, ppo = (files.get_file_from_path(src).page for src in ("papers/sac.md", "papers/ppo.md"))
+        seen["trail"] = plugin.layout._trails["papers/sac.md"]
+        seen["filters"] = plugin.search.filters[sac.url]
+        seen["reads"] = [plugin.rendering[src].read_keys for src in ("papers/sac.md", "papers/ppo.md")]
+        titles = [{item.id: item.title for item in page.toc} for page in (sac, ppo)]
+        seen["titles"] = [t["cited-by"] for t in titles]
+
+    _look_at_env(monkeypatch, look)
+    with _started(_project(tmp_path)) as config:
+        build(config)
+    trail = seen["trail"]
+    assert isinstance(trail, tuple) and "cited-by" in trail and all("<" not in anchor for anchor in trail)
+    pairs = seen["filters"]
+    assert type(pairs) is tuple and ("venue", "ICML") in zip(pairs[::2], pairs[1::2])
+    assert all(reads == frozenset() and not isinstance(reads, set) for reads in seen["reads"])
+    assert seen["titles"][0] == "Cited by" and seen["titles"][0] is seen["titles"][1]
+    html = (tmp_path / "site" / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="cited-by">.*Cited by.*</h2>', html)
+    filters = (tmp_path / "site" / "pagefind" / "paperkb-filters.json").read_text(encoding="utf-8")
+    assert '"venue":{"ICML":1}' in filters and '"field":{"RL":2}' in filters
+
+
 def test_the_build_process_never_loads_jiebas_dictionary(tmp_path):
     """The search documents (and jieba) are made in a child process that ends before Pagefind,
     which cuts Chinese into jieba's words; mkdocs-rss-plugin (with requests and GitPython, ~10 MB)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import tempfile
@@ -33,13 +34,16 @@ def write_cache_file(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename);
     False when it could not be written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        fd, temporary = _temporary_file(path)
     except OSError:
         return False
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
         return True
     except BaseException as exc:
@@ -47,6 +51,27 @@ def write_cache_file(path: Path, data: bytes) -> bool:
         if isinstance(exc, OSError):
             return False
         raise
+
+
+_temporaries = itertools.count()  # this process's temporary files: their names never repeat
+_TEMPORARY_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _temporary_file(path: Path) -> tuple[int, str]:
+    """A new file beside ``path`` (its folder made if need be), open for writing, and its name.
+
+    Named after this process and a counter, not mkstemp's random name: a diagram worker writes
+    one per diagram, and mkstemp's name, its folder made first (a stat even when it exists)
+    cost more than the write. ``O_EXCL`` never takes another's file: should a name be taken
+    (a file a process of the same id left behind), mkstemp picks one."""
+    temporary = f"{path.parent}{os.sep}.tmp-{os.getpid()}-{next(_temporaries)}{path.suffix}"
+    try:
+        return os.open(temporary, _TEMPORARY_FLAGS, 0o600), temporary
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(temporary, _TEMPORARY_FLAGS, 0o600), temporary
+    except FileExistsError:
+        return tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
 
 
 def write_signed_cache_file(path: Path, data: bytes, context: str = "") -> bool:

@@ -32,6 +32,17 @@ def jieba() -> Any:
     return _tokenizer
 
 
+def forget() -> None:
+    """Let go of the tokenizer and the words cached (loaded again if asked for later): the
+    search documents' process, done with segmenting, indexes its last slice while the build
+    process is at its largest, and the dictionary (~6 MB) need not be part of that peak."""
+    global _tokenizer
+    with _loading:
+        _tokenizer = None
+    words.cache_clear()
+    subwords.cache_clear()
+
+
 def _load_tokenizer() -> Any:
     loaded = sys.modules.get("jieba")
     if loaded is not None and loaded.dt.initialized:

@@ -47,7 +47,9 @@ class PagefindBundle:
             self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
         self.urls: set[str] = set()
         self._unconfirmed: set[Path] = set()  # documents on disk no page of this build has put yet
-        self._located: dict[str, tuple[Path, str]] = {}  # page URL -> its document's path and name
+        # page URL -> its document's name in the folder (a Path of its own each, kept for every
+        # page to the end of a build, was ~0.4 KB a page: the path is joined when asked for)
+        self._names: dict[str, str] = {}
         # document path (relative) -> (digest of what it was made from, digest of its bytes)
         self._made_from: dict[str, tuple[str, str]] = {}
         # The slice of each page, in the order pages joined; slices whose bundle is out of date.
@@ -69,10 +71,15 @@ class PagefindBundle:
         return self._lock is not None
 
     def _locate(self, url: str) -> tuple[Path, str]:
-        """The document's path for ``url`` and its name in the folder (``_name``), worked out
-        once per page (every build asks for each page's several times)."""
-        found = self._located.get(url)
-        if found is None:
+        """The document's path for ``url`` and its name in the folder (``_document_name``)."""
+        name = self._document_name(url)
+        return self.folder / name, name
+
+    def _document_name(self, url: str) -> str:
+        """The document's name in the folder for ``url``, worked out once per page (every
+        build asks for each page's several times)."""
+        name = self._names.get(url)
+        if name is None:
             clean = posixpath.normpath("/" + url).lstrip("/")
             if clean in ("", "."):
                 name = "index.html"
@@ -80,8 +87,8 @@ class PagefindBundle:
                 name = clean + "/index.html"
             else:
                 name = clean if clean.endswith(".html") else clean + "/index.html"
-            found = self._located[url] = (self.folder / name, name)
-        return found
+            self._names[url] = name
+        return name
 
     def document_path(self, url: str) -> Path:
         """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
@@ -108,10 +115,11 @@ class PagefindBundle:
         """Keep the document of ``url`` if it was made from ``made_from`` (a digest of the
         page's text and facets) and its file still holds the bytes it was written with.
         ``html_length``: the page's HTML, which the document is made from (its slice's share)."""
-        path, name = self._locate(url)
+        name = self._document_name(url)
         known = self._made_from.get(name)
         if known is None or known[0] != made_from:
             return False
+        path = self.folder / name
         try:
             if hashlib.sha1(path.read_bytes()).hexdigest() != known[1]:
                 return False

@@ -54,8 +54,23 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # every note is named on every load (`serve` loads after each edit)
-def _display_path(path: str, root: str | None, _cwd: str) -> str:
-    return _shown_relative(Path(os.path.realpath(path)), Path(path), Path(root) if root is not None else None)
+def _display_path(path: str, root: str | None, cwd: str) -> str:
+    return _shown_relative(Path(_real_path(path, cwd)), Path(path), Path(root) if root is not None else None)
+
+
+def _real_path(path: str, cwd: str) -> str:
+    """``os.path.realpath(path)`` (``cwd``: the working directory), its folder resolved once for
+    every file in it: a file that is no symbolic link costs one ``lstat``, not one per folder
+    of its path (~20 us a note at 10,000 notes)."""
+    folder, name = os.path.split(path)
+    if not folder or name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(folder, cwd), name)
+
+
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str, _cwd: str) -> str:
+    return os.path.realpath(folder)
 
 
 def link_display_path(link: Path, root: Path | None = None) -> str:

@@ -27,7 +27,8 @@ from ..render.diagram_plans import DiagramPlans, Plans, graph_digest
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
 from ..render.graph_dot import GraphView, GraphViews, diagram_source, forget_shared_parts
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
-from ..render.graph_html import MARKER_PATTERN, HeldFigures, aria_label, field_palette_css, figure, render_failed
+from ..render.graph_html import (MARKER_PATTERN, HeldFigures, aria_label, field_palette_css, figure, figure_pieces,
+                                 render_failed)
 from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
 from ..render.graph_renderer import GraphRenderer
 from ..render.graph_svg import GraphRenderError
@@ -186,7 +187,7 @@ class CitationDisplay(Feature):
             planned = self.note_figures.get(note.src_uri)
             if planned is not None and planned[0] is not None:
                 if note.src_uri not in self.figure_html:
-                    self.figure_html.put(note.src_uri, self._note_figure(note))
+                    self._hold_figure(note)
                 self.note_figures[note.src_uri] = (None, planned[1])
         self.views = None
         forget_shared_parts()
@@ -308,12 +309,12 @@ class CitationDisplay(Feature):
         plan = plans[note.src_uri]
         if plan is None:  # no diagram
             return True
-        key, figure_html = plan
+        key, pieces = plan
         assert self.renderer is not None
         if not self.renderer.adopt(key, partial(self._source_of, note)):
             return False
         self.note_figures[note.src_uri] = (None, key)
-        self.figure_html.put(note.src_uri, figure_html)
+        self.figure_html.put_pieces(note.src_uri, pieces)
         return True
 
     def _source_of(self, note: Note) -> tuple[str, str]:
@@ -328,9 +329,7 @@ class CitationDisplay(Feature):
         plans: Plans = {}
         for note in library:
             if note.src_uri in self.note_figures:
-                made = self._note_figure(note)
-                self.figure_html.put(note.src_uri, made)
-                plans[note.src_uri] = (self.note_figures[note.src_uri][1], made)
+                plans[note.src_uri] = (self.note_figures[note.src_uri][1], self._hold_figure(note))
             else:
                 plans[note.src_uri] = None
         return plans
@@ -398,15 +397,23 @@ class CitationDisplay(Feature):
 
     def _note_figure(self, note: Note) -> str:
         made = self.figure_html.get(note.src_uri)
-        if made is not None:
-            return made
+        return made if made is not None else "".join(self._figure_pieces(note))
+
+    def _hold_figure(self, note: Note) -> tuple[str, ...]:
+        """Make ``note``'s figure, to wait for its page in ``figure_html``; returns its pieces."""
+        self.figure_html.put_pieces(note.src_uri, self._figure_pieces(note))
+        held = self.figure_html.pieces_of(note.src_uri)
+        assert held is not None
+        return held
+
+    def _figure_pieces(self, note: Note) -> list[str]:
         view, key = self.note_figures[note.src_uri]
         assert view is not None  # (a plan without its view came with its figure)
         cut = ""
         if view.omitted_nodes:
             cut = (f"Showing the {len(view.nodes) - 1} most-cited of {view.total_nodes - 1} linked notes; "
                    "all are listed under Cites and Cited by.")
-        return figure(view, key, kind="note", note=cut)
+        return figure_pieces(view, key, kind="note", note=cut)
 
     def close(self) -> None:
         if self.renderer is not None:

@@ -30,7 +30,7 @@ after an edit exactly when the edit touched what the page read (serve.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +98,9 @@ class PageRender:
     generated: bool  # an index or graph page paperkb made: its Markdown is paperkb's own
     warn: Warn  # warnings about the page's own lines (query blocks; the text of pages other than notes)
     cited: CitedKeys = field(default_factory=CitedKeys)  # [@key]s met so far: the References list
-    read_keys: set[str] = field(default_factory=set)  # keys and src paths of notes whose data the page shows
+    # Keys and src paths of notes whose data the page shows. Only `serve` keeps them (``reads``):
+    # other builds' pages share this empty one (one of each page's own: ~0.2 KB until it is written).
+    read_keys: AbstractSet[str] = frozenset()
     read_every_note: bool = False
     # Only `serve` asks what a page read (to re-render it after an edit): a full build keeps no
     # such set for every page (~650 bytes a note, held until the page is written).
@@ -122,6 +124,8 @@ class PageRender:
 
     def reads(self, keys: Iterable[str]) -> None:
         if self.tracks_reads:
+            if not isinstance(self.read_keys, set):
+                self.read_keys = set()
             self.read_keys.update(keys)
 
     def reads_every_note(self) -> None:

@@ -46,7 +46,9 @@ class NoteLayout(Feature):
         self.plain: PlainText | None = None
         self.site: SiteMap | None = None
         self.trail_marker = f"<!--pkb-trail-{private_marker('trail')}-->"
-        self._trails: dict[str, list[str]] = {}  # page src -> HTML of its trailing headings
+        # page src -> the ids of its trailing headings: their HTML is made again when the page is
+        # written (held from rendering to writing, the HTML was ~0.6 KB a note, the ids ~0.1)
+        self._trails: dict[str, tuple[str, ...]] = {}
         card_marker = f"pkb-card-{private_marker('card')}"
         self._card_open, self._card_close = f"<!--{card_marker}", f"<!--/{card_marker}-->"
         self._cards: dict[str, bytes] = {}  # page src -> its card (packed), where the page holds the twin
@@ -91,7 +93,7 @@ class NoteLayout(Feature):
         held = self._cards.pop(page.src, None)
         if held is not None:  # search has read the page: the card replaces its twin
             output = self._replace_twin(output, unpack(held))
-        return self.finish(output, page.src, [section.html() for section in page.sections])
+        return self.finish(output, page.src, [(section.heading, section.html()) for section in page.sections])
 
     def _replace_twin(self, output: str, card: str) -> str:
         """``output`` with the card in place of its twin (the first one, between its markers)."""
@@ -137,16 +139,18 @@ class NoteLayout(Feature):
         """The page's HTML with the held parts and headings in place and a marker where the
         trailing sections go; their headings are in the table of contents from now on."""
         html = self.slots.fill(page.file.src_uri, html)
-        html, trailing_html = self.headings.place(page, html, trailing)
-        if not trailing_html:
+        html, trailing_ids = self.headings.place(page, html, trailing)
+        if not trailing_ids:
             return html
-        self._trails[page.file.src_uri] = trailing_html
+        self._trails[page.file.src_uri] = tuple(trailing_ids)
         return f"{html}\n{self.trail_marker}"
 
-    def finish(self, output: str, page_src: str, contents: list[str]) -> str:
-        """The finished page with each trailing heading followed by its content."""
-        headings = self._trails.pop(page_src, None)
-        if headings is None or self.trail_marker not in output:
+    def finish(self, output: str, page_src: str, sections: list[tuple[Heading, str]]) -> str:
+        """The finished page with each trailing heading followed by its content (``sections``:
+        each heading with its content's HTML, as given to ``place``)."""
+        anchors = self._trails.pop(page_src, None)
+        if anchors is None or self.trail_marker not in output:
             return output
-        trail = "\n".join(f"{heading}\n{content}" for heading, content in zip(headings, contents))
+        trail = "\n".join(f"{self.headings.heading_html(heading, anchor)}\n{content}"
+                          for anchor, (heading, content) in zip(anchors, sections))
         return output.replace(self.trail_marker, trail, 1)

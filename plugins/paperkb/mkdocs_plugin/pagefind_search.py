@@ -71,7 +71,7 @@ class PagefindSearch(Feature):
         self.enabled = False
         self.bundle: PagefindBundle | None = None
         self.rendered: set[str] = set()  # page URLs with a document from this build
-        self.filters: dict[str, dict[str, list[str]]] = {}  # page URL -> its filters
+        self.filters: dict[str, FilterPairs] = {}  # page URL -> its filters (``filter_pairs``)
         self._material_config: Any = None
         self.indexer = BackgroundIndexer()  # `serve`: the index follows an edit in the background
         # A full build makes the documents in a child process (jieba's ~60 MB dictionary stays
@@ -179,7 +179,7 @@ class PagefindSearch(Feature):
         inputs = dict(title=str(title), content_html=page.content or "" if html is None else html,
                       language=self.bundle.language, filters=filters, meta=meta, sort=sort)
         made_from = document_digest(**inputs)
-        self.filters[url] = filters
+        self.filters[url] = filter_pairs(filters)
         size = len(inputs["content_html"])  # (a slice holds a bounded amount of text: pagefind_slices.py)
         if self.bundle.reuse(url, made_from, size):  # (the same page as in the last build: its document is kept)
             if self.separate_process:
@@ -281,10 +281,9 @@ class PagefindSearch(Feature):
                      f"slice(s) ({kept} kept from the last build), {time.monotonic() - started:.1f} s")
         write_slices_file(output, bundle.slices)
         counts: dict[str, dict[str, int]] = {}
-        for filters in page_filters.values():
-            for name, values in filters.items():
-                for value in values:
-                    counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
+        for pairs in page_filters.values():
+            for name, value in zip(pairs[::2], pairs[1::2]):
+                counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
         (output / FILTER_VALUES).write_text(
             json.dumps(counts, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
         material = self._material_config
@@ -346,6 +345,16 @@ class BackgroundIndexer:
     def wait(self) -> None:
         with self.foreground.lifted(), self._cond:  # (a job that stepped aside goes on meanwhile)
             self._cond.wait_for(lambda: not self._running)
+
+
+# A page's search filters as they wait for the index to be written: name, value, name, value...
+FilterPairs = tuple[str, ...]
+
+
+def filter_pairs(filters: dict[str, list[str]]) -> FilterPairs:
+    """``filters`` as one flat tuple, in their order: every page's are held until the end of a
+    build, and a dict of lists was ~0.6 KB a note, this ~0.2."""
+    return tuple(item for name, values in filters.items() for value in values for item in (name, value))
 
 
 def _searchable(page: Page) -> bool:

@@ -10,11 +10,24 @@ as long as no navigation entry lies inside the page's own folder. A loader in fr
 theme's answers these two partials with a call that renders the theme's own template once per
 such group and hands out the same HTML afterwards. Every other page (one in the navigation, a
 blog post attached to it, a page whose folder holds navigation entries) is rendered as before,
-and so is a partial that the site overrides in its ``custom_dir`` (it may show page data)."""
+and so is a partial that the site overrides in its ``custom_dir`` (it may show page data).
+
+Two more things every page repeats are done once a build: the search box and the colour
+palette's toggles (``partials/search.html``, ``partials/palette.html``: made of the
+configuration and its translations only, no page data, no relative link), and the theme's
+translations. ``lang.t(key)``, ~20 times a page, called a macro that built the language's whole
+table of ~100 phrases to look up one, and each page imported ``partials/language.html`` again
+with its two languages' templates; the loader answers that name with a template whose ``t``
+looks each phrase up once per language, through the theme's own macro.
+
+The header (``partials/header.html``) differs between such pages only in the page's title: it
+is rendered once per group with a stand-in for the title, and each page gets the two halves
+around its own title, written the way the template writes it."""
 
 from __future__ import annotations
 
 import posixpath
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,23 +35,34 @@ import jinja2
 from markupsafe import Markup
 
 CACHED = ("partials/nav.html", "partials/tabs.html")
+SAME_ON_EVERY_PAGE = ("partials/search.html", "partials/palette.html")  # (see module docstring)
+LANGUAGE = "partials/language.html"
+AROUND_TITLE = "partials/header.html"  # (see module docstring)
 _THEMES = "paperkb-theme/"  # the theme's own template behind a cached name
 _CALL = "paperkb_shared_partial"
+_TRANSLATIONS = "paperkb_translations"
+_TITLE = f"paperkb-title-{uuid.uuid4().hex}"  # where a page's title goes in a shared header
 
 
 class SharedPartials:
     def __init__(self) -> None:
         self._rendered: dict[tuple, str] = {}
+        self._around: dict[tuple, tuple[str, str] | None] = {}  # the header's halves (None: not shared)
         self._templates: dict[str, jinja2.Template] = {}  # the theme's partials, looked up once a build
         self._nav_prefixes: set[tuple[str, ...]] = set()
         self._nav_items: list = []  # every entry of the navigation, children too
         self._nav_files: set[int] | None = set()  # (ids of) the files of the pages in the navigation
         self._nav = None
+        self._translations: dict[str, Callable[[str], str]] = {}  # language -> its memoised ``t``
+        self._same: dict[tuple, str] = {}  # (partial, language) -> its HTML on every page
 
     def clear(self) -> None:
         """A new build (or `serve` re-planning after an edit): titles and entries may differ."""
         self._rendered.clear()
+        self._around.clear()
         self._templates.clear()
+        self._translations.clear()
+        self._same.clear()
         self._nav = None
 
     def install(self, env: jinja2.Environment, custom_dir: str | None) -> None:
@@ -47,20 +71,62 @@ class SharedPartials:
             return
         env.loader = _Loader(env.loader, custom_dir)
         env.globals[_CALL] = jinja2.pass_context(lambda context, name: self._render(context, name))
+        env.globals[_TRANSLATIONS] = lambda config: self._translator(env, config)
         self.clear()
+
+    def _translator(self, env: jinja2.Environment, config) -> Callable[[str], str]:
+        """The theme's ``t`` for ``config``'s language, each phrase asked of it once: a
+        language's phrases are fixed (its template is imported without the page's context)."""
+        language = _language(env, config)
+        found = self._translations.get(language)
+        if found is None:
+            theirs = env.get_template(_THEMES + LANGUAGE, globals={"config": config}).module.t
+            memo: dict[str, str] = {}
+
+            def found(key: str) -> str:
+                phrase = memo.get(key)
+                if phrase is None:
+                    phrase = memo[key] = theirs(key)
+                return phrase
+
+            self._translations[language] = found
+        return found
 
     def _render(self, context, name: str) -> Markup:
         env = context.environment
         template = self._templates.get(name)
         if template is None or template.environment is not env:
             template = self._templates[name] = env.get_template(_THEMES + name)
-        key = self._key(context, name) if getattr(template, "paperkb_shared", False) else None
+        config = context.get("config")
+        if name == AROUND_TITLE and getattr(template, "paperkb_shared", False):
+            return self._around_title(context, template)
+        if not getattr(template, "paperkb_shared", False):
+            key, rendered = None, self._rendered
+        elif name in SAME_ON_EVERY_PAGE:  # (kept when the navigation changes)
+            key, rendered = ((name, _language(env, config)) if config is not None else None), self._same
+        else:
+            key, rendered = self._key(context, name), self._rendered
         if key is None:
             return Markup(template.render(context.get_all()))
-        found = self._rendered.get(key)
+        found = rendered.get(key)
         if found is None:
-            found = self._rendered[key] = template.render(context.get_all())
+            found = rendered[key] = template.render(context.get_all())
         return Markup(found)
+
+    def _around_title(self, context, template: jinja2.Template) -> Markup:
+        """The header: the halves its group shares, around this page's title."""
+        # (with sticky tabs, the header holds the tabs, which mark the page's place; an
+        # environment that escapes would write the title escaped)
+        sticky_tabs = "navigation.tabs.sticky" in (context.get("features") or ())
+        key = None if sticky_tabs or context.eval_ctx.autoescape else self._key(context, AROUND_TITLE)
+        if key is not None and key not in self._around:
+            html = template.render({**context.get_all(), "page": _TitleStandIn(context["page"])})
+            before, found, after = html.partition(_TITLE)
+            self._around[key] = (before, after) if found and _TITLE not in after else None
+        halves = self._around.get(key) if key is not None else None
+        if halves is None:
+            return Markup(template.render(context.get_all()))
+        return Markup(f"{halves[0]}{_title(context.environment, context['page'])}{halves[1]}")
 
     def _key(self, context, name: str) -> tuple | None:
         """What the partial's HTML depends on for this page, or None when it depends on the page."""
@@ -73,6 +139,7 @@ class SharedPartials:
             plain = all(type(p.file).__eq__ is object.__eq__ for p in nav.pages)
             self._nav_files = {id(p.file) for p in nav.pages} if plain else None
             self._rendered.clear()
+            self._around.clear()
         if any(getattr(item, "active", False) for item in self._nav_items) or self._in_nav(page, nav):
             return None
         parts = _base_parts(page.url)
@@ -97,8 +164,10 @@ class _Loader(jinja2.BaseLoader):
         self.custom_dir = Path(custom_dir).resolve() if custom_dir else None
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if template in CACHED:
+        if template in CACHED or template in SAME_ON_EVERY_PAGE or template == AROUND_TITLE:
             return f"{{{{ {_CALL}({template!r}) }}}}", None, lambda: True
+        if template == LANGUAGE and not self._overridden(environment, template):
+            return f"{{% set t = {_TRANSLATIONS}(config) %}}", None, lambda: True
         if template.startswith(_THEMES):
             return self.inner.get_source(environment, template[len(_THEMES):])
         return self.inner.get_source(environment, template)
@@ -106,13 +175,44 @@ class _Loader(jinja2.BaseLoader):
     def load(self, environment: jinja2.Environment, name: str, globals=None) -> jinja2.Template:
         template = super().load(environment, name, globals)
         if name.startswith(_THEMES):
-            _source, filename, _ = self.inner.get_source(environment, name[len(_THEMES):])
-            overridden = bool(filename and self.custom_dir and Path(filename).resolve().is_relative_to(self.custom_dir))
-            template.paperkb_shared = not overridden  # type: ignore[attr-defined]
+            # (a language.html of the site's own may translate by page data too)
+            template.paperkb_shared = not (self._overridden(environment, name[len(_THEMES):])  # type: ignore[attr-defined]
+                                           or self._overridden(environment, LANGUAGE))
         return template
+
+    def _overridden(self, environment: jinja2.Environment, name: str) -> bool:
+        """Whether the site's ``custom_dir`` has its own ``name`` (it may show page data)."""
+        _source, filename, _ = self.inner.get_source(environment, name)
+        return bool(filename and self.custom_dir and Path(filename).resolve().is_relative_to(self.custom_dir))
 
     def list_templates(self) -> list[str]:
         return self.inner.list_templates()
+
+
+class _TitleStandIn:
+    """A page whose title is the marker ``_TITLE``; all else is the page's own (its url, for
+    the relative links)."""
+
+    def __init__(self, page) -> None:
+        self._page = page
+        self.meta = {"title": _TITLE}
+        self.title = _TITLE
+
+    def __getattr__(self, name: str):
+        return getattr(self._page, name)
+
+
+def _title(env: jinja2.Environment, page) -> str:
+    """What mkdocs-material's header writes as the page's title: ``page.meta.title`` when the
+    page has one, else ``page.title`` (as text, the environment escaping nothing)."""
+    meta = env.getattr(page, "meta")
+    title = env.getattr(meta, "title") if meta else None
+    return str(title if meta and title else env.getattr(page, "title"))
+
+
+def _language(env: jinja2.Environment, config):
+    """``config.theme.language`` as the theme's templates read it (Theme is a mapping)."""
+    return env.getattr(config.theme, "language")
 
 
 def _base_parts(url: str) -> tuple[str, ...]:

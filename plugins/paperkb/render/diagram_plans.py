@@ -8,6 +8,9 @@ around it, beside the diagrams, under a digest of everything a plan is made from
 key, title, year, first field and page; every citation with its role and kind, in order; the
 diagrams' size cap and page naming; Graphviz's version and paperkb's code. The file is compressed JSON, signed like every cache file (core/cache_file.py); any change of those
 inputs makes the whole plan stale, and a note whose SVG has gone from the cache is planned again.
+A figure is kept as the pieces it is held in until its page is written (render/graph_html.py
+HeldFigures: a legend's entries are shared by many figures), each piece written once: at 10,000
+notes the figures were ~30 MB of JSON to encode and compress, the pieces ~3 MB.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from ..core.library import Library
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PLAN_FILE = "note-diagrams.json.z"
 
-# note src_uri -> (SVG key, figure HTML holding the SVG's marker), or None: the note has no diagram
-Plans = dict[str, "tuple[str, str] | None"]
+# note src_uri -> (SVG key, the pieces of the figure HTML holding the SVG's marker, in order), or
+# None: the note has no diagram
+Plans = dict[str, "tuple[str, tuple[str, ...]] | None"]
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +58,16 @@ class DiagramPlans:
         if kept is None:
             return None
         try:
-            return {src: (plan[0], plan[1]) if plan is not None else None for src, plan in kept["plans"].items()}
+            pieces = [str(piece) for piece in kept["pieces"]]
+            return {src: (str(plan[0]), tuple(pieces[at] for at in plan[1])) if plan is not None else None
+                    for src, plan in kept["plans"].items()}
         except (TypeError, KeyError, IndexError, AttributeError):
             return None
 
     def put(self, digest: str, plans: Plans) -> None:
-        if self.path is not None:  # (compressed: the figures' legends repeat, 2.6 KB a note as text, ~0.1 KB packed)
-            write_keyed_json(self.path, "diagram-plans", digest, {"plans": plans})
+        if self.path is None:
+            return
+        numbers: dict[str, int] = {}  # each piece, numbered as first met
+        kept = {src: [plan[0], [numbers.setdefault(piece, len(numbers)) for piece in plan[1]]] if plan is not None else None
+                for src, plan in plans.items()}
+        write_keyed_json(self.path, "diagram-plans", digest, {"pieces": list(numbers), "plans": kept})

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 ARROW_LENGTH = 6.0  # points: Graphviz's arrowhead length at the diagrams' arrowsize 0.6
@@ -77,9 +78,9 @@ class Columns:
     def __init__(self, boxes: list[Box]) -> None:
         # per column: (bottom, top, left, right) of each box, its clearance included in height
         self._boxes: dict[int, list[tuple[float, float, float, float]]] = {}
-        for box in boxes:
-            half = box.height / 2 + CLEARANCE
-            self._boxes.setdefault(box.column, []).append((box.y - half, box.y + half, box.left, box.right))
+        for x, y, width, height, column in boxes:
+            half, across = height / 2 + CLEARANCE, width / 2
+            self._boxes.setdefault(column, []).append((y - half, y + half, x - across, x + across))
 
     def clear_right(self, column: int, low: float, high: float, x: float) -> float:
         """The least x right of ``x`` from which a line may climb between heights ``low`` and
@@ -156,7 +157,7 @@ def _ports(boxes: list[Box], citations: list[Citation]) -> dict[tuple[int, int],
     return ports
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bend:
     """Where a citation changes height between two columns: from ``y`` to ``to_y``, anywhere
     between ``start`` and ``end`` (x), at ``turn`` (the fraction of that room, set last)."""
@@ -185,24 +186,26 @@ class _Across:
         else:
             self.tip, self.base = (end_x, right_port), (end_x - ARROW_LENGTH, right_port)
             end_x = self.base[0]
-        stations = [(left.column, start_x, left_port)]
-        stations += [(column, x, y) for column, (x, y) in zip(range(left.column + 1, right.column), via)]
-        stations.append((right.column, end_x, right_port))
         self.start = (start_x, left_port)
         self.end_x = end_x
         self.bends: list[_Bend] = []
-        for (column, x, y), (next_column, next_x, next_y) in zip(stations, stations[1:]):
+        # Its stations, left to right: the left end, each chain point (one a column), the right end.
+        column, x, y = left.column, start_x, left_port
+        for next_column, (next_x, next_y) in chain(zip(range(left.column + 1, right.column), via),
+                                                   ((right.column, (end_x, right_port)),)):
             if abs(next_y - y) >= LEVEL:
-                low, high = min(y, next_y), max(y, next_y)
+                low, high = (y, next_y) if next_y >= y else (next_y, y)
                 self.bends.append(_Bend(column, y, next_y, columns.clear_right(column, low, high, x),
                                         columns.clear_left(next_column, low, high, next_x)))
+            column, x, y = next_column, next_x, next_y
 
     def route(self) -> Route:
         x, y = self.start
         parts = ["M%.1f,%.1f" % (x, y)]
         for bend in self.bends:
-            at = bend.start + bend.turn * (bend.end - bend.start)
-            half = min(at - bend.start, bend.end - at)
+            start, end = bend.start, bend.end
+            at = start + bend.turn * (end - start)
+            half = end - at if end - at < at - start else at - start  # (min: the first unless the second is less)
             if at - half > x:
                 parts.append("L%.1f,%.1f" % (at - half, bend.y))
             parts.append("C%.1f,%.1f %.1f,%.1f %.1f,%.1f" % (at, bend.y, at, bend.to_y, at + half, bend.to_y))

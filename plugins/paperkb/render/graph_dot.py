@@ -414,6 +414,12 @@ def box_size(lines: list[str] | tuple[str, ...], font_size: float, *, bold: bool
     return max(width, BOX_MIN_WIDTH), max(height, BOX_MIN_HEIGHT)
 
 
+@lru_cache(maxsize=4096)  # a note is in the diagrams of its neighbours, and each diagram asks twice (DOT, SVG)
+def note_box(lines: tuple[str, ...], focus: bool) -> tuple[float, float]:
+    """The box of a note of a diagram's source: ``box_size`` of its label lines (a tuple)."""
+    return box_size(lines, FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE, bold=focus)
+
+
 CHAIN_SIZE = 2.0  # points: a chain point's box, as small as Graphviz's own virtual nodes
 # A chain's inner links pull harder than its ends (as Graphviz weighs its own virtual chains),
 # so a long citation runs straight across the columns it passes.
@@ -467,7 +473,7 @@ def layout_dot(source: dict) -> str:
     by_column: list[list[str]] = [[] for _ in columns]
     index: dict[str, int] = {}
     for i, (key, column, label, _tooltip, _href, _classes, focus) in enumerate(source["nodes"]):
-        width, height = box_size(label, FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE, bold=focus)
+        width, height = note_box(tuple(label), focus)
         index[key] = i
         by_column[column].append(f"n{i}")
         lines.append(f"  n{i} [width={width / 72:.4f}, height={height / 72:.4f}];")

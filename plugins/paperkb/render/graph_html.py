@@ -6,6 +6,7 @@ a worker process): the figure holds a marker that the build replaces with the SV
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ..core.model import ROLE_LABELS
@@ -83,43 +84,42 @@ def _field_item(name: str | None) -> Markup:
                 field_class(name), name if name else "No field")
 
 
-def legend(view: GraphView) -> Markup:
-    """Edge roles and field colours present in the diagram, and how to read it."""
-    return _legend(tuple(view.roles), tuple(view.fields), view.has_mentions, view.has_derived)
-
-
-@lru_cache(maxsize=256)  # many diagrams share their roles and fields (a bigger cache held ~4 KB a note)
-def _legend(roles: tuple[str, ...], fields: tuple[str | None, ...], mentions: bool, derived: bool = False) -> Markup:
-    items = [_role_item(role) for role in roles] + [_field_item(name) for name in fields]
+@lru_cache(maxsize=None)  # four of them
+def _how_to_read(mentions: bool, derived: bool) -> str:
     how = "Columns are years; an arrow points from a note to a note it cites"
     if mentions:
         how += " (pale: a link in the note's text rather than its cites list)"
     if derived:
         how += "; thin dashed with a hollow head: found by Semantic Scholar, not in the note's cites"
     how += "; click a note to open it."
-    return html('<span class="pkb-legend__items">{}</span><span class="pkb-legend__how">{}</span>',
-        Markup(" ").join(items), how)
+    return str(html('<span class="pkb-legend__how">{}</span>', how))
+
+
+def figure_pieces(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> list[str]:
+    """``figure`` in the pieces HeldFigures holds it as: what comes before the legend's first
+    entry, each entry (with the space or the end of the entries after it), the rest. Made as
+    pieces, not cut out of the whole figure: a build holds every note's figure until its page
+    is written, and nearly every legend differs (~1,950 of 2,000 notes), its entries not."""
+    # (str.format over escaped values: Markup.format's Python-level formatter cost ~15 µs a note)
+    head = (f'<figure class="pkb-graph pkb-graph--{escaped_str(kind)}" data-search-exclude>\n'
+            f'<div class="pkb-graph__canvas">{marker(key)}</div>\n'
+            '<figcaption class="pkb-legend"><span class="pkb-legend__items">')
+    extra = html('<p class="pkb-graph__note">{}</p>\n', note) if note else ""
+    tail = f"{_how_to_read(view.has_mentions, view.has_derived)}</figcaption>\n{extra}</figure>\n"
+    entries = [_role_item(role) for role in view.roles] + [_field_item(name) for name in view.fields]
+    if not entries:
+        return [head + "</span>", tail]
+    return [head, *(f"{entry} " for entry in entries[:-1]), f"{entries[-1]}</span>", tail]
 
 
 def figure(view: GraphView, key: str, *, kind: str, note: Markup | str = "") -> str:
     """The figure for a diagram whose SVG the build inserts at ``marker(key)`` (the key, a cache
-    file's name, never reaches the site: the marker is replaced).
+    file's name, never reaches the site: the marker is replaced): the diagram's edge roles and
+    field colours present, and how to read it.
 
     Raw HTML without blank lines, so Markdown leaves it alone; kept out of the search index
     (its text is other notes' titles)."""
-    extra = html('<p class="pkb-graph__note">{}</p>\n', note) if note else ""
-    # (str.format over escaped values: Markup.format's Python-level formatter cost ~15 µs a note)
-    return (f'<figure class="pkb-graph pkb-graph--{escaped_str(kind)}" data-search-exclude>\n'
-            f'<div class="pkb-graph__canvas">{marker(key)}</div>\n'
-            f'<figcaption class="pkb-legend">{legend(view)}</figcaption>\n'
-            f"{extra}"
-            "</figure>\n")
-
-
-# Where a figure's HTML is cut into pieces that other figures share: before each legend entry and
-# before the closing "how to read it" (see HeldFigures).
-# (An entry has a second class, pkb-legend__role or __field: the name may end with a space.)
-_SHARED_PIECE = re.compile(r'(?=<span class="pkb-legend__(?:item|how)[" ])')
+    return "".join(figure_pieces(view, key, kind=kind, note=note))
 
 
 class HeldFigures:
@@ -132,13 +132,18 @@ class HeldFigures:
         self._figures: dict[str, tuple[str, ...]] = {}
         self._pieces: dict[str, str] = {}
 
-    def put(self, name: str, figure_html: str) -> None:
-        pieces = self._pieces
-        self._figures[name] = tuple(pieces.setdefault(p, p) for p in _SHARED_PIECE.split(figure_html))
+    def put_pieces(self, name: str, pieces: Iterable[str]) -> None:
+        """Hold the figure made of ``pieces`` (``figure_pieces``, or as ``pieces_of`` gave them)."""
+        shared = self._pieces
+        self._figures[name] = tuple(shared.setdefault(p, p) for p in pieces)
 
     def get(self, name: str) -> str | None:
         held = self._figures.get(name)
         return None if held is None else "".join(held)
+
+    def pieces_of(self, name: str) -> tuple[str, ...] | None:
+        """The pieces the figure ``name`` is held as (shared with the others'), in order."""
+        return self._figures.get(name)
 
     def pop(self, name: str, default: None = None) -> None:
         self._figures.pop(name, default)

@@ -28,8 +28,8 @@ from ..core.packed_text import pack, unpack
 from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest
 from .edge_routes import Box, Citation, Columns, Route, coordinate, route_citations
-from .graph_dot import (BOX_MIN_HEIGHT, BOX_MIN_WIDTH, FOCUS_FONT_SIZE, NODE_FILL, NODE_LINE, NOTE_FONT_SIZE, YEAR_FONT_SIZE, box_size,
-                        chain_node, edge_columns, layout_dot)
+from .graph_dot import (BOX_MIN_HEIGHT, BOX_MIN_WIDTH, FOCUS_FONT_SIZE, NODE_FILL, NODE_LINE, NOTE_FONT_SIZE, YEAR_FONT_SIZE,
+                        chain_node, edge_columns, layout_dot, note_box)
 from .graphviz_lib import GraphvizError, Placed, place
 from .text_metrics import LINE_HEIGHT
 
@@ -152,8 +152,7 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
     Citations are drawn (edge_routes.py) in Graphviz's own coordinates (y upwards) inside a
     group that flips them."""
     nodes = placed.nodes
-    sizes = [box_size(lines, FOCUS_FONT_SIZE if focus else NOTE_FONT_SIZE, bold=focus)
-             for _key, _column, lines, _tooltip, _href, _classes, focus in diagram["nodes"]]
+    sizes = [note_box(tuple(lines), focus) for _key, _column, lines, _tooltip, _href, _classes, focus in diagram["nodes"]]
     boxes = [Box(*nodes[f"n{i}"], width, height, node[1])
              for i, (node, (width, height)) in enumerate(zip(diagram["nodes"], sizes))]
     years = [Box(*nodes[f"y{i}"], BOX_MIN_WIDTH, BOX_MIN_HEIGHT, i) for i in range(len(diagram["columns"]))]
@@ -162,7 +161,7 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
     drawn, citations = [], []
     for i, (edge, span) in enumerate(zip(diagram["edges"], edge_columns(diagram))):
         if span is not None:
-            via = tuple(nodes[name] for name in (chain_node(i, c) for c in range(span[0] + 1, span[1])) if name in nodes)
+            via = tuple([nodes[name] for name in [chain_node(i, c) for c in range(span[0] + 1, span[1])] if name in nodes])
             drawn.append(edge)
             citations.append(Citation(index[edge[0]], index[edge[1]], via))
     routes = route_citations(boxes, columns, citations)

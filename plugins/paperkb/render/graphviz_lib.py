@@ -3,9 +3,10 @@
 pygraphviz loads Graphviz's libraries (bundled in its wheels) but reads a DOT string by writing
 it to a temporary file, and hands a layout back only as rendered output. A note diagram needs
 neither: this module reads the DOT from memory (``agmemread``), lays it out with pygraphviz's
-own Graphviz context, lets Graphviz write the positions onto the graph (``attach_attrs``, what
-its ``-Tdot`` writer does first) and reads back only the ``pos`` of each node (the citations'
-lines are paperkb's, edge_routes.py). The SVG
+own Graphviz context and reads back only where each node went (the citations' lines are
+paperkb's, edge_routes.py): straight from Graphviz's layout records, as ``attach_attrs`` (what its
+``-Tdot`` writer does first) would write them but without writing every node's attributes as
+text to parse them back (~0.12 ms a diagram). The SVG
 is then written by graph_svg.py: about 2 ms a diagram less than Graphviz's SVG writer followed
 by editing its output.
 
@@ -19,6 +20,7 @@ import ctypes.util
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable, TypeVar
 
 
 class GraphvizError(RuntimeError):
@@ -36,6 +38,7 @@ class Placed:
 
 
 _P = ctypes.c_void_p
+T = TypeVar("T")
 _AGNODE = 1  # cgraph's object kind AGNODE
 
 
@@ -58,11 +61,20 @@ class _Graphviz:
         cg.agattr.argtypes, cg.agattr.restype = [_P, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p], _P
         cg.agxget.argtypes, cg.agxget.restype = [_P, _P], ctypes.c_char_p
         cg.agnameof.argtypes, cg.agnameof.restype = [_P], ctypes.c_char_p
+        cg.aggetrec.argtypes, cg.aggetrec.restype = [_P, ctypes.c_char_p, ctypes.c_int], _P
         gvc.gvLayout.argtypes, gvc.gvLayout.restype = [_P, _P, ctypes.c_char_p], ctypes.c_int
         gvc.gvFreeLayout.argtypes = [_P, _P]
         gvc.attach_attrs.argtypes = [_P]
+        # Records read only once a probe proved them to be where this module looks and to
+        # give what attach_attrs writes.
+        self.read_records = self.place(_PROBE, self._records_agree)
 
-    def place(self, dot: str, engine: bytes = b"dot") -> Placed:
+    def place(self, dot: str, read: Callable[[int], T] | None = None, engine: bytes = b"dot") -> T | Placed:
+        """Lay ``dot`` out; ``read`` takes what it needs from the laid-out graph (default: the
+        positions, from the layout records when the probe proved them right, else as
+        ``attach_attrs`` writes them)."""
+        if read is None:
+            read = self._from_records if self.read_records else self._from_text
         cg, gvc = self.cgraph, self.gvc
         graph = cg.agmemread(dot.encode("utf-8"))
         if not graph:
@@ -71,23 +83,85 @@ class _Graphviz:
             if gvc.gvLayout(self.context, graph, engine) != 0:
                 raise GraphvizError("Graphviz could not lay out the diagram")
             try:
-                gvc.attach_attrs(graph)
-                xget, name_of, next_node = cg.agxget, cg.agnameof, cg.agnxtnode
-                node_pos = cg.agattr(graph, _AGNODE, b"pos", None)
-                if not node_pos:
-                    raise GraphvizError("Graphviz placed no node")
-                llx, lly, urx, ury = (float(v) for v in cg.agget(graph, b"bb").split(b","))
-                nodes: dict[str, tuple[float, float]] = {}
-                node = cg.agfstnode(graph)
-                while node:
-                    x, y = xget(node, node_pos).split(b",")
-                    nodes[name_of(node).decode("utf-8")] = (float(x), float(y))
-                    node = next_node(graph, node)
+                return read(graph)
             finally:
                 gvc.gvFreeLayout(self.context, graph)
         finally:
             cg.agclose(graph)
+
+    def _records_agree(self, graph: int) -> bool:
+        """Whether each node's data pointer is its layout record (checked before anything is
+        read through it) and the records give the positions attach_attrs writes."""
+        cg = self.cgraph
+        node = cg.agfstnode(graph)
+        while node:
+            if _ADDRESS.from_address(node + _OBJECT_DATA).value != cg.aggetrec(node, b"Agnodeinfo_t", 0):
+                return False
+            node = cg.agnxtnode(graph, node)
+        return self._from_records(graph) == self._from_text(graph)
+
+    def _from_text(self, graph: int) -> Placed:
+        """The bounding box and node positions as ``attach_attrs`` writes them (``bb``, ``pos``)."""
+        cg = self.cgraph
+        self.gvc.attach_attrs(graph)
+        xget, name_of, next_node = cg.agxget, cg.agnameof, cg.agnxtnode
+        node_pos = cg.agattr(graph, _AGNODE, b"pos", None)
+        if not node_pos:
+            raise GraphvizError("Graphviz placed no node")
+        llx, lly, urx, ury = (float(v) for v in cg.agget(graph, b"bb").split(b","))
+        nodes: dict[str, tuple[float, float]] = {}
+        node = cg.agfstnode(graph)
+        while node:
+            x, y = xget(node, node_pos).split(b",")
+            nodes[name_of(node).decode("utf-8")] = (float(x), float(y))
+            node = next_node(graph, node)
         return Placed(urx - llx, ury - lly, nodes)
+
+    def _from_records(self, graph: int) -> Placed:
+        """The same numbers read from the layout records: ``GD_bb`` and each ``ND_coord``,
+        rounded as attach_attrs prints them (``%.5g``)."""
+        cg = self.cgraph
+        name_of, next_node, address = cg.agnameof, cg.agnxtnode, _ADDRESS.from_address
+        info = cg.aggetrec(graph, b"Agraphinfo_t", 0)
+        if not info:
+            raise GraphvizError("Graphviz placed no node")
+        llx, lly, urx, ury = (float("%.5g" % v) for v in _BOX.from_address(info + _GRAPH_BB))
+        nodes: dict[str, tuple[float, float]] = {}
+        # (a column's nodes share their x: each x is rounded once; ~0.02 ms a diagram)
+        rounded: dict[float, float] = {}
+        node = cg.agfstnode(graph)
+        while node:
+            x, y = _POINT.from_address(address(node + _OBJECT_DATA).value + _NODE_COORD)
+            round_x = rounded.get(x)
+            if round_x is None:
+                round_x = rounded[x] = float("%.5g" % x)
+            nodes[name_of(node).decode("utf-8")] = (round_x, float("%.5g" % y))
+            node = next_node(graph, node)
+        return Placed(urx - llx, ury - lly, nodes)
+
+
+# Where Graphviz's layout records (types.h) keep what place reads: Agraphinfo_t's ``bb`` and
+# Agnodeinfo_t's ``coord``, each after a record header (two pointers) and two pointers more,
+# as in every Graphviz since cgraph. Used only after the probe below read them right.
+_GRAPH_BB = _NODE_COORD = 4 * ctypes.sizeof(ctypes.c_void_p)
+# A node's record is the one its object's data pointer (after the object's tag: two 8-byte words)
+# points to: where Graphviz's own ND_* macros read it during and after layout (AGDATA).
+_OBJECT_DATA = 16
+_ADDRESS = ctypes.c_void_p
+_POINT = ctypes.c_double * 2
+_BOX = ctypes.c_double * 4
+# A diagram's shape in small: years, boxes of fractional sizes, a chain point, a backward edge.
+_PROBE = """digraph {
+  graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true, splines=""];
+  node [shape=box, fixedsize=true, label=""];
+  y0 [shape=plaintext, width=0.7500, height=0.3000]; y1 [shape=plaintext, width=0.7500, height=0.3000];
+  y2 [shape=plaintext, width=0.7500, height=0.3000]; y0 -> y1 -> y2 [style=invis, weight=20];
+  n0 [width=1.2267, height=0.4333]; n1 [width=1.8364, height=0.6000]; n2 [width=1.5969, height=0.6000];
+  n3 [width=2.0613, height=0.6500]; c0_1 [width=0.0278, height=0.0278];
+  { rank=same; y0 n0 } { rank=same; y1 n1 c0_1 } { rank=same; y2 n2 n3 }
+  n0 -> n1; n0 -> c0_1; c0_1 -> n2; n3 -> n1 [constraint=false];
+}
+"""
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..core import chinese_words
 from ..core.free_memory import give_back_free_memory, map_large_blocks, one_heap
 from ..core.helper_priority import SEARCH_NICENESS, lower_priority
 from ..core.pagefind_bundle import write_document
@@ -155,7 +156,9 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
     map_large_blocks()  # (a slice's bundle comes back from Pagefind as megabytes of text, once)
     lines = _lines(stream)
     kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
-    pages: dict[int, dict[str, Path]] = {}  # slice -> its pages (url -> document), in order
+    # slice -> its pages (url -> document's path), in order; the path as text, not a Path (~250 B
+    # less each: every page's stays until the end, while the build is at its largest)
+    pages: dict[int, dict[str, str]] = {}
     written: set[int] = set()
     again: set[int] = set()  # slices that got a page after their bundle was written
     current: int | None = None
@@ -165,7 +168,7 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
             written.add(number)
             if failure:
                 return
-            members = list(pages[number].items())
+            members = [(url, Path(path)) for url, path in pages[number].items()]
             # What making the documents freed goes back to the system while Pagefind indexes:
             # the last slices are indexed as the build is at its largest (~10 MB at 2,000 notes).
             give_back_free_memory()
@@ -187,16 +190,17 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
         while (line := lines.get()) is not None:
             job = json.loads(line)
             if job.get("end"):
+                chinese_words.forget()  # (every document is made: the trim before indexing returns it)
                 for number in sorted({current} - {None} | again):
                     index(number)
                 if kept is not None and not failure:
                     kept.prune(written)
                 return 0
-            url, number, path = job.pop("url"), int(job.pop("slice")), Path(job.pop("path"))
+            url, number, path = job.pop("url"), int(job.pop("slice")), job.pop("path")
             if "made_from" in job:
                 made_from = job.pop("made_from")
-                digest = write_document(path, search_document(**job))
-                made.write(json.dumps([str(path), made_from, digest]) + "\n")
+                digest = write_document(Path(path), search_document(**job))
+                made.write(json.dumps([path, made_from, digest]) + "\n")
             if current is not None and number != current and current not in written:
                 index(current)  # the pages of a slice come one after the other: this one is whole
             if number in written:
