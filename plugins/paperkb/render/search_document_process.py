@@ -51,6 +51,22 @@ class Finished:
     error: str | None = None
 
 
+# Bytes the pipe to the child holds (Linux; 1 MB is the default limit for any user): with the
+# default 64 KB, a few pages' parts, the build blocked writing whenever the child was busy
+# indexing a slice or making a long page's document.
+PIPE_SIZE = 1 << 20
+
+
+def widen_pipe(stream: IO[str]) -> None:
+    """Let ``stream``'s pipe hold PIPE_SIZE bytes where the system allows; else leave it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit
+        pass
+
+
 class DocumentProcess:
     """The child process making search documents and indexing them; started by the first page."""
 
@@ -80,6 +96,7 @@ class DocumentProcess:
             kept = str(self.kept_slices) if self.kept_slices is not None else ""
             self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language, kept],
                                            stdin=subprocess.PIPE, text=True, encoding="utf-8")
+            widen_pipe(self._child.stdin)
         assert self._child.stdin is not None
         if self._child.stdin.closed:
             raise DocumentProcessFailed("a page was rendered after the search documents' process was told every page was in")
