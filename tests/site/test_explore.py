@@ -88,3 +88,27 @@ def test_the_explorer_layout_a_worker_never_started_is_laid_out_by_the_build(tmp
     assert found and queued.cancelled(), "the build waited for a layout no worker had started"
     positions = found[0]
     assert positions == sfdp_positions(len(display.structure.keys), display.structure.pairs)
+
+
+def test_the_explorers_structure_holds_citations_as_index_arrays(tmp_path):
+    """Held from planning to the end of a build: each citation is two node indexes in arrays and
+    a role, given back as (citing, cited, role) in order; in-text links yield to a cites entry."""
+    from array import array
+
+    from paperkb.core.loader import load_library
+    from paperkb.render.graph_data import IN_TEXT_ROLE, graph_structure
+
+    from ..conftest import write_tree
+
+    write_tree(tmp_path / "notes", {
+        "papers/a.md": note("A", year=2020),
+        "papers/b.md": note("B", year=2021, cites=[{"key": "a", "role": "baseline"}]),
+        "papers/c.md": note("C", year=2022, cites=["b"], body="See [[a]] for the idea.\n"),
+    })
+    structure = graph_structure(load_library(tmp_path / "notes"))
+    assert structure.keys == ["a", "b", "c"]
+    assert isinstance(structure.citing, array) and isinstance(structure.cited, array)
+    edges = list(structure.edges)
+    assert edges[0] == (1, 0, "baseline") and (2, 0, IN_TEXT_ROLE) in edges and edges[-1][:2] == (2, 1)
+    assert structure.pairs == [(a, b) for a, b, _role in edges]
+    assert structure == graph_structure(load_library(tmp_path / "notes"))  # (`serve` compares them)

@@ -18,7 +18,9 @@ A node's colour is its first field's;
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..core.library import Library
@@ -34,14 +36,25 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class GraphStructure:
-    """Notes in a fixed order and the citations between them, as node indexes: what the layout needs."""
+    """Notes in a fixed order and the citations between them, as node indexes: what the layout needs.
+
+    Held from planning to the end of a build (the explorer's data is written last): the citations
+    as two arrays of node indexes and their roles (the library's strings), ~16 bytes a citation,
+    not a tuple of three and two int objects (10,000 short notes: 3.8 -> 1.0 MB with the keys)."""
 
     keys: list[str]
-    edges: list[tuple[int, int, str]]  # (citing, cited, role)
+    citing: array[int]
+    cited: array[int]
+    roles: tuple[str, ...]
+
+    @property
+    def edges(self) -> Iterator[tuple[int, int, str]]:
+        """(citing, cited, role) of each citation, in order."""
+        return zip(self.citing, self.cited, self.roles)
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
-        return [(a, b) for a, b, _role in self.edges]
+        return list(zip(self.citing, self.cited))
 
 
 def graph_structure(library: Library) -> GraphStructure:
@@ -57,7 +70,9 @@ def graph_structure(library: Library) -> GraphStructure:
             role = IN_TEXT_ROLE if edge.in_text else edge.role
             if pair not in chosen or chosen[pair] == IN_TEXT_ROLE:
                 chosen[pair] = role
-    return GraphStructure(keys, [(a, b, role) for (a, b), role in sorted(chosen.items())])
+    ordered = sorted(chosen.items())
+    return GraphStructure(keys, array("i", [a for (a, _b), _role in ordered]),
+                          array("i", [b for (_a, b), _role in ordered]), tuple(role for _pair, role in ordered))
 
 
 def fields_by_frequency(library: Library) -> list[str]:

@@ -461,22 +461,24 @@ def layout_dot(source: dict) -> str:
     source's order."""
     lines = [
         "digraph {",
-        '  graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true, splines=""];',
-        '  node [shape=box, fixedsize=true, label=""];',
+        'graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true, splines=""];',
+        'node [shape=box, fixedsize=true, label=""];',
     ]
     columns = source["columns"]
-    year_size = f"width={BOX_MIN_WIDTH / 72:.4f}, height={BOX_MIN_HEIGHT / 72:.4f}"
-    for i in range(len(columns)):
-        lines.append(f"  y{i} [shape=plaintext, {year_size}];")
-    for i in range(1, len(columns)):
-        lines.append(f"  y{i - 1} -> y{i} [style=invis, weight=20];")
+    years = [f"y{i}" for i in range(len(columns))]
+    # (the year labels' shape and size as their block's default, their invisible links as one
+    # chain: fewer statements for Graphviz to read, the same nodes and edges in the same order)
+    lines.append(f"{{ node [shape=plaintext, width={BOX_MIN_WIDTH / 72:.4f}, height={BOX_MIN_HEIGHT / 72:.4f}]; "
+                 f"{' '.join(years)} }}")
+    if len(years) > 1:
+        lines.append(f"{' -> '.join(years)} [style=invis, weight=20];")
     by_column: list[list[str]] = [[] for _ in columns]
     index: dict[str, int] = {}
     for i, (key, column, label, _tooltip, _href, _classes, focus) in enumerate(source["nodes"]):
         width, height = note_box(tuple(label), focus)
         index[key] = i
         by_column[column].append(f"n{i}")
-        lines.append(f"  n{i} [width={width / 72:.4f}, height={height / 72:.4f}];")
+        lines.append(f"n{i} [width={width / 72:.4f}, height={height / 72:.4f}];")
     chain_points: list[str] = []
     links: list[str] = []
     for i, ((cited, citing, *_style, forward), span) in enumerate(zip(source["edges"], edge_columns(source))):
@@ -487,22 +489,23 @@ def layout_dot(source: dict) -> str:
             first, last = last, first  # the citing note is in the earlier column
         extra = "" if forward else " [constraint=false]"
         if span[1] - span[0] < 2:
-            links.append(f"  {first} -> {last}{extra};")
+            links.append(f"{first} -> {last}{extra};")
             continue
         points = [chain_node(i, column) for column in range(span[0] + 1, span[1])]
         for column, name in zip(range(span[0] + 1, span[1]), points):
             by_column[column].append(name)
         chain_points += points
-        links.append(f"  {first} -> {points[0]}{extra};")
+        links.append(f"{first} -> {points[0]}{extra};")
         if len(points) > 1:
             weight = f"weight={CHAIN_INNER_WEIGHT}" + (", constraint=false" if extra else "")
-            links.append(f"  {' -> '.join(points)} [{weight}];")
-        links.append(f"  {points[-1]} -> {last}{extra};")
+            links.append(f"{' -> '.join(points)} [{weight}];")
+        links.append(f"{points[-1]} -> {last}{extra};")
     if chain_points:  # (one statement: their size is the block's default)
         size = f"{CHAIN_SIZE / 72:.4f}"
-        lines.append(f"  {{ node [width={size}, height={size}]; {' '.join(chain_points)} }}")
+        lines.append(f"{{ node [width={size}, height={size}]; {' '.join(chain_points)} }}")
     for i, members in enumerate(by_column):
-        lines.append(f"  {{ rank=same; y{i} {' '.join(members)} }}")
+        lines.append(f"{{ rank=same; y{i} {' '.join(members)} }}")
     lines += links
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    # One line: Graphviz's reader takes text from memory a line at a time (~3% of its time).
+    return " ".join(lines) + "\n"
