@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from paperkb.render.search_document import search_document
-from paperkb.render.search_document_process import DocumentProcess, DocumentProcessFailed
+from paperkb.render.search_document_process import PIPE_SIZE, DocumentProcess, DocumentProcessFailed
 
 
 def _parts(title: str, content: str) -> dict:
@@ -166,3 +166,18 @@ def test_the_child_gives_its_free_heap_back_before_each_slice_is_indexed(tmp_pat
     assert search_document_process.main(str(tmp_path / "made.jsonl"), str(output), "en", stream=io.StringIO(lines)) == 0
     assert events == ["one heap", "large blocks apart", "trim", "slice 0", "trim", "slice 1"]
     assert len(list((output / "0" / "fragment").glob("*.pf_fragment"))) == 2
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_the_pipe_to_the_child_holds_many_pages_so_the_build_does_not_wait_on_it(tmp_path):
+    import fcntl
+
+    if int(open("/proc/sys/fs/pipe-max-size").read()) < PIPE_SIZE:
+        pytest.skip("this system's pipes are limited below PIPE_SIZE")
+    process = _process(tmp_path)
+    process.put("", 0, tmp_path / "index.html", "m1", **_parts("Home", "<p>Reading notes</p>"))
+    try:
+        assert process._child is not None and process._child.stdin is not None
+        assert fcntl.fcntl(process._child.stdin.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_SIZE
+    finally:
+        process.finish()

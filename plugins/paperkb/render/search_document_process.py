@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from ..core import chinese_words
 from ..core.free_memory import give_back_free_memory, map_large_blocks, one_heap
+from ..core.helper_priority import SEARCH_NICENESS, lower_priority
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
@@ -48,6 +49,22 @@ class Finished:
     documents: list[tuple[Path, str, str]] = field(default_factory=list)
     slices: list[SliceResult] = field(default_factory=list)
     error: str | None = None
+
+
+# Bytes the pipe to the child holds (Linux; 1 MB is the default limit for any user): with the
+# default 64 KB, a few pages' parts, the build blocked writing whenever the child was busy
+# indexing a slice or making a long page's document.
+PIPE_SIZE = 1 << 20
+
+
+def widen_pipe(stream: IO[str]) -> None:
+    """Let ``stream``'s pipe hold PIPE_SIZE bytes where the system allows; else leave it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit
+        pass
 
 
 class DocumentProcess:
@@ -79,6 +96,7 @@ class DocumentProcess:
             kept = str(self.kept_slices) if self.kept_slices is not None else ""
             self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language, kept],
                                            stdin=subprocess.PIPE, text=True, encoding="utf-8")
+            widen_pipe(self._child.stdin)
         assert self._child.stdin is not None
         if self._child.stdin.closed:
             raise DocumentProcessFailed("a page was rendered after the search documents' process was told every page was in")
@@ -151,6 +169,7 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
     """Make, write and index the documents the build sends; 1 if it stops without saying it ended.
     ``kept_folder``: where slices' bundles are kept between builds ("": none)."""
     one_heap()  # (before the reading thread starts)
+    lower_priority(SEARCH_NICENESS)  # the build keeps its core (core/helper_priority.py); Pagefind inherits it
     map_large_blocks()  # (a slice's bundle comes back from Pagefind as megabytes of text, once)
     lines = _lines(stream)
     kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
