@@ -396,6 +396,26 @@ def test_renderer_pool_lays_out_in_workers_and_caches(tmp_path):
     assert not list((tmp_path / "cache").rglob(".tmp-*"))  # atomic writes leave no temp files
 
 
+def test_with_workers_the_build_process_never_loads_graphviz_for_the_cache_keys(tmp_path):
+    """Graphviz's version (in every diagram's cache key) comes from a worker: the build process
+    keeps pygraphviz's ~36 libraries out of its memory. A fresh interpreter, as a build's."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from paperkb.render.graph_renderer import GraphRenderer\n"
+        f"renderer = GraphRenderer({str(tmp_path / 'cache')!r}, workers=1)\n"
+        "assert renderer.run(os.getpid).result(timeout=60) != os.getpid()\n"
+        "print(renderer.version)\n"
+        "print('pygraphviz' in sys.modules)\n"
+        "renderer.close()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    version, loaded = done.stdout.splitlines()
+    assert version == graphviz_version() and loaded == "False"
+
+
 def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_could_not_store(tmp_path, monkeypatch):
     import multiprocessing
 

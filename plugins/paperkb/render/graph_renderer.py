@@ -25,6 +25,9 @@ from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_versi
 POOL_THRESHOLD = 24
 # Diagrams per worker job (see diagram_workers.py: the build sends one job per batch).
 BATCH_SIZE = 48
+# Seconds the build waits for a worker to say Graphviz's version (its first job, a few
+# milliseconds once it runs) before it loads Graphviz to ask it itself.
+VERSION_WAIT_S = 30.0
 
 Redo = Callable[[], tuple[str, str]]  # gives a diagram's source and label again
 
@@ -50,6 +53,7 @@ class GraphRenderer:
         self.workers = workers if workers is not None else available_cpus() - 1
         self.stats = RenderStats()
         self._version: str | None = None
+        self._version_asked: Future | None = None  # a worker's answer (``version``)
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
         # Sources wait packed (graph_svg.pack_source): (packed source, label, the caller's
@@ -73,8 +77,18 @@ class GraphRenderer:
 
     @property
     def version(self) -> str:
+        """Graphviz's and pygraphviz's versions, part of every diagram's cache key. Asked of the
+        workers when they run: the build process then never loads Graphviz's libraries itself
+        (pygraphviz's wheel maps ~36, ~12 MB of the build's memory, beside it at its largest)."""
         if self._version is None:
-            self._version = graphviz_version()
+            asked, self._version_asked = self._version_asked, None
+            if asked is not None:
+                try:
+                    self._version = asked.result(timeout=VERSION_WAIT_S)
+                except Exception:  # noqa: BLE001 - a worker that broke or is starved: asked here
+                    asked.cancel()
+            if self._version is None:
+                self._version = graphviz_version()
         return self._version
 
     def begin_build(self) -> None:
@@ -256,6 +270,9 @@ class GraphRenderer:
                 self._pool = DiagramWorkers(self.workers)
             except (OSError, ImportError):  # (no fcntl: not POSIX)
                 self.workers = 0
+            else:  # its first job: the first diagram's cache key comes later in the build
+                if self._version is None:
+                    self._version_asked = self._pool.run(graphviz_version)
         return self._pool
 
     def close(self) -> None:
@@ -268,6 +285,7 @@ class GraphRenderer:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        self._version_asked = None  # (its worker is gone)
 
 
 def _unpack(packed: bytes, label: str) -> tuple[str, str]:
