@@ -97,20 +97,26 @@ class WorkerProcesses:
             if self._closed:
                 return
             self._closed = True
-        for _ in self._workers:
-            self._jobs.put(None)  # (behind every job queued: a worker's feeding thread takes one last)
+        self._end_workers()
 
     def shutdown(self) -> None:
         """Cancel the jobs no worker has started, let each worker finish the ones it has, and
         wait for every worker to end."""
         with self._lock:
+            ending = not self._closed  # (else end_when_done told them already)
             self._closed = True
             for future in self._waiting():
                 future.cancel()
-        for _ in self._workers:
-            self._jobs.put(None)  # (each worker's feeding thread takes one and closes its pipe)
+        if ending:
+            self._end_workers()
         for worker in self._workers:
             worker.join()
+
+    def _end_workers(self) -> None:
+        """One end marker per worker, behind every job queued: each worker's feeding thread
+        takes one last and closes its pipe, and the worker ends."""
+        for _ in self._workers:
+            self._jobs.put(None)
 
 
 class _Worker:

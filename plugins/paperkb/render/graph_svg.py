@@ -135,9 +135,6 @@ def render_svg(source: str, label: str) -> str:
     return write_svg(diagram, placed, label)
 
 
-_n = coordinate
-
-
 @lru_cache(maxsize=65536)  # titles, keys, links and classes recur in the diagrams of all neighbours
 def _escape(text: str) -> str:
     return escape(text)
@@ -170,15 +167,15 @@ def write_svg(diagram: dict, placed: Placed, label: str) -> str:
     height = placed.height + 2 * PAD
     top = placed.height + PAD  # Graphviz's y grows upwards, SVG's downwards
     name = escape(label)
-    out = [f'<svg viewBox="0 0 {_n(width)} {_n(height)}" xmlns="http://www.w3.org/2000/svg" '
-           f'xmlns:xlink="http://www.w3.org/1999/xlink" width="100%" style="max-width:{_n(width)}pt;height:auto" '
-           f'data-pkb-width="{_n(width)}" role="img" aria-label="{name}" class="pkb-graph__svg">'
+    out = [f'<svg viewBox="0 0 {coordinate(width)} {coordinate(height)}" xmlns="http://www.w3.org/2000/svg" '
+           f'xmlns:xlink="http://www.w3.org/1999/xlink" width="100%" style="max-width:{coordinate(width)}pt;height:auto" '
+           f'data-pkb-width="{coordinate(width)}" role="img" aria-label="{name}" class="pkb-graph__svg">'
            f'<g class="graph pkb-graph-root"><title>{name}</title>']
     for i, year in enumerate(diagram["columns"]):
         x, y = nodes[f"y{i}"]
         out.append(f'<g class="node pkb-year"><title>{_escape(year)}</title>'
                    + _text_lines((year,), x + PAD, top - y, YEAR_FONT_SIZE) + "</g>")
-    out.append(f'<g transform="matrix(1 0 0 -1 {PAD:g} {_n(top)})">')
+    out.append(f'<g transform="matrix(1 0 0 -1 {PAD:g} {coordinate(top)})">')
     for (cited, citing, classes, style, penwidth, arrow, color, _forward), route in zip(drawn, routes):
         out.append(_edge(route, _escape(cited), _escape(citing), classes, style, float(penwidth), arrow, _escape(color)))
     out.append("</g>")
