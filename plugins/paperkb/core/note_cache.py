@@ -39,16 +39,14 @@ from .worker_share import WorkerRun, share_with_worker
 
 CORE_DIR = Path(__file__).resolve().parent
 DISK_MIN_NOTES = 200  # fewer parse in a fraction of a second: no cache folder for small projects
+PARSE_SHARE_MIN = 200  # fewer files to parse: a worker would not pay (share_parsing)
+PARSE_CHUNK = 50  # files a worker job parses (~50 ms)
 
 
 def keeps_on_disk(count: int, minimum: int | None = None) -> bool:
     """Whether a site of ``count`` notes or pages keeps a cache on disk; ``minimum`` None is
     DISK_MIN_NOTES, read now (a class copying it at import would keep a test's value)."""
     return count >= (DISK_MIN_NOTES if minimum is None else minimum)
-
-
-PARSE_SHARE_MIN = 200  # fewer files to parse: a worker would not pay (share_parsing)
-PARSE_CHUNK = 50  # files a worker job parses (~50 ms)
 
 
 @dataclass

@@ -401,10 +401,7 @@ class CitationDisplay(Feature):
 
     def _hold_figure(self, note: Note) -> tuple[str, ...]:
         """Make ``note``'s figure, to wait for its page in ``figure_html``; returns its pieces."""
-        self.figure_html.put_pieces(note.src_uri, self._figure_pieces(note))
-        held = self.figure_html.pieces_of(note.src_uri)
-        assert held is not None
-        return held
+        return self.figure_html.put_pieces(note.src_uri, self._figure_pieces(note))
 
     def _figure_pieces(self, note: Note) -> list[str]:
         view, key = self.note_figures[note.src_uri]

@@ -197,7 +197,7 @@ class _Loader(jinja2.BaseLoader):
             source, filename, _ = self.inner.get_source(environment, name)
         except jinja2.TemplateNotFound:
             return False
-        if filename and self.custom_dir and Path(filename).resolve().is_relative_to(self.custom_dir):
+        if self._own(filename):
             return True
         return any(self._overridden_within(environment, used, seen)
                    for used in jinja2.meta.find_referenced_templates(environment.parse(source)) if used)
@@ -205,6 +205,10 @@ class _Loader(jinja2.BaseLoader):
     def _overridden(self, environment: jinja2.Environment, name: str) -> bool:
         """Whether the site's ``custom_dir`` has its own ``name`` (it may show page data)."""
         _source, filename, _ = self.inner.get_source(environment, name)
+        return self._own(filename)
+
+    def _own(self, filename: str | None) -> bool:
+        """Whether the template file ``filename`` is in the site's ``custom_dir``."""
         return bool(filename and self.custom_dir and Path(filename).resolve().is_relative_to(self.custom_dir))
 
     def list_templates(self) -> list[str]:

@@ -132,18 +132,16 @@ class HeldFigures:
         self._figures: dict[str, tuple[str, ...]] = {}
         self._pieces: dict[str, str] = {}
 
-    def put_pieces(self, name: str, pieces: Iterable[str]) -> None:
-        """Hold the figure made of ``pieces`` (``figure_pieces``, or as ``pieces_of`` gave them)."""
+    def put_pieces(self, name: str, pieces: Iterable[str]) -> tuple[str, ...]:
+        """Hold the figure made of ``pieces`` (``figure_pieces``, or as an earlier ``put_pieces``
+        returned them); returns the pieces as held (shared with the others')."""
         shared = self._pieces
-        self._figures[name] = tuple(shared.setdefault(p, p) for p in pieces)
+        held = self._figures[name] = tuple(shared.setdefault(p, p) for p in pieces)
+        return held
 
     def get(self, name: str) -> str | None:
         held = self._figures.get(name)
         return None if held is None else "".join(held)
-
-    def pieces_of(self, name: str) -> tuple[str, ...] | None:
-        """The pieces the figure ``name`` is held as (shared with the others'), in order."""
-        return self._figures.get(name)
 
     def pop(self, name: str, default: None = None) -> None:
         self._figures.pop(name, default)
