@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..core.body_scan import Hold
 from ..core.packed_text import pack, unpack
+from ..core.marker_sub import sub_markers
 from ..core.user_key import private_marker
 from ..render.index_pages import GeneratedPage
 from ..render.insight_marks import has_insight_marks
@@ -32,6 +33,7 @@ class HtmlSlots(Feature):
         # A block's marker is an HTML comment; an inline one is text Markdown leaves as it is,
         # between two private-use characters (like Markdown's own placeholders, no word characters).
         self._marker = re.compile(rf"<!--pkb-slot-{self.nonce}-(\d+)-->|\ue000pkb{self.nonce}x(\d+)\ue001")
+        self._marker_starts = (f"<!--pkb-slot-{self.nonce}-", f"\ue000pkb{self.nonce}x")
         self.inline_allowed = True  # no extension changes plain prose, pages are not sanitised
         self.bare_links = False  # magiclink makes links of bare URLs and addresses
         self._pages: dict[str, list[str | bytes]] = {}  # page src -> its held HTML (tables packed)
@@ -96,7 +98,8 @@ class HtmlSlots(Feature):
         held = self._pages.pop(page_src, None)
         if not held:
             return html
-        return self._marker.sub(lambda m: _text(held[int(m.group(1) or m.group(2))]), html)
+        return sub_markers(self._marker, self._marker_starts,
+                           lambda m: _text(held[int(m.group(1) or m.group(2))]), html)
 
 
 class _InlineHold(Hold):
