@@ -80,6 +80,13 @@ def pagefind_slices(site_dir: Path) -> dict[str, Path]:
     return {name: site_dir / "pagefind" / name for name in listed}
 
 
+def built_files(site_dir: Path) -> dict[str, bytes]:
+    """A built site's pages and data files (not Pagefind's bundles, whose names change from run
+    to run): path in the site -> bytes, for comparing two builds byte for byte."""
+    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
+            if p.is_file() and "pagefind" not in p.parts and p.suffix in {".html", ".xml", ".json", ".bib"}}
+
+
 def html_pages(site_dir: Path) -> dict[str, str]:
     """Every HTML page a build wrote: path in the site -> its text."""
     return {p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html")}

@@ -4,13 +4,11 @@ marker in front of the body gives, whatever the body starts with."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import markdown
 
 from paperkb.mkdocs_plugin.html_slots import HtmlSlots
 
-from ..conftest import build_site, note
+from ..conftest import build_site, built_files, note
 
 # Bodies starting with whatever might read a block before them differently.
 BODIES = {
@@ -45,11 +43,6 @@ def _notes() -> dict[str, str]:
     return files
 
 
-def _built(site_dir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
-            if p.is_file() and "pagefind" not in p.parts and p.suffix in {".html", ".xml", ".json"}}
-
-
 def test_the_card_before_the_html_gives_the_page_a_marker_gives(tmp_path, monkeypatch):
     converted: list[str] = []
     convert = markdown.Markdown.convert
@@ -68,7 +61,7 @@ def test_the_card_before_the_html_gives_the_page_a_marker_gives(tmp_path, monkey
     marked = build_site(tmp_path / "marked", _notes())
     assert marked.ok, marked.messages
     assert sum(s.startswith("<!--pkb-slot") for s in converted) == 2 * len(BODIES)  # every note's page
-    lead_files, marked_files = _built(lead.site_dir), _built(marked.site_dir)
+    lead_files, marked_files = built_files(lead.site_dir), built_files(marked.site_dir)
     assert lead_files.keys() == marked_files.keys()
     different = [name for name in lead_files if lead_files[name] != marked_files[name]]
     assert not different, different

@@ -5,7 +5,9 @@ extensions into it costs about 1 ms of CPU a page, as much as converting a short
 is made to be reused (``Markdown.reset`` between documents; extensions reset what they keep), as
 Pelican does, so paperkb keeps one instance per thread and registers MkDocs' four per-page
 processors (anchors, relative links, raw HTML ids, the title) on it for each page, as
-``Page.render`` does; the page gets the same content, table of contents and title.
+``Page.render`` does; the page gets the same content, table of contents and title. A page
+that is one tight list of plain one-line items (a skim note's body, often) is written as
+Markdown would write it, without Markdown (render/plain_list.py).
 
 Only extensions read to reset all they keep between documents are reused (``REUSABLE``); with
 any other (a user's own, or footnotes' ``UNIQUE_IDS``, which number the documents of an
@@ -24,6 +26,9 @@ from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from ..render.plain_list import plain_list_html
+from ..render.plain_text import text_neutral
 
 if TYPE_CHECKING:
     from .kept_conversions import KeptConversions
@@ -81,6 +86,14 @@ class SharedMarkdown:
         if md is None:
             Page.render(page, config, files)
             return
+        if self._local.kept[3] and page.markdown is not None:
+            plain = plain_list_html(page.markdown)
+            if plain is not None:  # what Markdown would write, and all MkDocs would learn from it
+                page.content, page.toc, page._title_from_render = plain, get_toc([]), None
+                page.present_anchor_ids = set()
+                if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+                    page.links_to_anchors = {}
+                return
         try:
             self._convert(md, page, config, files)
         except BaseException:
@@ -99,7 +112,8 @@ class SharedMarkdown:
                          None)
         if footnotes is not None and footnotes.getConfig("UNIQUE_IDS"):
             return None
-        self._local.kept = (config, extensions, md)
+        # (and whether a plain list may skip Markdown: no extension changes plain prose)
+        self._local.kept = (config, extensions, md, text_neutral(extensions, config["mdx_configs"] or {}))
         return md
 
     @staticmethod
