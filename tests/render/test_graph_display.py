@@ -22,7 +22,7 @@ from paperkb.render.graph_dot import (
 from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_renderer import GraphRenderer
 from paperkb.render.graph_svg import (GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_source,
-                                       render_svg)
+                                       render_svg, unpack_source)
 
 from ..conftest import build_site, diagram_cache_records, drop_diagram, note, spoil_diagram
 
@@ -436,6 +436,25 @@ def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_coul
         claims.set(i, PENDING)
     assert draw_batch(items[:1], None) == {items[0][1]: render_svg(dots[0], "d0")}  # no cache: sent back
     assert claims.get(0) == SENT
+
+
+def test_queued_sources_wait_packed_a_batch_together(tmp_path):
+    """Sources queued without workers are packed a batch at a time (one stream per BATCH_SIZE),
+    the last ones as they are until their batch fills; each is drawn from what it was."""
+    from paperkb.core.packed_text import PackedPart
+    from paperkb.render.graph_renderer import BATCH_SIZE
+
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    renderer.begin_build()
+    dots = [tiny(i) for i in range(BATCH_SIZE + 3)]
+    keys = [renderer.submit(d, f"d{i}") for i, d in enumerate(dots)]
+    held = [renderer._queued[k][0] for k in keys]
+    assert all(isinstance(p, PackedPart) for p in held[:BATCH_SIZE])
+    assert len({id(p.stream) for p in held[:BATCH_SIZE]}) == 1
+    assert held[BATCH_SIZE:] == dots[BATCH_SIZE:]  # (not a full batch yet)
+    for i in (BATCH_SIZE + 1, 3, 0, BATCH_SIZE + 2):
+        assert renderer.svg(keys[i]) == render_svg(dots[i], f"d{i}")
+    assert renderer._unpacked == [keys[BATCH_SIZE]]
 
 
 def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
@@ -878,7 +897,7 @@ def test_a_diagram_a_worker_stored_keeps_only_the_callers_redo_until_its_page_ne
         held = renderer._sent
         assert all(held[k][1] is redos[i] and held[k][2] is None for i, k in enumerate(keys)), \
             "a stored diagram still holds its packed source"
-        assert held[broken][1].args[0] == pack_source(BROKEN)  # (Graphviz failed: drawn again here to report it)
+        assert unpack_source(held[broken][1].args[0]) == BROKEN  # (Graphviz failed: drawn again here to report it)
         disk = SvgDiskCache(tmp_path / "cache")
         expected = [render_svg(d, f"d{i}") for i, d in enumerate(dots)]
         assert renderer.svg(keys[0]) == expected[0] and made == []  # (read from disk: redo not needed)

@@ -436,7 +436,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
             source = page.source
-            if self.command != "serve" and page.src_uri in self.generated_uris:  # (pages whose tables the slots hold)
+            if self.command != "serve" and self.slots.holds_tables(page.src_uri, page.src_uri in self.generated_uris):
                 source = self.slots.hold_tables(page.src_uri, source)
             files.append(File.generated(config, page.src_uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
 

@@ -29,6 +29,7 @@ from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass
 
 from ..core.helper_priority import lower_priority
+from ..core.packed_text import PackedPart
 from ..core.worker_processes import WorkerProcesses
 from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_source
 
@@ -118,7 +119,7 @@ def _start_worker(claims_fd: int) -> None:
     lower_priority()  # the build renders pages meanwhile: it keeps its core (core/helper_priority.py)
 
 
-def draw_batch(items: list[tuple[int, str, bytes, str]], cache_dir: str | None) -> dict[str, str]:
+def draw_batch(items: list[tuple[int, str, bytes | PackedPart, str]], cache_dir: str | None) -> dict[str, str]:
     """Worker job: for each ``(slot, key, packed source, label)`` still unclaimed, lay it out,
     write its SVG and store it. Returns the SVGs it could not store, by key."""
     assert _claims is not None, "draw_batch runs in a worker started by DiagramWorkers"
@@ -161,7 +162,8 @@ class DiagramWorkers:
             os.close(self._fd)
             raise
 
-    def send(self, items: list[tuple[str, bytes, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
+    def send(self, items: list[tuple[str, bytes | PackedPart, str]], cache_dir: str | None,
+             batch_size: int) -> dict[str, Batched]:
         """Queue ``(key, packed source, label)`` items for the workers, in this order, in batches."""
         sent: dict[str, Batched] = {}
         for start in range(0, len(items), batch_size):
