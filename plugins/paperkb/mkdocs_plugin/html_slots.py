@@ -38,6 +38,7 @@ class HtmlSlots(Feature):
         self.bare_links = False  # magiclink makes links of bare URLs and addresses
         self._pages: dict[str, list[str | bytes]] = {}  # page src -> its held HTML (tables packed)
         self._site: SiteMap | None = None
+        self._leads: dict[str, str] = {}  # page src -> HTML that goes before all Markdown made of it
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.inline_allowed = not options.sanitize_html and text_neutral(config.markdown_extensions,
@@ -46,6 +47,7 @@ class HtmlSlots(Feature):
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self._pages.clear()
+        self._leads.clear()
         self._site = build.site
         return []
 
@@ -73,6 +75,19 @@ class HtmlSlots(Feature):
         held.append(pack(html) if packed else html)
         return f"<!--pkb-slot-{self.nonce}-{len(held) - 1}-->"
 
+    def hold_first(self, page_src: str, html: str) -> str:
+        """``hold`` for HTML that starts the Markdown of ``page_src`` (a note's card): it goes in
+        before the page's HTML with no marker at all, where nothing is held before it, and this
+        returns "". A marker is a raw-HTML block, ~10% of converting a short note (0.063 ms)."""
+        if self._pages.get(page_src) or page_src in self._leads:
+            return self.hold(page_src, html)
+        self._leads[page_src] = html
+        return ""
+
+    def drop_lead(self, page_src: str) -> None:
+        """The page's HTML is not Markdown's (render_guard.py showed its text): nothing goes before it."""
+        self._leads.pop(page_src, None)
+
     def inline_holds(self, page: PageRender, markdown: str) -> Hold | None:
         """What a note page's text pass over ``markdown`` holds inline ([[links]], [idea] marks):
         on the lines where Markdown would write them as they stand (render/plain_text.py), their
@@ -95,6 +110,9 @@ class HtmlSlots(Feature):
         return TABLE_BLOCK.sub(lambda m: self.hold(page_src, m.group(0).rstrip("\n"), packed=True) + "\n", markdown)
 
     def fill(self, page_src: str, html: str) -> str:
+        lead = self._leads.pop(page_src, None)
+        if lead is not None:  # as Markdown writes a raw-HTML block before the rest
+            html = f"{lead}\n\n{html}" if html else lead
         held = self._pages.pop(page_src, None)
         if not held:
             return html

@@ -518,7 +518,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
         # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
-        guard_render(page, markdown, shown_as, self.config.page_render_timeout, self.markdown.render)
+        guard_render(page, markdown, shown_as, self.config.page_render_timeout, self.markdown.render,
+                     on_fallback=lambda: self.slots.drop_lead(src))  # (no card above the text as written)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
