@@ -101,6 +101,36 @@ def assert_same_pages(site: "BuiltSite", other: "BuiltSite", at_least: int = 1) 
         assert html == other_pages[uri], uri
 
 
+def diagram_cache_records(cache: Path) -> dict[str, tuple[str, int, int]]:
+    """A diagram cache folder's entries: each key's last record as (pack file, offset, length)."""
+    from paperkb.render.graph_svg import SvgDiskCache
+
+    return {key: (pack, at, length) for key, pack, at, length in SvgDiskCache(cache).packs.entries()}
+
+
+def spoil_diagram(cache: Path, key: str, old: bytes = b'role="img"', new: bytes = b'onload="x"') -> None:
+    """Edit a cached SVG behind its signature's back: ``old`` becomes ``new`` (as long) in place."""
+    assert len(old) == len(new)
+    pack, at, length = diagram_cache_records(cache)[key]
+    with open(pack, "r+b") as file:
+        file.seek(at)
+        record = file.read(length)
+        assert old in record
+        file.seek(at)
+        file.write(record.replace(old, new, 1))
+
+
+def drop_diagram(cache: Path, key: str) -> None:
+    """Take an SVG out of a diagram cache, as if a person had cleaned it: its record's key is
+    overwritten (no key of a diagram), so no reader finds it any more."""
+    from paperkb.core.record_packs import HEAD
+
+    pack, at, _length = diagram_cache_records(cache)[key]
+    with open(pack, "r+b") as file:
+        file.seek(at + HEAD.size)
+        file.write(b"-" * len(key.encode("utf-8")))
+
+
 def example_notes() -> dict[str, bytes]:
     """The example site's notes folder, file by file."""
     return {p.relative_to(REPO / "notes").as_posix(): p.read_bytes() for p in (REPO / "notes").rglob("*") if p.is_file()}

@@ -109,6 +109,8 @@ def shared_claims(fd: int | None = None) -> tuple[Claims, int]:
 
 
 _claims: Claims | None = None  # in a worker: set when it starts
+# In a worker: its disk cache, kept from batch to batch: the pack it appends to stays taken.
+_disks: dict[str, SvgDiskCache] = {}
 
 
 def _start_worker(claims_fd: int) -> None:
@@ -121,7 +123,7 @@ def draw_batch(items: list[tuple[int, str, bytes | PackedPart, str]], cache_dir:
     """Worker job: for each ``(slot, key, packed source, label)`` still unclaimed, lay it out,
     write its SVG and store it. Returns the SVGs it could not store, by key."""
     assert _claims is not None, "draw_batch runs in a worker started by DiagramWorkers"
-    disk = SvgDiskCache(cache_dir) if cache_dir else None
+    disk = (_disks.get(cache_dir) or _disks.setdefault(cache_dir, SvgDiskCache(cache_dir))) if cache_dir else None
     unstored: dict[str, str] = {}
     for slot, key, packed, label in items:
         if _claims.take(slot, DRAWING) != PENDING:

@@ -98,6 +98,8 @@ class GraphRenderer:
     def begin_build(self) -> None:
         """Start a build: forget SVGs no page used in the last build, reset the counters."""
         self._previous, self._memory = self._memory, {}
+        if self.disk is not None:  # (`serve`: what the last build's workers stored)
+            self.disk.refresh()
         self._released, self._failed, self._on_disk = set(), {}, {}
         self.stats = RenderStats()
         self._sending = False
