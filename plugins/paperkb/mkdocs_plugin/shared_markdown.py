@@ -71,11 +71,17 @@ class SharedMarkdown:
         self._local = threading.local()  # `serve` renders in its own thread: one instance each
         # A full build's conversions, kept for the next (kept_conversions.py; None: not kept)
         self.kept_conversions: KeptConversions | None = None
+        self._plain_allowed: tuple[MkDocsConfig, list[Any], bool] | None = None  # (for which config, extensions)
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         if type(page).render is not Page.render:  # a page class of its own (a plugin's): its own way
             type(page).render(page, config, files)
             return
+        if page.markdown is not None and self._plain_lists(config):
+            plain = plain_list_html(page.markdown)
+            if plain is not None:  # (cheaper than looking up a kept conversion, and nothing to keep)
+                _write_plain(page, plain)
+                return
         if self.kept_conversions is not None:
             self.kept_conversions.convert(page, config, files, lambda seen: self._render(page, config, seen))
         else:
@@ -86,14 +92,6 @@ class SharedMarkdown:
         if md is None:
             Page.render(page, config, files)
             return
-        if self._local.kept[3] and page.markdown is not None:
-            plain = plain_list_html(page.markdown)
-            if plain is not None:  # what Markdown would write, and all MkDocs would learn from it
-                page.content, page.toc, page._title_from_render = plain, get_toc([]), None
-                page.present_anchor_ids = set()
-                if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
-                    page.links_to_anchors = {}
-                return
         try:
             self._convert(md, page, config, files)
         except BaseException:
@@ -112,9 +110,18 @@ class SharedMarkdown:
                          None)
         if footnotes is not None and footnotes.getConfig("UNIQUE_IDS"):
             return None
-        # (and whether a plain list may skip Markdown: no extension changes plain prose)
-        self._local.kept = (config, extensions, md, text_neutral(extensions, config["mdx_configs"] or {}))
+        self._local.kept = (config, extensions, md)
         return md
+
+    def _plain_lists(self, config: MkDocsConfig) -> bool:
+        """Whether a page that is a plain list may skip Markdown: pages are rendered here (MkDocs'
+        processors as this module knows them) and no extension changes plain prose."""
+        known = self._plain_allowed
+        extensions = config["markdown_extensions"]
+        if known is None or known[0] is not config or known[1] != extensions:
+            allowed = reusable(extensions) and text_neutral(extensions, config["mdx_configs"] or {})
+            known = self._plain_allowed = (config, list(extensions), allowed)
+        return known[2]
 
     @staticmethod
     def _convert(md: markdown.Markdown, page: Page, config: MkDocsConfig, files: Files) -> None:
@@ -136,3 +143,12 @@ class SharedMarkdown:
         page.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative_path_ext.links_to_anchors
+
+
+def _write_plain(page: Page, html: str) -> None:
+    """What Markdown would write for a plain list (render/plain_list.py), and all MkDocs' processors
+    would learn from it: no heading, title, anchor or link."""
+    page.content, page.toc, page._title_from_render = html, get_toc([]), None
+    page.present_anchor_ids = set()
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = {}
