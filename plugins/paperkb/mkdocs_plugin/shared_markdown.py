@@ -71,14 +71,16 @@ class SharedMarkdown:
         self._local = threading.local()  # `serve` renders in its own thread: one instance each
         # A full build's conversions, kept for the next (kept_conversions.py; None: not kept)
         self.kept_conversions: KeptConversions | None = None
-        self._plain_allowed: tuple[MkDocsConfig, list[Any], bool] | None = None  # (for which config, extensions)
+        # (for which config and extensions: whether plain lists skip Markdown, whether magiclink reads '@')
+        self._plain_allowed: tuple[MkDocsConfig, list[Any], bool, bool] | None = None
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         if type(page).render is not Page.render:  # a page class of its own (a plugin's): its own way
             type(page).render(page, config, files)
             return
-        if page.markdown is not None and self._plain_lists(config):
-            plain = plain_list_html(page.markdown)
+        allowed, mentions = self._plain_lists(config)
+        if allowed and page.markdown is not None:
+            plain = plain_list_html(page.markdown, mentions=mentions)
             if plain is not None:  # (cheaper than looking up a kept conversion, and nothing to keep)
                 _write_plain(page, plain)
                 return
@@ -113,15 +115,17 @@ class SharedMarkdown:
         self._local.kept = (config, extensions, md)
         return md
 
-    def _plain_lists(self, config: MkDocsConfig) -> bool:
+    def _plain_lists(self, config: MkDocsConfig) -> tuple[bool, bool]:
         """Whether a page that is a plain list may skip Markdown: pages are rendered here (MkDocs'
-        processors as this module knows them) and no extension changes plain prose."""
+        processors as this module knows them) and no extension changes plain prose; and whether
+        an extension reads '@' (magiclink's mentions and addresses)."""
         known = self._plain_allowed
         extensions = config["markdown_extensions"]
         if known is None or known[0] is not config or known[1] != extensions:
             allowed = reusable(extensions) and text_neutral(extensions, config["mdx_configs"] or {})
-            known = self._plain_allowed = (config, list(extensions), allowed)
-        return known[2]
+            mentions = "pymdownx.magiclink" in extensions  # (as html_slots.py's bare_links)
+            known = self._plain_allowed = (config, list(extensions), allowed, mentions)
+        return known[2], known[3]
 
     @staticmethod
     def _convert(md: markdown.Markdown, page: Page, config: MkDocsConfig, files: Files) -> None:
