@@ -134,6 +134,7 @@ from .projects import ProjectDisplay
 from .render_guard import guard_render
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
+from .script_tags import ScriptTags
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
@@ -173,6 +174,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
+        self.script_tags = ScriptTags()  # the theme's <script> lines, kept by script and URL
         self.heap_trim = HeapTrim()  # a full build gives free heap pages back as it renders and writes pages
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
@@ -613,6 +615,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled:  # the navigation rendered once for the pages that show it alike
             self.partials.install(env, config.theme.custom_dir)
+            self.script_tags.install(env)  # each extra script's tag built once per URL, not once a page
             for feature in self.features:
                 feature.pages_rendered(config)
         self.live.env, self.live.files = env, files
