@@ -44,9 +44,10 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML, through one Python-Markdown instance kept for every
-   page: shared_markdown.py; a full build takes the conversion the last one kept for a page
-   whose Markdown and all else it reads are the same, its messages logged again:
-   kept_conversions.py; a page it fails on, or that takes longer than
+   page: shared_markdown.py, which writes a page that is one list of plain one-line items
+   itself, as Markdown would: render/plain_list.py; a full build takes the conversion the
+   last one kept for a page whose Markdown and all else it reads are the same, its messages
+   logged again: kept_conversions.py; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -58,7 +59,8 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   packed until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
-   shared_partials.py, installed on_env)
+   shared_partials.py, and each extra script's tag once per URL: script_tags.py, both
+   installed on_env)
 on_env            every page is HTML: a full build's search documents are all in, so their
                   process indexes the last slice and ends while the pages are written
                   (pagefind_search.py).
