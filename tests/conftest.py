@@ -80,6 +80,13 @@ def pagefind_slices(site_dir: Path) -> dict[str, Path]:
     return {name: site_dir / "pagefind" / name for name in listed}
 
 
+def built_files(site_dir: Path) -> dict[str, bytes]:
+    """A built site's pages and data files (not Pagefind's bundles, whose names change from run
+    to run): path in the site -> bytes, for comparing two builds byte for byte."""
+    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
+            if p.is_file() and "pagefind" not in p.parts and p.suffix in {".html", ".xml", ".json", ".bib"}}
+
+
 def html_pages(site_dir: Path) -> dict[str, str]:
     """Every HTML page a build wrote: path in the site -> its text."""
     return {p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html")}
@@ -92,6 +99,36 @@ def assert_same_pages(site: "BuiltSite", other: "BuiltSite", at_least: int = 1) 
     assert pages.keys() == other_pages.keys() and len(pages) >= at_least
     for uri, html in pages.items():
         assert html == other_pages[uri], uri
+
+
+def diagram_cache_records(cache: Path) -> dict[str, tuple[str, int, int]]:
+    """A diagram cache folder's entries: each key's last record as (pack file, offset, length)."""
+    from paperkb.render.graph_svg import SvgDiskCache
+
+    return {key: (pack, at, length) for key, pack, at, length in SvgDiskCache(cache).packs.entries()}
+
+
+def spoil_diagram(cache: Path, key: str, old: bytes = b'role="img"', new: bytes = b'onload="x"') -> None:
+    """Edit a cached SVG behind its signature's back: ``old`` becomes ``new`` (as long) in place."""
+    assert len(old) == len(new)
+    pack, at, length = diagram_cache_records(cache)[key]
+    with open(pack, "r+b") as file:
+        file.seek(at)
+        record = file.read(length)
+        assert old in record
+        file.seek(at)
+        file.write(record.replace(old, new, 1))
+
+
+def drop_diagram(cache: Path, key: str) -> None:
+    """Take an SVG out of a diagram cache, as if a person had cleaned it: its record's key is
+    overwritten (no key of a diagram), so no reader finds it any more."""
+    from paperkb.core.record_packs import HEAD
+
+    pack, at, _length = diagram_cache_records(cache)[key]
+    with open(pack, "r+b") as file:
+        file.seek(at + HEAD.size)
+        file.write(b"-" * len(key.encode("utf-8")))
 
 
 def example_notes() -> dict[str, bytes]:

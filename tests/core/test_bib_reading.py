@@ -373,6 +373,30 @@ def test_references_formatted_with_the_faster_rich_text_are_pybtex_s_own(tmp_pat
     assert "<em>" in str(got["book1"].html) and "Vaswani" in got["conf1"].text
 
 
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha"])
+def test_references_formatted_with_the_faster_template_nodes_are_pybtex_s_own(tmp_path, style):
+    """Whole references of every entry type in every style: the same with pybtex's template
+    nodes and with fast_templates'; and a node called or indexed gives the same node."""
+    from pybtex.style.template import Node
+
+    from paperkb.core.bib import fast_templates
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    entries = list(load(tmp_path, {"refs.bib": BIB + BOOKS}).bibliography)
+    base = Node("join", print)(sep=", ")["a"]
+    try:
+        fast_templates.uninstall()
+        expected = ReferenceFormatter(style).format_all(entries)
+        expected_nodes = [vars(n) for n in (base("x", last=1), base["b"], base[["b", "c"]], base[("d",)], base())]
+    finally:
+        fast_templates.install()
+    got = ReferenceFormatter(style).format_all(entries)
+    got_nodes = [vars(n) for n in (base("x", last=1), base["b"], base[["b", "c"]], base[("d",)], base())]
+    assert list(got) == list(expected) and got == expected
+    assert got_nodes == expected_nodes and got_nodes[0]["kwargs"] == {"sep": ", ", "last": 1}
+    assert base.args == [] and base.children == ["a"] and base.kwargs == {"sep": ", "}  # (copies, never shared)
+
+
 def test_formatted_references_are_cached_on_disk(tmp_path, monkeypatch):
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter

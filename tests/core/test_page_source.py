@@ -134,3 +134,38 @@ def test_the_example_notes_are_read_once_and_as_mkdocs_reads_them(monkeypatch):
     for path, source in kept:
         raw = path.read_bytes()
         assert source.read(raw) == mkdocs_meta.get_data(raw.decode("utf-8-sig")), path
+
+
+PLAIN_AND_NOT = [
+    "\ntitle: A\nyear: 2020\nauthors:\n- X Y\n- Z\nlinks:\n  paper: https://a.b/c\ncites:\n- k1\n- key: k2\n  role: baseline\n",
+    "\ndate: 2024-01-02\nwhen: 2024-01-02 10:00:00\nok: yes\nno: off\nn: ~\nf: 1.5e3\nhex: 0x1F\nsexa: 1:30\nempty:\n",
+    "\nbase: &b {a: 1, b: [x, y]}\nother:\n  <<: *b\n  c: 3\n",  # (an alias: PyYAML's constructor)
+    "\nd:\n  <<: {a: 1}\n  b: 2\n",  # a merge key without an alias
+    "\n2020: year key\n? [a, b]\n: not hashable\n",
+    "\nk: !!set {a, b}\no: !!omap [{a: 1}, {b: 2}]\nbin: !!binary aGVsbG8=\ns: !!str 123\n",
+    "\nk: !custom x\n",
+    "\nk: 2024-13-45\n",
+    "\ndup: 1\ndup: 2\nnested: {a: 1, a: 2}\n",
+    "\n'quoted key': \"v\"\nlist: [1, 'two', {three: 3}]\n= : value key\n",
+]
+
+
+@pytest.mark.parametrize("yaml_text", PLAIN_AND_NOT)
+def test_front_matter_values_are_pyyamls_own(yaml_text):
+    """The front-matter's values made without PyYAML's constructor (frontmatter_source._construct)
+    are equal to its, of the same types, or its error is raised."""
+    import yaml
+
+    try:
+        expected = yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        with pytest.raises(FrontMatterError) as raised:
+            parse_front_matter(f"---{yaml_text}---\nbody\n")
+        assert str(getattr(exc, "problem", None) or exc).split("\n")[0] in raised.value.message
+        return
+    except ValueError as exc:  # (PyYAML's own, for a date that is no date: raised as it was)
+        with pytest.raises(type(exc), match=str(exc)):
+            parse_front_matter(f"---{yaml_text}---\nbody\n")
+        return
+    got = parse_front_matter(f"---{yaml_text}---\nbody\n").data
+    assert got == expected and repr(got) == repr(expected)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shutil
 import time
 import zlib
 import xml.etree.ElementTree as ET
@@ -21,9 +22,9 @@ from paperkb.render.graph_dot import (
 from paperkb.render.graph_html import aria_label
 from paperkb.render.graph_renderer import GraphRenderer
 from paperkb.render.graph_svg import (GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_source,
-                                       render_svg)
+                                       render_svg, unpack_source)
 
-from ..conftest import build_site, note
+from ..conftest import build_site, diagram_cache_records, drop_diagram, note, spoil_diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -301,9 +302,9 @@ def test_diagram_layout_runs_left_to_right_by_year():
 
 
 # -- disk cache ------------------------------------------------------------------------------------
-def cache_state(root: Path) -> dict[str, int]:
-    cache = root / ".paperkb-cache" / "graphs"
-    return {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.svg")}
+def cache_state(root: Path) -> dict[str, tuple[str, int, int]]:
+    """Each cached SVG's key and where its record is: a record written again moves."""
+    return diagram_cache_records(root / ".paperkb-cache" / "graphs")
 
 
 def diagram_key(site, url: str) -> str:
@@ -318,7 +319,7 @@ def test_disk_cache_second_build_renders_nothing_and_a_change_renders_only_affec
     keys1 = {k: diagram_key(first, f"papers/{k}/") for k in ("attn", "ddpm", "fid", "resnet", "gpt3", "vit", "imagenet")}
     assert len(state1) >= 9  # 8 note diagrams (imagenet included) + graph pages
     assert all(k.startswith("<svg") for k in keys1.values())
-    assert not any(name[:-len(".svg")] in first.all_text() for name in state1)  # cache names stay private
+    assert not any(key in first.all_text() for key in state1)  # cache names stay private
 
     second = build_site(tmp_path, files)
     assert cache_state(tmp_path) == state1  # nothing laid out again, nothing rewritten
@@ -360,7 +361,7 @@ def test_a_rebuild_over_the_same_citation_graph_takes_the_last_builds_diagram_pl
     numbers = [at for plan in kept["plans"].values() if plan is not None for at in plan[1]]
     assert sorted(set(numbers)) == list(range(len(kept["pieces"]))) and len(kept["pieces"]) < len(numbers)
     svg_key = kept["plans"]["papers/ddpm.md"][0]
-    (tmp_path / ".paperkb-cache" / "graphs" / svg_key[:2] / f"{svg_key}.svg").unlink()  # a cleaned cache
+    drop_diagram(tmp_path / ".paperkb-cache" / "graphs", svg_key)  # a cleaned cache
     third = build_site(tmp_path, files)
     assert planned == ["ddpm"]  # planned (and drawn) again, alone
     assert diagram_key(third, "papers/ddpm/") == shown["ddpm"]
@@ -437,6 +438,25 @@ def test_a_worker_draws_only_unclaimed_diagrams_and_sends_back_only_what_it_coul
     assert claims.get(0) == SENT
 
 
+def test_queued_sources_wait_packed_a_batch_together(tmp_path):
+    """Sources queued without workers are packed a batch at a time (one stream per BATCH_SIZE),
+    the last ones as they are until their batch fills; each is drawn from what it was."""
+    from paperkb.core.packed_text import PackedPart
+    from paperkb.render.graph_renderer import BATCH_SIZE
+
+    renderer = GraphRenderer(tmp_path / "cache", workers=0)
+    renderer.begin_build()
+    dots = [tiny(i) for i in range(BATCH_SIZE + 3)]
+    keys = [renderer.submit(d, f"d{i}") for i, d in enumerate(dots)]
+    held = [renderer._queued[k][0] for k in keys]
+    assert all(isinstance(p, PackedPart) for p in held[:BATCH_SIZE])
+    assert len({id(p.stream) for p in held[:BATCH_SIZE]}) == 1
+    assert held[BATCH_SIZE:] == dots[BATCH_SIZE:]  # (not a full batch yet)
+    for i in (BATCH_SIZE + 1, 3, 0, BATCH_SIZE + 2):
+        assert renderer.svg(keys[i]) == render_svg(dots[i], f"d{i}")
+    assert renderer._unpacked == [keys[BATCH_SIZE]]
+
+
 def test_renderer_keeps_the_last_build_in_memory_for_serve(tmp_path):
     renderer = GraphRenderer(tmp_path / "cache", workers=0)
     dot = tiny(0)
@@ -465,10 +485,9 @@ def test_a_cached_svg_is_read_when_its_page_needs_it_not_when_planned(tmp_path):
     renderer.release(keys[0])
     assert not renderer._memory
     # A file that changed after planning (not signed by this user) is drawn again, never used.
-    path = SvgDiskCache(tmp_path / "cache").path(keys[1])
-    path.write_bytes(path.read_bytes().replace(b"<svg", b"<svg onload=\"alert(1)\""))
+    spoil_diagram(tmp_path / "cache", keys[1])
     assert renderer.svg(keys[1]) == drawn[1] and renderer.stats.rendered == 1
-    SvgDiskCache(tmp_path / "cache").path(keys[2]).unlink()  # gone since planning: drawn again too
+    drop_diagram(tmp_path / "cache", keys[2])  # gone since planning: drawn again too
     assert renderer.svg(keys[2]) == drawn[2] and renderer.stats.rendered == 2
 
 
@@ -480,8 +499,7 @@ def test_a_released_svg_leaves_memory_and_comes_back_from_disk(tmp_path):
     assert key not in renderer._memory
     assert renderer.svg(key) == drawn and renderer.stats.rendered == 1  # read back, not drawn again
     drawn_again = renderer.svg(key)
-    for path in (tmp_path / "cache").rglob("*.svg"):
-        path.unlink()  # the disk copy is gone (a cleaned cache): the SVG must stay in memory
+    shutil.rmtree(tmp_path / "cache")  # the disk copy is gone (a cleaned cache): the SVG must stay in memory
     renderer.release(key)
     assert renderer.svg(key) == drawn_again
     memory_only = GraphRenderer(None, workers=0)
@@ -517,7 +535,7 @@ def test_renderer_draws_in_process_what_no_worker_started_and_nothing_twice(tmp_
     finally:
         renderer.close()
     assert [ET.fromstring(s).get("aria-label") for s in last_first] == [str(i) for i in reversed(range(120))]
-    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 120
+    assert len(diagram_cache_records(tmp_path / "cache")) == 120
     assert set(slots) <= {STORED, BUILD}
     assert slots.count(BUILD) == renderer.stats.drawn_here > 0  # asked for last-first: the build drew some
     assert renderer.stats.rendered == 120
@@ -745,7 +763,7 @@ def test_closing_the_renderer_stops_the_workers_batches_at_once(tmp_path):
         renderer.submit(dot, str(i))
     renderer.start()
     renderer.close()
-    assert len(list((tmp_path / "cache").rglob("*.svg"))) < 24  # not even half of the batch under way
+    assert len(diagram_cache_records(tmp_path / "cache")) < 24  # not even half of the batch under way
 
 
 def test_boxes_fit_their_text_and_arrowheads_touch_the_cited_note():
@@ -879,13 +897,12 @@ def test_a_diagram_a_worker_stored_keeps_only_the_callers_redo_until_its_page_ne
         held = renderer._sent
         assert all(held[k][1] is redos[i] and held[k][2] is None for i, k in enumerate(keys)), \
             "a stored diagram still holds its packed source"
-        assert held[broken][1].args[0] == pack_source(BROKEN)  # (Graphviz failed: drawn again here to report it)
+        assert unpack_source(held[broken][1].args[0]) == BROKEN  # (Graphviz failed: drawn again here to report it)
         disk = SvgDiskCache(tmp_path / "cache")
         expected = [render_svg(d, f"d{i}") for i, d in enumerate(dots)]
         assert renderer.svg(keys[0]) == expected[0] and made == []  # (read from disk: redo not needed)
-        for i in (1, 2):  # a stored file gone bad since: drawn again from what redo makes
-            path = disk.path(keys[i])
-            path.write_bytes(path.read_bytes().replace(b"<svg", b"<svg onload=\"alert(1)\""))
+        for i in (1, 2):  # a stored SVG gone bad since: drawn again from what redo makes
+            spoil_diagram(tmp_path / "cache", keys[i])
         assert renderer.svg(keys[1]) == expected[1] and made == [1]
         with pytest.raises(GraphRenderError, match="changed"):
             renderer.svg(keys[2])  # (its redo makes another diagram now)
@@ -922,4 +939,4 @@ def test_workers_told_there_are_no_more_jobs_end_once_done_and_their_diagrams_st
         renderer.close()
     assert [ET.fromstring(s).get("aria-label") for s in svgs_] == [f"diagram {i}" for i in range(60)]
     assert renderer.stats.drawn_here == 0  # every one the worker's, read back from the disk cache
-    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 60
+    assert len(diagram_cache_records(tmp_path / "cache")) == 60

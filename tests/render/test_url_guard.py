@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from paperkb.render.url_guard import neutralize_around, neutralize_script_urls
+from paperkb.render.url_guard import InertTexts, _find, is_inert, neutralize_around, neutralize_script_urls
 
 # Written the ways a browser still reads as a script address: any case, a space before or after
 # "=", unquoted, encoded colons, tabs inside the scheme, prefixed attribute names.
@@ -53,3 +55,42 @@ def test_the_part_already_checked_is_not_changed_but_the_rest_is():
     page = f'<a href="javascript:alert(1)">top</a>{content}<a href = "vbscript:x">end</a>'
     inert = neutralize_around(page, content)
     assert content in inert and "javascript:" not in inert and "vbscript:" not in inert
+
+
+def _page(title: str, nav: str, content: str, footer: str) -> str:
+    return (f"<html><head><title>{title}</title></head><body><header>{title}</header>"
+            f"<nav>{nav}</nav>{content}<footer>{footer}</footer></body></html>")
+
+
+def test_the_template_parts_pages_share_are_remembered_yet_every_page_is_checked():
+    known = InertTexts()
+    content = "<p>" + "safe text " * 40 + "</p>"
+    nav = '<a href="../a/">a</a>' * 30
+    clean = _page("A", nav, content, "<p>footer</p>")
+    assert neutralize_around(clean, content, known) is clean
+    assert neutralize_around(clean, content, known) is clean  # (the shared parts from memory)
+    for hostile in HOSTILE[:9]:
+        for page in (_page(hostile, nav, content, "<p>footer</p>"),  # in the head and header
+                     _page("A", nav + hostile, content, "<p>footer</p>"),  # in the navigation
+                     _page("A", nav, content, hostile)):  # in the footer
+            inert = neutralize_around(page, content, known)
+            assert inert == neutralize_around(page, content) == neutralize_script_urls(page)
+            assert "alert(1)" not in inert and content in inert
+
+
+def test_whether_text_is_inert_is_the_same_split_before_a_tag():
+    pieces = ["<a ", "href", "=", " ", '"', "'", "javascript", ":", "&#58;", "https", "x", ">", "<", "\n",
+              "</header>", "data", "src", "<iframe "]
+    rng = random.Random(11)
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(24)))
+        cut = text.find("<", rng.randrange(len(text) + 1))
+        if cut >= 0:
+            assert is_inert(text) == (is_inert(text[:cut]) and is_inert(text[cut:])), text
+        assert InertTexts().inert(text) == is_inert(text), text
+
+
+@pytest.mark.parametrize("part", ["x" * 300, "ab" * 200, "x" * 63 + "y" * 300])
+def test_finding_a_long_part_is_str_find(part):
+    for html in (part, "x" * 70 + part, "x" * 64 + "y" + part + "z", "nothing here", ("x" * 63 + "y") * 6 + part):
+        assert _find(html, part) == html.find(part)

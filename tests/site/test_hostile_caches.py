@@ -4,8 +4,11 @@ and cache file names never appear in the site."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from ..conftest import build_site, note
+from paperkb.render.graph_svg import SvgDiskCache
+
+from ..conftest import build_site, diagram_cache_records, note, spoil_diagram
 
 PLANTED = '<script>alert("planted")</script>'
 
@@ -22,18 +25,25 @@ def notes_with_diagrams() -> dict[str, str]:
 def test_tampered_diagram_cache_is_drawn_again(tmp_path):
     first = build_site(tmp_path, notes_with_diagrams())
     assert first.ok, first.messages
-    cached = sorted((tmp_path / ".paperkb-cache" / "graphs").rglob("*.svg"))
+    cache = tmp_path / ".paperkb-cache" / "graphs"
+    cached = diagram_cache_records(cache)
     assert cached
-    for path in cached:  # same name, content changed behind the signature's back
-        data = path.read_bytes()
-        path.write_bytes(data.replace(b"</svg>", PLANTED.encode() + b"</svg>"))
+    planted = PLANTED.encode()
+    for key, (pack, at, length) in cached.items():  # same key, content changed behind the signature's back
+        record = Path(pack).read_bytes()[at:at + length]
+        assert record.endswith(b"</svg>")
+        spoil_diagram(cache, key, record[-len(planted) - 6:-6], planted)  # (a record keeps its length)
+        assert planted in Path(pack).read_bytes()[at:at + length]
     second = build_site(tmp_path, notes_with_diagrams())
     assert second.ok, second.messages
     text = second.all_text()
     assert PLANTED not in text and "pkb-graph__svg" in second.html("papers/devlin2019bert/")
-    assert all(PLANTED.encode() not in p.read_bytes() for p in cached)  # rewritten, signed again
-    for path in cached:  # nor does a name of a cache file reach any page
-        assert path.stem not in text
+    again = diagram_cache_records(cache)
+    assert again.keys() == cached.keys() and all(again[k] != cached[k] for k in cached)  # stored again, signed
+    disk = SvgDiskCache(cache)
+    assert all(PLANTED not in disk.get(key) for key in cached)
+    for key in cached:  # nor does a cache key reach any page
+        assert key not in text
 
 
 def test_tampered_reference_cache_is_formatted_again(tmp_path):

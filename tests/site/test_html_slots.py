@@ -49,3 +49,16 @@ def test_card_text_is_searchable(site_builder):
     assert any("Qorvexset" in d["text"] for d in alpha)
     site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])  # Pagefind (the default)
     assert "Qorvexset" in pagefind_pages(site.site_dir)["papers/alpha/"]["content"]
+
+
+def test_the_bibliographys_references_skip_markdown(site_builder):
+    """The bibliography's references are finished HTML held out of Markdown like index tables,
+    though its feature places the page after the generated pages were known: each year's block
+    lands as written, its closing comment right after it (Markdown, reading the block, put that
+    comment after the next year's heading)."""
+    site = site_builder(_notes(), plugins=["search", "tags", "paperkb"])
+    assert site.ok, site.messages
+    page = site.html("bibliography/")
+    assert 'id="ref-alpha"' in page and 'id="ref-beta"' in page
+    assert page.count("</div></div><!--/pkb-held-->") == 2  # 2021's and 2020's blocks
+    assert "<!--/pkb-held--><div" not in page and "pkb-slot" not in page

@@ -5,8 +5,6 @@ treat specially."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from paperkb.default_config import MARKDOWN_EXTENSIONS
@@ -14,7 +12,7 @@ from paperkb.mkdocs_plugin.html_slots import HtmlSlots
 from paperkb.render import card, wikilinks
 from paperkb.render.plain_text import inline_hold_lines
 
-from ..conftest import build_site, note
+from ..conftest import build_site, built_files, note
 
 # Notes to link to, by key: titles and file names Markdown, HTML or URLs read specially.
 TARGETS = {
@@ -117,11 +115,6 @@ def _about_pages(messages: list[str]) -> list[str]:
     return [m for m in messages if "Doc file" in m or "notes/" in m]
 
 
-def _built_files(site_dir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
-            if p.is_file() and "pagefind" not in p.parts and p.suffix in {".html", ".xml", ".json", ".bib"}}
-
-
 @pytest.mark.parametrize("directory_urls, magiclink", [(True, False), (False, False), (True, True)])
 def test_held_links_and_badges_give_the_html_markdown_writes(tmp_path, monkeypatch, directory_urls, magiclink):
     files = _linking_notes()
@@ -151,7 +144,7 @@ def test_held_links_and_badges_give_the_html_markdown_writes(tmp_path, monkeypat
     assert plain.ok, plain.messages
     assert _about_pages(held.messages) == _about_pages(plain.messages)
 
-    held_files, plain_files = _built_files(held.site_dir), _built_files(plain.site_dir)
+    held_files, plain_files = built_files(held.site_dir), built_files(plain.site_dir)
     assert held_files.keys() == plain_files.keys()
     different = [name for name in held_files if held_files[name] != plain_files[name]]
     assert not different, different

@@ -63,6 +63,7 @@ def test_a_failing_page_shows_its_text_and_the_rest_builds(tmp_path, trap_extens
     assert "could not be made into HTML (RecursionError: maximum recursion depth exceeded)" in bad
     assert "Text &lt;b&gt;kept&lt;/b&gt; EXPLODE as written." in bad  # escaped, every word
     assert "private" not in bad  # an Obsidian comment stays out even here
+    assert 'class="pkb-card"' not in bad  # nothing paperkb held goes in above the text as written
     assert "A fine page." in site.html("papers/good2021/")
     assert any("notes/papers/bad2020.md: the page could not be made into HTML" in m for m in site.warnings())
 

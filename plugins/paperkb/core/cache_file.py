@@ -59,9 +59,8 @@ _TEMPORARY_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC
 def _temporary_file(path: Path) -> tuple[int, str]:
     """A new file beside ``path`` (its folder made if need be), open for writing, and its name.
 
-    Named after this process and a counter, not mkstemp's random name: a diagram worker writes
-    one per diagram, and mkstemp's name, its folder made first (a stat even when it exists)
-    cost more than the write. ``O_EXCL`` never takes another's file: should a name be taken
+    Named after this process and a counter, not mkstemp's random name: mkstemp's name, its
+    folder made first (a stat even when it exists) cost more than a small file's write. ``O_EXCL`` never takes another's file: should a name be taken
     (a file a process of the same id left behind), mkstemp picks one."""
     temporary = f"{path.parent}{os.sep}.tmp-{os.getpid()}-{next(_temporaries)}{path.suffix}"
     try:

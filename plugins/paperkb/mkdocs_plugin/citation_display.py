@@ -21,14 +21,15 @@ from mkdocs.structure.files import File, Files
 
 from ..core.library import Library
 from ..core.library_diff import within_two_links
+from ..core.marker_sub import sub_markers
 from ..core.model import Note
 from ..render.cites_lists import CitesLists
 from ..render.diagram_plans import DiagramPlans, Plans, graph_digest
 from ..render.graph_data import GraphStructure, fields_by_frequency, graph_json, graph_structure
 from ..render.graph_dot import GraphView, GraphViews, diagram_source, forget_shared_parts
 from ..render.graph_layout import LayoutCache, Positions, layout_and_store, sfdp_positions, structure_digest
-from ..render.graph_html import (MARKER_PATTERN, HeldFigures, aria_label, field_palette_css, figure, figure_pieces,
-                                 render_failed)
+from ..render.graph_html import (MARKER_PATTERN, MARKER_STARTS, HeldFigures, aria_label, field_palette_css, figure,
+                                 figure_pieces, render_failed)
 from ..render.graph_pages import GRAPH_DATA_URI, FieldPages, GraphPages, untouched_fields
 from ..render.graph_renderer import GraphRenderer
 from ..render.graph_svg import GraphRenderError
@@ -377,7 +378,7 @@ class CitationDisplay(Feature):
     def fill(self, page_src: str, html: str, *, keep: bool = True) -> str:
         """Put the finished SVGs where the page holds their markers; ``keep=False`` lets them
         go from memory afterwards (a build that is not followed by another, unlike `serve`)."""
-        if self.renderer is None or "<!--pkb-graph:" not in html:
+        if self.renderer is None:
             return html
         renderer = self.renderer
 
@@ -393,7 +394,7 @@ class CitationDisplay(Feature):
                 log.warning(f"paperkb: {page_src}: the citation diagram could not be drawn: {exc}")
                 return render_failed(str(exc))
 
-        return MARKER_PATTERN.sub(svg, html)
+        return sub_markers(MARKER_PATTERN, MARKER_STARTS, svg, html)
 
     def _note_figure(self, note: Note) -> str:
         made = self.figure_html.get(note.src_uri)

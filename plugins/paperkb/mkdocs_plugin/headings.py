@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from ..core.marker_sub import sub_markers
 from ..core.user_key import private_marker
 from ..render.escape import escape
 from ..render.headings import HeadingStyle, ids_in, unique_id
@@ -36,6 +37,7 @@ class AddedHeadings:
     def __init__(self) -> None:
         self.nonce = private_marker("heading")  # markers nobody writes in a note
         self._marker = re.compile(rf"<!--pkb-heading-{self.nonce}-(\d+)-->")
+        self._marker_starts = (f"<!--pkb-heading-{self.nonce}-",)
         self._pages: dict[str, list[Heading]] = {}
         self.style = HeadingStyle()
 
@@ -76,7 +78,7 @@ class AddedHeadings:
         # headings are found in that same HTML, so the order is consistent.
         for position, token in self._page_tokens(page, html):
             entries.append((position, len(entries), token))
-        html = self._marker.sub(replace, html)
+        html = sub_markers(self._marker, self._marker_starts, replace, html)
         end = len(html) + 1
         for heading, anchor in zip(trailing, trailing_ids):
             if self.style.in_toc(heading.level):

@@ -126,14 +126,19 @@ class NoteLayout(Feature):
             if section.html is not None:
                 held.append(str(section.html))
                 continue
-            parts += [self.slots.hold(src, "\n".join(held)), expand(section.markdown)]
+            marker = self._hold(src, held, first=not parts)
+            parts += [marker, expand(section.markdown)] if marker else [expand(section.markdown)]
             held = []
         if sections and body.strip() and not STARTS_WITH_HEADING.match(body):
             # Sections above: the body's opening text gets a heading, or it would read as Insights.
             held.append(self.headings.marker(src, Heading("notes", "Notes")))
-        if held:
-            parts.append(self.slots.hold(src, "\n".join(held)))
+        if held and (marker := self._hold(src, held, first=not parts)):
+            parts.append(marker)
         return "\n\n".join(parts)
+
+    def _hold(self, src: str, held: list[str], first: bool) -> str:
+        """The marker for ``held`` (HTML pieces one after another); the note's first: none."""
+        return (self.slots.hold_first if first else self.slots.hold)(src, "\n".join(held))
 
     def place(self, page: Page, html: str, trailing: list[Heading]) -> str:
         """The page's HTML with the held parts and headings in place and a marker where the

@@ -44,9 +44,10 @@ on_page_markdown  a ``PageRender`` (feature.py) follows the page to on_post_page
                   (math.py: in a callout's quote, before it becomes an admonition, whose tab-indented
                   text the prose scan would read as code), Obsidian callouts (callouts.py).
   (MkDocs turns the Markdown into HTML, through one Python-Markdown instance kept for every
-   page: shared_markdown.py; a full build takes the conversion the last one kept for a page
-   whose Markdown and all else it reads are the same, its messages logged again:
-   kept_conversions.py; a page it fails on, or that takes longer than
+   page: shared_markdown.py, which writes a page that is one list of plain one-line items
+   itself, as Markdown would: render/plain_list.py; a full build takes the conversion the
+   last one kept for a page whose Markdown and all else it reads are the same, its messages
+   logged again: kept_conversions.py; a page it fails on, or that takes longer than
    page_render_timeout, shows its text as written with the error: render_guard.py)
 on_page_content   javascript: links made inert, or the page sanitised (script_urls.py); a title
                   made from a heading kept escaped (page_meta.py); math kept out of search
@@ -58,7 +59,8 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   packed until the page is written (page_memory.py).
   (mkdocs-material's search plugin indexes the page; the theme renders its template, with
    the navigation and tabs rendered once per folder of pages outside the navigation:
-   shared_partials.py, installed on_env)
+   shared_partials.py, and each extra script's tag once per URL: script_tags.py, both
+   installed on_env)
 on_env            every page is HTML: a full build's search documents are all in, so their
                   process indexes the last slice and ends while the pages are written
                   (pagefind_search.py).
@@ -134,6 +136,7 @@ from .projects import ProjectDisplay
 from .render_guard import guard_render
 from .query_fence import QueryFence
 from .scholar import ScholarDisplay
+from .script_tags import ScriptTags
 from .script_urls import ScriptUrlGuard
 from .search import SearchAdditions
 from .serve import IncrementalServe, LiveBuild, rejected_note_banner
@@ -173,6 +176,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.rendering: dict[str, PageRender] = {}  # pages between on_page_markdown and on_post_page
         self.partials = SharedPartials()  # the theme's navigation and tabs, rendered once per folder
         self.markdown = SharedMarkdown()  # one Python-Markdown instance for the pages, not one each
+        self.script_tags = ScriptTags()  # the theme's <script> lines, kept by script and URL
         self.heap_trim = HeapTrim()  # a full build gives free heap pages back as it renders and writes pages
         # What `serve` needs to re-render single pages (serve.py): the last build's state, and
         # per page what it read and the search entries it gave.
@@ -436,7 +440,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     log.warning(f"paperkb: {page.src_uri} exists in {config.docs_dir}; the generated page is not added")
                 continue
             source = page.source
-            if self.command != "serve" and page.src_uri in self.generated_uris:  # (pages whose tables the slots hold)
+            if self.command != "serve" and self.slots.holds_tables(page.src_uri, page.src_uri in self.generated_uris):
                 source = self.slots.hold_tables(page.src_uri, source)
             files.append(File.generated(config, page.src_uri, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
 
@@ -518,7 +522,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
                     if page.file.abs_src_path and not page.file.generated_by else src)
         normalise_hide(page, shown_as)
         # A page Markdown cannot make into HTML shows its text (comments left out) and an error.
-        guard_render(page, markdown, shown_as, self.config.page_render_timeout, self.markdown.render)
+        guard_render(page, markdown, shown_as, self.config.page_render_timeout, self.markdown.render,
+                     on_fallback=lambda: self.slots.drop_lead(src))  # (no card above the text as written)
         if note is None:
             # Tags as a list in the notes' spelling of each (LLM / llm are one tag), escaped.
             normalise_tags(page, shown_as, spelling=self.library.spellings.tag)
@@ -612,6 +617,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled:  # the navigation rendered once for the pages that show it alike
             self.partials.install(env, config.theme.custom_dir)
+            self.script_tags.install(env)  # each extra script's tag built once per URL, not once a page
             for feature in self.features:
                 feature.pages_rendered(config)
         self.live.env, self.live.files = env, files

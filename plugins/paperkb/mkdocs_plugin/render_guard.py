@@ -31,11 +31,13 @@ class PageRenderTimeout(Exception):
 
 
 def guard_render(page: Page, source: str, shown_as: str, timeout: float,
-                 render_with: Callable[[Page, MkDocsConfig, Files], None] | None = None) -> None:
+                 render_with: Callable[[Page, MkDocsConfig, Files], None] | None = None,
+                 on_fallback: Callable[[], None] | None = None) -> None:
     """Make ``page.render`` (MkDocs calls it right after on_page_markdown) fall back to
     ``source`` (the page's text as written, its Obsidian comments left out when shown) when it
     fails or overruns ``timeout`` seconds. ``render_with(page, config, files)`` renders in place
-    of the page's own ``render`` (shared_markdown.py)."""
+    of the page's own ``render`` (shared_markdown.py); ``on_fallback()`` is called when the
+    page shows its source instead."""
     if render_with is not None:
         render = functools.partial(render_with, page)
     else:
@@ -56,6 +58,8 @@ def guard_render(page: Page, source: str, shown_as: str, timeout: float,
             page.content = str(fallback_html(strip_obsidian_comments(source), reason))
             page.toc = get_toc([])
             page.present_anchor_ids = set()
+            if on_fallback is not None:
+                on_fallback()
 
     page.render = guarded  # type: ignore[method-assign]
 

@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..core.active_html import sanitize_html
 from ..core.script_links import find_script_links, script_link_message
-from ..render.url_guard import neutralize_around, neutralize_script_urls
+from ..render.url_guard import InertTexts, neutralize_around, neutralize_script_urls
 from .config import PaperKBConfig
 from .feature import Feature, PageRender
 from .page_meta import sanitize_page_content
@@ -22,6 +22,7 @@ from .page_meta import sanitize_page_content
 class ScriptUrlGuard(Feature):
     def __init__(self) -> None:
         self.sanitize = False
+        self.template_parts = InertTexts()  # what the theme writes around the content of many pages
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.sanitize = options.sanitize_html
@@ -43,4 +44,4 @@ class ScriptUrlGuard(Feature):
         only the rest is scanned (the content of a note page is most of its HTML)."""
         if self.sanitize:
             output = sanitize_page_content(output)
-        return neutralize_around(output, page.page.content or "")
+        return neutralize_around(output, page.page.content or "", self.template_parts)

@@ -5,7 +5,9 @@ extensions into it costs about 1 ms of CPU a page, as much as converting a short
 is made to be reused (``Markdown.reset`` between documents; extensions reset what they keep), as
 Pelican does, so paperkb keeps one instance per thread and registers MkDocs' four per-page
 processors (anchors, relative links, raw HTML ids, the title) on it for each page, as
-``Page.render`` does; the page gets the same content, table of contents and title.
+``Page.render`` does; the page gets the same content, table of contents and title. A page
+that is one tight list of plain one-line items (a skim note's body, often) is written as
+Markdown would write it, without Markdown (render/plain_list.py).
 
 Only extensions read to reset all they keep between documents are reused (``REUSABLE``); with
 any other (a user's own, or footnotes' ``UNIQUE_IDS``, which number the documents of an
@@ -24,6 +26,9 @@ from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from ..render.plain_list import plain_list_html
+from ..render.plain_text import text_neutral
 
 if TYPE_CHECKING:
     from .kept_conversions import KeptConversions
@@ -66,11 +71,19 @@ class SharedMarkdown:
         self._local = threading.local()  # `serve` renders in its own thread: one instance each
         # A full build's conversions, kept for the next (kept_conversions.py; None: not kept)
         self.kept_conversions: KeptConversions | None = None
+        # (for which config and extensions: whether plain lists skip Markdown, whether magiclink reads '@')
+        self._plain_allowed: tuple[MkDocsConfig, list[Any], bool, bool] | None = None
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         if type(page).render is not Page.render:  # a page class of its own (a plugin's): its own way
             type(page).render(page, config, files)
             return
+        allowed, mentions = self._plain_lists(config)
+        if allowed and page.markdown is not None:
+            plain = plain_list_html(page.markdown, mentions=mentions)
+            if plain is not None:  # (cheaper than looking up a kept conversion, and nothing to keep)
+                _write_plain(page, plain)
+                return
         if self.kept_conversions is not None:
             self.kept_conversions.convert(page, config, files, lambda seen: self._render(page, config, seen))
         else:
@@ -102,6 +115,18 @@ class SharedMarkdown:
         self._local.kept = (config, extensions, md)
         return md
 
+    def _plain_lists(self, config: MkDocsConfig) -> tuple[bool, bool]:
+        """Whether a page that is a plain list may skip Markdown: pages are rendered here (MkDocs'
+        processors as this module knows them) and no extension changes plain prose; and whether
+        an extension reads '@' (magiclink's mentions and addresses)."""
+        known = self._plain_allowed
+        extensions = config["markdown_extensions"]
+        if known is None or known[0] is not config or known[1] != extensions:
+            allowed = reusable(extensions) and text_neutral(extensions, config["mdx_configs"] or {})
+            mentions = "pymdownx.magiclink" in extensions  # (as html_slots.py's bare_links)
+            known = self._plain_allowed = (config, list(extensions), allowed, mentions)
+        return known[2], known[3]
+
     @staticmethod
     def _convert(md: markdown.Markdown, page: Page, config: MkDocsConfig, files: Files) -> None:
         """MkDocs 1.6's ``Page.render`` with ``md`` in place of a new instance."""
@@ -122,3 +147,12 @@ class SharedMarkdown:
         page.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative_path_ext.links_to_anchors
+
+
+def _write_plain(page: Page, html: str) -> None:
+    """What Markdown would write for a plain list (render/plain_list.py), and all MkDocs' processors
+    would learn from it: no heading, title, anchor or link."""
+    page.content, page.toc, page._title_from_render = html, get_toc([]), None
+    page.present_anchor_ids = set()
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = {}

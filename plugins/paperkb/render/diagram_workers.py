@@ -29,6 +29,7 @@ from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass
 
 from ..core.helper_priority import lower_priority
+from ..core.packed_text import PackedPart
 from ..core.worker_processes import WorkerProcesses
 from .graph_svg import GraphRenderError, SvgDiskCache, render_svg, unpack_source
 
@@ -108,6 +109,8 @@ def shared_claims(fd: int | None = None) -> tuple[Claims, int]:
 
 
 _claims: Claims | None = None  # in a worker: set when it starts
+# In a worker: its disk cache, kept from batch to batch: the pack it appends to stays taken.
+_disks: dict[str, SvgDiskCache] = {}
 
 
 def _start_worker(claims_fd: int) -> None:
@@ -116,11 +119,11 @@ def _start_worker(claims_fd: int) -> None:
     lower_priority()  # the build renders pages meanwhile: it keeps its core (core/helper_priority.py)
 
 
-def draw_batch(items: list[tuple[int, str, bytes, str]], cache_dir: str | None) -> dict[str, str]:
+def draw_batch(items: list[tuple[int, str, bytes | PackedPart, str]], cache_dir: str | None) -> dict[str, str]:
     """Worker job: for each ``(slot, key, packed source, label)`` still unclaimed, lay it out,
     write its SVG and store it. Returns the SVGs it could not store, by key."""
     assert _claims is not None, "draw_batch runs in a worker started by DiagramWorkers"
-    disk = SvgDiskCache(cache_dir) if cache_dir else None
+    disk = (_disks.get(cache_dir) or _disks.setdefault(cache_dir, SvgDiskCache(cache_dir))) if cache_dir else None
     unstored: dict[str, str] = {}
     for slot, key, packed, label in items:
         if _claims.take(slot, DRAWING) != PENDING:
@@ -159,7 +162,8 @@ class DiagramWorkers:
             os.close(self._fd)
             raise
 
-    def send(self, items: list[tuple[str, bytes, str]], cache_dir: str | None, batch_size: int) -> dict[str, Batched]:
+    def send(self, items: list[tuple[str, bytes | PackedPart, str]], cache_dir: str | None,
+             batch_size: int) -> dict[str, Batched]:
         """Queue ``(key, packed source, label)`` items for the workers, in this order, in batches."""
         sent: dict[str, Batched] = {}
         for start in range(0, len(items), batch_size):

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from urllib.parse import quote
 
 from ..core.library import Edge, Library
@@ -346,10 +347,9 @@ def _tooltip(node: GraphNode) -> str:
     return plain_line(title + year)
 
 
-@lru_cache(maxsize=65536)  # a note appears in the diagrams of all its neighbours
-def _node_parts(node: GraphNode) -> tuple[str, str]:
+def _node_parts(node: GraphNode) -> tuple[str, str, str]:
     """A note's entry in a diagram's source as JSON, but for its column and link: what comes
-    before the column, and what comes between the column and the link."""
+    before the column, between the column and the link, and after the link."""
     ring = {0: "focus", 1: "near"}.get(node.ring, "far")
     classes = f"pkb-node pkb-node--{ring} {field_class(node.field)}"
     return (f"[{_encode(node.key)},",
@@ -357,7 +357,37 @@ def _node_parts(node: GraphNode) -> tuple[str, str]:
             f",{_encode(classes)},{'true' if node.ring == 0 else 'false'}]")
 
 
-@lru_cache(maxsize=65536)  # a citation appears in the diagrams of both its notes and their neighbours
+# What diagrams share, by id() of the node or citation (a node and an edge of one build's views
+# are each one object, shared by all its diagrams): hashing a node or edge dataclass, for an
+# lru_cache, took longer than making its JSON once. Each entry keeps its object, so an id is
+# never taken for another's; the memo is emptied at SHARED_MAX entries and by forget_shared_parts.
+SHARED_MAX = 65536
+_nodes_json: dict[int, tuple[GraphNode, tuple[str, str, str]]] = {}
+_edges_json: dict[tuple[int, bool], tuple[GraphEdge, str]] = {}  # by id() and whether it may place columns
+
+
+def _shared_node_parts(node: GraphNode) -> tuple[str, str, str]:
+    found = _nodes_json.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    if len(_nodes_json) >= SHARED_MAX:
+        _nodes_json.clear()
+    parts = _node_parts(node)
+    _nodes_json[id(node)] = (node, parts)
+    return parts
+
+
+def _shared_edge_json(edge: GraphEdge, forward: bool) -> str:
+    found = _edges_json.get((id(edge), forward))
+    if found is not None and found[0] is edge:
+        return found[1]
+    if len(_edges_json) >= SHARED_MAX:
+        _edges_json.clear()
+    made = _edge_json(edge, forward)
+    _edges_json[id(edge), forward] = (edge, made)
+    return made
+
+
 def _edge_json(edge: GraphEdge, forward: bool) -> str:
     """A citation's entry in a diagram's source, as JSON."""
     style = ROLE_STYLES.get(edge.role, ROLE_STYLES["related"])
@@ -372,8 +402,13 @@ def _edge_json(edge: GraphEdge, forward: bool) -> str:
 def forget_shared_parts() -> None:
     """Let go of the parts diagrams share (nodes' labels, links, classes) once a build has made
     every diagram's source: the caches hold every node of every diagram until the process ends."""
-    for cached in (_page_url_cached, _page_url_parts, _quoted_tail, _lines, _node_parts, _edge_json):
+    for cached in (_page_url_cached, _page_url_parts, _quoted_tail, _lines):
         cached.cache_clear()
+    _nodes_json.clear()
+    _edges_json.clear()
+
+
+_CITED_CITING = attrgetter("target", "source")  # a diagram's citations in this order
 
 
 def diagram_source(view: GraphView, urls: SiteUrls, here: str) -> str:
@@ -390,15 +425,15 @@ def diagram_source(view: GraphView, urls: SiteUrls, here: str) -> str:
     use_directory_urls = urls.use_directory_urls
     nodes = []
     for node in view.nodes:
-        before, middle, after = _node_parts(node)
+        before, middle, after = _shared_node_parts(node)
         # (a quoted link holds nothing JSON escapes: its JSON is the link in quotes)
         nodes.append(f'{before}{column_of[node.year]}{middle}"{_href(folder, use_directory_urls, node.src_uri)}"{after}')
     edges = []
-    for edge in sorted(view.edges, key=lambda e: (e.target, e.source)):
+    for edge in sorted(view.edges, key=_CITED_CITING):
         cited_year, citing_year = years_of.get(edge.target), years_of.get(edge.source)
         # Only a citation that runs forward in time may place columns; a preprint citing a
         # later paper (or a note without a year) is drawn without constraining the layout.
-        edges.append(_edge_json(edge, cited_year is not None and citing_year is not None
+        edges.append(_shared_edge_json(edge, cited_year is not None and citing_year is not None
                                 and cited_year <= citing_year))
     labels = [str(year) if year is not None else NO_YEAR for year in columns]
     return f'{{"columns":{_encode(labels)},"nodes":[{",".join(nodes)}],"edges":[{",".join(edges)}]}}'

@@ -15,6 +15,7 @@ from .graph_dot import ROLE_STYLES, GraphView, field_class
 
 MARKER = "<!--pkb-graph:{}-->"
 MARKER_PATTERN = re.compile(r"<!--pkb-graph:([0-9a-f]{64})-->")
+MARKER_STARTS = ("<!--pkb-graph:",)  # how every match of MARKER_PATTERN begins (core/marker_sub.py)
 
 # Twelve hues; light mode fills them pale, dark mode deep (see paperkb.css --pkb-c<i>); the
 # interactive graphs draw dots in stronger tones of the same hues (--pkb-g<i>).

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from ..core.packed_text import PackedPart
 from ..core.user_key import signing_key
 from .diagram_workers import BUILD, SENT, STORED, Batched, DiagramWorkers, available_cpus
-from .graph_svg import GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_source, render_svg, unpack_source
+from .graph_svg import (GraphRenderError, SvgDiskCache, cache_key, graphviz_version, pack_source, pack_sources,
+                        render_svg, unpack_source)
 
 # Fewer uncached diagrams than this are drawn in-process: starting workers would cost more.
 POOL_THRESHOLD = 24
@@ -56,9 +58,11 @@ class GraphRenderer:
         self._version_asked: Future | None = None  # a worker's answer (``version``)
         self._memory: dict[str, str] = {}
         self._previous: dict[str, str] = {}
-        # Sources wait packed (graph_svg.pack_source): (packed source, label, the caller's
-        # ``redo`` or None) to be laid out ...
-        self._queued: dict[str, tuple[bytes, str, Redo | None]] = {}
+        # Sources wait packed (graph_svg.pack_sources, a batch at a time: the keys in
+        # ``_unpacked`` hold their text until their batch is full): (source, label, the
+        # caller's ``redo`` or None) to be laid out ...
+        self._queued: dict[str, tuple[str | PackedPart, str, Redo | None]] = {}
+        self._unpacked: list[str] = []
         # ... cached on disk, read when a page needs it; each with what gives its source and
         # label should the file turn out unusable by then ...
         self._on_disk: dict[str, Redo] = {}
@@ -94,6 +98,8 @@ class GraphRenderer:
     def begin_build(self) -> None:
         """Start a build: forget SVGs no page used in the last build, reset the counters."""
         self._previous, self._memory = self._memory, {}
+        if self.disk is not None:  # (`serve`: what the last build's workers stored)
+            self.disk.refresh()
         self._released, self._failed, self._on_disk = set(), {}, {}
         self.stats = RenderStats()
         self._sending = False
@@ -111,7 +117,10 @@ class GraphRenderer:
         if self._reuse(key, lambda: redo or partial(_unpack, pack_source(source), label)):
             return key
         self.stats.requested += 1
-        self._queued[key] = (pack_source(source), label, redo)
+        self._queued[key] = (source, label, redo)
+        self._unpacked.append(key)
+        if len(self._unpacked) >= BATCH_SIZE:
+            self._pack_queued()
         if len(self._queued) >= BATCH_SIZE:  # workers pay off: they start now, while the rest is planned
             self._send()
         return key
@@ -145,9 +154,18 @@ class GraphRenderer:
             self._send()
         self._sending = False
 
+    def _pack_queued(self) -> None:
+        """The queued sources not packed yet, packed together."""
+        keys, self._unpacked = self._unpacked, []
+        if keys:
+            for key, packed in zip(keys, pack_sources([self._queued[key][0] for key in keys])):
+                _source, label, redo = self._queued[key]
+                self._queued[key] = (packed, label, redo)
+
     def _send(self) -> None:
         if not self._queued or self._last_jobs_sent or (pool := self._workers()) is None:
             return  # (after ``no_more_jobs`` what is queued is drawn here, page by page)
+        self._pack_queued()
         self._sending = True
         items = [(key, packed, label) for key, (packed, label, _redo) in self._queued.items()]
         cache_dir = str(self.disk.directory) if self.disk else None
@@ -209,7 +227,9 @@ class GraphRenderer:
                 svg = self._render_here(key, *self._redone(key, redo))
         elif key in self._queued:
             packed, label, _redo = self._queued.pop(key)
-            svg = self._render_here(key, *_unpack(packed, label))
+            if isinstance(packed, str):  # (not packed yet)
+                self._unpacked.remove(key)
+            svg = self._render_here(key, packed if isinstance(packed, str) else unpack_source(packed), label)
             self.stats.rendered += 1
             self.stats.drawn_here += 1
         elif key in self._on_disk:
@@ -288,5 +308,5 @@ class GraphRenderer:
         self._version_asked = None  # (its worker is gone)
 
 
-def _unpack(packed: bytes, label: str) -> tuple[str, str]:
+def _unpack(packed: bytes | PackedPart, label: str) -> tuple[str, str]:
     return unpack_source(packed), label

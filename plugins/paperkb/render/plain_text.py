@@ -32,6 +32,12 @@ _MARKUP = re.compile(
     re.MULTILINE,
 )
 
+
+def markup_free(text: str) -> bool:
+    """Nothing in ``text`` that Markdown or a common extension might read (``_MARKUP``)."""
+    return _MARKUP.search(text) is None
+
+
 # Extensions known to render plain prose as itself (by their Markdown extension names).
 TEXT_NEUTRAL_EXTENSIONS = frozenset({
     "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "meta",

@@ -23,6 +23,7 @@ _TAG_NAME = re.compile(r"<([A-Za-z][\w:-]*)")
 _SCHEME_OF_VALUE = re.compile(r"""=\s*["']?([^"'<>:/?#=]{0,40})(?::|&#0*58;?|&#[xX]0*3[aA];?|&colon;)""")
 _NAME_BEFORE = re.compile(r"([\w:-]+)\s*$")
 _USUAL_SCHEMES = {"http", "https", "mailto", "ftp", "tel", "doi"}
+_PROBE = 64  # characters of a long part looked for first (_find)
 # Where that look can flag anything, found in one pass of the regex engine (no Python call per
 # value): an ``=`` right after a name ending like an address attribute's, or after a space
 # (``href = ...``), whose value is not a usual scheme with its colon. Every ``=`` the fast first
@@ -40,10 +41,15 @@ def _suspicious(html: str, value: re.Match[str]) -> bool:
     return name is not None and name.group(1).lower() in _ADDRESS_NAMES
 
 
+def is_inert(html: str) -> bool:
+    """True when ``neutralize_script_urls`` leaves ``html`` as it is: no address can run code."""
+    return not any((value := _SCHEME_OF_VALUE.match(html, candidate.start())) and _suspicious(html, value)
+                   for candidate in _CANDIDATE.finditer(html))
+
+
 def neutralize_script_urls(html: str) -> str:
     """``html`` with every attribute that would run code through its address removed."""
-    if not any((value := _SCHEME_OF_VALUE.match(html, candidate.start())) and _suspicious(html, value)
-               for candidate in _CANDIDATE.finditer(html)):
+    if is_inert(html):
         return html
 
     def clean(match: re.Match[str]) -> str:
@@ -65,14 +71,64 @@ def neutralize_script_urls(html: str) -> str:
     return _ADDRESS.sub(clean, html)
 
 
-def neutralize_around(html: str, checked: str) -> str:
+def neutralize_around(html: str, checked: str, known: InertTexts | None = None) -> str:
     """``html`` made inert like ``neutralize_script_urls``, where the part equal to ``checked``
-    (already made inert: a page's content inside the theme's template) is not scanned again."""
-    at = html.find(checked) if len(checked) > 256 else -1
+    (already made inert: a page's content inside the theme's template) is not scanned again;
+    ``known`` remembers the parts of the template that many pages share."""
+    at = _find(html, checked) if len(checked) > 256 else -1
     if at < 0:
         return neutralize_script_urls(html)
     end = at + len(checked)
-    before, after = neutralize_script_urls(html[:at]), neutralize_script_urls(html[end:])
+    before, after = html[:at], html[end:]
+    if known is not None and known.inert(before) and known.inert(after):  # the common case
+        return html
+    before, after = neutralize_script_urls(before), neutralize_script_urls(after)
     if len(before) == at and len(after) == len(html) - end:  # nothing removed: the common case
         return html
     return before + checked + after
+
+
+def _find(html: str, part: str) -> int:
+    """``html.find(part)`` for a long ``part``: a short probe is looked for and the rest compared
+    where it is (str.find's search for a needle of many KB cost as much as a regex scan)."""
+    probe = part[:_PROBE]
+    at = html.find(probe)
+    while at >= 0 and not html.startswith(part, at):
+        at = html.find(probe, at + 1)
+    return at
+
+
+class InertTexts:
+    """Whether text around a page's content is inert (``is_inert``), remembering the shared part.
+
+    mkdocs-material writes the page's title in the head and header, and its tags just before
+    its content; what lies between (the tabs and navigation, ~7-12 KB) is the same for the
+    pages of a folder, and the footer after the content for every page. A shared part found
+    inert is remembered by value (its hash costs a tenth of the scan); the rest is scanned.
+    Splitting before a ``<`` keeps the verdict: no flagged address, nor the name before it,
+    nor a look around it reaches across a tag's ``<``."""
+
+    SHARED_FROM, SHARED_TO = "</header>", '<div class="md-content"'
+    # Texts remembered at most (~2-12 KB each), forgotten all at once beyond that: pages come
+    # folder by folder, and their navigation is the same within one.
+    LIMIT = 8
+
+    def __init__(self) -> None:
+        self._known: set[str] = set()
+
+    def inert(self, text: str) -> bool:
+        start = max(text.rfind(self.SHARED_FROM), 0)
+        end = text.rfind(self.SHARED_TO)
+        if end < start:
+            end = len(text)
+        if not (is_inert(text[:start]) and is_inert(text[end:])):
+            return False
+        shared = text[start:end]
+        if shared in self._known:
+            return True
+        if not is_inert(shared):
+            return False
+        if len(self._known) >= self.LIMIT:
+            self._known.clear()
+        self._known.add(shared)
+        return True

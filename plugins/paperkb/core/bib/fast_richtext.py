@@ -17,6 +17,23 @@ _pybtex_init = BaseMultipartText.__init__
 
 
 def _init(self, *parts):
+    # Most objects a style builds have no part or one (~2/3 of them in a skim site's references):
+    # the loops below would give what these give at once.
+    if len(parts) < 2:
+        if not parts:
+            self.parts, self.length = [], 0
+            return
+        part = parts[0]
+        kind = type(part)
+        if kind is str:
+            self.parts, self.length = ([String(part)], len(part)) if part else ([], 0)
+            return
+        if kind is Text:  # (its parts are merged already: each neighbour of another kind)
+            self.parts, self.length = list(part.parts), part.length
+            return
+        if kind is String:
+            self.parts, self.length = ([part], len(part.value)) if part.value else ([], 0)
+            return
     # ensure_text, dropping empty parts and unpacking Text (BaseMultipartText.__init__'s generators)
     unpacked = []
     for part in parts:

@@ -27,7 +27,7 @@ from pybtex.style.sorting import BaseSortingStyle
 from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
 from ..worker_share import Offered, WorkerRun, finish_with_worker, offer_to_worker
-from . import fast_richtext
+from . import fast_richtext, fast_templates
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import biblatex_for_pybtex, url_from_latex
 
@@ -64,6 +64,7 @@ def _from_latex(cls, latex):
 if getattr(richtext.Text.from_latex, "__func__", None) is not _from_latex:
     richtext.Text.from_latex = classmethod(_from_latex)
 fast_richtext.install()  # the rich-text objects pybtex's styles build, the same but faster
+fast_templates.install()  # and the template nodes they build them with
 _MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
     "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
