@@ -30,7 +30,9 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-_READ_SIZE = 1 << 16
+# (below the size glibc gives pages of their own in a process that maps large blocks apart,
+# free_memory.map_large_blocks: a larger buffer would be mapped and unmapped at every read)
+_READ_SIZE = 1 << 14
 
 
 def read_whole(path: str | os.PathLike[str]) -> bytes:
