@@ -133,3 +133,32 @@ def test_a_slice_holds_a_bounded_amount_of_text_as_well_as_of_pages(tmp_path):
         assert bundle.slice_of("p10/") == 4
     finally:
         bundle.close()
+
+
+def test_a_slice_lists_the_digest_of_every_file_of_its_bundle_as_written(tmp_path):
+    """What a kept slice's manifest lists (KeptSlices.keep) comes from the bytes as written, the
+    mended scripts' included, not from reading the bundle back."""
+    import hashlib
+
+    result = write_slice("en", tmp_path / "pagefind", 0, [(f"p{i}/", _document(f"P{i}", f"word{i}")) for i in range(3)])
+    bundle = tmp_path / "pagefind" / "0"
+    on_disk = {p.relative_to(bundle).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in bundle.rglob("*") if p.is_file()}
+    assert result.files == on_disk and "pagefind.js" in on_disk and len(on_disk) > 5
+
+
+def test_a_slices_key_takes_the_digest_of_a_document_made_here_for_its_bytes(tmp_path):
+    import hashlib
+
+    from paperkb.core.pagefind_slices import KeptSlices
+
+    kept = KeptSlices(tmp_path / "kept", "en")
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    a.write_text("<p>alpha</p>", encoding="utf-8")
+    b.write_text("<p>bravo</p>", encoding="utf-8")
+    read = kept.key([("a/", a), ("b/", b)])
+    made = {str(b): hashlib.sha256(b"<p>bravo</p>").digest()}
+    b.unlink()  # (not read: its digest is known)
+    assert read is not None and kept.key([("a/", a), ("b/", b)], made) == read
+    assert kept.key([("a/", a), ("b/", b)]) is None  # unknown and gone: no key
+    assert kept.key([("a/", a), ("b/", b)], {str(b): hashlib.sha256(b"<p>other</p>").digest()}) != read

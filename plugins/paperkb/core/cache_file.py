@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 
 from .user_key import signature
+from .whole_file import write_all
 
 SIGNATURE_SIZE = 32  # HMAC-SHA256
 
@@ -39,9 +40,7 @@ def write_cache_file(path: Path, data: bytes) -> bool:
         return False
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data)
         finally:
             os.close(fd)
         os.replace(temporary, path)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .cache_file import read_signed_cache_file, write_signed_cache_file
 from .foreground import IDLE, Foreground
+from .whole_file import write_whole
 from .pagefind_slices import SLICE_SIZE, SLICE_TEXT, SliceResult, page_weight, write_slice
 
 
@@ -257,18 +258,24 @@ class PagefindBundle:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_document(path: Path, document: str) -> str:
-    """Write one document (unless the file holds it already); the SHA-1 of its bytes."""
+def write_document(path: Path, document: str, *, read_meanwhile: bool = True) -> str:
+    """Write one document (unless the file holds it already); the SHA-1 of its bytes.
+    ``read_meanwhile``: an indexer may read the file while it is written (`serve` indexes in
+    the background), so a new file is renamed over it; else (the documents' process of a full
+    build, which indexes what it wrote itself) it is written in place, a rename less."""
     data = document.encode("utf-8")
     try:
         if path.read_bytes() == data:  # the same document as last time: no file written
             return hashlib.sha1(data).hexdigest()
     except OSError:  # no document yet
         path.parent.mkdir(parents=True, exist_ok=True)
-    # A new file renamed over the old one: an indexer reading meanwhile gets one or the other whole.
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(data)
-    os.replace(part, path)
+    if read_meanwhile:
+        # A new file renamed over the old one: an indexer reading meanwhile gets one or the other whole.
+        part = path.with_name(path.name + ".part")
+        part.write_bytes(data)
+        os.replace(part, path)
+    else:
+        write_whole(path, data)
     return hashlib.sha1(data).hexdigest()
 
 

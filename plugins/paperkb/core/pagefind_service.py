@@ -14,6 +14,7 @@ one service holds one bundle's pages (core/pagefind_slices.py cuts a site into s
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import subprocess
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .foreground import IDLE, Foreground
+from .whole_file import write_whole
 
 
 class PagefindUnavailable(RuntimeError):
@@ -62,6 +64,7 @@ class PagefindService:
         self._reader.start()
         self.pages = 0  # pages the index holds
         self.failed: list[str] = []  # Pagefind's message for each page it refused
+        self.written: dict[str, str] = {}  # each file ``write`` wrote: its name in the bundle -> its SHA-256
         self._index = -1
         try:
             reply = self._wait(self._send({"type": "NewIndex", "config": {"force_language": language}}))
@@ -100,7 +103,10 @@ class PagefindService:
                 if path.parent not in folders:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(path.parent)
-                path.write_bytes(base64.b64decode(file["content"]))
+                data = base64.b64decode(file["content"])
+                write_whole(path, data)
+                # (what a kept slice's manifest lists: core/pagefind_slices.KeptSlices, without reading it back)
+                self.written[name] = hashlib.sha256(data).hexdigest()
             return self.pages
         finally:
             self.close()

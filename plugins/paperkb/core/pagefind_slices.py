@@ -33,7 +33,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -41,6 +41,7 @@ from .cache_file import code_stamps, file_sha256, read_signed_cache_file, write_
 from .foreground import IDLE, Foreground
 from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService, pagefind_executable
+from .whole_file import read_whole
 
 # Pages per slice at most: 20 slices at 10,000 short notes. Pagefind's indexer holds ~31 MB
 # after 1,000 short pages and spikes to 101-110 MB while it writes their bundle (500 pages: 61 MB),
@@ -79,6 +80,9 @@ class SliceResult:
     pages: int  # pages in its bundle
     failed: list[str]  # Pagefind's message for each page it refused
     kept: bool = field(default=False, compare=False)  # copied from the last build (KeptSlices)
+    # The SHA-256 of each file of its bundle as written (name in the bundle -> hex), for
+    # KeptSlices.keep; empty when not known.
+    files: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[str, str]],
@@ -95,7 +99,9 @@ def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[
             service.add(page_address(url), html)
         foreground.wait_turn()
         count = service.write(staging, leave_out=_UNUSED)
-        mend_filter_only_search(staging)  # (no index chunks for a search with filters and no words)
+        files = service.written
+        for name in mend_filter_only_search(staging):  # (no index chunks for a search with filters and no words)
+            files[name] = file_sha256(staging / name)
     except BaseException:
         service.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -103,7 +109,7 @@ def write_slice(language: str, output: Path, number: int, pages: Iterable[tuple[
     final = output / str(number)
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
-    return SliceResult(number, count, service.failed)
+    return SliceResult(number, count, service.failed, files=files)
 
 
 def write_slices_file(output: Path, slices: list[int]) -> None:
@@ -142,9 +148,10 @@ class KeptSlices:
         self.language = language
         self._binary: str | None = None
 
-    def key(self, pages: list[tuple[str, Path]]) -> str | None:
+    def key(self, pages: list[tuple[str, Path]], made: Mapping[str, bytes] | None = None) -> str | None:
         """What names the bundle of ``pages`` (URL, document file), in order; None when a
-        document cannot be read (Pagefind then reports it)."""
+        document cannot be read (Pagefind then reports it). ``made``: the SHA-256 of documents
+        this process wrote itself (by path), which are not read back for it."""
         if self._binary is None:
             executable = pagefind_executable()
             stat = executable.stat()
@@ -154,7 +161,8 @@ class KeptSlices:
         digest = hashlib.sha256(f"{KEPT_FORMAT}\0{self.language}\0{self._binary}\0{_UNUSED}".encode("utf-8"))
         try:
             for url, path in pages:
-                digest.update(url.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+                known = made.get(str(path)) if made else None
+                digest.update(url.encode("utf-8") + b"\0" + (known or hashlib.sha256(read_whole(path)).digest()))
         except OSError:
             return None
         return digest.hexdigest()
@@ -226,7 +234,8 @@ class KeptSlices:
                 target_folder.mkdir(parents=True, exist_ok=True)
                 for file in names:
                     source = os.path.join(folder, file)
-                    files[(inside / file).as_posix()] = file_sha256(source)
+                    name = (inside / file).as_posix()
+                    files[name] = result.files.get(name) or file_sha256(source)
                     _link_or_copy(source, target_folder / file)
             shutil.rmtree(final, ignore_errors=True)
             staging.rename(final)

@@ -17,6 +17,7 @@ time, and a process at every edit would cost more than the dictionary)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
@@ -34,6 +35,7 @@ from ..core.helper_priority import SEARCH_NICENESS, lower_priority
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
+from ..core.whole_file import read_text
 from .search_document import search_document
 
 
@@ -176,6 +178,9 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
     # slice -> its pages (url -> document's path), in order; the path as text, not a Path (~250 B
     # less each: every page's stays until the end, while the build is at its largest)
     pages: dict[int, dict[str, str]] = {}
+    # the SHA-256 of each document made here, by path, for its slice's key (not read back for
+    # it); a slice's are let go once it is indexed
+    made_digests: dict[str, bytes] = {}
     written: set[int] = set()
     again: set[int] = set()  # slices that got a page after their bundle was written
     current: int | None = None
@@ -189,9 +194,9 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
             # What making the documents freed goes back to the system while Pagefind indexes:
             # the last slices are indexed as the build is at its largest (~10 MB at 2,000 notes).
             give_back_free_memory()
-            documents = ((url, path.read_text(encoding="utf-8")) for url, path in members)
+            documents = ((url, read_text(path)) for url, path in members)
             try:
-                key = kept.key(members) if kept is not None else None
+                key = kept.key(members, made_digests) if kept is not None else None
                 result = kept.restore(number, key, Path(output)) if key is not None else None
                 if result is None:
                     result = write_slice(language, Path(output), number, documents)
@@ -203,6 +208,8 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
                 return
             made.write(json.dumps({"slice": number, "pages": result.pages, "failed": result.failed,
                                    "kept": result.kept}) + "\n")
+            for _url, path in members:
+                made_digests.pop(str(path), None)
 
         while (line := lines.get()) is not None:
             job = json.loads(line)
@@ -216,8 +223,11 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
             url, number, path = job.pop("url"), int(job.pop("slice")), job.pop("path")
             if "made_from" in job:
                 made_from = job.pop("made_from")
-                digest = write_document(Path(path), search_document(**job))
+                document = search_document(**job)
+                digest = write_document(Path(path), document, read_meanwhile=False)
                 made.write(json.dumps([path, made_from, digest]) + "\n")
+                if kept is not None:
+                    made_digests[path] = hashlib.sha256(document.encode("utf-8")).digest()
             if current is not None and number != current and current not in written:
                 index(current)  # the pages of a slice come one after the other: this one is whole
             if number in written:
