@@ -57,22 +57,25 @@ def test_the_part_already_checked_is_not_changed_but_the_rest_is():
     assert content in inert and "javascript:" not in inert and "vbscript:" not in inert
 
 
-def _page(title: str, nav: str, content: str, footer: str) -> str:
-    return (f"<html><head><title>{title}</title></head><body><header>{title}</header>"
-            f"<nav>{nav}</nav>{content}<footer>{footer}</footer></body></html>")
+def _page(title: str, nav: str, content: str, footer: str, *, material: bool = False) -> str:
+    topic = (f'<div class="md-header__topic" data-md-component="header-topic"><span>{title}</span></div>'
+             if material else title)  # (where mkdocs-material writes the title in its header)
+    return (f"<html><head><title>{title}</title>{nav}</head><body><header>{topic}{nav}</header>"
+            f'<nav>{nav}</nav><div class="md-content">{content}<footer>{footer}</footer></body></html>')
 
 
-def test_the_template_parts_pages_share_are_remembered_yet_every_page_is_checked():
+@pytest.mark.parametrize("material", [False, True])
+def test_the_template_parts_pages_share_are_remembered_yet_every_page_is_checked(material):
     known = InertTexts()
     content = "<p>" + "safe text " * 40 + "</p>"
     nav = '<a href="../a/">a</a>' * 30
-    clean = _page("A", nav, content, "<p>footer</p>")
+    clean = _page("A", nav, content, "<p>footer</p>", material=material)
     assert neutralize_around(clean, content, known) is clean
     assert neutralize_around(clean, content, known) is clean  # (the shared parts from memory)
     for hostile in HOSTILE[:9]:
-        for page in (_page(hostile, nav, content, "<p>footer</p>"),  # in the head and header
-                     _page("A", nav + hostile, content, "<p>footer</p>"),  # in the navigation
-                     _page("A", nav, content, hostile)):  # in the footer
+        for page in (_page(hostile, nav, content, "<p>footer</p>", material=material),  # title: head, header
+                     _page("A", nav + hostile, content, "<p>footer</p>", material=material),  # the shared parts
+                     _page("A", nav, content, hostile, material=material)):  # in the footer
             inert = neutralize_around(page, content, known)
             assert inert == neutralize_around(page, content) == neutralize_script_urls(page)
             assert "alert(1)" not in inert and content in inert

@@ -99,36 +99,47 @@ def _find(html: str, part: str) -> int:
 
 
 class InertTexts:
-    """Whether text around a page's content is inert (``is_inert``), remembering the shared part.
+    """Whether text around a page's content is inert (``is_inert``), remembering the shared parts.
 
     mkdocs-material writes the page's title in the head and header, and its tags just before
-    its content; what lies between (the tabs and navigation, ~7-12 KB) is the same for the
-    pages of a folder, and the footer after the content for every page. A shared part found
-    inert is remembered by value (its hash costs a tenth of the scan); the rest is scanned.
-    Splitting before a ``<`` keeps the verdict: no flagged address, nor the name before it,
-    nor a look around it reaches across a tag's ``<``."""
+    its content; what lies between (the stylesheets, the rest of the header, the tabs and
+    navigation, ~12 KB) is the same for the pages of a folder, and the footer after the
+    content for every page. A shared part found inert is remembered by value (its hash costs a
+    tenth of the scan); the rest is scanned. Splitting before a ``<`` keeps the verdict: no
+    flagged address, nor the name before it, nor a look around it reaches across a tag's ``<``."""
 
-    SHARED_FROM, SHARED_TO = "</header>", '<div class="md-content"'
-    # Texts remembered at most (~2-12 KB each), forgotten all at once beyond that: pages come
+    TITLE_END, SHARED_FROM, SHARED_TO = "</title>", "</header>", '<div class="md-content"'
+    HEADER_TITLE, HEADER_TITLE_END = '<div class="md-header__topic" data-md-component="header-topic">', "</span>"
+    # Texts remembered at most (~1-12 KB each), forgotten all at once beyond that: pages come
     # folder by folder, and their navigation is the same within one.
-    LIMIT = 8
+    LIMIT = 16
 
     def __init__(self) -> None:
         self._known: set[str] = set()
 
     def inert(self, text: str) -> bool:
-        start = max(text.rfind(self.SHARED_FROM), 0)
-        end = text.rfind(self.SHARED_TO)
-        if end < start:
-            end = len(text)
-        if not (is_inert(text[:start]) and is_inert(text[end:])):
+        cuts = self._cuts(text)
+        pieces = [text[a:b] for a, b in zip((0, *cuts), (*cuts, len(text)))]
+        if not all(is_inert(piece) for piece in pieces[0::2]):
             return False
-        shared = text[start:end]
-        if shared in self._known:
-            return True
-        if not is_inert(shared):
-            return False
-        if len(self._known) >= self.LIMIT:
-            self._known.clear()
-        self._known.add(shared)
+        for shared in pieces[1::2]:
+            if shared in self._known:
+                continue
+            if not is_inert(shared):
+                return False
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            self._known.add(shared)
         return True
+
+    def _cuts(self, text: str) -> list[int]:
+        """Where ``text`` is cut, each before a ``<``: the pieces between the first and second
+        cut, the third and fourth, are the shared ones (the title's two places left out)."""
+        end = text.rfind(self.SHARED_TO)
+        title = text.find(self.TITLE_END)
+        topic = text.find(self.HEADER_TITLE, title) if title >= 0 else -1
+        topic_end = text.find(self.HEADER_TITLE_END, topic) if topic >= 0 else -1
+        if 0 <= title < topic < topic_end < end:
+            return [title, topic, topic_end, end]
+        start = max(text.rfind(self.SHARED_FROM), 0)
+        return [start, end if end >= start else len(text)]
