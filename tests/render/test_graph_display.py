@@ -733,6 +733,25 @@ def test_explorer_json_holds_every_published_note_laid_out_and_escaped(site):
     assert '<div class="pkb-static-graph">' in page  # the static diagram stays (no JavaScript, print)
 
 
+def test_sfdp_layout_is_the_same_whichever_layout_a_process_ran_before():
+    """sfdp keeps state between layouts in a process: without the warm-up layout a process's
+    first layout of a graph differed from its later ones (the worker's cold build against serve)."""
+    import subprocess
+    import sys
+
+    from paperkb.render.graph_layout import sfdp_positions
+
+    edges = [(i, (i * 7 + 3) % 120) for i in range(120)] + [(i, (i * 13 + 5) % 120) for i in range(0, 120, 2)]
+    script = ("import json, sys; from paperkb.render.graph_layout import sfdp_positions; "
+              "print(json.dumps(sfdp_positions(120, json.loads(sys.argv[1]))))")
+    fresh = subprocess.run([sys.executable, "-c", script, json.dumps(edges)], capture_output=True, text=True,
+                           check=True, timeout=120)
+    first = [tuple(p) for p in json.loads(fresh.stdout)]  # a process's first sfdp layout
+    sfdp_positions(5, [(0, 1), (1, 2), (3, 4)])  # another graph laid out in this process first
+    assert sfdp_positions(120, edges) == first
+    assert sfdp_positions(120, edges) == first
+
+
 def test_sfdp_layout_is_cached_by_structure_and_signed(tmp_path):
     from paperkb.render.graph_layout import LayoutCache, sfdp_positions, structure_digest
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.cache_file import read_signed_cache_file, write_signed_cache_file
 from ..core.user_key import keyed_digest
 
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"  # 3: every layout after the same warm-up layout (see _laid_out)
 Positions = list[tuple[float, float]]
 
 
@@ -37,6 +37,21 @@ def sfdp_positions(count: int, edges: Sequence[tuple[int, int]]) -> Positions:
         return []
     if count == 1:
         return [(0.0, 0.0)]
+    # sfdp keeps state from one layout to the next in a process: the same graph came out one way
+    # on a process's first layout and another way after it, so a cold build (the worker's first
+    # sfdp) and serve (a later one) disagreed. After the same two-node layout, it is always the same.
+    _laid_out(2, [(0, 1)])
+    text = _laid_out(count, edges)
+    positions: Positions = [(0.0, 0.0)] * count
+    for line in text.splitlines():
+        parts = line.split(" ", 4)
+        if parts[0] == "node" and len(parts) >= 4:
+            positions[int(parts[1])] = (round(float(parts[2]), 2), round(float(parts[3]), 2))
+    return positions
+
+
+def _laid_out(count: int, edges: Sequence[tuple[int, int]]) -> str:
+    """sfdp's "plain" output for ``count`` point nodes named by index, joined by ``edges``."""
     import pygraphviz
 
     from .graph_svg import run_graphviz
@@ -47,14 +62,8 @@ def sfdp_positions(count: int, edges: Sequence[tuple[int, int]]) -> Positions:
     lines += [f" {a} -- {b};" for a, b in edges if a != b]
     lines.append("}")
     # quiet: sfdp says "remove_overlap: Graphviz not built with triangulation library" on stderr
-    text = run_graphviz(pygraphviz.AGraph(string="\n".join(lines)), b"sfdp", b"plain",
+    return run_graphviz(pygraphviz.AGraph(string="\n".join(lines)), b"sfdp", b"plain",
                         subject="the citation graph", output="the layout", quiet=True)
-    positions: Positions = [(0.0, 0.0)] * count
-    for line in text.splitlines():
-        parts = line.split(" ", 4)
-        if parts[0] == "node" and len(parts) >= 4:
-            positions[int(parts[1])] = (round(float(parts[2]), 2), round(float(parts[3]), 2))
-    return positions
 
 
 class LayoutCache:
