@@ -862,7 +862,7 @@ def test_the_build_draws_a_diagram_itself_when_a_worker_is_slow_to_finish_it(mon
     from concurrent.futures import Future
 
     from paperkb.render import diagram_workers
-    from paperkb.render.diagram_workers import BUILD, DRAWING, STORED, Batched, Claims, DiagramWorkers
+    from paperkb.render.diagram_workers import BUILD, DRAWING, PENDING, STORED, Batched, Claims, DiagramWorkers
 
     workers = DiagramWorkers.__new__(DiagramWorkers)  # the claims alone: no process is needed
     workers.claims = Claims(multiprocessing.Lock(), multiprocessing.RawArray("B", 4))
@@ -883,6 +883,13 @@ def test_the_build_draws_a_diagram_itself_when_a_worker_is_slow_to_finish_it(mon
     assert collect(0) == (BUILD, None)
     assert time.monotonic() - began >= diagram_workers.PATIENCE_SECONDS
     assert workers.claims.get(0) == DRAWING  # the worker still finishes (and stores) it
+    # The pages caught up with the worker: the next diagram is the build's, the worker skips it
+    # and draws the one after, so the two draw side by side instead of the pages waiting.
+    assert workers.claims.get(1) == BUILD
+    workers.claims.set(2, PENDING)
+    workers.claims.set(3, PENDING)
+    assert collect(2) == (BUILD, None)  # not under way: the build takes it...
+    assert workers.claims.get(3) == PENDING  # ...and leaves the next to the worker
 
     def finish_soon() -> None:  # a worker that finishes within the build's patience: waited for
         time.sleep(0.01)

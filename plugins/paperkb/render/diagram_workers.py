@@ -4,7 +4,10 @@ A build hands its new diagrams to the workers in batches, in the order its pages
 them. Every diagram has a *claim*, one byte in memory shared with the workers: whoever takes it
 first draws it, the worker going down its batch or the build when a page needs the diagram
 before a worker got there; the other skips it. So the build never queues behind the workers,
-waits at most for the one diagram a worker is drawing, and no diagram is drawn twice. Workers
+waits at most for the one diagram a worker is drawing, and no diagram is drawn twice. When it
+does wait, the pages have caught up with the worker (pages are written faster than diagrams are
+laid out), so it also claims the next diagram: from then on the build and the worker take turns
+instead of the build idling while the worker sets the pace. Workers
 store what they draw in the disk cache and send back only what they could not store: finished
 SVGs waiting in the build's memory for their page would add up to ~35 KB a note.
 
@@ -184,6 +187,11 @@ class DiagramWorkers:
         started it, one died drawing it, or it is still drawing it after ``PATIENCE_SECONDS``:
         the build draws it now). Waits only while a worker is drawing this very diagram."""
         found = self.claims.take(job.slot, BUILD)
+        if found == DRAWING:
+            # The pages have caught up with the worker, which would now set their pace (a page
+            # waiting for each diagram, the build's core half idle): the next diagram is the
+            # build's, drawn while the worker draws the one after it.
+            self.claims.take((job.slot + 1) % CLAIM_SLOTS, BUILD)
         give_up = time.monotonic() + PATIENCE_SECONDS
         while found == DRAWING:
             if job.future.done() and self.claims.get(job.slot) == DRAWING:
