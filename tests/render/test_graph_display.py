@@ -869,9 +869,9 @@ def test_the_build_draws_a_diagram_itself_when_a_worker_is_slow_to_finish_it(mon
     running = Future()
     running.set_running_or_notify_cancel()  # a worker's batch still under way
 
-    def collect(slot: int) -> tuple:
+    def collect(slot: int, draw_here=lambda: True) -> tuple:
         found: list[tuple] = []
-        waiting = threading.Thread(target=lambda: found.append(workers.collect("k", Batched(running, slot))),
+        waiting = threading.Thread(target=lambda: found.append(workers.collect("k", Batched(running, slot), draw_here)),
                                    daemon=True)
         waiting.start()
         waiting.join(timeout=10)
@@ -890,6 +890,27 @@ def test_the_build_draws_a_diagram_itself_when_a_worker_is_slow_to_finish_it(mon
     workers.claims.set(3, PENDING)
     assert collect(2) == (BUILD, None)  # not under way: the build takes it...
     assert workers.claims.get(3) == PENDING  # ...and leaves the next to the worker
+    # Not while the plugin says no (the search helpers still run: Graphviz would load into the
+    # build at the peak of all processes): the next diagram stays the worker's.
+    monkeypatch.setattr(diagram_workers, "HELPERS_PATIENCE_SECONDS", 0.2)
+    workers.claims.set(2, DRAWING)
+    assert collect(2, draw_here=lambda: False) == (BUILD, None)
+    assert workers.claims.get(3) == PENDING
+    # Nor does it take a diagram no worker has reached: it waits for the worker to draw it...
+    def store_soon(slot: int) -> None:
+        time.sleep(0.05)
+        workers.claims.set(slot, STORED)
+    threading.Thread(target=store_soon, args=(3,)).start()
+    assert collect(3, draw_here=lambda: False) == (STORED, None)
+    # ...until the worker is too late, or the build may draw again: then it takes it.
+    workers.claims.set(0, PENDING)
+    assert collect(0, draw_here=lambda: False) == (BUILD, None)
+    assert workers.claims.get(0) == BUILD
+    answers = iter([False, True])
+    workers.claims.set(1, PENDING)
+    began = time.monotonic()
+    assert collect(1, draw_here=lambda: next(answers, True)) == (BUILD, None)
+    assert workers.claims.get(1) == BUILD and time.monotonic() - began < 0.15
 
     def finish_soon() -> None:  # a worker that finishes within the build's patience: waited for
         time.sleep(0.01)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 
 import pytest
 
@@ -47,8 +49,10 @@ def test_a_child_told_every_page_is_in_indexes_and_ends_on_its_own(tmp_path):
     page = tmp_path / "papers" / "sac" / "index.html"
     process.put("papers/sac/", 0, page, "m1", **_parts("Soft Actor-Critic", "<p>entropy bonus</p>"))
     child = process._child
+    assert process.running()  # (the build lets diagrams wait for the worker meanwhile)
     process.end()
     assert child is not None and child.wait(timeout=120) == 0  # (no finish yet)
+    assert not process.running()
     assert (tmp_path / "site" / "pagefind" / "0" / "pagefind-entry.json").is_file()
     with pytest.raises(DocumentProcessFailed, match="after"):
         process.put("late/", 0, tmp_path / "late.html", "m2", **_parts("Late", "<p>late</p>"))
@@ -181,3 +185,17 @@ def test_the_pipe_to_the_child_holds_many_pages_so_the_build_does_not_wait_on_it
         assert fcntl.fcntl(process._child.stdin.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_SIZE
     finally:
         process.finish()
+
+
+def test_job_lines_wait_packed_while_the_child_is_busy():
+    """Lines the build sent wait in the child packed (the build renders pages faster than the
+    niced child makes documents: ~14 MB of waiting text at 10,000 short notes, unpacked)."""
+    from paperkb.core.packed_text import unpack
+    from paperkb.render.search_document_process import _lines
+
+    line = json.dumps({"url": "papers/x/", "content_html": "<p>注意力机制 attention</p>" * 40}, ensure_ascii=False) + "\n"
+    waiting = _lines(io.StringIO(line * 3))
+    held = [waiting.get(timeout=10) for _ in range(4)]
+    assert held[3] is None
+    assert all(isinstance(item, bytes) and len(item) < len(line.encode("utf-8")) / 3 for item in held[:3])
+    assert [unpack(item) for item in held[:3]] == [line] * 3

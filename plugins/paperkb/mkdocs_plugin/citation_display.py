@@ -68,6 +68,7 @@ class CitationDisplay(Feature):
         self.positions: Positions | Future | None = None  # their layout (a worker's while it runs)
         self.layouts = LayoutCache(None)
         self.views: GraphViews | None = None  # this build's diagram views (other pages pick theirs too)
+        self.draw_here: Callable[[], bool] = lambda: True  # (GraphRenderer.draw_here; the plugin sets it)
         self._field_pages: FieldPages = {}  # `serve`: the graph page of each field, kept where no edit reached
         self.defer_neighbours = False  # `serve`: diagrams of notes near an edit planned after the first pages
         self._later: set[str] = set()  # keys of notes whose diagram ``settle`` plans
@@ -84,6 +85,7 @@ class CitationDisplay(Feature):
             if self.renderer is not None:
                 self.renderer.close()
             self.renderer = GraphRenderer(cache_dir)
+            self.renderer.draw_here = self.draw_here
         self.layouts = LayoutCache(cache_dir / "layouts" if cache_dir and self.renderer.disk else None)
         self.plans = DiagramPlans(cache_dir / "plans" if cache_dir and self.renderer.disk else None)
         if FIELD_CSS_URI not in config.extra_css:

@@ -134,6 +134,10 @@ class PagefindSearch(Feature):
         if self.enabled:
             self.documents.end()
 
+    def indexing(self) -> bool:
+        """Whether a full build's documents' process (and its Pagefind) still runs beside the build."""
+        return self.enabled and self.documents.running()
+
     def page_output(self, page: PageRender, output: str) -> str:
         return self.place_panel_script(output)
 

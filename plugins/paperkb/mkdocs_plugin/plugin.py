@@ -198,6 +198,9 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.explore = Explore()  # the Explore table and the compact per-note JSON for the browser
         self.indexes = Indexes(self.layout)  # home, statistics, insights, tag and facet pages
         self.search = PagefindSearch()  # Pagefind behind material's search box (search_engine: pagefind)
+        # The build draws diagrams sent to the worker only once the search helpers are done: the
+        # last search slice is indexed while the build process is at its largest.
+        self.citations.draw_here = lambda: not self.search.indexing()
         self.features: tuple[Feature, ...] = (
             ObsidianSyntax(),  # first: %% comments %% reach no other feature; block IDs, #tag lines, ==marks==
             ScriptUrlGuard(),  # javascript: links warned about and made inert; sanitize_html

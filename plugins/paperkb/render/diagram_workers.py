@@ -28,6 +28,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass
 
@@ -49,6 +50,9 @@ WAIT_SECONDS = 0.001  # between looks at a claim a worker holds (a diagram takes
 # worker runs niced (core/helper_priority.py), and on a busy machine its few milliseconds of
 # layout may take far longer to come round than drawing it here.
 PATIENCE_SECONDS = 0.05
+# How long the build waits for a worker to draw a diagram while it would rather not draw it
+# itself (collect's ``draw_here``): the build's idle core goes to the worker meanwhile.
+HELPERS_PATIENCE_SECONDS = 2.0
 
 
 @dataclass
@@ -181,23 +185,33 @@ class DiagramWorkers:
                 sent[key] = Batched(future, slot)
         return sent
 
-    def collect(self, key: str, job: Batched) -> tuple[int, str | None]:
+    def collect(self, key: str, job: Batched, draw_here: Callable[[], bool] = lambda: True) -> tuple[int, str | None]:
         """Where a diagram sent to the workers is, once a worker is done with it: STORED (in the
         disk cache), SENT (with its SVG, or None when Graphviz failed) or BUILD (no worker had
         started it, one died drawing it, or it is still drawing it after ``PATIENCE_SECONDS``:
-        the build draws it now). Waits only while a worker is drawing this very diagram."""
-        found = self.claims.take(job.slot, BUILD)
-        if found == DRAWING:
+        the build draws it now). Waits only while a worker is drawing this very diagram.
+        ``draw_here()`` false: the build would rather not draw now (its first diagram loads
+        Graphviz into it, ~9 MB, and other helpers are at their largest), so it also waits for
+        a worker to reach a diagram none has started, up to ``HELPERS_PATIENCE_SECONDS``."""
+        may_draw = draw_here()
+        found = self.claims.take(job.slot, BUILD) if may_draw else self.claims.get(job.slot)
+        if found == DRAWING and may_draw:
             # The pages have caught up with the worker, which would now set their pace (a page
             # waiting for each diagram, the build's core half idle): the next diagram is the
             # build's, drawn while the worker draws the one after it.
             self.claims.take((job.slot + 1) % CLAIM_SLOTS, BUILD)
-        give_up = time.monotonic() + PATIENCE_SECONDS
-        while found == DRAWING:
-            if job.future.done() and self.claims.get(job.slot) == DRAWING:
-                return BUILD, None  # the worker died halfway (its batch failed)
-            if time.monotonic() > give_up:
-                return BUILD, None  # (the worker stores it too, under the same key: the same file)
+        give_up = time.monotonic() + (PATIENCE_SECONDS if may_draw else HELPERS_PATIENCE_SECONDS)
+        while found == DRAWING or (found == PENDING and not may_draw):
+            late = time.monotonic() > give_up
+            if found == PENDING and (late or job.future.done() or (may_draw := draw_here())):
+                found = self.claims.take(job.slot, BUILD)
+                if found == PENDING:
+                    return BUILD, None  # taken: the worker skips it
+                continue
+            if found == DRAWING and (late or (job.future.done() and self.claims.get(job.slot) == DRAWING)):
+                # (late: the worker stores it too, under the same key: the same file; done: the
+                # worker died halfway, its batch failed)
+                return BUILD, None
             time.sleep(WAIT_SECONDS)
             found = self.claims.get(job.slot)
         if found == SENT:

@@ -54,6 +54,10 @@ class GraphRenderer:
         # on one core everything is drawn in-process.
         self.workers = workers if workers is not None else available_cpus() - 1
         self.stats = RenderStats()
+        # Whether the build may draw a diagram sent to the workers itself (DiagramWorkers.collect):
+        # its first drawing loads Graphviz's libraries into the build process (~9 MB), so the
+        # plugin says no while other helpers are at their largest.
+        self.draw_here: Callable[[], bool] = lambda: True
         self._version: str | None = None
         self._version_asked: Future | None = None  # a worker's answer (``version``)
         self._memory: dict[str, str] = {}
@@ -217,7 +221,7 @@ class GraphRenderer:
             batched, redo, _lighter = sent
             assert self._pool is not None
             began = time.perf_counter()
-            state, svg = self._pool.collect(key, batched)
+            state, svg = self._pool.collect(key, batched, self.draw_here)
             self.stats.waited_s += time.perf_counter() - began
             if state == STORED and self.disk is not None:
                 svg = self.disk.get(key)
