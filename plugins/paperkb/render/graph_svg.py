@@ -142,7 +142,7 @@ def render_svg(source: str, label: str) -> str:
     return write_svg(diagram, placed, label)
 
 
-@lru_cache(maxsize=65536)  # titles, keys, links and classes recur in the diagrams of all neighbours
+@lru_cache(maxsize=8192)  # titles, keys, links and classes recur in the diagrams of all neighbours
 def _escape(text: str) -> str:
     return escape(text)
 
