@@ -43,12 +43,13 @@ from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService, pagefind_executable
 from .whole_file import read_whole
 
-# Pages per slice at most: 20 slices at 10,000 short notes. Pagefind's indexer holds ~31 MB
-# after 1,000 short pages and spikes to 101-110 MB while it writes their bundle (500 pages: 61 MB),
-# and the last full slices are indexed as MkDocs finishes rendering, when the build process is
-# at its largest beside the documents' process and the diagram worker: 500 pages keep a short-note
-# site's peak ~45 MB lower, for an index chunk more per 500 pages in a reader's first query.
-SLICE_SIZE = 500
+# Pages per slice at most: 25 slices at 10,000 short notes. Pagefind's indexer holds ~31 MB
+# after 1,000 short pages and spikes to 101-110 MB while it writes their bundle (500 pages: 61 MB,
+# 400: ~51 MB), and the last full slices are indexed as MkDocs finishes rendering, when the build
+# process is at its largest beside the documents' process and the diagram worker: 400 pages keep
+# a short-note site's peak ~55 MB lower than 1,000, for an index chunk more per 400 pages in a
+# reader's first query (10,000 notes, bench/search.py: 763 kB at most, 26 slices; 692 kB at 21).
+SLICE_SIZE = 400
 # Pagefind's indexer holds ~45 KB a page plus ~45 bytes per character of the page's HTML while it
 # writes the bundle (measured: 1,000 pages of ~1.2 KB of HTML took 94 MB, of ~5.2 KB 288 MB). A
 # slice also holds at most SLICE_TEXT of ``page_weight``: an indexer of at most ~150 MB, whether
