@@ -60,8 +60,9 @@ def _temporary_file(path: Path) -> tuple[int, str]:
     """A new file beside ``path`` (its folder made if need be), open for writing, and its name.
 
     Named after this process and a counter, not mkstemp's random name: mkstemp's name, its
-    folder made first (a stat even when it exists) cost more than a small file's write. ``O_EXCL`` never takes another's file: should a name be taken
-    (a file a process of the same id left behind), mkstemp picks one."""
+    folder made first (a stat even when it exists) cost more than a small file's write.
+    ``O_EXCL`` never takes another's file: should a name be taken (a file a process of the same
+    id left behind), mkstemp picks one."""
     temporary = f"{path.parent}{os.sep}.tmp-{os.getpid()}-{next(_temporaries)}{path.suffix}"
     try:
         return os.open(temporary, _TEMPORARY_FLAGS, 0o600), temporary

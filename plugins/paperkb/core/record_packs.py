@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 
 from .user_key import signature
+from .whole_file import write_all
 
 MAGIC = b"PKr1"
 HEAD = struct.Struct("<4sHI32s")  # magic, key length, data length, signature
@@ -165,9 +166,7 @@ class RecordPacks:
                 return False
             at = self._end
             try:
-                view = memoryview(record)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, record)
             except OSError:
                 try:
                     os.ftruncate(fd, at)  # (no half record left behind)

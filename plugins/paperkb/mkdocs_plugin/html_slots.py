@@ -20,7 +20,7 @@ from ..core.marker_sub import sub_markers
 from ..core.user_key import private_marker
 from ..render.index_pages import GeneratedPage
 from ..render.insight_marks import has_insight_marks
-from ..render.plain_text import inline_hold_lines, text_neutral
+from ..render.plain_text import inline_hold_lines, makes_bare_links, text_neutral
 from ..render.site_map import SiteMap
 from ..render.tables import TABLE_BLOCK
 from .config import PaperKBConfig
@@ -43,7 +43,7 @@ class HtmlSlots(Feature):
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         self.inline_allowed = not options.sanitize_html and text_neutral(config.markdown_extensions,
                                                                          config.mdx_configs)
-        self.bare_links = "pymdownx.magiclink" in config.markdown_extensions
+        self.bare_links = makes_bare_links(config.markdown_extensions)
 
     def start(self, build: Build) -> list[GeneratedPage]:
         self._pages.clear()

@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..render.plain_list import plain_list_html
-from ..render.plain_text import text_neutral
+from ..render.plain_text import makes_bare_links, text_neutral
 
 if TYPE_CHECKING:
     from .kept_conversions import KeptConversions
@@ -123,7 +123,7 @@ class SharedMarkdown:
         extensions = config["markdown_extensions"]
         if known is None or known[0] is not config or known[1] != extensions:
             allowed = reusable(extensions) and text_neutral(extensions, config["mdx_configs"] or {})
-            mentions = "pymdownx.magiclink" in extensions  # (as html_slots.py's bare_links)
+            mentions = makes_bare_links(extensions)
             known = self._plain_allowed = (config, list(extensions), allowed, mentions)
         return known[2], known[3]
 

@@ -81,6 +81,12 @@ def text_neutral(extensions: Iterable[object], configs: Mapping[str, Mapping] | 
     return True
 
 
+def makes_bare_links(extensions: list) -> bool:
+    """Whether the site's Markdown extensions make links of bare URLs, addresses and ``@name``
+    mentions (pymdownx.magiclink): then an ``@`` or a URL in prose needs Markdown."""
+    return "pymdownx.magiclink" in extensions
+
+
 _ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[", re.MULTILINE)
 
 
@@ -100,6 +106,7 @@ _MATH_DELIMITER = re.compile(r"\$\$|\\begin\{|\\end\{|\\\[|\\\]")
 _IDEA_MARK = re.compile(r"^(\s{0,12}(?:[-*+]|\d+[.)])\s+)\[(?:想法|idea)\]", re.IGNORECASE)  # (insight_marks.py)
 _PARAGRAPH_UNSURE = re.compile(r"[\[\]<>\\$`{}]")
 _BARE_LINKS = re.compile(r"@|://|www\.")  # what pymdownx.magiclink makes links of
+
 _LINE_UNSURE = re.compile(r"^[ \t>]*(?:#|!!!|\?\?\?|///|:::)|^[ ]{0,3}(?:=+|-+)[ \t]*$")
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")  # a code span as Markdown reads it (within a line)
