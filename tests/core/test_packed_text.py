@@ -32,3 +32,15 @@ def test_parts_pickled_together_share_their_stream_once():
     assert len(data) < len(parts[0].stream) + 48 * 40  # the stream once, not once per part
     back = pickle.loads(data)
     assert [unpack_part(p) for p in back] == texts
+
+
+def test_a_short_text_is_packed_with_a_window_of_its_size_and_unpacks_with_zlib():
+    # (the header's high four bits: log2 of the window, less 8; zlib's default window is 2**15)
+    short, page, long = "Títle 論文 " * 9, "<p>a page's HTML</p>\n" * 90, "".join(f"<g id='n{i}'/>" for i in range(5000))
+    assert pack(short)[0] >> 4 == 9 - 8  # 120 bytes: zlib's smallest window, 512 bytes
+    assert pack(page)[0] >> 4 == 11 - 8  # 1,890 bytes: a 2 KB window
+    assert pack(long)[0] >> 4 == 15 - 8  # ~70 KB: the default window, as zlib.compress packs it
+    assert pack(long) == zlib.compress(long.encode(), 1)
+    for text in (short, page, long, ""):
+        assert unpack(pack(text)) == text and zlib.decompress(pack(text)).decode() == text
+    assert zlib.decompress(pack_together([short, page])[0].stream).decode() == short + page

@@ -28,6 +28,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor, Future, InvalidStateError
 from typing import IO, Any
 
+from .pipe_size import widen_pipe
+
 _LENGTH = struct.Struct("<Q")
 AHEAD = 2  # jobs sent to a worker before its first result is back
 PARENT_POLL_SECONDS = 0.5
@@ -137,6 +139,13 @@ class _Worker:
         self._ended = ended
         self.process = subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid())], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, pass_fds=pass_fds)
+        # A result waits whole in its pipe: the worker goes on to its next job instead of
+        # waiting for the build's reader thread, which needs the GIL for each part it reads
+        # (pipe_size.py): with the build's main thread busy in Python, a worker parsing notes
+        # had been blocked ~17-27 ms after each 50-note job of ~17 ms. The job pipe likewise
+        # takes a whole batch of diagrams.
+        widen_pipe(self.process.stdout)
+        widen_pipe(self.process.stdin)
         self.alive = True
         self._jobs = jobs
         self._room = threading.Semaphore(AHEAD)
