@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from paperkb.core.worker_processes import WorkerProcesses
+from paperkb.core import worker_processes
+from paperkb.core.worker_processes import WorkerProcesses, keep_until_other_jobs, run_job
 
 from ..process_tree import alive, command_line
 
@@ -120,5 +121,43 @@ def test_a_job_is_pickled_when_a_worker_takes_it_not_while_it_waits():
         with pytest.raises(Exception, match="pickle"):
             unpicklable.result(60)
         assert after.result(60) == 32
+    finally:
+        pool.shutdown()
+
+
+def test_what_a_kind_of_job_keeps_is_let_go_when_the_worker_turns_to_another_kind(monkeypatch):
+    """A run of reference chunks keeps the names it read for the next chunk; the first job of
+    another kind (a diagram batch) lets them go first, once."""
+    monkeypatch.setattr(worker_processes, "_kept_for", {})
+    released: list[str] = []
+
+    def chunk(n: int) -> int:
+        keep_until_other_jobs(chunk, lambda: released.append(f"after {n}"))
+        return n
+
+    assert [run_job(chunk, (1,)), run_job(chunk, (2,))] == [1, 2]
+    assert released == []  # the same kind of job: kept
+    assert run_job(sorted, ([2, 1],)) == [1, 2]
+    assert released == ["after 2"]  # (the last chunk's release, before the other job ran)
+    run_job(sorted, ([],))
+    assert released == ["after 2"]  # once
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_a_workers_pipes_hold_a_whole_large_result_so_it_need_not_wait_for_the_reader():
+    import fcntl
+
+    from paperkb.core.pipe_size import PIPE_SIZE
+
+    if int(open("/proc/sys/fs/pipe-max-size").read()) < PIPE_SIZE:
+        pytest.skip("this system's pipes are limited below PIPE_SIZE")
+    pool = WorkerProcesses(1)
+    try:
+        (worker,) = pool._workers
+        for stream in (worker.process.stdin, worker.process.stdout):
+            assert fcntl.fcntl(stream.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_SIZE
+        # results larger than the default 64 KB pipe still come back whole, in order
+        big = [pool.submit(bytes, 300_000 + n) for n in range(3)]
+        assert [len(f.result(60)) for f in big] == [300_000, 300_001, 300_002]
     finally:
         pool.shutdown()

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from paperkb.render.search_document import search_document
-from paperkb.render.search_document_process import PIPE_SIZE, DocumentProcess, DocumentProcessFailed
+from paperkb.core.pipe_size import PIPE_SIZE
+from paperkb.render.search_document_process import DocumentProcess, DocumentProcessFailed
 
 
 def _parts(title: str, content: str) -> dict:

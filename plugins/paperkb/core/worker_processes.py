@@ -28,9 +28,21 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor, Future, InvalidStateError
 from typing import IO, Any
 
+from .pipe_size import widen_pipe
+
 _LENGTH = struct.Struct("<Q")
 AHEAD = 2  # jobs sent to a worker before its first result is back
 PARENT_POLL_SECONDS = 0.5
+# What a kind of job keeps from one job to the next (``keep_until_other_jobs``), let go when the
+# worker turns to another kind: by job function.
+_kept_for: dict[Callable[..., Any], Callable[[], None]] = {}
+
+
+def keep_until_other_jobs(job: Callable[..., Any], release: Callable[[], None]) -> None:
+    """In a worker: ``release()`` runs once the worker turns from ``job`` to another kind of
+    job. A run of chunks of one kind of work (the references a build shares) keeps what helps
+    the next chunk, and lets it go before the work that follows (the diagrams) needs the memory."""
+    _kept_for[job] = release
 
 
 class WorkerProcesses:
@@ -127,6 +139,13 @@ class _Worker:
         self._ended = ended
         self.process = subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid())], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, pass_fds=pass_fds)
+        # A result waits whole in its pipe: the worker goes on to its next job instead of
+        # waiting for the build's reader thread, which needs the GIL for each part it reads
+        # (pipe_size.py): with the build's main thread busy in Python, a worker parsing notes
+        # had been blocked ~17-27 ms after each 50-note job of ~17 ms. The job pipe likewise
+        # takes a whole batch of diagrams.
+        widen_pipe(self.process.stdout)
+        widen_pipe(self.process.stdin)
         self.alive = True
         self._jobs = jobs
         self._room = threading.Semaphore(AHEAD)
@@ -238,6 +257,13 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="paperkb-parent-watch", daemon=True).start()
 
 
+def run_job(job: Callable[..., Any], args: Sequence[Any]) -> Any:
+    """``job(*args)`` in a worker, once what other kinds of job kept is let go."""
+    for kept in [kept for kept in _kept_for if kept is not job]:
+        _kept_for.pop(kept)()
+    return job(*args)
+
+
 def main(parent: int) -> int:
     """A worker: run each job read from stdin, write its result to stdout, until stdin closes."""
     # Ctrl-C reaches every process of the terminal's group: the parent shuts the pool down; a
@@ -259,7 +285,7 @@ def main(parent: int) -> int:
     while (message := _read(jobs)) is not None:
         try:
             job, args = pickle.loads(message)
-            result: tuple[bool, Any] = (True, job(*args))
+            result: tuple[bool, Any] = (True, run_job(job, args))
         except BaseException as exc:  # noqa: BLE001 (sent back to the caller's future)
             result = (False, exc)
         try:

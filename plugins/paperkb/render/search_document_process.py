@@ -36,6 +36,7 @@ from ..core.packed_text import pack, unpack
 from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
+from ..core.pipe_size import widen_pipe
 from ..core.whole_file import read_text
 from .search_document import search_document
 
@@ -52,22 +53,6 @@ class Finished:
     documents: list[tuple[Path, str, str]] = field(default_factory=list)
     slices: list[SliceResult] = field(default_factory=list)
     error: str | None = None
-
-
-# Bytes the pipe to the child holds (Linux; 1 MB is the default limit for any user): with the
-# default 64 KB, a few pages' parts, the build blocked writing whenever the child was busy
-# indexing a slice or making a long page's document.
-PIPE_SIZE = 1 << 20
-
-
-def widen_pipe(stream: IO[str]) -> None:
-    """Let ``stream``'s pipe hold PIPE_SIZE bytes where the system allows; else leave it."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit
-        pass
 
 
 class DocumentProcess:
