@@ -397,6 +397,79 @@ def test_references_formatted_with_the_faster_template_nodes_are_pybtex_s_own(tm
     assert base.args == [] and base.children == ["a"] and base.kwargs == {"sep": ", "}  # (copies, never shared)
 
 
+RECURRING_NAMES = r"""
+@article{rec1, title = {One}, author = {Knuth, Donald E. and de la Vall{\'e}e Poussin, Charles Louis and Ford, Jr., Henry},
+  journal = {J}, year = {2000}}
+@book{rec2, title = {Two}, editor = {Knuth, Donald E. and Ford, Jr., Henry}, publisher = {P}, year = {2001}}
+@inproceedings{rec3, title = {Three}, author = {Charles Louis de la Vall{\'e}e Poussin and Knuth, Donald E.},
+  booktitle = {B}, year = {2002}}
+@misc{rec4, title = {Four}, author = {{Barnes and Noble, Inc.} and Knuth, Donald E. and others}, year = {2003}}
+"""
+
+
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha"])
+def test_references_with_names_read_and_formatted_once_are_pybtex_s_own(tmp_path, style, monkeypatch):
+    """core/bib/fast_names.py: names that recur across entries (as authors, as editors, written
+    both ways round, with von and Jr parts) are read into one Person and formatted once, and
+    every reference, order and label is what pybtex's own reading and formatting give."""
+    from pybtex.database import Person
+
+    from paperkb.core.bib import fast_names, formatting
+    from paperkb.core.bib.formatting import ReferenceFormatter
+
+    entries = list(load(tmp_path, {"refs.bib": BIB + BOOKS + RECURRING_NAMES}).bibliography)
+    with monkeypatch.context() as pybtex_own:
+        pybtex_own.setattr(fast_names, "install", lambda style: None)
+        pybtex_own.setattr(fast_names, "person", lambda name, read: Person(read(name)))
+        pybtex_formatter = ReferenceFormatter(style)
+        expected = pybtex_formatter.format_all(entries)
+    assert not isinstance(pybtex_formatter.style.format_name, fast_names.FormattedNames)
+    formatter = ReferenceFormatter(style)
+    assert isinstance(formatter.style.format_name, fast_names.FormattedNames)
+    fast_names.install(formatter.style)  # (idempotent: not wrapped twice)
+    assert not isinstance(formatter.style.format_name._format_name, fast_names.FormattedNames)
+    got = formatter.format_all(entries)
+    again = ReferenceFormatter(style).format_all(entries)  # (the names known already)
+    assert list(got) == list(expected) and got == expected and again == expected
+    assert "Donald&nbsp;E. Knuth" in str(got["rec3"].html) and "Henry Ford, Jr." in got["rec2"].text
+    models = [formatting._pybtex_entry(e) for e in entries if e.key in ("rec1", "rec3")]
+    assert models[0].persons["author"][0] is models[1].persons["author"][1]  # one Person for Knuth
+    assert formatter.style.format_name._texts == {}  # let go once the references are formatted
+    fast_names.forget()
+    rec1 = next(e for e in entries if e.key == "rec1")
+    assert formatting._pybtex_entry(rec1).persons["author"][0] is not models[0].persons["author"][0]
+
+
+def test_the_name_caches_start_again_when_full():
+    from pybtex.database import Person
+
+    from paperkb.core.bib.fast_names import FormattedNames, NameCache
+
+    names = NameCache(limit=2)
+    first = names.person("Knuth, Donald", str)
+    assert names.person("Knuth, Donald", str) is first
+    names.person("Doe, Jane", str)
+    names.person("Roe, Richard", str)  # the third: the cache starts again
+    assert names.person("Knuth, Donald", str) is not first
+    calls = []
+    formatted = FormattedNames(lambda person, abbr: calls.append(person) or _PlainName(person), limit=2)
+    knuth = Person("Knuth, Donald")
+    assert str(formatted(knuth)) == str(formatted(knuth)) == "Donald Knuth" and len(calls) == 1
+    formatted(knuth, True)  # abbreviated: its own text
+    formatted(Person("Doe, Jane"))
+    assert len(formatted._texts) == 1 and len(calls) == 3
+
+
+class _PlainName:
+    def __init__(self, person) -> None:
+        self.person = person
+
+    def format(self):
+        from pybtex.style.names.plain import NameStyle
+
+        return NameStyle().format(self.person).format()
+
+
 def test_formatted_references_are_cached_on_disk(tmp_path, monkeypatch):
     from paperkb.core.bib import formatting
     from paperkb.core.bib.formatting import ReferenceFormatter

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from paperkb.core.worker_processes import WorkerProcesses
+from paperkb.core import worker_processes
+from paperkb.core.worker_processes import WorkerProcesses, keep_until_other_jobs, run_job
 
 from ..process_tree import alive, command_line
 
@@ -122,6 +123,24 @@ def test_a_job_is_pickled_when_a_worker_takes_it_not_while_it_waits():
         assert after.result(60) == 32
     finally:
         pool.shutdown()
+
+
+def test_what_a_kind_of_job_keeps_is_let_go_when_the_worker_turns_to_another_kind(monkeypatch):
+    """A run of reference chunks keeps the names it read for the next chunk; the first job of
+    another kind (a diagram batch) lets them go first, once."""
+    monkeypatch.setattr(worker_processes, "_kept_for", {})
+    released: list[str] = []
+
+    def chunk(n: int) -> int:
+        keep_until_other_jobs(chunk, lambda: released.append(f"after {n}"))
+        return n
+
+    assert [run_job(chunk, (1,)), run_job(chunk, (2,))] == [1, 2]
+    assert released == []  # the same kind of job: kept
+    assert run_job(sorted, ([2, 1],)) == [1, 2]
+    assert released == ["after 2"]  # (the last chunk's release, before the other job ran)
+    run_job(sorted, ([],))
+    assert released == ["after 2"]  # once
 
 
 @pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")

@@ -33,6 +33,16 @@ from .pipe_size import widen_pipe
 _LENGTH = struct.Struct("<Q")
 AHEAD = 2  # jobs sent to a worker before its first result is back
 PARENT_POLL_SECONDS = 0.5
+# What a kind of job keeps from one job to the next (``keep_until_other_jobs``), let go when the
+# worker turns to another kind: by job function.
+_kept_for: dict[Callable[..., Any], Callable[[], None]] = {}
+
+
+def keep_until_other_jobs(job: Callable[..., Any], release: Callable[[], None]) -> None:
+    """In a worker: ``release()`` runs once the worker turns from ``job`` to another kind of
+    job. A run of chunks of one kind of work (the references a build shares) keeps what helps
+    the next chunk, and lets it go before the work that follows (the diagrams) needs the memory."""
+    _kept_for[job] = release
 
 
 class WorkerProcesses:
@@ -247,6 +257,13 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="paperkb-parent-watch", daemon=True).start()
 
 
+def run_job(job: Callable[..., Any], args: Sequence[Any]) -> Any:
+    """``job(*args)`` in a worker, once what other kinds of job kept is let go."""
+    for kept in [kept for kept in _kept_for if kept is not job]:
+        _kept_for.pop(kept)()
+    return job(*args)
+
+
 def main(parent: int) -> int:
     """A worker: run each job read from stdin, write its result to stdout, until stdin closes."""
     # Ctrl-C reaches every process of the terminal's group: the parent shuts the pool down; a
@@ -268,7 +285,7 @@ def main(parent: int) -> int:
     while (message := _read(jobs)) is not None:
         try:
             job, args = pickle.loads(message)
-            result: tuple[bool, Any] = (True, job(*args))
+            result: tuple[bool, Any] = (True, run_job(job, args))
         except BaseException as exc:  # noqa: BLE001 (sent back to the caller's future)
             result = (False, exc)
         try:

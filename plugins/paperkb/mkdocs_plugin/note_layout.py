@@ -154,8 +154,9 @@ class NoteLayout(Feature):
         """The finished page with each trailing heading followed by its content (``sections``:
         each heading with its content's HTML, as given to ``place``)."""
         anchors = self._trails.pop(page_src, None)
-        if anchors is None or self.trail_marker not in output:
+        at = output.find(self.trail_marker) if anchors is not None else -1
+        if at < 0:
             return output
         trail = "\n".join(f"{self.headings.heading_html(heading, anchor)}\n{content}"
                           for anchor, (heading, content) in zip(anchors, sections))
-        return output.replace(self.trail_marker, trail, 1)
+        return "".join((output[:at], trail, output[at + len(self.trail_marker):]))  # (one scan of the page)

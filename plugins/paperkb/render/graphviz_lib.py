@@ -18,6 +18,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import struct
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, TypeVar
@@ -122,17 +124,18 @@ class _Graphviz:
         """The same numbers read from the layout records: ``GD_bb`` and each ``ND_coord``,
         rounded as attach_attrs prints them (``%.5g``)."""
         cg = self.cgraph
-        name_of, next_node, address = cg.agnameof, cg.agnxtnode, _ADDRESS.from_address
+        name_of, next_node = cg.agnameof, cg.agnxtnode
+        memory, pointer, point = _MEMORY, _POINTER.unpack_from, _COORD.unpack_from
         info = cg.aggetrec(graph, b"Agraphinfo_t", 0)
         if not info:
             raise GraphvizError("Graphviz placed no node")
-        llx, lly, urx, ury = (float("%.5g" % v) for v in _BOX.from_address(info + _GRAPH_BB))
+        llx, lly, urx, ury = (float("%.5g" % v) for v in _BOX.unpack_from(memory, info + _GRAPH_BB))
         nodes: dict[str, tuple[float, float]] = {}
         # (a column's nodes share their x: each x is rounded once; ~0.02 ms a diagram)
         rounded: dict[float, float] = {}
         node = cg.agfstnode(graph)
         while node:
-            x, y = _POINT.from_address(address(node + _OBJECT_DATA).value + _NODE_COORD)
+            x, y = point(memory, pointer(memory, node + _OBJECT_DATA)[0] + _NODE_COORD)
             round_x = rounded.get(x)
             if round_x is None:
                 round_x = rounded[x] = float("%.5g" % x)
@@ -149,8 +152,14 @@ _GRAPH_BB = _NODE_COORD = 4 * ctypes.sizeof(ctypes.c_void_p)
 # points to: where Graphviz's own ND_* macros read it during and after layout (AGDATA).
 _OBJECT_DATA = 16
 _ADDRESS = ctypes.c_void_p
-_POINT = ctypes.c_double * 2
-_BOX = ctypes.c_double * 4
+# The records are read through one view of the process's memory, by address, with struct: a
+# pointer and a point in ~0.3 us, where a ctypes object made at each address took ~0.7 us
+# (66 nodes a diagram, chain points included: 0.13 -> 0.09 ms). Addresses are only ever
+# Graphviz's own records, found as above.
+_MEMORY = memoryview((ctypes.c_char * sys.maxsize).from_address(0)).cast("B")  # (no byte copied)
+_POINTER = struct.Struct("@P")
+_COORD = struct.Struct("@2d")
+_BOX = struct.Struct("@4d")
 # A diagram's shape in small: years, boxes of fractional sizes, a chain point, a backward edge.
 _PROBE = """digraph {
   graph [rankdir=LR, nodesep=0.18, ranksep=0.5, newrank=true, splines=""];

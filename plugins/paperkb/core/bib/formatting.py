@@ -26,8 +26,9 @@ from pybtex.style.sorting import BaseSortingStyle
 
 from ..cache_file import read_signed_cache_file, write_signed_cache_file
 from ..user_key import keyed_digest, signing_key
+from ..worker_processes import keep_until_other_jobs
 from ..worker_share import Offered, WorkerRun, finish_with_worker, offer_to_worker
-from . import fast_richtext, fast_templates
+from . import fast_names, fast_richtext, fast_templates
 from .entry import PERSON_FIELDS, PRIVATE_FIELDS, BibEntry
 from .latex import biblatex_for_pybtex, url_from_latex
 
@@ -105,7 +106,7 @@ def _pybtex_entry(entry: BibEntry, entry_type: str | None = None) -> Entry:
     persons: dict[str, list[Person]] = {}
     for item in entry.published_fields():
         if item.name in PERSON_FIELDS:
-            persons.setdefault(item.name, [Person(biblatex_for_pybtex(name))
+            persons.setdefault(item.name, [fast_names.person(name, biblatex_for_pybtex)
                                            for name in split_name_list(item.value) if name.strip()])
         elif item.enclosing == "no-enclosing" and item.name == "month":
             fields.append((item.name, _MONTHS.get(item.value.strip().lower()[:3], item.value)))
@@ -147,6 +148,7 @@ class ReferenceFormatter:
             raise ValueError(f"unknown reference style '{style}'; choose one of {', '.join(STYLES)}")
         self.style_name = style
         self.style = find_plugin("pybtex.style.formatting", style)()
+        fast_names.install(self.style)  # (each person's name formatted once)
         self.html_backend = SafeHtmlBackend()
         self.text_backend = TextBackend()
         self._cache: dict[str, FormattedReference] = {}
@@ -233,6 +235,7 @@ class ReferenceFormatter:
         current = set(contents.values())
         if len(self._digests) > 2 * len(current):  # only the current entries' keys stay
             self._digests = {c: d for c, d in self._digests.items() if c in current}
+        fast_names.forget()  # (a build formats its references at once: the pages need the memory next)
         return formatted
 
     def _sorted(self, entries: Sequence[BibEntry], contents: dict[str, str],
@@ -372,6 +375,8 @@ def prepare_in_worker(style: str, entries: list[BibEntry]) -> list[tuple[object 
     formatter = _worker_formatters.get(style)
     if formatter is None:
         formatter = _worker_formatters[style] = ReferenceFormatter(style)
+    # (the names read and formatted help the next chunk; the diagrams after them need the memory)
+    keep_until_other_jobs(prepare_in_worker, fast_names.forget)
     try:
         return [(sort_key, ref.key, str(ref.html), ref.text)
                 for sort_key, ref in (formatter._prepare(entry) for entry in entries)]
