@@ -297,3 +297,22 @@ def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatc
         assert next(k for k in a.key_lines if k == "venue") is next(k for k in c.key_lines if k == "venue")
         assert not hasattr(a, "__dict__") and not hasattr(b.cites[0], "__dict__")
     assert notes["beta"].cites[0].role == "baseline" and notes["beta"].body_links[0].target == "alpha"
+
+
+def test_a_first_build_with_many_notes_to_parse_starts_the_worker_before_offering_them(monkeypatch):
+    """warm_worker hands the worker a job that loads the parser when enough of the files are not
+    held (the worker process starts then), and nothing otherwise: a build whose notes are all
+    cached, or a small one, starts no worker for parsing."""
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 3)
+    asked: list[tuple] = []
+
+    def worker(job, *args):
+        asked.append((job, args))
+        return None
+    cache = NoteCache()
+    cache.entries = {"/notes/a.md": None, "/notes/b.md": None}  # (held records)
+    cache.warm_worker(["/notes/a.md", "/notes/b.md", "/notes/c.md", "/notes/d.md"], worker)
+    assert asked == []  # two to parse
+    cache.warm_worker(["/notes/a.md", "/notes/c.md", "/notes/d.md", "/notes/e.md"], worker)
+    assert asked == [(note_cache.parser_loaded, ())]  # three
+    assert note_cache.parser_loaded() is None
