@@ -53,7 +53,8 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
-                  headings.py); last, once every plugin had the HTML, a full build lets go of
+                  headings.py); last, once every plugin had the HTML, a note's card replaces
+                  its search twin where Pagefind searches (note_layout.py), a full build lets go of
                   the Markdown of a note or a page paperkb made and of the sections after a note's
                   body (asked for again when it is written), and the page's HTML waits
                   packed until the page is written (page_memory.py).
@@ -269,6 +270,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             config.extra_javascript.append(PREVIEW_JS_URI)
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
+        self.layout.twin_read_later = self.search.search_reads_later(config) or self.config.sanitize_html
         return config
 
     @event_priority(100)  # before MkDocs empties site_dir, and before other plugins read it
@@ -585,6 +587,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     @event_priority(-100)  # after every plugin had the page's HTML
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         render = self.rendering.get(page.file.src_uri)
+        if render is not None and render.note is not None:
+            html = self.layout.search_has_read(render, html)  # the note's card in place of its search twin, or packed
         if render is not None and self.command != "serve":
             release_source(render)  # a full build: the page's Markdown goes (page_memory.py) ...
             release_rendering(render)  # ... what only rendering needed, the sections after the body ...
