@@ -234,6 +234,40 @@ def test_a_worker_parses_a_share_of_many_new_notes_the_same_way(tmp_path, monkey
         assert _comparable(library) == _comparable(alone)
 
 
+def test_the_loader_takes_what_share_parsing_just_parsed_without_reading_the_files_again(tmp_path, monkeypatch):
+    """The records share_parsing made (here or in the worker) are taken once by the loader's pass
+    without reading and hashing each file again; any later parse reads the file as usual."""
+    from concurrent.futures import Future
+
+    files = {f"papers/n{i:02d}.md": note(f"Note {i}", year=2000 + i) for i in range(12)}
+    write_tree(tmp_path / "notes", files)
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 10)
+    monkeypatch.setattr(note_cache, "PARSE_CHUNK", 5)
+    candidates = sorted((p, p.relative_to(tmp_path / "notes").as_posix()) for p in (tmp_path / "notes").rglob("*.md"))
+    reads: list[str] = []
+    real_read_bytes = Path.read_bytes
+
+    def counted(path):
+        reads.append(path.name)
+        return real_read_bytes(path)
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    cache = NoteCache()
+    # a worker that never starts its chunks: this process parses every one of them
+    library = load_library(tmp_path / "notes", files=candidates, project_root=tmp_path, cache=cache,
+                           worker=lambda job, *args: Future())
+    assert len(library) == 12
+    assert sorted(reads) == sorted(p.name for p, _src in candidates)  # each file read once, by share_parsing
+    assert cache.hits == 12 and cache.misses == 12
+    reads.clear()
+    first = candidates[0][0]
+    first.write_text(note("Edited", year=1999), encoding="utf-8")
+    from paperkb.core.problems import display_path
+
+    edited = cache.parse(first, candidates[0][1], display_path(first, tmp_path))
+    assert edited.note is not None and edited.note.title == "Edited"  # read again: the edit is seen
+    assert reads == [first.name]
+
+
 def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatch):
     """A build holds every note to its end: a value many notes repeat (a tag, a venue, a role, a
     cited key, a front-matter key name) is one string object, also for records read back from
@@ -263,3 +297,22 @@ def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatc
         assert next(k for k in a.key_lines if k == "venue") is next(k for k in c.key_lines if k == "venue")
         assert not hasattr(a, "__dict__") and not hasattr(b.cites[0], "__dict__")
     assert notes["beta"].cites[0].role == "baseline" and notes["beta"].body_links[0].target == "alpha"
+
+
+def test_a_first_build_with_many_notes_to_parse_starts_the_worker_before_offering_them(monkeypatch):
+    """warm_worker hands the worker a job that loads the parser when enough of the files are not
+    held (the worker process starts then), and nothing otherwise: a build whose notes are all
+    cached, or a small one, starts no worker for parsing."""
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 3)
+    asked: list[tuple] = []
+
+    def worker(job, *args):
+        asked.append((job, args))
+        return None
+    cache = NoteCache()
+    cache.entries = {"/notes/a.md": None, "/notes/b.md": None}  # (held records)
+    cache.warm_worker(["/notes/a.md", "/notes/b.md", "/notes/c.md", "/notes/d.md"], worker)
+    assert asked == []  # two to parse
+    cache.warm_worker(["/notes/a.md", "/notes/c.md", "/notes/d.md", "/notes/e.md"], worker)
+    assert asked == [(note_cache.parser_loaded, ())]  # three
+    assert note_cache.parser_loaded() is None

@@ -119,7 +119,7 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
     for name, value in note.extra.items():
         facts.append((str(name), _extra_value(value)))
     if facts:
-        rows = Markup("").join(html("<dt>{}</dt><dd>{}</dd>", k, v) for k, v in facts)
+        rows = html_join((html("<dt>{}</dt><dd>{}</dd>", k, v) for k, v in facts), "")
         parts.append(html('<dl class="pkb-card__facts">{}</dl>', rows))
 
     links = []
@@ -137,7 +137,7 @@ def render_card(note: Note, site: SiteMap, *, show_tags: bool = True, here: str 
     if extra:
         parts.append(extra)
     parts.append(Markup("</div>"))
-    return Markup("\n").join(parts)
+    return html_join(parts, "\n")
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,10 @@ def one_line_html(markdown: str | None, limit: int = 160) -> Markup:
 
 
 def html_join(parts, separator: str = ", ") -> Markup:
-    return Markup(escape(separator)).join(parts)
+    """``Markup(separator).join(parts)``, each part and the separator escaped unless Markup, at
+    the speed of ``str.join`` (Markup.join escapes each part through two Python-level calls and
+    a Markup object; a note's card joins six lists)."""
+    return Markup(escaped_str(separator).join(map(escaped_str, parts)))
 
 
 _JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
