@@ -113,7 +113,10 @@ class _Graphviz:
             if not record or _ADDRESS.from_address(node + _OBJECT_DATA).value != record:
                 return False  # (no record at all: both NULL would pass, then fail adding to None)
             node = cg.agnxtnode(graph, node)
-        return self._from_records(graph) == self._from_text(graph)
+        try:
+            return self._from_records(graph) == self._from_text(graph)
+        except struct.error:  # a record past the memory view (a 32-bit process): read as text
+            return False
 
     def _from_text(self, graph: int) -> Placed:
         """The bounding box and node positions as ``attach_attrs`` writes them (``bb``, ``pos``)."""
