@@ -297,3 +297,30 @@ def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatc
         assert next(k for k in a.key_lines if k == "venue") is next(k for k in c.key_lines if k == "venue")
         assert not hasattr(a, "__dict__") and not hasattr(b.cites[0], "__dict__")
     assert notes["beta"].cites[0].role == "baseline" and notes["beta"].body_links[0].target == "alpha"
+
+
+def test_a_loader_pass_cut_short_leaves_no_record_to_be_taken_unread_by_the_next_load(tmp_path, monkeypatch):
+    """share_parsing's records are taken unread only by the loader's pass right after it: when
+    that pass stops early (a listed file vanished), a note edited before the next load (`serve`'s
+    rebuild, too few new files to share) is read again, not taken as it was parsed before."""
+    from concurrent.futures import Future
+
+    notes = tmp_path / "notes"
+    write_tree(notes, {"papers/n00.md": note("Note 0", year=2000)})
+    cache = NoteCache()
+    vanished = notes / "papers/n00.md"
+    cache.parse(vanished, "papers/n00.md", "notes/papers/n00.md")  # in the cache: not shared out again
+    write_tree(notes, {f"papers/n{i:02d}.md": note(f"Note {i}", year=2000 + i) for i in range(1, 13)})
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 10)
+    monkeypatch.setattr(note_cache, "PARSE_CHUNK", 5)
+    candidates = sorted((p, p.relative_to(notes).as_posix()) for p in notes.rglob("*.md"))
+    vanished.unlink()  # listed, then gone before the loader reads it
+    try:
+        load_library(notes, files=candidates, project_root=tmp_path, cache=cache, worker=lambda job, *args: Future())
+    except FileNotFoundError:
+        pass
+    edited = notes / "papers/n05.md"
+    edited.write_text(note("Edited", year=1999), encoding="utf-8")
+    library = load_library(notes, files=candidates[1:], project_root=tmp_path, cache=cache,
+                           worker=lambda job, *args: Future())
+    assert {n.title for n in library if n.src_uri == "papers/n05.md"} == {"Edited"}
