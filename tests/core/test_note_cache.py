@@ -324,3 +324,22 @@ def test_a_loader_pass_cut_short_leaves_no_record_to_be_taken_unread_by_the_next
     library = load_library(notes, files=candidates[1:], project_root=tmp_path, cache=cache,
                            worker=lambda job, *args: Future())
     assert {n.title for n in library if n.src_uri == "papers/n05.md"} == {"Edited"}
+
+
+def test_a_first_build_with_many_notes_to_parse_starts_the_worker_before_offering_them(monkeypatch):
+    """warm_worker hands the worker a job that loads the parser when enough of the files are not
+    held (the worker process starts then), and nothing otherwise: a build whose notes are all
+    cached, or a small one, starts no worker for parsing."""
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 3)
+    asked: list[tuple] = []
+
+    def worker(job, *args):
+        asked.append((job, args))
+        return None
+    cache = NoteCache()
+    cache.entries = {"/notes/a.md": None, "/notes/b.md": None}  # (held records)
+    cache.warm_worker(["/notes/a.md", "/notes/b.md", "/notes/c.md", "/notes/d.md"], worker)
+    assert asked == []  # two to parse
+    cache.warm_worker(["/notes/a.md", "/notes/c.md", "/notes/d.md", "/notes/e.md"], worker)
+    assert asked == [(note_cache.parser_loaded, ())]  # three
+    assert note_cache.parser_loaded() is None

@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -91,6 +92,10 @@ def parse_in_worker(files: list[tuple[Path, str, str]]) -> list[_Parsed | None]:
             continue
         records.append(parse_bytes(path, src_uri, shown_as, raw, hashlib.sha1(raw).digest()))
     return records
+
+
+def parser_loaded() -> None:
+    """Worker job: nothing to do; taking it loaded this module, and with it the parser."""
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +172,14 @@ class NoteCache:
                 self._just_parsed.add(str(item[0]))
 
         share_with_worker(todo, PARSE_CHUNK, lambda chunk: worker(parse_in_worker, chunk), here, take)
+
+    def warm_worker(self, paths: Iterable[str], worker: WorkerRun) -> None:
+        """A first build with enough of ``paths`` (files that may be notes) not held to share
+        their parsing: the worker process starts now and loads the parser, while this process
+        sorts out the files (~0.5 s at 10,000 notes: links, exclusions, display paths), not
+        when ``share_parsing`` offers it the first chunk (~0.2 s of start-up, then imports)."""
+        if sum(1 for path in paths if path not in self.entries) >= PARSE_SHARE_MIN:
+            worker(parser_loaded)
 
     def load(self, file: Path) -> None:
         """Take the records ``save`` wrote to ``file``, unless another parser wrote them.

@@ -304,6 +304,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         plans it afterwards, for every edit since it last did."""
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
+        if self.notes_cache_file and not self.cache.entries:  # the first build of this process
+            self.cache.load(self.notes_cache_file)
+        if edited is None:  # (many notes to parse: the worker starts while the files are sorted out)
+            self.cache.warm_worker((f.abs_src_path for f in files.documentation_pages() if f.abs_src_path),
+                                   self.citations.run_in_worker)
         if edited is None or self.link_guard is None:  # (`serve`: the last verdicts, but on the paths that changed)
             self.link_guard = LinkGuard(docs_dir, follow_outside=self.config.follow_symlinks_outside,
                                         project_root=self.project_root)
@@ -317,8 +322,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             for f in files.documentation_pages()
             if f.abs_src_path and not f.generated_by and not is_excluded(f.src_uri, self.config.exclude)
         ]
-        if self.notes_cache_file and not self.cache.entries:  # the first build of this process
-            self.cache.load(self.notes_cache_file)
         # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a share)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo,
