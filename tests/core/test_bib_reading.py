@@ -403,6 +403,8 @@ RECURRING_NAMES = r"""
 @book{rec2, title = {Two}, editor = {Knuth, Donald E. and Ford, Jr., Henry}, publisher = {P}, year = {2001}}
 @inproceedings{rec3, title = {Three}, author = {Charles Louis de la Vall{\'e}e Poussin and Knuth, Donald E.},
   booktitle = {B}, year = {2002}}
+@book{rec5, title = {Five}, editor = {Knuth, Donald E.}, publisher = {P}, year = {2004}}
+@proceedings{rec6, title = {Six}, organization = {ACM}, year = {2005}}
 @misc{rec4, title = {Four}, author = {{Barnes and Noble, Inc.} and Knuth, Donald E. and others}, year = {2003}}
 """
 
@@ -414,18 +416,20 @@ def test_references_with_names_read_and_formatted_once_are_pybtex_s_own(tmp_path
     every reference, order and label is what pybtex's own reading and formatting give."""
     from pybtex.database import Person
 
-    from paperkb.core.bib import fast_names, formatting
+    from paperkb.core.bib import fast_names, fast_templates, formatting
     from paperkb.core.bib.formatting import ReferenceFormatter
 
     entries = list(load(tmp_path, {"refs.bib": BIB + BOOKS + RECURRING_NAMES}).bibliography)
     with monkeypatch.context() as pybtex_own:
         pybtex_own.setattr(fast_names, "install", lambda style: None)
+        pybtex_own.setattr(fast_templates, "keep_templates", lambda style: None)
         pybtex_own.setattr(fast_names, "person", lambda name, read: Person(read(name)))
         pybtex_formatter = ReferenceFormatter(style)
         expected = pybtex_formatter.format_all(entries)
     assert not isinstance(pybtex_formatter.style.format_name, fast_names.FormattedNames)
     formatter = ReferenceFormatter(style)
     assert isinstance(formatter.style.format_name, fast_names.FormattedNames)
+    assert isinstance(formatter.style.get_book_template, fast_templates.KeptTemplates)  # (templates kept too)
     fast_names.install(formatter.style)  # (idempotent: not wrapped twice)
     assert not isinstance(formatter.style.format_name._format_name, fast_names.FormattedNames)
     got = formatter.format_all(entries)

@@ -149,6 +149,7 @@ class ReferenceFormatter:
         self.style_name = style
         self.style = find_plugin("pybtex.style.formatting", style)()
         fast_names.install(self.style)  # (each person's name formatted once)
+        fast_templates.keep_templates(self.style)  # (each kind of entry's template built once)
         self.html_backend = SafeHtmlBackend()
         self.text_backend = TextBackend()
         self._cache: dict[str, FormattedReference] = {}
