@@ -299,6 +299,33 @@ def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatc
     assert notes["beta"].cites[0].role == "baseline" and notes["beta"].body_links[0].target == "alpha"
 
 
+def test_a_loader_pass_cut_short_leaves_no_record_to_be_taken_unread_by_the_next_load(tmp_path, monkeypatch):
+    """share_parsing's records are taken unread only by the loader's pass right after it: when
+    that pass stops early (a listed file vanished), a note edited before the next load (`serve`'s
+    rebuild, too few new files to share) is read again, not taken as it was parsed before."""
+    from concurrent.futures import Future
+
+    notes = tmp_path / "notes"
+    write_tree(notes, {"papers/n00.md": note("Note 0", year=2000)})
+    cache = NoteCache()
+    vanished = notes / "papers/n00.md"
+    cache.parse(vanished, "papers/n00.md", "notes/papers/n00.md")  # in the cache: not shared out again
+    write_tree(notes, {f"papers/n{i:02d}.md": note(f"Note {i}", year=2000 + i) for i in range(1, 13)})
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 10)
+    monkeypatch.setattr(note_cache, "PARSE_CHUNK", 5)
+    candidates = sorted((p, p.relative_to(notes).as_posix()) for p in notes.rglob("*.md"))
+    vanished.unlink()  # listed, then gone before the loader reads it
+    try:
+        load_library(notes, files=candidates, project_root=tmp_path, cache=cache, worker=lambda job, *args: Future())
+    except FileNotFoundError:
+        pass
+    edited = notes / "papers/n05.md"
+    edited.write_text(note("Edited", year=1999), encoding="utf-8")
+    library = load_library(notes, files=candidates[1:], project_root=tmp_path, cache=cache,
+                           worker=lambda job, *args: Future())
+    assert {n.title for n in library if n.src_uri == "papers/n05.md"} == {"Edited"}
+
+
 def test_a_first_build_with_many_notes_to_parse_starts_the_worker_before_offering_them(monkeypatch):
     """warm_worker hands the worker a job that loads the parser when enough of the files are not
     held (the worker process starts then), and nothing otherwise: a build whose notes are all

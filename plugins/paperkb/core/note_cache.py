@@ -153,6 +153,8 @@ class NoteCache:
         with a worker process (worker_share.py), this process taking the last ones; ``parse``
         then finds them parsed (when their bytes are still the same). ~1 ms a note: 10 s at
         10,000 notes, while the worker, there for the diagrams, would wait for them."""
+        # (records the last loader pass left untaken, when it was cut short, are stale by now)
+        self._just_parsed = set()
         todo = [item for item in files if str(item[0]) not in self.entries]
         if len(todo) < PARSE_SHARE_MIN:
             return
@@ -169,7 +171,6 @@ class NoteCache:
                 self.parse(*item)
                 self._just_parsed.add(str(item[0]))
 
-        self._just_parsed = set()
         share_with_worker(todo, PARSE_CHUNK, lambda chunk: worker(parse_in_worker, chunk), here, take)
 
     def warm_worker(self, paths: Iterable[str], worker: WorkerRun) -> None:
