@@ -297,3 +297,69 @@ def test_notes_from_the_cache_share_the_strings_they_repeat(tmp_path, monkeypatc
         assert next(k for k in a.key_lines if k == "venue") is next(k for k in c.key_lines if k == "venue")
         assert not hasattr(a, "__dict__") and not hasattr(b.cites[0], "__dict__")
     assert notes["beta"].cites[0].role == "baseline" and notes["beta"].body_links[0].target == "alpha"
+
+
+def test_a_loader_pass_cut_short_leaves_no_record_to_be_taken_unread_by_the_next_load(tmp_path, monkeypatch):
+    """share_parsing's records are taken unread only by the loader's pass right after it: when
+    that pass stops early (a listed file vanished), a note edited before the next load (`serve`'s
+    rebuild, too few new files to share) is read again, not taken as it was parsed before."""
+    from concurrent.futures import Future
+
+    notes = tmp_path / "notes"
+    write_tree(notes, {"papers/n00.md": note("Note 0", year=2000)})
+    cache = NoteCache()
+    vanished = notes / "papers/n00.md"
+    cache.parse(vanished, "papers/n00.md", "notes/papers/n00.md")  # in the cache: not shared out again
+    write_tree(notes, {f"papers/n{i:02d}.md": note(f"Note {i}", year=2000 + i) for i in range(1, 13)})
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 10)
+    monkeypatch.setattr(note_cache, "PARSE_CHUNK", 5)
+    candidates = sorted((p, p.relative_to(notes).as_posix()) for p in notes.rglob("*.md"))
+    vanished.unlink()  # listed, then gone before the loader reads it
+    try:
+        load_library(notes, files=candidates, project_root=tmp_path, cache=cache, worker=lambda job, *args: Future())
+    except FileNotFoundError:
+        pass
+    edited = notes / "papers/n05.md"
+    edited.write_text(note("Edited", year=1999), encoding="utf-8")
+    library = load_library(notes, files=candidates[1:], project_root=tmp_path, cache=cache,
+                           worker=lambda job, *args: Future())
+    assert {n.title for n in library if n.src_uri == "papers/n05.md"} == {"Edited"}
+
+
+def test_a_first_build_with_many_notes_to_parse_starts_the_worker_before_offering_them(monkeypatch):
+    """warm_worker hands the worker a job that loads the parser when enough of the files are not
+    held (the worker process starts then), and nothing otherwise: a build whose notes are all
+    cached, or a small one, starts no worker for parsing."""
+    monkeypatch.setattr(note_cache, "PARSE_SHARE_MIN", 3)
+    asked: list[tuple] = []
+
+    def worker(job, *args):
+        asked.append((job, args))
+        return None
+    cache = NoteCache()
+    cache.entries = {"/notes/a.md": None, "/notes/b.md": None}  # (held records)
+    cache.warm_worker(["/notes/a.md", "/notes/b.md", "/notes/c.md", "/notes/d.md"], worker)
+    assert asked == []  # two to parse
+    cache.warm_worker(["/notes/a.md", "/notes/c.md", "/notes/d.md", "/notes/e.md"], worker)
+    assert asked == [(note_cache.parser_loaded, ())]  # three
+    assert note_cache.parser_loaded() is None
+
+
+def test_notes_loaded_sees_the_notes_and_bib_entries_before_the_citations_are_found(tmp_path):
+    """load_library's ``notes_loaded`` (a first build offers its references to the worker there)
+    gets the library once, with its notes completed from the .bib file, before build_edges: the
+    citations come after it, into the same library."""
+    files = {f"papers/n{i}.md": note(f"Note {i}", year=2000 + i, cites=[f"n{i - 1}"] if i else []) for i in range(4)}
+    files["refs.bib"] = "@article{n2, title={Note 2}, journal={Journal of Tests}, year={2002}}\n"
+    write_tree(tmp_path / "notes", files)
+    seen: list[tuple] = []
+
+    def loaded(library):
+        seen.append((library, sorted(library.notes), library.notes["n2"].venue, len(library.bibliography),
+                     sum(len(library.cites(k)) for k in library.notes)))
+    library = load_library(tmp_path / "notes", project_root=tmp_path, notes_loaded=loaded)
+    assert len(seen) == 1
+    same, keys, venue, bib_entries, citations = seen[0]
+    assert same is library and keys == ["n0", "n1", "n2", "n3"]
+    assert venue == "Journal of Tests" and bib_entries == 1  # completed from refs.bib already
+    assert citations == 0 and sum(len(library.cites(k)) for k in library.notes) == 3  # edges made afterwards

@@ -35,3 +35,16 @@ def test_positions_read_from_graphvizs_records_are_those_attach_attrs_writes():
         assert from_records == from_text
         assert any(x != round(x) for x, _y in from_text.nodes.values())  # (rounding is exercised)
     assert place(dot) == from_text
+
+
+def test_records_out_of_the_memory_view_are_read_as_text_instead(monkeypatch):
+    """Where the layout records lie beyond the view graphviz_lib reads them through (a 32-bit
+    process), the probe says so and positions are read as attach_attrs writes them."""
+    from paperkb.render import graphviz_lib
+
+    dot = layout_dot(json.loads(DIAGRAMS[0]["source"]))
+    expected = place(dot)
+    monkeypatch.setattr(graphviz_lib, "_MEMORY", memoryview(bytearray(64)))
+    graphviz = graphviz_lib._Graphviz()
+    assert not graphviz.read_records
+    assert graphviz.place(dot) == expected

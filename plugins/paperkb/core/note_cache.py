@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -93,6 +94,10 @@ def parse_in_worker(files: list[tuple[Path, str, str]]) -> list[_Parsed | None]:
     return records
 
 
+def parser_loaded() -> None:
+    """Worker job: nothing to do; taking it loaded this module, and with it the parser."""
+
+
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
     """What the parsed records depend on besides the notes: the interpreter, the YAML reader
@@ -148,6 +153,8 @@ class NoteCache:
         with a worker process (worker_share.py), this process taking the last ones; ``parse``
         then finds them parsed (when their bytes are still the same). ~1 ms a note: 10 s at
         10,000 notes, while the worker, there for the diagrams, would wait for them."""
+        # (records the last loader pass left untaken, when it was cut short, are stale by now)
+        self._just_parsed = set()
         todo = [item for item in files if str(item[0]) not in self.entries]
         if len(todo) < PARSE_SHARE_MIN:
             return
@@ -164,8 +171,15 @@ class NoteCache:
                 self.parse(*item)
                 self._just_parsed.add(str(item[0]))
 
-        self._just_parsed = set()
         share_with_worker(todo, PARSE_CHUNK, lambda chunk: worker(parse_in_worker, chunk), here, take)
+
+    def warm_worker(self, paths: Iterable[str], worker: WorkerRun) -> None:
+        """A first build with enough of ``paths`` (files that may be notes) not held to share
+        their parsing: the worker process starts now and loads the parser, while this process
+        sorts out the files (~0.5 s at 10,000 notes: links, exclusions, display paths), not
+        when ``share_parsing`` offers it the first chunk (~0.2 s of start-up, then imports)."""
+        if sum(1 for path in paths if path not in self.entries) >= PARSE_SHARE_MIN:
+            worker(parser_loaded)
 
     def load(self, file: Path) -> None:
         """Take the records ``save`` wrote to ``file``, unless another parser wrote them.

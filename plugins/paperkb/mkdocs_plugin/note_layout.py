@@ -7,7 +7,10 @@
 The card and plain-prose sections are finished HTML held out of Markdown (html_slots.py,
 plain_text.py); their headings are markers placed with the page's own ids (headings.py). While
 search indexes the page, the card is a compact twin that the indexer reads the same way
-(render/search_twin.py); the card itself replaces it in the finished page. The
+(render/search_twin.py); the card itself replaces it once search has read the page: with Pagefind
+(the default) or no search, as soon as every plugin had the page's HTML (``search_has_read``, the last
+on_page_content; the card is never packed), with mkdocs-material's own search after it indexed
+the page at on_page_context, in the finished page (``page_output``; the card waits packed). The
 trailing sections go in at on_post_page, after mkdocs-material's search plugin has read the
 page: they repeat other notes' titles and BibTeX, which a search should not land on, and
 parsing them for the index only to drop them again cost time."""
@@ -51,7 +54,11 @@ class NoteLayout(Feature):
         self._trails: dict[str, tuple[str, ...]] = {}
         card_marker = f"pkb-card-{private_marker('card')}"
         self._card_open, self._card_close = f"<!--{card_marker}", f"<!--/{card_marker}-->"
-        self._cards: dict[str, bytes] = {}  # page src -> its card (packed), where the page holds the twin
+        self._cards: dict[str, str | bytes] = {}  # page src -> its card (packed once rendered), where the page holds the twin
+        # Whether anything reads the twin after on_page_content: mkdocs-material's search indexes at
+        # on_page_context (unless Pagefind replaces its index), and sanitize_html sanitises the
+        # written page's article, where the card never was (set by the plugin at on_config).
+        self.twin_read_later = True
 
     def configure(self, options: PaperKBConfig, config: MkDocsConfig, project_root: Path) -> None:
         if options.enabled:
@@ -92,11 +99,25 @@ class NoteLayout(Feature):
             return output
         held = self._cards.pop(page.src, None)
         if held is not None:  # search has read the page: the card replaces its twin
-            output = self._replace_twin(output, unpack(held))
+            output = self._replace_twin(output, unpack(held) if isinstance(held, bytes) else held)
         return self.finish(output, page.src, [(section.heading, section.html()) for section in page.sections])
 
+    def search_has_read(self, page: PageRender, html: str) -> str:
+        """The page's HTML once every plugin had it (the last on_page_content): with the card in
+        place of its twin, or, where the twin is read later, the card packed until ``page_output``
+        (held from the page's rendering to its writing)."""
+        card = self._cards.get(page.src)
+        if not isinstance(card, str):
+            return html
+        if self.twin_read_later:
+            self._cards[page.src] = pack(card)
+            return html
+        del self._cards[page.src]
+        return self._replace_twin(html, card)
+
     def _replace_twin(self, output: str, card: str) -> str:
-        """``output`` with the card in place of its twin (the first one, between its markers)."""
+        """``output`` (the page or its HTML) with the card in place of its twin (the first one,
+        between its markers)."""
         start = output.find(self._card_open)
         end = output.find(self._card_close, start + len(self._card_open)) if start >= 0 else -1
         if end < 0:
@@ -108,7 +129,7 @@ class NoteLayout(Feature):
         twin = search_twin(card_html)
         if twin is None:
             return card_html
-        self._cards[src] = pack(card_html)  # (held packed from the page's rendering to its writing)
+        self._cards[src] = card_html  # (until search has read the page: ``search_has_read``)
         # mkdocs-material's template adds the page title as a heading unless the content holds
         # an "<h1": the marker says it for the card's title.
         h1 = " <h1>" if "<h1" in card_html else ""

@@ -113,6 +113,14 @@ class PagefindSearch(Feature):
         # (start) without configuring, and keep the documents of the pages they do not render.
         self.begin_build(full=True)
 
+    def search_reads_later(self, config: MkDocsConfig) -> bool:
+        """Whether a search plugin reads the pages after on_page_content: mkdocs-material's and
+        MkDocs' own index a page's HTML at on_page_context, unless Pagefind took material's place."""
+        if self.enabled:
+            return False
+        plugins = (config.plugins.get(name) for name in (SEARCH_PLUGIN, "search"))
+        return any(plugin is not None and getattr(plugin.config, "enabled", True) for plugin in plugins)
+
     def start(self, build: Build) -> list[GeneratedPage]:
         if self.enabled:
             self.documents.output = Path(build.config.site_dir) / BUNDLE_DIR  # (the folder being built)

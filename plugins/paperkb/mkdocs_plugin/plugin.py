@@ -53,7 +53,8 @@ on_page_content   javascript: links made inert, or the page sanitised (script_ur
                   made from a heading kept escaped (page_meta.py); math kept out of search
                   (math.py); a post's feed excerpt (blog.py); the held HTML and the added headings
                   placed, with a marker where the sections after the body go (note_layout.py,
-                  headings.py); last, once every plugin had the HTML, a full build lets go of
+                  headings.py); last, once every plugin had the HTML, a note's card replaces
+                  its search twin where Pagefind searches (note_layout.py), a full build lets go of
                   the Markdown of a note or a page paperkb made and of the sections after a note's
                   body (asked for again when it is written), and the page's HTML waits
                   packed until the page is written (page_memory.py).
@@ -269,6 +270,7 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             config.extra_javascript.append(PREVIEW_JS_URI)
         for feature in self.features:
             feature.configure(self.config, config, self.project_root)
+        self.layout.twin_read_later = self.search.search_reads_later(config) or self.config.sanitize_html
         return config
 
     @event_priority(100)  # before MkDocs empties site_dir, and before other plugins read it
@@ -302,6 +304,11 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         plans it afterwards, for every edit since it last did."""
         previous, previous_site = self.library, self.site
         docs_dir = Path(config.docs_dir)
+        if self.notes_cache_file and not self.cache.entries:  # the first build of this process
+            self.cache.load(self.notes_cache_file)
+        if edited is None:  # (many notes to parse: the worker starts while the files are sorted out)
+            self.cache.warm_worker((f.abs_src_path for f in files.documentation_pages() if f.abs_src_path),
+                                   self.citations.run_in_worker)
         if edited is None or self.link_guard is None:  # (`serve`: the last verdicts, but on the paths that changed)
             self.link_guard = LinkGuard(docs_dir, follow_outside=self.config.follow_symlinks_outside,
                                         project_root=self.project_root)
@@ -315,12 +322,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             for f in files.documentation_pages()
             if f.abs_src_path and not f.generated_by and not is_excluded(f.src_uri, self.config.exclude)
         ]
-        if self.notes_cache_file and not self.cache.entries:  # the first build of this process
-            self.cache.load(self.notes_cache_file)
-        # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a share)
+        # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a
+        # share; then it sorts and formats the references, offered as soon as the notes are in,
+        # while this process finds the citations between them and the features plan)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo,
-                                    facet_memo=self.facet_memo, worker=self.citations.run_in_worker)
+                                    facet_memo=self.facet_memo, worker=self.citations.run_in_worker,
+                                    notes_loaded=self.bib.offer_references if edited is None else None)
         if self.notes_cache_file and edited is None and self.command == "serve":
             self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         # The pages' front-matter stays with the records that a full build writes at its end:
@@ -328,8 +336,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.keep_page_sources = self.command == "serve" or bool(
             self.notes_cache_file and self.cache.will_write(self.notes_cache_file))
         report(self.library.problems)
-        if edited is None:  # (a first build: the worker sorts and formats references while the features plan)
-            self.bib.offer_references(self.library)
         self.change = None
         if edited is not None:
             self.change = LibraryChange.between(previous, self.library, _keys_of(edited, previous, self.library),
@@ -582,6 +588,8 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
     @event_priority(-100)  # after every plugin had the page's HTML
     def _page_rendered(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         render = self.rendering.get(page.file.src_uri)
+        if render is not None and render.note is not None:
+            html = self.layout.search_has_read(render, html)  # the note's card in place of its search twin, or packed
         if render is not None and self.command != "serve":
             release_source(render)  # a full build: the page's Markdown goes (page_memory.py) ...
             release_rendering(render)  # ... what only rendering needed, the sections after the body ...

@@ -148,9 +148,13 @@ def _ports(boxes: list[Box], citations: list[Citation]) -> dict[tuple[int, int],
             sides.setdefault((box, side), []).append((towards, i, end))
     ports: dict[tuple[int, int], float] = {}
     for (box, _side), ends in sides.items():
+        count = len(ends)
+        if count == 1:  # (most sides: one citation, at the middle)
+            _towards, i, end = ends[0]
+            ports[i, end] = boxes[box].y + 0.0  # (as the spread below gives it: never -0.0)
+            continue
         ends.sort(key=lambda e: (-e[0], e[1]))
         middle, height = boxes[box].y, boxes[box].height
-        count = len(ends)
         step = min(PORT_GAP, (height - 2 * PORT_MARGIN) / (count - 1)) if count > 1 else 0.0
         for k, (_towards, i, end) in enumerate(ends):
             ports[i, end] = middle + step * ((count - 1) / 2 - k)
@@ -233,9 +237,10 @@ def _spread_bends(routes: list[_Across]) -> None:
                 crowd.append(bend)
                 top = max(top, bend.y, bend.to_y)
                 continue
-            crowd.sort(key=lambda b: (b.y, b.to_y) if down else (-b.y, -b.to_y))
-            for rank, member in enumerate(crowd):
-                member.turn = (rank + 0.5) / len(crowd)
+            if len(crowd) > 1:  # (a bend alone keeps its turn in the middle)
+                crowd.sort(key=lambda b: (b.y, b.to_y) if down else (-b.y, -b.to_y))
+                for rank, member in enumerate(crowd):
+                    member.turn = (rank + 0.5) / len(crowd)
             if bend is not None:
                 crowd, top = [bend], max(bend.y, bend.to_y)
 

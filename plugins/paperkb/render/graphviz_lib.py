@@ -91,6 +91,18 @@ class _Graphviz:
         finally:
             cg.agclose(graph)
 
+    def _points(self, graph: int) -> dict[str, tuple[float, float]]:
+        """Each node's position as Graphviz keeps it (``ND_coord``, points, not rounded)."""
+        cg = self.cgraph
+        name_of, next_node = cg.agnameof, cg.agnxtnode
+        memory, pointer, point = _MEMORY, _POINTER.unpack_from, _COORD.unpack_from
+        points: dict[str, tuple[float, float]] = {}
+        node = cg.agfstnode(graph)
+        while node:
+            points[name_of(node).decode("utf-8")] = point(memory, pointer(memory, node + _OBJECT_DATA)[0] + _NODE_COORD)
+            node = next_node(graph, node)
+        return points
+
     def _records_agree(self, graph: int) -> bool:
         """Whether each node's data pointer is its layout record (checked before anything is
         read through it) and the records give the positions attach_attrs writes."""
@@ -101,7 +113,10 @@ class _Graphviz:
             if not record or _ADDRESS.from_address(node + _OBJECT_DATA).value != record:
                 return False  # (no record at all: both NULL would pass, then fail adding to None)
             node = cg.agnxtnode(graph, node)
-        return self._from_records(graph) == self._from_text(graph)
+        try:
+            return self._from_records(graph) == self._from_text(graph)
+        except struct.error:  # a record past the memory view (a 32-bit process): read as text
+            return False
 
     def _from_text(self, graph: int) -> Placed:
         """The bounding box and node positions as ``attach_attrs`` writes them (``bb``, ``pos``)."""
@@ -185,6 +200,13 @@ def _graphviz() -> _Graphviz:
 def place(dot: str) -> Placed:
     """Lay ``dot`` out with the ``dot`` engine; the positions of its nodes."""
     return _graphviz().place(dot)
+
+
+def node_points(dot: str, engine: bytes) -> dict[str, tuple[float, float]] | None:
+    """Lay ``dot`` out with ``engine``; where Graphviz put each node (points, by name), read
+    from its layout records. None when the probe could not prove them readable here."""
+    graphviz = _graphviz()
+    return graphviz.place(dot, graphviz._points, engine) if graphviz.read_records else None
 
 
 def _library_path(name: str) -> str:
