@@ -17,8 +17,11 @@ MARKDOWN_EXTENSIONS: list[Any] = [
 THEME: dict[str, Any] = {
     "name": "material",
     "font": False,  # system fonts: no request to a font CDN, the site reads offline
-    "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "search.suggest", "search.highlight",
-                 "content.code.copy"],
+    # navigation.prune: a page holds the navigation a reader can see from it, not every section's
+    # every page (mkdocs-material's advice for large sites: a folder of a few thousand plain
+    # pages otherwise puts megabytes of navigation into each page).
+    "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "navigation.prune", "search.suggest",
+                 "search.highlight", "content.code.copy"],
     "palette": [
         {"media": "(prefers-color-scheme: light)", "scheme": "default",
          "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},

@@ -123,3 +123,30 @@ def test_check_reports_the_wikilinks_of_plain_pages_as_the_build_does(tmp_path, 
         "a link stands there instead",
         "papers/a2020.md:6: unknown citation 'regster' in wikilink [[regster]] (did you mean 'register'?)",
     ])
+
+
+def test_a_page_of_many_missing_links_is_read_once_and_each_warning_names_its_line(tmp_path, monkeypatch):
+    """A real generated to-do list (zhaoyang97/Paper-Notes' ACL2025/TODO.md: 2,300 links, 1,600
+    of them to notes not written yet, 400 KB) was read and scanned line by line for each warning:
+    a minute, and the page fell back to its source text at the render time limit."""
+    from pathlib import Path
+
+    lines = ["# TODO", ""] + [f"- [ ] [Paper {i}](topic_{i % 7}/paper_{i}.md) | arXiv: 2505.{i:05d}" for i in range(400)]
+    lines.insert(300, "- [x] [A note that exists](../papers/b2019.md)")
+    files = {"papers/b2019.md": note("B", year=2019), "venue/TODO.md": "\n".join(lines) + "\n"}
+    reads = []
+    read_text = Path.read_text
+
+    def counting_read_text(self, *args, **kwargs):
+        if self.name == "TODO.md":
+            reads.append(self)
+        return read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counting_read_text)
+    site = build_site(tmp_path, files)
+    warnings = [m for m in site.warnings() if "notes/venue/TODO.md" in m]
+    assert len(warnings) == 400
+    assert "notes/venue/TODO.md:3: Doc file 'venue/TODO.md' contains a link 'topic_0/paper_0.md'" in warnings[0]
+    assert any("notes/venue/TODO.md:302: " in m and "'topic_4/paper_298.md'" in m for m in warnings)
+    assert any("notes/venue/TODO.md:403: " in m and "'topic_0/paper_399.md'" in m for m in warnings)
+    assert len(reads) <= 2  # (MkDocs' own read of the page, and the messages' one)

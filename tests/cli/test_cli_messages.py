@@ -162,3 +162,18 @@ def test_build_in_a_bare_notes_folder_says_what_to_do_instead_of_writing_beside_
     result = run_cli("build", cwd=notes)
     assert result.returncode == 2 and "paperkb init" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+def test_build_of_a_plain_mkdocs_project_says_paperkb_is_not_turned_on(tmp_path):
+    """A real notes site (zhaoyang97/Paper-Notes: 3,700 notes, its own mkdocs.yml with only
+    'search') built with `paperkb build docs`: MkDocs' own site, with no word of why."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - search:\n      lang: [en]\n", encoding="utf-8")
+    write_tree(tmp_path / "docs", {"index.md": "# Notes\n", "cvpr/a.md": "# A\n\n**会议**: CVPR 2025\n"})
+    result = run_cli("build", "docs", "-d", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "does not turn on paperkb" in result.stderr and "mkdocs.yml" in result.stderr
+    assert (tmp_path / "out" / "cvpr" / "a" / "index.html").exists()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Notes\nplugins:\n  - search\n  - paperkb\n", encoding="utf-8")
+    result = run_cli("build", "docs", "-d", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "does not turn on paperkb" not in result.stderr

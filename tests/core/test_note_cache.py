@@ -343,3 +343,23 @@ def test_a_first_build_with_many_notes_to_parse_starts_the_worker_before_offerin
     cache.warm_worker(["/notes/a.md", "/notes/c.md", "/notes/d.md", "/notes/e.md"], worker)
     assert asked == [(note_cache.parser_loaded, ())]  # three
     assert note_cache.parser_loaded() is None
+
+
+def test_notes_loaded_sees_the_notes_and_bib_entries_before_the_citations_are_found(tmp_path):
+    """load_library's ``notes_loaded`` (a first build offers its references to the worker there)
+    gets the library once, with its notes completed from the .bib file, before build_edges: the
+    citations come after it, into the same library."""
+    files = {f"papers/n{i}.md": note(f"Note {i}", year=2000 + i, cites=[f"n{i - 1}"] if i else []) for i in range(4)}
+    files["refs.bib"] = "@article{n2, title={Note 2}, journal={Journal of Tests}, year={2002}}\n"
+    write_tree(tmp_path / "notes", files)
+    seen: list[tuple] = []
+
+    def loaded(library):
+        seen.append((library, sorted(library.notes), library.notes["n2"].venue, len(library.bibliography),
+                     sum(len(library.cites(k)) for k in library.notes)))
+    library = load_library(tmp_path / "notes", project_root=tmp_path, notes_loaded=loaded)
+    assert len(seen) == 1
+    same, keys, venue, bib_entries, citations = seen[0]
+    assert same is library and keys == ["n0", "n1", "n2", "n3"]
+    assert venue == "Journal of Tests" and bib_entries == 1  # completed from refs.bib already
+    assert citations == 0 and sum(len(library.cites(k)) for k in library.notes) == 3  # edges made afterwards

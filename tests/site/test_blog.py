@@ -204,9 +204,14 @@ def test_paperkb_build_on_a_bare_folder_builds_the_blog_and_feed(tmp_path):
 def test_blog_is_a_nav_section_with_archive_and_categories(site_builder):
     site = _build_blog(site_builder)
     index = site.html("blog/")
-    # In the navigation (md-nav__link), not only in the posts' metadata.
+    # In the navigation (md-nav__link), not only in the posts' metadata. The navigation is pruned
+    # (navigation.prune): the blog's index links the archive's and the categories' first pages;
+    # a category page lists every category.
     assert '<a href="archive/2024/" class="md-nav__link">' in index
-    assert '<a href="category/survey/" class="md-nav__link">' in index
+    assert '<a href="category/notes/" class="md-nav__link">' in index
+    category = site.html("blog/category/survey/")
+    assert '<a href="../notes/" class="md-nav__link">' in category
+    assert '<a href="../../archive/2024/" class="md-nav__link">' in category
 
 
 def test_feed_excerpt_is_the_rendered_excerpt_with_absolute_links():

@@ -267,3 +267,24 @@ def test_search_lands_on_notes_not_on_pages_that_repeat_them(site_builder):
     assert "how I cite it" in pages["papers/he2016resnet/"]["content"]
     html = site.html("papers/he2016resnet/")
     assert html.index('<h2 id="cite">') < html.index('<h2 id="cite_1">')
+
+
+def test_plain_pages_keep_their_folders_as_sections(site_builder):
+    """A real collection of pages without front-matter (3,700 in folders per venue and topic)
+    became 3,700 tabs and sidebar entries on every page: 2.5 MB of navigation a page."""
+    files = corpus()
+    for venue in ("CVPR2025", "ACL2025"):
+        for i in range(24):
+            files[f"{venue}/topic_{i % 3}/paper_{i}.md"] = f"# {venue} paper {i}\n\nText.\n"
+    site = site_builder(files)
+    assert site.ok
+    html = site.html("CVPR2025/topic_1/paper_4/")
+    tabs = re.findall(r'<li class="md-tabs__item[^"]*">\s*<a href="([^"]*)"', html)
+    assert 2 < len(tabs) < 20, tabs  # the index pages and one tab per folder, not one per page
+    labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', html)
+    assert {"CVPR2025", "ACL2025", "Topic 1"} <= set(labels)
+    links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', html)
+    assert any(link.endswith("paper_7/") for link in links)  # this page's own section is listed
+    # navigation.prune: another folder's pages are not in this page, only its section's first page
+    assert len({link for link in links + tabs if "ACL2025/" in link}) <= 1
+    assert len(html) < 60_000

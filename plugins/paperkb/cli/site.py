@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..default_config import default_config
-from .workspace import find_workspace
+from .workspace import find_workspace, lists_plugin
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +56,10 @@ def config_file_for(notes_dir: str | None, site_dir: str | None,
     workspace = find_workspace(notes_dir)
     overrides: dict = {}
     if workspace.config_file is not None:
+        if lists_plugin(workspace.config_file, "paperkb") is False:  # e.g. a plain MkDocs site's folder
+            logging.getLogger("mkdocs").warning(
+                f"{workspace.config_file} does not turn on paperkb (no '- paperkb' under 'plugins:'): the site is "
+                f"built as a plain MkDocs site, without note pages, indexes or the citation graph")
         if site_dir:
             overrides["site_dir"] = str(Path(site_dir).resolve())
         if site_url:

@@ -29,32 +29,50 @@ class Workspace:
         return self.config_file.parent if self.config_file else self.notes_dir.parent
 
 
-def _docs_dir_of(config_file: Path) -> Path | None:
+def _read_config(config_file: Path) -> dict | None:
+    """mkdocs.yml's settings; None when it cannot be read (MkDocs will say why)."""
     try:
         data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
-    except (OSError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    docs = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
-    return (config_file.parent / str(docs)).resolve()
+    return data if isinstance(data, dict) else {}
+
+
+def _docs_dir_of(config_file: Path) -> Path | None:
+    data = _read_config(config_file)
+    if data is None:
+        return None
+    return (config_file.parent / str(data.get("docs_dir", "docs"))).resolve()
+
+
+def _plugin_entries(data: dict) -> list[tuple[str, object]]:
+    """(name, options) of each plugin in mkdocs.yml's settings; `plugins:` may be a list
+    (`- blog: {...}` or `- blog`) or a mapping."""
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):
+        return list(plugins.items())
+    entries: list[tuple[str, object]] = []
+    for plugin in plugins if isinstance(plugins, list) else []:
+        if isinstance(plugin, str):
+            entries.append((plugin, None))
+        elif isinstance(plugin, dict):
+            entries.extend(plugin.items())
+    return entries
 
 
 def plugin_options(config_file: Path | None, *names: str) -> dict:
-    """The options mkdocs.yml gives the first plugin called one of ``names`` ({} when it has none).
-
-    `plugins:` may be a list (`- blog: {...}` or `- blog`) or a mapping."""
-    if config_file is None:
-        return {}
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=TolerantLoader) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    plugins = data.get("plugins") if isinstance(data, dict) else None
-    entries = plugins.items() if isinstance(plugins, dict) else (
-        item for plugin in plugins or [] if isinstance(plugin, dict) for item in plugin.items())
-    for name, value in entries:
+    """The options mkdocs.yml gives the first plugin called one of ``names`` ({} when it has none)."""
+    data = _read_config(config_file) if config_file is not None else None
+    for name, value in _plugin_entries(data or {}):
         if name in names and isinstance(value, dict):
             return value
     return {}
+
+
+def lists_plugin(config_file: Path, name: str) -> bool | None:
+    """Whether mkdocs.yml turns on the plugin ``name``; None when it cannot be read."""
+    data = _read_config(config_file)
+    return None if data is None else any(entry == name for entry, _ in _plugin_entries(data))
 
 
 def add_notes_option(parser) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .bib.database import load_bibliography
@@ -62,6 +62,7 @@ def load_library(
     edge_memo: EdgeMemo | None = None,
     facet_memo: FacetMemo | None = None,
     worker: WorkerRun | None = None,
+    notes_loaded: Callable[[Library], None] | None = None,
 ) -> Library:
     """Parse every note below ``notes_dir`` (or the given ``files``) into a Library.
 
@@ -71,7 +72,9 @@ def load_library(
     ``guard`` blocks (default: dangling, looping, leaving ``notes_dir``) are warnings.
     ``edge_memo``, ``facet_memo``: the links and facet spellings of the last load, for loading
     again after an edit (`serve`).
-    ``worker``: runs a job in a worker process, which parses a share of many new notes."""
+    ``worker``: runs a job in a worker process, which parses a share of many new notes.
+    ``notes_loaded(library)``: called once its notes, drafts, projects and .bib entries are in,
+    before the citations between them are found (what needs only those may start then)."""
     notes_dir = Path(notes_dir)
     root = project_root or notes_dir.parent
     cache = cache if cache is not None else NoteCache()
@@ -119,6 +122,8 @@ def load_library(
     library = Library(notes=published, drafts=drafts, bibliography=bibliography, spellings=spellings,
                       projects=projects, project_drafts=project_drafts, unpublished_pages=unpublished_pages)
     library.add_pages(src_uri for _, src_uri in files)
+    if notes_loaded is not None:
+        notes_loaded(library)
 
     def report(note: Note, line: int, message: str) -> None:
         problems.append(Problem(note.display_path, line, Severity.WARNING, message))

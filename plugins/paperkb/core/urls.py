@@ -66,7 +66,15 @@ def url_folder(url: str) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """Link from the page at site URL ``from_url`` to site URL ``to_url`` (both as SiteUrls.url
     gives them). A string operation: posixpath.relpath asks the OS for the working directory."""
-    base_parts = url_folder(from_url).split("/")[:-1]
+    folder = url_folder(from_url)
+    # Most links stay in the page's folder or go to a sibling's (a note's lists and card link
+    # notes in its own folder): a prefix then says it (a build makes ~15 links a note page).
+    if to_url.startswith(folder):
+        return to_url[len(folder):] or "./"
+    parent = folder[:folder.rfind("/", 0, len(folder) - 1) + 1]  # ("" for a top-level folder)
+    if to_url.startswith(parent):
+        return "../" + to_url[len(parent):]
+    base_parts = folder.split("/")[:-1]
     target_parts = to_url.split("/")
     common = shared_folders(base_parts, target_parts)
     rel = "../" * (len(base_parts) - common) + "/".join(target_parts[common:])

@@ -120,16 +120,17 @@ class BibTeXGlue(Feature):
 
     @property
     def starts_last(self) -> bool:
-        """A first build offered its new references to the diagram worker once the library was
-        loaded (``offer_references``); ``start`` takes back what the worker has not begun.
+        """A first build offered its new references to the diagram worker once the library's
+        notes were in (``offer_references``); ``start`` takes back what the worker has not begun.
         Starting after the other features (the diagrams' planning above all) leaves the worker
         their time for its share: ~0.5 ms a reference this process does not do."""
         return self._offered is not None
 
     def offer_references(self, library: Library) -> None:
         """A process's first plan: the references go to the worker (when there is one and many
-        are new) as soon as the library is loaded, to be sorted and formatted while the features
-        before this one plan; ``start`` does what the worker has not started."""
+        are new) as soon as the library's notes and .bib entries are in (before the citations
+        between them are found: load_library's ``notes_loaded``), to be sorted and formatted
+        while the features before this one plan; ``start`` does what the worker has not started."""
         if self.formatter is None or self.worker is None or self._planned is not None:
             return
         self._offered = References(library, self.memo)

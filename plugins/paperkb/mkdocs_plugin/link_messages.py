@@ -25,6 +25,25 @@ _MKDOCS_LINK_WARNING = re.compile(
     r"^Doc file '(?P<src>[^']+)' contains (?:a link|an unrecognized relative link) '(?P<url>[^']+)'")
 
 
+class _LastRead:
+    """The text of the file read last: MkDocs warns of a page's links one after another, and a
+    real page may hold 1,600 broken ones (a generated to-do list of 2,300 links, 400 KB):
+    reading and scanning it line by line for each warning took a minute."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.text = ""
+
+    def text_of(self, path: Path) -> str | None:
+        if path != self.path:
+            try:
+                self.text = path.read_text(encoding="utf-8-sig", errors="replace")
+            except OSError:
+                return None
+            self.path = path
+        return self.text
+
+
 class _WhereLinksAre(logging.Filter):
     """Rewrites MkDocs' link warnings as they are logged (a filter on MkDocs' pages logger)."""
 
@@ -34,9 +53,11 @@ class _WhereLinksAre(logging.Filter):
         self._sources: dict[str, Path] | None = None
         self._targets: LinkTargets | None = None
         self.project_root = Path.cwd()
+        self._read = _LastRead()
 
     def begin(self, build: Build | None) -> None:
         self.build, self._sources, self._targets = build, None, None
+        self._read = _LastRead()  # (a file may have changed since the last build)
 
     @property
     def sources(self) -> dict[str, Path]:
@@ -62,7 +83,8 @@ class _WhereLinksAre(logging.Filter):
         if match is None or path is None:
             return True
         url, src = match.group("url"), match.group("src")
-        line = _line_of(path, url)
+        text = self._read.text_of(path)
+        line = _line_of(text, url) if text is not None else None
         where = display_path(path, self.project_root) + (f":{line}" if line else "")
         message = f"{where}: {record.msg}"
         if "Did you mean" not in record.msg:
@@ -92,16 +114,12 @@ class LinkMessages(Feature):
         _FILTER.begin(None)
 
 
-def _line_of(path: Path, url: str) -> int | None:
-    """The first line of the file that holds ``url`` as a link's target, as written or with
+def _line_of(text: str, url: str) -> int | None:
+    """The first line of ``text`` that holds ``url`` as a link's target, as written or with
     its spaces escaped."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
-    except OSError:
-        return None
     written = (url, url.replace(" ", "%20"), url.replace("%20", " "))
     for marks in (("(", "<", ": "), ("",)):  # a link's target first, then anywhere
-        for number, line in enumerate(lines, start=1):
-            if any(f"{mark}{w}" in line for mark in marks for w in written):
-                return number
+        found = [at for mark in marks for w in written if (at := text.find(f"{mark}{w}")) >= 0]
+        if found:
+            return text.count("\n", 0, min(found)) + 1
     return None

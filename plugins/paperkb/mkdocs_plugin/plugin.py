@@ -322,10 +322,13 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
             for f in files.documentation_pages()
             if f.abs_src_path and not f.generated_by and not is_excluded(f.src_uri, self.config.exclude)
         ]
-        # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a share)
+        # (a first build parses many notes: the diagrams' worker, idle until they are planned, takes a
+        # share; then it sorts and formats the references, offered as soon as the notes are in,
+        # while this process finds the citations between them and the features plan)
         self.library = load_library(docs_dir, files=candidates, cache=self.cache, project_root=self.project_root,
                                     bib_files=self.bib.source_files(files), edge_memo=self.edge_memo,
-                                    facet_memo=self.facet_memo, worker=self.citations.run_in_worker)
+                                    facet_memo=self.facet_memo, worker=self.citations.run_in_worker,
+                                    notes_loaded=self.bib.offer_references if edited is None else None)
         if self.notes_cache_file and edited is None and self.command == "serve":
             self.cache.save(self.notes_cache_file)  # (then its edits' parses on shutdown)
         # The pages' front-matter stays with the records that a full build writes at its end:
@@ -333,8 +336,6 @@ class PaperKBPlugin(BasePlugin[PaperKBConfig]):
         self.keep_page_sources = self.command == "serve" or bool(
             self.notes_cache_file and self.cache.will_write(self.notes_cache_file))
         report(self.library.problems)
-        if edited is None:  # (a first build: the worker sorts and formats references while the features plan)
-            self.bib.offer_references(self.library)
         self.change = None
         if edited is not None:
             self.change = LibraryChange.between(previous, self.library, _keys_of(edited, previous, self.library),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from ..core.model import LEVEL_LABELS, TYPE_LABELS, Note
-from ..core.urls import SiteUrls
+from ..core.urls import SiteUrls, url_folder
 from .escape import Markup, escape, html, html_join, md_text, neutralize_html, safe_url
 from .plain_text import PlainText
 from .site_map import SiteMap
@@ -25,9 +25,13 @@ def _link(href: str, text: str, css: str = "") -> Markup:
 
 
 def _facet_link(site: SiteMap, here: str, facet: str, value: object, text: str | None = None) -> Markup:
-    target = site.facet_page(facet, value)
-    label = text if text is not None else str(value)
-    return _link(site.urls.href(here, target), label) if target else escape(label)
+    key = (facet, type(value), value, text, url_folder(site.urls.url(here)))
+    link = site.facet_links.get(key)
+    if link is None:
+        target = site.facet_page(facet, value)
+        label = text if text is not None else str(value)
+        link = site.facet_links[key] = _link(site.urls.href(here, target), label) if target else escape(label)
+    return link
 
 
 # What one unknown front-matter key may show on the card: a key is free-form, so a huge or deeply

@@ -43,36 +43,38 @@ class CitesLists:
     def __init__(self, library: Library, site: SiteMap) -> None:
         self.library = library
         self.site = site
-        self._texts: dict[str, tuple[str, str]] = {}  # key -> (site URL, escaped link text + meta)
+        self._texts: dict[str, tuple[tuple, str, str]] = {}  # key -> ``_known``
         self._labels = {role: _text(ROLE_LABELS.get(role, role)) for role in ROLES}
 
-    def _entry(self, note: Note, here_url: str, derived: bool = False) -> str:
-        cached = self._texts.get(note.key)
-        if cached is None:
+    def _known(self, note: Note) -> tuple[tuple, str, str]:
+        """``note``'s place in a list (``_order``, whose last item is its key), its site URL and
+        its escaped link text with meta: made once a build, for every list it appears in."""
+        known = self._texts.get(note.key)
+        if known is None:
             meta = ", ".join(str(x) for x in (note.year, note.venue) if x)
             meta_html = f' <span class="pkb-cites__meta">({_text(meta)})</span>' if meta else ""
-            cached = (self.site.urls.url(note.src_uri),
-                      f' title="{_text(link_title(note))}">{_text(note.title)}</a>{meta_html}')
-            self._texts[note.key] = cached
-        url, text = cached
-        mark = DERIVED_MARK if derived else ""
-        return f'<li><a href="{escaped_str(relative_url(here_url, url))}"{text}{mark}</li>'
+            known = (_order(note), self.site.urls.url(note.src_uri),
+                     f' title="{_text(link_title(note))}">{_text(note.title)}</a>{meta_html}')
+            self._texts[note.key] = known
+        return known
 
     def _groups(self, edges: list[Edge], other_end: str, here_url: str, direction: str,
                 references: list[tuple[str, str]] = ()) -> str:
         """Items grouped by role: the linked notes, newest first, then ``references`` ((role,
         finished ``<li>``) for cited .bib entries that have no note) in the order written."""
         by_role: dict[str, list[str]] = {}
-        grouped: dict[str, list[Note]] = {}
+        grouped: dict[str, list[tuple[tuple, str, str]]] = {}
         derived: set[str] = set()  # keys whose edge comes from Semantic Scholar, not from the note
         for edge in edges:
             note = self.library.get(getattr(edge, other_end))
             if note is not None:
-                grouped.setdefault(IN_TEXT if edge.in_text else edge.role, []).append(note)
+                grouped.setdefault(IN_TEXT if edge.in_text else edge.role, []).append(self._known(note))
                 if edge.derived:
                     derived.add(note.key)
-        for role, notes in grouped.items():
-            by_role[role] = [self._entry(n, here_url, n.key in derived) for n in sorted(notes, key=_order)]
+        for role, known in grouped.items():
+            known.sort()  # (by ``_order``: no two notes share one)
+            by_role[role] = [f'<li><a href="{escaped_str(relative_url(here_url, url))}"{text}'
+                             f'{DERIVED_MARK if order[-1] in derived else ""}</li>' for order, url, text in known]
         for role, item in references:
             by_role.setdefault(role, []).append(item)
         order = [r for r in ROLES if r in by_role] + sorted(r for r in by_role if r not in ROLES and r != IN_TEXT)

@@ -33,11 +33,11 @@ def search_twin(html: str) -> str | None:
     must start a section of the page, as a note's card does), or None where that is not sure."""
     pieces: list[str] = []  # what the parser appends to the section's text, in order
     open_tags: list[str] = []
-    for match in _TOKEN.finditer(html):
-        closing, tag, attributes, text, stray = match.groups()
-        if stray is not None:
+    # (findall's tuples, a group that did not take part empty, cost less than a match object each)
+    for closing, tag, attributes, text, stray in _TOKEN.findall(html):
+        if stray:
             return None
-        if text is not None:
+        if text:
             data = unescape(text)
             if not data.isspace():
                 # Quotes escaped too (the parser reads the same text): no attribute-like text

@@ -35,6 +35,10 @@ class SiteMap:
     projects: str | None = None
     # Citation graph pages: None -> the site-wide graph, a field name -> that field's graph.
     graph_pages: dict[object, str] = field(default_factory=dict)
+    # Finished facet links by (facet, value's type and value, label, the linking page's folder):
+    # every note's card links its venue, year, type and fields, and the pages of one folder
+    # link a value alike (render/card.py). A new plan makes a new SiteMap, so they never go stale.
+    facet_links: dict[tuple, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def for_library(cls, library: Library, urls: SiteUrls, *, prefix: str = "", home: str = "index.md",
