@@ -153,12 +153,11 @@ def test_a_slices_key_takes_the_digest_of_a_document_made_here_for_its_bytes(tmp
     from paperkb.core.pagefind_slices import KeptSlices
 
     kept = KeptSlices(tmp_path / "kept", "en")
-    a, b = tmp_path / "a.html", tmp_path / "b.html"
-    a.write_text("<p>alpha</p>", encoding="utf-8")
-    b.write_text("<p>bravo</p>", encoding="utf-8")
-    read = kept.key([("a/", a), ("b/", b)])
-    made = {str(b): hashlib.sha256(b"<p>bravo</p>").digest()}
-    b.unlink()  # (not read: its digest is known)
-    assert read is not None and kept.key([("a/", a), ("b/", b)], made) == read
-    assert kept.key([("a/", a), ("b/", b)]) is None  # unknown and gone: no key
-    assert kept.key([("a/", a), ("b/", b)], {str(b): hashlib.sha256(b"<p>other</p>").digest()}) != read
+    documents = {"a/index.html": b"<p>alpha</p>", "b/index.html": b"<p>bravo</p>"}
+    pages = [("a/", "a/index.html"), ("b/", "b/index.html")]
+    read = kept.key(pages, documents.get)
+    made = {"b/index.html": hashlib.sha256(b"<p>bravo</p>").digest()}
+    del documents["b/index.html"]  # (not read: its digest is known)
+    assert read is not None and kept.key(pages, documents.get, made) == read
+    assert kept.key(pages, documents.get) is None  # unknown and gone: no key
+    assert kept.key(pages, documents.get, {"b/index.html": hashlib.sha256(b"<p>other</p>").digest()}) != read

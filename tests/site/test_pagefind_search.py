@@ -7,6 +7,7 @@ import json
 import re
 
 from paperkb.core.pagefind_bundle import PagefindBundle
+from paperkb.core.record_packs import RecordPacks
 from paperkb.mkdocs_plugin.pagefind_search import PagefindSearch
 
 from ..conftest import note, pagefind_pages
@@ -94,22 +95,26 @@ def test_without_material_search_there_is_no_search(site_builder):
 
 
 def test_documents_stay_in_the_cache_and_only_changed_ones_are_written(site_builder, tmp_path, monkeypatch):
-    """A warm build rewrites only the search documents that changed; a page that is gone loses its
-    document, and a document altered on disk is replaced by the one the build made."""
+    """A warm build writes only the search documents that changed; a page that is gone loses its
+    document, and a document altered in its pack is replaced by the one the build made."""
     files = {**_notes(), "guide.md": "# Guide\n\nHow to read these notes.\n",
              "papers/kept.md": note("Kept paper", key="kept", year=2021, problem="Stays as it was.",
                                     body="- [idea] an insight\n- [[sac]] is related.\n")}
     site = site_builder(files, plugins=["search", "tags", "paperkb"])
     assert site.ok, site.messages
     folder = tmp_path / ".paperkb-cache" / "search" / "en"
-    # (a file written again, renamed into place or written in place, has a new inode or time)
-    docs = {p.relative_to(folder).as_posix(): _written(p) for p in folder.rglob("*.html")}
-    assert {"papers/sac/index.html", "papers/a/index.html", "about/index.html"} <= docs.keys()
-    assert not any(p.name.endswith(".part") for p in folder.rglob("*"))
+    records = _records(folder)  # each document's records, in the order written
+    assert {"papers/sac/index.html", "papers/a/index.html", "about/index.html"} <= records.keys()
+    assert not list(folder.rglob("*.html"))  # no file per document: records in a pack
 
     (tmp_path / "notes" / "papers" / "a.md").unlink()
-    tampered = folder / "about" / "index.html"
-    tampered.write_text(tampered.read_text(encoding="utf-8").replace("reading notes", "quokkaword"), encoding="utf-8")
+    [pack] = (folder / "documents").glob("*.pack")
+    _key, _file, at, length = records["about/index.html"][-1]
+    data = bytearray(pack.read_bytes())
+    record = bytes(data[at:at + length])
+    assert b"reading notes" in record
+    data[at:at + length] = record.replace(b"reading notes", b"quokkawordxyz")  # same length: forged
+    pack.write_bytes(bytes(data))
     changed = dict(files)
     del changed["papers/a.md"]
     changed["papers/sac.md"] = changed["papers/sac.md"].replace("exploration", "wombatword")
@@ -118,24 +123,25 @@ def test_documents_stay_in_the_cache_and_only_changed_ones_are_written(site_buil
     monkeypatch.setattr(PagefindBundle, "adopt", lambda bundle, url, **how: made.append(url) or adopt(bundle, url, **how))
     site = site_builder(changed, plugins=["search", "tags", "paperkb"])
     assert site.ok, site.messages
-    # Documents are made again only for pages whose text changed (or whose file was altered).
+    # Documents are made again only for pages whose text changed (or whose record was altered).
     assert "papers/kept/" not in made and "guide/" not in made and "about/" in made
     assert "papers/sac/" in made
-    after = {p.relative_to(folder).as_posix(): _written(p) for p in folder.rglob("*.html")}
-    assert "papers/a/index.html" not in after  # the page is gone: so is its document
-    for same in ("guide/index.html", "papers/kept/index.html"):  # the same document: not written again
-        assert after[same] == docs[same], same
-    assert after["papers/sac/index.html"] != docs["papers/sac/index.html"]
-    assert "wombatword" in (folder / "papers" / "sac" / "index.html").read_text(encoding="utf-8")
+    after = _records(folder)
+    for same in ("guide/index.html", "papers/kept/index.html"):  # the same document: no record written again
+        assert after[same] == records[same], same
+    assert len(after["papers/sac/index.html"]) == len(records["papers/sac/index.html"]) + 1
+    assert len(after["papers/a/index.html"]) == len(records["papers/a/index.html"])  # gone: nothing written
     pages = pagefind_pages(site.site_dir)
     assert "papers/a/" not in pages and "wombatword" in pages["papers/sac/"]["content"]
     assert "quokkaword" not in json.dumps(pages) and "reading notes" in pages["about/"]["content"]
 
 
-def _written(path) -> tuple[int, int]:
-    """What tells one write of a file from another: its inode and modification time."""
-    stat = path.stat()
-    return stat.st_ino, stat.st_mtime_ns
+def _records(folder) -> dict[str, list[tuple]]:
+    """Each document's records in the packs of the bundle ``folder``, in the order written."""
+    found: dict[str, list[tuple]] = {}
+    for entry in RecordPacks(folder / "documents").entries():
+        found.setdefault(entry[0], []).append(entry)
+    return found
 
 
 def _moved_as_before(html: str) -> str:

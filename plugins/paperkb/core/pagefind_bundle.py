@@ -1,20 +1,19 @@
-"""The search documents of a site's pages, kept in a folder (one per page), and the slice of the
-search index each page belongs to.
+"""The search documents of a site's pages, kept in a folder (core/search_document_store.py: signed
+records in a few pack files), and the slice of the search index each page belongs to.
 
 Pagefind indexes the documents slice by slice (core/pagefind_slices.py). A page keeps its slice
 while it exists; a new page joins the last slice while it has room, else it opens a new one, so
 a full build fills the slices in the order the pages are rendered, and a `serve` update
 (``put`` / ``remove``) marks only the slices it changed to be indexed again (``take_changed``).
 
-With a cache folder (``keep_in``) the documents stay there between builds: a build rewrites
-only the documents that changed and removes those of pages that are gone. Files are what a
-build costs most on some disks (removing 2,000 of them took 4-13 s here, against ~0.5 s to
-write them); a document on disk is used only when it holds exactly the bytes the build made,
-so nothing read from the cache reaches the index unchecked. Making a document (jieba's words of
-every Chinese sentence) costs too: a signed manifest names, per document, a digest of what it was
-made from and of its bytes, so a page whose inputs are the same (``reuse``) keeps its document
-once the file is found to hold those bytes. A second build of the same project at the same time
-(a lock says so) works in a temporary folder instead."""
+With a cache folder (``keep_in``) the documents stay there between builds: a build writes
+only the documents that changed and forgets those of pages that are gone. A document on disk is
+used only when it holds exactly the bytes the build made, so nothing read from the cache reaches
+the index unchecked. Making a document (jieba's words of every Chinese sentence) costs: a signed
+manifest names, per document, a digest of what it was made from and of its bytes, so a page
+whose inputs are the same (``reuse``) keeps its document once its record is found to hold those
+bytes. A second build of the same project at the same time (a lock says so) works in a temporary
+folder instead."""
 
 from __future__ import annotations
 
@@ -30,8 +29,11 @@ from pathlib import Path
 
 from .cache_file import read_signed_cache_file, write_signed_cache_file
 from .foreground import IDLE, Foreground
-from .whole_file import write_whole
 from .pagefind_slices import SLICE_SIZE, SLICE_TEXT, SliceResult, page_weight, write_slice
+from .search_document_store import DocumentStore
+
+DOCUMENTS = "documents"  # the store's folder in the bundle's
+_OWN_ENTRIES = {DOCUMENTS, "manifest.json", ".lock"}
 
 
 class PagefindBundle:
@@ -46,13 +48,14 @@ class PagefindBundle:
             self.folder = keep_in
         else:
             self.folder = Path(tempfile.mkdtemp(prefix="paperkb-search-"))
+        self.store = DocumentStore(self.documents_folder)
         self.urls: set[str] = set()
-        self._unconfirmed: set[Path] = set()  # documents on disk no page of this build has put yet
+        self._unconfirmed: set[str] = set()  # documents kept from before that no page of this build has put yet
         # page URL -> its document's name in the folder (a Path of its own each, kept for every
         # page to the end of a build, was ~0.4 KB a page: the path is joined when asked for)
         self._names: dict[str, str] = {}
-        # document path (relative) -> (digest of what it was made from, digest of its bytes)
-        self._made_from: dict[str, tuple[str, str]] = {}
+        # document name -> (digest of what it was made from, digest of its bytes, their number)
+        self._made_from: dict[str, tuple[str, str, int]] = {}
         # The slice of each page, in the order pages joined; slices whose bundle is out of date.
         # (`serve` indexes in a background thread while the next update puts documents.)
         self._slice_lock = threading.Lock()
@@ -67,18 +70,18 @@ class PagefindBundle:
         return self.folder / "manifest.json"
 
     @property
+    def documents_folder(self) -> Path:
+        """Where the store's packs are (the search documents' process writes there too)."""
+        return self.folder / DOCUMENTS
+
+    @property
     def kept(self) -> bool:
         """The documents stay in a cache folder after ``close``."""
         return self._lock is not None
 
-    def _locate(self, url: str) -> tuple[Path, str]:
-        """The document's path for ``url`` and its name in the folder (``_document_name``)."""
-        name = self._document_name(url)
-        return self.folder / name, name
-
-    def _document_name(self, url: str) -> str:
-        """The document's name in the folder for ``url``, worked out once per page (every
-        build asks for each page's several times)."""
+    def document_name(self, url: str) -> str:
+        """The name of the document of the page at site URL ``url`` (``papers/x/index.html``),
+        worked out once per page (every build asks for each page's several times)."""
         name = self._names.get(url)
         if name is None:
             clean = posixpath.normpath("/" + url).lstrip("/")
@@ -91,67 +94,78 @@ class PagefindBundle:
             self._names[url] = name
         return name
 
-    def document_path(self, url: str) -> Path:
-        """Where the document of the page at site URL ``url`` goes; Pagefind turns the path back
-        into the URL (``papers/x/index.html`` -> ``/papers/x/``)."""
-        return self._locate(url)[0]
-
     def begin(self) -> None:
-        """A full build starts: every document on disk waits for its page to put it again;
-        those no page puts are removed before indexing (``write``)."""
+        """A full build starts: every document kept from before waits for its page to put it
+        again; those no page puts are forgotten when the build is over (``settle``)."""
         self.urls = set()
-        self._unconfirmed = set(self.folder.rglob("*.html"))
         self._made_from = {}
+        self._remove_documents_as_files()
         with self._slice_lock:
             self._slice_of, self._slice_pages, self._changed = {}, {}, set()
             self._slice_weight, self._page_weight = {}, {}
         if self.kept:
             try:
                 data = json.loads(read_signed_cache_file(self._manifest, "search documents") or b"{}")
-                self._made_from = {str(k): (str(v[0]), str(v[1])) for k, v in data.items()}
+                self._made_from = {str(k): (str(v[0]), str(v[1]), int(v[2]) if len(v) > 2 else 0) for k, v in data.items()}
             except (ValueError, TypeError, IndexError, AttributeError):  # unreadable: documents are made again
                 self._made_from = {}
+        self._unconfirmed = set(self._made_from)
+
+    def _remove_documents_as_files(self) -> None:
+        """Remove what an earlier paperkb kept here: a file per document, in folders per page."""
+        try:
+            entries = [entry for entry in os.scandir(self.folder) if entry.name not in _OWN_ENTRIES]
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
 
     def reuse(self, url: str, made_from: str, html_length: int = 0) -> bool:
         """Keep the document of ``url`` if it was made from ``made_from`` (a digest of the
         page's text and facets) and its file still holds the bytes it was written with.
         ``html_length``: the page's HTML, which the document is made from (its slice's share)."""
-        name = self._document_name(url)
+        name = self.document_name(url)
         known = self._made_from.get(name)
         if known is None or known[0] != made_from:
             return False
-        path = self.folder / name
-        try:
-            if hashlib.sha1(path.read_bytes()).hexdigest() != known[1]:
-                return False
-        except OSError:
+        data = self.store.get(name)
+        if data is None or hashlib.sha1(data).hexdigest() != known[1]:
             return False
-        self._unconfirmed.discard(path)
+        self._unconfirmed.discard(name)
         self.urls.add(url)
         self.slice_of(url, html_length)
         return True
 
     def put(self, url: str, document: str, made_from: str | None = None, html_length: int = 0) -> None:
-        path, name = self._locate(url)
+        name = self.document_name(url)
         before = self._made_from.get(name)
         self.adopt(url, changed=False, html_length=html_length)
-        written = write_document(path, document)
+        data = document.encode("utf-8")
+        written = hashlib.sha1(data).hexdigest()
+        if self.store.get(name) != data:  # (the same document as last time: no record written)
+            self.store.put(name, data)
         if made_from is not None:
-            self.made(path, made_from, written)
+            self.made(name, made_from, written, len(data))
         if before is None or before[1] != written:  # (the same bytes: its slice's bundle holds them)
             self._page_changed(url)
 
-    def adopt(self, url: str, *, changed: bool = True, html_length: int = 0) -> Path:
-        """Where the document of ``url`` goes, also when another process writes it (render/
+    def adopt(self, url: str, *, changed: bool = True, html_length: int = 0) -> str:
+        """The name of the document of ``url``, also when another process writes it (render/
         search_document_process.py: ``made`` records it then); the page has a document now."""
-        path, name = self._locate(url)
-        self._unconfirmed.discard(path)
+        name = self.document_name(url)
+        self._unconfirmed.discard(name)
         self.urls.add(url)
         self._made_from.pop(name, None)
         self.slice_of(url, html_length)
         if changed:
             self._page_changed(url)
-        return path
+        return name
 
     # -- slices ------------------------------------------------------------------------------------
     def slice_of(self, url: str, html_length: int = 0) -> int:
@@ -201,12 +215,11 @@ class PagefindBundle:
             self._changed |= slices
 
     def documents(self, urls: list[str]) -> Iterator[tuple[str, str]]:
-        """(url, document) of each page that has one on disk now."""
+        """(url, document) of each page that has one now."""
         for url in urls:
-            try:
-                yield url, self.document_path(url).read_text(encoding="utf-8")
-            except OSError:  # removed meanwhile (`serve` goes on while this runs)
-                continue
+            data = self.store.get(self.document_name(url))
+            if data is not None:  # (None: removed meanwhile, as `serve` goes on while this runs)
+                yield url, data.decode("utf-8")
 
     def index(self, output: Path, slices: dict[int, list[str]], foreground: Foreground = IDLE) -> list[SliceResult]:
         """Write the bundle of each of ``slices`` (``take_changed``) into ``output``, one slice
@@ -220,16 +233,13 @@ class PagefindBundle:
                 shutil.rmtree(output / str(number), ignore_errors=True)
         return results
 
-    def made(self, path: Path, made_from: str, digest: str) -> None:
-        """The document at ``path`` was made from ``made_from`` and its bytes have ``digest``."""
-        self._made_from[self._name(path)] = (made_from, digest)
-
-    def _name(self, path: Path) -> str:
-        return path.relative_to(self.folder).as_posix()
+    def made(self, name: str, made_from: str, digest: str, size: int) -> None:
+        """The document ``name`` was made from ``made_from``; its ``size`` bytes have ``digest``."""
+        self._made_from[name] = (made_from, digest, size)
 
     def remove(self, url: str) -> None:
-        path, name = self._locate(url)
-        path.unlink(missing_ok=True)
+        name = self.document_name(url)
+        self.store.forget(name)
         self._made_from.pop(name, None)
         self.urls.discard(url)
         with self._slice_lock:
@@ -241,42 +251,23 @@ class PagefindBundle:
 
     def settle(self) -> None:
         """A full build is over: the documents of pages it did not make go, and the manifest of
-        the others is saved (a kept folder)."""
-        for path in self._unconfirmed:
-            path.unlink(missing_ok=True)
-            self._made_from.pop(self._name(path), None)
+        the others is saved (a kept folder) with the packs rewritten when mostly dead records."""
+        for name in self._unconfirmed:
+            self.store.forget(name)
+            self._made_from.pop(name, None)
         self._unconfirmed = set()
         if self.kept:
             write_signed_cache_file(self._manifest, json.dumps(self._made_from, sort_keys=True).encode("utf-8"),
                                     "search documents")
+            self.store.compact(self._made_from.keys(), sum(known[2] for known in self._made_from.values()))
 
     def close(self) -> None:
+        self.store.close()
         if self._lock is not None:  # the documents stay for the next build
             self._lock.close()
             self._lock = None
             return
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def write_document(path: Path, document: str, *, read_meanwhile: bool = True) -> str:
-    """Write one document (unless the file holds it already); the SHA-1 of its bytes.
-    ``read_meanwhile``: an indexer may read the file while it is written (`serve` indexes in
-    the background), so a new file is renamed over it; else (the documents' process of a full
-    build, which indexes what it wrote itself) it is written in place, a rename less."""
-    data = document.encode("utf-8")
-    try:
-        if path.read_bytes() == data:  # the same document as last time: no file written
-            return hashlib.sha1(data).hexdigest()
-    except OSError:  # no document yet
-        path.parent.mkdir(parents=True, exist_ok=True)
-    if read_meanwhile:
-        # A new file renamed over the old one: an indexer reading meanwhile gets one or the other whole.
-        part = path.with_name(path.name + ".part")
-        part.write_bytes(data)
-        os.replace(part, path)
-    else:
-        write_whole(path, data)
-    return hashlib.sha1(data).hexdigest()
 
 
 def _lock_folder(folder: Path):

@@ -33,7 +33,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -41,7 +41,6 @@ from .cache_file import code_stamps, file_sha256, read_signed_cache_file, write_
 from .foreground import IDLE, Foreground
 from .pagefind_script import mend_filter_only_search
 from .pagefind_service import PagefindService, pagefind_executable
-from .whole_file import read_whole
 
 # Pages per slice at most: 25 slices at 10,000 short notes. Pagefind's indexer holds ~31 MB
 # after 1,000 short pages and spikes to 101-110 MB while it writes their bundle (500 pages: 61 MB,
@@ -149,10 +148,11 @@ class KeptSlices:
         self.language = language
         self._binary: str | None = None
 
-    def key(self, pages: list[tuple[str, Path]], made: Mapping[str, bytes] | None = None) -> str | None:
-        """What names the bundle of ``pages`` (URL, document file), in order; None when a
-        document cannot be read (Pagefind then reports it). ``made``: the SHA-256 of documents
-        this process wrote itself (by path), which are not read back for it."""
+    def key(self, pages: list[tuple[str, str]], read: Callable[[str], bytes | None],
+            made: Mapping[str, bytes] | None = None) -> str | None:
+        """What names the bundle of ``pages`` (URL, document name), in order; None when a
+        document cannot be ``read`` (Pagefind then reports it). ``made``: the SHA-256 of documents
+        this process made itself (by name), which are not read back for it."""
         if self._binary is None:
             executable = pagefind_executable()
             stat = executable.stat()
@@ -160,12 +160,14 @@ class KeptSlices:
             code = repr(code_stamps(Path(__file__).resolve().parent))
             self._binary = f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}\0{code}"
         digest = hashlib.sha256(f"{KEPT_FORMAT}\0{self.language}\0{self._binary}\0{_UNUSED}".encode("utf-8"))
-        try:
-            for url, path in pages:
-                known = made.get(str(path)) if made else None
-                digest.update(url.encode("utf-8") + b"\0" + (known or hashlib.sha256(read_whole(path)).digest()))
-        except OSError:
-            return None
+        for url, name in pages:
+            known = made.get(name) if made else None
+            if known is None:
+                data = read(name)
+                if data is None:
+                    return None
+                known = hashlib.sha256(data).digest()
+            digest.update(url.encode("utf-8") + b"\0" + known)
         return digest.hexdigest()
 
     def _manifest(self, number: int) -> Path:

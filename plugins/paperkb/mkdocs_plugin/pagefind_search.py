@@ -109,6 +109,7 @@ class PagefindSearch(Feature):
         # the documents' folder, where no page's document can land.
         folder = self.bundle.folder
         self.documents.kept_slices = folder.with_name(folder.name + ".slices") if self.bundle.kept else None
+        self.documents.documents_folder = self.bundle.documents_folder
         # A full build (its on_config) starts from no documents; serve's quick updates plan again
         # (start) without configuring, and keep the documents of the pages they do not render.
         self.begin_build(full=True)
@@ -195,10 +196,10 @@ class PagefindSearch(Feature):
         size = len(inputs["content_html"])  # (a slice holds a bounded amount of text: pagefind_slices.py)
         if self.bundle.reuse(url, made_from, size):  # (the same page as in the last build: its document is kept)
             if self.separate_process:
-                self.documents.keep(url, self.bundle.slice_of(url), self.bundle.document_path(url))
+                self.documents.keep(url, self.bundle.slice_of(url), self.bundle.document_name(url))
         elif self.separate_process:
-            path = self.bundle.adopt(url, html_length=size)
-            self.documents.put(url, self.bundle.slice_of(url), path, made_from, **inputs)
+            name = self.bundle.adopt(url, html_length=size)
+            self.documents.put(url, self.bundle.slice_of(url), name, made_from, **inputs)
         else:
             self.bundle.put(url, search_document(**inputs), made_from, html_length=size)
         self.rendered.add(url)
@@ -255,8 +256,8 @@ class PagefindSearch(Feature):
         except DocumentProcessFailed as exc:
             log.error(f"paperkb: the search index was not written: {exc}")
             return
-        for path, made_from, digest in finished.documents:
-            self.bundle.made(path, made_from, digest)
+        for name, made_from, digest, size in finished.documents:
+            self.bundle.made(name, made_from, digest, size)
         self.bundle.settle()
         if finished.error:
             log.error(f"paperkb: {finished.error}")

@@ -3,8 +3,9 @@
 Cutting Chinese text into words (render/search_document.py) loads jieba's dictionary: about
 60 MB in the process that holds it, for the rest of its life. A full build hands each page's
 document parts to a child process instead (one JSON line each, through a pipe), or only the
-path of the document kept from the last build; the child makes the documents, writes them,
-lists each one's digest in a file, and indexes them slice by slice (core/pagefind_slices.py):
+name of the document kept from the last build; the child makes the documents, stores them
+(core/search_document_store.py), lists each one's digest in a file, and indexes them slice by
+slice from memory (core/pagefind_slices.py):
 as soon as the pages of a slice are all in, one Pagefind process indexes it and writes its
 bundle while the build renders the next pages. The build process never loads jieba, the child
 and its indexer work on the second core while MkDocs renders, and only one indexer lives at a
@@ -33,11 +34,10 @@ from ..core import chinese_words
 from ..core.free_memory import give_back_free_memory, map_large_blocks, one_heap
 from ..core.helper_priority import SEARCH_NICENESS, lower_priority
 from ..core.packed_text import pack, unpack
-from ..core.pagefind_bundle import write_document
 from ..core.pagefind_service import PagefindUnavailable
 from ..core.pagefind_slices import KeptSlices, SliceResult, write_slice
 from ..core.pipe_size import widen_pipe
-from ..core.whole_file import read_text
+from ..core.search_document_store import DocumentStore
 from .search_document import search_document
 
 
@@ -47,10 +47,10 @@ class DocumentProcessFailed(RuntimeError):
 
 @dataclass
 class Finished:
-    """What the child did: each new document's path, what it was made from and the digest of its
-    bytes; the slices it indexed; why it could not index them, if so."""
+    """What the child did: each new document's name, what it was made from, the digest of its
+    bytes and their number; the slices it indexed; why it could not index them, if so."""
 
-    documents: list[tuple[Path, str, str]] = field(default_factory=list)
+    documents: list[tuple[str, str, str, int]] = field(default_factory=list)
     slices: list[SliceResult] = field(default_factory=list)
     error: str | None = None
 
@@ -64,15 +64,16 @@ class DocumentProcess:
         self.output: Path | None = None  # the site's search folder: slices' bundles go there
         self.language = "en"
         self.kept_slices: Path | None = None  # where slices' bundles are kept for the next build
+        self.documents_folder: Path | None = None  # the document store's (None: nothing is kept)
 
-    def put(self, url: str, slice_number: int, path: Path, made_from: str, **parts: Any) -> None:
-        """Have the document of ``parts`` (``search_document``'s arguments) written to ``path``
+    def put(self, url: str, slice_number: int, name: str, made_from: str, **parts: Any) -> None:
+        """Have the document of ``parts`` (``search_document``'s arguments) stored as ``name``
         and indexed in its slice as the page at ``url``."""
-        self._send({"url": url, "slice": slice_number, "path": str(path), "made_from": made_from, **parts})
+        self._send({"url": url, "slice": slice_number, "name": name, "made_from": made_from, **parts})
 
-    def keep(self, url: str, slice_number: int, path: Path) -> None:
-        """Have the document already at ``path`` (kept from the last build) indexed in its slice."""
-        self._send({"url": url, "slice": slice_number, "path": str(path)})
+    def keep(self, url: str, slice_number: int, name: str) -> None:
+        """Have the document stored as ``name`` (kept from the last build) indexed in its slice."""
+        self._send({"url": url, "slice": slice_number, "name": name})
 
     def _send(self, job: dict[str, Any]) -> None:
         if self._child is None:
@@ -82,7 +83,9 @@ class DocumentProcess:
             os.close(handle)
             self._made = Path(name)
             kept = str(self.kept_slices) if self.kept_slices is not None else ""
-            self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language, kept],
+            store = str(self.documents_folder) if self.documents_folder is not None else ""
+            self._child = subprocess.Popen([sys.executable, "-m", __name__, name, str(self.output), self.language, kept,
+                                            store],
                                            stdin=subprocess.PIPE, text=True, encoding="utf-8")
             widen_pipe(self._child.stdin)
         assert self._child.stdin is not None
@@ -124,7 +127,7 @@ class DocumentProcess:
             for line in made.read_text(encoding="utf-8").splitlines():
                 record = json.loads(line)
                 if isinstance(record, list):
-                    finished.documents.append((Path(record[0]), record[1], record[2]))
+                    finished.documents.append((record[0], record[1], record[2], int(record[3])))
                 elif record.get("error"):
                     finished.error = record["error"]
                 else:
@@ -160,18 +163,22 @@ def _lines(stream: IO[str]) -> "queue.SimpleQueue[bytes | None]":
     return lines
 
 
-def main(made_file: str, output: str, language: str, kept_folder: str = "", stream: IO[str] = sys.stdin) -> int:
-    """Make, write and index the documents the build sends; 1 if it stops without saying it ended.
-    ``kept_folder``: where slices' bundles are kept between builds ("": none)."""
+def main(made_file: str, output: str, language: str, kept_folder: str = "", documents_folder: str = "",
+         stream: IO[str] = sys.stdin) -> int:
+    """Make, store and index the documents the build sends; 1 if it stops without saying it ended.
+    ``kept_folder``: where slices' bundles are kept between builds; ``documents_folder``: the
+    document store's ("": none, documents are held in memory)."""
     one_heap()  # (before the reading thread starts)
     lower_priority(SEARCH_NICENESS)  # the build keeps its core (core/helper_priority.py); Pagefind inherits it
     map_large_blocks()  # (a slice's bundle comes back from Pagefind as megabytes of text, once)
     lines = _lines(stream)
     kept = KeptSlices(Path(kept_folder), language) if kept_folder else None
-    # slice -> its pages (url -> document's path), in order; the path as text, not a Path (~250 B
-    # less each: every page's stays until the end, while the build is at its largest)
+    store = DocumentStore(Path(documents_folder) if documents_folder else None)
+    # slice -> its pages (url -> document's name), in order
     pages: dict[int, dict[str, str]] = {}
-    # the SHA-256 of each document made here, by path, for its slice's key (not read back for
+    # the documents made here that wait for their slice to be indexed, by name (not read back)
+    waiting: dict[str, str] = {}
+    # the SHA-256 of each document made here, by name, for its slice's key (not read back for
     # it); a slice's are let go once it is indexed
     made_digests: dict[str, bytes] = {}
     written: set[int] = set()
@@ -183,13 +190,13 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
             written.add(number)
             if failure:
                 return
-            members = [(url, Path(path)) for url, path in pages[number].items()]
+            members = list(pages[number].items())
             # What making the documents freed goes back to the system while Pagefind indexes:
             # the last slices are indexed as the build is at its largest (~10 MB at 2,000 notes).
             give_back_free_memory()
-            documents = ((url, read_text(path)) for url, path in members)
+            documents = ((url, _document(name, waiting, store)) for url, name in members)
             try:
-                key = kept.key(members, made_digests) if kept is not None else None
+                key = kept.key(members, store.get, made_digests) if kept is not None else None
                 result = kept.restore(number, key, Path(output)) if key is not None else None
                 if result is None:
                     result = write_slice(language, Path(output), number, documents)
@@ -201,8 +208,9 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
                 return
             made.write(json.dumps({"slice": number, "pages": result.pages, "failed": result.failed,
                                    "kept": result.kept}) + "\n")
-            for _url, path in members:
-                made_digests.pop(str(path), None)
+            for _url, name in members:
+                made_digests.pop(name, None)
+                waiting.pop(name, None)
 
         while (line := lines.get()) is not None:
             job = json.loads(unpack(line))
@@ -213,22 +221,36 @@ def main(made_file: str, output: str, language: str, kept_folder: str = "", stre
                 if kept is not None and not failure:
                     kept.prune(written)
                 return 0
-            url, number, path = job.pop("url"), int(job.pop("slice")), job.pop("path")
+            url, number, name = job.pop("url"), int(job.pop("slice")), job.pop("name")
             if "made_from" in job:
                 made_from = job.pop("made_from")
                 document = search_document(**job)
-                digest = write_document(Path(path), document, read_meanwhile=False)
-                made.write(json.dumps([path, made_from, digest]) + "\n")
+                data = document.encode("utf-8")
+                store.put(name, data)
+                waiting[name] = document
+                made.write(json.dumps([name, made_from, hashlib.sha1(data).hexdigest(), len(data)]) + "\n")
                 if kept is not None:
-                    made_digests[path] = hashlib.sha256(document.encode("utf-8")).digest()
+                    made_digests[name] = hashlib.sha256(data).digest()
             if current is not None and number != current and current not in written:
                 index(current)  # the pages of a slice come one after the other: this one is whole
             if number in written:
                 again.add(number)
-            pages.setdefault(number, {})[url] = path
+            pages.setdefault(number, {})[url] = name
             current = number
     return 1
 
 
+def _document(name: str, waiting: dict[str, str], store: DocumentStore) -> str:
+    """The document ``name``: made here and waiting, else from the store (kept from the last
+    build, or made here for a slice indexed before)."""
+    document = waiting.get(name)
+    if document is not None:
+        return document
+    data = store.get(name)
+    if data is None:  # (gone or not signed by this user since the build asked for it)
+        raise OSError(f"the search document {name} could not be read")
+    return data.decode("utf-8")
+
+
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:5]))
+    sys.exit(main(*sys.argv[1:6]))
