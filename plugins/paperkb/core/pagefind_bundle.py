@@ -106,7 +106,8 @@ class PagefindBundle:
         if self.kept:
             try:
                 data = json.loads(read_signed_cache_file(self._manifest, "search documents") or b"{}")
-                self._made_from = {str(k): (str(v[0]), str(v[1]), int(v[2]) if len(v) > 2 else 0) for k, v in data.items()}
+                self._made_from = {str(k): (str(v[0]), str(v[1]), int(v[2]) if len(v) > 2 else 0)
+                                   for k, v in data.items()}
             except (ValueError, TypeError, IndexError, AttributeError):  # unreadable: documents are made again
                 self._made_from = {}
         self._unconfirmed = set(self._made_from)
@@ -128,7 +129,7 @@ class PagefindBundle:
 
     def reuse(self, url: str, made_from: str, html_length: int = 0) -> bool:
         """Keep the document of ``url`` if it was made from ``made_from`` (a digest of the
-        page's text and facets) and its file still holds the bytes it was written with.
+        page's text and facets) and its record still holds the bytes it was made with.
         ``html_length``: the page's HTML, which the document is made from (its slice's share)."""
         name = self.document_name(url)
         known = self._made_from.get(name)
@@ -148,7 +149,8 @@ class PagefindBundle:
         self.adopt(url, changed=False, html_length=html_length)
         data = document.encode("utf-8")
         written = hashlib.sha1(data).hexdigest()
-        if self.store.get(name) != data:  # (the same document as last time: no record written)
+        # (the same document as last time, its record intact: none written)
+        if before is None or before[1] != written or self.store.get(name) != data:
             self.store.put(name, data)
         if made_from is not None:
             self.made(name, made_from, written, len(data))
