@@ -108,3 +108,22 @@ def test_small_or_mostly_live_packs_are_left_alone(tmp_path, live_bytes):
     sizes = [os.path.getsize(p) for p in folder.iterdir()]
     store.compact(["p/index.html"], live_bytes)
     assert [os.path.getsize(p) for p in folder.iterdir()] == sizes
+
+
+def test_a_long_non_ascii_page_name_is_kept_and_read_back(tmp_path):
+    """Document names are page paths: Chinese titles, long ones (beyond the 128 bytes a record's
+    head is first read with) and a second build reading them from the packs."""
+    folder = tmp_path / "search" / "zh"
+    url = "papers/" + "注意力机制就是你所需要的一切" * 8 + "/"
+    bundle = PagefindBundle("zh", keep_in=folder)
+    bundle.begin()
+    bundle.put(url, "<p>注意力</p>", "m")
+    bundle.put("papers/x/", "<p>x</p>", "mx")
+    bundle.settle()
+    bundle.close()
+    again = PagefindBundle("zh", keep_in=folder)
+    again.begin()
+    assert len(again.document_name(url).encode("utf-8")) > 128
+    assert again.reuse(url, "m") and again.reuse("papers/x/", "mx")
+    assert dict(again.documents([url, "papers/x/"])) == {url: "<p>注意力</p>", "papers/x/": "<p>x</p>"}
+    again.close()
