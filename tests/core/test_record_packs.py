@@ -109,3 +109,20 @@ def test_no_user_key_or_an_unwritable_folder_stores_nothing_and_is_no_error(tmp_
     assert not blocked.put("k", b"data") and blocked.get("k") is None and not blocked.has("k")
     monkeypatch.setattr(record_packs, "signature", lambda payload: None)
     assert not RecordPacks(tmp_path / "packs").put("k", b"data")
+
+
+def test_packs_rewritten_with_some_entries_hold_their_last_records_alone(tmp_path):
+    folder = tmp_path / "packs"
+    packs = RecordPacks(folder)
+    for round_ in range(3):
+        for key in ("a", "b", "c"):
+            assert packs.put(key, f"{key}{round_}".encode() * 50)
+    before = packs.size()
+    assert before == sum(os.path.getsize(folder / name) for name in packs_in(folder)) > 0
+    assert packs.keep_only(["a", "b", "missing"])
+    assert packs.get("a") == b"a2" * 50 and packs.get("b") == b"b2" * 50 and packs.get("c") is None
+    assert [key for key, *_ in packs.entries()] == ["a", "b"]  # one record each, c's gone
+    assert 0 < packs.size() < before / 4
+    assert sorted(os.listdir(tmp_path)) == ["packs"]  # nothing left beside the folder
+    assert packs.put("d", b"after") and RecordPacks(folder).get("d") == b"after"  # still written to
+    assert RecordPacks(tmp_path / "none").size() == 0

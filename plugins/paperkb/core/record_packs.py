@@ -23,9 +23,10 @@ from __future__ import annotations
 import hmac
 import os
 import struct
+import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .user_key import signature
 from .whole_file import write_all
@@ -64,6 +65,10 @@ class RecordPacks:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = os.fspath(directory)
         self._lock = threading.Lock()  # (`serve` reads pages' diagrams from more than one thread)
+        self._forget_packs()
+
+    def _forget_packs(self) -> None:
+        """Know no pack yet (they are found again when asked for)."""
         self._index: dict[int, int] | None = None  # hash of the key -> _location
         self._packs: list[str] = []  # file names, by pack number
         self._read_to: list[int] = []  # how far each pack's records were read into the index
@@ -229,6 +234,40 @@ class RecordPacks:
             self._read_to.append(0)
         self._writer, self._writer_pack, self._end = fd, self._packs.index(name), end
         return fd
+
+    # -- the folder as a whole ----------------------------------------------------------------
+    def size(self) -> int:
+        """The bytes of every pack in the folder, records of replaced entries included."""
+        try:
+            return sum(entry.stat().st_size for entry in os.scandir(self.directory) if entry.name.endswith(SUFFIX))
+        except OSError:
+            return 0
+
+    def keep_only(self, keys: Iterable[str]) -> bool:
+        """Rewrite the packs with the entries of ``keys`` alone (each one's last record whose
+        signature holds): replaced and dropped entries' records go. The folder is swapped for
+        the rewritten one, so only a process that knows no other one uses the folder calls it.
+        False when the rewritten packs could not be written (the old ones stay)."""
+        entries = [(key, data) for key in keys if (data := self.get(key)) is not None]
+        fresh_directory, old_directory = self.directory + ".new", self.directory + ".old"
+        shutil.rmtree(fresh_directory, ignore_errors=True)
+        fresh = RecordPacks(fresh_directory)
+        written = all(fresh.put(key, data) for key, data in entries)
+        fresh.close()
+        if not written:
+            shutil.rmtree(fresh_directory, ignore_errors=True)
+            return False
+        self.close()
+        with self._lock:
+            try:
+                shutil.rmtree(old_directory, ignore_errors=True)
+                os.rename(self.directory, old_directory)
+                os.rename(fresh_directory, self.directory)
+            except OSError:
+                pass  # (the old packs, or none: entries not found are made again)
+            shutil.rmtree(old_directory, ignore_errors=True)
+            self._forget_packs()
+        return True
 
     def close(self) -> None:
         with self._lock:

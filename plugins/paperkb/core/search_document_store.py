@@ -4,7 +4,7 @@
 A file per document cost the search documents' process most of its CPU in the kernel: at 10,000
 short notes 10,000 folders and files made, each probed first and read back to be indexed (41,000
 ``openat`` and 10,000 ``mkdir`` calls, ~200-300 µs each while MkDocs wrote the site beside it:
-16-19 s of system time against ~2.8 s of its own work). Appended to a pack, a document costs one
+18-19 s of system time against ~2.8 s of its own work). Appended to a pack, a document costs one
 ``write``. Records are signed under the user's key, so a document planted or edited in the
 cache is not taken (``get`` answers None and the page's document is made again). Where no record
 can be written (no user key, a folder that cannot be written) documents are held in memory for
@@ -15,12 +15,10 @@ packs with the live documents alone when the dead records outweigh them."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Collection
 from pathlib import Path
 
-from .record_packs import SUFFIX, RecordPacks
+from .record_packs import RecordPacks
 
 COMPACT_MIN_BYTES = 1 << 20  # packs this small are never rewritten
 RECORD_OVERHEAD = 100  # a record's bytes beside its document's: its head and the document's name
@@ -30,7 +28,6 @@ class DocumentStore:
     """Search documents by name in the packs of ``folder``; in memory alone when ``folder`` is None."""
 
     def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
         self._packs = RecordPacks(folder) if folder is not None else None
         self._held: dict[str, bytes] = {}  # documents no record could be written for
 
@@ -56,35 +53,11 @@ class DocumentStore:
         """Rewrite the packs with the documents of ``live`` alone (``live_bytes`` of them) when
         the records of documents replaced or gone take more room than they do. Only the holder
         of the folder calls it (core/pagefind_bundle.py's lock), when no other process writes there."""
-        folder = self.folder
-        if folder is None or self._packs is None:
+        if self._packs is None:
             return
-        try:
-            total = sum(entry.stat().st_size for entry in os.scandir(folder) if entry.name.endswith(SUFFIX))
-        except OSError:
-            return
-        # (a record's head and name: ~90 bytes beside its document)
-        if total < COMPACT_MIN_BYTES or total <= 2 * (live_bytes + RECORD_OVERHEAD * len(live)):
-            return
-        documents = {name: data for name in live if (data := self._packs.get(name)) is not None}
-        fresh_folder = folder.with_name(folder.name + ".new")
-        old_folder = folder.with_name(folder.name + ".old")
-        shutil.rmtree(fresh_folder, ignore_errors=True)
-        fresh = RecordPacks(fresh_folder)
-        written = all(fresh.put(name, data) for name, data in documents.items())
-        fresh.close()
-        if not written:
-            shutil.rmtree(fresh_folder, ignore_errors=True)
-            return
-        self._packs.close()
-        try:
-            shutil.rmtree(old_folder, ignore_errors=True)
-            folder.rename(old_folder)
-            fresh_folder.rename(folder)
-        except OSError:
-            pass  # (the old packs, or none: documents not found are made again)
-        shutil.rmtree(old_folder, ignore_errors=True)
-        self._packs = RecordPacks(folder)
+        total = self._packs.size()
+        if total >= COMPACT_MIN_BYTES and total > 2 * (live_bytes + RECORD_OVERHEAD * len(live)):
+            self._packs.keep_only(live)
 
     def close(self) -> None:
         if self._packs is not None:
